@@ -1,0 +1,31 @@
+package io.pgrunbooks.workflows.activities;
+
+/**
+ * Thresholds that decide healthy / degraded / unhealthy (defaults from the seed runbooks: RB-1,
+ * RB-23 and the health metrics table of the operations runbook).
+ *
+ * @param lagDegradedSeconds replication lag (write, flush or replay) at or above which a replica is degraded (1 s)
+ * @param lagUnhealthySeconds lag above which it is unhealthy (5 s)
+ * @param connectionsDegradedPercent share of max_connections in use at or above which a node is degraded (80)
+ * @param connectionsUnhealthyPercent share at or above which it is unhealthy (90)
+ * @param longQuerySeconds a non-idle query running longer than this is reported and degrades the node (300)
+ * @param cacheHitDegraded buffer cache hit ratio below which a node is degraded (0.95)
+ * @param cacheHitUnhealthy ratio below which it is unhealthy (0.90)
+ * @param diskDegradedPercent data-dir filesystem use at or above which a node is degraded (85)
+ * @param diskUnhealthyPercent use at or above which it is unhealthy (90)
+ */
+public record HealthThresholds(
+    double lagDegradedSeconds,
+    double lagUnhealthySeconds,
+    int connectionsDegradedPercent,
+    int connectionsUnhealthyPercent,
+    long longQuerySeconds,
+    double cacheHitDegraded,
+    double cacheHitUnhealthy,
+    int diskDegradedPercent,
+    int diskUnhealthyPercent) {
+
+  public static HealthThresholds defaults() {
+    return new HealthThresholds(1.0, 5.0, 80, 90, 300, 0.95, 0.90, 85, 90);
+  }
+}

@@ -1,0 +1,13 @@
+package io.pgrunbooks.workflows.common;
+
+/** Optional fields every runbook input carries (DESIGN.md section 4). */
+public interface RunbookInput {
+  /** When true the run returns its plan and changes nothing. */
+  boolean dryRun();
+
+  /** Who asked for the run; may not approve its own destructive steps. */
+  String requestedBy();
+
+  /** Why the run was started, for the report and the audit trail. */
+  String reason();
+}

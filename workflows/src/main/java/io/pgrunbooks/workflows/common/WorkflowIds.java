@@ -1,0 +1,46 @@
+package io.pgrunbooks.workflows.common;
+
+/**
+ * Workflow ids used when a runbook is started by hand (DESIGN.md section 4). Schedules append
+ * their own timestamp. One id per target means Temporal itself refuses a second concurrent run
+ * on the same target.
+ */
+public final class WorkflowIds {
+  private WorkflowIds() {}
+
+  public static String healthCheck(String cluster) {
+    return "health-check:" + cluster;
+  }
+
+  public static String partitionMaintenance(String cluster, String database) {
+    return "partition-maintenance:" + cluster + ":" + database;
+  }
+
+  public static String archivePartition(String cluster, String database, String partition) {
+    return "archive-partition:" + cluster + ":" + database + ":" + partition;
+  }
+
+  public static String restorePartition(String cluster, String database, String target) {
+    return "restore-partition:" + cluster + ":" + database + ":" + target;
+  }
+
+  public static String replicaRebuild(String cluster, String replica) {
+    return "replica-rebuild:" + cluster + ":" + replica;
+  }
+
+  public static String failover(String cluster) {
+    return "failover:" + cluster;
+  }
+
+  public static String failoverDrill(String cluster) {
+    return "failover-drill:" + cluster;
+  }
+
+  public static String backup(String cluster, String database) {
+    return "backup:" + cluster + ":" + database;
+  }
+
+  public static String backupVerification(String cluster, String database) {
+    return "backup-verification:" + cluster + ":" + database;
+  }
+}
