@@ -1,0 +1,58 @@
+package io.pgrunbooks.config;
+
+import java.util.Map;
+
+/**
+ * The S3 (or S3-compatible) bucket that archived partitions and backups go to.
+ *
+ * @param bucket bucket name; null when archiving is not set up
+ * @param prefix key prefix inside the bucket (default pg-runbooks)
+ * @param endpoint endpoint URL of an S3-compatible store; null means AWS
+ * @param region signing region (default us-east-1)
+ * @param compression {@code gzip} or {@code zstd} (default gzip)
+ * @param sse server-side encryption: null, {@code AES256} or {@code aws:kms}
+ * @param kmsKeyId KMS key for {@code aws:kms}; null uses the bucket's default key
+ * @param forcePathStyle path-style addressing, needed by most S3-compatible stores
+ * @param accessKeyEnv environment variable with the access key id; null uses the AWS default chain
+ * @param secretKeyEnv environment variable with the secret access key
+ * @param secretKeyFile file with the secret access key (instead of {@code secretKeyEnv})
+ */
+public record ArchiveConfig(
+    String bucket,
+    String prefix,
+    String endpoint,
+    String region,
+    String compression,
+    String sse,
+    String kmsKeyId,
+    boolean forcePathStyle,
+    String accessKeyEnv,
+    String secretKeyEnv,
+    String secretKeyFile) {
+
+  public ArchiveConfig {
+    prefix = Copies.or(prefix, "pg-runbooks");
+    region = Copies.or(region, "us-east-1");
+    compression = Copies.or(compression, "gzip");
+  }
+
+  /** The section as it is when the file has none: no bucket. */
+  public static ArchiveConfig none() {
+    return new ArchiveConfig(null, null, null, null, null, null, null, false, null, null, null);
+  }
+
+  /** Whether a bucket is configured. */
+  public boolean configured() {
+    return bucket != null;
+  }
+
+  /** The access key id, or null when the AWS default credential chain should be used. */
+  public String resolveAccessKey(Map<String, String> env) {
+    return Secrets.resolve("archive access key", accessKeyEnv, null, env);
+  }
+
+  /** The secret access key, or null when the AWS default credential chain should be used. */
+  public String resolveSecretKey(Map<String, String> env) {
+    return Secrets.resolve("archive secret key", secretKeyEnv, secretKeyFile, env);
+  }
+}

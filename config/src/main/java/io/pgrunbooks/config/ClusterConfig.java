@@ -1,0 +1,40 @@
+package io.pgrunbooks.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One PostgreSQL cluster: its nodes and how to reach them. Which node is primary is discovered
+ * at run time, never configured, so the config stays right after a failover.
+ *
+ * @param credentials login used by the worker's SQL activities (default user postgres, no password)
+ * @param pgbouncer the pooler in front of the cluster, or null when there is none
+ * @param databases databases with runbook settings (partition policies), by name
+ */
+public record ClusterConfig(
+    List<NodeConfig> nodes,
+    Credentials credentials,
+    PgBouncerConfig pgbouncer,
+    HealthConfig health,
+    Map<String, DatabaseConfig> databases) {
+
+  public ClusterConfig {
+    nodes = Copies.list(nodes);
+    credentials = credentials == null ? Credentials.defaults() : credentials;
+    health = health == null ? HealthConfig.defaults() : health;
+    databases = Copies.map(databases);
+  }
+
+  /** The node with this name, or null if the cluster has none. */
+  public NodeConfig node(String name) {
+    if (name == null) {
+      return null;
+    }
+    return nodes.stream().filter(n -> n != null && name.equals(n.name())).findFirst().orElse(null);
+  }
+
+  /** The database's settings, or null when the database has none configured. */
+  public DatabaseConfig database(String name) {
+    return name == null ? null : databases.get(name);
+  }
+}

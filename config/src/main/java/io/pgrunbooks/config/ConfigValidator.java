@@ -1,0 +1,150 @@
+package io.pgrunbooks.config;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Checks a bound config as a whole; cluster and schedule details have their own validators. */
+final class ConfigValidator {
+  private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+
+  private ConfigValidator() {}
+
+  static void validate(RunbooksConfig c, Problems p) {
+    temporal(c.temporal(), p);
+    Checks.portOrOff(p, "worker.metricsPort", c.worker().metricsPort());
+    Checks.positive(p, "worker.agentStartTimeout", c.worker().agentStartTimeout());
+    if (c.clusters().isEmpty()) {
+      p.add("clusters", "at least one cluster is required");
+    }
+    c.clusters().forEach((name, cluster) -> ClusterValidator.validate(name, cluster, c.archive(), p));
+    archive(c.archive(), p);
+    approvals(c.approvals(), p);
+    notifications(c.notifications(), p);
+    ScheduleValidator.validate(c, p);
+    api(c.api(), p);
+  }
+
+  private static void temporal(TemporalConfig t, Problems p) {
+    if (Checks.required(p, "temporal.target", t.target())) {
+      int colon = t.target().lastIndexOf(':');
+      if (colon <= 0 || !t.target().substring(colon + 1).matches("\\d{1,5}")) {
+        p.add("temporal.target", "\"" + t.target() + "\" must be host:port");
+      }
+    }
+    Checks.required(p, "temporal.namespace", t.namespace());
+    Checks.httpUrl(p, "temporal.uiUrl", t.uiUrl());
+    TlsConfig tls = t.tls();
+    if ((tls.certFile() == null) != (tls.keyFile() == null)) {
+      p.add(tls.certFile() == null ? "temporal.tls.certFile" : "temporal.tls.keyFile", "certFile and keyFile go together");
+    }
+  }
+
+  private static void archive(ArchiveConfig a, Problems p) {
+    if (a.bucket() != null && !BUCKET.matcher(a.bucket()).matches()) {
+      p.add("archive.bucket", "\"" + a.bucket() + "\" is not a valid bucket name (3-63 of a-z 0-9 . -)");
+    }
+    Checks.httpUrl(p, "archive.endpoint", a.endpoint());
+    Checks.required(p, "archive.region", a.region());
+    Checks.oneOf(p, "archive.compression", a.compression(), List.of("gzip", "zstd"), "compression");
+    Checks.oneOf(p, "archive.sse", a.sse(), List.of("AES256", "aws:kms"), "server-side encryption");
+    if (a.kmsKeyId() != null && !"aws:kms".equals(a.sse())) {
+      p.add("archive.kmsKeyId", "only used with sse: aws:kms");
+    }
+    Checks.envName(p, "archive.accessKeyEnv", a.accessKeyEnv());
+    Checks.envName(p, "archive.secretKeyEnv", a.secretKeyEnv());
+    Checks.notBoth(p, "archive", a.secretKeyEnv(), "secretKeyEnv", a.secretKeyFile(), "secretKeyFile");
+    boolean hasSecret = a.secretKeyEnv() != null || a.secretKeyFile() != null;
+    if (a.accessKeyEnv() != null && !hasSecret) {
+      p.add("archive.secretKeyEnv", "required with accessKeyEnv (or set secretKeyFile)");
+    } else if (a.accessKeyEnv() == null && hasSecret) {
+      p.add("archive.accessKeyEnv", "required with a secret key");
+    }
+  }
+
+  private static void approvals(ApprovalsConfig a, Problems p) {
+    Checks.positive(p, "approvals.defaultTimeout", a.defaultTimeout());
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < a.approvers().size(); i++) {
+      String path = "approvals.approvers[" + i + "]";
+      ApproverConfig ap = a.approvers().get(i);
+      if (ap == null) {
+        p.add(path, "must be a mapping with name and roles");
+        continue;
+      }
+      if (Checks.required(p, path + ".name", ap.name())) {
+        Integer first = seen.putIfAbsent(ap.name(), i);
+        if (first != null) {
+          p.add(path + ".name", "duplicate approver " + ap.name() + " (also approvers[" + first + "])");
+        }
+      }
+      if (ap.roles().isEmpty() || ap.roles().stream().anyMatch(Checks::blank)) {
+        p.add(path + ".roles", "at least one role is required, and no empty ones");
+      }
+    }
+    runbookList(p, "approvals.twoPersonRunbooks", a.twoPersonRunbooks());
+    runbookList(p, "approvals.signedRunbooks", a.signedRunbooks());
+    for (int i = 0; i < a.preApprovals().size(); i++) {
+      String path = "approvals.preApprovals[" + i + "]";
+      PreApprovalConfig pre = a.preApprovals().get(i);
+      if (pre == null) {
+        p.add(path, "must be a mapping with runbook, step and target");
+        continue;
+      }
+      if (Checks.required(p, path + ".runbook", pre.runbook())) {
+        Checks.oneOf(p, path + ".runbook", pre.runbook(), RunbooksConfig.RUNBOOK_TYPES, "runbook");
+      }
+      Checks.required(p, path + ".step", pre.step());
+      Checks.required(p, path + ".target", pre.target());
+    }
+  }
+
+  private static void runbookList(Problems p, String path, List<String> types) {
+    for (int i = 0; i < types.size(); i++) {
+      if (Checks.required(p, Problems.index(path, i), types.get(i))) {
+        Checks.oneOf(p, Problems.index(path, i), types.get(i), RunbooksConfig.RUNBOOK_TYPES, "runbook");
+      }
+    }
+  }
+
+  private static void notifications(NotificationsConfig n, Problems p) {
+    Checks.envName(p, "notifications.webhookUrlEnv", n.webhookUrlEnv());
+    Checks.notBoth(p, "notifications", n.webhookUrlEnv(), "webhookUrlEnv", n.webhookUrl(), "webhookUrl");
+    Checks.httpUrl(p, "notifications.webhookUrl", n.webhookUrl());
+    for (int i = 0; i < n.events().size(); i++) {
+      Checks.required(p, Problems.index("notifications.events", i), n.events().get(i));
+    }
+  }
+
+  private static void api(ApiConfig a, Problems p) {
+    Checks.port(p, "api.port", a.port());
+    Checks.port(p, "api.adminPort", a.adminPort());
+    if (a.port() == a.adminPort()) {
+      p.add("api.adminPort", "must differ from api.port");
+    }
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < a.users().size(); i++) {
+      String path = "api.users[" + i + "]";
+      ApiUserConfig u = a.users().get(i);
+      if (u == null) {
+        p.add(path, "must be a mapping with name, roles and passwordHashEnv or passwordHashFile");
+        continue;
+      }
+      if (Checks.required(p, path + ".name", u.name())) {
+        Integer first = seen.putIfAbsent(u.name(), i);
+        if (first != null) {
+          p.add(path + ".name", "duplicate user " + u.name() + " (also users[" + first + "])");
+        }
+      }
+      if (u.roles().isEmpty() || u.roles().stream().anyMatch(Checks::blank)) {
+        p.add(path + ".roles", "at least one role is required, and no empty ones");
+      }
+      Checks.envName(p, path + ".passwordHashEnv", u.passwordHashEnv());
+      Checks.notBoth(p, path, u.passwordHashEnv(), "passwordHashEnv", u.passwordHashFile(), "passwordHashFile");
+      if (u.passwordHashEnv() == null && u.passwordHashFile() == null) {
+        p.add(path, "set passwordHashEnv: <ENV_VAR_NAME> or passwordHashFile: <path>");
+      }
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package io.pgrunbooks.config;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Checks schedules, including that their input names a configured cluster (and database). */
+final class ScheduleValidator {
+  private static final Pattern CRON_FIELD = Pattern.compile("[0-9A-Za-z*,/-]+");
+  private static final Set<String> NEED_DATABASE =
+      Set.of("PartitionMaintenance", "ArchivePartition", "RestorePartition", "Backup", "BackupVerification");
+
+  private ScheduleValidator() {}
+
+  static void validate(RunbooksConfig config, Problems p) {
+    List<ScheduleConfig> schedules = config.schedules();
+    Map<String, Integer> ids = new HashMap<>();
+    for (int i = 0; i < schedules.size(); i++) {
+      String path = Problems.index("schedules", i);
+      ScheduleConfig s = schedules.get(i);
+      if (s == null) {
+        p.add(path, "must be a mapping with id, workflowType, cron and input");
+        continue;
+      }
+      if (Checks.required(p, path + ".id", s.id())) {
+        Integer first = ids.putIfAbsent(s.id(), i);
+        if (first != null) {
+          p.add(path + ".id", "duplicate schedule id " + s.id() + " (also schedules[" + first + "])");
+        }
+      }
+      if (Checks.required(p, path + ".workflowType", s.workflowType())) {
+        Checks.oneOf(p, path + ".workflowType", s.workflowType(), RunbooksConfig.RUNBOOK_TYPES, "workflow type");
+      }
+      cron(s.cron(), path + ".cron", p);
+      Checks.oneOf(p, path + ".overlap", s.overlap(), ScheduleConfig.OVERLAP_POLICIES, "overlap policy");
+      Checks.positive(p, path + ".catchupWindow", s.catchupWindow());
+      Checks.positive(p, path + ".startEarly", s.startEarly());
+      input(config, s, path + ".input", p);
+    }
+  }
+
+  private static void cron(String cron, String path, Problems p) {
+    if (!Checks.required(p, path, cron)) {
+      return;
+    }
+    String[] fields = cron.trim().split("\\s+");
+    if (fields.length != 5) {
+      p.add(path, "\"" + cron + "\" has " + fields.length + " fields; expected 5 (minute hour day-of-month month day-of-week)");
+      return;
+    }
+    for (String field : fields) {
+      if (!CRON_FIELD.matcher(field).matches()) {
+        p.add(path, "\"" + cron + "\": field \"" + field + "\" is not a cron field");
+        return;
+      }
+    }
+  }
+
+  private static void input(RunbooksConfig config, ScheduleConfig s, String path, Problems p) {
+    String cluster = text(s.input().get("cluster"), path + ".cluster", p);
+    if (cluster == null) {
+      return;
+    }
+    ClusterConfig c = config.cluster(cluster);
+    if (c == null) {
+      p.add(path + ".cluster", "unknown cluster " + cluster + " (known: " + String.join(", ", config.clusters().keySet()) + ")");
+      return;
+    }
+    if (!NEED_DATABASE.contains(s.workflowType())) {
+      return;
+    }
+    String database = text(s.input().get("database"), path + ".database", p);
+    if (database != null && "PartitionMaintenance".equals(s.workflowType()) && c.database(database) == null) {
+      p.add(path + ".database", "database " + database + " has no partition policies in clusters." + cluster + ".databases");
+    }
+  }
+
+  private static String text(Object value, String path, Problems p) {
+    if (value == null) {
+      p.add(path, "is required");
+      return null;
+    }
+    if (!(value instanceof String s) || s.isBlank()) {
+      p.add(path, "must be a name, got " + value);
+      return null;
+    }
+    return s;
+  }
+}
