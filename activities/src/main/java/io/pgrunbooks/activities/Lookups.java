@@ -1,0 +1,40 @@
+package io.pgrunbooks.activities;
+
+import io.pgrunbooks.config.ClusterConfig;
+import io.pgrunbooks.config.NodeConfig;
+import io.pgrunbooks.config.RunbooksConfig;
+import io.pgrunbooks.workflows.common.FailureTypes;
+import io.temporal.failure.ApplicationFailure;
+
+/** Lookups every activity does first, failing with a non-retryable, human-readable BadInput. */
+public final class Lookups {
+  private Lookups() {}
+
+  /** The configured cluster, or BadInput naming the clusters that exist. */
+  public static ClusterConfig cluster(RunbooksConfig config, String name) {
+    ClusterConfig cluster = config.cluster(name);
+    if (cluster == null) {
+      throw badInput("unknown cluster '" + name + "'; configured clusters: "
+          + (config.clusters().isEmpty() ? "(none)" : String.join(", ", config.clusters().keySet())));
+    }
+    return cluster;
+  }
+
+  /** The configured node of a cluster, or BadInput naming the cluster's nodes. */
+  public static NodeConfig node(ClusterConfig cluster, String clusterName, String node) {
+    NodeConfig found = cluster.node(node);
+    if (found == null) {
+      throw badInput("unknown node '" + node + "' in cluster " + clusterName + "; its nodes: "
+          + String.join(", ", cluster.nodes().stream().map(NodeConfig::name).toList()));
+    }
+    return found;
+  }
+
+  public static ApplicationFailure badInput(String message) {
+    return ApplicationFailure.newNonRetryableFailure(message, FailureTypes.BAD_INPUT);
+  }
+
+  public static ApplicationFailure config(String message) {
+    return ApplicationFailure.newNonRetryableFailure(message, FailureTypes.CONFIG);
+  }
+}

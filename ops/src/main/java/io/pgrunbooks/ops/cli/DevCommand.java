@@ -1,0 +1,189 @@
+package io.pgrunbooks.ops.cli;
+
+import io.pgrunbooks.config.ClusterConfig;
+import io.pgrunbooks.config.ConfigException;
+import io.pgrunbooks.config.ConfigLoader;
+import io.pgrunbooks.config.NodeConfig;
+import io.pgrunbooks.config.RunbooksConfig;
+import io.pgrunbooks.ops.dev.ChildProcess;
+import io.pgrunbooks.ops.dev.DemoDatabase;
+import io.pgrunbooks.ops.dev.DevSecrets;
+import io.pgrunbooks.ops.stack.LocalStack;
+import io.pgrunbooks.ops.stack.LocalStackOptions;
+import io.pgrunbooks.ops.stack.PostgresNode;
+import io.pgrunbooks.ops.stack.Processes;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code runbooks dev}: the whole local stack on fixed ports (from the config), the worker and one
+ * node agent per node as processes, and the demo database; Ctrl-C stops everything. State is kept
+ * in the dev directory across restarts.
+ */
+@Command(name = "dev", mixinStandardHelpOptions = true,
+    description = "Run the local stack: Temporal dev server + UI, PostgreSQL primary and replica, PgBouncer, "
+        + "S3 store, worker, node agents and the demo database `app`.")
+final class DevCommand implements Callable<Integer> {
+  private static final String WORKER_MAIN = "io.pgrunbooks.worker.WorkerMain";
+
+  @Option(names = "--config", description = "Config file (default: ops/config/dev.yml of the checkout).")
+  Path config;
+
+  @Option(names = "--dir", description = "State directory (default: .runbooks-dev in the working directory).")
+  Path dir = Path.of(".runbooks-dev");
+
+  @Option(names = "--fresh", description = "Delete the state directory first: new databases, bucket and history.")
+  boolean fresh;
+
+  @Override
+  public Integer call() throws Exception {
+    Path home = Path.of(System.getenv().getOrDefault("RUNBOOKS_HOME", ".")).toAbsolutePath().normalize();
+    Path configFile = (config != null ? config : home.resolve("ops/config/dev.yml")).toAbsolutePath().normalize();
+    Path devDir = dir.toAbsolutePath().normalize();
+    if (fresh) {
+      Processes.deleteTree(devDir);
+    }
+    Files.createDirectories(devDir);
+    DevSecrets secrets = DevSecrets.loadOrCreate(devDir);
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.put("RUNBOOKS_DEV_DIR", devDir.toString());
+    env.putIfAbsent("RUNBOOKS_PG_PASSWORD", secrets.pgPassword());
+    env.put("RUNBOOKS_S3_ACCESS_KEY", LocalStack.S3_ACCESS_KEY);
+    env.put("RUNBOOKS_S3_SECRET_KEY", LocalStack.S3_SECRET_KEY);
+
+    RunbooksConfig cfg;
+    try {
+      cfg = ConfigLoader.load(configFile, env);
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    }
+    if (cfg.clusters().size() != 1) {
+      System.err.println("runbooks dev runs one cluster; " + configFile + " has " + cfg.clusters().keySet());
+      return 2;
+    }
+    ClusterConfig cluster = cfg.clusters().values().iterator().next();
+    LocalStackOptions options = stackOptions(cfg, cluster, devDir, env.get("RUNBOOKS_PG_PASSWORD"));
+    List<String> busy = busyPorts(options);
+    if (!busy.isEmpty()) {
+      System.err.println("ports in use: " + busy + " (is another `runbooks dev` running? change the ports in "
+          + configFile + ")");
+      return 3;
+    }
+
+    long t0 = System.nanoTime();
+    System.out.println("starting the local stack in " + devDir + " ...");
+    LocalStack stack = LocalStack.start(options);
+    List<ChildProcess> children = new ArrayList<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("\nstopping worker, agents and the local stack ...");
+      children.forEach(ChildProcess::stop);
+      stack.close();
+      stopped.countDown();
+    }, "runbooks-dev-stop"));
+
+    PostgresNode primary = stack.postgres().primary();
+    for (String line : DemoDatabase.ensure(primary.host(), primary.port(), cluster.credentials().user(),
+        env.get("RUNBOOKS_PG_PASSWORD"), YearMonth.now(ZoneOffset.UTC))) {
+      System.out.println("  created " + line);
+    }
+
+    String classpath = home.resolve("worker/target/pg-runbooks-worker.jar").toString();
+    Path logs = devDir.resolve("logs");
+    children.add(ChildProcess.startJava("worker", classpath, WORKER_MAIN,
+        List.of("worker", "--config", configFile.toString()), env, logs.resolve("worker.log")));
+    for (NodeConfig node : cluster.nodes()) {
+      children.add(ChildProcess.startJava("agent-" + node.name(), classpath, WORKER_MAIN,
+          List.of("agent", "--node", node.name(), "--config", configFile.toString()), env,
+          logs.resolve("agent-" + node.name() + ".log")));
+    }
+    for (ChildProcess child : children) {
+      child.awaitLog("polling task queue", Duration.ofSeconds(90));
+    }
+
+    Map<String, Object> description = new LinkedHashMap<>(stack.describe());
+    description.put("config", configFile.toString());
+    Path stackJson = devDir.resolve("stack.json");
+    Files.writeString(stackJson, io.pgrunbooks.workflows.common.DataConverters.objectMapper()
+        .writerWithDefaultPrettyPrinter().writeValueAsString(description));
+
+    printBanner(stack, cfg, cluster, stackJson, logs, (System.nanoTime() - t0) / 1_000_000);
+    stopped.await();
+    return 0;
+  }
+
+  private static LocalStackOptions stackOptions(RunbooksConfig cfg, ClusterConfig cluster, Path devDir,
+                                                String password) {
+    List<NodeConfig> nodes = cluster.nodes();
+    URI temporal = URI.create("tcp://" + cfg.temporal().target());
+    URI ui = URI.create(cfg.temporal().uiUrl());
+    URI s3 = URI.create(cfg.archive() != null && cfg.archive().endpoint() != null
+        ? cfg.archive().endpoint() : "http://127.0.0.1:19000");
+    int pgbouncerPort = cluster.pgbouncer() != null ? cluster.pgbouncer().port() : 16432;
+    return new LocalStackOptions(devDir, nodes.get(0).name(),
+        nodes.subList(1, nodes.size()).stream().map(NodeConfig::name).toList(),
+        nodes.get(0).port(),
+        nodes.subList(1, nodes.size()).stream().map(NodeConfig::port).toList(),
+        pgbouncerPort, s3.getPort(), temporal.getPort(), ui.getPort(), password,
+        devDir.resolve("s3"), devDir.resolve("temporal.db"), true);
+  }
+
+  private static List<String> busyPorts(LocalStackOptions o) {
+    List<Integer> ports = new ArrayList<>(List.of(o.postgresPort(), o.pgbouncerPort(), o.s3Port(),
+        o.temporalPort(), o.temporalUiPort()));
+    ports.addAll(o.replicaPorts());
+    List<String> busy = new ArrayList<>();
+    for (int port : ports) {
+      try (ServerSocket socket = new ServerSocket(port)) {
+        socket.setReuseAddress(true);
+      } catch (IOException e) {
+        busy.add(String.valueOf(port));
+      }
+    }
+    return busy;
+  }
+
+  private static void printBanner(LocalStack stack, RunbooksConfig cfg, ClusterConfig cluster, Path stackJson,
+                                  Path logs, long millis) {
+    String address = stack.temporal().address();
+    String clusterName = cfg.clusters().keySet().iterator().next();
+    System.out.printf("""
+
+        pg-runbooks local stack is up (%.1f s).
+          Temporal UI     %s
+          Temporal        %s (namespace %s)
+          PostgreSQL      %s
+          PgBouncer       %s:%d (admin console: database pgbouncer)
+          S3 store        %s bucket %s
+          stack.json      %s
+          logs            %s
+
+        Start a health check of cluster '%s' and read its report:
+          temporal workflow start --address %s --task-queue pg-runbooks --type HealthCheck \\
+            --workflow-id health-check:%s --input '{"cluster": "%s"}'
+          temporal workflow result --address %s --workflow-id health-check:%s
+
+        Ctrl-C stops everything (state stays in %s; --fresh starts over).
+        """, millis / 1000.0, stack.temporal().uiUrl(), address, stack.temporal().namespace(),
+        stack.postgres().nodes().stream().map(n -> n.name() + "=" + n.host() + ":" + n.port()).toList(),
+        stack.pgbouncer().host(), stack.pgbouncer().port(), stack.s3().endpoint(), stack.s3().bucket(),
+        stackJson, logs, clusterName, address, clusterName, clusterName, address, clusterName,
+        stackJson.getParent());
+  }
+}

@@ -1,0 +1,34 @@
+package io.pgrunbooks.ops.stack;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import java.util.List;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logback without a config file logs everything at DEBUG; Jetty, S3Proxy and the AWS SDK then
+ * flood the output and slow the stack down. When the root logs at DEBUG (the unconfigured
+ * default), raise those loggers to WARN unless a config set them explicitly.
+ */
+final class QuietLogging {
+  private static final List<String> NOISY = List.of(
+      "org.gaul", "org.eclipse.jetty", "software.amazon.awssdk", "org.apache.http", "org.apache.hc", "io.netty");
+
+  private QuietLogging() {}
+
+  static void apply() {
+    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+      return;
+    }
+    if (context.getLogger(Logger.ROOT_LOGGER_NAME).getEffectiveLevel().isGreaterOrEqual(Level.INFO)) {
+      return;
+    }
+    for (String name : NOISY) {
+      Logger logger = context.getLogger(name);
+      if (logger.getLevel() == null) {
+        logger.setLevel(Level.WARN);
+      }
+    }
+  }
+}

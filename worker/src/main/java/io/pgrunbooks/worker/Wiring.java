@@ -1,0 +1,35 @@
+package io.pgrunbooks.worker;
+
+import io.pgrunbooks.activities.config.ConfigActivitiesImpl;
+import io.pgrunbooks.activities.node.NodeActivitiesImpl;
+import io.pgrunbooks.activities.postgres.ConnectionFactory;
+import io.pgrunbooks.activities.postgres.PostgresActivitiesImpl;
+import io.pgrunbooks.config.RunbooksConfig;
+import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflowImpl;
+import io.temporal.common.converter.DataConverterException;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkflowImplementationOptions;
+import java.time.Duration;
+import java.util.Map;
+
+/** All wiring in one place: which workflows and activities each process registers. */
+final class Wiring {
+  private Wiring() {}
+
+  static void registerCentral(Worker worker, RunbooksConfig cfg, Map<String, String> env) {
+    // An input that does not bind (unknown field, wrong type) fails the run with the reason
+    // instead of retrying the workflow task forever.
+    WorkflowImplementationOptions options = WorkflowImplementationOptions.newBuilder()
+        .setFailWorkflowExceptionTypes(DataConverterException.class)
+        .build();
+    worker.registerWorkflowImplementationTypes(options, HealthCheckWorkflowImpl.class);
+    ConnectionFactory connections = new ConnectionFactory(cfg, () -> env, Duration.ofSeconds(5), Duration.ofSeconds(60));
+    worker.registerActivitiesImplementations(
+        new ConfigActivitiesImpl(cfg),
+        new PostgresActivitiesImpl(cfg, connections));
+  }
+
+  static void registerAgent(Worker worker, RunbooksConfig cfg, String node, Map<String, String> env) {
+    worker.registerActivitiesImplementations(new NodeActivitiesImpl(cfg, node));
+  }
+}

@@ -1,0 +1,118 @@
+package io.pgrunbooks.worker;
+
+import io.pgrunbooks.ops.dev.ChildProcess;
+import io.pgrunbooks.ops.stack.LocalStack;
+import io.pgrunbooks.ops.stack.PostgresNode;
+import io.pgrunbooks.ops.stack.Prerequisites;
+import io.pgrunbooks.ops.stack.SharedStack;
+import io.pgrunbooks.workflows.common.DataConverters;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * End-to-end fixture: the shared local stack (real Temporal dev server, PostgreSQL primary and
+ * replica, PgBouncer, S3 store), a config file describing it, and the worker plus one node agent
+ * per node running as separate JVM processes, exactly as deployed.
+ */
+final class WorkerFixture implements AutoCloseable {
+  static final String PASSWORD_ENV = "RUNBOOKS_PG_PASSWORD";
+
+  final LocalStack stack;
+  final Path dir;
+  final Path config;
+  final int metricsPort;
+  final List<ChildProcess> processes = new ArrayList<>();
+  final WorkflowServiceStubs service;
+  final WorkflowClient client;
+
+  WorkerFixture() throws IOException {
+    stack = SharedStack.get();
+    dir = Files.createTempDirectory("pg-runbooks-e2e");
+    config = dir.resolve("runbooks.yml");
+    metricsPort = Prerequisites.freePort();
+    Files.writeString(config, configYaml(stack, metricsPort));
+    service = WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(stack.temporal().address()).build());
+    client = WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder()
+        .setNamespace(stack.temporal().namespace())
+        .setDataConverter(DataConverters.jackson())
+        .build());
+  }
+
+  static String configYaml(LocalStack stack, int metricsPort) {
+    StringBuilder nodes = new StringBuilder();
+    for (PostgresNode node : stack.postgres().nodes()) {
+      nodes.append("""
+                - name: %s
+                  host: %s
+                  port: %d
+                  dataDir: %s
+                  agentMetricsPort: 0
+          """.formatted(node.name(), node.host(), node.port(), node.dataDir()));
+    }
+    return """
+        temporal:
+          target: %s
+          namespace: %s
+        worker:
+          metricsPort: %d
+          agentStartTimeout: 10s
+        clusters:
+          main:
+            credentials:
+              user: postgres
+              passwordEnv: %s
+            nodes:
+        %s
+        """.formatted(stack.temporal().address(), stack.temporal().namespace(), metricsPort, PASSWORD_ENV, nodes);
+  }
+
+  /** Starts the central worker and an agent for every node; returns when all of them poll. */
+  void startAll() {
+    startWorker();
+    for (PostgresNode node : stack.postgres().nodes()) {
+      startAgent(node.name());
+    }
+  }
+
+  ChildProcess startWorker() {
+    return launch("worker", List.of("worker", "--config", config.toString()));
+  }
+
+  ChildProcess startAgent(String node) {
+    return launch("agent-" + node, List.of("agent", "--node", node, "--config", config.toString()));
+  }
+
+  private ChildProcess launch(String name, List<String> args) {
+    ChildProcess p = ChildProcess.startJava(name, System.getProperty("java.class.path"),
+        WorkerMain.class.getName(), args, Map.of(PASSWORD_ENV, SharedStack.PASSWORD),
+        dir.resolve(name + ".log"));
+    processes.add(p);
+    p.awaitLog("polling task queue", Duration.ofSeconds(60));
+    return p;
+  }
+
+  /** Everything the worker and agents logged so far. */
+  String allLogs() {
+    StringBuilder text = new StringBuilder();
+    for (ChildProcess p : processes) {
+      text.append(p.logText());
+    }
+    return text.toString();
+  }
+
+  @Override
+  public void close() {
+    processes.forEach(ChildProcess::stop);
+    service.shutdown();
+  }
+}

@@ -1,0 +1,148 @@
+package io.pgrunbooks.workflows.healthcheck;
+
+import io.pgrunbooks.workflows.activities.ClusterSpec;
+import io.pgrunbooks.workflows.activities.ClusterSpec.NodeSpec;
+import io.pgrunbooks.workflows.activities.ConfigActivities;
+import io.pgrunbooks.workflows.activities.DescribeClusterInput;
+import io.pgrunbooks.workflows.activities.DiskUsage;
+import io.pgrunbooks.workflows.activities.DiskUsageInput;
+import io.pgrunbooks.workflows.activities.HealthFactsInput;
+import io.pgrunbooks.workflows.activities.NodeActivities;
+import io.pgrunbooks.workflows.activities.NodeHealthFacts;
+import io.pgrunbooks.workflows.activities.PostgresActivities;
+import io.pgrunbooks.workflows.common.FailureTypes;
+import io.pgrunbooks.workflows.common.Failures;
+import io.pgrunbooks.workflows.common.Progress;
+import io.pgrunbooks.workflows.common.RunRecorder;
+import io.pgrunbooks.workflows.common.RunReport;
+import io.pgrunbooks.workflows.common.RunbookState;
+import io.pgrunbooks.workflows.common.TaskQueues;
+import io.pgrunbooks.workflows.common.WorkflowTypes;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.TimeoutType;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TimeoutFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** See {@link HealthCheckWorkflow}. Collects in parallel, judges with {@link HealthEvaluator}. */
+public class HealthCheckWorkflowImpl implements HealthCheckWorkflow {
+  private static final RetryOptions RETRY = RetryOptions.newBuilder()
+      .setInitialInterval(Duration.ofSeconds(1))
+      .setMaximumInterval(Duration.ofSeconds(10))
+      .setMaximumAttempts(3)
+      .setDoNotRetry(FailureTypes.NON_RETRYABLE)
+      .build();
+
+  private final ConfigActivities config = Workflow.newActivityStub(ConfigActivities.class,
+      ActivityOptions.newBuilder()
+          .setTaskQueue(TaskQueues.CENTRAL)
+          .setStartToCloseTimeout(Duration.ofSeconds(10))
+          .setScheduleToCloseTimeout(Duration.ofMinutes(1))
+          .setRetryOptions(RETRY)
+          .build());
+
+  // The activity bounds its own connect and socket time; this only catches a stuck worker.
+  private final PostgresActivities postgres = Workflow.newActivityStub(PostgresActivities.class,
+      ActivityOptions.newBuilder()
+          .setTaskQueue(TaskQueues.CENTRAL)
+          .setStartToCloseTimeout(Duration.ofMinutes(2))
+          .setScheduleToCloseTimeout(Duration.ofMinutes(5))
+          .setRetryOptions(RETRY)
+          .build());
+
+  private RunRecorder run;
+
+  @Override
+  public HealthCheckResult run(HealthCheckInput input) {
+    if (input == null || input.cluster() == null || input.cluster().isBlank()) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "HealthCheck needs a cluster, e.g. {\"cluster\": \"main\"}", FailureTypes.BAD_INPUT);
+    }
+    String cluster = input.cluster().strip();
+    run = RunRecorder.start(WorkflowTypes.HEALTH_CHECK, cluster, cluster, input.dryRun());
+    try {
+      ClusterSpec spec = run.step("describe cluster",
+          () -> config.describeCluster(new DescribeClusterInput(cluster)),
+          s -> s.nodes().size() + " nodes: " + String.join(", ", s.nodes().stream().map(NodeSpec::name).toList()));
+      List<NodeObservation> observed = run.step("collect facts", () -> collect(spec), HealthCheckWorkflowImpl::describe);
+      HealthVerdict verdict = run.step("evaluate", () -> HealthEvaluator.evaluate(spec, observed), HealthVerdict::summary);
+      // A sick cluster is a successful check: the verdict is in status, not in the run outcome.
+      RunReport report = run.finish(RunbookState.COMPLETED, verdict.summary());
+      return new HealthCheckResult(report, verdict.status(), verdict.primary(), verdict.clusterFindings(),
+          verdict.nodes());
+    } catch (RuntimeException e) {
+      run.finish(RunbookState.FAILED, "HealthCheck of " + cluster + " failed: " + Failures.describe(e));
+      throw e;
+    }
+  }
+
+  @Override
+  public Progress progress() {
+    return run != null ? run.progress() : new Progress(RunbookState.RUNNING, null, List.of(), List.of());
+  }
+
+  /** Every node at once: SQL facts from the central worker, disk facts from each node's own agent. */
+  private List<NodeObservation> collect(ClusterSpec spec) {
+    List<Promise<NodeHealthFacts>> facts = new ArrayList<>();
+    List<Promise<DiskOutcome>> disks = new ArrayList<>();
+    for (NodeSpec node : spec.nodes()) {
+      String name = node.name();
+      facts.add(Async.function(postgres::collectHealthFacts, new HealthFactsInput(spec.name(), name))
+          .handle((f, e) -> e == null ? f : NodeHealthFacts.unreachable(name,
+              "health facts could not be collected: " + Failures.describe(e), now())));
+      NodeActivities agent = agentOf(name, spec.agentStartTimeout());
+      disks.add(Async.function(agent::diskUsage, new DiskUsageInput(spec.name(), name))
+          .handle((d, e) -> e == null ? new DiskOutcome(d, null)
+              : new DiskOutcome(null, agentProblem(name, spec.agentStartTimeout(), e))));
+    }
+    // Failures were turned into values above, so this waits for every node and never throws.
+    Promise.allOf(Promise.allOf(facts), Promise.allOf(disks)).get();
+
+    List<NodeObservation> observed = new ArrayList<>();
+    for (int i = 0; i < spec.nodes().size(); i++) {
+      DiskOutcome disk = disks.get(i).get();
+      observed.add(new NodeObservation(spec.nodes().get(i).name(), facts.get(i).get(), disk.usage(), disk.error()));
+    }
+    return observed;
+  }
+
+  private NodeActivities agentOf(String node, Duration startTimeout) {
+    return Workflow.newActivityStub(NodeActivities.class, ActivityOptions.newBuilder()
+        .setTaskQueue(TaskQueues.node(node))
+        // A stopped agent leaves the task unclaimed; without this the run would wait forever.
+        .setScheduleToStartTimeout(startTimeout)
+        .setStartToCloseTimeout(Duration.ofMinutes(5))
+        .setRetryOptions(RETRY)
+        .build());
+  }
+
+  private static String agentProblem(String node, Duration startTimeout, RuntimeException e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof TimeoutFailure t && t.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START) {
+        return "node agent for " + node + " did not answer within " + startTimeout.toSeconds()
+            + "s (queue " + TaskQueues.node(node) + ")";
+      }
+    }
+    return "disk usage from the node agent of " + node + " failed: " + Failures.describe(e);
+  }
+
+  private static String describe(List<NodeObservation> observed) {
+    long reachable = observed.stream().filter(o -> o.facts().reachable()).count();
+    long agents = observed.stream().filter(o -> o.disk() != null).count();
+    return "PostgreSQL answered on " + reachable + " of " + observed.size() + " nodes, node agents on "
+        + agents + " of " + observed.size();
+  }
+
+  private Instant now() {
+    return Instant.ofEpochMilli(Workflow.currentTimeMillis());
+  }
+
+  private record DiskOutcome(DiskUsage usage, String error) {}
+}

@@ -1,0 +1,93 @@
+package io.pgrunbooks.workflows.healthcheck;
+
+import io.pgrunbooks.workflows.activities.ClusterSpec;
+import io.pgrunbooks.workflows.activities.ConfigActivities;
+import io.pgrunbooks.workflows.activities.DescribeClusterInput;
+import io.pgrunbooks.workflows.activities.DiskUsage;
+import io.pgrunbooks.workflows.activities.DiskUsageInput;
+import io.pgrunbooks.workflows.activities.HealthFactsInput;
+import io.pgrunbooks.workflows.activities.NodeActivities;
+import io.pgrunbooks.workflows.activities.NodeHealthFacts;
+import io.pgrunbooks.workflows.activities.PostgresActivities;
+import io.pgrunbooks.workflows.common.FailureTypes;
+import io.temporal.failure.ApplicationFailure;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Plain-Java stand-ins for the worker's and the node agents' activities, fed from one scenario. */
+final class FakeActivities {
+  private FakeActivities() {}
+
+  /** What the fakes answer; tests change it before starting the run. */
+  static final class Scenario {
+    ClusterSpec spec = Fixtures.spec("pg1", "pg2");
+    final Map<String, NodeHealthFacts> facts = new LinkedHashMap<>();
+    final Map<String, DiskUsage> disks = new LinkedHashMap<>();
+    final Map<String, RuntimeException> diskFailures = new LinkedHashMap<>();
+
+    Scenario() {
+      facts.put("pg1", Fixtures.primary("pg1").replica(Fixtures.streaming("pg2", 0.02)).build());
+      facts.put("pg2", Fixtures.replica("pg2").build());
+      disks.put("pg1", Fixtures.disk("pg1", 40));
+      disks.put("pg2", Fixtures.disk("pg2", 41));
+    }
+  }
+
+  static final class Config implements ConfigActivities {
+    private final Scenario scenario;
+
+    Config(Scenario scenario) {
+      this.scenario = scenario;
+    }
+
+    @Override
+    public ClusterSpec describeCluster(DescribeClusterInput input) {
+      if (!scenario.spec.name().equals(input.cluster())) {
+        throw ApplicationFailure.newNonRetryableFailure("unknown cluster '" + input.cluster()
+            + "'; configured clusters: " + scenario.spec.name(), FailureTypes.BAD_INPUT);
+      }
+      return scenario.spec;
+    }
+  }
+
+  static final class Postgres implements PostgresActivities {
+    private final Scenario scenario;
+
+    Postgres(Scenario scenario) {
+      this.scenario = scenario;
+    }
+
+    @Override
+    public NodeHealthFacts collectHealthFacts(HealthFactsInput input) {
+      NodeHealthFacts f = scenario.facts.get(input.node());
+      if (f == null) {
+        throw ApplicationFailure.newNonRetryableFailure("unknown node " + input.node(), FailureTypes.BAD_INPUT);
+      }
+      return f;
+    }
+  }
+
+  /** The agent of one node; like the real one it refuses work meant for another host. */
+  static final class Agent implements NodeActivities {
+    private final Scenario scenario;
+    private final String node;
+
+    Agent(Scenario scenario, String node) {
+      this.scenario = scenario;
+      this.node = node;
+    }
+
+    @Override
+    public DiskUsage diskUsage(DiskUsageInput input) {
+      if (!node.equals(input.node())) {
+        throw ApplicationFailure.newNonRetryableFailure("agent of " + node + " asked about " + input.node(),
+            FailureTypes.BAD_INPUT);
+      }
+      RuntimeException failure = scenario.diskFailures.get(node);
+      if (failure != null) {
+        throw failure;
+      }
+      return scenario.disks.get(node);
+    }
+  }
+}
