@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.pgrunbooks.activities.config.ConfigActivitiesImpl;
+import io.pgrunbooks.activities.notify.NotifyActivitiesImpl;
 import io.pgrunbooks.activities.node.NodeActivitiesImpl;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import io.pgrunbooks.activities.postgres.PostgresActivitiesImpl;
@@ -49,8 +50,9 @@ class HealthCheckOnLocalStackTest {
         "Bool".equals(type) ? IndexedValueType.INDEXED_VALUE_TYPE_BOOL : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
     Worker central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(HealthCheckWorkflowImpl.class);
-    central.registerActivitiesImplementations(new ConfigActivitiesImpl(config), new PostgresActivitiesImpl(config,
-        new ConnectionFactory(config, TestStack::env, Duration.ofSeconds(5), Duration.ofSeconds(30))));
+    central.registerActivitiesImplementations(new ConfigActivitiesImpl(config), new NotifyActivitiesImpl(config),
+        new PostgresActivitiesImpl(config,
+            new ConnectionFactory(config, TestStack::env, Duration.ofSeconds(5), Duration.ofSeconds(30))));
     for (PostgresNode node : pg.nodes()) {
       env.newWorker(TaskQueues.node(node.name())).registerActivitiesImplementations(
           new NodeActivitiesImpl(config, node.name()));

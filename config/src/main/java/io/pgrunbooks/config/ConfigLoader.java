@@ -117,6 +117,12 @@ public final class ConfigLoader {
       ApiUserConfig u = users.get(i);
       check(out, "api.users[" + i + "]", () -> u.resolvePasswordHash(env));
     }
+    if (config.approvals().signingKeyConfigured()) {
+      check(out, "approvals", () -> {
+        config.approvals().signingKey(env);
+        return null;
+      });
+    }
     String urlEnv = config.notifications().webhookUrlEnv();
     if (urlEnv != null && (env.get(urlEnv) == null || env.get(urlEnv).isEmpty())) {
       out.add("notifications.webhookUrlEnv: environment variable " + urlEnv + " is not set");

@@ -85,6 +85,42 @@ final class ConfigValidator {
     }
     runbookList(p, "approvals.twoPersonRunbooks", a.twoPersonRunbooks());
     runbookList(p, "approvals.signedRunbooks", a.signedRunbooks());
+    a.timeouts().forEach((runbook, timeout) -> {
+      String path = "approvals.timeouts." + runbook;
+      Checks.oneOf(p, path, runbook, RunbooksConfig.RUNBOOK_TYPES, "runbook");
+      if (timeout == null) {
+        p.add(path, "expected a duration such as 500ms, 30s, 15m, 24h, 2d or PT24H, got nothing");
+      }
+      Checks.positive(p, path, timeout);
+    });
+    a.roles().forEach((runbook, roles) -> {
+      String path = "approvals.roles." + runbook;
+      Checks.oneOf(p, path, runbook, RunbooksConfig.RUNBOOK_TYPES, "runbook");
+      if (roles == null || roles.isEmpty() || roles.stream().anyMatch(Checks::blank)) {
+        p.add(path, "at least one role is required, and no empty ones (omit the entry for the default [approver])");
+      } else if (!a.approvers().isEmpty() && a.approvers().stream()
+          .noneMatch(ap -> ap != null && ap.roles().stream().anyMatch(roles::contains))) {
+        p.add(path, "no approver in approvals.approvers has any of the roles " + roles
+            + ", so no " + runbook + " run could ever be approved");
+      }
+    });
+    for (int i = 0; i < a.twoPersonRunbooks().size(); i++) {
+      String runbook = a.twoPersonRunbooks().get(i);
+      List<String> allowed = a.allowedRoles(runbook);
+      List<String> able = a.approvers().stream()
+          .filter(ap -> ap != null && ap.name() != null && ap.roles().stream().anyMatch(allowed::contains))
+          .map(ApproverConfig::name).toList();
+      if (!a.approvers().isEmpty() && !able.isEmpty() && able.size() < 2) {
+        p.add(Problems.index("approvals.twoPersonRunbooks", i), runbook + " needs two approvers with one of the roles "
+            + allowed + ", but only " + able.get(0) + " has one");
+      }
+    }
+    Checks.envName(p, "approvals.signingKeyEnv", a.signingKeyEnv());
+    Checks.nonBlankIfSet(p, "approvals.signingKeyFile", a.signingKeyFile());
+    Checks.notBoth(p, "approvals", a.signingKeyEnv(), "signingKeyEnv", a.signingKeyFile(), "signingKeyFile");
+    if (!a.signedRunbooks().isEmpty() && !a.signingKeyConfigured()) {
+      p.add("approvals.signedRunbooks", "needs approvals.signingKeyEnv or approvals.signingKeyFile");
+    }
     for (int i = 0; i < a.preApprovals().size(); i++) {
       String path = "approvals.preApprovals[" + i + "]";
       PreApprovalConfig pre = a.preApprovals().get(i);

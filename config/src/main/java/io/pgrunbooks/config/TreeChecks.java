@@ -20,11 +20,12 @@ final class TreeChecks {
           "passwordhash", "passwordHash",
           "secretkey", "secretKey",
           "secret", "secretKey",
-          "accesskeysecret", "secretKey");
+          "accesskeysecret", "secretKey",
+          "signingkey", "signingKey");
 
   // Files read by the process that loads the config, hence relative to the config file.
   private static final Set<String> LOCAL_FILE_KEYS =
-      Set.of("passwordFile", "passwordHashFile", "secretKeyFile", "certFile", "keyFile", "caFile");
+      Set.of("passwordFile", "passwordHashFile", "secretKeyFile", "signingKeyFile", "certFile", "keyFile", "caFile");
 
   private TreeChecks() {}
 

@@ -65,6 +65,11 @@ class DevConfigTest {
             new ApproverConfig("bob", List.of("dba", "approver")),
             new ApproverConfig("carol", List.of("sre", "approver")));
     assertThat(c.approvals().twoPersonRunbooks()).containsExactly("Failover");
+    assertThat(c.approvals().timeouts()).isEmpty();
+    assertThat(c.approvals().roles()).isEmpty();
+    assertThat(c.approvals().preApprovals()).isEmpty();
+    assertThat(c.approvals().signedRunbooks()).isEmpty();
+    assertThat(c.approvals().signingKeyConfigured()).isFalse();
     assertThat(c.notifications().events()).containsExactly("approval-needed", "failed", "completed");
     assertThat(c.notifications().webhookUrl()).isNull();
     assertThat(c.notifications().webhookUrlEnv()).isNull();
@@ -115,6 +120,28 @@ class DevConfigTest {
 
   @Test
   void devConfigFileHoldsNoPassword() throws Exception {
-    assertThat(Files.readString(DEV)).doesNotContainPattern("(?im)^\\s*#?\\s*(password|secretKey|secret|passwordHash)\\s*:");
+    assertThat(Files.readString(DEV))
+        .doesNotContainPattern("(?im)^\\s*#?\\s*(password|secretKey|secret|passwordHash|signingKey)\\s*:");
+  }
+
+  @Test
+  void devConfigApprovalExamplesLoadWhenUncommented() throws Exception {
+    String text = Files.readString(DEV);
+    int start = text.indexOf("\napprovals:");
+    int end = text.indexOf("\nnotifications:");
+    String approvals = text.substring(start, end).replaceAll("(?m)^  # ", "  ");
+    RunbooksConfig c = ConfigLoader.parse(text.substring(0, start) + approvals + text.substring(end), Map.of(), "dev.yml");
+
+    ApprovalsConfig a = c.approvals();
+    assertThat(a.timeout("Failover")).isEqualTo(Duration.ofHours(2));
+    assertThat(a.timeout("ArchivePartition")).isEqualTo(Duration.ofHours(24));
+    assertThat(a.allowedRoles("Failover")).containsExactly("dba");
+    assertThat(a.allowedRoles("ArchivePartition")).containsExactly("approver");
+    assertThat(a.signedRunbooks()).containsExactly("Failover");
+    assertThat(a.signingKeyEnv()).isEqualTo("RUNBOOKS_APPROVAL_KEY");
+    assertThat(a.preApprovals())
+        .containsExactly(new PreApprovalConfig("ArchivePartition", "drop-partition", "public.agent_routing_metrics"));
+    assertThat(ConfigLoader.secretProblems(c, Map.of()))
+        .contains("approvals: approval signing key: environment variable RUNBOOKS_APPROVAL_KEY is not set");
   }
 }

@@ -1,11 +1,16 @@
 package io.pgrunbooks.worker;
 
+import io.pgrunbooks.activities.approval.ApprovalActivitiesImpl;
 import io.pgrunbooks.activities.config.ConfigActivitiesImpl;
+import io.pgrunbooks.activities.lock.LockActivitiesImpl;
 import io.pgrunbooks.activities.node.NodeActivitiesImpl;
+import io.pgrunbooks.activities.notify.NotifyActivitiesImpl;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import io.pgrunbooks.activities.postgres.PostgresActivitiesImpl;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflowImpl;
+import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
+import io.temporal.client.WorkflowClient;
 import io.temporal.common.converter.DataConverterException;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkflowImplementationOptions;
@@ -16,17 +21,20 @@ import java.util.Map;
 final class Wiring {
   private Wiring() {}
 
-  static void registerCentral(Worker worker, RunbooksConfig cfg, Map<String, String> env) {
+  static void registerCentral(Worker worker, WorkflowClient client, RunbooksConfig cfg, Map<String, String> env) {
     // An input that does not bind (unknown field, wrong type) fails the run with the reason
     // instead of retrying the workflow task forever.
     WorkflowImplementationOptions options = WorkflowImplementationOptions.newBuilder()
         .setFailWorkflowExceptionTypes(DataConverterException.class)
         .build();
-    worker.registerWorkflowImplementationTypes(options, HealthCheckWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(options, HealthCheckWorkflowImpl.class, TopologyLockWorkflowImpl.class);
     ConnectionFactory connections = new ConnectionFactory(cfg, () -> env, Duration.ofSeconds(5), Duration.ofSeconds(60));
     worker.registerActivitiesImplementations(
         new ConfigActivitiesImpl(cfg),
-        new PostgresActivitiesImpl(cfg, connections));
+        new PostgresActivitiesImpl(cfg, connections),
+        new ApprovalActivitiesImpl(cfg, env),
+        new NotifyActivitiesImpl(cfg, env),
+        new LockActivitiesImpl(client));
   }
 
   static void registerAgent(Worker worker, RunbooksConfig cfg, String node, Map<String, String> env) {

@@ -54,7 +54,7 @@ final class WorkerProcess implements AutoCloseable {
       throw new ConfigException("(environment)", missing);
     }
     return start("worker", TaskQueues.CENTRAL, cfg, cfg.worker().metricsPort(),
-        worker -> Wiring.registerCentral(worker, cfg, env));
+        (worker, client) -> Wiring.registerCentral(worker, client, cfg, env));
   }
 
   /** The node agent of {@code node}: host-local activities on {@code pg-runbooks-node-<node>}. */
@@ -67,18 +67,19 @@ final class WorkerProcess implements AutoCloseable {
               : "the node name is used by several clusters " + clusters + "; node names must be unique")));
     }
     int port = cfg.cluster(clusters.get(0)).node(node).agentMetricsPort();
-    return start("agent", TaskQueues.node(node), cfg, port, worker -> Wiring.registerAgent(worker, cfg, node, env));
+    return start("agent", TaskQueues.node(node), cfg, port,
+        (worker, client) -> Wiring.registerAgent(worker, cfg, node, env));
   }
 
   private static WorkerProcess start(String mode, String queue, RunbooksConfig cfg, int metricsPort,
-                                     java.util.function.Consumer<Worker> register) {
+                                     java.util.function.BiConsumer<Worker, WorkflowClient> register) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     WorkflowServiceStubs service = TemporalConnection.serviceStubs(cfg.temporal(), registry);
     WorkflowClient client = TemporalConnection.client(service, cfg.temporal());
     WorkerFactory factory = WorkerFactory.newInstance(client);
-    register.accept(factory.newWorker(queue));
+    register.accept(factory.newWorker(queue), client);
     factory.start();
     WorkerProcess process = new WorkerProcess(mode, queue, service, factory, registry, metricsPort);
     log.info("{} polling task queue {} on {} namespace {}", mode, queue, cfg.temporal().target(),

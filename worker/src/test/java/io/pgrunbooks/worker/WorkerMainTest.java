@@ -6,83 +6,62 @@ import io.pgrunbooks.ops.dev.ChildProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The worker process refuses a bad config at start-up: message with the path, non-zero exit. */
+/** The worker process refuses a bad config at start-up: message with the path, exit code 2. */
 class WorkerMainTest {
+  private static final String ONE_NODE = "      - {name: pg1, host: 127.0.0.1, port: 5432, dataDir: /tmp/x}\n";
+
   @TempDir
   Path dir;
 
   @Test
   void invalidConfigExitsWithCodeTwoNamingThePath() throws Exception {
-    Path config = dir.resolve("bad.yml");
-    Files.writeString(config, """
-        clusters:
-          main:
-            credentials: {user: postgres}
-            nodes:
-              - {name: pg1, host: 127.0.0.1, port: 5432, dataDir: /tmp/x}
-              - {name: pg2, host: 127.0.0.1, port: 70000, dataDir: /tmp/y}
-        """);
-    ChildProcess worker = run(List.of("worker", "--config", config.toString()));
+    String log = refusedLog(config("{user: postgres}",
+        ONE_NODE + "      - {name: pg2, host: 127.0.0.1, port: 70000, dataDir: /tmp/y}\n"), "worker");
 
-    assertThat(worker.waitFor(Duration.ofSeconds(60))).isEqualTo(WorkerMain.EXIT_BAD_CONFIG);
-    assertThat(worker.logText()).contains("clusters.main.nodes[1].port: must be 1-65535");
+    assertThat(log).contains("clusters.main.nodes[1].port: must be 1-65535");
   }
 
   @Test
   void inlinePasswordIsRefusedWithHowToPassIt() throws Exception {
-    Path config = dir.resolve("inline.yml");
-    Files.writeString(config, """
-        clusters:
-          main:
-            credentials: {user: postgres, password: hunter2}
-            nodes:
-              - {name: pg1, host: 127.0.0.1, port: 5432, dataDir: /tmp/x}
-        """);
-    ChildProcess worker = run(List.of("worker", "--config", config.toString()));
+    String log = refusedLog(config("{user: postgres, password: hunter2}", ONE_NODE), "worker");
 
-    assertThat(worker.waitFor(Duration.ofSeconds(60))).isEqualTo(WorkerMain.EXIT_BAD_CONFIG);
-    assertThat(worker.logText()).contains("clusters.main.credentials.password").contains("passwordEnv");
+    assertThat(log).contains("clusters.main.credentials.password").contains("passwordEnv").doesNotContain("hunter2");
   }
 
   @Test
   void workerWithoutItsDatabasePasswordDoesNotStart() throws Exception {
-    Path config = dir.resolve("nopass.yml");
-    Files.writeString(config, """
-        clusters:
-          main:
-            credentials: {user: postgres, passwordEnv: RUNBOOKS_TEST_UNSET_PASSWORD}
-            nodes:
-              - {name: pg1, host: 127.0.0.1, port: 5432, dataDir: /tmp/x}
-        """);
-    ChildProcess worker = run(List.of("worker", "--config", config.toString()));
+    String log = refusedLog(config("{user: postgres, passwordEnv: RUNBOOKS_TEST_UNSET_PASSWORD}", ONE_NODE),
+        "worker");
 
-    assertThat(worker.waitFor(Duration.ofSeconds(60))).isEqualTo(WorkerMain.EXIT_BAD_CONFIG);
-    assertThat(worker.logText()).contains("clusters.main.credentials").contains("RUNBOOKS_TEST_UNSET_PASSWORD");
+    assertThat(log).contains("clusters.main.credentials").contains("RUNBOOKS_TEST_UNSET_PASSWORD");
   }
 
   @Test
   void agentForAnUnknownNodeIsRefused() throws Exception {
-    Path config = dir.resolve("ok.yml");
-    Files.writeString(config, """
-        clusters:
-          main:
-            credentials: {user: postgres}
-            nodes:
-              - {name: pg1, host: 127.0.0.1, port: 5432, dataDir: /tmp/x}
-        """);
-    ChildProcess agent = run(List.of("agent", "--node", "pg9", "--config", config.toString()));
+    String log = refusedLog(config("{user: postgres}", ONE_NODE), "agent", "--node", "pg9");
 
-    assertThat(agent.waitFor(Duration.ofSeconds(60))).isEqualTo(WorkerMain.EXIT_BAD_CONFIG);
-    assertThat(agent.logText()).contains("--node pg9").contains("pg1");
+    assertThat(log).contains("--node pg9").contains("pg1");
   }
 
-  private ChildProcess run(List<String> args) {
-    return ChildProcess.startJava("worker", System.getProperty("java.class.path"), WorkerMain.class.getName(),
-        args, Map.of(), dir.resolve("worker-" + System.nanoTime() + ".log"));
+  private Path config(String credentials, String nodes) throws Exception {
+    Path file = dir.resolve("config-" + System.nanoTime() + ".yml");
+    Files.writeString(file, "clusters:\n  main:\n    credentials: " + credentials + "\n    nodes:\n" + nodes);
+    return file;
+  }
+
+  /** Runs the worker jar's main as a process, expects exit code 2, returns what it printed. */
+  private String refusedLog(Path config, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(args));
+    command.addAll(List.of("--config", config.toString()));
+    ChildProcess process = ChildProcess.startJava("worker", System.getProperty("java.class.path"),
+        WorkerMain.class.getName(), command, Map.of(), dir.resolve("worker-" + System.nanoTime() + ".log"));
+    assertThat(process.waitFor(Duration.ofSeconds(60))).isEqualTo(WorkerMain.EXIT_BAD_CONFIG);
+    return process.logText();
   }
 }

@@ -175,6 +175,8 @@ final class DevCommand implements Callable<Integer> {
           logs            %s
 
         Start a health check of cluster '%s' and read its report:
+          ./runbooks start HealthCheck --input '{"cluster": "%s"}' --wait
+        or with the temporal CLI:
           temporal workflow start --address %s --task-queue pg-runbooks --type HealthCheck \\
             --workflow-id health-check:%s --input '{"cluster": "%s"}'
           temporal workflow result --address %s --workflow-id health-check:%s
@@ -183,7 +185,7 @@ final class DevCommand implements Callable<Integer> {
         """, millis / 1000.0, stack.temporal().uiUrl(), address, stack.temporal().namespace(),
         stack.postgres().nodes().stream().map(n -> n.name() + "=" + n.host() + ":" + n.port()).toList(),
         stack.pgbouncer().host(), stack.pgbouncer().port(), stack.s3().endpoint(), stack.s3().bucket(),
-        stackJson, logs, clusterName, address, clusterName, clusterName, address, clusterName,
+        stackJson, logs, clusterName, clusterName, address, clusterName, clusterName, address, clusterName,
         stackJson.getParent());
   }
 }

@@ -5,10 +5,14 @@ import picocli.CommandLine.Command;
 
 /** The {@code runbooks} command line. */
 @Command(name = "runbooks", mixinStandardHelpOptions = true,
-    subcommands = {DevCommand.class},
+    subcommands = {DevCommand.class, StartCommand.class, StatusCommand.class, ListCommand.class,
+        ApproveCommand.class, RejectCommand.class},
     description = "Run PostgreSQL runbooks as Temporal workflows.")
 public final class RunbooksCli {
   public static void main(String[] args) {
+    // PgJDBC logs through java.util.logging; its "unsupported server version" warning for
+    // PgBouncer's admin console is noise on an operator's terminal.
+    java.util.logging.Logger.getLogger("org.postgresql").setLevel(java.util.logging.Level.SEVERE);
     System.exit(new CommandLine(new RunbooksCli()).execute(args));
   }
 }

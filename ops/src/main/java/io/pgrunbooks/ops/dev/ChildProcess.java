@@ -39,6 +39,11 @@ public final class ChildProcess implements AutoCloseable {
     command.add(classpath);
     command.add(mainClass);
     command.addAll(args);
+    return start(name, command, env, log);
+  }
+
+  /** Starts {@code command} with {@code env} added to this process's environment, output appended to {@code log}. */
+  public static ChildProcess start(String name, List<String> command, Map<String, String> env, Path log) {
     try {
       Files.createDirectories(log.getParent());
       ProcessBuilder pb = new ProcessBuilder(command)

@@ -24,6 +24,7 @@ public final class RunRecorder {
   private final List<PendingApproval> pending = new ArrayList<>();
   private final List<String> changes = new ArrayList<>();
   private final List<String> plan = new ArrayList<>();
+  private final List<String> log = new ArrayList<>();
   private RunbookState state = RunbookState.RUNNING;
 
   private RunRecorder(String runbook, String cluster, String target, boolean dryRun) {
@@ -87,16 +88,29 @@ public final class RunRecorder {
     approvals.add(decision);
   }
 
+  /** Adds a pending approval, or replaces the one with the same request id (a vote came in). */
   public void awaiting(PendingApproval request) {
+    pending.removeIf(p -> p.requestId().equals(request.requestId()));
     pending.add(request);
-    setState(RunbookState.AWAITING_APPROVAL);
+    if (state == RunbookState.AWAITING_APPROVAL) {
+      publishDetails();
+    } else {
+      setState(RunbookState.AWAITING_APPROVAL);
+    }
   }
 
   public void decided(String requestId) {
     pending.removeIf(p -> p.requestId().equals(requestId));
     if (pending.isEmpty() && state == RunbookState.AWAITING_APPROVAL) {
       setState(RunbookState.RUNNING);
+    } else {
+      publishDetails();
     }
+  }
+
+  /** Adds a line to the run's log (ignored signals, failed notifications), shown in progress and report. */
+  public void log(String line) {
+    log.add(line);
   }
 
   public void setState(RunbookState newState) {
@@ -114,7 +128,7 @@ public final class RunRecorder {
   }
 
   public Progress progress() {
-    return new Progress(state, currentStep(), List.copyOf(steps), List.copyOf(pending));
+    return new Progress(state, currentStep(), List.copyOf(steps), List.copyOf(pending), List.copyOf(log));
   }
 
   /** Ends the run with {@code outcome}: sets the final state and returns the report. */
@@ -122,7 +136,7 @@ public final class RunRecorder {
     setState(outcome);
     Instant end = now();
     return new RunReport(runbook, cluster, target, dryRun, outcome, summary, List.copyOf(steps),
-        List.copyOf(approvals), List.copyOf(changes), List.copyOf(plan), startedAt, end,
+        List.copyOf(approvals), List.copyOf(changes), List.copyOf(plan), List.copyOf(log), startedAt, end,
         end.toEpochMilli() - startedAt.toEpochMilli());
   }
 
@@ -159,8 +173,7 @@ public final class RunRecorder {
       md.append("Now: ").append(current).append("\n\n");
     }
     for (PendingApproval p : pending) {
-      md.append("Waiting for approval `").append(p.requestId()).append("`: ").append(p.action())
-          .append(" (deadline ").append(p.deadline()).append(")\n\n");
+      md.append(PendingApprovalText.markdown(p)).append('\n');
     }
     if (!steps.isEmpty()) {
       StepRecord last = steps.get(steps.size() - 1);

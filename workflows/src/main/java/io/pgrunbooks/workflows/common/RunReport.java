@@ -10,6 +10,8 @@ import java.util.List;
  * @param summary one line for people: what the run found or did
  * @param changes what the run changed, one entry per change; empty for read-only and dry runs
  * @param plan for a dry run, the exact statements or commands it would run, in order
+ * @param log what the run ignored or could not do without failing: refused votes ("ignored signal: ..."),
+ *     notifications that could not be sent, approvals a changed plan superseded
  */
 public record RunReport(
     String runbook,
@@ -22,6 +24,7 @@ public record RunReport(
     List<ApprovalRecord> approvals,
     List<String> changes,
     List<String> plan,
+    List<String> log,
     Instant startedAt,
     Instant finishedAt,
     long durationMillis) {}

@@ -12,10 +12,10 @@ import io.pgrunbooks.workflows.activities.NodeHealthFacts;
 import io.pgrunbooks.workflows.activities.PostgresActivities;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.pgrunbooks.workflows.common.Failures;
-import io.pgrunbooks.workflows.common.Progress;
 import io.pgrunbooks.workflows.common.RunRecorder;
 import io.pgrunbooks.workflows.common.RunReport;
 import io.pgrunbooks.workflows.common.RunbookState;
+import io.pgrunbooks.workflows.common.RunbookWorkflowBase;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.temporal.activity.ActivityOptions;
@@ -32,7 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** See {@link HealthCheckWorkflow}. Collects in parallel, judges with {@link HealthEvaluator}. */
-public class HealthCheckWorkflowImpl implements HealthCheckWorkflow {
+public class HealthCheckWorkflowImpl extends RunbookWorkflowBase implements HealthCheckWorkflow {
   private static final RetryOptions RETRY = RetryOptions.newBuilder()
       .setInitialInterval(Duration.ofSeconds(1))
       .setMaximumInterval(Duration.ofSeconds(10))
@@ -57,8 +57,6 @@ public class HealthCheckWorkflowImpl implements HealthCheckWorkflow {
           .setRetryOptions(RETRY)
           .build());
 
-  private RunRecorder run;
-
   @Override
   public HealthCheckResult run(HealthCheckInput input) {
     if (input == null || input.cluster() == null || input.cluster().isBlank()) {
@@ -66,7 +64,7 @@ public class HealthCheckWorkflowImpl implements HealthCheckWorkflow {
           "HealthCheck needs a cluster, e.g. {\"cluster\": \"main\"}", FailureTypes.BAD_INPUT);
     }
     String cluster = input.cluster().strip();
-    run = RunRecorder.start(WorkflowTypes.HEALTH_CHECK, cluster, cluster, input.dryRun());
+    RunRecorder run = begin(WorkflowTypes.HEALTH_CHECK, cluster, cluster, input);
     try {
       ClusterSpec spec = run.step("describe cluster",
           () -> config.describeCluster(new DescribeClusterInput(cluster)),
@@ -74,18 +72,13 @@ public class HealthCheckWorkflowImpl implements HealthCheckWorkflow {
       List<NodeObservation> observed = run.step("collect facts", () -> collect(spec), HealthCheckWorkflowImpl::describe);
       HealthVerdict verdict = run.step("evaluate", () -> HealthEvaluator.evaluate(spec, observed), HealthVerdict::summary);
       // A sick cluster is a successful check: the verdict is in status, not in the run outcome.
-      RunReport report = run.finish(RunbookState.COMPLETED, verdict.summary());
+      RunReport report = finish(RunbookState.COMPLETED, verdict.summary());
       return new HealthCheckResult(report, verdict.status(), verdict.primary(), verdict.clusterFindings(),
           verdict.nodes());
     } catch (RuntimeException e) {
-      run.finish(RunbookState.FAILED, "HealthCheck of " + cluster + " failed: " + Failures.describe(e));
+      fail("HealthCheck of " + cluster + " failed: " + Failures.describe(e));
       throw e;
     }
-  }
-
-  @Override
-  public Progress progress() {
-    return run != null ? run.progress() : new Progress(RunbookState.RUNNING, null, List.of(), List.of());
   }
 
   /** Every node at once: SQL facts from the central worker, disk facts from each node's own agent. */

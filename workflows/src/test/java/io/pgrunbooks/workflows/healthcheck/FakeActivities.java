@@ -8,11 +8,15 @@ import io.pgrunbooks.workflows.activities.DiskUsageInput;
 import io.pgrunbooks.workflows.activities.HealthFactsInput;
 import io.pgrunbooks.workflows.activities.NodeActivities;
 import io.pgrunbooks.workflows.activities.NodeHealthFacts;
+import io.pgrunbooks.workflows.activities.Notification;
+import io.pgrunbooks.workflows.activities.NotifyActivities;
 import io.pgrunbooks.workflows.activities.PostgresActivities;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Plain-Java stand-ins for the worker's and the node agents' activities, fed from one scenario. */
 final class FakeActivities {
@@ -88,6 +92,16 @@ final class FakeActivities {
         throw failure;
       }
       return scenario.disks.get(node);
+    }
+  }
+
+  /** Every runbook notifies when it ends; this one only remembers. */
+  static final class Notify implements NotifyActivities {
+    final List<Notification> sent = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void notify(Notification notification) {
+      sent.add(notification);
     }
   }
 }

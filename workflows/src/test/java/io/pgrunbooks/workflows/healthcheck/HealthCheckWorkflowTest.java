@@ -409,7 +409,8 @@ class HealthCheckWorkflowTest {
   private void startWorkers() {
     central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(HealthCheckWorkflowImpl.class);
-    central.registerActivitiesImplementations(new FakeActivities.Config(scenario), new FakeActivities.Postgres(scenario));
+    central.registerActivitiesImplementations(new FakeActivities.Config(scenario), new FakeActivities.Postgres(scenario),
+        new FakeActivities.Notify());
     for (var node : scenario.spec.nodes()) {
       if (!agentsDown.contains(node.name())) {
         env.newWorker(TaskQueues.node(node.name()))

@@ -1,0 +1,256 @@
+package io.pgrunbooks.activities.lock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pgrunbooks.activities.lock.LockTestRuns.HoldingRun;
+import io.pgrunbooks.activities.lock.LockTestRuns.ParentRun;
+import io.pgrunbooks.activities.lock.LockTestRuns.RunInput;
+import io.pgrunbooks.workflows.common.DataConverters;
+import io.pgrunbooks.workflows.common.FailureTypes;
+import io.pgrunbooks.workflows.common.SearchAttributes;
+import io.pgrunbooks.workflows.common.TaskQueues;
+import io.pgrunbooks.workflows.lock.LockEvent;
+import io.pgrunbooks.workflows.lock.LockHolder;
+import io.pgrunbooks.workflows.lock.TopologyLock;
+import io.pgrunbooks.workflows.lock.TopologyLockWorkflow;
+import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The per-cluster topology lock (DESIGN.md invariant 4) end to end in the test server, with the real activities. */
+class TopologyLockTest {
+  private static final String CLUSTER = "main";
+
+  private TestWorkflowEnvironment env;
+  private WorkflowClient client;
+
+  @BeforeEach
+  void setUp() {
+    env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
+        .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(DataConverters.jackson()).build())
+        .setUseTimeskipping(true)
+        .build());
+    SearchAttributes.DEFINITIONS.forEach((name, type) -> env.registerSearchAttribute(name,
+        "Bool".equals(type) ? IndexedValueType.INDEXED_VALUE_TYPE_BOOL : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+    client = env.getWorkflowClient();
+    Worker worker = env.newWorker(TaskQueues.CENTRAL);
+    worker.registerWorkflowImplementationTypes(TopologyLockWorkflowImpl.class, LockTestRuns.HoldingRunImpl.class,
+        LockTestRuns.ParentRunImpl.class);
+    worker.registerActivitiesImplementations(new LockActivitiesImpl(client));
+    env.start();
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  @Test
+  void secondRunIsRefusedNamingTheHolder() {
+    HoldingRun rebuild = startHolding("replica-rebuild:main:pg2", "ReplicaRebuild");
+
+    HoldingRun failover = holdingRun("failover:main");
+    assertThatThrownBy(() -> failover.run(RunInput.brief(CLUSTER, "Failover")))
+        .isInstanceOf(WorkflowFailedException.class)
+        .satisfies(e -> {
+          ApplicationFailure cause = applicationFailure(e);
+          assertThat(cause.getType()).isEqualTo(FailureTypes.SAFETY_REFUSED);
+          assertThat(cause.isNonRetryable()).isTrue();
+          assertThat(cause.getOriginalMessage()).matches("cluster main is locked by ReplicaRebuild run "
+              + "replica-rebuild:main:pg2 since \\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z: Failover refused");
+        });
+
+    LockHolder holder = lock(CLUSTER).holder();
+    assertThat(holder.workflowId()).isEqualTo("replica-rebuild:main:pg2");
+    assertThat(holder.runbook()).isEqualTo("ReplicaRebuild");
+    assertThat(applicationFailureMessage(failover)).contains("since " + holder.since());
+    assertThat(rebuild.state()).isEqualTo("holding");
+  }
+
+  @Test
+  void lockIsFreeAgainAfterRelease() {
+    HoldingRun rebuild = startHolding("replica-rebuild:main:pg2", "ReplicaRebuild");
+
+    rebuild.finish();
+    WorkflowStub.fromTyped(rebuild).getResult(String.class);
+
+    assertThat(lock(CLUSTER).holder()).isNull();
+    assertThat(lock(CLUSTER).recent()).extracting(LockEvent::what).last()
+        .isEqualTo("released by ReplicaRebuild run replica-rebuild:main:pg2; lock is free");
+    assertThat(holdingRun("failover:main").run(RunInput.brief(CLUSTER, "Failover"))).startsWith("held ");
+  }
+
+  @Test
+  void childOfHolderSharesTheLock() {
+    ParentRun drill = client.newWorkflowStub(ParentRun.class, options("failover-drill:main"));
+    WorkflowClient.start(drill::run, new RunInput(CLUSTER, "FailoverDrill", true, "ReplicaRebuild"));
+    String childId = LockTestRuns.ParentRunImpl.childId("failover-drill:main");
+    awaitTrue(() -> lock(CLUSTER).holders().size() == 2, "parent and child both hold the lock");
+
+    assertThat(lock(CLUSTER).holders()).extracting(LockHolder::workflowId, LockHolder::runbook)
+        .containsExactly(org.assertj.core.api.Assertions.tuple("failover-drill:main", "FailoverDrill"),
+            org.assertj.core.api.Assertions.tuple(childId, "ReplicaRebuild"));
+    assertThat(lock(CLUSTER).recent()).extracting(LockEvent::what).contains("shared with ReplicaRebuild run "
+        + childId + ", a child of holder failover-drill:main: test run");
+    // Sharing is for the holder's children only.
+    assertThatThrownBy(() -> holdingRun("failover:main").run(RunInput.brief(CLUSTER, "Failover")))
+        .satisfies(e -> assertThat(applicationFailure(e).getOriginalMessage())
+            .startsWith("cluster main is locked by FailoverDrill run failover-drill:main since "));
+
+    client.newWorkflowStub(HoldingRun.class, childId).finish();
+    awaitTrue(() -> "child done".equals(drill.state()), "the child finished");
+    assertThat(lock(CLUSTER).holders()).extracting(LockHolder::workflowId).containsExactly("failover-drill:main");
+
+    drill.finish();
+    WorkflowStub.fromTyped(drill).getResult(String.class);
+    assertThat(lock(CLUSTER).holder()).isNull();
+  }
+
+  @Test
+  void lockOfAnEndedHolderIsFreed() {
+    HoldingRun rebuild = startHolding("replica-rebuild:main:pg2", "ReplicaRebuild");
+
+    WorkflowStub.fromTyped(rebuild).terminate("operator stopped it");
+    env.sleep(Duration.ofMinutes(2));
+
+    assertThat(lock(CLUSTER).holder()).isNull();
+    assertThat(lock(CLUSTER).recent()).extracting(LockEvent::what).last().isEqualTo("freed from ReplicaRebuild run "
+        + "replica-rebuild:main:pg2: the run ended (TERMINATED) without releasing; lock is free");
+    assertThat(holdingRun("failover:main").run(RunInput.brief(CLUSTER, "Failover"))).startsWith("held ");
+  }
+
+  @Test
+  void requestRightAfterTheHolderFailedIsGrantedWithoutWaitingForTheCheck() {
+    HoldingRun rebuild = startHolding("replica-rebuild:main:pg2", "ReplicaRebuild");
+    WorkflowStub.fromTyped(rebuild).terminate("worker bug");
+
+    HoldingRun failover = startHolding("failover:main", "Failover");
+
+    assertThat(lock(CLUSTER).holder().workflowId()).isEqualTo("failover:main");
+    assertThat(lock(CLUSTER).recent()).extracting(LockEvent::what).contains("freed from ReplicaRebuild run "
+        + "replica-rebuild:main:pg2: the run ended (TERMINATED) without releasing; lock is free");
+    failover.finish();
+  }
+
+  @Test
+  void differentClustersDoNotBlockEachOther() {
+    startHolding("replica-rebuild:main:pg2", "ReplicaRebuild");
+
+    HoldingRun other = startHolding("failover:analytics", "Failover", "analytics");
+
+    assertThat(lock(CLUSTER).holder().workflowId()).isEqualTo("replica-rebuild:main:pg2");
+    assertThat(lock("analytics").holder().workflowId()).isEqualTo("failover:analytics");
+    other.finish();
+  }
+
+  @Test
+  void historyStaysBoundedAcrossManyAcquisitions() {
+    int runs = 60;  // two operations each: more than one run's budget of 100
+    String firstLockRun = null;
+    for (int i = 0; i < runs; i++) {
+      holdingRun("replica-rebuild:main:pg" + i).run(RunInput.brief(CLUSTER, "ReplicaRebuild"));
+      if (firstLockRun == null) {
+        firstLockRun = client.newUntypedWorkflowStub(TopologyLock.workflowId(CLUSTER)).describe().getExecution()
+            .getRunId();
+      }
+    }
+    HoldingRun holder = startHolding("failover:main", "Failover");
+
+    WorkflowExecutionHistory history = client.fetchHistory(TopologyLock.workflowId(CLUSTER));
+    HistoryEvent started = history.getEvents().get(0);
+    assertThat(started.getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId())
+        .as("the lock continued as new").isNotEmpty();
+    assertThat(history.getLastEvent().getEventId()).as("events in the current run").isLessThan(1000);
+    assertThat(client.fetchHistory(TopologyLock.workflowId(CLUSTER), firstLockRun).getLastEvent().getEventType().name())
+        .isEqualTo("EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW");
+    // State crossed the continue-as-new: the holder is still known and still excludes others.
+    assertThat(lock(CLUSTER).holder().workflowId()).isEqualTo("failover:main");
+    assertThatThrownBy(() -> holdingRun("replica-rebuild:main:pgx").run(RunInput.brief(CLUSTER, "ReplicaRebuild")))
+        .satisfies(e -> assertThat(applicationFailure(e).getType()).isEqualTo(FailureTypes.SAFETY_REFUSED));
+    holder.finish();
+  }
+
+  // --- helpers ---
+
+  private HoldingRun startHolding(String workflowId, String runbook) {
+    return startHolding(workflowId, runbook, CLUSTER);
+  }
+
+  private HoldingRun startHolding(String workflowId, String runbook, String cluster) {
+    HoldingRun run = holdingRun(workflowId);
+    WorkflowClient.start(run::run, RunInput.holding(cluster, runbook));
+    awaitTrue(() -> "holding".equals(run.state()), workflowId + " holds the lock");
+    return run;
+  }
+
+  private HoldingRun holdingRun(String workflowId) {
+    return client.newWorkflowStub(HoldingRun.class, options(workflowId));
+  }
+
+  private static WorkflowOptions options(String workflowId) {
+    return WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.CENTRAL).setWorkflowId(workflowId)
+        .setWorkflowRunTimeout(Duration.ofHours(1)).build();
+  }
+
+  private TopologyLockWorkflow lock(String cluster) {
+    return client.newWorkflowStub(TopologyLockWorkflow.class, TopologyLock.workflowId(cluster));
+  }
+
+  private String applicationFailureMessage(HoldingRun run) {
+    try {
+      WorkflowStub.fromTyped(run).getResult(String.class);
+      throw new AssertionError("expected the run to have failed");
+    } catch (WorkflowFailedException e) {
+      return applicationFailure(e).getOriginalMessage();
+    }
+  }
+
+  /** Polls (real time: time skips only while the client waits for a result) until {@code condition} holds. */
+  private static void awaitTrue(BooleanSupplier condition, String what) {
+    Instant deadline = Instant.now().plusSeconds(10);
+    while (true) {
+      try {
+        if (condition.getAsBoolean()) {
+          return;
+        }
+      } catch (RuntimeException notYet) {
+        // The workflow may not have run its first task yet, so it cannot answer queries.
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private static ApplicationFailure applicationFailure(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof ApplicationFailure app) {
+        return app;
+      }
+    }
+    throw new AssertionError("no ApplicationFailure in the cause chain of " + e, e);
+  }
+}

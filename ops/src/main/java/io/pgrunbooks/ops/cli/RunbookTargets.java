@@ -1,0 +1,99 @@
+package io.pgrunbooks.ops.cli;
+
+import static io.pgrunbooks.workflows.common.WorkflowTypes.ARCHIVE_PARTITION;
+import static io.pgrunbooks.workflows.common.WorkflowTypes.BACKUP;
+import static io.pgrunbooks.workflows.common.WorkflowTypes.BACKUP_VERIFICATION;
+import static io.pgrunbooks.workflows.common.WorkflowTypes.FAILOVER;
+import static io.pgrunbooks.workflows.common.WorkflowTypes.FAILOVER_DRILL;
+import static io.pgrunbooks.workflows.common.WorkflowTypes.HEALTH_CHECK;
+import static io.pgrunbooks.workflows.common.WorkflowTypes.PARTITION_MAINTENANCE;
+import static io.pgrunbooks.workflows.common.WorkflowTypes.REPLICA_REBUILD;
+import static io.pgrunbooks.workflows.common.WorkflowTypes.RESTORE_PARTITION;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgrunbooks.workflows.common.WorkflowIds;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The target fields of each workflow type's input and the workflow id a run started by hand gets
+ * (DESIGN.md section 4).
+ */
+final class RunbookTargets {
+  static final Map<String, List<String>> REQUIRED = Map.of(
+      PARTITION_MAINTENANCE, List.of("cluster", "database"),
+      ARCHIVE_PARTITION, List.of("cluster", "database", "partition"),
+      RESTORE_PARTITION, List.of("cluster", "database", "manifestKey"),
+      REPLICA_REBUILD, List.of("cluster", "replica"),
+      FAILOVER, List.of("cluster", "promote"),
+      FAILOVER_DRILL, List.of("cluster"),
+      BACKUP, List.of("cluster", "database"),
+      BACKUP_VERIFICATION, List.of("cluster", "database"),
+      HEALTH_CHECK, List.of("cluster"));
+
+  private RunbookTargets() {}
+
+  /** Refuses (exit 2) an input lacking a required field, or holding one that is not a non-empty string. */
+  static void checkRequired(String type, ObjectNode input) {
+    List<String> missing = new ArrayList<>();
+    for (String field : REQUIRED.get(type)) {
+      JsonNode v = input.get(field);
+      if (v == null || v.isNull()) {
+        missing.add(field);
+      } else if (!v.isTextual() || v.asText().isBlank()) {
+        throw new CliFailure(ExitCodes.USAGE, type + ": field \"" + field + "\" must be a non-empty string, got "
+            + v);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new CliFailure(ExitCodes.USAGE, type + " needs " + (missing.size() == 1 ? "field " : "fields ")
+          + String.join(", ", missing.stream().map(f -> "\"" + f + "\"").toList()) + " in --input (required: "
+          + String.join(", ", REQUIRED.get(type)) + ")");
+    }
+  }
+
+  /** The by-hand workflow id; the input has passed {@link #checkRequired}. */
+  static String workflowId(String type, ObjectNode in) {
+    return switch (type) {
+      case PARTITION_MAINTENANCE -> WorkflowIds.partitionMaintenance(s(in, "cluster"), s(in, "database"));
+      case ARCHIVE_PARTITION -> WorkflowIds.archivePartition(s(in, "cluster"), s(in, "database"), s(in, "partition"));
+      case RESTORE_PARTITION -> WorkflowIds.restorePartition(s(in, "cluster"), s(in, "database"), restoreTarget(in));
+      case REPLICA_REBUILD -> WorkflowIds.replicaRebuild(s(in, "cluster"), s(in, "replica"));
+      case FAILOVER -> WorkflowIds.failover(s(in, "cluster"));
+      case FAILOVER_DRILL -> WorkflowIds.failoverDrill(s(in, "cluster"));
+      case BACKUP -> WorkflowIds.backup(s(in, "cluster"), s(in, "database"));
+      case BACKUP_VERIFICATION -> WorkflowIds.backupVerification(s(in, "cluster"), s(in, "database"));
+      case HEALTH_CHECK -> WorkflowIds.healthCheck(s(in, "cluster"));
+      default -> throw new IllegalArgumentException(type);
+    };
+  }
+
+  /** What the run acts on, for people: "main", "main/app", "main/app/public.t_2025_01". */
+  static String describe(String type, ObjectNode in) {
+    List<String> parts = new ArrayList<>();
+    for (String field : REQUIRED.get(type)) {
+      if (!field.equals("manifestKey")) {
+        parts.add(s(in, field));
+      }
+    }
+    if (type.equals(RESTORE_PARTITION)) {
+      parts.add(in.hasNonNull("targetTable") ? s(in, "targetTable") : s(in, "manifestKey"));
+    }
+    return String.join("/", parts);
+  }
+
+  private static String restoreTarget(ObjectNode in) {
+    if (!in.hasNonNull("targetTable")) {
+      throw new CliFailure(ExitCodes.USAGE, RESTORE_PARTITION + ": its workflow id names the target table, which "
+          + "defaults to the original name read from the manifest at run time; give \"targetTable\" in --input "
+          + "or an explicit --id");
+    }
+    return s(in, "targetTable");
+  }
+
+  private static String s(ObjectNode in, String field) {
+    return in.path(field).asText();
+  }
+}

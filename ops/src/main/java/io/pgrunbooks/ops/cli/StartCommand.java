@@ -1,0 +1,189 @@
+package io.pgrunbooks.ops.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgrunbooks.workflows.common.DataConverters;
+import io.pgrunbooks.workflows.common.RunbookState;
+import io.pgrunbooks.workflows.common.TaskQueues;
+import io.pgrunbooks.workflows.common.WorkflowTypes;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowExecutionDescription;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import java.util.Optional;
+import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code runbooks start}: starts a runbook on the central task queue, optionally waits for its report. */
+@Command(name = "start", mixinStandardHelpOptions = true,
+    description = {
+        "Start a runbook on task queue pg-runbooks.",
+        "The workflow id defaults to the contract's by-hand id computed from the input "
+            + "(health-check:<cluster>, partition-maintenance:<cluster>:<database>, ...), so a second run on the "
+            + "same target is refused while the first one runs.",
+        "Example: runbooks start HealthCheck --input '{\"cluster\": \"main\"}' --as alice --wait"},
+    exitCodeListHeading = ExitCodes.HEADING, exitCodeList = {
+        "0:started (with --wait: the run COMPLETED)",
+        "1:the id is already running; with --wait: the run failed or ended REJECTED / TIMED_OUT",
+        "2:bad usage or input: unknown workflow type, unparsable JSON, a missing required field",
+        "3:namespace not found or Temporal unreachable"})
+final class StartCommand extends TemporalCommand {
+  private static final Set<String> UNSUCCESSFUL = Set.of(
+      RunbookState.FAILED.name(), RunbookState.REJECTED.name(), RunbookState.TIMED_OUT.name());
+
+  @Parameters(index = "0", paramLabel = "<WorkflowType>",
+      description = "One of: PartitionMaintenance, ArchivePartition, RestorePartition, ReplicaRebuild, Failover, "
+          + "FailoverDrill, Backup, BackupVerification, HealthCheck.")
+  String type;
+
+  @Option(names = "--input", paramLabel = "<json>", defaultValue = "{}",
+      description = "The input as a JSON object, e.g. '{\"cluster\": \"main\"}'.")
+  String inputJson;
+
+  @Option(names = "--id", paramLabel = "<workflowId>", description = "Workflow id (default: the by-hand id).")
+  String workflowId;
+
+  @Option(names = "--as", paramLabel = "<name>", description = "Who requests the run (sets \"requestedBy\").")
+  String requestedBy;
+
+  @Option(names = "--reason", description = "Why (sets \"reason\").")
+  String reason;
+
+  @Option(names = "--dry-run", description = "Plan only, change nothing (sets \"dryRun\": true).")
+  boolean dryRun;
+
+  @Option(names = "--wait", description = "Wait for the run to end and print its report's outcome and summary.")
+  boolean await;
+
+  private ObjectNode input;
+  private String id;
+
+  @Override
+  void validate() {
+    if (!WorkflowTypes.ALL.contains(type)) {
+      throw new CliFailure(ExitCodes.USAGE, "unknown workflow type \"" + type + "\"; valid types: "
+          + String.join(", ", WorkflowTypes.ALL));
+    }
+    input = parseInput(inputJson);
+    if (requestedBy != null) {
+      input.put("requestedBy", requestedBy);
+    }
+    if (reason != null) {
+      input.put("reason", reason);
+    }
+    if (dryRun) {
+      input.put("dryRun", true);
+    }
+    RunbookTargets.checkRequired(type, input);
+    id = workflowId != null ? workflowId : RunbookTargets.workflowId(type, input);
+    if (id.isBlank()) {
+      throw new CliFailure(ExitCodes.USAGE, "--id must not be blank");
+    }
+  }
+
+  static ObjectNode parseInput(String json) {
+    JsonNode node;
+    try {
+      node = DataConverters.objectMapper().readTree(json);
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? ""
+          : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+      throw new CliFailure(ExitCodes.USAGE, "--input is not valid JSON" + where + ": " + e.getOriginalMessage());
+    }
+    if (node == null || node.isMissingNode()) {
+      throw new CliFailure(ExitCodes.USAGE, "--input is empty; give a JSON object such as '{\"cluster\": \"main\"}'");
+    }
+    if (!(node instanceof ObjectNode object)) {
+      throw new CliFailure(ExitCodes.USAGE, "--input must be a JSON object ({...}), got " + node.getNodeType()
+          .name().toLowerCase());
+    }
+    return object;
+  }
+
+  /** "HealthCheck of main (dry run), requested by alice: weekly check". */
+  String summary() {
+    StringBuilder s = new StringBuilder(type).append(" of ").append(RunbookTargets.describe(type, input));
+    if (input.path("dryRun").asBoolean(false)) {
+      s.append(" (dry run)");
+    }
+    String who = input.path("requestedBy").asText("");
+    if (!who.isBlank()) {
+      s.append(", requested by ").append(who);
+    }
+    String why = input.path("reason").asText("");
+    if (!why.isBlank()) {
+      s.append(": ").append(why);
+    }
+    return s.toString();
+  }
+
+  @Override
+  int run(TemporalSession session) {
+    WorkflowClient client = session.client;
+    WorkflowStub stub = client.newUntypedWorkflowStub(type, WorkflowOptions.newBuilder()
+        .setWorkflowId(id)
+        .setTaskQueue(TaskQueues.CENTRAL)
+        .setStaticSummary(summary())
+        .build());
+    WorkflowExecution execution;
+    try {
+      execution = stub.start(input);
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      String runId = e.getExecution().getRunId();
+      throw new CliFailure(ExitCodes.FAILED, id + " is already running (run id " + runId + holder(client, id, runId)
+          + "); see: runbooks status " + Shell.quote(id) + temporal.connectionArgs());
+    }
+    out().println("started " + type + " " + id);
+    out().println("  workflow id  " + id);
+    out().println("  run id       " + execution.getRunId());
+    out().println("  Temporal UI  " + temporal.uiLink(id));
+    if (!await) {
+      out().println("follow it with: runbooks status " + Shell.quote(id) + temporal.connectionArgs());
+      return ExitCodes.OK;
+    }
+    out().println("waiting for the result (Ctrl-C stops waiting, not the run) ...");
+    out().flush();
+    JsonNode result;
+    try {
+      result = client.newUntypedWorkflowStub(id, Optional.of(execution.getRunId()), Optional.of(type))
+          .getResult(JsonNode.class);
+    } catch (WorkflowException e) {
+      out().println("outcome: FAILED");
+      err().println(id + " failed: " + PlainWords.failure(e));
+      return ExitCodes.FAILED;
+    }
+    return printOutcome(result);
+  }
+
+  private int printOutcome(JsonNode result) {
+    JsonNode report = result == null ? null : result.get("report");
+    if (report == null || report.isNull()) {
+      out().println("outcome: COMPLETED (no report)");
+      out().println(String.valueOf(result));
+      return ExitCodes.OK;
+    }
+    String outcome = report.path("outcome").asText("COMPLETED");
+    out().println("outcome: " + outcome);
+    out().println("summary: " + report.path("summary").asText(""));
+    return UNSUCCESSFUL.contains(outcome) ? ExitCodes.FAILED : ExitCodes.OK;
+  }
+
+  /** ", started 2026-01-01T10:00:00Z: HealthCheck of main, requested by bob" for the run holding the id. */
+  private static String holder(WorkflowClient client, String workflowId, String runId) {
+    try {
+      WorkflowExecutionDescription d = client.newUntypedWorkflowStub(
+          workflowId, Optional.ofNullable(runId), Optional.empty()).describe();
+      String summary = d.getStaticSummary();
+      return ", started " + Text.time(d.getStartTime())
+          + (summary == null || summary.isBlank() ? "" : ": " + summary);
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+}

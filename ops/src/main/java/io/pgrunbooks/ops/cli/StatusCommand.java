@@ -1,0 +1,270 @@
+package io.pgrunbooks.ops.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgrunbooks.workflows.common.DataConverters;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowExecutionDescription;
+import io.temporal.client.WorkflowStub;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code runbooks status}: the run as Temporal describes it plus its {@code progress} query (state,
+ * steps, pending approvals with the commands to decide them); for a closed run, its report or failure.
+ */
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = {"Show a run: state, current step, steps, pending approvals with the commands to approve or "
+        + "reject them; for a closed run its report summary or its failure.",
+        "Shows the latest run of the workflow id."},
+    exitCodeListHeading = ExitCodes.HEADING, exitCodeList = {
+        "0:shown (whatever the run's state)",
+        "2:bad usage",
+        "3:no such workflow, namespace not found, or Temporal unreachable"})
+final class StatusCommand extends TemporalCommand {
+  private static final ObjectMapper JSON = DataConverters.objectMapper();
+  private static final int LOG_LINES = 10;
+
+  @Parameters(index = "0", paramLabel = "<workflowId>")
+  String workflowId;
+
+  @Option(names = "--json", description = "Print machine-readable JSON instead of text.")
+  boolean json;
+
+  @Override
+  int run(TemporalSession session) throws JsonProcessingException {
+    ObjectNode view = view(session.client, workflowId, temporal);
+    if (json) {
+      out().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(view));
+    } else {
+      print(view);
+    }
+    return ExitCodes.OK;
+  }
+
+  /**
+   * Everything {@code status} knows about the latest run of {@code id}: workflowId, runId, type,
+   * temporalStatus, summary, startTime, closeTime, uiUrl, state, currentStep, steps,
+   * pendingApprovals, log, report, failure, and progressError when the query could not be answered.
+   */
+  static ObjectNode view(WorkflowClient client, String id, TemporalOptions temporal) {
+    WorkflowStub latest = client.newUntypedWorkflowStub(id);
+    WorkflowExecutionDescription d = latest.describe();
+    String runId = d.getExecution().getRunId();
+    boolean running = d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+
+    ObjectNode v = JSON.createObjectNode();
+    v.put("workflowId", id);
+    v.put("runId", runId);
+    v.put("type", d.getWorkflowType());
+    v.put("temporalStatus", d.getStatus().name().replace("WORKFLOW_EXECUTION_STATUS_", ""));
+    v.put("summary", d.getStaticSummary());
+    v.put("startTime", String.valueOf(d.getStartTime()));
+    v.put("closeTime", d.getCloseTime() == null ? null : d.getCloseTime().toString());
+    v.put("uiUrl", temporal.uiLink(id));
+    v.putNull("state");
+    v.putNull("currentStep");
+    v.set("steps", JSON.createArrayNode());
+    v.set("pendingApprovals", JSON.createArrayNode());
+    v.set("log", JSON.createArrayNode());
+    v.set("report", NullNode.getInstance());
+    v.putNull("failure");
+
+    WorkflowStub run = client.newUntypedWorkflowStub(id, Optional.of(runId), Optional.of(d.getWorkflowType()));
+    if (running) {
+      try {
+        JsonNode progress = run.query("progress", JsonNode.class);
+        if (progress != null) {
+          v.set("state", progress.path("state"));
+          v.set("currentStep", progress.path("currentStep"));
+          v.set("steps", array(progress.get("steps")));
+          v.set("pendingApprovals", array(progress.get("pendingApprovals")));
+          v.set("log", array(progress.get("log")));
+        }
+      } catch (WorkflowException e) {
+        v.put("state", "RUNNING");
+        v.put("progressError", "the progress query was not answered (is a worker running?): "
+            + PlainWords.failure(e));
+      }
+      return v;
+    }
+    try {
+      JsonNode result = run.getResult(10, TimeUnit.SECONDS, JsonNode.class);
+      JsonNode report = result == null ? null : result.get("report");
+      if (report != null && !report.isNull()) {
+        v.set("report", report);
+        v.set("state", report.path("outcome"));
+        v.set("steps", array(report.get("steps")));
+        v.set("log", array(report.get("log")));
+      } else {
+        v.put("state", "COMPLETED");
+      }
+    } catch (WorkflowException e) {
+      v.put("state", "FAILED");
+      v.put("failure", PlainWords.failure(e));
+    } catch (TimeoutException e) {
+      v.put("failure", "the result could not be read within 10 s");
+    }
+    return v;
+  }
+
+  private static ArrayNode array(JsonNode node) {
+    return node instanceof ArrayNode a ? a : JSON.createArrayNode();
+  }
+
+  private void print(ObjectNode v) {
+    String id = v.path("workflowId").asText();
+    out().println(id + "  " + v.path("type").asText() + "  (Temporal: " + v.path("temporalStatus").asText() + ")");
+    line("run id", v.path("runId").asText());
+    line("summary", v.path("summary").asText(null));
+    line("started", time(v.path("startTime")));
+    if (!v.path("closeTime").isNull()) {
+      line("closed", time(v.path("closeTime")));
+    }
+    line("state", v.path("state").asText(null));
+    if (v.path("temporalStatus").asText().equals("RUNNING")) {
+      line("current step", v.path("currentStep").asText(null));
+    }
+    line("Temporal UI", v.path("uiUrl").asText());
+    if (v.hasNonNull("progressError")) {
+      out().println("  warning: " + v.path("progressError").asText());
+    }
+
+    JsonNode steps = v.path("steps");
+    if (steps.size() > 0) {
+      out().println();
+      out().println("Steps:");
+      List<List<String>> rows = new ArrayList<>();
+      for (JsonNode s : steps) {
+        rows.add(List.of(s.path("name").asText(), s.path("status").asText(), time(s.path("start")),
+            time(s.path("end")), s.path("detail").asText("")));
+      }
+      Text.table(List.of("STEP", "STATUS", "START", "END", "DETAIL"), rows).forEach(l -> out().println("  " + l));
+    }
+
+    JsonNode pending = v.path("pendingApprovals");
+    if (pending.size() > 0) {
+      out().println();
+      out().println("Pending approvals (" + pending.size() + "):");
+      for (JsonNode p : pending) {
+        printPending(id, p);
+      }
+    }
+
+    JsonNode log = v.path("log");
+    if (log.size() > 0) {
+      out().println();
+      out().println("Log" + (log.size() > LOG_LINES ? " (last " + LOG_LINES + " of " + log.size() + ")" : "") + ":");
+      for (int i = Math.max(0, log.size() - LOG_LINES); i < log.size(); i++) {
+        out().println("  " + log.get(i).asText());
+      }
+    }
+
+    JsonNode report = v.path("report");
+    if (report.isObject()) {
+      out().println();
+      out().println("Result: " + report.path("outcome").asText()
+          + (report.path("dryRun").asBoolean() ? " (dry run)" : ""));
+      out().println("  summary: " + report.path("summary").asText(""));
+      for (JsonNode a : report.path("approvals")) {
+        out().println("  decision: " + a.path("decision").asText() + " of " + a.path("requestId").asText()
+            + (a.hasNonNull("approver") ? " by " + a.path("approver").asText() : "") + " at " + time(a.path("at"))
+            + (a.hasNonNull("comment") ? " (" + a.path("comment").asText() + ")" : ""));
+      }
+      for (JsonNode c : report.path("changes")) {
+        out().println("  changed: " + c.asText());
+      }
+    }
+    if (v.hasNonNull("failure")) {
+      out().println();
+      out().println("Failed: " + v.path("failure").asText());
+    }
+  }
+
+  private void printPending(String id, JsonNode p) {
+    String requestId = p.path("requestId").asText();
+    out().println("  " + requestId + ": " + p.path("action").asText()
+        + (p.hasNonNull("target") ? " on " + p.path("target").asText() : ""));
+    List<String> evidence = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> e : p.path("evidence").properties()) {
+      evidence.add(e.getKey() + "=" + e.getValue().asText());
+    }
+    if (!evidence.isEmpty()) {
+      out().println("    evidence:   " + String.join(", ", evidence));
+    }
+    List<String> approvedBy = new ArrayList<>();
+    p.path("approvedBy").forEach(n -> approvedBy.add(n.asText()));
+    List<String> roles = new ArrayList<>();
+    p.path("roles").forEach(n -> roles.add(n.asText()));
+    out().println("    approvals:  " + approvedBy.size() + " of " + p.path("approvalsNeeded").asInt(1)
+        + (approvedBy.isEmpty() ? "" : " (approved by " + String.join(", ", approvedBy) + ")")
+        + (roles.isEmpty() ? "" : "; roles allowed: " + String.join(", ", roles)));
+    if (p.hasNonNull("deadline")) {
+      out().println("    deadline:   " + time(p.path("deadline")) + timeLeft(p.path("deadline").asText()));
+    }
+    if (p.hasNonNull("planDigest")) {
+      out().println("    plan:       digest " + p.path("planDigest").asText()
+          + " (an approval counts only while the plan is unchanged)");
+    }
+    List<String> listed = new ArrayList<>();
+    p.path("howToApprove").forEach(n -> listed.add(n.asText()));
+    List<String> how = listed.isEmpty() ? commands(id, requestId) : listed;
+    out().println("    to decide:");
+    how.forEach(c -> out().println("      " + c));
+    String conn = temporal.connectionArgs();
+    if (!conn.isEmpty()) {
+      out().println("      (Temporal here is not the default: add" + conn + " to these commands)");
+    }
+  }
+
+  /** The commands that decide a request, for runs that do not list their own. */
+  private static List<String> commands(String id, String requestId) {
+    String target = Shell.quote(id) + " --request " + Shell.quote(requestId);
+    String signalInput = "{\"requestId\": \"" + requestId + "\", \"approver\": \"<name>\"}";
+    return List.of(
+        "runbooks approve " + target + " --as <name>",
+        "runbooks reject " + target + " --as <name> --comment '<why>'",
+        "temporal workflow signal --workflow-id " + Shell.quote(id) + " --name approve --input "
+            + Shell.quote(signalInput));
+  }
+
+  private static String timeLeft(String deadline) {
+    try {
+      Duration left = Duration.between(Instant.now(), Instant.parse(deadline));
+      return left.isNegative() ? " (overdue by " + Text.duration(left) + ")" : " (" + Text.duration(left) + " left)";
+    } catch (DateTimeParseException e) {
+      return "";
+    }
+  }
+
+  private static String time(JsonNode node) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return "-";
+    }
+    try {
+      return Text.time(Instant.parse(node.asText()));
+    } catch (DateTimeParseException e) {
+      return node.asText();
+    }
+  }
+
+  private void line(String label, String value) {
+    out().printf("  %-13s%s%n", label, Text.orDash(value));
+  }
+}

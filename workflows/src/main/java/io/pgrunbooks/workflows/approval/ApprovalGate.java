@@ -1,0 +1,213 @@
+package io.pgrunbooks.workflows.approval;
+
+import io.pgrunbooks.workflows.activities.ApprovalActivities;
+import io.pgrunbooks.workflows.activities.ApprovalPolicy;
+import io.pgrunbooks.workflows.activities.ApprovalPolicy.PreApproval;
+import io.pgrunbooks.workflows.approval.ApprovalOutcome.Status;
+import io.pgrunbooks.workflows.common.ApprovalRecord;
+import io.pgrunbooks.workflows.common.FailureTypes;
+import io.pgrunbooks.workflows.common.PendingApproval;
+import io.pgrunbooks.workflows.common.RunRecorder;
+import io.pgrunbooks.workflows.common.StepRecord;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInfo;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The one approval gate every destructive step goes through (DESIGN.md section 3, invariant 1).
+ * Workflow-side and deterministic: the policy comes from an activity (recorded in history) the first
+ * time a step asks, votes arrive through the {@code approve}/{@code reject} signals and the
+ * {@code decide} update, all checked by the same rules, and signed votes are verified by an activity
+ * from the wait loop before they count.
+ */
+public final class ApprovalGate {
+  /** Sends a notification; implementations never throw (a failed notification never fails a run). */
+  @FunctionalInterface
+  public interface Notifier {
+    void send(String event, String text, Map<String, String> fields);
+  }
+
+  public static final String APPROVAL_NEEDED = "approval-needed";
+  /** Failure type of a {@code decide} update refused after its validator passed. */
+  public static final String REFUSED = "ApprovalRefused";
+  static final Duration DEFAULT_TIMEOUT = Duration.ofHours(24);
+  /** Plans that keep changing under their approvals stop the step after this many rounds. */
+  public static final int MAX_PLAN_ROUNDS = 3;
+
+  private final RunRecorder run;
+  private final String runbook;
+  private final String requestedBy;
+  private final boolean dryRun;
+  private final Supplier<ApprovalPolicy> policyLoader;
+  private final Notifier notifier;
+  private final Ballots ballots;
+  private final VoteCounter votes;
+  private ApprovalPolicy policy;
+  private int issued;
+
+  /**
+   * @param policyLoader runs the {@code approvalPolicy} activity; called once, when the first approval is asked
+   * @param approvals stub for {@code verifySignature}
+   */
+  public ApprovalGate(RunRecorder run, String runbook, String requestedBy, boolean dryRun,
+                      Supplier<ApprovalPolicy> policyLoader, ApprovalActivities approvals, Notifier notifier) {
+    this.run = run;
+    this.runbook = runbook;
+    this.requestedBy = requestedBy == null || requestedBy.isBlank() ? null : requestedBy.strip();
+    this.dryRun = dryRun;
+    this.policyLoader = policyLoader;
+    this.notifier = notifier;
+    this.ballots = new Ballots(this.requestedBy);
+    this.votes = new VoteCounter(run, ballots, approvals);
+  }
+
+  /**
+   * Asks for approval and waits for the decision: PRE_APPROVED at once when config pre-approves the
+   * step for the target; otherwise APPROVED by the policy's number of distinct allowed approvers,
+   * REJECTED by one, or TIMED_OUT at the deadline. Every vote is in the report.
+   *
+   * @throws IllegalStateException in a dry run, which must never reach a destructive step
+   */
+  public ApprovalOutcome request(ApprovalRequest request) {
+    if (dryRun) {
+      throw new IllegalStateException("dry run reached the approval of '" + request.action()
+          + "': a dry run must never reach a destructive step");
+    }
+    ApprovalPolicy p = policy();
+    String id = request.step() + "-" + (++issued);
+    for (PreApproval pre : p.preApprovals()) {
+      if (pre.step().equals(request.step())
+          && ("*".equals(pre.target()) || Objects.equals(pre.target(), request.target()))) {
+        return preApproved(id, request, pre);
+      }
+    }
+    requireEnoughApprovers(request);
+    Duration timeout = request.timeoutOverride() != null ? request.timeoutOverride()
+        : p.timeoutSeconds() > 0 ? Duration.ofSeconds(p.timeoutSeconds()) : DEFAULT_TIMEOUT;
+    Ballot ballot = ballots.open(id, request, p.approvalsNeeded(), run.now().plus(timeout));
+    return run.step("approval " + id, () -> await(ballot), ApprovalOutcome::describe);
+  }
+
+  /**
+   * Gets {@code plan} approved, then recomputes it just before the step acts: when its digest
+   * changed, the approval no longer counts and a new request carries the new evidence. The last plan
+   * {@code plan} returned is the approved one. Fails (non-retryable, SafetyRefused) when the plan still
+   * moves after {@link #MAX_PLAN_ROUNDS} approvals.
+   */
+  public ApprovalOutcome approveUntilStable(String step, Supplier<ApprovalRequest> plan) {
+    ApprovalRequest asked = plan.get();
+    for (int round = 1; ; round++) {
+      ApprovalOutcome outcome = request(asked);
+      if (outcome.status() != Status.APPROVED) {
+        return outcome;
+      }
+      ApprovalRequest now = plan.get();
+      if (Objects.equals(now.planDigest(), asked.planDigest())) {
+        return outcome;
+      }
+      String change = ApprovalText.changes(asked, now);
+      String why = "plan of " + step + " changed after approval " + outcome.requestId() + " (" + change
+          + "); the approval no longer counts";
+      run.approval(new ApprovalRecord(outcome.requestId(), asked.action(), null, run.now(), "SUPERSEDED", why));
+      run.log(why);
+      if (round >= MAX_PLAN_ROUNDS) {
+        throw ApplicationFailure.newNonRetryableFailure(step + ": the plan changed after each of " + round
+            + " approvals; nothing was done. Last change: " + change, FailureTypes.SAFETY_REFUSED);
+      }
+      asked = now;
+    }
+  }
+
+  /** Handler of the {@code approve} and {@code reject} signals: invalid votes are ignored and logged. */
+  public void onSignal(ApprovalSignal signal, boolean approve) {
+    votes.onSignal(signal, approve);
+  }
+
+  /** Validator of the {@code decide} update: reads state only; throws IllegalArgumentException(reason). */
+  public void validate(Decision decision) {
+    votes.validate(decision);
+  }
+
+  /** Handler of the {@code decide} update: returns once the vote is counted, or fails with the reason. */
+  public DecisionResult decide(Decision decision) {
+    return votes.decide(decision);
+  }
+
+  private ApprovalOutcome await(Ballot ballot) {
+    PendingApproval pending = ApprovalText.pending(ballot, policy, workflowId());
+    run.awaiting(pending);
+    try {
+      notifier.send(APPROVAL_NEEDED, ApprovalText.notificationText(runbook, pending),
+          ApprovalText.notificationFields(pending, link()));
+      while (ballot.open()) {
+        Duration left = Duration.between(run.now(), ballot.deadline);
+        if (left.isNegative() || left.isZero()) {
+          expire(ballot);
+        } else {
+          Workflow.await(left, () -> !ballot.open() || ballots.hasQueued());
+          votes.countQueued();
+        }
+      }
+    } finally {
+      run.decided(ballot.id);
+    }
+    return ballot.outcome();
+  }
+
+  private void expire(Ballot ballot) {
+    String why = "no decision by the deadline " + ballot.deadline + " (" + ballot.approvedBy.size() + " of "
+        + ballot.needed + " approvals" + (ballot.approvedBy.isEmpty() ? "" : " by " + String.join(", ", ballot.approvedBy))
+        + ")";
+    ballot.expire(why);
+    run.approval(new ApprovalRecord(ballot.id, ballot.request.action(), null, run.now(), "TIMED_OUT", why));
+  }
+
+  private ApprovalOutcome preApproved(String id, ApprovalRequest request, PreApproval pre) {
+    String comment = "pre-approved by config " + pre.configPath();
+    run.approval(new ApprovalRecord(id, request.action(), "config", run.now(), "PRE_APPROVED", comment));
+    run.record("approval " + id, StepRecord.DONE, run.now(), comment);
+    return new ApprovalOutcome(id, request.step(), Status.PRE_APPROVED, List.of(), null, comment,
+        request.planDigest());
+  }
+
+  /** A request nobody can approve would only wait for its deadline: say so now. */
+  private void requireEnoughApprovers(ApprovalRequest request) {
+    List<String> eligible = policy.approvers().entrySet().stream()
+        .filter(e -> e.getValue() != null && e.getValue().stream().anyMatch(policy.allowedRoles()::contains))
+        .map(Map.Entry::getKey)
+        .filter(name -> !name.equalsIgnoreCase(requestedBy))
+        .sorted().toList();
+    if (eligible.size() < policy.approvalsNeeded()) {
+      throw ApplicationFailure.newNonRetryableFailure("'" + request.action() + "' needs "
+          + policy.approvalsNeeded() + " distinct approver(s) with role " + String.join(" or ", policy.allowedRoles())
+          + " but the approvals config names " + (eligible.isEmpty() ? "none" : String.join(", ", eligible))
+          + (requestedBy == null ? "" : " besides the requester " + requestedBy), FailureTypes.CONFIG);
+    }
+  }
+
+  private ApprovalPolicy policy() {
+    if (policy == null) {
+      ApprovalPolicy p = policyLoader.get();
+      policy = new ApprovalPolicy(p.approvers() == null ? Map.of() : p.approvers(),
+          p.allowedRoles() == null || p.allowedRoles().isEmpty() ? List.of("approver") : p.allowedRoles(),
+          Math.max(1, p.approvalsNeeded()), p.timeoutSeconds(),
+          p.preApprovals() == null ? List.of() : p.preApprovals(), p.signatureRequired(), p.uiUrl());
+      ballots.policy(policy);
+    }
+    return policy;
+  }
+
+  private String workflowId() {
+    return Workflow.getInfo().getWorkflowId();
+  }
+
+  private String link() {
+    WorkflowInfo info = Workflow.getInfo();
+    return ApprovalText.link(policy.uiUrl(), info.getNamespace(), info.getWorkflowId(), info.getRunId());
+  }
+}

@@ -1,0 +1,30 @@
+package io.pgrunbooks.workflows.approval;
+
+/**
+ * A vote accepted by a message handler and waiting to be counted by the gate's wait loop, which can
+ * run the signature-check activity that handlers cannot. The {@code decide} update waits on it.
+ */
+final class Vote {
+  final String requestId;
+  final String approver;
+  final boolean approve;
+  final String comment;
+  final String signature;
+  /** "signal approve", "signal reject" or "update decide": how the vote came, for the run log. */
+  final String via;
+  DecisionResult result;
+  String refusal;
+
+  Vote(String requestId, String approver, boolean approve, String comment, String signature, String via) {
+    this.requestId = requestId;
+    this.approver = approver;
+    this.approve = approve;
+    this.comment = comment;
+    this.signature = signature;
+    this.via = via;
+  }
+
+  boolean done() {
+    return result != null || refusal != null;
+  }
+}

@@ -1,0 +1,4 @@
+package io.pgrunbooks.workflows.lock;
+
+/** Input of {@link LockActivities#requestLock}: deliver {@code request} to the topology lock of {@code cluster}. */
+public record LockActivityInput(String cluster, LockRequest request) {}

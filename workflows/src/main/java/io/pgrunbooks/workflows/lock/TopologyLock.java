@@ -1,0 +1,101 @@
+package io.pgrunbooks.workflows.lock;
+
+import io.pgrunbooks.workflows.common.FailureTypes;
+import io.pgrunbooks.workflows.common.Failures;
+import io.pgrunbooks.workflows.common.TaskQueues;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInfo;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Workflow-side use of the per-cluster topology lock (DESIGN.md invariant 4). A topology runbook
+ * calls {@link #acquire} before its first step that touches the topology and releases the lease
+ * when done (also on failure):
+ *
+ * <pre>{@code
+ * try (LockLease lease = TopologyLock.acquire(cluster, WorkflowTypes.REPLICA_REBUILD, reason, lockInbox)) {
+ *   ...
+ * }
+ * }</pre>
+ */
+public final class TopologyLock {
+  /** The signal the lock answers on; every runbook delivers it into its {@link LockInbox}. */
+  public static final String RESPONSE_SIGNAL = "lockResponse";
+  /** How long a request waits for the lock's answer; the answer normally comes within a second. */
+  public static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(2);
+
+  private static final String WORKFLOW_ID_PREFIX = "lock:topology:";
+
+  private TopologyLock() {}
+
+  /** {@code lock:topology:<cluster>}. */
+  public static String workflowId(String cluster) {
+    return WORKFLOW_ID_PREFIX + cluster;
+  }
+
+  /**
+   * Takes the topology lock of {@code cluster} for the calling run, or fails fast with a
+   * non-retryable {@code SafetyRefused} naming the run that holds it. A child run of a holder
+   * shares its lock.
+   *
+   * @param runbook the calling runbook's type, shown to runs that are refused
+   * @param reason why, for the lock's log
+   * @param inbox where this run's {@code lockResponse} signal handler delivers answers
+   */
+  public static LockLease acquire(String cluster, String runbook, String reason, LockInbox inbox) {
+    if (cluster == null || cluster.isBlank()) {
+      throw ApplicationFailure.newNonRetryableFailure(runbook + " needs a cluster to lock", FailureTypes.BAD_INPUT);
+    }
+    WorkflowInfo info = Workflow.getInfo();
+    LockRequest request = new LockRequest(Workflow.randomUUID().toString(), info.getWorkflowId(), info.getRunId(),
+        runbook, info.getParentWorkflowId().orElse(null), reason);
+    LockActivities activities = activities();
+    LockLease lease = new LockLease(cluster, request.lockId(), info.getWorkflowId(), activities);
+    try {
+      activities.requestLock(new LockActivityInput(cluster, request));
+    } catch (ActivityFailure e) {
+      lease.release(); // in case a request did get through
+      throw ApplicationFailure.newNonRetryableFailure("could not reach the topology lock of cluster " + cluster + " ("
+          + workflowId(cluster) + "): " + Failures.describe(e) + ": " + runbook + " refused to start without it",
+          FailureTypes.SAFETY_REFUSED);
+    }
+
+    Optional<LockResponse> answer = inbox.await(request.lockId(), ANSWER_TIMEOUT);
+    if (answer.isEmpty()) {
+      // A grant may still arrive after we stop waiting: give it back so it cannot block others.
+      lease.release();
+      throw ApplicationFailure.newNonRetryableFailure("the topology lock of cluster " + cluster + " ("
+          + workflowId(cluster) + ") did not answer within " + ANSWER_TIMEOUT.toMinutes() + " minutes: " + runbook
+          + " refused to start without it", FailureTypes.SAFETY_REFUSED);
+    }
+    LockResponse response = answer.get();
+    if (!response.granted()) {
+      throw ApplicationFailure.newNonRetryableFailure(refusal(cluster, runbook, response), FailureTypes.SAFETY_REFUSED);
+    }
+    return lease;
+  }
+
+  /** "cluster main is locked by Failover run failover:main since 2026-...: ReplicaRebuild refused". */
+  static String refusal(String cluster, String runbook, LockResponse r) {
+    return "cluster " + cluster + " is locked by " + r.holderRunbook() + " run " + r.holderWorkflowId() + " since "
+        + r.holderSince() + ": " + runbook + " refused";
+  }
+
+  private static LockActivities activities() {
+    return Workflow.newActivityStub(LockActivities.class, ActivityOptions.newBuilder()
+        .setTaskQueue(TaskQueues.CENTRAL)
+        .setStartToCloseTimeout(Duration.ofSeconds(10))
+        .setScheduleToCloseTimeout(Duration.ofMinutes(1))
+        .setRetryOptions(RetryOptions.newBuilder()
+            .setInitialInterval(Duration.ofSeconds(1))
+            .setMaximumInterval(Duration.ofSeconds(10))
+            .setDoNotRetry(FailureTypes.NON_RETRYABLE)
+            .build())
+        .build());
+  }
+}

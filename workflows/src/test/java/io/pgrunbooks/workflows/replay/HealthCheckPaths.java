@@ -1,0 +1,110 @@
+package io.pgrunbooks.workflows.replay;
+
+import io.pgrunbooks.workflows.activities.ClusterSpec;
+import io.pgrunbooks.workflows.activities.ClusterSpec.NodeSpec;
+import io.pgrunbooks.workflows.activities.ConfigActivities;
+import io.pgrunbooks.workflows.activities.DescribeClusterInput;
+import io.pgrunbooks.workflows.activities.DiskUsage;
+import io.pgrunbooks.workflows.activities.DiskUsageInput;
+import io.pgrunbooks.workflows.activities.HealthFactsInput;
+import io.pgrunbooks.workflows.activities.HealthThresholds;
+import io.pgrunbooks.workflows.activities.NodeActivities;
+import io.pgrunbooks.workflows.activities.NodeHealthFacts;
+import io.pgrunbooks.workflows.activities.NodeHealthFacts.DatabaseSize;
+import io.pgrunbooks.workflows.activities.NodeHealthFacts.ReplicationPeer;
+import io.pgrunbooks.workflows.activities.NodeHealthFacts.WalReceiver;
+import io.pgrunbooks.workflows.activities.Notification;
+import io.pgrunbooks.workflows.activities.NotifyActivities;
+import io.pgrunbooks.workflows.activities.PostgresActivities;
+import io.pgrunbooks.workflows.common.TaskQueues;
+import io.pgrunbooks.workflows.common.WorkflowIds;
+import io.pgrunbooks.workflows.healthcheck.HealthCheckInput;
+import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflow;
+import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflowImpl;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * HealthCheck's main paths for recording, on a two-node cluster (pg1 primary, pg2 replica). Own
+ * small fakes: the ones in the healthcheck test package are package-private.
+ */
+final class HealthCheckPaths {
+  private static final String CLUSTER = "main";
+  private static final Instant AT = Instant.parse("2026-01-05T09:00:00Z");
+  private static final long GB = 1024L * 1024 * 1024;
+
+  private HealthCheckPaths() {}
+
+  static String healthy(TestWorkflowEnvironment env) {
+    return check(env, spec(0), Map.of(
+        "pg1", primary("pg1", List.of(streaming("pg2"))),
+        "pg2", replica("pg2")), Set.of());
+  }
+
+  static String replicaDown(TestWorkflowEnvironment env) {
+    return check(env, spec(0), Map.of(
+        "pg1", primary("pg1", List.of()),
+        "pg2", NodeHealthFacts.unreachable("pg2", "connection refused at 127.0.0.1:15433", AT)), Set.of());
+  }
+
+  /** The agent of pg2 is not running; a short start timeout because time does not skip while a task waits on a queue. */
+  static String agentMissing(TestWorkflowEnvironment env) {
+    return check(env, spec(1), Map.of(
+        "pg1", primary("pg1", List.of(streaming("pg2"))),
+        "pg2", replica("pg2")), Set.of("pg2"));
+  }
+
+  private static String check(TestWorkflowEnvironment env, ClusterSpec spec, Map<String, NodeHealthFacts> facts,
+                              Set<String> agentsDown) {
+    Worker central = env.newWorker(TaskQueues.CENTRAL);
+    central.registerWorkflowImplementationTypes(HealthCheckWorkflowImpl.class);
+    central.registerActivitiesImplementations((ConfigActivities) (DescribeClusterInput in) -> spec,
+        (PostgresActivities) (HealthFactsInput in) -> facts.get(in.node()),
+        (NotifyActivities) (Notification n) -> { });
+    for (NodeSpec node : spec.nodes()) {
+      if (!agentsDown.contains(node.name())) {
+        env.newWorker(TaskQueues.node(node.name()))
+            .registerActivitiesImplementations((NodeActivities) (DiskUsageInput in) -> disk(in.node()));
+      }
+    }
+    env.start();
+    String id = WorkflowIds.healthCheck(CLUSTER);
+    env.getWorkflowClient().newWorkflowStub(HealthCheckWorkflow.class, WorkflowOptions.newBuilder()
+            .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId(id).setWorkflowRunTimeout(Duration.ofMinutes(10)).build())
+        .run(HealthCheckInput.of(CLUSTER));
+    return id;
+  }
+
+  private static ClusterSpec spec(int agentStartTimeoutSeconds) {
+    return new ClusterSpec(CLUSTER, List.of(new NodeSpec("pg1", "127.0.0.1", 15432, "pg1_slot"),
+        new NodeSpec("pg2", "127.0.0.1", 15433, "pg2_slot")), HealthThresholds.defaults(), agentStartTimeoutSeconds);
+  }
+
+  private static NodeHealthFacts primary(String node, List<ReplicationPeer> replicas) {
+    return facts(node, false, replicas, null);
+  }
+
+  private static NodeHealthFacts replica(String node) {
+    return facts(node, true, List.of(), new WalReceiver("streaming", "127.0.0.1", 15432, node + "_slot", 0));
+  }
+
+  private static NodeHealthFacts facts(String node, boolean inRecovery, List<ReplicationPeer> replicas,
+                                       WalReceiver receiver) {
+    return new NodeHealthFacts(node, true, null, inRecovery, "PostgreSQL 15.8", 12, 100, List.of(), List.of(), 0.995,
+        List.of(new DatabaseSize("postgres", 7_500_000), new DatabaseSize("orders", 3 * GB)), replicas, receiver, AT);
+  }
+
+  private static ReplicationPeer streaming(String replica) {
+    return new ReplicationPeer(replica, "127.0.0.1", replica + "_slot", "streaming", "async", 0.02, 0.02, 0.02, 8192);
+  }
+
+  private static DiskUsage disk(String node) {
+    return new DiskUsage(node, "/srv/pg/" + node, 3 * GB, 100 * GB, 60 * GB, "host-" + node);
+  }
+}

@@ -1,0 +1,34 @@
+package io.pgrunbooks.workflows.replay;
+
+import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflowImpl;
+import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The registry of recorded paths. A new runbook adds its implementation class to
+ * {@link #WORKFLOW_IMPLEMENTATIONS} and one line per path to {@link #ALL}.
+ */
+public final class HistoryScenarios {
+  /** What replay registers: every workflow implementation that has stored histories. */
+  public static final List<Class<?>> WORKFLOW_IMPLEMENTATIONS = List.of(
+      HealthCheckWorkflowImpl.class,
+      TopologyLockWorkflowImpl.class);
+
+  public static final List<HistoryScenario> ALL = List.of(
+      new HistoryScenario("HealthCheck", "healthy", HealthCheckPaths::healthy),
+      new HistoryScenario("HealthCheck", "replica-down", HealthCheckPaths::replicaDown),
+      new HistoryScenario("HealthCheck", "agent-missing", HealthCheckPaths::agentMissing),
+      new HistoryScenario("TopologyLock", "grant-release", TopologyLockPaths::grantAndRelease),
+      new HistoryScenario("TopologyLock", "refuse", TopologyLockPaths::refuse),
+      new HistoryScenario("TopologyLock", "child-shares", TopologyLockPaths::childShares),
+      new HistoryScenario("TopologyLock", "holder-ended", TopologyLockPaths::holderEnded));
+
+  private HistoryScenarios() {}
+
+  /** {@code workflows/src/test/resources/histories}, from the module directory surefire runs in. */
+  public static Path directory() {
+    return Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
+        .resolve("src/test/resources/histories");
+  }
+}

@@ -1,0 +1,48 @@
+package io.pgrunbooks.workflows.replay;
+
+import io.pgrunbooks.workflows.common.DataConverters;
+import io.pgrunbooks.workflows.common.SearchAttributes;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+
+/** The in-memory Temporal every workflow test, recording and replay uses: project data converter, time skipping, search attributes. */
+public final class TestEnvironments {
+  private TestEnvironments() {}
+
+  public static TestWorkflowEnvironment newEnvironment() {
+    TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
+        .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(DataConverters.jackson()).build())
+        .setUseTimeskipping(true)
+        .build());
+    SearchAttributes.DEFINITIONS.forEach((name, type) -> env.registerSearchAttribute(name,
+        "Bool".equals(type) ? IndexedValueType.INDEXED_VALUE_TYPE_BOOL : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+    return env;
+  }
+
+  /** Polls until {@code condition} holds; time only skips while a client waits on a result, so this waits in real time. */
+  public static void awaitTrue(BooleanSupplier condition, String what) {
+    Instant deadline = Instant.now().plusSeconds(10);
+    while (true) {
+      try {
+        if (condition.getAsBoolean()) {
+          return;
+        }
+      } catch (RuntimeException notYet) {
+        // A run that has not finished its first task cannot answer queries yet.
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+}
