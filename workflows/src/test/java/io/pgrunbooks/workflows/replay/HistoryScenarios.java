@@ -1,5 +1,7 @@
 package io.pgrunbooks.workflows.replay;
 
+import io.pgrunbooks.workflows.approval.ApprovalGatePaths;
+import io.pgrunbooks.workflows.approval.GatedTestWorkflowImpl;
 import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflowImpl;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
 import java.nio.file.Path;
@@ -13,7 +15,8 @@ public final class HistoryScenarios {
   /** What replay registers: every workflow implementation that has stored histories. */
   public static final List<Class<?>> WORKFLOW_IMPLEMENTATIONS = List.of(
       HealthCheckWorkflowImpl.class,
-      TopologyLockWorkflowImpl.class);
+      TopologyLockWorkflowImpl.class,
+      GatedTestWorkflowImpl.class);
 
   public static final List<HistoryScenario> ALL = List.of(
       new HistoryScenario("HealthCheck", "healthy", HealthCheckPaths::healthy),
@@ -22,7 +25,15 @@ public final class HistoryScenarios {
       new HistoryScenario("TopologyLock", "grant-release", TopologyLockPaths::grantAndRelease),
       new HistoryScenario("TopologyLock", "refuse", TopologyLockPaths::refuse),
       new HistoryScenario("TopologyLock", "child-shares", TopologyLockPaths::childShares),
-      new HistoryScenario("TopologyLock", "holder-ended", TopologyLockPaths::holderEnded));
+      new HistoryScenario("TopologyLock", "holder-ended", TopologyLockPaths::holderEnded),
+      // The approval gate, through the test runbook every real runbook's gate behaves like.
+      new HistoryScenario("GatedTest", "approved-by-update", ApprovalGatePaths::approvedByUpdate),
+      new HistoryScenario("GatedTest", "approved-by-signal", ApprovalGatePaths::approvedBySignal),
+      new HistoryScenario("GatedTest", "rejected", ApprovalGatePaths::rejected),
+      new HistoryScenario("GatedTest", "timed-out", ApprovalGatePaths::timedOut),
+      new HistoryScenario("GatedTest", "two-person", ApprovalGatePaths::twoPerson),
+      new HistoryScenario("GatedTest", "plan-changed", ApprovalGatePaths::planChanged),
+      new HistoryScenario("GatedTest", "pre-approved", ApprovalGatePaths::preApproved));
 
   private HistoryScenarios() {}
 
