@@ -1,10 +1,12 @@
 package io.pgrunbooks.activities.lock;
 
+import io.pgrunbooks.workflows.lock.LockTestRuns;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgrunbooks.activities.lock.LockTestRuns.HoldingRun;
-import io.pgrunbooks.activities.lock.LockTestRuns.RunInput;
+import io.pgrunbooks.workflows.lock.LockTestRuns.HoldingRun;
+import io.pgrunbooks.workflows.lock.LockTestRuns.RunInput;
 import io.pgrunbooks.workflows.common.DataConverters;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.pgrunbooks.workflows.common.TaskQueues;

@@ -1,35 +1,33 @@
 package io.pgrunbooks.activities.lock;
 
+import static io.pgrunbooks.workflows.replay.TestEnvironments.awaitTrue;
+
+import io.pgrunbooks.workflows.lock.LockTestRuns;
+import io.pgrunbooks.workflows.replay.TestEnvironments;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgrunbooks.activities.lock.LockTestRuns.HoldingRun;
-import io.pgrunbooks.activities.lock.LockTestRuns.ParentRun;
-import io.pgrunbooks.activities.lock.LockTestRuns.RunInput;
-import io.pgrunbooks.workflows.common.DataConverters;
+import io.pgrunbooks.workflows.lock.LockTestRuns.HoldingRun;
+import io.pgrunbooks.workflows.lock.LockTestRuns.ParentRun;
+import io.pgrunbooks.workflows.lock.LockTestRuns.RunInput;
 import io.pgrunbooks.workflows.common.FailureTypes;
-import io.pgrunbooks.workflows.common.SearchAttributes;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.lock.LockEvent;
 import io.pgrunbooks.workflows.lock.LockHolder;
 import io.pgrunbooks.workflows.lock.TopologyLock;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflow;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,12 +41,7 @@ class TopologyLockTest {
 
   @BeforeEach
   void setUp() {
-    env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
-        .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(DataConverters.jackson()).build())
-        .setUseTimeskipping(true)
-        .build());
-    SearchAttributes.DEFINITIONS.forEach((name, type) -> env.registerSearchAttribute(name,
-        "Bool".equals(type) ? IndexedValueType.INDEXED_VALUE_TYPE_BOOL : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+    env = TestEnvironments.newEnvironment();
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.CENTRAL);
     worker.registerWorkflowImplementationTypes(TopologyLockWorkflowImpl.class, LockTestRuns.HoldingRunImpl.class,
@@ -219,29 +212,6 @@ class TopologyLockTest {
       throw new AssertionError("expected the run to have failed");
     } catch (WorkflowFailedException e) {
       return applicationFailure(e).getOriginalMessage();
-    }
-  }
-
-  /** Polls (real time: time skips only while the client waits for a result) until {@code condition} holds. */
-  private static void awaitTrue(BooleanSupplier condition, String what) {
-    Instant deadline = Instant.now().plusSeconds(10);
-    while (true) {
-      try {
-        if (condition.getAsBoolean()) {
-          return;
-        }
-      } catch (RuntimeException notYet) {
-        // The workflow may not have run its first task yet, so it cannot answer queries.
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
     }
   }
 

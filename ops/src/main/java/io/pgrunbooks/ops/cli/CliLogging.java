@@ -1,10 +1,8 @@
 package io.pgrunbooks.ops.cli;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
+import io.pgrunbooks.ops.stack.QuietLogging;
 import java.util.List;
-import org.slf4j.LoggerFactory;
 
 /**
  * Without a logback config every library logs at DEBUG to stdout, which would bury the CLI's own
@@ -17,17 +15,6 @@ final class CliLogging {
   private CliLogging() {}
 
   static void quiet() {
-    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-      return;
-    }
-    if (context.getLogger(Logger.ROOT_LOGGER_NAME).getEffectiveLevel().isGreaterOrEqual(Level.INFO)) {
-      return;
-    }
-    for (String name : NOISY) {
-      Logger logger = context.getLogger(name);
-      if (logger.getLevel() == null) {
-        logger.setLevel(Level.ERROR);
-      }
-    }
+    QuietLogging.lower(Level.ERROR, NOISY);
   }
 }

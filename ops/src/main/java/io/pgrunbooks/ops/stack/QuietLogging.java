@@ -11,23 +11,28 @@ import org.slf4j.LoggerFactory;
  * flood the output and slow the stack down. When the root logs at DEBUG (the unconfigured
  * default), raise those loggers to WARN unless a config set them explicitly.
  */
-final class QuietLogging {
+public final class QuietLogging {
   private static final List<String> NOISY = List.of(
       "org.gaul", "org.eclipse.jetty", "software.amazon.awssdk", "org.apache.http", "org.apache.hc", "io.netty");
 
   private QuietLogging() {}
 
   static void apply() {
+    lower(Level.WARN, NOISY);
+  }
+
+  /** Sets {@code names} to {@code level} when logging is unconfigured and a config did not set them. */
+  public static void lower(Level level, List<String> names) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       return;
     }
     if (context.getLogger(Logger.ROOT_LOGGER_NAME).getEffectiveLevel().isGreaterOrEqual(Level.INFO)) {
       return;
     }
-    for (String name : NOISY) {
+    for (String name : names) {
       Logger logger = context.getLogger(name);
       if (logger.getLevel() == null) {
-        logger.setLevel(Level.WARN);
+        logger.setLevel(level);
       }
     }
   }
