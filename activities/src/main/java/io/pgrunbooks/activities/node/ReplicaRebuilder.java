@@ -162,9 +162,10 @@ final class ReplicaRebuilder {
     String controlState = null;
     String controlError = null;
     if (exists) {
+      StringBuilder all = new StringBuilder();
       HostCommands.Result r = HostCommands.run(HostCommands.as(node.runAs(),
-          List.of(tool("pg_controldata"), "-D", dataDir().toString())), 30);
-      Matcher m = Pattern.compile("Database cluster state:\\s*(.+)").matcher(r.tail());
+          List.of(tool("pg_controldata"), "-D", dataDir().toString())), Map.of(), 30, l -> all.append(l).append('\n'));
+      Matcher m = Pattern.compile("Database cluster state:\\s*(.+)").matcher(all);
       if (r.ok() && m.find()) {
         controlState = m.group(1).strip();
       } else {
