@@ -143,7 +143,18 @@ final class ReplicaRebuilder {
     }
     HostCommands.Result r = HostCommands.run(HostCommands.as(node.runAs(),
         List.of(tool("pg_ctl"), "-D", dataDir().toString(), "status")), 30);
-    return r.exitCode() == 0;
+    return r.exitCode() == 0 && !postmasterIsZombie();
+  }
+
+  /** A killed postmaster stays a zombie until PID 1 reaps it; pg_ctl status still calls that running. */
+  private boolean postmasterIsZombie() {
+    try {
+      String pid = Files.readAllLines(dataDir().resolve("postmaster.pid")).get(0).strip();
+      String stat = Files.readString(Path.of("/proc", pid, "stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   NodeState state(String runId) {
