@@ -177,8 +177,9 @@ public class PostgresReplicationActivitiesImpl implements PostgresReplicationAct
         throw ApplicationFailure.newFailure("interrupted while waiting for " + input.replica(), FailureTypes.UNREACHABLE);
       }
     }
-    throw ApplicationFailure.newFailure(input.replica() + " did not catch up within " + input.timeoutSeconds()
-        + " s (" + last + ")", FailureTypes.UNREACHABLE);
+    // The deadline is the config's decision (catchUpTimeout): waiting again would only double it.
+    throw ApplicationFailure.newNonRetryableFailure(input.replica() + " did not catch up within "
+        + input.timeoutSeconds() + " s (" + last + ")", "CatchUpTimeout");
   }
 
   private static void requirePrimary(Connection c, String node) throws SQLException {
