@@ -10,19 +10,22 @@ import java.util.Map;
  * @param credentials login used by the worker's SQL activities (default user postgres, no password)
  * @param pgbouncer the pooler in front of the cluster, or null when there is none
  * @param databases databases with runbook settings (partition policies), by name
+ * @param rebuild settings of the ReplicaRebuild runbook (defaults when omitted)
  */
 public record ClusterConfig(
     List<NodeConfig> nodes,
     Credentials credentials,
     PgBouncerConfig pgbouncer,
     HealthConfig health,
-    Map<String, DatabaseConfig> databases) {
+    Map<String, DatabaseConfig> databases,
+    RebuildConfig rebuild) {
 
   public ClusterConfig {
     nodes = Copies.list(nodes);
     credentials = credentials == null ? Credentials.defaults() : credentials;
     health = health == null ? HealthConfig.defaults() : health;
     databases = Copies.map(databases);
+    rebuild = rebuild == null ? RebuildConfig.defaults() : rebuild;
   }
 
   /** The node with this name, or null if the cluster has none. */

@@ -26,6 +26,7 @@ final class ClusterValidator {
       pgbouncer(c, path + ".pgbouncer", p);
     }
     health(c.health(), path + ".health", p);
+    rebuild(c.rebuild(), path + ".rebuild", p);
     c.databases().forEach(
         (db, cfg) -> {
           String dbPath = Problems.child(path + ".databases", db);
@@ -129,6 +130,25 @@ final class ClusterValidator {
     if (h.cacheHitUnhealthy() < 0 || h.cacheHitUnhealthy() > h.cacheHitDegraded()) {
       p.add(path + ".cacheHitUnhealthy", "must be between 0 and cacheHitDegraded (" + h.cacheHitDegraded() + ")");
     }
+  }
+
+  private static void rebuild(RebuildConfig r, String path, Problems p) {
+    if (r.catchUpLagSeconds() <= 0) {
+      p.add(path + ".catchUpLagSeconds", "must be positive");
+    }
+    if (r.diskHeadroom() < 1) {
+      p.add(path + ".diskHeadroom", "must be at least 1 (a fresh copy needs the primary's size), got " + r.diskHeadroom());
+    }
+    if (r.catchUpTimeout().isNegative() || r.catchUpTimeout().isZero()) {
+      p.add(path + ".catchUpTimeout", "must be positive");
+    }
+    if (r.stopTimeout().isNegative() || r.stopTimeout().isZero()) {
+      p.add(path + ".stopTimeout", "must be positive");
+    }
+    Checks.nonBlankIfSet(p, path + ".streamingPassFile", r.streamingPassFile());
+    Checks.nonBlankIfSet(p, path + ".startCommand", r.startCommand());
+    Checks.nonBlankIfSet(p, path + ".stopCommand", r.stopCommand());
+    Checks.nonBlankIfSet(p, path + ".stopImmediateCommand", r.stopImmediateCommand());
   }
 
   private static void percents(Problems p, String path, String what, int degraded, int unhealthy) {

@@ -7,9 +7,11 @@ import io.pgrunbooks.activities.node.NodeActivitiesImpl;
 import io.pgrunbooks.activities.notify.NotifyActivitiesImpl;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import io.pgrunbooks.activities.postgres.PostgresActivitiesImpl;
+import io.pgrunbooks.activities.postgres.PostgresReplicationActivitiesImpl;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflowImpl;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
+import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.converter.DataConverterException;
 import io.temporal.worker.Worker;
@@ -27,17 +29,19 @@ final class Wiring {
     WorkflowImplementationOptions options = WorkflowImplementationOptions.newBuilder()
         .setFailWorkflowExceptionTypes(DataConverterException.class)
         .build();
-    worker.registerWorkflowImplementationTypes(options, HealthCheckWorkflowImpl.class, TopologyLockWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(options, HealthCheckWorkflowImpl.class, TopologyLockWorkflowImpl.class,
+        ReplicaRebuildWorkflowImpl.class);
     ConnectionFactory connections = new ConnectionFactory(cfg, () -> env, Duration.ofSeconds(5), Duration.ofSeconds(60));
     worker.registerActivitiesImplementations(
         new ConfigActivitiesImpl(cfg),
         new PostgresActivitiesImpl(cfg, connections),
+        new PostgresReplicationActivitiesImpl(cfg, connections),
         new ApprovalActivitiesImpl(cfg, env),
         new NotifyActivitiesImpl(cfg, env),
         new LockActivitiesImpl(client));
   }
 
   static void registerAgent(Worker worker, RunbooksConfig cfg, String node, Map<String, String> env) {
-    worker.registerActivitiesImplementations(new NodeActivitiesImpl(cfg, node));
+    worker.registerActivitiesImplementations(new NodeActivitiesImpl(cfg, node, env));
   }
 }

@@ -1,5 +1,14 @@
 package io.pgrunbooks.activities.node;
 
+import io.pgrunbooks.activities.postgres.ConnectionFactory;
+import io.pgrunbooks.workflows.activities.NodeActivities.BaseBackupInput;
+import io.pgrunbooks.workflows.activities.NodeActivities.CommandOutcome;
+import io.pgrunbooks.workflows.activities.NodeActivities.NodePlan;
+import io.pgrunbooks.workflows.activities.NodeActivities.NodeState;
+import io.pgrunbooks.workflows.activities.NodeActivities.RebuildStep;
+import java.time.Duration;
+import java.util.Map;
+
 import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.config.ClusterConfig;
 import io.pgrunbooks.config.NodeConfig;
@@ -23,10 +32,67 @@ import java.nio.file.attribute.BasicFileAttributes;
 public class NodeActivitiesImpl implements NodeActivities {
   private final RunbooksConfig config;
   private final String nodeName;
+  private final Map<String, String> env;
+  private final ConnectionFactory connections;
 
   public NodeActivitiesImpl(RunbooksConfig config, String nodeName) {
+    this(config, nodeName, Map.of());
+  }
+
+  /** @param env where the cluster password is resolved from (for pg_basebackup and pg_is_in_recovery) */
+  public NodeActivitiesImpl(RunbooksConfig config, String nodeName, Map<String, String> env) {
     this.config = config;
     this.nodeName = nodeName;
+    this.env = env;
+    this.connections = new ConnectionFactory(config, () -> env, Duration.ofSeconds(5), Duration.ofSeconds(30));
+  }
+
+  @Override
+  public NodeState nodeState(RebuildStep input) {
+    return rebuilder(input.cluster(), input.node()).state(input.runId());
+  }
+
+  @Override
+  public NodePlan rebuildPlan(BaseBackupInput input) {
+    return rebuilder(input.cluster(), input.node()).plan(input);
+  }
+
+  @Override
+  public CommandOutcome stopPostgres(RebuildStep input) {
+    return rebuilder(input.cluster(), input.node()).stop(input.runId());
+  }
+
+  @Override
+  public CommandOutcome moveDataDirAside(RebuildStep input) {
+    return rebuilder(input.cluster(), input.node()).moveAside(input.runId());
+  }
+
+  @Override
+  public CommandOutcome baseBackup(BaseBackupInput input) {
+    return rebuilder(input.cluster(), input.node()).baseBackup(input);
+  }
+
+  @Override
+  public CommandOutcome startPostgres(RebuildStep input) {
+    return rebuilder(input.cluster(), input.node()).start();
+  }
+
+  @Override
+  public CommandOutcome removeOldDataDir(RebuildStep input) {
+    return rebuilder(input.cluster(), input.node()).removeOld(input.runId());
+  }
+
+  @Override
+  public CommandOutcome restoreOldDataDir(RebuildStep input) {
+    return rebuilder(input.cluster(), input.node()).restore(input.runId());
+  }
+
+  private ReplicaRebuilder rebuilder(String clusterName, String node) {
+    NodeConfig n = ownNode(clusterName, node);
+    if (n.dataDir() == null || n.dataDir().isBlank()) {
+      throw Lookups.config("node " + nodeName + " of cluster " + clusterName + " has no dataDir configured");
+    }
+    return new ReplicaRebuilder(Lookups.cluster(config, clusterName), clusterName, n, connections, env);
   }
 
   @Override

@@ -6,7 +6,7 @@ import io.pgrunbooks.workflows.activities.DescribeClusterInput;
 import io.pgrunbooks.workflows.activities.DiskUsage;
 import io.pgrunbooks.workflows.activities.DiskUsageInput;
 import io.pgrunbooks.workflows.activities.HealthFactsInput;
-import io.pgrunbooks.workflows.activities.NodeActivities;
+import io.pgrunbooks.workflows.activities.DiskOnlyAgent;
 import io.pgrunbooks.workflows.activities.NodeHealthFacts;
 import io.pgrunbooks.workflows.activities.Notification;
 import io.pgrunbooks.workflows.activities.NotifyActivities;
@@ -72,7 +72,7 @@ final class FakeActivities {
   }
 
   /** The agent of one node; like the real one it refuses work meant for another host. */
-  static final class Agent implements NodeActivities {
+  static final class Agent extends DiskOnlyAgent {
     private final Scenario scenario;
     private final String node;
 

@@ -8,7 +8,7 @@ import io.pgrunbooks.workflows.activities.DiskUsage;
 import io.pgrunbooks.workflows.activities.DiskUsageInput;
 import io.pgrunbooks.workflows.activities.HealthFactsInput;
 import io.pgrunbooks.workflows.activities.HealthThresholds;
-import io.pgrunbooks.workflows.activities.NodeActivities;
+import io.pgrunbooks.workflows.activities.DiskOnlyAgent;
 import io.pgrunbooks.workflows.activities.NodeHealthFacts;
 import io.pgrunbooks.workflows.activities.NodeHealthFacts.DatabaseSize;
 import io.pgrunbooks.workflows.activities.NodeHealthFacts.ReplicationPeer;
@@ -70,7 +70,7 @@ final class HealthCheckPaths {
     for (NodeSpec node : spec.nodes()) {
       if (!agentsDown.contains(node.name())) {
         env.newWorker(TaskQueues.node(node.name()))
-            .registerActivitiesImplementations((NodeActivities) (DiskUsageInput in) -> disk(in.node()));
+            .registerActivitiesImplementations(DiskOnlyAgent.of(in -> disk(in.node())));
       }
     }
     env.start();

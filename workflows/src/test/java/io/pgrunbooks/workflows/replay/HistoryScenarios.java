@@ -4,6 +4,8 @@ import io.pgrunbooks.workflows.approval.ApprovalGatePaths;
 import io.pgrunbooks.workflows.approval.GatedTestWorkflowImpl;
 import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflowImpl;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
+import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildPaths;
+import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildWorkflowImpl;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -16,7 +18,8 @@ public final class HistoryScenarios {
   public static final List<Class<?>> WORKFLOW_IMPLEMENTATIONS = List.of(
       HealthCheckWorkflowImpl.class,
       TopologyLockWorkflowImpl.class,
-      GatedTestWorkflowImpl.class);
+      GatedTestWorkflowImpl.class,
+      ReplicaRebuildWorkflowImpl.class);
 
   public static final List<HistoryScenario> ALL = List.of(
       new HistoryScenario("HealthCheck", "healthy", HealthCheckPaths::healthy),
@@ -33,7 +36,11 @@ public final class HistoryScenarios {
       new HistoryScenario("GatedTest", "timed-out", ApprovalGatePaths::timedOut),
       new HistoryScenario("GatedTest", "two-person", ApprovalGatePaths::twoPerson),
       new HistoryScenario("GatedTest", "plan-changed", ApprovalGatePaths::planChanged),
-      new HistoryScenario("GatedTest", "pre-approved", ApprovalGatePaths::preApproved));
+      new HistoryScenario("GatedTest", "pre-approved", ApprovalGatePaths::preApproved),
+      new HistoryScenario("ReplicaRebuild", "rebuilt", ReplicaRebuildPaths::rebuilt),
+      new HistoryScenario("ReplicaRebuild", "rejected", ReplicaRebuildPaths::rejected),
+      new HistoryScenario("ReplicaRebuild", "dry-run", ReplicaRebuildPaths::dryRun),
+      new HistoryScenario("ReplicaRebuild", "restored-after-failure", ReplicaRebuildPaths::restoredAfterFailure));
 
   private HistoryScenarios() {}
 

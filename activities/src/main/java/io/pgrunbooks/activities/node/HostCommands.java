@@ -1,0 +1,183 @@
+package io.pgrunbooks.activities.node;
+
+import io.temporal.activity.Activity;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Runs host commands for the node agent: as the node's {@code runAs} user (through {@code runuser} when the
+ * agent is root), heartbeating while they run, keeping the tail of their output for the report.
+ */
+final class HostCommands {
+  static final int TAIL_LINES = 20;
+  private static final Path RUNUSER = Path.of("/usr/sbin/runuser");
+
+  private HostCommands() {}
+
+  /** Exit code and the last lines of stdout+stderr (progress lines split on CR too). */
+  record Result(int exitCode, String tail) {
+    boolean ok() {
+      return exitCode == 0;
+    }
+  }
+
+  static boolean root() {
+    return "root".equals(System.getProperty("user.name"));
+  }
+
+  /** {@code command} run as {@code user}: unchanged when the agent already is that user or is not root. */
+  static List<String> as(String user, List<String> command) {
+    if (!root() || user == null || user.equals("root")) {
+      return List.copyOf(command);
+    }
+    List<String> out = new ArrayList<>(List.of(RUNUSER.toString(), "-u", user, "--"));
+    out.addAll(command);
+    return out;
+  }
+
+  /**
+   * Runs {@code command} and waits at most {@code timeoutSeconds}, heartbeating every 2 s; {@code onLine} sees
+   * every output line (for progress). A command that outlives the timeout is killed (exit -1).
+   */
+  static Result run(List<String> command, Map<String, String> env, long timeoutSeconds, Consumer<String> onLine) {
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Deque<String> tail = new ArrayDeque<>();
+    Process p;
+    try {
+      p = pb.start();
+    } catch (IOException e) {
+      return new Result(127, "cannot run " + command.get(0) + ": " + e.getMessage());
+    }
+    Thread reader = new Thread(() -> read(p.getInputStream(), line -> {
+      synchronized (tail) {
+        tail.addLast(line);
+        if (tail.size() > TAIL_LINES) {
+          tail.removeFirst();
+        }
+      }
+      onLine.accept(line);
+    }), "output-" + command.get(0));
+    reader.setDaemon(true);
+    reader.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    try {
+      while (!p.waitFor(2, TimeUnit.SECONDS)) {
+        heartbeat(null);
+        if (System.nanoTime() > deadline) {
+          p.descendants().forEach(ProcessHandle::destroyForcibly);
+          p.destroyForcibly();
+          p.waitFor(10, TimeUnit.SECONDS);
+          reader.join(2000);
+          return new Result(-1, tailText(tail) + "\n(killed after " + timeoutSeconds + " s)");
+        }
+      }
+      reader.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      return new Result(-1, tailText(tail) + "\n(interrupted)");
+    }
+    return new Result(p.exitValue(), tailText(tail));
+  }
+
+  static Result run(List<String> command, long timeoutSeconds) {
+    return run(command, Map.of(), timeoutSeconds, line -> { });
+  }
+
+  /**
+   * Kills every process whose command line mentions {@code path} (a copy left running by an agent that was
+   * killed), then waits for them to go; returns how many there were.
+   */
+  static int killProcessesUsing(String path) {
+    long self = ProcessHandle.current().pid();
+    List<ProcessHandle> found = ProcessHandle.allProcesses()
+        .filter(h -> h.pid() != self)
+        .filter(h -> h.info().arguments().map(a -> List.of(a).contains(path)).orElse(false)
+            || h.info().commandLine().map(c -> c.contains(" " + path + " ") || c.endsWith(" " + path)).orElse(false))
+        .toList();
+    found.forEach(ProcessHandle::destroyForcibly);
+    for (ProcessHandle h : found) {
+      try {
+        h.onExit().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // reaped later by PID 1; the process no longer writes once SIGKILL landed
+      }
+    }
+    return found.size();
+  }
+
+  /** Makes {@code path} owned by {@code user} (and its group) when the agent is root; no-op otherwise. */
+  static void chown(Path path, String user) {
+    if (!root() || user == null || user.equals("root")) {
+      return;
+    }
+    try {
+      UserPrincipalLookupService users = path.getFileSystem().getUserPrincipalLookupService();
+      PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
+      view.setOwner(users.lookupPrincipalByName(user));
+      try {
+        view.setGroup(users.lookupPrincipalByGroupName(user));
+      } catch (IOException noSuchGroup) {
+        // a user without a same-named group keeps root's group; PostgreSQL only checks the owner
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot chown " + path + " to " + user, e);
+    }
+  }
+
+  static void heartbeat(Object details) {
+    try {
+      Activity.getExecutionContext().heartbeat(details);
+    } catch (IllegalStateException notInActivity) {
+      // called directly (tests)
+    }
+  }
+
+  /** Reads output splitting on LF and CR (pg_basebackup -P redraws its progress line with CR). */
+  private static void read(InputStream in, Consumer<String> onLine) {
+    StringBuilder line = new StringBuilder();
+    byte[] buf = new byte[8192];
+    try (in) {
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        String chunk = new String(buf, 0, n, StandardCharsets.UTF_8);
+        for (char c : chunk.toCharArray()) {
+          if (c == '\n' || c == '\r') {
+            if (line.length() > 0) {
+              onLine.accept(line.toString());
+              line.setLength(0);
+            }
+          } else {
+            line.append(c);
+          }
+        }
+      }
+    } catch (IOException e) {
+      // the process ended
+    }
+    if (line.length() > 0) {
+      onLine.accept(line.toString());
+    }
+  }
+
+  private static String tailText(Deque<String> tail) {
+    synchronized (tail) {
+      return String.join("\n", tail);
+    }
+  }
+}

@@ -1,0 +1,415 @@
+package io.pgrunbooks.activities.node;
+
+import io.pgrunbooks.activities.Lookups;
+import io.pgrunbooks.activities.postgres.ConnectionFactory;
+import io.pgrunbooks.config.ClusterConfig;
+import io.pgrunbooks.config.NodeConfig;
+import io.pgrunbooks.config.RebuildConfig;
+import io.pgrunbooks.workflows.activities.NodeActivities.BaseBackupInput;
+import io.pgrunbooks.workflows.activities.NodeActivities.CommandOutcome;
+import io.pgrunbooks.workflows.activities.NodeActivities.NodePlan;
+import io.pgrunbooks.workflows.activities.NodeActivities.NodeState;
+import io.pgrunbooks.workflows.common.FailureTypes;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The host-local steps of a replica rebuild for one node. Every step checks what is already on disk first, so
+ * a retry, or a new agent after a crash, converges to the same end state (DESIGN.md invariant 7). Side
+ * directories: {@code <dataDir>.rebuild-<runId>} (the old data dir), {@code <dataDir>.partial-<runId>} (a copy
+ * in progress; PostgreSQL is never started on it), {@code <dataDir>.failed-<runId>} (a new copy put aside by a restore).
+ */
+final class ReplicaRebuilder {
+  private static final Pattern PROGRESS = Pattern.compile("(\\d+)/(\\d+) kB \\((\\d+)%\\)");
+  private static final Pattern PASSFILE = Pattern.compile("passfile=''[^']*''\\s*");
+
+  private final ClusterConfig cluster;
+  private final NodeConfig node;
+  private final String clusterName;
+  private final ConnectionFactory connections;
+  private final Map<String, String> env;
+
+  ReplicaRebuilder(ClusterConfig cluster, String clusterName, NodeConfig node, ConnectionFactory connections,
+                   Map<String, String> env) {
+    this.cluster = cluster;
+    this.clusterName = clusterName;
+    this.node = node;
+    this.connections = connections;
+    this.env = env;
+  }
+
+  Path dataDir() {
+    return Path.of(node.dataDir()).toAbsolutePath().normalize();
+  }
+
+  Path oldCopy(String runId) {
+    return side("rebuild", runId);
+  }
+
+  Path partial(String runId) {
+    return side("partial", runId);
+  }
+
+  private Path side(String kind, String runId) {
+    if (runId == null || !runId.matches("[A-Za-z0-9-]{1,64}")) {
+      throw Lookups.badInput("bad run id '" + runId + "'");
+    }
+    return dataDir().resolveSibling(dataDir().getFileName() + "." + kind + "-" + runId);
+  }
+
+  private RebuildConfig settings() {
+    return cluster.rebuild();
+  }
+
+  // ---- commands (the plan shows exactly these) ----
+
+  private String tool(String name) {
+    return Path.of(node.binDir(), name).toString();
+  }
+
+  List<String> stopCommand(boolean immediate) {
+    String configured = immediate ? settings().stopImmediateCommand() : settings().stopCommand();
+    if (configured != null) {
+      return split(configured);
+    }
+    return List.of(tool("pg_ctl"), "-D", dataDir().toString(), "-m", immediate ? "immediate" : "fast", "-w", "-t",
+        String.valueOf(settings().stopTimeout().toSeconds()), "stop");
+  }
+
+  List<String> startCommand() {
+    if (settings().startCommand() != null) {
+      return split(settings().startCommand());
+    }
+    // The port comes from the config: a fresh copy carries the primary's settings files.
+    return List.of(tool("pg_ctl"), "-D", dataDir().toString(), "-l", logFile().toString(), "-w", "-t", "300",
+        "-o", "-p " + node.port(), "start");
+  }
+
+  List<String> baseBackupCommand(BaseBackupInput in) {
+    return List.of(tool("pg_basebackup"), "-D", partial(in.runId()).toString(), "-R", "-S", in.slot(), "-X", "stream",
+        "-P", "-c", "fast", "-w", "-d", "host=" + in.primaryHost() + " port=" + in.primaryPort() + " user="
+            + cluster.credentials().user() + " application_name=" + node.name());
+  }
+
+  private Path logFile() {
+    return dataDir().resolveSibling(dataDir().getFileName() + ".log");
+  }
+
+  private List<String> split(String command) {
+    return Stream.of(command.strip().split("\\s+"))
+        .map(s -> s.replace("{node}", node.name()).replace("{dataDir}", dataDir().toString())
+            .replace("{port}", String.valueOf(node.port())))
+        .toList();
+  }
+
+  NodePlan plan(BaseBackupInput in) {
+    String data = dataDir().toString();
+    String old = oldCopy(in.runId()).toString();
+    String part = partial(in.runId()).toString();
+    List<String> stop = List.of(String.join(" ", stopCommand(false)),
+        "(after " + settings().stopTimeout().toSeconds() + " s) " + String.join(" ", stopCommand(true)));
+    List<String> copy = new ArrayList<>();
+    copy.add("PGPASSFILE=<0600 temp file> " + String.join(" ", baseBackupCommand(in)));
+    copy.add("edit " + part + "/postgresql.auto.conf: primary_conninfo passfile="
+        + (settings().streamingPassFile() == null ? "(none)" : settings().streamingPassFile()));
+    copy.add("mv " + part + " " + data);
+    return new NodePlan(data, old, stop, List.of("mv " + data + " " + old), copy,
+        List.of(String.join(" ", startCommand())), List.of("rm -rf " + old),
+        List.of(String.join(" ", stopCommand(false)) + " (if running)", "mv " + data + " "
+            + side("failed", in.runId()) + " (if present)", "mv " + old + " " + data));
+  }
+
+  // ---- facts ----
+
+  boolean running() {
+    if (!Files.isDirectory(dataDir())) {
+      return false;
+    }
+    HostCommands.Result r = HostCommands.run(HostCommands.as(node.runAs(),
+        List.of(tool("pg_ctl"), "-D", dataDir().toString(), "status")), 30);
+    return r.exitCode() == 0 && !postmasterIsZombie();
+  }
+
+  /** A killed postmaster stays a zombie until PID 1 reaps it; pg_ctl status still calls that running. */
+  private boolean postmasterIsZombie() {
+    try {
+      String pid = Files.readAllLines(dataDir().resolve("postmaster.pid")).get(0).strip();
+      String stat = Files.readString(Path.of("/proc", pid, "stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  NodeState state(String runId) {
+    boolean exists = Files.isDirectory(dataDir());
+    boolean running = running();
+    Boolean inRecovery = null;
+    if (running) {
+      try (Connection c = connections.open(clusterName, node.name(), "postgres"); Statement s = c.createStatement();
+           ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+        rs.next();
+        inRecovery = rs.getBoolean(1);
+      } catch (Exception e) {
+        inRecovery = null;
+      }
+    }
+    String controlState = null;
+    String controlError = null;
+    if (exists) {
+      StringBuilder all = new StringBuilder();
+      HostCommands.Result r = HostCommands.run(HostCommands.as(node.runAs(),
+          List.of(tool("pg_controldata"), "-D", dataDir().toString())), Map.of(), 30, l -> all.append(l).append('\n'));
+      Matcher m = Pattern.compile("Database cluster state:\\s*(.+)").matcher(all);
+      if (r.ok() && m.find()) {
+        controlState = m.group(1).strip();
+      } else {
+        controlError = last(r.tail());
+      }
+    } else {
+      controlError = dataDir() + " does not exist";
+    }
+    long free;
+    try {
+      free = Files.getFileStore(exists ? dataDir() : dataDir().getParent()).getUsableSpace();
+    } catch (IOException e) {
+      free = -1;
+    }
+    return new NodeState(node.name(), dataDir().toString(), exists, running, inRecovery, controlState, controlError,
+        Files.isDirectory(oldCopy(runId)), Files.isDirectory(partial(runId)), free, NodeActivitiesImpl.hostName());
+  }
+
+  // ---- steps ----
+
+  CommandOutcome stop(String runId) {
+    if (!running()) {
+      return new CommandOutcome("PostgreSQL on " + node.name() + " is not running", List.of(), "", 0);
+    }
+    NodeState s = state(runId);
+    if (!Boolean.TRUE.equals(s.inRecovery())) {
+      // Invariant 5, checked on the node itself at the moment of the stop.
+      throw ApplicationFailure.newNonRetryableFailure(node.name() + " is running and "
+          + (s.inRecovery() == null ? "did not answer pg_is_in_recovery()" : "is not in recovery (a primary)")
+          + ": refusing to stop it", FailureTypes.SAFETY_REFUSED);
+    }
+    List<String> commands = new ArrayList<>();
+    StringBuilder out = new StringBuilder();
+    for (boolean immediate : new boolean[] {false, true}) {
+      List<String> cmd = stopCommand(immediate);
+      commands.add(String.join(" ", cmd));
+      HostCommands.Result r = HostCommands.run(HostCommands.as(node.runAs(), cmd), Map.of(),
+          settings().stopTimeout().toSeconds() + 30, line -> { });
+      out.append(r.tail()).append('\n');
+      if (!running()) {
+        return new CommandOutcome("stopped " + node.name() + (immediate ? " (immediate)" : " (fast)"), commands,
+            out.toString().strip(), 0);
+      }
+    }
+    throw ApplicationFailure.newFailure("PostgreSQL on " + node.name() + " still runs after a fast and an immediate "
+        + "stop: " + last(out.toString()), "StopFailed");
+  }
+
+  CommandOutcome moveAside(String runId) {
+    Path data = dataDir();
+    Path old = oldCopy(runId);
+    if (Files.isDirectory(old)) {
+      return new CommandOutcome(data + " already at " + old, List.of(), "", 0);
+    }
+    if (!Files.isDirectory(data)) {
+      throw ApplicationFailure.newNonRetryableFailure(data + " does not exist and " + old + " neither: nothing to "
+          + "move aside", FailureTypes.SAFETY_REFUSED);
+    }
+    if (running()) {
+      throw ApplicationFailure.newNonRetryableFailure("PostgreSQL runs on " + data + ": refusing to move it",
+          FailureTypes.SAFETY_REFUSED);
+    }
+    move(data, old);
+    return new CommandOutcome("moved " + data + " to " + old, List.of("mv " + data + " " + old), "", 0);
+  }
+
+  CommandOutcome baseBackup(BaseBackupInput in) {
+    Path data = dataDir();
+    Path part = partial(in.runId());
+    if (Files.isDirectory(data) && Files.isDirectory(oldCopy(in.runId())) && !Files.exists(part)) {
+      // Renamed into place by an earlier attempt: that copy was complete.
+      return new CommandOutcome("fresh copy already at " + data, List.of(), "", 0);
+    }
+    if (Files.exists(data)) {
+      throw ApplicationFailure.newNonRetryableFailure(data + " exists but is not a copy made by this run: refusing "
+          + "to copy over it", FailureTypes.SAFETY_REFUSED);
+    }
+    // A copy left by a killed agent may still be writing: stop it, then start again from an empty directory.
+    int killed = HostCommands.killProcessesUsing(part.toString());
+    deleteTree(part);
+    Path passFile = part.resolveSibling("." + part.getFileName() + ".pgpass");
+    List<String> cmd = baseBackupCommand(in);
+    long[] bytes = {0};
+    try {
+      Files.createDirectory(part, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      HostCommands.chown(part, node.runAs());
+      Map<String, String> childEnv = writePassFile(passFile);
+      HostCommands.Result r = HostCommands.run(HostCommands.as(node.runAs(), cmd), childEnv, 24 * 3600, line -> {
+        Matcher m = PROGRESS.matcher(line);
+        if (m.find()) {
+          bytes[0] = Long.parseLong(m.group(1)) * 1024;
+          HostCommands.heartbeat(new Progress(bytes[0], Long.parseLong(m.group(2)) * 1024, Integer.parseInt(m.group(3))));
+        }
+      });
+      if (!r.ok()) {
+        deleteTree(part);
+        throw ApplicationFailure.newFailure("pg_basebackup from " + in.primary() + " failed (exit " + r.exitCode()
+            + "): " + last(r.tail()), "BaseBackupFailed");
+      }
+      fixConnInfo(part.resolve("postgresql.auto.conf"));
+      move(part, data);
+      String summary = "copied " + bytes[0] + " bytes from " + in.primary() + " into " + data
+          + (killed > 0 ? " (stopped " + killed + " leftover process(es) of an earlier attempt first)" : "");
+      return new CommandOutcome(summary, List.of("PGPASSFILE=<0600 temp file> " + String.join(" ", cmd),
+          "mv " + part + " " + data), r.tail(), bytes[0]);
+    } catch (IOException e) {
+      throw ApplicationFailure.newFailure("base backup into " + part + " failed: " + e.getMessage(), "BaseBackupFailed");
+    } finally {
+      try {
+        Files.deleteIfExists(passFile);
+      } catch (IOException e) {
+        // best effort; it is 0600 and removed by the next attempt's finally
+      }
+    }
+  }
+
+  CommandOutcome start() {
+    if (running()) {
+      return new CommandOutcome("PostgreSQL on " + node.name() + " already runs", List.of(), "", 0);
+    }
+    if (!Files.isRegularFile(dataDir().resolve("PG_VERSION"))) {
+      throw ApplicationFailure.newNonRetryableFailure(dataDir() + " is not a complete data directory: refusing to "
+          + "start PostgreSQL on it", FailureTypes.SAFETY_REFUSED);
+    }
+    List<String> cmd = startCommand();
+    HostCommands.Result r = HostCommands.run(HostCommands.as(node.runAs(), cmd), 330);
+    if (!r.ok() && !running()) {
+      throw ApplicationFailure.newFailure("starting PostgreSQL on " + node.name() + " failed (exit " + r.exitCode()
+          + "): " + last(r.tail()), "StartFailed");
+    }
+    return new CommandOutcome("started PostgreSQL on " + node.name(), List.of(String.join(" ", cmd)), r.tail(), 0);
+  }
+
+  CommandOutcome removeOld(String runId) {
+    List<String> done = new ArrayList<>();
+    for (Path p : List.of(oldCopy(runId), partial(runId))) {
+      if (Files.exists(p)) {
+        deleteTree(p);
+        done.add("rm -rf " + p);
+      }
+    }
+    return new CommandOutcome(done.isEmpty() ? "nothing to remove" : "removed " + oldCopy(runId), done, "", 0);
+  }
+
+  CommandOutcome restore(String runId) {
+    Path data = dataDir();
+    Path old = oldCopy(runId);
+    List<String> done = new ArrayList<>();
+    if (!Files.isDirectory(old)) {
+      if (Files.isDirectory(data)) {
+        return new CommandOutcome("nothing to restore: " + old + " is gone and " + data + " is in place", done, "", 0);
+      }
+      throw ApplicationFailure.newNonRetryableFailure(old + " does not exist: nothing to put back",
+          FailureTypes.SAFETY_REFUSED);
+    }
+    HostCommands.killProcessesUsing(partial(runId).toString());
+    if (running()) {
+      List<String> cmd = stopCommand(true);
+      HostCommands.run(HostCommands.as(node.runAs(), cmd), settings().stopTimeout().toSeconds() + 30);
+      done.add(String.join(" ", cmd));
+    }
+    if (Files.exists(data)) {
+      Path failed = side("failed", runId);
+      move(data, failed);
+      done.add("mv " + data + " " + failed);
+    }
+    move(old, data);
+    done.add("mv " + old + " " + data);
+    return new CommandOutcome("put " + old + " back as " + data, done, "", 0);
+  }
+
+  // ---- helpers ----
+
+  /** Writes the cluster password to a 0600 passfile owned by runAs; returns the child's environment. */
+  private Map<String, String> writePassFile(Path passFile) throws IOException {
+    String password;
+    try {
+      password = cluster.credentials().resolvePassword(env);
+    } catch (IllegalStateException e) {
+      throw Lookups.config("cluster " + clusterName + ": " + e.getMessage());
+    }
+    if (password == null) {
+      return Map.of();
+    }
+    Files.deleteIfExists(passFile);
+    Files.createFile(passFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(passFile, "*:*:*:" + esc(cluster.credentials().user()) + ":" + esc(password) + "\n",
+        StandardCharsets.UTF_8);
+    HostCommands.chown(passFile, node.runAs());
+    return Map.of("PGPASSFILE", passFile.toString());
+  }
+
+  /** -R names our temporary passfile in primary_conninfo: point it at the configured one, or drop it. */
+  private void fixConnInfo(Path autoConf) throws IOException {
+    if (!Files.exists(autoConf)) {
+      return;
+    }
+    String text = Files.readString(autoConf, StandardCharsets.UTF_8);
+    String configured = settings().streamingPassFile();
+    String replacement = configured == null ? "" : Matcher.quoteReplacement("passfile=''" + configured + "'' ");
+    Files.writeString(autoConf, PASSFILE.matcher(text).replaceAll(replacement), StandardCharsets.UTF_8);
+  }
+
+  private static String esc(String s) {
+    return s.replace("\\", "\\\\").replace(":", "\\:");
+  }
+
+  private static void move(Path from, Path to) {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move " + from + " to " + to, e);
+    }
+  }
+
+  static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + root, e);
+    }
+  }
+
+  private static String last(String text) {
+    List<String> lines = text.strip().lines().toList();
+    return lines.isEmpty() ? "(no output)" : lines.get(lines.size() - 1);
+  }
+
+  /** Heartbeat details of a running base backup. */
+  record Progress(long bytes, long totalBytes, int percent) {}
+}

@@ -1,0 +1,227 @@
+package io.pgrunbooks.workflows.replicarebuild;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pgrunbooks.workflows.approval.ApprovalSignal;
+import io.pgrunbooks.workflows.common.FailureTypes;
+import io.pgrunbooks.workflows.common.RunReport;
+import io.pgrunbooks.workflows.common.RunbookState;
+import io.pgrunbooks.workflows.common.TaskQueues;
+import io.pgrunbooks.workflows.lock.ClientLockActivities;
+import io.pgrunbooks.workflows.lock.LockTestRuns;
+import io.pgrunbooks.workflows.lock.LockTestRuns.HoldingRun;
+import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
+import io.pgrunbooks.workflows.replay.TestEnvironments;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ReplicaRebuildWorkflowTest {
+  private TestWorkflowEnvironment env;
+  private WorkflowClient client;
+  private final RebuildFakes.Replication replication = new RebuildFakes.Replication();
+  private final RebuildFakes.Node node = new RebuildFakes.Node();
+
+  @BeforeEach
+  void setUp() {
+    env = TestEnvironments.newEnvironment();
+    client = env.getWorkflowClient();
+    Worker central = env.newWorker(TaskQueues.CENTRAL);
+    central.registerWorkflowImplementationTypes(ReplicaRebuildWorkflowImpl.class, TopologyLockWorkflowImpl.class,
+        LockTestRuns.HoldingRunImpl.class);
+    central.registerActivitiesImplementations(new RebuildFakes.Config(), replication, new RebuildFakes.Approvals(),
+        new RebuildFakes.Notify(), new ClientLockActivities(client));
+    env.newWorker(TaskQueues.node("pg2")).registerActivitiesImplementations(node);
+    env.start();
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  @Test
+  void approvedRebuildRunsEveryStepInOrderAndRemovesTheOldCopy() {
+    ReplicaRebuildWorkflow run = stub("pg2");
+    CompletableFuture<ReplicaRebuildResult> result = WorkflowClient.execute(run::run, ReplicaRebuildInput.of("main", "pg2"));
+    approve(run);
+
+    ReplicaRebuildResult r = result.join();
+    assertThat(r.report().outcome()).isEqualTo(RunbookState.COMPLETED);
+    assertThat(r.primary()).isEqualTo("pg1");
+    assertThat(r.bytesCopied()).isEqualTo(123456);
+    assertThat(node.calls).containsExactly("stop", "moveAside", "baseBackup from pg1", "start", "removeOld");
+    assertThat(replication.calls).containsExactly("recreateSlot pg2 on pg1", "awaitCatchUp");
+    assertThat(r.report().approvals()).anySatisfy(a -> assertThat(a.approver()).isEqualTo("alice"));
+    assertThat(r.report().changes()).anyMatch(c -> c.startsWith("removed /data/pg2.rebuild-"));
+  }
+
+  @Test
+  void keepOldDataDirSkipsTheRemoval() {
+    replication.keepOld = true;
+    ReplicaRebuildWorkflow run = stub("pg2");
+    CompletableFuture<ReplicaRebuildResult> result = WorkflowClient.execute(run::run, ReplicaRebuildInput.of("main", "pg2"));
+    approve(run);
+
+    ReplicaRebuildResult r = result.join();
+    assertThat(r.oldDataDirKept()).isTrue();
+    assertThat(node.calls).doesNotContain("removeOld");
+  }
+
+  @Test
+  void rebuildOfThePrimaryIsRefusedBeforeAnythingHappens() {
+    assertRefused(() -> stub("pg1").run(ReplicaRebuildInput.of("main", "pg1")), FailureTypes.SAFETY_REFUSED,
+        "pg1 is the primary of cluster main");
+    assertThat(node.calls).isEmpty();
+    assertThat(replication.calls).isEmpty();
+  }
+
+  @Test
+  void rolesSwappedAfterTheApprovalAreRefusedBeforeTheStop() {
+    // discover, plan for the approval: pg1; plan re-computed after the approval: pg2 became the primary.
+    replication.primaries = List.of("pg1", "pg1", "pg2");
+    ReplicaRebuildWorkflow run = stub("pg2");
+    CompletableFuture<ReplicaRebuildResult> result = WorkflowClient.execute(run::run, ReplicaRebuildInput.of("main", "pg2"));
+    approve(run);
+
+    assertRefused(result::join, FailureTypes.SAFETY_REFUSED, "pg2 is the primary of cluster main");
+    assertThat(node.calls).isEmpty();
+  }
+
+  @Test
+  void nodeThatSaysItIsNotInRecoveryIsNotStopped() {
+    node.inRecovery = false;
+    ReplicaRebuildWorkflow run = stub("pg2");
+    CompletableFuture<ReplicaRebuildResult> result = WorkflowClient.execute(run::run, ReplicaRebuildInput.of("main", "pg2"));
+    approve(run);
+
+    assertRefused(result::join, FailureTypes.SAFETY_REFUSED, "runs and is not in recovery");
+    assertThat(node.calls).isEmpty();
+  }
+
+  @Test
+  void tooLittleFreeDiskIsRefusedBeforeTheApproval() {
+    node.freeBytes = 1024;
+    assertRefused(() -> stub("pg2").run(ReplicaRebuildInput.of("main", "pg2")), FailureTypes.SAFETY_REFUSED,
+        "not enough free disk on pg2");
+    assertThat(node.calls).isEmpty();
+  }
+
+  @Test
+  void unknownNodeIsBadInputBeforeAnything() {
+    assertRefused(() -> stub("pg9").run(ReplicaRebuildInput.of("main", "pg9")), FailureTypes.BAD_INPUT,
+        "unknown node 'pg9' in cluster main; its nodes: pg1, pg2");
+    assertThat(node.calls).isEmpty();
+    assertThat(replication.calls).isEmpty();
+  }
+
+  @Test
+  void rejectionLeavesTheReplicaUntouched() {
+    ReplicaRebuildWorkflow run = stub("pg2");
+    CompletableFuture<ReplicaRebuildResult> result = WorkflowClient.execute(run::run, ReplicaRebuildInput.of("main", "pg2"));
+    awaitPending(run);
+    run.reject(new ApprovalSignal(null, "bob", "not now", null));
+
+    ReplicaRebuildResult r = result.join();
+    assertThat(r.report().outcome()).isEqualTo(RunbookState.REJECTED);
+    assertThat(r.report().summary()).contains("nothing was changed");
+    assertThat(node.calls).isEmpty();
+    assertThat(replication.calls).isEmpty();
+  }
+
+  @Test
+  void dryRunReturnsTheExactPlanAndChangesNothing() {
+    ReplicaRebuildResult r = stub("pg2").run(new ReplicaRebuildInput("main", "pg2", true, "alice", "test"));
+
+    RunReport report = r.report();
+    assertThat(report.outcome()).isEqualTo(RunbookState.COMPLETED);
+    assertThat(report.dryRun()).isTrue();
+    assertThat(report.approvals()).isEmpty();
+    assertThat(report.plan()).hasSize(8);
+    assertThat(report.plan().get(0)).isEqualTo("[pg2] pg_ctl stop -m fast");
+    assertThat(report.plan().get(1)).startsWith("[pg2] mv /data/pg2 /data/pg2.rebuild-");
+    assertThat(report.plan().get(2)).startsWith("[pg1] SELECT pg_drop_replication_slot('pg2')");
+    assertThat(report.plan().get(3)).isEqualTo("[pg1] SELECT pg_create_physical_replication_slot('pg2', true)");
+    assertThat(report.plan().get(4)).contains("pg_basebackup").contains("-S pg2").contains("port=15432");
+    assertThat(report.plan().get(5)).isEqualTo("[pg2] pg_ctl start");
+    assertThat(report.plan().get(6)).contains("pg_stat_replication");
+    assertThat(report.plan().get(7)).startsWith("[pg2] rm -rf /data/pg2.rebuild-");
+    assertThat(node.calls).isEmpty();
+    assertThat(replication.calls).isEmpty();
+  }
+
+  @Test
+  void failureAfterTheStopSaysWhatIsOnDiskAndRestoresTheOldDataDirWhenApproved() {
+    replication.failCatchUp = true;
+    ReplicaRebuildWorkflow run = stub("pg2");
+    CompletableFuture<ReplicaRebuildResult> result = WorkflowClient.execute(run::run, ReplicaRebuildInput.of("main", "pg2"));
+    approve(run);
+    String restoreId = awaitPending(run);
+    assertThat(restoreId).startsWith(ReplicaRebuildWorkflowImpl.RESTORE_STEP);
+    run.approve(new ApprovalSignal(restoreId, "bob", "put it back", null));
+
+    assertThatThrownBy(result::join).hasRootCauseInstanceOf(ApplicationFailure.class)
+        .rootCause().hasMessageContaining("did not catch up");
+    assertThat(node.calls).containsExactly("stop", "moveAside", "baseBackup from pg1", "start", "restore", "start");
+    assertThat(run.progress().log()).anyMatch(l -> l.startsWith("stopped at: pg2 running on the fresh copy; old data "
+        + "dir at /data/pg2.rebuild-"));
+  }
+
+  @Test
+  void secondTopologyRunIsRefusedByTheLockNamingTheHolder() {
+    HoldingRun holder = client.newWorkflowStub(HoldingRun.class, WorkflowOptions.newBuilder()
+        .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId("failover:main").build());
+    WorkflowClient.start(holder::run, LockTestRuns.RunInput.holding("main", "Failover"));
+    TestEnvironments.awaitTrue(() -> "holding".equals(holder.state()), "the holder has the lock");
+
+    assertRefused(() -> stub("pg2").run(ReplicaRebuildInput.of("main", "pg2")), FailureTypes.SAFETY_REFUSED,
+        "cluster main is locked by Failover run failover:main");
+    assertThat(node.calls).isEmpty();
+    holder.finish();
+  }
+
+  private ReplicaRebuildWorkflow stub(String replica) {
+    return client.newWorkflowStub(ReplicaRebuildWorkflow.class, WorkflowOptions.newBuilder()
+        .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId("replica-rebuild:main:" + replica).build());
+  }
+
+  private static String awaitPending(ReplicaRebuildWorkflow run) {
+    String[] id = new String[1];
+    TestEnvironments.awaitTrue(() -> {
+      var pending = run.progress().pendingApprovals();
+      if (pending.isEmpty()) {
+        return false;
+      }
+      id[0] = pending.get(0).requestId();
+      return true;
+    }, "an approval is pending");
+    return id[0];
+  }
+
+  private static void approve(ReplicaRebuildWorkflow run) {
+    String id = awaitPending(run);
+    run.approve(new ApprovalSignal(id, "alice", "go", null));
+  }
+
+  private static void assertRefused(Runnable call, String type, String message) {
+    assertThatThrownBy(call::run).satisfies(e -> {
+      Throwable t = e;
+      while (t != null && !(t instanceof ApplicationFailure)) {
+        t = t.getCause();
+      }
+      assertThat(t).as("ApplicationFailure in %s", e).isNotNull();
+      ApplicationFailure f = (ApplicationFailure) t;
+      assertThat(f.getType()).isEqualTo(type);
+      assertThat(f.getOriginalMessage()).contains(message);
+    });
+  }
+}
