@@ -12,6 +12,7 @@ import io.pgrunbooks.workflows.backup.DeleteBackupsInput;
 import io.pgrunbooks.workflows.backup.ListBackupsInput;
 import io.pgrunbooks.workflows.backup.RecordVerificationInput;
 import io.pgrunbooks.workflows.backup.VerificationRecord;
+import io.pgrunbooks.workflows.backup.VerifiedBackupAge;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -120,6 +121,33 @@ public class BackupStoreActivitiesImpl implements BackupStoreActivities {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  @Override
+  public List<VerifiedBackupAge> verifiedAges(ListBackupsInput input) {
+    Lookups.cluster(config, input.cluster());
+    int max = config.backup().maxVerifiedAgeHours();
+    if (!config.archive().configured() || max == 0) {
+      return List.of();
+    }
+    String clusterRoot = config.archive().prefix() + "/backups/" + input.cluster() + "/";
+    List<String> databases = new ArrayList<>();
+    try (S3Client s3 = BackupS3.client(config.archive(), env)) {
+      s3.listObjectsV2Paginator(r -> r.bucket(bucket()).prefix(clusterRoot).delimiter("/")).commonPrefixes()
+          .forEach(p -> databases.add(p.prefix().substring(clusterRoot.length(), p.prefix().length() - 1)));
+    }
+    List<VerifiedBackupAge> out = new ArrayList<>();
+    for (String db : databases) {
+      if (!NAME.matcher(db).matches()) {
+        continue;
+      }
+      BackupEntry newest = listBackups(new ListBackupsInput(input.cluster(), db)).stream()
+          .filter(b -> b.complete() && b.verifiedOk())
+          .max(java.util.Comparator.comparing(BackupEntry::createdAt)).orElse(null);
+      out.add(new VerifiedBackupAge(db, newest == null ? null : newest.key(),
+          newest == null ? null : newest.createdAt(), max));
+    }
+    return out;
   }
 
   @Override

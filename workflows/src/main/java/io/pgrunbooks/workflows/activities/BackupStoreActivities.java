@@ -7,6 +7,7 @@ import io.pgrunbooks.workflows.backup.BackupRef;
 import io.pgrunbooks.workflows.backup.DeleteBackupsInput;
 import io.pgrunbooks.workflows.backup.ListBackupsInput;
 import io.pgrunbooks.workflows.backup.RecordVerificationInput;
+import io.pgrunbooks.workflows.backup.VerifiedBackupAge;
 import io.temporal.activity.ActivityInterface;
 import java.util.List;
 
@@ -24,6 +25,12 @@ public interface BackupStoreActivities {
 
   /** Writes {@code verification.json} beside the manifest (overwrites: the latest verification counts). */
   void recordVerification(RecordVerificationInput input);
+
+  /**
+   * For each database of the cluster with backups in the bucket, its newest verified backup; empty
+   * when no bucket is configured or {@code backup.maxVerifiedAgeHours} is 0.
+   */
+  List<VerifiedBackupAge> verifiedAges(ListBackupsInput input);
 
   /** Deletes every object under each backup's key; deleting what is already gone is fine. */
   int deleteBackups(DeleteBackupsInput input);
