@@ -6,15 +6,13 @@ import io.pgrunbooks.activities.notify.NotifyActivitiesImpl;
 import io.pgrunbooks.config.ConfigLoader;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.ops.stack.LocalStack;
-import io.pgrunbooks.ops.stack.PostgresCluster;
-import io.pgrunbooks.ops.stack.PostgresClusterOptions;
 import io.pgrunbooks.ops.stack.PostgresNode;
 import io.pgrunbooks.ops.stack.SharedStack;
+import io.pgrunbooks.ops.stack.VerificationInstance;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -30,7 +28,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 final class BackupStackFixture {
   static final String S3_SECRET_ENV = "RUNBOOKS_TEST_S3_SECRET";
   static final String S3_ACCESS_ENV = "RUNBOOKS_TEST_S3_ACCESS";
-  private static PostgresCluster verify;
+  private static VerificationInstance verify;
 
   private BackupStackFixture() {}
 
@@ -38,14 +36,13 @@ final class BackupStackFixture {
     if (verify == null) {
       try {
         Path dir = Files.createTempDirectory("runbooks-verify-");
-        verify = PostgresCluster.start(new PostgresClusterOptions(dir, "verify", 0, List.of(), List.of(),
-            SharedStack.PASSWORD, false));
+        verify = VerificationInstance.start(dir, 0, SharedStack.PASSWORD, false);
         Runtime.getRuntime().addShutdownHook(new Thread(verify::close));
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
     }
-    return verify.primary();
+    return verify.node();
   }
 
   static Map<String, String> env() {
