@@ -242,6 +242,42 @@ class BackupOnLocalStackTest {
   }
 
   @Test
+  void rejectedRetentionDeletesNothingAndKeepsTheNewBackup() throws Exception {
+    start(BackupStackFixture.config(prefix, "keepVerified: 1\nkeepDays: 0", ""));
+    String db = richDatabase(10);
+    String root = prefix + "/backups/" + TestStack.CLUSTER + "/" + db + "/";
+    fakeBackup(root + "20200101T000000Z/", true);
+    fakeBackup(root + "20200103T000000Z/", true);
+    BackupWorkflow run = backupStub(db);
+    WorkflowClient.start(run::run, BackupInput.of(TestStack.CLUSTER, db));
+    TestEnvironments.awaitTrue(() -> run.progress().state() == RunbookState.AWAITING_APPROVAL, "approval asked");
+    run.reject(new ApprovalSignal(null, "alice", "keep them for the audit", null));
+    BackupResult result = WorkflowStub.fromTyped(run).getResult(BackupResult.class);
+    assertThat(result.report().outcome()).isEqualTo(RunbookState.REJECTED);
+    assertThat(result.deleted()).isEmpty();
+    assertThat(keys(result.backupKey())).contains(result.backupKey() + "manifest.json");
+    assertThat(keys(root)).contains(root + "20200101T000000Z/manifest.json", root + "20200103T000000Z/manifest.json");
+  }
+
+  @Test
+  void dryRunsPlanAndChangeNeitherTheBucketNorTheVerificationInstance() throws Exception {
+    start(BackupStackFixture.config(prefix, "keepVerified: 1\nkeepDays: 0", ""));
+    String db = richDatabase(10);
+    String root = prefix + "/backups/" + TestStack.CLUSTER + "/" + db + "/";
+    fakeBackup(root + "20200101T000000Z/", true);
+    fakeBackup(root + "20200103T000000Z/", true);
+    List<String> before = keys(prefix);
+    BackupResult plan = backupStub(db).run(new BackupInput(TestStack.CLUSTER, db, true, null, null));
+    assertThat(plan.report().plan()).anyMatch(l -> l.startsWith("pg_dump --snapshot=<id> --format=custom"))
+        .anyMatch(l -> l.startsWith("delete s3://") && l.contains("20200101T000000Z"));
+    BackupVerificationResult vplan = verification(db, null)
+        .run(new BackupVerificationInput(TestStack.CLUSTER, db, root + "20200103T000000Z/", true, null, null));
+    assertThat(vplan.report().plan()).anyMatch(l -> l.startsWith("DROP DATABASE IF EXISTS pgrb_verify_"));
+    assertThat(keys(prefix)).isEqualTo(before);
+    assertThat(scratchDatabases()).isEmpty();
+  }
+
+  @Test
   void retentionWithOnlyOneVerifiedBackupDeletesNothing() throws Exception {
     start(BackupStackFixture.config(prefix, "keepVerified: 1\nkeepDays: 0", ""));
     String db = richDatabase(10);
@@ -316,7 +352,8 @@ class BackupOnLocalStackTest {
   private void fakeBackup(String key, Boolean verified) {
     try (S3Client s3 = BackupStackFixture.s3()) {
       s3.putObject(r -> r.bucket(bucket()).key(key + "dump.pgdump"), RequestBody.fromString("x"));
-      s3.putObject(r -> r.bucket(bucket()).key(key + "manifest.json"), RequestBody.fromString("{\"format\": 1}"));
+      s3.putObject(r -> r.bucket(bucket()).key(key + "manifest.json"), RequestBody.fromString(
+          "{\"format\": 1, \"tables\": [], \"dumpKey\": \"" + key + "dump.pgdump\", \"dumpBytes\": 1}"));
       if (verified != null) {
         s3.putObject(r -> r.bucket(bucket()).key(key + "verification.json"),
             RequestBody.fromString("{\"passed\": " + verified + ", \"verifiedAt\": \"2020-01-05T00:00:00Z\"}"));

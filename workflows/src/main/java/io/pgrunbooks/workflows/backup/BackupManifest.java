@@ -16,4 +16,8 @@ import java.util.List;
 public record BackupManifest(int format, String cluster, String database, String node, String role,
                              String serverVersion, String pgDumpVersion, Instant snapshotTime, String lsn,
                              List<TableCount> tables, String dumpKey, long dumpBytes, String sha256,
-                             String workflowId, String runId, Instant startedAt, Instant finishedAt) {}
+                             String workflowId, String runId, Instant startedAt, Instant finishedAt) {
+  public BackupManifest {
+    tables = tables == null ? List.of() : List.copyOf(tables);
+  }
+}

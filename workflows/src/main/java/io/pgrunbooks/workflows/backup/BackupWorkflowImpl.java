@@ -67,10 +67,13 @@ public class BackupWorkflowImpl extends RunbookWorkflowBase implements BackupWor
           m -> m.dumpBytes() + " bytes, " + m.tables().size() + " tables, sha256 " + m.sha256());
       run.change("uploaded backup s3://" + policy.bucket() + "/" + key + " (" + manifest.dumpBytes() + " bytes)");
 
-      List<String> deleted = applyRetention(run, cluster, database, policy, key);
-      if (deleted == null) {
-        return new BackupResult(run.finish(run.state(), "backup " + key + " taken; retention deletes not approved"),
-            key, manifest, source.node(), List.of());
+      ApprovalOutcome[] refused = {null};
+      List<String> deleted = applyRetention(run, cluster, database, policy, key, refused);
+      if (refused[0] != null) {
+        // The backup stands; only the deletes were refused, and nothing was deleted.
+        RunReport report = finish(refused[0].endState(), "backup " + key + " taken; retention deletes "
+            + refused[0].describe() + "; nothing deleted");
+        return new BackupResult(report, key, manifest, source.node(), List.of());
       }
       RunReport report = finish(RunbookState.COMPLETED, "backup of " + database + " from " + source.node() + " at "
           + key + " (" + manifest.dumpBytes() + " bytes, " + manifest.tables().size() + " tables); retention deleted "
@@ -82,9 +85,9 @@ public class BackupWorkflowImpl extends RunbookWorkflowBase implements BackupWor
     }
   }
 
-  /** Deleted keys, or null when the deletes were rejected or timed out (the run's state says which). */
+  /** Deleted keys; when the deletes were rejected or timed out, none, and {@code refused[0]} says how. */
   private List<String> applyRetention(RunRecorder run, String cluster, String database, BackupPolicy policy,
-                                      String newKey) {
+                                      String newKey, ApprovalOutcome[] refused) {
     RetentionPlan first = run.step("plan retention", () -> retention(cluster, database, policy, newKey),
         p -> p.keep().size() + " kept, " + p.delete().size() + " to delete");
     if (first.delete().isEmpty()) {
@@ -99,8 +102,8 @@ public class BackupWorkflowImpl extends RunbookWorkflowBase implements BackupWor
     });
     if (!outcome.approved()) {
       run.log("retention deletes " + outcome.describe() + "; nothing deleted");
-      finish(outcome.endState(), "backup " + newKey + " taken; retention deletes " + outcome.describe());
-      return null;
+      refused[0] = outcome;
+      return List.of();
     }
     // The gate recomputed the plan after the approval and found it unchanged: delete exactly that.
     List<String> keys = last[0].deleteKeys();
