@@ -51,6 +51,7 @@ class HealthCheckOnLocalStackTest {
     Worker central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(HealthCheckWorkflowImpl.class);
     central.registerActivitiesImplementations(new ConfigActivitiesImpl(config), new NotifyActivitiesImpl(config),
+        new io.pgrunbooks.activities.backup.BackupStoreActivitiesImpl(config, TestStack.env()),
         new PostgresActivitiesImpl(config,
             new ConnectionFactory(config, TestStack::env, Duration.ofSeconds(5), Duration.ofSeconds(30))));
     for (PostgresNode node : pg.nodes()) {

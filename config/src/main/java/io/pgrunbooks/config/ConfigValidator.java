@@ -24,6 +24,47 @@ final class ConfigValidator {
     notifications(c.notifications(), p);
     ScheduleValidator.validate(c, p);
     api(c.api(), p);
+    backup(c, p);
+  }
+
+  private static void backup(RunbooksConfig c, Problems p) {
+    BackupConfig b = c.backup();
+    if (b.exactCountMaxTables() < 0) {
+      p.add("backup.exactCountMaxTables", "must be 0 or more, got " + b.exactCountMaxTables());
+    }
+    if (b.keepVerified() < 1) {
+      p.add("backup.keepVerified", "must be at least 1 (the last verified backup is never deleted), got "
+          + b.keepVerified());
+    }
+    if (b.keepDays() < 0) {
+      p.add("backup.keepDays", "must be 0 or more, got " + b.keepDays());
+    }
+    if (b.restoreJobs() < 0 || b.restoreJobs() > 64) {
+      p.add("backup.restoreJobs", "must be 0 (the worker's cores) to 64, got " + b.restoreJobs());
+    }
+    if (b.maxVerifiedAgeHours() < 0) {
+      p.add("backup.maxVerifiedAgeHours", "must be 0 (off) or more, got " + b.maxVerifiedAgeHours());
+    }
+    BackupConfig.VerificationTarget v = b.verification();
+    if (v == null) {
+      return;
+    }
+    Checks.required(p, "backup.verification.host", v.host());
+    Checks.port(p, "backup.verification.port", v.port());
+    ClusterValidator.credentials(v.credentials(), "backup.verification.credentials", p);
+    if (!v.allowPrimary() && v.host() != null) {
+      c.clusters().forEach((name, cluster) -> {
+        if (cluster == null) {
+          return;
+        }
+        for (NodeConfig n : cluster.nodes()) {
+          if (n != null && v.host().equals(n.host()) && v.port() == n.port()) {
+            p.add("backup.verification", "is node " + n.name() + " of cluster " + name
+                + ": verification restores into a separate instance; set allowPrimary: true to allow it anyway");
+          }
+        }
+      });
+    }
   }
 
   private static void temporal(TemporalConfig t, Problems p) {

@@ -8,7 +8,8 @@ import java.util.Map;
  * ConfigLoader}; every section except {@code clusters} may be omitted and then has its defaults.
  *
  * @param clusters PostgreSQL clusters by name, in file order
- * @param archive where archived partitions go; {@code bucket} is null when archiving is not set up
+ * @param archive where archived partitions and backups go; {@code bucket} is null when archiving is not set up
+ * @param backup settings of the Backup and BackupVerification runbooks
  */
 public record RunbooksConfig(
     TemporalConfig temporal,
@@ -18,7 +19,8 @@ public record RunbooksConfig(
     ApprovalsConfig approvals,
     NotificationsConfig notifications,
     List<ScheduleConfig> schedules,
-    ApiConfig api) {
+    ApiConfig api,
+    BackupConfig backup) {
 
   /** Registered workflow type names of the runbooks (mirrors the contract in DESIGN.md section 4). */
   public static final List<String> RUNBOOK_TYPES =
@@ -42,6 +44,7 @@ public record RunbooksConfig(
     notifications = notifications == null ? NotificationsConfig.defaults() : notifications;
     schedules = Copies.list(schedules);
     api = api == null ? ApiConfig.defaults() : api;
+    backup = backup == null ? BackupConfig.defaults() : backup;
   }
 
   /** The cluster with this name, or null if none is configured. */

@@ -1,6 +1,8 @@
 package io.pgrunbooks.worker;
 
 import io.pgrunbooks.activities.approval.ApprovalActivitiesImpl;
+import io.pgrunbooks.activities.backup.BackupStoreActivitiesImpl;
+import io.pgrunbooks.activities.backup.PostgresBackupActivitiesImpl;
 import io.pgrunbooks.activities.config.ConfigActivitiesImpl;
 import io.pgrunbooks.activities.lock.LockActivitiesImpl;
 import io.pgrunbooks.activities.node.NodeActivitiesImpl;
@@ -9,6 +11,8 @@ import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import io.pgrunbooks.activities.postgres.PostgresActivitiesImpl;
 import io.pgrunbooks.activities.postgres.PostgresReplicationActivitiesImpl;
 import io.pgrunbooks.config.RunbooksConfig;
+import io.pgrunbooks.workflows.backup.BackupWorkflowImpl;
+import io.pgrunbooks.workflows.backupverification.BackupVerificationWorkflowImpl;
 import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflowImpl;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildWorkflowImpl;
@@ -30,7 +34,7 @@ final class Wiring {
         .setFailWorkflowExceptionTypes(DataConverterException.class)
         .build();
     worker.registerWorkflowImplementationTypes(options, HealthCheckWorkflowImpl.class, TopologyLockWorkflowImpl.class,
-        ReplicaRebuildWorkflowImpl.class);
+        ReplicaRebuildWorkflowImpl.class, BackupWorkflowImpl.class, BackupVerificationWorkflowImpl.class);
     ConnectionFactory connections = new ConnectionFactory(cfg, () -> env, Duration.ofSeconds(5), Duration.ofSeconds(60));
     worker.registerActivitiesImplementations(
         new ConfigActivitiesImpl(cfg),
@@ -38,7 +42,9 @@ final class Wiring {
         new PostgresReplicationActivitiesImpl(cfg, connections),
         new ApprovalActivitiesImpl(cfg, env),
         new NotifyActivitiesImpl(cfg, env),
-        new LockActivitiesImpl(client));
+        new LockActivitiesImpl(client),
+        new PostgresBackupActivitiesImpl(cfg, env),
+        new BackupStoreActivitiesImpl(cfg, env));
   }
 
   static void registerAgent(Worker worker, RunbooksConfig cfg, String node, Map<String, String> env) {

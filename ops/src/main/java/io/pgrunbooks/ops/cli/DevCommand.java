@@ -1,5 +1,6 @@
 package io.pgrunbooks.ops.cli;
 
+import io.pgrunbooks.config.BackupConfig;
 import io.pgrunbooks.config.ClusterConfig;
 import io.pgrunbooks.config.ConfigException;
 import io.pgrunbooks.config.ConfigLoader;
@@ -10,6 +11,7 @@ import io.pgrunbooks.ops.dev.DemoDatabase;
 import io.pgrunbooks.ops.dev.DevSecrets;
 import io.pgrunbooks.ops.stack.LocalStack;
 import io.pgrunbooks.ops.stack.LocalStackOptions;
+import io.pgrunbooks.ops.stack.VerificationInstance;
 import io.pgrunbooks.ops.stack.PostgresNode;
 import io.pgrunbooks.ops.stack.Processes;
 import java.io.IOException;
@@ -89,11 +91,19 @@ final class DevCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     System.out.println("starting the local stack in " + devDir + " ...");
     LocalStack stack = LocalStack.start(options);
+    // BackupVerification's separate instance, when the config points at one on this machine.
+    BackupConfig.VerificationTarget target = cfg.backup().verification();
+    VerificationInstance verify = target != null && List.of("127.0.0.1", "localhost").contains(target.host())
+        ? VerificationInstance.start(devDir.resolve("verify"), target.port(), env.get("RUNBOOKS_PG_PASSWORD"), true)
+        : null;
     List<ChildProcess> children = new ArrayList<>();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("\nstopping worker, agents and the local stack ...");
       children.forEach(ChildProcess::stop);
+      if (verify != null) {
+        verify.close();
+      }
       stack.close();
       stopped.countDown();
     }, "runbooks-dev-stop"));
@@ -118,6 +128,10 @@ final class DevCommand implements Callable<Integer> {
     }
 
     Map<String, Object> description = new LinkedHashMap<>(stack.describe());
+    if (verify != null) {
+      description.put("verify", Map.of("host", verify.node().host(), "port", verify.node().port(),
+          "dataDir", verify.node().dataDir().toString()));
+    }
     description.put("config", configFile.toString());
     Path stackJson = devDir.resolve("stack.json");
     Files.writeString(stackJson, io.pgrunbooks.workflows.common.DataConverters.objectMapper()

@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.healthcheck;
 
+import io.pgrunbooks.workflows.activities.BackupStoreActivities;
 import io.pgrunbooks.workflows.activities.ClusterSpec;
 import io.pgrunbooks.workflows.activities.ClusterSpec.NodeSpec;
 import io.pgrunbooks.workflows.activities.ConfigActivities;
@@ -10,6 +11,8 @@ import io.pgrunbooks.workflows.activities.HealthFactsInput;
 import io.pgrunbooks.workflows.activities.NodeActivities;
 import io.pgrunbooks.workflows.activities.NodeHealthFacts;
 import io.pgrunbooks.workflows.activities.PostgresActivities;
+import io.pgrunbooks.workflows.backup.ListBackupsInput;
+import io.pgrunbooks.workflows.backup.VerifiedBackupAge;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.pgrunbooks.workflows.common.Failures;
 import io.pgrunbooks.workflows.common.RunRecorder;
@@ -57,6 +60,16 @@ public class HealthCheckWorkflowImpl extends RunbookWorkflowBase implements Heal
           .setRetryOptions(RETRY)
           .build());
 
+  static final String BACKUP_AGE_CHANGE = "backup-age";
+
+  private final BackupStoreActivities backups = Workflow.newActivityStub(BackupStoreActivities.class,
+      ActivityOptions.newBuilder()
+          .setTaskQueue(TaskQueues.CENTRAL)
+          .setStartToCloseTimeout(Duration.ofSeconds(30))
+          .setScheduleToCloseTimeout(Duration.ofMinutes(1))
+          .setRetryOptions(RETRY)
+          .build());
+
   @Override
   public HealthCheckResult run(HealthCheckInput input) {
     if (input == null || input.cluster() == null || input.cluster().isBlank()) {
@@ -70,7 +83,13 @@ public class HealthCheckWorkflowImpl extends RunbookWorkflowBase implements Heal
           () -> config.describeCluster(new DescribeClusterInput(cluster)),
           s -> s.nodes().size() + " nodes: " + String.join(", ", s.nodes().stream().map(NodeSpec::name).toList()));
       List<NodeObservation> observed = run.step("collect facts", () -> collect(spec), HealthCheckWorkflowImpl::describe);
-      HealthVerdict verdict = run.step("evaluate", () -> HealthEvaluator.evaluate(spec, observed), HealthVerdict::summary);
+      HealthVerdict evaluated = run.step("evaluate", () -> HealthEvaluator.evaluate(spec, observed), HealthVerdict::summary);
+      // Added with the backup runbooks: runs recorded before it replay without the new activity.
+      HealthVerdict verdict = Workflow.getVersion(BACKUP_AGE_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1
+          ? run.step("backup age", () -> BackupAgeCheck.apply(evaluated, backupAges(cluster), now()),
+              v -> v.clusterFindings().stream().filter(f -> BackupAgeCheck.CHECK.equals(f.check()))
+                  .map(Finding::message).reduce((a, b) -> a + "; " + b).orElse("no backups to judge"))
+          : evaluated;
       // A sick cluster is a successful check: the verdict is in status, not in the run outcome.
       RunReport report = finish(RunbookState.COMPLETED, verdict.summary());
       return new HealthCheckResult(report, verdict.status(), verdict.primary(), verdict.clusterFindings(),
@@ -104,6 +123,16 @@ public class HealthCheckWorkflowImpl extends RunbookWorkflowBase implements Heal
       observed.add(new NodeObservation(spec.nodes().get(i).name(), facts.get(i).get(), disk.usage(), disk.error()));
     }
     return observed;
+  }
+
+  /** The bucket cannot be read: say so in the log, never fail or sicken the check for it. */
+  private List<VerifiedBackupAge> backupAges(String cluster) {
+    try {
+      return backups.verifiedAges(new ListBackupsInput(cluster, null));
+    } catch (RuntimeException e) {
+      run().log("backup age not checked: " + Failures.describe(e));
+      return List.of();
+    }
   }
 
   private NodeActivities agentOf(String node, Duration startTimeout) {

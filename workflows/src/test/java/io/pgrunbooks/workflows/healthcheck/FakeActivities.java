@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.healthcheck;
 
+import io.pgrunbooks.workflows.activities.BackupStoreActivities;
 import io.pgrunbooks.workflows.activities.ClusterSpec;
 import io.pgrunbooks.workflows.activities.ConfigActivities;
 import io.pgrunbooks.workflows.activities.DescribeClusterInput;
@@ -11,6 +12,14 @@ import io.pgrunbooks.workflows.activities.NodeHealthFacts;
 import io.pgrunbooks.workflows.activities.Notification;
 import io.pgrunbooks.workflows.activities.NotifyActivities;
 import io.pgrunbooks.workflows.activities.PostgresActivities;
+import io.pgrunbooks.workflows.backup.BackupEntry;
+import io.pgrunbooks.workflows.backup.BackupManifest;
+import io.pgrunbooks.workflows.backup.BackupPolicy;
+import io.pgrunbooks.workflows.backup.BackupRef;
+import io.pgrunbooks.workflows.backup.DeleteBackupsInput;
+import io.pgrunbooks.workflows.backup.ListBackupsInput;
+import io.pgrunbooks.workflows.backup.RecordVerificationInput;
+import io.pgrunbooks.workflows.backup.VerifiedBackupAge;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import java.util.LinkedHashMap;
@@ -28,6 +37,7 @@ final class FakeActivities {
     final Map<String, NodeHealthFacts> facts = new LinkedHashMap<>();
     final Map<String, DiskUsage> disks = new LinkedHashMap<>();
     final Map<String, RuntimeException> diskFailures = new LinkedHashMap<>();
+    List<VerifiedBackupAge> backupAges = List.of();
 
     Scenario() {
       facts.put("pg1", Fixtures.primary("pg1").replica(Fixtures.streaming("pg2", 0.02)).build());
@@ -102,6 +112,45 @@ final class FakeActivities {
     @Override
     public void notify(Notification notification) {
       sent.add(notification);
+    }
+  }
+
+  /** The bucket as HealthCheck sees it: the newest verified backup per database ({@link Scenario#backupAges}). */
+  static final class BackupStore implements BackupStoreActivities {
+    private final Scenario scenario;
+
+    BackupStore(Scenario scenario) {
+      this.scenario = scenario;
+    }
+
+    @Override
+    public List<VerifiedBackupAge> verifiedAges(ListBackupsInput input) {
+      return scenario.backupAges;
+    }
+
+    @Override
+    public BackupPolicy policy(ListBackupsInput input) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<BackupEntry> listBackups(ListBackupsInput input) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public BackupManifest readManifest(BackupRef ref) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void recordVerification(RecordVerificationInput input) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public int deleteBackups(DeleteBackupsInput input) {
+      throw new UnsupportedOperationException();
     }
   }
 }

@@ -29,6 +29,7 @@ import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,6 +60,31 @@ class HealthCheckWorkflowTest {
   // --- all well ---
 
   @Test
+  void newestVerifiedBackupOlderThanAllowedMakesTheClusterUnhealthy() {
+    java.time.Instant old = java.time.Instant.now().minus(java.time.Duration.ofHours(30));
+    scenario.backupAges = List.of(new io.pgrunbooks.workflows.backup.VerifiedBackupAge("app", "k/app/1/", old, 26),
+        new io.pgrunbooks.workflows.backup.VerifiedBackupAge("fresh", "k/fresh/1/", java.time.Instant.now(), 26));
+    HealthCheckResult result = check();
+
+    assertThat(result.status()).isEqualTo(HealthStatus.UNHEALTHY);
+    assertThat(result.clusterFindings()).extracting(Finding::severity, Finding::message).contains(
+        tuple(HealthStatus.UNHEALTHY, "newest verified backup of app is 30 h old (k/app/1/; allowed 26 h)"));
+    assertThat(result.clusterFindings()).anyMatch(f -> f.severity() == HealthStatus.HEALTHY
+        && f.message().startsWith("newest verified backup of fresh is 0 h old"));
+    assertThat(result.report().summary()).contains("no recent verified backup of app");
+  }
+
+  @Test
+  void backupsThatNeverVerifiedMakeTheClusterUnhealthy() {
+    scenario.backupAges = List.of(new io.pgrunbooks.workflows.backup.VerifiedBackupAge("app", null, null, 26));
+    HealthCheckResult result = check();
+
+    assertThat(result.status()).isEqualTo(HealthStatus.UNHEALTHY);
+    assertThat(result.clusterFindings()).extracting(Finding::message)
+        .containsExactly("database app has backups but none passed BackupVerification");
+  }
+
+  @Test
   void healthyClusterIsHealthyWithRolesAndASummaryLine() {
     HealthCheckResult result = check();
 
@@ -73,7 +99,7 @@ class HealthCheckWorkflowTest {
     assertThat(result.report().summary()).isEqualTo("main: HEALTHY — pg1 primary HEALTHY, pg2 replica HEALTHY");
     assertThat(result.report().steps()).extracting(StepRecord::name, StepRecord::status).containsExactly(
         tuple("describe cluster", StepRecord.DONE), tuple("collect facts", StepRecord.DONE),
-        tuple("evaluate", StepRecord.DONE));
+        tuple("evaluate", StepRecord.DONE), tuple("backup age", StepRecord.DONE));
     assertThat(result.report().changes()).isEmpty();
   }
 
@@ -410,7 +436,7 @@ class HealthCheckWorkflowTest {
     central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(HealthCheckWorkflowImpl.class);
     central.registerActivitiesImplementations(new FakeActivities.Config(scenario), new FakeActivities.Postgres(scenario),
-        new FakeActivities.Notify());
+        new FakeActivities.Notify(), new FakeActivities.BackupStore(scenario));
     for (var node : scenario.spec.nodes()) {
       if (!agentsDown.contains(node.name())) {
         env.newWorker(TaskQueues.node(node.name()))

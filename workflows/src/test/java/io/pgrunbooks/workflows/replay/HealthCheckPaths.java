@@ -66,7 +66,8 @@ final class HealthCheckPaths {
     central.registerWorkflowImplementationTypes(HealthCheckWorkflowImpl.class);
     central.registerActivitiesImplementations((ConfigActivities) (DescribeClusterInput in) -> spec,
         (PostgresActivities) (HealthFactsInput in) -> facts.get(in.node()),
-        (NotifyActivities) (Notification n) -> { });
+        (NotifyActivities) (Notification n) -> { },
+        new io.pgrunbooks.workflows.healthcheck.NoBackups());
     for (NodeSpec node : spec.nodes()) {
       if (!agentsDown.contains(node.name())) {
         env.newWorker(TaskQueues.node(node.name()))

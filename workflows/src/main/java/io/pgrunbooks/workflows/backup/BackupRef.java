@@ -1,0 +1,4 @@
+package io.pgrunbooks.workflows.backup;
+
+/** A backup folder key. */
+public record BackupRef(String backupKey) {}

@@ -1,0 +1,4 @@
+package io.pgrunbooks.workflows.backup;
+
+/** A scratch database on the verification target. */
+public record ScratchInput(String scratchDatabase) {}
