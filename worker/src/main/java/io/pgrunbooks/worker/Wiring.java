@@ -7,9 +7,11 @@ import io.pgrunbooks.activities.node.NodeActivitiesImpl;
 import io.pgrunbooks.activities.notify.NotifyActivitiesImpl;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import io.pgrunbooks.activities.postgres.PostgresActivitiesImpl;
+import io.pgrunbooks.activities.postgres.PostgresPartitionActivitiesImpl;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflowImpl;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
+import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.converter.DataConverterException;
 import io.temporal.worker.Worker;
@@ -28,10 +30,12 @@ final class Wiring {
         .setFailWorkflowExceptionTypes(DataConverterException.class)
         .build();
     worker.registerWorkflowImplementationTypes(options, HealthCheckWorkflowImpl.class, TopologyLockWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(options, PartitionMaintenanceWorkflowImpl.class);
     ConnectionFactory connections = new ConnectionFactory(cfg, () -> env, Duration.ofSeconds(5), Duration.ofSeconds(60));
     worker.registerActivitiesImplementations(
         new ConfigActivitiesImpl(cfg),
         new PostgresActivitiesImpl(cfg, connections),
+        new PostgresPartitionActivitiesImpl(cfg, connections),
         new ApprovalActivitiesImpl(cfg, env),
         new NotifyActivitiesImpl(cfg, env),
         new LockActivitiesImpl(client));
