@@ -94,6 +94,19 @@ final class MaintenanceRuns implements AutoCloseable {
     throw new AssertionError("no approval became pending");
   }
 
+  /** Waits for the approval request {@code requestId} of a running run. */
+  PendingWithStub awaitApproval(PartitionMaintenanceWorkflow wf, String requestId) throws InterruptedException {
+    for (int i = 0; i < 600; i++) {
+      for (PendingApproval p : wf.progress().pendingApprovals()) {
+        if (p.requestId().equals(requestId)) {
+          return new PendingWithStub(wf, p);
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("approval " + requestId + " never became pending");
+  }
+
   record PendingWithStub(PartitionMaintenanceWorkflow wf, PendingApproval pending) {
     PartitionMaintenanceResult decide(boolean approve) {
       ApprovalSignal s = new ApprovalSignal(pending.requestId(), "alice", approve ? "ok" : "not today", null);

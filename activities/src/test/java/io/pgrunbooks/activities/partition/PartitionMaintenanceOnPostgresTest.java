@@ -201,6 +201,26 @@ class PartitionMaintenanceOnPostgresTest {
   }
 
   @Test
+  void rowsWrittenAfterTheApprovalVoidItAndANewApprovalIsAsked() throws Exception {
+    String s = PartitionFixture.newSchema();
+    parent(s + ".metrics", "timestamptz");
+    months(s + ".metrics", -5, 3);
+    var config = PartitionFixture.config(policy(s + ".metrics", "retention: 3mo"));
+    try (MaintenanceRuns runs = new MaintenanceRuns(config)) {
+      var first = runs.startAndAwaitApproval(MaintenanceRuns.input(null, false));
+      exec("INSERT INTO " + s + ".metrics (created_at) VALUES ('" + month.minusMonths(5) + " 08:00:00+00')");
+      first.wf().approve(new io.pgrunbooks.workflows.approval.ApprovalSignal(first.pending().requestId(), "alice", "ok",
+          null));
+      var second = runs.awaitApproval(first.wf(), "drop-partitions-2");
+
+      assertThat(second.pending().evidence().get(s + "." + m("metrics", -5))).contains("1 rows");
+      PartitionMaintenanceResult r = second.decide(true);
+      assertThat(r.report().approvals()).extracting(a -> a.decision()).contains("SUPERSEDED");
+      assertThat(table(r, s + ".metrics").retired()).containsExactly(s + "." + m("metrics", -5), s + "." + m("metrics", -4));
+    }
+  }
+
+  @Test
   void rejectOfTheDropBatchLeavesEveryPartitionInPlace() throws Exception {
     String s = PartitionFixture.newSchema();
     parent(s + ".metrics", "timestamptz");
