@@ -9,12 +9,14 @@ import io.pgrunbooks.activities.node.NodeActivitiesImpl;
 import io.pgrunbooks.activities.notify.NotifyActivitiesImpl;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import io.pgrunbooks.activities.postgres.PostgresActivitiesImpl;
+import io.pgrunbooks.activities.postgres.PostgresPartitionActivitiesImpl;
 import io.pgrunbooks.activities.postgres.PostgresReplicationActivitiesImpl;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.workflows.backup.BackupWorkflowImpl;
 import io.pgrunbooks.workflows.backupverification.BackupVerificationWorkflowImpl;
 import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflowImpl;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
+import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceWorkflowImpl;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.converter.DataConverterException;
@@ -34,12 +36,14 @@ final class Wiring {
         .setFailWorkflowExceptionTypes(DataConverterException.class)
         .build();
     worker.registerWorkflowImplementationTypes(options, HealthCheckWorkflowImpl.class, TopologyLockWorkflowImpl.class,
-        ReplicaRebuildWorkflowImpl.class, BackupWorkflowImpl.class, BackupVerificationWorkflowImpl.class);
+        PartitionMaintenanceWorkflowImpl.class, ReplicaRebuildWorkflowImpl.class, BackupWorkflowImpl.class,
+        BackupVerificationWorkflowImpl.class);
     ConnectionFactory connections = new ConnectionFactory(cfg, () -> env, Duration.ofSeconds(5), Duration.ofSeconds(60));
     worker.registerActivitiesImplementations(
         new ConfigActivitiesImpl(cfg),
         new PostgresActivitiesImpl(cfg, connections),
         new PostgresReplicationActivitiesImpl(cfg, connections),
+        new PostgresPartitionActivitiesImpl(cfg, connections),
         new ApprovalActivitiesImpl(cfg, env),
         new NotifyActivitiesImpl(cfg, env),
         new LockActivitiesImpl(client),

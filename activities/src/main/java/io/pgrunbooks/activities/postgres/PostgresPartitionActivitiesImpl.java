@@ -1,0 +1,329 @@
+package io.pgrunbooks.activities.postgres;
+
+import io.pgrunbooks.activities.Lookups;
+import io.pgrunbooks.activities.postgres.ConnectionFactory.NodeConnectException;
+import io.pgrunbooks.activities.postgres.PartitionCatalog.Parent;
+import io.pgrunbooks.activities.postgres.PartitionCatalog.Relation;
+import io.pgrunbooks.config.ClusterConfig;
+import io.pgrunbooks.config.DatabaseConfig;
+import io.pgrunbooks.config.NodeConfig;
+import io.pgrunbooks.config.PartitionPolicyConfig;
+import io.pgrunbooks.config.RetentionSpec;
+import io.pgrunbooks.config.RunbooksConfig;
+import io.pgrunbooks.workflows.activities.PostgresPartitionActivities;
+import io.pgrunbooks.workflows.common.FailureTypes;
+import io.pgrunbooks.workflows.partitionmaintenance.Intervals;
+import io.pgrunbooks.workflows.partitionmaintenance.PartitionPlanner;
+import io.pgrunbooks.workflows.partitionmaintenance.PartitionSql;
+import io.temporal.activity.Activity;
+import io.temporal.failure.ApplicationFailure;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/** {@link PostgresPartitionActivities} over PgJDBC on the cluster's current primary. */
+public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivities {
+  /** Failure type of a lock that was not granted within lock_timeout on any attempt; retryable. */
+  public static final String LOCK_TIMEOUT = "LockTimeout";
+  private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_$]{0,62}");
+
+  private final RunbooksConfig config;
+  private final ConnectionFactory connections;
+  private final Clock clock;
+
+  public PostgresPartitionActivitiesImpl(RunbooksConfig config, ConnectionFactory connections) {
+    this(config, connections, Clock.systemUTC());
+  }
+
+  public PostgresPartitionActivitiesImpl(RunbooksConfig config, ConnectionFactory connections, Clock clock) {
+    this.config = config;
+    this.connections = connections;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<PartitionPolicy> partitionPolicies(PartitionPoliciesInput input) {
+    return database(input.cluster(), input.database()).partitions().stream().map(p -> new PartitionPolicy(p.table(),
+        p.interval(), p.naming(), p.premake(), period(p.retentionSpec()), period(p.minRetentionSpec()),
+        p.archive())).toList();
+  }
+
+  @Override
+  public TableFacts inspectPartitionedTable(InspectTableInput input) {
+    PartitionPolicyConfig policy = policy(input.cluster(), input.database(), input.policy().table());
+    try (Connection c = primary(input.cluster(), input.database())) {
+      return PartitionCatalog.facts(c, PartitionCatalog.parent(c, policy.table()), policy.interval());
+    } catch (SQLException e) {
+      throw sqlFailure("reading the partitions of " + policy.table(), e);
+    }
+  }
+
+  @Override
+  public CreatePartitionsResult createMissingPartitions(CreatePartitionsInput input) {
+    PartitionPolicyConfig policy = policy(input.cluster(), input.database(), input.table());
+    List<String> created = new ArrayList<>();
+    List<String> existed = new ArrayList<>();
+    try (Connection c = primary(input.cluster(), input.database())) {
+      Parent parent = PartitionCatalog.parent(c, policy.table());
+      for (NewPartition p : input.partitions()) {
+        if (!NAME.matcher(p.name()).matches()) {
+          throw Lookups.badInput(p.name() + " is not a plain lower-case identifier; refused");
+        }
+        heartbeat("creating " + p.name());
+        Relation r = PartitionCatalog.relation(c, policy.schema(), p.name());
+        if (r != null) {
+          if (r.parentOid() == parent.oid() && r.bound() != null && !"DEFAULT".equals(r.bound())
+              && List.of(p.from(), p.to()).equals(List.of(PartitionCatalog.bounds(r.bound())))) {
+            existed.add(p.name());
+            continue;
+          }
+          throw refused(policy.schema() + "." + p.name() + " exists but is not the partition of " + policy.table()
+              + " for [" + p.from() + ", " + p.to() + "); nothing created for it");
+        }
+        String sql = PartitionSql.create(policy.table(), parent.keyType(), p.name(), p.from(), p.to());
+        withLockRetry(c, input.lockTimeoutMillis(), input.lockAttempts(), "create " + p.name(), st -> st.execute(sql));
+        created.add(p.name());
+        String analyze = PartitionSql.analyze(policy.schema() + "." + p.name());
+        withLockRetry(c, input.lockTimeoutMillis(), input.lockAttempts(), "analyze " + p.name(),
+            st -> st.execute(analyze));
+      }
+      return new CreatePartitionsResult(created, existed);
+    } catch (SQLException e) {
+      if ("23514".equals(e.getSQLState())) {
+        throw refused("creating a partition of " + policy.table() + " was refused by PostgreSQL because the default "
+            + "partition holds rows in its range: " + firstLine(e.getMessage()) + "; created so far: " + created);
+      }
+      throw sqlFailure("creating partitions of " + policy.table() + " (created so far: " + created + ")", e);
+    }
+  }
+
+  @Override
+  public List<PartitionCount> countPartitionRows(CountRowsInput input) {
+    PartitionPolicyConfig policy = policy(input.cluster(), input.database(), input.table());
+    List<PartitionCount> counts = new ArrayList<>();
+    try (Connection c = primary(input.cluster(), input.database())) {
+      Parent parent = PartitionCatalog.parent(c, policy.table());
+      for (String name : input.partitions()) {
+        String[] parts = PartitionCatalog.split(name);
+        Relation r = PartitionCatalog.relation(c, parts[0], parts[1]);
+        if (r == null) {
+          continue;
+        }
+        requirePartitionOf(r, parent, name);
+        heartbeat("counting " + name);
+        String[] b = PartitionCatalog.bounds(r.bound());
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*), pg_total_relation_size(" + r.oid() + "::oid) FROM "
+                 + PartitionSql.qualified(name))) {
+          rs.next();
+          counts.add(new PartitionCount(name, b[0], b[1], rs.getLong(1), rs.getLong(2)));
+        }
+      }
+      return counts;
+    } catch (SQLException e) {
+      throw sqlFailure("counting rows of partitions of " + policy.table(), e);
+    }
+  }
+
+  @Override
+  public DropPartitionsResult dropExpiredPartitions(DropPartitionsInput input) {
+    PartitionPolicyConfig policy = policy(input.cluster(), input.database(), input.table());
+    List<String> dropped = new ArrayList<>();
+    List<String> gone = new ArrayList<>();
+    try (Connection c = primary(input.cluster(), input.database())) {
+      Parent parent = PartitionCatalog.parent(c, policy.table());
+      for (PartitionCount p : input.partitions()) {
+        heartbeat("dropping " + p.name());
+        String[] parts = PartitionCatalog.split(p.name());
+        boolean done = withLockRetry(c, input.lockTimeoutMillis(), input.lockAttempts(), "drop " + p.name(), st -> {
+          c.setAutoCommit(false);
+          try {
+            boolean result = dropOne(c, st, policy, parent, p, parts);
+            c.commit();
+            return result;
+          } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+          } finally {
+            c.setAutoCommit(true);
+          }
+        });
+        (done ? dropped : gone).add(p.name());
+      }
+      return new DropPartitionsResult(dropped, gone);
+    } catch (SQLException e) {
+      throw sqlFailure("dropping partitions of " + policy.table() + " (dropped so far: " + dropped + ")", e);
+    }
+  }
+
+  /** Inside the dropping transaction, with the partition locked: every rule again, then DROP. */
+  private boolean dropOne(Connection c, Statement st, PartitionPolicyConfig policy, Parent parent, PartitionCount p,
+                          String[] parts) throws SQLException {
+    Relation r = PartitionCatalog.relation(c, parts[0], parts[1]);
+    if (r == null) {
+      return false;
+    }
+    requirePartitionOf(r, parent, p.name());
+    st.execute("LOCK TABLE " + PartitionSql.qualified(p.name()) + " IN ACCESS EXCLUSIVE MODE");
+    String[] b = PartitionCatalog.bounds(r.bound());
+    if (!Objects.equals(b[0], p.from()) || !Objects.equals(b[1], p.to())) {
+      throw refused(p.name() + " now has bounds " + r.bound() + ", not the approved [" + p.from() + ", " + p.to() + ")");
+    }
+    Instant now = clock.instant();
+    Instant cutoff = cutoff(policy, now);
+    if (cutoff == null || b[1] == null || Instant.parse(b[1]).isAfter(cutoff)) {
+      throw refused(p.name() + " (upper bound " + b[1] + ") is not expired under retention " + policy.retention()
+          + (policy.minRetention() == null ? "" : " and minRetention " + policy.minRetention()) + " at " + now);
+    }
+    try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + PartitionSql.qualified(p.name()))) {
+      rs.next();
+      if (rs.getLong(1) != p.rows()) {
+        throw refused(p.name() + " holds " + rs.getLong(1) + " rows, not the approved " + p.rows());
+      }
+    }
+    st.execute(PartitionSql.drop(p.name()));
+    return true;
+  }
+
+  /** The earliest of now − retention, now − minRetention and the current interval's start; null without retention. */
+  static Instant cutoff(PartitionPolicyConfig policy, Instant now) {
+    if (policy.retention() == null) {
+      return null;
+    }
+    Instant cutoff = PartitionPlanner.before(now, period(policy.retentionSpec()));
+    Instant floor = PartitionPlanner.before(now, period(policy.minRetentionSpec()));
+    Instant current = Intervals.instant(Intervals.floor(policy.interval(), now));
+    if (floor != null && floor.isBefore(cutoff)) {
+      cutoff = floor;
+    }
+    return current.isBefore(cutoff) ? current : cutoff;
+  }
+
+  private static void requirePartitionOf(Relation r, Parent parent, String name) {
+    if (r.parentOid() != parent.oid() || r.bound() == null) {
+      throw refused(name + " is not a partition of " + parent.table() + "; refused");
+    }
+    if ("DEFAULT".equals(r.bound())) {
+      throw refused(name + " is the default partition of " + parent.table() + "; it is never dropped");
+    }
+  }
+
+  @FunctionalInterface
+  private interface SqlWork<T> {
+    T run(Statement st) throws SQLException;
+  }
+
+  /** Runs {@code work} under lock_timeout; a lock not granted is retried with backoff, never waited on forever. */
+  private static <T> T withLockRetry(Connection c, long lockTimeoutMillis, int attempts, String what, SqlWork<T> work)
+      throws SQLException {
+    int tries = Math.max(1, attempts);
+    for (int attempt = 1; ; attempt++) {
+      try (Statement st = c.createStatement()) {
+        st.execute("SET lock_timeout = " + Math.max(1, lockTimeoutMillis));
+        return work.run(st);
+      } catch (SQLException e) {
+        if (!"55P03".equals(e.getSQLState())) {
+          throw e;
+        }
+        if (attempt >= tries) {
+          throw ApplicationFailure.newFailure(what + ": lock not granted within " + lockTimeoutMillis + " ms on "
+              + tries + " attempts (another transaction holds it); nothing changed for it", LOCK_TIMEOUT);
+        }
+        heartbeat(what + ": lock busy, attempt " + attempt + " of " + tries);
+        sleep(Math.min(5_000, 200L * attempt * attempt));
+      }
+    }
+  }
+
+  private DatabaseConfig database(String cluster, String database) {
+    ClusterConfig c = Lookups.cluster(config, cluster);
+    DatabaseConfig db = c.database(database);
+    if (db == null) {
+      throw Lookups.badInput("unknown database '" + database + "' in cluster " + cluster + "; configured: "
+          + (c.databases().isEmpty() ? "(none)" : String.join(", ", c.databases().keySet())));
+    }
+    return db;
+  }
+
+  /** The configured policy: only configured parents are ever touched, whatever the input says. */
+  private PartitionPolicyConfig policy(String cluster, String database, String table) {
+    PartitionPolicyConfig p = database(cluster, database).policy(table);
+    if (p == null) {
+      throw Lookups.badInput("table '" + table + "' has no partition policy in " + cluster + "/" + database);
+    }
+    if (p.retentionSpec() != null && p.minRetentionSpec() != null && p.retentionSpec().isBelow(p.minRetentionSpec())) {
+      throw Lookups.badInput(table + ": retention " + p.retention() + " is below minRetention " + p.minRetention());
+    }
+    return p;
+  }
+
+  /** A connection to the node that is primary now, with TimeZone UTC (bounds are read back in UTC). */
+  private Connection primary(String cluster, String database) throws SQLException {
+    ClusterConfig c = Lookups.cluster(config, cluster);
+    List<String> problems = new ArrayList<>();
+    for (NodeConfig node : c.nodes()) {
+      Connection conn;
+      try {
+        conn = connections.open(cluster, node.name(), database);
+      } catch (NodeConnectException e) {
+        problems.add(e.getMessage());
+        continue;
+      }
+      try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery()")) {
+        rs.next();
+        if (!rs.getBoolean(1)) {
+          st.execute("SET TimeZone = 'UTC'");
+          return conn;
+        }
+      } catch (SQLException e) {
+        problems.add(node.name() + ": " + firstLine(e.getMessage()));
+      }
+      conn.close();
+    }
+    throw ApplicationFailure.newFailure("no reachable primary in cluster " + cluster + " for database " + database
+        + (problems.isEmpty() ? "" : ": " + String.join("; ", problems)), FailureTypes.UNREACHABLE);
+  }
+
+  static String period(RetentionSpec spec) {
+    return spec == null ? null : spec.toPeriod().toString();
+  }
+
+  private static ApplicationFailure refused(String message) {
+    return ApplicationFailure.newNonRetryableFailure(message, FailureTypes.SAFETY_REFUSED);
+  }
+
+  private static ApplicationFailure sqlFailure(String what, SQLException e) {
+    if ("3D000".equals(e.getSQLState())) {
+      return Lookups.badInput(what + ": " + firstLine(e.getMessage()));
+    }
+    return ApplicationFailure.newFailure(what + " failed: " + firstLine(e.getMessage()), PostgresActivitiesImpl.SQL_ERROR);
+  }
+
+  private static String firstLine(String s) {
+    return s == null ? "unknown error" : s.lines().findFirst().orElse(s).strip();
+  }
+
+  private static void heartbeat(String progress) {
+    try {
+      Activity.getExecutionContext().heartbeat(progress);
+    } catch (IllegalStateException notInAnActivity) {
+      // Called directly (tests, tools): nobody to tell.
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApplicationFailure.newFailure("interrupted while waiting for a lock", LOCK_TIMEOUT);
+    }
+  }
+}

@@ -1,0 +1,16 @@
+package io.pgrunbooks.workflows.partitionmaintenance;
+
+import io.pgrunbooks.workflows.common.Runbook;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/**
+ * The monthly partition job of the seed runbooks as one run: validate every configured table against
+ * the catalog, create missing partitions through premake ahead, verify coverage, collect stats and
+ * retire expired partitions (through {@code ArchivePartition} children, or one approved drop batch).
+ */
+@WorkflowInterface
+public interface PartitionMaintenanceWorkflow extends Runbook {
+  @WorkflowMethod(name = "PartitionMaintenance")
+  PartitionMaintenanceResult run(PartitionMaintenanceInput input);
+}

@@ -1,0 +1,157 @@
+package io.pgrunbooks.workflows.partitionmaintenance;
+
+import io.pgrunbooks.workflows.activities.PostgresPartitionActivities;
+import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.CountRowsInput;
+import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.DropPartitionsInput;
+import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.DropPartitionsResult;
+import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.PartitionCount;
+import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.PartitionFacts;
+import io.pgrunbooks.workflows.approval.ApprovalGate;
+import io.pgrunbooks.workflows.approval.ApprovalOutcome;
+import io.pgrunbooks.workflows.approval.ApprovalRequest;
+import io.pgrunbooks.workflows.approval.PlanDigest;
+import io.pgrunbooks.workflows.common.Failures;
+import io.pgrunbooks.workflows.common.RunRecorder;
+import io.pgrunbooks.workflows.common.RunbookState;
+import io.pgrunbooks.workflows.common.TaskQueues;
+import io.pgrunbooks.workflows.common.WorkflowIds;
+import io.pgrunbooks.workflows.common.WorkflowTypes;
+import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.ChildWorkflowStub;
+import io.temporal.workflow.Workflow;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Retires expired partitions: {@code archive: true} through one {@code ArchivePartition} child each
+ * (which asks its own approval), {@code archive: false} through one approval for the whole batch, bound
+ * to the exact list (names, bounds, exact row counts) and recomputed just before the drops.
+ */
+final class Retirement {
+  static final String DROP_STEP = "drop-partitions";
+
+  private final RunRecorder run;
+  private final ApprovalGate gate;
+  private final PostgresPartitionActivities pg;
+  private final String cluster;
+  private final String database;
+  private final PartitionMaintenanceInput input;
+  /** The evidence of the last plan shown to approvers, per table: what an approval is about. */
+  private Map<TableWork, List<PartitionCount>> lastPlan = Map.of();
+
+  Retirement(RunRecorder run, ApprovalGate gate, PostgresPartitionActivities pg, String cluster, String database,
+             PartitionMaintenanceInput input) {
+    this.run = run;
+    this.gate = gate;
+    this.pg = pg;
+    this.cluster = cluster;
+    this.database = database;
+    this.input = input;
+  }
+
+  /** COMPLETED, or REJECTED / TIMED_OUT when the drop batch was not approved (every partition kept). */
+  RunbookState retire(List<TableWork> work) {
+    for (TableWork w : work) {
+      if (w.plan.policy().archive() && !w.plan.expired().isEmpty() && !w.failed) {
+        run.step("archive expired partitions of " + w.table(), () -> archive(w), n -> n + " archived and dropped");
+      }
+    }
+    List<TableWork> drops = work.stream()
+        .filter(w -> !w.plan.policy().archive() && !w.plan.expired().isEmpty() && !w.failed).toList();
+    if (drops.isEmpty()) {
+      return RunbookState.COMPLETED;
+    }
+    ApprovalOutcome outcome = gate.approveUntilStable(DROP_STEP, () -> request(drops));
+    if (!outcome.approved()) {
+      drops.forEach(w -> w.skipped.add("expired partitions kept: drop batch " + outcome.describe()));
+      return outcome.endState();
+    }
+    for (TableWork w : drops) {
+      List<PartitionCount> approved = lastPlan.getOrDefault(w, List.of());
+      if (approved.isEmpty()) {
+        continue;
+      }
+      try {
+        DropPartitionsResult r = run.step("drop expired partitions of " + w.table(),
+            () -> pg.dropExpiredPartitions(new DropPartitionsInput(cluster, database, w.table(), approved,
+                PartitionMaintenanceWorkflowImpl.LOCK_TIMEOUT_MILLIS, PartitionMaintenanceWorkflowImpl.LOCK_ATTEMPTS)),
+            d -> d.dropped().size() + " dropped" + (d.alreadyGone().isEmpty() ? "" : ", " + d.alreadyGone().size() + " already gone"));
+        for (String name : r.dropped()) {
+          w.retired.add(name);
+          run.change("dropped partition " + name);
+        }
+      } catch (RuntimeException e) {
+        w.failed("dropping expired partitions failed: " + Failures.describe(e));
+      }
+    }
+    return RunbookState.COMPLETED;
+  }
+
+  private ApprovalRequest request(List<TableWork> drops) {
+    Map<TableWork, List<PartitionCount>> plan = new LinkedHashMap<>();
+    Map<String, String> evidence = new LinkedHashMap<>();
+    List<String> digest = new ArrayList<>();
+    int partitions = 0;
+    for (TableWork w : drops) {
+      List<PartitionCount> counts = pg.countPartitionRows(new CountRowsInput(cluster, database, w.table(),
+          w.plan.expired().stream().map(PartitionFacts::name).toList()));
+      plan.put(w, counts);
+      for (PartitionCount c : counts) {
+        evidence.put(c.name(), "[" + c.from() + ", " + c.to() + "): " + c.rows() + " rows, " + c.totalBytes() + " bytes");
+        digest.add(c.name() + "|" + c.from() + "|" + c.to() + "|" + c.rows());
+        partitions++;
+      }
+    }
+    lastPlan = plan;
+    String tables = String.join(", ", drops.stream().map(TableWork::table).toList());
+    return new ApprovalRequest(DROP_STEP, "DROP TABLE " + partitions + " expired partitions of " + tables
+        + " (no archive)", cluster + "/" + database, evidence, PlanDigest.of(digest), null);
+  }
+
+  private int archive(TableWork w) {
+    int done = 0;
+    for (PartitionFacts p : w.plan.expired()) {
+      Map<String, Object> in = new LinkedHashMap<>();
+      in.put("cluster", cluster);
+      in.put("database", database);
+      in.put("partition", p.name());
+      in.put("drop", true);
+      in.put("dryRun", false);
+      in.put("requestedBy", input.requestedBy());
+      in.put("reason", "PartitionMaintenance: expired (upper bound " + p.to() + " at or before " + w.plan.cutoff() + ")");
+      ChildWorkflowStub child = Workflow.newUntypedChildWorkflowStub(WorkflowTypes.ARCHIVE_PARTITION,
+          ChildWorkflowOptions.newBuilder()
+              .setWorkflowId(WorkflowIds.archivePartition(cluster, database, p.name()))
+              .setTaskQueue(TaskQueues.CENTRAL)
+              .build());
+      try {
+        String outcome = outcome(child.execute(Map.class, in));
+        if (RunbookState.COMPLETED.name().equals(outcome)) {
+          w.retired.add(p.name());
+          run.change("archived and dropped partition " + p.name() + " (ArchivePartition)");
+          done++;
+        } else {
+          w.skipped.add(p.name() + ": ArchivePartition ended " + outcome + "; partition kept");
+        }
+      } catch (RuntimeException e) {
+        w.failed(p.name() + ": ArchivePartition failed: " + Failures.describe(e));
+      }
+    }
+    return done;
+  }
+
+  /** The child's outcome, top-level or in its {@code report}. */
+  @SuppressWarnings("rawtypes")
+  static String outcome(Map result) {
+    if (result == null) {
+      return "UNKNOWN";
+    }
+    Object o = result.get("outcome");
+    if (o == null && result.get("report") instanceof Map report) {
+      o = report.get("outcome");
+    }
+    return o == null ? "UNKNOWN" : o.toString();
+  }
+}
