@@ -155,16 +155,16 @@ class TopologyLockTest {
 
   @Test
   void historyStaysBoundedAcrossManyAcquisitions() {
-    int runs = 60;  // two operations each: more than one run's budget of 100
-    String firstLockRun = null;
-    for (int i = 0; i < runs; i++) {
-      holdingRun("replica-rebuild:main:pg" + i).run(RunInput.brief(CLUSTER, "ReplicaRebuild"));
-      if (firstLockRun == null) {
-        firstLockRun = client.newUntypedWorkflowStub(TopologyLock.workflowId(CLUSTER)).describe().getExecution()
-            .getRunId();
-      }
-    }
+    // A holder throughout: a held lock never ends idle, so only continue-as-new can start a new run.
     HoldingRun holder = startHolding("failover:main", "Failover");
+    String firstLockRun = client.newUntypedWorkflowStub(TopologyLock.workflowId(CLUSTER)).describe().getExecution()
+        .getRunId();
+    int refused = 105;  // one operation each: more than one run's budget of 100
+    for (int i = 0; i < refused; i++) {
+      HoldingRun run = holdingRun("replica-rebuild:main:pg" + i);
+      assertThatThrownBy(() -> run.run(RunInput.brief(CLUSTER, "ReplicaRebuild")))
+          .satisfies(e -> assertThat(applicationFailure(e).getType()).isEqualTo(FailureTypes.SAFETY_REFUSED));
+    }
 
     WorkflowExecutionHistory history = client.fetchHistory(TopologyLock.workflowId(CLUSTER));
     HistoryEvent started = history.getEvents().get(0);
