@@ -7,8 +7,13 @@ import io.pgrunbooks.activities.node.NodeActivitiesImpl;
 import io.pgrunbooks.activities.notify.NotifyActivitiesImpl;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import io.pgrunbooks.activities.postgres.PostgresActivitiesImpl;
+import io.pgrunbooks.activities.postgres.PostgresArchiveActivitiesImpl;
+import io.pgrunbooks.activities.s3.S3ActivitiesImpl;
+import io.pgrunbooks.activities.s3.S3ClientFactory;
 import io.pgrunbooks.config.RunbooksConfig;
+import io.pgrunbooks.workflows.archivepartition.ArchivePartitionWorkflowImpl;
 import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflowImpl;
+import io.pgrunbooks.workflows.restorepartition.RestorePartitionWorkflowImpl;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.converter.DataConverterException;
@@ -28,6 +33,7 @@ final class Wiring {
         .setFailWorkflowExceptionTypes(DataConverterException.class)
         .build();
     worker.registerWorkflowImplementationTypes(options, HealthCheckWorkflowImpl.class, TopologyLockWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(options, ArchivePartitionWorkflowImpl.class, RestorePartitionWorkflowImpl.class);
     ConnectionFactory connections = new ConnectionFactory(cfg, () -> env, Duration.ofSeconds(5), Duration.ofSeconds(60));
     worker.registerActivitiesImplementations(
         new ConfigActivitiesImpl(cfg),
@@ -35,6 +41,8 @@ final class Wiring {
         new ApprovalActivitiesImpl(cfg, env),
         new NotifyActivitiesImpl(cfg, env),
         new LockActivitiesImpl(client));
+    S3ClientFactory s3 = new S3ClientFactory(cfg.archive(), () -> env);
+    worker.registerActivitiesImplementations(new PostgresArchiveActivitiesImpl(cfg, connections, s3), new S3ActivitiesImpl(s3));
   }
 
   static void registerAgent(Worker worker, RunbooksConfig cfg, String node, Map<String, String> env) {
