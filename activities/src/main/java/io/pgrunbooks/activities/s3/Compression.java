@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 /** gzip (readable by {@code gunzip}) or zstd (by {@code zstd -d}), as the archive config says. */
 public final class Compression {
@@ -19,7 +18,8 @@ public final class Compression {
       z.setWorkers(2);
       return z;
     }
-    return new GZIPOutputStream(out, 1 << 16);
+    // Multi-member gzip compressed on every core: the pipeline's gzip runs beside psql, this has to keep up.
+    return new ParallelGzipOutputStream(out, Math.max(2, Runtime.getRuntime().availableProcessors()));
   }
 
   public static InputStream decompress(String compression, InputStream in) throws IOException {
