@@ -196,9 +196,9 @@ public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities 
               + ") TO STDOUT (FORMAT csv, HEADER)", buffered);
         }
         c.commit();
-        upload.complete();
+        String s3Checksum = upload.complete().checksumSHA256();
         return new ExportResult(bucket, key, ArchiveKeys.manifest(folder), archive.compression(), rows, csv.bytes(),
-            compressed.bytes(), csv.hex(), compressed.hex(), upload.abortedStale());
+            compressed.bytes(), csv.hex(), compressed.hex(), upload.abortedStale(), s3Checksum);
       }
     } catch (SQLException e) {
       throw sql("export " + ref.qualified(), e);

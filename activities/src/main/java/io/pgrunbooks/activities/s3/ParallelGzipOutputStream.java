@@ -7,7 +7,9 @@ import java.io.OutputStream;
 import java.util.ArrayDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
 import java.util.zip.GZIPOutputStream;
 
@@ -31,11 +33,14 @@ final class ParallelGzipOutputStream extends OutputStream {
   ParallelGzipOutputStream(OutputStream out, int threads) {
     this.out = out;
     this.maxInFlight = 2 * threads;
-    this.pool = Executors.newFixedThreadPool(threads, r -> {
+    // Idle threads end by themselves: a failed export never closes this stream.
+    ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
       Thread t = new Thread(r, "gzip-block");
       t.setDaemon(true);
       return t;
     });
+    p.allowCoreThreadTimeOut(true);
+    this.pool = p;
   }
 
   @Override

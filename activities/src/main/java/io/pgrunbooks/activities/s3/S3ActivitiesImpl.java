@@ -20,6 +20,7 @@ import java.util.List;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -39,7 +40,7 @@ public class S3ActivitiesImpl implements S3Activities {
     try (S3Client s3 = clients.client()) {
       HeadObjectResponse head;
       try {
-        head = s3.headObject(b -> b.bucket(e.bucket()).key(e.dataKey()));
+        head = s3.headObject(b -> b.bucket(e.bucket()).key(e.dataKey()).checksumMode(ChecksumMode.ENABLED));
       } catch (S3Exception ex) {
         if (ex.statusCode() == 404) {
           return new VerifyArchiveResult(false, input.deep(), -1, null, null, -1, List.of("s3://" + e.bucket() + "/"
@@ -49,6 +50,11 @@ public class S3ActivitiesImpl implements S3Activities {
       }
       if (head.contentLength() != e.compressedBytes()) {
         problems.add("object size " + head.contentLength() + " bytes, the export wrote " + e.compressedBytes());
+      }
+      if (e.s3ChecksumSha256() != null && head.checksumSHA256() != null
+          && !e.s3ChecksumSha256().equals(head.checksumSHA256())) {
+        problems.add("the store's SHA-256 checksum is " + head.checksumSHA256() + ", the upload completed with "
+            + e.s3ChecksumSha256());
       }
       if (!input.deep()) {
         return new VerifyArchiveResult(problems.isEmpty(), false, head.contentLength(), null, null, -1, problems);

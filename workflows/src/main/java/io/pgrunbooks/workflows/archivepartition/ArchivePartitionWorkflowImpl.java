@@ -61,8 +61,9 @@ public class ArchivePartitionWorkflowImpl extends RunbookWorkflowBase implements
         run.record("retention check", StepRecord.FAILED, run.now(), refusal);
         throw ApplicationFailure.newNonRetryableFailure(refusal, FailureTypes.SAFETY_REFUSED);
       }
-      run.record("retention check", StepRecord.DONE, run.now(), input.force() && facts.retentionCutoff() != null
-          && facts.upperBound().isAfter(facts.retentionCutoff()) ? "forced: " + input.reason() : "expired");
+      boolean expired = facts.retentionCutoff() != null && !facts.upperBound().isAfter(facts.retentionCutoff());
+      run.record("retention check", StepRecord.DONE, run.now(), expired ? "expired under retention " + facts.retention()
+          + " (upper bound " + facts.upperBound() + ")" : "not expired; forced: " + input.reason());
       if (facts.bucket() == null) {
         throw ApplicationFailure.newNonRetryableFailure("no archive bucket is configured (config section archive)",
             FailureTypes.CONFIG);
