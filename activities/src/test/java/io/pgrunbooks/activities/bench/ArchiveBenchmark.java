@@ -41,7 +41,9 @@ public final class ArchiveBenchmark {
     long small = args.length > 0 ? Long.parseLong(args[0]) : 2_000_000;
     long large = args.length > 1 ? Long.parseLong(args[1]) : 20_000_000;
     Path dir = Files.createTempDirectory("archive-bench");
-    try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults(dir).withPassword(PASSWORD).withReplicas(List.of()))) {
+    try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults(dir).withPassword(PASSWORD).withReplicas(List.of())
+        // The filesystem backend: the in-memory one keeps a whole object in one array (OOM past 2 GB).
+        .persistent(dir.resolve("s3"), null))) {
       Path config = dir.resolve("bench.yml");
       Files.writeString(config, yaml(stack));
       PostgresNode pg = stack.postgres().primary();
