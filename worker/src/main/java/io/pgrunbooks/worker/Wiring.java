@@ -9,15 +9,20 @@ import io.pgrunbooks.activities.node.NodeActivitiesImpl;
 import io.pgrunbooks.activities.notify.NotifyActivitiesImpl;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import io.pgrunbooks.activities.postgres.PostgresActivitiesImpl;
+import io.pgrunbooks.activities.postgres.PostgresArchiveActivitiesImpl;
 import io.pgrunbooks.activities.postgres.PostgresPartitionActivitiesImpl;
 import io.pgrunbooks.activities.postgres.PostgresReplicationActivitiesImpl;
+import io.pgrunbooks.activities.s3.S3ActivitiesImpl;
+import io.pgrunbooks.activities.s3.S3ClientFactory;
 import io.pgrunbooks.config.RunbooksConfig;
+import io.pgrunbooks.workflows.archivepartition.ArchivePartitionWorkflowImpl;
 import io.pgrunbooks.workflows.backup.BackupWorkflowImpl;
 import io.pgrunbooks.workflows.backupverification.BackupVerificationWorkflowImpl;
 import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflowImpl;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceWorkflowImpl;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildWorkflowImpl;
+import io.pgrunbooks.workflows.restorepartition.RestorePartitionWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.converter.DataConverterException;
 import io.temporal.worker.Worker;
@@ -35,20 +40,29 @@ final class Wiring {
     WorkflowImplementationOptions options = WorkflowImplementationOptions.newBuilder()
         .setFailWorkflowExceptionTypes(DataConverterException.class)
         .build();
-    worker.registerWorkflowImplementationTypes(options, HealthCheckWorkflowImpl.class, TopologyLockWorkflowImpl.class,
-        PartitionMaintenanceWorkflowImpl.class, ReplicaRebuildWorkflowImpl.class, BackupWorkflowImpl.class,
+    worker.registerWorkflowImplementationTypes(options,
+        HealthCheckWorkflowImpl.class,
+        TopologyLockWorkflowImpl.class,
+        PartitionMaintenanceWorkflowImpl.class,
+        ArchivePartitionWorkflowImpl.class,
+        RestorePartitionWorkflowImpl.class,
+        ReplicaRebuildWorkflowImpl.class,
+        BackupWorkflowImpl.class,
         BackupVerificationWorkflowImpl.class);
     ConnectionFactory connections = new ConnectionFactory(cfg, () -> env, Duration.ofSeconds(5), Duration.ofSeconds(60));
+    S3ClientFactory s3 = new S3ClientFactory(cfg.archive(), () -> env);
     worker.registerActivitiesImplementations(
         new ConfigActivitiesImpl(cfg),
         new PostgresActivitiesImpl(cfg, connections),
         new PostgresReplicationActivitiesImpl(cfg, connections),
         new PostgresPartitionActivitiesImpl(cfg, connections),
+        new PostgresArchiveActivitiesImpl(cfg, connections, s3),
+        new S3ActivitiesImpl(s3),
+        new PostgresBackupActivitiesImpl(cfg, env),
+        new BackupStoreActivitiesImpl(cfg, env),
         new ApprovalActivitiesImpl(cfg, env),
         new NotifyActivitiesImpl(cfg, env),
-        new LockActivitiesImpl(client),
-        new PostgresBackupActivitiesImpl(cfg, env),
-        new BackupStoreActivitiesImpl(cfg, env));
+        new LockActivitiesImpl(client));
   }
 
   static void registerAgent(Worker worker, RunbooksConfig cfg, String node, Map<String, String> env) {

@@ -103,7 +103,7 @@ public class BackupStoreActivitiesImpl implements BackupStoreActivities {
   }
 
   @Override
-  public BackupManifest readManifest(BackupRef ref) {
+  public BackupManifest readBackupManifest(BackupRef ref) {
     String key = normalize(ref.backupKey());
     try (S3Client s3 = BackupS3.client(config.archive(), env)) {
       return read(s3, key + MANIFEST, BackupManifest.class);

@@ -21,7 +21,7 @@ public interface BackupStoreActivities {
   List<BackupEntry> listBackups(ListBackupsInput input);
 
   /** The manifest of a backup; BadInput when the key holds none. */
-  BackupManifest readManifest(BackupRef ref);
+  BackupManifest readBackupManifest(BackupRef ref);
 
   /** Writes {@code verification.json} beside the manifest (overwrites: the latest verification counts). */
   void recordVerification(RecordVerificationInput input);

@@ -59,7 +59,7 @@ public class BackupVerificationWorkflowImpl extends RunbookWorkflowBase implemen
       }
       String key = run.step("find backup", () -> blank(input.backupKey()) ? newest(cluster, database)
           : input.backupKey().strip(), k -> k);
-      BackupManifest manifest = run.step("read manifest", () -> store.readManifest(new BackupRef(key)),
+      BackupManifest manifest = run.step("read manifest", () -> store.readBackupManifest(new BackupRef(key)),
           m -> m.tables().size() + " tables, " + m.dumpBytes() + " bytes, snapshot " + m.snapshotTime());
       String scratch = "pgrb_verify_" + Workflow.getInfo().getRunId().replace("-", "").substring(0, 16);
       if (input.dryRun()) {

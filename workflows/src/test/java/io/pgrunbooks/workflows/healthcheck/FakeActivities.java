@@ -139,7 +139,7 @@ final class FakeActivities {
     }
 
     @Override
-    public BackupManifest readManifest(BackupRef ref) {
+    public BackupManifest readBackupManifest(BackupRef ref) {
       throw new UnsupportedOperationException();
     }
 

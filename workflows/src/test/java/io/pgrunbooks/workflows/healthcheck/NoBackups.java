@@ -29,7 +29,7 @@ public final class NoBackups implements BackupStoreActivities {
   }
 
   @Override
-  public BackupManifest readManifest(BackupRef ref) {
+  public BackupManifest readBackupManifest(BackupRef ref) {
     throw new UnsupportedOperationException();
   }
 

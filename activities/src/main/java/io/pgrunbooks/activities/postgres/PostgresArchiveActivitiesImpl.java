@@ -1,0 +1,385 @@
+package io.pgrunbooks.activities.postgres;
+
+import io.pgrunbooks.activities.Lookups;
+import io.pgrunbooks.activities.s3.ArchiveKeys;
+import io.pgrunbooks.activities.s3.ArchiveUpload;
+import io.pgrunbooks.activities.s3.Compression;
+import io.pgrunbooks.activities.s3.DigestStreams;
+import io.pgrunbooks.activities.s3.Heartbeats;
+import io.pgrunbooks.activities.s3.S3ClientFactory;
+import io.pgrunbooks.config.ArchiveConfig;
+import io.pgrunbooks.config.ClusterConfig;
+import io.pgrunbooks.config.RunbooksConfig;
+import io.pgrunbooks.workflows.activities.ArchiveManifest;
+import io.pgrunbooks.workflows.activities.AttachInput;
+import io.pgrunbooks.workflows.activities.ColumnDef;
+import io.pgrunbooks.workflows.activities.DetachResult;
+import io.pgrunbooks.workflows.activities.DropPartitionInput;
+import io.pgrunbooks.workflows.activities.DropPartitionResult;
+import io.pgrunbooks.workflows.activities.ExportInput;
+import io.pgrunbooks.workflows.activities.ExportResult;
+import io.pgrunbooks.workflows.activities.InspectPartitionInput;
+import io.pgrunbooks.workflows.activities.PartitionFacts;
+import io.pgrunbooks.workflows.activities.PartitionRef;
+import io.pgrunbooks.workflows.activities.PostgresArchiveActivities;
+import io.pgrunbooks.workflows.activities.RestoreTableInput;
+import io.pgrunbooks.workflows.activities.RestoreTableResult;
+import io.pgrunbooks.workflows.common.FailureTypes;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.failure.ApplicationFailure;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** {@link PostgresArchiveActivities} over PgJDBC on the current primary, S3 through {@link S3ClientFactory}. */
+public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities {
+  private static final Logger log = LoggerFactory.getLogger(PostgresArchiveActivitiesImpl.class);
+  /** Long enough to wait out a short query, short enough not to queue the application behind us. */
+  private static final String LOCK_TIMEOUT = "SET lock_timeout = '3s'";
+  private static final int STREAM_NETWORK_TIMEOUT_MS = 15 * 60 * 1000;
+
+  private final RunbooksConfig config;
+  private final ConnectionFactory connections;
+  private final S3ClientFactory s3;
+
+  public PostgresArchiveActivitiesImpl(RunbooksConfig config, ConnectionFactory connections, S3ClientFactory s3) {
+    this.config = config;
+    this.connections = connections;
+    this.s3 = s3;
+  }
+
+  @Override
+  public PartitionFacts inspectPartition(InspectPartitionInput in) {
+    ClusterConfig cluster = Lookups.cluster(config, in.cluster());
+    if (cluster.database(in.database()) == null) {
+      throw Lookups.badInput("database '" + in.database() + "' of cluster " + in.cluster() + " has no runbook settings"
+          + " (clusters." + in.cluster() + ".databases); only partitions of configured parents are archived");
+    }
+    Identifiers.split(in.partition(), "partition");
+    try (Primary p = Primary.open(config, connections, in.cluster(), in.database())) {
+      return ArchiveCatalog.inspect(p.connection(), p.node(), in.cluster(), in.database(), in.partition(),
+          cluster.database(in.database()), config.archive());
+    } catch (SQLException e) {
+      throw sql("inspect " + in.partition(), e);
+    }
+  }
+
+  @Override
+  public DetachResult detachPartition(PartitionRef ref) {
+    try (Primary p = Primary.open(config, connections, ref.cluster(), ref.database())) {
+      Connection c = p.connection();
+      requireSameTable(c, ref);
+      Object[] parent = ArchiveCatalog.parentOf(c, ref.oid());
+      String alter = "ALTER TABLE " + Identifiers.quote(ref.parentSchema(), ref.parentName()) + " DETACH PARTITION "
+          + Identifiers.quote(ref.schema(), ref.name());
+      if (parent == null) {
+        return new DetachResult("already detached");
+      }
+      if (!parentMatches(c, ref, (Long) parent[0])) {
+        throw refused(ref.qualified() + " is now a partition of another table; nothing was done");
+      }
+      if ((Boolean) parent[1]) {
+        exec(c, alter + " FINALIZE");
+        return new DetachResult("finalized a pending concurrent detach");
+      }
+      try {
+        // CONCURRENTLY cannot run in a transaction block: autocommit, as the connection opens.
+        exec(c, LOCK_TIMEOUT);
+        exec(c, alter + " CONCURRENTLY");
+        return new DetachResult("concurrently");
+      } catch (SQLException e) {
+        // 0A000/55000: not allowed here (a default partition exists); then a short lock_timeout with retries.
+        if (!"0A000".equals(e.getSQLState()) && !"55000".equals(e.getSQLState())) {
+          throw e;
+        }
+        log.info("DETACH CONCURRENTLY of {} not possible ({}); detaching under lock_timeout", ref.qualified(), e.getMessage());
+      }
+      SQLException last = null;
+      for (int attempt = 1; attempt <= 5; attempt++) {
+        try {
+          exec(c, alter);
+          return new DetachResult("with lock_timeout 3s, attempt " + attempt);
+        } catch (SQLException e) {
+          if (!"55P03".equals(e.getSQLState())) {
+            throw e;
+          }
+          last = e;
+          sleep(1000L * attempt);
+        }
+      }
+      throw sql("detach " + ref.qualified() + " (lock not granted in 5 attempts)", last);
+    } catch (SQLException e) {
+      throw sql("detach " + ref.qualified(), e);
+    }
+  }
+
+  @Override
+  public void attachPartition(AttachInput in) {
+    PartitionRef ref = in.ref();
+    String bound = Identifiers.bound(in.boundSpec());
+    try (Primary p = Primary.open(config, connections, ref.cluster(), ref.database())) {
+      Connection c = p.connection();
+      long oid = ArchiveCatalog.oid(c, ref.schema(), ref.name());
+      if (oid == 0 || ref.oid() != 0 && oid != ref.oid()) {
+        throw refused("table " + ref.qualified() + " is gone or was re-created; it cannot be attached");
+      }
+      Object[] parent = ArchiveCatalog.parentOf(c, oid);
+      if (parent != null) {
+        if (parentMatches(c, ref, (Long) parent[0]) && !(Boolean) parent[1]) {
+          return;
+        }
+        throw refused(ref.qualified() + " is attached elsewhere or being detached; not attaching it to " + ref.parentQualified());
+      }
+      exec(c, LOCK_TIMEOUT);
+      exec(c, "ALTER TABLE " + Identifiers.quote(ref.parentSchema(), ref.parentName()) + " ATTACH PARTITION "
+          + Identifiers.quote(ref.schema(), ref.name()) + " " + bound);
+    } catch (SQLException e) {
+      if ("42P17".equals(e.getSQLState()) || "23514".equals(e.getSQLState()) || "42804".equals(e.getSQLState())
+          || "42P01".equals(e.getSQLState()) || "42809".equals(e.getSQLState())) {
+        throw refused("cannot attach " + ref.qualified() + " to " + ref.parentQualified() + " " + bound + ": " + e.getMessage());
+      }
+      throw sql("attach " + ref.qualified(), e);
+    }
+  }
+
+  @Override
+  public ExportResult exportPartition(ExportInput in) {
+    PartitionRef ref = in.ref();
+    ArchiveConfig archive = s3.config();
+    String bucket = s3.bucket();
+    String folder = ArchiveKeys.folder(archive.prefix(), ref.cluster(), ref.database(), ref.schema(), ref.parentName(), ref.name());
+    String key = ArchiveKeys.data(folder, archive.compression());
+    ActivityExecutionContext ctx = Activity.getExecutionContext();
+    Set<String> stale = new HashSet<>();
+    // The previous attempt's heartbeat names its upload; abort it even if the store cannot list uploads.
+    ctx.getHeartbeatDetails(Map.class).ifPresent(d -> {
+      if (d.get("uploadId") instanceof String id) {
+        stale.add(id);
+      }
+    });
+    Heartbeats beat = new Heartbeats(ctx);
+    try (Primary p = Primary.open(config, connections, ref.cluster(), ref.database()); S3Client client = s3.client()) {
+      Connection c = p.connection();
+      c.setNetworkTimeout(Runnable::run, STREAM_NETWORK_TIMEOUT_MS);
+      requireSameTable(c, ref);
+      if (ArchiveCatalog.parentOf(c, ref.oid()) != null) {
+        throw refused(ref.qualified() + " is attached; only a detached partition is exported (rows could still arrive)");
+      }
+      try (ArchiveUpload upload = ArchiveUpload.start(client, archive, key, stale,
+          Map.of("pg-runbooks-run-id", in.runId() == null ? "" : in.runId()), id -> beat.put("uploadId", id))) {
+        c.setAutoCommit(false);
+        exec(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+        DigestStreams.Out compressed = new DigestStreams.Out(upload.stream(), null);
+        OutputStream z = Compression.compress(archive.compression(), compressed);
+        DigestStreams.Out csv = new DigestStreams.Out(z, beat::bytes);
+        long rows;
+        try (OutputStream buffered = new BufferedOutputStream(csv, 1 << 20)) {
+          CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+          // The COPY's own row count is exact and belongs to the same snapshot as the data it wrote.
+          rows = copy.copyOut("COPY (SELECT * FROM " + Identifiers.quote(ref.schema(), ref.name())
+              + ") TO STDOUT (FORMAT csv, HEADER)", buffered);
+        }
+        c.commit();
+        String s3Checksum = upload.complete().checksumSHA256();
+        return new ExportResult(bucket, key, ArchiveKeys.manifest(folder), archive.compression(), rows, csv.bytes(),
+            compressed.bytes(), csv.hex(), compressed.hex(), upload.abortedStale(), s3Checksum);
+      }
+    } catch (SQLException e) {
+      throw sql("export " + ref.qualified(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("export of " + ref.qualified() + " to s3://" + bucket + "/" + key + " failed", e);
+    }
+  }
+
+  @Override
+  public DropPartitionResult dropPartition(DropPartitionInput in) {
+    PartitionRef ref = in.ref();
+    try (Primary p = Primary.open(config, connections, ref.cluster(), ref.database())) {
+      Connection c = p.connection();
+      long oid = ArchiveCatalog.oid(c, ref.schema(), ref.name());
+      if (oid == 0) {
+        return new DropPartitionResult(-1, true);
+      }
+      if (oid != ref.oid()) {
+        throw refused(ref.qualified() + " was re-created since it was archived (oid " + oid + ", archived " + ref.oid()
+            + "); nothing was dropped");
+      }
+      c.setAutoCommit(false);
+      try {
+        exec(c, "SET LOCAL lock_timeout = '10s'");
+        String table = Identifiers.quote(ref.schema(), ref.name());
+        // The lock keeps anyone from writing between the count and the drop (invariant 2).
+        exec(c, "LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+        if (ArchiveCatalog.parentOf(c, oid) != null) {
+          throw refused(ref.qualified() + " is attached to a parent again; it could hold rows the archive lacks; nothing was dropped");
+        }
+        long rows;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+          rs.next();
+          rows = rs.getLong(1);
+        }
+        if (rows != in.expectedRows()) {
+          throw refused(ref.qualified() + " holds " + rows + " rows but the archive " + in.archiveUri() + " has "
+              + in.expectedRows() + "; rows changed since the export; nothing was dropped");
+        }
+        exec(c, "DROP TABLE " + table);
+        c.commit();
+        return new DropPartitionResult(rows, false);
+      } catch (RuntimeException | SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw sql("drop " + ref.qualified(), e);
+    }
+  }
+
+  @Override
+  public RestoreTableResult restoreTable(RestoreTableInput in) {
+    ArchiveManifest m = in.manifest();
+    String qualified = in.targetSchema() + "." + in.targetTable();
+    Identifiers.split(qualified, "targetTable");
+    String table = Identifiers.quote(in.targetSchema(), in.targetTable());
+    String marker = "restored by pg-runbooks run " + in.runId() + " from " + in.manifestKey();
+    ActivityExecutionContext ctx = Activity.getExecutionContext();
+    Heartbeats beat = new Heartbeats(ctx);
+    try (Primary p = Primary.open(config, connections, in.cluster(), in.database()); S3Client client = s3.client()) {
+      Connection c = p.connection();
+      c.setNetworkTimeout(Runnable::run, STREAM_NETWORK_TIMEOUT_MS);
+      long existing = ArchiveCatalog.oid(c, in.targetSchema(), in.targetTable());
+      if (existing != 0) {
+        return alreadyRestored(c, existing, table, marker, qualified);
+      }
+      c.setAutoCommit(false);
+      try {
+        exec(c, "CREATE TABLE " + table + " (" + columns(c, m) + ")");
+        InputStream raw = client.getObject(b -> b.bucket(m.bucket()).key(m.dataKey()));
+        long rows;
+        String zHex;
+        String csvHex;
+        long zBytes;
+        try (DigestStreams.In compressed = new DigestStreams.In(raw, false, beat::bytes);
+             InputStream plain = Compression.decompress(m.compression(), compressed);
+             DigestStreams.In csv = new DigestStreams.In(plain, false, null)) {
+          rows = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " FROM STDIN (FORMAT csv, HEADER)", csv);
+          csv.transferTo(OutputStream.nullOutputStream());
+          compressed.transferTo(OutputStream.nullOutputStream());
+          zHex = compressed.hex();
+          csvHex = csv.hex();
+          zBytes = compressed.bytes();
+        }
+        if (!zHex.equals(m.sha256Compressed()) || !csvHex.equals(m.sha256Uncompressed()) || rows != m.rows()) {
+          throw refused("archive s3://" + m.bucket() + "/" + m.dataKey() + " does not match its manifest (object SHA-256 "
+              + zHex + " vs " + m.sha256Compressed() + ", CSV SHA-256 " + csvHex + " vs " + m.sha256Uncompressed() + ", rows "
+              + rows + " vs " + m.rows() + "); nothing was created");
+        }
+        exec(c, "COMMENT ON TABLE " + table + " IS " + literal(marker));
+        long oid = ArchiveCatalog.oid(c, in.targetSchema(), in.targetTable());
+        c.commit();
+        return new RestoreTableResult(oid, rows, zBytes, zHex, csvHex, false);
+      } catch (RuntimeException | SQLException | IOException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw sql("restore into " + qualified, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("restore into " + qualified + " failed", e);
+    }
+  }
+
+  private RestoreTableResult alreadyRestored(Connection c, long oid, String table, String marker, String qualified)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT obj_description(?::oid, 'pg_class')")) {
+      ps.setLong(1, oid);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        if (!marker.equals(rs.getString(1))) {
+          throw Lookups.badInput("table " + qualified + " already exists; restore into a new name with targetTable");
+        }
+      }
+    }
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+      rs.next();
+      return new RestoreTableResult(oid, rs.getLong(1), -1, null, null, true);
+    }
+  }
+
+  /** Column list from the manifest; each type must parse as a type name (to_regtype), so a manifest cannot inject SQL. */
+  private static String columns(Connection c, ArchiveManifest m) throws SQLException {
+    StringBuilder cols = new StringBuilder();
+    for (ColumnDef col : m.columns()) {
+      String type = col.type();
+      boolean valid;
+      try (PreparedStatement ps = c.prepareStatement("SELECT to_regtype(?) IS NOT NULL")) {
+        ps.setString(1, type);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          valid = rs.getBoolean(1);
+        }
+      }
+      if (!valid || type.contains(";") || type.contains("--") || type.contains("/*")) {
+        throw Lookups.badInput("manifest column " + col.name() + " has type '" + type + "' that is not a type of this database");
+      }
+      cols.append(cols.length() == 0 ? "" : ", ").append(Identifiers.quote(col.name())).append(' ').append(type)
+          .append(col.notNull() ? " NOT NULL" : "");
+    }
+    return cols.toString();
+  }
+
+  private static void requireSameTable(Connection c, PartitionRef ref) throws SQLException {
+    long oid = ArchiveCatalog.oid(c, ref.schema(), ref.name());
+    if (oid != ref.oid()) {
+      throw refused(ref.qualified() + (oid == 0 ? " no longer exists" : " was re-created since preflight") + "; nothing was done");
+    }
+  }
+
+  private static boolean parentMatches(Connection c, PartitionRef ref, long parentOid) throws SQLException {
+    return ArchiveCatalog.oid(c, ref.parentSchema(), ref.parentName()) == parentOid;
+  }
+
+  private static void exec(Connection c, String sql) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute(sql);
+    }
+  }
+
+  private static String literal(String s) {
+    return "'" + s.replace("'", "''") + "'";
+  }
+
+  private static ApplicationFailure refused(String message) {
+    return ApplicationFailure.newNonRetryableFailure(message, FailureTypes.SAFETY_REFUSED);
+  }
+
+  /** SQL errors are retryable (a lock timeout, a restart), with the server's words. */
+  private static RuntimeException sql(String what, SQLException e) {
+    return ApplicationFailure.newFailure(what + " failed: " + (e == null ? "unknown" : e.getMessage())
+        + (e == null || e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")"), "SqlError");
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

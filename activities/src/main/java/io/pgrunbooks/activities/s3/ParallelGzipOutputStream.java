@@ -1,0 +1,114 @@
+package io.pgrunbooks.activities.s3;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * gzip on several cores, as pigz does: the input is cut into 1 MiB blocks, each compressed on its own
+ * into a complete gzip member, and the members are written in order. Concatenated members are one
+ * valid gzip file ({@code gunzip} and {@code GZIPInputStream} read it whole). Memory stays bounded:
+ * at most {@code 2 * threads} blocks are in flight.
+ */
+final class ParallelGzipOutputStream extends OutputStream {
+  private static final int BLOCK = 1 << 20;
+
+  private final OutputStream out;
+  private final ExecutorService pool;
+  private final int maxInFlight;
+  private final ArrayDeque<Future<byte[]>> inFlight = new ArrayDeque<>();
+  private byte[] block = new byte[BLOCK];
+  private int pos;
+  private boolean closed;
+
+  ParallelGzipOutputStream(OutputStream out, int threads) {
+    this.out = out;
+    this.maxInFlight = 2 * threads;
+    // Idle threads end by themselves: a failed export never closes this stream.
+    ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+      Thread t = new Thread(r, "gzip-block");
+      t.setDaemon(true);
+      return t;
+    });
+    p.allowCoreThreadTimeOut(true);
+    this.pool = p;
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    if (pos == block.length) {
+      submit();
+    }
+    block[pos++] = (byte) b;
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) throws IOException {
+    while (len > 0) {
+      if (pos == block.length) {
+        submit();
+      }
+      int n = Math.min(len, block.length - pos);
+      System.arraycopy(b, off, block, pos, n);
+      pos += n;
+      off += n;
+      len -= n;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (pos > 0 || inFlight.isEmpty()) {
+        submit();
+      }
+      while (!inFlight.isEmpty()) {
+        drainOne();
+      }
+      out.close();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private void submit() throws IOException {
+    while (inFlight.size() >= maxInFlight) {
+      drainOne();
+    }
+    byte[] data = block;
+    int len = pos;
+    block = new byte[BLOCK];
+    pos = 0;
+    inFlight.add(pool.submit(() -> {
+      ByteArrayOutputStream member = new ByteArrayOutputStream(len / 2 + 64);
+      try (GZIPOutputStream gz = new GZIPOutputStream(member, 1 << 16)) {
+        gz.write(data, 0, len);
+      }
+      return member.toByteArray();
+    }));
+  }
+
+  private void drainOne() throws IOException {
+    try {
+      out.write(inFlight.removeFirst().get());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while compressing");
+    } catch (ExecutionException e) {
+      throw new IOException("gzip of a block failed", e.getCause());
+    }
+  }
+}

@@ -1,0 +1,161 @@
+package io.pgrunbooks.activities.s3;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgrunbooks.activities.Lookups;
+import io.pgrunbooks.workflows.activities.ArchiveManifest;
+import io.pgrunbooks.workflows.activities.ExportResult;
+import io.pgrunbooks.workflows.activities.ReadManifestInput;
+import io.pgrunbooks.workflows.activities.S3Activities;
+import io.pgrunbooks.workflows.activities.VerifyArchiveInput;
+import io.pgrunbooks.workflows.activities.VerifyArchiveResult;
+import io.pgrunbooks.workflows.activities.WriteManifestInput;
+import io.pgrunbooks.workflows.common.DataConverters;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/** {@link S3Activities} on the configured archive bucket. */
+public class S3ActivitiesImpl implements S3Activities {
+  private final S3ClientFactory clients;
+  private final ObjectMapper json = DataConverters.objectMapper();
+
+  public S3ActivitiesImpl(S3ClientFactory clients) {
+    this.clients = clients;
+  }
+
+  @Override
+  public VerifyArchiveResult verifyArchive(VerifyArchiveInput input) {
+    ExportResult e = input.expected();
+    List<String> problems = new ArrayList<>();
+    try (S3Client s3 = clients.client()) {
+      HeadObjectResponse head;
+      try {
+        head = s3.headObject(b -> b.bucket(e.bucket()).key(e.dataKey()).checksumMode(ChecksumMode.ENABLED));
+      } catch (S3Exception ex) {
+        if (ex.statusCode() == 404) {
+          return new VerifyArchiveResult(false, input.deep(), -1, null, null, -1, List.of("s3://" + e.bucket() + "/"
+              + e.dataKey() + " does not exist"));
+        }
+        throw ex;
+      }
+      if (head.contentLength() != e.compressedBytes()) {
+        problems.add("object size " + head.contentLength() + " bytes, the export wrote " + e.compressedBytes());
+      }
+      if (e.s3ChecksumSha256() != null && head.checksumSHA256() != null
+          && !e.s3ChecksumSha256().equals(head.checksumSHA256())) {
+        problems.add("the store's SHA-256 checksum is " + head.checksumSHA256() + ", the upload completed with "
+            + e.s3ChecksumSha256());
+      }
+      if (!input.deep()) {
+        return new VerifyArchiveResult(problems.isEmpty(), false, head.contentLength(), null, null, -1, problems);
+      }
+      ActivityExecutionContext ctx = Activity.getExecutionContext();
+      Heartbeats beat = new Heartbeats(ctx);
+      try (InputStream raw = s3.getObject(b -> b.bucket(e.bucket()).key(e.dataKey()));
+           DigestStreams.In compressed = new DigestStreams.In(raw, false, beat::bytes);
+           InputStream plain = Compression.decompress(e.compression(), compressed);
+           DigestStreams.In csv = new DigestStreams.In(plain, true, null)) {
+        csv.transferTo(OutputStreamSink.INSTANCE);
+        long rows = Math.max(0, csv.records() - 1);
+        String zHex = compressed.hex();
+        String csvHex = csv.hex();
+        if (compressed.bytes() != e.compressedBytes()) {
+          problems.add("read back " + compressed.bytes() + " bytes, the export wrote " + e.compressedBytes());
+        }
+        if (!zHex.equals(e.sha256Compressed())) {
+          problems.add("SHA-256 of the object is " + zHex + ", the export computed " + e.sha256Compressed());
+        }
+        if (!csvHex.equals(e.sha256Uncompressed())) {
+          problems.add("SHA-256 of the CSV is " + csvHex + ", the export computed " + e.sha256Uncompressed());
+        }
+        if (csv.bytes() != e.uncompressedBytes()) {
+          problems.add("CSV is " + csv.bytes() + " bytes, the export wrote " + e.uncompressedBytes());
+        }
+        if (rows != e.rows()) {
+          problems.add("CSV holds " + rows + " rows, the export counted " + e.rows());
+        }
+        return new VerifyArchiveResult(problems.isEmpty(), true, compressed.bytes(), zHex, csvHex, rows, problems);
+      } catch (IOException ex) {
+        // A corrupt stream (bad gzip/zstd data) is a finding, not a reason to retry.
+        if (ex instanceof java.util.zip.ZipException || ex.getClass().getName().contains("Zstd")
+            || ex instanceof java.io.EOFException) {
+          problems.add("object does not decompress as " + e.compression() + ": " + ex.getMessage());
+          return new VerifyArchiveResult(false, true, -1, null, null, -1, problems);
+        }
+        throw new UncheckedIOException(ex);
+      }
+    }
+  }
+
+  @Override
+  public void writeManifest(WriteManifestInput input) {
+    try (S3Client s3 = clients.client()) {
+      byte[] body = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(input.manifest());
+      s3.putObject(b -> b.bucket(clients.bucket()).key(input.manifestKey()).contentType("application/json")
+          .checksumAlgorithm(ChecksumAlgorithm.SHA256), RequestBody.fromBytes(body));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public ArchiveManifest readManifest(ReadManifestInput input) {
+    String key = keyOf(input.manifestKey());
+    try (S3Client s3 = clients.client()) {
+      byte[] body;
+      try {
+        body = s3.getObjectAsBytes(b -> b.bucket(clients.bucket()).key(key)).asByteArray();
+      } catch (S3Exception e) {
+        if (e.statusCode() == 404) {
+          throw Lookups.badInput("no manifest at s3://" + clients.bucket() + "/" + key);
+        }
+        throw e;
+      }
+      ArchiveManifest m;
+      try {
+        m = json.readValue(body, ArchiveManifest.class);
+      } catch (IOException e) {
+        throw Lookups.badInput("s3://" + clients.bucket() + "/" + key + " is not a pg-runbooks manifest: " + e.getMessage());
+      }
+      if (m.formatVersion() != 1 || m.dataKey() == null || m.columns() == null || m.columns().isEmpty()) {
+        throw Lookups.badInput("s3://" + clients.bucket() + "/" + key + " is not a pg-runbooks manifest (format "
+            + m.formatVersion() + ")");
+      }
+      return m;
+    }
+  }
+
+  /** Accepts a bare key or {@code s3://<configured bucket>/key}. */
+  String keyOf(String manifestKey) {
+    String k = manifestKey.strip();
+    String uriPrefix = "s3://" + clients.bucket() + "/";
+    if (k.startsWith("s3://")) {
+      if (!k.startsWith(uriPrefix)) {
+        throw Lookups.badInput(k + " is not in the configured archive bucket " + clients.bucket());
+      }
+      k = k.substring(uriPrefix.length());
+    }
+    return k;
+  }
+
+  /** Discards bytes. */
+  static final class OutputStreamSink extends java.io.OutputStream {
+    static final OutputStreamSink INSTANCE = new OutputStreamSink();
+
+    @Override
+    public void write(int b) {}
+
+    @Override
+    public void write(byte[] b, int off, int len) {}
+  }
+}

@@ -1,0 +1,20 @@
+package io.pgrunbooks.workflows.activities;
+
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+/** The archive bucket of the worker's config (AWS S3 or an S3-compatible store), through AWS SDK v2. */
+@ActivityInterface
+public interface S3Activities {
+  /** Size and checksum from HEAD; with {@code deep}, streams the object back, decompresses, counts rows and re-hashes. */
+  @ActivityMethod
+  VerifyArchiveResult verifyArchive(VerifyArchiveInput input);
+
+  /** Writes {@code manifest.json} (overwrites: a retry writes the same content). */
+  @ActivityMethod
+  void writeManifest(WriteManifestInput input);
+
+  /** Reads a manifest; BadInput when it does not exist or is not a pg-runbooks manifest. */
+  @ActivityMethod
+  ArchiveManifest readManifest(ReadManifestInput input);
+}

@@ -1,0 +1,3 @@
+package io.pgrunbooks.workflows.activities;
+
+public record WriteManifestInput(String manifestKey, ArchiveManifest manifest) {}

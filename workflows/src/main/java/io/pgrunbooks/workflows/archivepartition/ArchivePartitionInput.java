@@ -1,0 +1,31 @@
+package io.pgrunbooks.workflows.archivepartition;
+
+import io.pgrunbooks.workflows.common.RunbookInput;
+
+/**
+ * Input of {@code ArchivePartition}: {@code {"cluster": "main", "database": "app", "partition":
+ * "public.agent_routing_metrics_2025_06"}}.
+ *
+ * @param partition the partition as {@code schema.name} (required)
+ * @param drop drop the partition after the archive verified and the drop was approved (default true);
+ *     false archives and re-attaches it
+ * @param force archive a partition that has not expired yet; needs a {@code reason}, and never
+ *     reaches inside the parent's {@code minRetention}, the current or a future partition
+ * @param deepVerify stream the object back and re-hash it before any drop (default true)
+ */
+public record ArchivePartitionInput(String cluster, String database, String partition, Boolean drop,
+                                    boolean force, Boolean deepVerify, boolean dryRun, String requestedBy,
+                                    String reason) implements RunbookInput {
+
+  public static ArchivePartitionInput of(String cluster, String database, String partition) {
+    return new ArchivePartitionInput(cluster, database, partition, null, false, null, false, null, null);
+  }
+
+  public boolean dropEnabled() {
+    return drop == null || drop;
+  }
+
+  public boolean deepVerifyEnabled() {
+    return deepVerify == null || deepVerify;
+  }
+}

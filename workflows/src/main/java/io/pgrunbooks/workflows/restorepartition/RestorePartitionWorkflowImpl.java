@@ -1,0 +1,88 @@
+package io.pgrunbooks.workflows.restorepartition;
+
+import io.pgrunbooks.workflows.activities.ArchiveManifest;
+import io.pgrunbooks.workflows.activities.AttachInput;
+import io.pgrunbooks.workflows.activities.PartitionRef;
+import io.pgrunbooks.workflows.activities.PostgresArchiveActivities;
+import io.pgrunbooks.workflows.activities.ReadManifestInput;
+import io.pgrunbooks.workflows.activities.RestoreTableInput;
+import io.pgrunbooks.workflows.activities.RestoreTableResult;
+import io.pgrunbooks.workflows.activities.S3Activities;
+import io.pgrunbooks.workflows.archivepartition.ArchiveActivityOptions;
+import io.pgrunbooks.workflows.common.FailureTypes;
+import io.pgrunbooks.workflows.common.Failures;
+import io.pgrunbooks.workflows.common.RunRecorder;
+import io.pgrunbooks.workflows.common.RunbookState;
+import io.pgrunbooks.workflows.common.RunbookWorkflowBase;
+import io.pgrunbooks.workflows.common.WorkflowTypes;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import java.util.regex.Pattern;
+
+/** See {@link RestorePartitionWorkflow}. Creating a new table destroys nothing, so it needs no approval. */
+public class RestorePartitionWorkflowImpl extends RunbookWorkflowBase implements RestorePartitionWorkflow {
+  private static final Pattern QUALIFIED = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}\\.[A-Za-z_][A-Za-z0-9_]{0,62}");
+
+  private final PostgresArchiveActivities sql =
+      Workflow.newActivityStub(PostgresArchiveActivities.class, ArchiveActivityOptions.SQL);
+  private final PostgresArchiveActivities stream =
+      Workflow.newActivityStub(PostgresArchiveActivities.class, ArchiveActivityOptions.STREAM);
+  private final S3Activities s3 = Workflow.newActivityStub(S3Activities.class, ArchiveActivityOptions.STREAM);
+
+  @Override
+  public RestorePartitionResult run(RestorePartitionInput input) {
+    if (input == null || blank(input.cluster()) || blank(input.database()) || blank(input.manifestKey())) {
+      throw ApplicationFailure.newNonRetryableFailure("RestorePartition needs cluster, database and manifestKey",
+          FailureTypes.BAD_INPUT);
+    }
+    if (!blank(input.targetTable()) && !QUALIFIED.matcher(input.targetTable().strip()).matches()) {
+      throw ApplicationFailure.newNonRetryableFailure("targetTable must be schema.name of plain identifiers, got '"
+          + input.targetTable() + "'", FailureTypes.BAD_INPUT);
+    }
+    String cluster = input.cluster().strip();
+    String database = input.database().strip();
+    String target = blank(input.targetTable()) ? "(from manifest)" : input.targetTable().strip();
+    RunRecorder run = begin(WorkflowTypes.RESTORE_PARTITION, cluster, target, input);
+    try {
+      ArchiveManifest m = run.step("read manifest", () -> s3.readManifest(new ReadManifestInput(input.manifestKey().strip())),
+          x -> x.schema() + "." + x.table() + ": " + x.rows() + " rows, " + x.compression() + ", archived " + x.archivedAt());
+      String table = blank(input.targetTable()) ? m.schema() + "." + m.table() : target;
+      String schema = table.substring(0, table.indexOf('.'));
+      String name = table.substring(table.indexOf('.') + 1);
+      if (input.dryRun()) {
+        run.plan("stream s3://" + m.bucket() + "/" + m.dataKey() + " | " + m.compression() + " -d, verify SHA-256");
+        run.plan("BEGIN; CREATE TABLE " + table + " (" + m.columns().size() + " columns from the manifest); COPY "
+            + table + " FROM STDIN (FORMAT csv, HEADER); check " + m.rows() + " rows and both SHA-256; COMMIT");
+        if (input.attach()) {
+          run.plan("ALTER TABLE " + m.parentSchema() + "." + m.parentTable() + " ATTACH PARTITION " + table + " " + m.boundSpec());
+        }
+        return new RestorePartitionResult(finish(RunbookState.COMPLETED, "dry run: would restore " + m.rows()
+            + " rows into " + table + "; nothing was changed"), table, -1, false);
+      }
+      RestoreTableResult restored = run.step("restore", () -> stream.restoreTable(new RestoreTableInput(cluster, database,
+          input.manifestKey().strip(), m, schema, name, Workflow.getInfo().getRunId())),
+          r -> r.rows() + " rows loaded into " + table + ", SHA-256 of object and CSV match the manifest"
+              + (r.alreadyRestored() ? " (committed by an earlier attempt)" : ""));
+      run.change("created " + table + " with " + restored.rows() + " rows from s3://" + m.bucket() + "/" + m.dataKey());
+      boolean attached = false;
+      if (input.attach()) {
+        PartitionRef ref = new PartitionRef(cluster, database, schema, name, restored.oid(), m.parentSchema(), m.parentTable());
+        run.step("attach", () -> {
+          sql.attachPartition(new AttachInput(ref, m.boundSpec()));
+          return m.boundSpec();
+        }, b -> "attached to " + ref.parentQualified() + " " + b);
+        run.change("attached " + table + " to " + ref.parentQualified() + " " + m.boundSpec());
+        attached = true;
+      }
+      return new RestorePartitionResult(finish(RunbookState.COMPLETED, "restored " + restored.rows() + " rows into "
+          + table + (attached ? " and attached it" : "")), table, restored.rows(), attached);
+    } catch (RuntimeException e) {
+      fail("RestorePartition from " + input.manifestKey() + " failed: " + Failures.describe(e));
+      throw e;
+    }
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+}
