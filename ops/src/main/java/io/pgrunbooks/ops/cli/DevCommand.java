@@ -81,7 +81,10 @@ final class DevCommand implements Callable<Integer> {
     }
     ClusterConfig cluster = cfg.clusters().values().iterator().next();
     LocalStackOptions options = stackOptions(cfg, cluster, devDir, env.get("RUNBOOKS_PG_PASSWORD"));
-    List<String> busy = busyPorts(options);
+    // BackupVerification's separate instance, when the config points at one on this machine.
+    BackupConfig.VerificationTarget target = cfg.backup().verification();
+    boolean localVerify = target != null && List.of("127.0.0.1", "localhost").contains(target.host());
+    List<String> busy = busyPorts(options, localVerify ? target.port() : 0);
     if (!busy.isEmpty()) {
       System.err.println("ports in use: " + busy + " (is another `runbooks dev` running? change the ports in "
           + configFile + ")");
@@ -91,9 +94,7 @@ final class DevCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     System.out.println("starting the local stack in " + devDir + " ...");
     LocalStack stack = LocalStack.start(options);
-    // BackupVerification's separate instance, when the config points at one on this machine.
-    BackupConfig.VerificationTarget target = cfg.backup().verification();
-    VerificationInstance verify = target != null && List.of("127.0.0.1", "localhost").contains(target.host())
+    VerificationInstance verify = localVerify
         ? VerificationInstance.start(devDir.resolve("verify"), target.port(), env.get("RUNBOOKS_PG_PASSWORD"), true)
         : null;
     List<ChildProcess> children = new ArrayList<>();
@@ -158,10 +159,13 @@ final class DevCommand implements Callable<Integer> {
         devDir.resolve("s3"), devDir.resolve("temporal.db"), true);
   }
 
-  private static List<String> busyPorts(LocalStackOptions o) {
+  private static List<String> busyPorts(LocalStackOptions o, int verifyPort) {
     List<Integer> ports = new ArrayList<>(List.of(o.postgresPort(), o.pgbouncerPort(), o.s3Port(),
         o.temporalPort(), o.temporalUiPort()));
     ports.addAll(o.replicaPorts());
+    if (verifyPort > 0) {
+      ports.add(verifyPort);
+    }
     List<String> busy = new ArrayList<>();
     for (int port : ports) {
       try (ServerSocket socket = new ServerSocket(port)) {
