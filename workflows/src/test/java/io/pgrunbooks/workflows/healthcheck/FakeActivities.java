@@ -1,6 +1,5 @@
 package io.pgrunbooks.workflows.healthcheck;
 
-import io.pgrunbooks.workflows.activities.BackupStoreActivities;
 import io.pgrunbooks.workflows.activities.ClusterSpec;
 import io.pgrunbooks.workflows.activities.ConfigActivities;
 import io.pgrunbooks.workflows.activities.DescribeClusterInput;
@@ -12,13 +11,7 @@ import io.pgrunbooks.workflows.activities.NodeHealthFacts;
 import io.pgrunbooks.workflows.activities.Notification;
 import io.pgrunbooks.workflows.activities.NotifyActivities;
 import io.pgrunbooks.workflows.activities.PostgresActivities;
-import io.pgrunbooks.workflows.backup.BackupEntry;
-import io.pgrunbooks.workflows.backup.BackupManifest;
-import io.pgrunbooks.workflows.backup.BackupPolicy;
-import io.pgrunbooks.workflows.backup.BackupRef;
-import io.pgrunbooks.workflows.backup.DeleteBackupsInput;
 import io.pgrunbooks.workflows.backup.ListBackupsInput;
-import io.pgrunbooks.workflows.backup.RecordVerificationInput;
 import io.pgrunbooks.workflows.backup.VerifiedBackupAge;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
@@ -116,7 +109,7 @@ final class FakeActivities {
   }
 
   /** The bucket as HealthCheck sees it: the newest verified backup per database ({@link Scenario#backupAges}). */
-  static final class BackupStore implements BackupStoreActivities {
+  static final class BackupStore extends NoBackups {
     private final Scenario scenario;
 
     BackupStore(Scenario scenario) {
@@ -126,31 +119,6 @@ final class FakeActivities {
     @Override
     public List<VerifiedBackupAge> verifiedAges(ListBackupsInput input) {
       return scenario.backupAges;
-    }
-
-    @Override
-    public BackupPolicy policy(ListBackupsInput input) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public List<BackupEntry> listBackups(ListBackupsInput input) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public BackupManifest readBackupManifest(BackupRef ref) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void recordVerification(RecordVerificationInput input) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public int deleteBackups(DeleteBackupsInput input) {
-      throw new UnsupportedOperationException();
     }
   }
 }

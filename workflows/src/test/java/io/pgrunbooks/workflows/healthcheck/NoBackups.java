@@ -11,8 +11,11 @@ import io.pgrunbooks.workflows.backup.RecordVerificationInput;
 import io.pgrunbooks.workflows.backup.VerifiedBackupAge;
 import java.util.List;
 
-/** A bucket without backups, for HealthCheck runs that do not judge backup age (replay recordings). */
-public final class NoBackups implements BackupStoreActivities {
+/**
+ * A bucket without backups, for HealthCheck runs that do not judge backup age (replay recordings);
+ * HealthCheck only reads {@link #verifiedAges}, which subclasses override.
+ */
+public class NoBackups implements BackupStoreActivities {
   @Override
   public List<VerifiedBackupAge> verifiedAges(ListBackupsInput input) {
     return List.of();
