@@ -4,24 +4,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.pgrunbooks.activities.Lookups;
+import io.pgrunbooks.activities.s3.S3ClientFactory;
 import io.pgrunbooks.config.ArchiveConfig;
-import java.net.URI;
 import java.util.Map;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
-/**
- * The backup runbooks' own small S3 client factory (the {@code s3/} package belongs to the archive
- * runbooks; the two can be merged later): a synchronous client for the {@code archive} bucket, with
- * path-style addressing for S3-compatible stores and keys resolved from the environment at each call.
- */
+/** S3 helpers of the backup runbooks: the manifest JSON mapper, clients from the shared factory, SSE. */
 final class BackupS3 {
   static final ObjectMapper JSON = new ObjectMapper()
       .registerModule(new JavaTimeModule())
@@ -31,31 +20,9 @@ final class BackupS3 {
 
   private BackupS3() {}
 
+  /** A new client for the {@code archive} bucket (the same factory the archive runbooks use); the caller closes it. */
   static S3Client client(ArchiveConfig a, Map<String, String> env) {
-    if (!a.configured()) {
-      throw Lookups.config("backups need the archive bucket: set archive.bucket in the worker's config");
-    }
-    var builder = S3Client.builder()
-        .region(Region.of(a.region()))
-        .forcePathStyle(a.forcePathStyle() || a.endpoint() != null)
-        // Parts carry Content-MD5 and the dump's SHA-256 is checked against the manifest; the SDK's
-        // default trailing checksums are not understood by every S3-compatible store.
-        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
-    if (a.endpoint() != null) {
-      builder.endpointOverride(URI.create(a.endpoint()));
-    }
-    String access;
-    String secret;
-    try {
-      access = a.resolveAccessKey(env);
-      secret = a.resolveSecretKey(env);
-    } catch (IllegalStateException e) {
-      throw Lookups.config(e.getMessage());
-    }
-    builder.credentialsProvider(access == null ? DefaultCredentialsProvider.builder().build()
-        : StaticCredentialsProvider.create(AwsBasicCredentials.create(access, secret)));
-    return builder.build();
+    return new S3ClientFactory(a, () -> env).client();
   }
 
   static ServerSideEncryption sse(ArchiveConfig a) {
