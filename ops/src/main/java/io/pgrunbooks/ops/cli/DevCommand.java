@@ -127,6 +127,7 @@ final class DevCommand implements Callable<Integer> {
     for (ChildProcess child : children) {
       child.awaitLog("polling task queue", Duration.ofSeconds(90));
     }
+    applySchedules(cfg, stack);
 
     Map<String, Object> description = new LinkedHashMap<>(stack.describe());
     if (verify != null) {
@@ -141,6 +142,24 @@ final class DevCommand implements Callable<Integer> {
     printBanner(stack, cfg, cluster, stackJson, logs, (System.nanoTime() - t0) / 1_000_000);
     stopped.await();
     return 0;
+  }
+
+  /** The config's schedules, once the worker polls; never prunes (`runbooks schedules apply --prune` does). */
+  private static void applySchedules(RunbooksConfig cfg, LocalStack stack) {
+    TemporalOptions t = new TemporalOptions();
+    t.address = stack.temporal().address();
+    t.namespace = stack.temporal().namespace();
+    t.uiUrl = stack.temporal().uiUrl();
+    t.connectTimeoutSeconds = 10;
+    try (TemporalSession session = TemporalSession.open(t)) {
+      for (int i = 0; i < cfg.schedules().size(); i++) {
+        RunbookSchedules.checkInput(cfg.schedules().get(i), i);
+      }
+      new ScheduleSync(session.schedules(), false, line -> System.out.println("  schedule " + line))
+          .apply(cfg.schedules(), false);
+    } catch (RuntimeException e) {
+      System.err.println("schedules were not applied: " + PlainWords.failure(e));
+    }
   }
 
   private static LocalStackOptions stackOptions(RunbooksConfig cfg, ClusterConfig cluster, Path devDir,
