@@ -92,7 +92,8 @@ class TemporalUiBrowserTest {
       String list = page(browser, "/namespaces/default/workflows?query=" + URLEncoder.encode(query,
           StandardCharsets.UTF_8), gated);
       browser.screenshot("temporal-ui-workflows-awaiting-approval");
-      assertThat(list).contains("1 Workflow").contains(gated).contains("ReplicaRebuild").doesNotContain(done);
+      assertThat(list).contains("RunbookType = \"ReplicaRebuild\"").contains("RunbookState = \"AWAITING_APPROVAL\"")
+          .contains("1 RUNNING").contains(gated).contains("ReplicaRebuild").doesNotContain(done);
       String all = page(browser, "/namespaces/default/workflows?query=" + URLEncoder.encode(
           "RunbookCluster=\"" + cluster + "\"", StandardCharsets.UTF_8), done);
       assertThat(all).contains(gated).contains(done);
@@ -108,6 +109,13 @@ class TemporalUiBrowserTest {
           .contains("replay lag: 412 s")
           .contains("Approvals: 0 of 1")
           .contains("--name approve");
+      browser.driver().findElements(By.xpath("//button[contains(., 'More Actions')]")).stream()
+          .filter(WebElement::isDisplayed).findFirst().orElseThrow().click();
+      await(browser, "Send a Signal", "the More Actions menu of " + gated); // where the README says to approve
+
+      String start = page(browser, "/namespaces/default/workflows/start-workflow", "Task Queue");
+      browser.screenshot("temporal-ui-start-workflow");
+      assertThat(start).contains("Workflow ID").contains("Workflow Type").contains("Input");
 
       String schedules = page(browser, "/namespaces/default/schedules", prefix + "failover-drill-main");
       browser.screenshot("temporal-ui-schedules");
