@@ -138,17 +138,23 @@ public record CronCalendar(List<Integer> minutes, List<Integer> hours, List<Inte
 
   /** "1-7", "1,15", "0-5,30". */
   public static String ranges(List<Integer> sorted) {
-    List<String> parts = new ArrayList<>();
+    return runs(sorted).stream().map(r -> r[0] == r[1] ? String.valueOf(r[0]) : r[0] + "-" + r[1])
+        .collect(Collectors.joining(","));
+  }
+
+  /** Sorted values as runs of consecutive values, each {@code {first, last}}: [0,1,2,5] is {0,2}, {5,5}. */
+  public static List<int[]> runs(List<Integer> sorted) {
+    List<int[]> runs = new ArrayList<>();
     int i = 0;
     while (i < sorted.size()) {
       int j = i;
       while (j + 1 < sorted.size() && sorted.get(j + 1) == sorted.get(j) + 1) {
         j++;
       }
-      parts.add(i == j ? String.valueOf(sorted.get(i)) : sorted.get(i) + "-" + sorted.get(j));
+      runs.add(new int[] {sorted.get(i), sorted.get(j)});
       i = j + 1;
     }
-    return String.join(",", parts);
+    return runs;
   }
 
   private static List<Integer> field(String text, String name, int min, int max, List<String> names) {

@@ -73,17 +73,7 @@ final class ScheduleCalendars {
   }
 
   private static List<ScheduleRange> ranges(List<Integer> sorted) {
-    List<ScheduleRange> out = new ArrayList<>();
-    int i = 0;
-    while (i < sorted.size()) {
-      int j = i;
-      while (j + 1 < sorted.size() && sorted.get(j + 1) == sorted.get(j) + 1) {
-        j++;
-      }
-      out.add(new ScheduleRange(sorted.get(i), sorted.get(j)));
-      i = j + 1;
-    }
-    return out;
+    return CronCalendar.runs(sorted).stream().map(r -> new ScheduleRange(r[0], r[1])).toList();
   }
 
   /** The values ranges match; an empty list matches {@code emptyMeans}, or every value when that is null. */

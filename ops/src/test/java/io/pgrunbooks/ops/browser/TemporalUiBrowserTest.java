@@ -130,6 +130,8 @@ class TemporalUiBrowserTest {
         Map.of("approver", "alice", "comment", "lag confirmed"), JsonNode.class));
     JsonNode result = stub.getResult(10, TimeUnit.SECONDS, JsonNode.class);
     assertThat(result.path("report").path("outcome").asText()).isEqualTo("COMPLETED");
+    Path none = ScheduleTestConfigs.write("  []\n");
+    assertThat(cli("schedules", "apply", "--config", none.toString(), "--prune")).isZero();
   }
 
   /** Opens {@code path} in the UI and returns the page text once it contains {@code expected}. */
