@@ -4,11 +4,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** Checks schedules, including that their input names a configured cluster (and database). */
 final class ScheduleValidator {
-  private static final Pattern CRON_FIELD = Pattern.compile("[0-9A-Za-z*,/-]+");
   private static final Set<String> NEED_DATABASE =
       Set.of("PartitionMaintenance", "ArchivePartition", "RestorePartition", "Backup", "BackupVerification");
 
@@ -33,28 +31,30 @@ final class ScheduleValidator {
       if (Checks.required(p, path + ".workflowType", s.workflowType())) {
         Checks.oneOf(p, path + ".workflowType", s.workflowType(), RunbooksConfig.RUNBOOK_TYPES, "workflow type");
       }
-      cron(s.cron(), path + ".cron", p);
+      CronCalendar calendar = cron(s.cron(), path + ".cron", p);
       Checks.oneOf(p, path + ".overlap", s.overlap(), ScheduleConfig.OVERLAP_POLICIES, "overlap policy");
       Checks.positive(p, path + ".catchupWindow", s.catchupWindow());
       Checks.positive(p, path + ".startEarly", s.startEarly());
+      if (calendar != null && s.startEarly() != null && !s.startEarly().isNegative() && !s.startEarly().isZero()) {
+        try {
+          calendar.earlier(s.startEarly());
+        } catch (IllegalArgumentException e) {
+          p.add(path + ".startEarly", e.getMessage());
+        }
+      }
       input(config, s, path + ".input", p);
     }
   }
 
-  private static void cron(String cron, String path, Problems p) {
+  private static CronCalendar cron(String cron, String path, Problems p) {
     if (!Checks.required(p, path, cron)) {
-      return;
+      return null;
     }
-    String[] fields = cron.trim().split("\\s+");
-    if (fields.length != 5) {
-      p.add(path, "\"" + cron + "\" has " + fields.length + " fields; expected 5 (minute hour day-of-month month day-of-week)");
-      return;
-    }
-    for (String field : fields) {
-      if (!CRON_FIELD.matcher(field).matches()) {
-        p.add(path, "\"" + cron + "\": field \"" + field + "\" is not a cron field");
-        return;
-      }
+    try {
+      return CronCalendar.parse(cron);
+    } catch (IllegalArgumentException e) {
+      p.add(path, e.getMessage().startsWith("\"") ? e.getMessage() : "\"" + cron + "\": " + e.getMessage());
+      return null;
     }
   }
 

@@ -242,6 +242,29 @@ class ConfigErrorsTest {
   }
 
   @Test
+  void startEarlyThatCrossesIntoThePreviousMonthOrABadCronFieldIsRefused() {
+    String yaml =
+        withNode2("dataDir: /d")
+            + """
+            schedules:
+              - id: drill
+                workflowType: FailoverDrill
+                cron: "0 3 1-7 * 0"
+                input: {cluster: main}
+                startEarly: 6h
+              - id: health
+                workflowType: HealthCheck
+                cron: "0 25 * * *"
+                input: {cluster: main}
+            """;
+    assertThat(errors(yaml))
+        .containsExactly(
+            "schedules[0].startEarly: starting 6h early moves 03:00 on day-of-month 1-7 into the previous month, "
+                + "whose last day a calendar cannot name; use a startEarly of at most 3h",
+            "schedules[1].cron: \"0 25 * * *\": hour \"25\" is not valid; expected 0-23, *, a-b, a/n or lists");
+  }
+
+  @Test
   void badDurationIsRefused() {
     assertThat(errors(withNode2("dataDir: /d") + "worker:\n  agentStartTimeout: 30 sec\n"))
         .containsExactly(

@@ -84,7 +84,8 @@ class DevConfigTest {
             tuple("FailoverDrill", "0 3 1-7 * 0"));
     assertThat(c.schedules().get(0).input()).isEqualTo(Map.of("cluster", "main", "database", "app"));
     ScheduleConfig drill = c.schedules().get(4);
-    assertThat(drill.startEarly()).isEqualTo(Duration.ofHours(6));
+    assertThat(drill.startEarly()).isEqualTo(Duration.ofHours(3));
+    assertThat(drill.calendar().toCron()).isEqualTo("0 0 1-7 * 0");
     assertThat(drill.pauseOnFailure()).isTrue();
     assertThat(drill.overlap()).isEqualTo("skip");
     assertThat(drill.catchupWindow()).isEqualTo(Duration.ofHours(1));

@@ -6,6 +6,7 @@ import io.pgrunbooks.config.ConfigException;
 import io.pgrunbooks.config.ConfigLoader;
 import io.pgrunbooks.config.NodeConfig;
 import io.pgrunbooks.config.RunbooksConfig;
+import io.pgrunbooks.config.ScheduleConfig;
 import io.pgrunbooks.ops.dev.ChildProcess;
 import io.pgrunbooks.ops.dev.DemoDatabase;
 import io.pgrunbooks.ops.dev.DevSecrets;
@@ -15,6 +16,7 @@ import io.pgrunbooks.ops.stack.VerificationInstance;
 import io.pgrunbooks.ops.stack.PostgresNode;
 import io.pgrunbooks.ops.stack.Processes;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -127,6 +129,7 @@ final class DevCommand implements Callable<Integer> {
     for (ChildProcess child : children) {
       child.awaitLog("polling task queue", Duration.ofSeconds(90));
     }
+    applySchedules(cfg.schedules(), stack.temporal().address(), stack.temporal().namespace(), System.out);
 
     Map<String, Object> description = new LinkedHashMap<>(stack.describe());
     if (verify != null) {
@@ -141,6 +144,25 @@ final class DevCommand implements Callable<Integer> {
     printBanner(stack, cfg, cluster, stackJson, logs, (System.nanoTime() - t0) / 1_000_000);
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The config's schedules, once the worker polls; never prunes (`runbooks schedules apply --prune`
+   * does). A failure is printed, not fatal: the stack is still useful without its cadence.
+   */
+  static void applySchedules(List<ScheduleConfig> schedules, String address, String namespace, PrintStream out) {
+    TemporalOptions t = new TemporalOptions();
+    t.address = address;
+    t.namespace = namespace;
+    t.connectTimeoutSeconds = 10;
+    try (TemporalSession session = TemporalSession.open(t)) {
+      for (int i = 0; i < schedules.size(); i++) {
+        RunbookSchedules.checkInput(schedules.get(i), i);
+      }
+      new ScheduleSync(session.schedules(), false, line -> out.println("  schedule " + line)).apply(schedules, false);
+    } catch (RuntimeException e) {
+      out.println("  schedules were not applied: " + PlainWords.failure(e));
+    }
   }
 
   private static LocalStackOptions stackOptions(RunbooksConfig cfg, ClusterConfig cluster, Path devDir,

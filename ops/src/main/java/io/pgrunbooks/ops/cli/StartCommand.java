@@ -5,14 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgrunbooks.workflows.common.DataConverters;
 import io.pgrunbooks.workflows.common.RunbookState;
-import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowExecutionDescription;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.util.Optional;
 import java.util.Set;
@@ -106,31 +104,10 @@ final class StartCommand extends TemporalCommand {
     return object;
   }
 
-  /** "HealthCheck of main (dry run), requested by alice: weekly check". */
-  String summary() {
-    StringBuilder s = new StringBuilder(type).append(" of ").append(RunbookTargets.describe(type, input));
-    if (input.path("dryRun").asBoolean(false)) {
-      s.append(" (dry run)");
-    }
-    String who = input.path("requestedBy").asText("");
-    if (!who.isBlank()) {
-      s.append(", requested by ").append(who);
-    }
-    String why = input.path("reason").asText("");
-    if (!why.isBlank()) {
-      s.append(": ").append(why);
-    }
-    return s.toString();
-  }
-
   @Override
   int run(TemporalSession session) {
     WorkflowClient client = session.client;
-    WorkflowStub stub = client.newUntypedWorkflowStub(type, WorkflowOptions.newBuilder()
-        .setWorkflowId(id)
-        .setTaskQueue(TaskQueues.CENTRAL)
-        .setStaticSummary(summary())
-        .build());
+    WorkflowStub stub = client.newUntypedWorkflowStub(type, RunbookStarts.options(type, input, id));
     WorkflowExecution execution;
     try {
       execution = stub.start(input);

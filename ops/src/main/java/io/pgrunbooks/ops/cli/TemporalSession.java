@@ -6,6 +6,8 @@ import io.pgrunbooks.workflows.common.DataConverters;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.schedules.ScheduleClient;
+import io.temporal.client.schedules.ScheduleClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +56,14 @@ final class TemporalSession implements AutoCloseable {
         .setDataConverter(DataConverters.jackson())
         .build());
     return new TemporalSession(options, service, client);
+  }
+
+  /** A schedule client on the same connection, namespace and data converter. */
+  ScheduleClient schedules() {
+    return ScheduleClient.newInstance(service, ScheduleClientOptions.newBuilder()
+        .setNamespace(options.namespace)
+        .setDataConverter(DataConverters.jackson())
+        .build());
   }
 
   @Override
