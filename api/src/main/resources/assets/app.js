@@ -115,6 +115,10 @@ async function refreshInbox() {
     inbox.replaceChildren(el("p", { class: "decision-message error" }, (r.data && r.data.error) || "cannot load approvals"));
     return;
   }
+  // Redraw only when something changed, so a typed comment or a decision's answer stays put.
+  const key = JSON.stringify(r.data.map(a => [a.workflowId, a.requestId, a.approvedBy, a.deadline]));
+  if (inbox.dataset.key === key) return;
+  inbox.dataset.key = key;
   if (r.data.length === 0) {
     inbox.replaceChildren(el("p", { id: "inbox-empty", class: "muted" }, "Nothing is waiting for an approval."));
     return;

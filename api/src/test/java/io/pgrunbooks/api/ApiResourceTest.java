@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgrunbooks.api.ApiFixture.Reply;
+import io.pgrunbooks.workflows.common.TaskQueues;
+import io.pgrunbooks.workflows.lock.LockRequest;
+import io.pgrunbooks.workflows.lock.TopologyLock;
+import io.pgrunbooks.workflows.lock.TopologyLockInput;
+import io.pgrunbooks.workflows.lock.TopologyLockWorkflow;
+import io.temporal.client.BatchRequest;
+import io.temporal.client.WorkflowOptions;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -121,6 +128,36 @@ class ApiResourceTest {
     assertThat(again.status()).isEqualTo(409);
     assertThat(again.json().path("holderWorkflowId").asText()).isEqualTo(id);
     assertThat(again.json().path("error").asText()).contains(id + " is already running").contains("requested by olivia");
+  }
+
+  @Test
+  void topologyRunbookWhileTheClustersLockIsHeldIs409NamingTheHolder() throws Exception {
+    // A running run (waiting for its approval) takes the topology lock of a cluster of its own, as
+    // a ReplicaRebuild would, through the real lock workflow on the real worker.
+    String holder = newRun("olivia");
+    String cluster = "locked-" + UUID.randomUUID().toString().substring(0, 8);
+    String runId = api.get("victor", "/api/v1/runs/" + holder).json().path("runId").asText();
+    TopologyLockWorkflow lock = api.client.newWorkflowStub(TopologyLockWorkflow.class, WorkflowOptions.newBuilder()
+        .setWorkflowId(TopologyLock.workflowId(cluster)).setTaskQueue(TaskQueues.CENTRAL).build());
+    BatchRequest batch = api.client.newSignalWithStartRequest();
+    batch.add(lock::run, TopologyLockInput.of(cluster));
+    batch.add(lock::acquire, new LockRequest("api-test-" + UUID.randomUUID(), holder, runId, "ReplicaRebuild", null,
+        "api test"));
+    api.client.signalWithStart(batch);
+    try {
+      long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      Reply r;
+      do {
+        r = api.post("olivia", "/api/v1/runs", Map.of("runbook", "ReplicaRebuild",
+            "input", Map.of("cluster", cluster, "replica", "pg2")));
+        Thread.sleep(r.status() == 409 ? 0 : 250);
+      } while (r.status() != 409 && System.nanoTime() < end);
+      assertThat(r.status()).as(r.text()).isEqualTo(409);
+      assertThat(r.json().path("holderWorkflowId").asText()).isEqualTo(holder);
+      assertThat(r.json().path("error").asText()).contains("topology lock of cluster " + cluster);
+    } finally {
+      api.client.newUntypedWorkflowStub(TopologyLock.workflowId(cluster)).terminate("api test done");
+    }
   }
 
   @Test

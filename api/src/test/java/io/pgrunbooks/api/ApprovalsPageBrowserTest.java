@@ -9,11 +9,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
@@ -42,6 +44,17 @@ class ApprovalsPageBrowserTest {
     if (browser != null) {
       browser.close();
     }
+  }
+
+  /** Waits until {@code condition} holds, reading again when the page redrew the element meanwhile. */
+  private <T> T waitFor(Duration timeout, Function<WebDriver, T> condition) {
+    return browser.waitUntil(timeout, d -> {
+      try {
+        return condition.apply(d);
+      } catch (StaleElementReferenceException redrawn) {
+        return null;
+      }
+    });
   }
 
   private WebDriver page() {
@@ -96,7 +109,7 @@ class ApprovalsPageBrowserTest {
     String countdown = approverCard.findElement(By.cssSelector(".deadline")).getText();
     assertThat(countdown).endsWith("left");
     // The countdown ticks in the page, without a reload.
-    browser.waitUntil(Duration.ofSeconds(5), d -> !d.findElement(By.cssSelector(
+    waitFor(Duration.ofSeconds(5), d -> !d.findElement(By.cssSelector(
         ".approval[data-workflow-id='" + id + "'] .deadline")).getText().equals(countdown));
     browser.screenshot("approvals-inbox-approver");
 
@@ -110,17 +123,24 @@ class ApprovalsPageBrowserTest {
 
     approverCard.findElement(By.cssSelector("textarea.comment")).sendKeys("expired per policy");
     approverCard.findElement(By.cssSelector("button.approve")).click();
-    browser.waitUntil(WAIT, d -> message.getText().startsWith("Approved"));
+    // The answer shows on the card until the inbox drops the no longer pending request.
+    waitFor(WAIT, d -> {
+      try {
+        return message.getText().startsWith("Approved");
+      } catch (StaleElementReferenceException cardGone) {
+        return d.findElements(By.cssSelector(".approval[data-workflow-id='" + id + "']")).isEmpty();
+      }
+    });
 
     page().get(api.baseUrl() + "/#/runs/" + id);
-    browser.waitUntil(WAIT, d -> d.findElement(By.id("run-state")).getText().equals("COMPLETED"));
+    waitFor(WAIT, d -> d.findElement(By.id("run-state")).getText().equals("COMPLETED"));
     WebElement run = page().findElement(By.id("run"));
     assertThat(run.findElements(By.cssSelector(".timeline .step.DONE"))).isNotEmpty();
     assertThat(page().findElement(By.id("run-approvals")).getText()).contains("APPROVED").contains("by alice")
         .contains("expired per policy");
     assertThat(page().findElement(By.id("temporal-link")).getDomAttribute("href"))
         .isEqualTo("http://127.0.0.1:8233/namespaces/default/workflows/" + id);
-    WebElement grid = browser.waitUntil(WAIT, d -> d.findElement(By.cssSelector("#run-grid .grid-table")));
+    WebElement grid = waitFor(WAIT, d -> d.findElement(By.cssSelector("#run-grid .grid-table")));
     assertThat(grid.getDomAttribute("data-table")).isEqualTo("public.domain_events");
     assertThat(grid.findElements(By.cssSelector(".cell.exists, .cell.created"))).hasSizeGreaterThan(12);
     browser.screenshot("run-page");
