@@ -45,6 +45,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * reading the same config file. Users: alice and bob approve (bob also operates), olivia operates,
  * victor views, carol has only the role sre, mallory has the approver role but is not a configured
  * approver. Every password is "pw-" + name; the hashes reach the API only through the environment.
+ * PartitionMaintenance requires signed decisions, so every vote the tests cast goes through the
+ * API's signature and the worker's check of it.
  */
 final class ApiFixture implements ExtensionContext.Store.CloseableResource, AutoCloseable {
   static final ObjectMapper JSON = DataConverters.objectMapper();
@@ -52,6 +54,9 @@ final class ApiFixture implements ExtensionContext.Store.CloseableResource, Auto
   static final String DATABASE = "app";
   private static final String WORKER_MAIN = "io.pgrunbooks.worker.WorkerMain";
   private static final String PASSWORD_ENV = "RUNBOOKS_PG_PASSWORD";
+  private static final String SIGNING_KEY_ENV = "RUNBOOKS_APPROVAL_KEY";
+  /** PartitionMaintenance takes signed decisions only: every vote in these tests proves the API signs. */
+  private static final String SIGNING_KEY = "hex:" + "5a".repeat(32);
   private static final Map<String, List<String>> USERS = Map.of(
       "alice", List.of("approver", "dba"),
       "bob", List.of("approver", "operator"),
@@ -116,10 +121,12 @@ final class ApiFixture implements ExtensionContext.Store.CloseableResource, Auto
           StandardCharsets.UTF_8));
     }
     env.put(PASSWORD_ENV, SharedStack.PASSWORD);
+    env.put(SIGNING_KEY_ENV, SIGNING_KEY);
     Files.writeString(config, configYaml(Prerequisites.freePort(), Prerequisites.freePort()));
 
     worker = ChildProcess.startJava("worker", workerJar.toString(), WORKER_MAIN,
-        List.of("worker", "--config", config.toString()), Map.of(PASSWORD_ENV, SharedStack.PASSWORD),
+        List.of("worker", "--config", config.toString()),
+        Map.of(PASSWORD_ENV, SharedStack.PASSWORD, SIGNING_KEY_ENV, SIGNING_KEY),
         dir.resolve("worker.log"));
     worker.awaitLog("polling task queue", Duration.ofSeconds(90));
 
@@ -179,6 +186,8 @@ final class ApiFixture implements ExtensionContext.Store.CloseableResource, Auto
                     archive: false
         approvals:
           defaultTimeout: 1h
+          signedRunbooks: [PartitionMaintenance]
+          signingKeyEnv: %s
           approvers:
             - name: alice
               roles: [dba, approver]
@@ -192,7 +201,7 @@ final class ApiFixture implements ExtensionContext.Store.CloseableResource, Auto
           users:
         %s
         """.formatted(stack.temporal().address(), stack.temporal().namespace(), CLUSTER, PASSWORD_ENV, nodes,
-        DATABASE, port, adminPort, users);
+        DATABASE, SIGNING_KEY_ENV, port, adminPort, users);
   }
 
   String baseUrl() {

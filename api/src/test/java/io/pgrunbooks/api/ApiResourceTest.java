@@ -1,16 +1,21 @@
 package io.pgrunbooks.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgrunbooks.api.ApiFixture.Reply;
+import io.pgrunbooks.workflows.approval.Decision;
+import io.pgrunbooks.workflows.approval.DecisionResult;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.lock.LockRequest;
 import io.pgrunbooks.workflows.lock.TopologyLock;
 import io.pgrunbooks.workflows.lock.TopologyLockInput;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflow;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -38,14 +43,13 @@ class ApiResourceTest {
     api = ApiFixture.get();
   }
 
-  /** Leaves no run waiting: what a test left pending is rejected (with a comment, as the API demands). */
+  /** Leaves no run behind: a run a test left running is terminated, so the next test's run plans alone. */
   @AfterEach
-  void rejectLeftovers() {
+  void endLeftovers() {
     for (String id : started) {
-      Reply run = api.get("alice", "/api/v1/runs/" + id);
-      for (JsonNode p : run.json().path("pendingApprovals")) {
-        api.post("alice", "/api/v1/runs/" + id + "/approvals/" + p.path("requestId").asText(),
-            Map.of("decision", "reject", "comment", "test cleanup"));
+      WorkflowStub stub = api.client.newUntypedWorkflowStub(id);
+      if (stub.describe().getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+        stub.terminate("test cleanup");
       }
     }
   }
@@ -182,6 +186,7 @@ class ApiResourceTest {
   @Test
   void listFiltersOnTheSearchAttributesAndRefusesUnknownStates() throws Exception {
     String id = newRun("olivia");
+    api.awaitPending(id);
     JsonNode list = api.await("victor", "/api/v1/runs?runbook=PartitionMaintenance&state=AWAITING_APPROVAL&cluster=main",
         Duration.ofSeconds(60), l -> contains(l, id));
     assertThat(find(list, "workflowId", id).path("uiUrl").asText()).contains("/workflows/");
@@ -233,6 +238,20 @@ class ApiResourceTest {
 
     Reply again = api.post("bob", "/api/v1/runs/" + id + "/approvals/" + requestId, Map.of("decision", "approve"));
     assertThat(again.status()).isEqualTo(409);
+  }
+
+  @Test
+  void anUnsignedVoteOnARunbookThatRequiresSignaturesIsRefusedWhileTheApisSignedOneCounts() throws Exception {
+    String id = newRun("olivia");
+    String requestId = api.awaitPending(id).path("requestId").asText();
+    WorkflowStub stub = api.client.newUntypedWorkflowStub(id);
+    assertThatThrownBy(() -> stub.update("decide",
+            DecisionResult.class,
+            new Decision(requestId, "alice", true, "bare", null)))
+        .hasStackTraceContaining("requires signed decisions");
+    Reply signed = api.post("alice", "/api/v1/runs/" + id + "/approvals/" + requestId, Map.of("decision", "approve"));
+    assertThat(signed.status()).as(signed.text()).isEqualTo(200);
+    assertThat(signed.json().path("outcome").asText()).isEqualTo("APPROVED");
   }
 
   @Test
