@@ -14,9 +14,6 @@ import io.pgrunbooks.workflows.client.DecisionRefused;
 import io.pgrunbooks.workflows.client.Decisions;
 import io.temporal.client.WorkflowStub;
 import jakarta.ws.rs.WebApplicationException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
 import io.pgrunbooks.workflows.client.InputProblem;
 import io.pgrunbooks.workflows.client.RunFilters;
 import io.pgrunbooks.workflows.client.RunStarts;
@@ -139,33 +136,12 @@ public final class RunsResource {
   @Consumes(MediaType.APPLICATION_JSON)
   public DecisionResult decide(@Auth ApiUser user, @PathParam("workflowId") String workflowId,
                                @PathParam("requestId") String requestId, JsonNode body) {
-    List<InputProblem.Field> problems = new ArrayList<>();
-    String decision = body == null ? null : body.path("decision").asText(null);
-    if (body == null || !body.isObject()) {
-      throw InputProblem.of("body", "the body must be {\"decision\": \"approve\"|\"reject\", \"comment\": \"...\"}");
-    }
-    body.fieldNames().forEachRemaining(f -> {
-      if (!Set.of("decision", "comment").contains(f)) {
-        problems.add(new InputProblem.Field(f, "unknown field \"" + f + "\"; the approver is the authenticated "
-            + "user, the body holds only decision and comment"));
-      }
-    });
-    if (!"approve".equals(decision) && !"reject".equals(decision)) {
-      problems.add(new InputProblem.Field("decision", "\"decision\" must be \"approve\" or \"reject\""));
-    }
-    String comment = body.path("comment").isTextual() ? body.path("comment").asText().strip() : null;
-    if ("reject".equals(decision) && (comment == null || comment.isEmpty())) {
-      problems.add(new InputProblem.Field("comment", "a rejection needs a comment saying why (it goes into the "
-          + "run's report)"));
-    }
-    if (!problems.isEmpty()) {
-      throw new InputProblem(problems);
-    }
+    DecisionBody vote = DecisionBody.parse(body);
     if (!users.mayDecide(user)) {
       throw new WebApplicationException(ApiErrors.response(Response.Status.FORBIDDEN, user.name() + " has role(s) "
           + user.roles().stream().sorted().toList() + " and may not decide approvals"));
     }
-    boolean approve = decision.equals("approve");
+    boolean approve = vote.approve();
     WorkflowStub stub = runs.client().newUntypedWorkflowStub(workflowId);
     JsonNode pending = Decisions.pendingRequest(stub, workflowId, requestId);
     if (!users.mayDecide(user, pending)) {
@@ -174,8 +150,7 @@ public final class RunsResource {
     }
     String signature = runs.signingKey() == null ? null
         : Decisions.sign(runs.signingKey(), workflowId, pending, user.name(), approve);
-    return Decisions.decide(stub, new Decision(requestId, user.name(), approve,
-        comment == null || comment.isEmpty() ? null : comment, signature));
+    return Decisions.decide(stub, new Decision(requestId, user.name(), approve, vote.comment(), signature));
   }
 
   private static String blankToNull(String s) {
