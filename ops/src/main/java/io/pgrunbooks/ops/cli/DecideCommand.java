@@ -1,12 +1,12 @@
 package io.pgrunbooks.ops.cli;
 
+import io.pgrunbooks.workflows.client.DecisionRefused;
+import io.pgrunbooks.workflows.client.Decisions;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgrunbooks.config.ApprovalsConfig;
-import io.pgrunbooks.workflows.approval.ApprovalSignatures;
 import io.pgrunbooks.workflows.approval.Decision;
 import io.pgrunbooks.workflows.approval.DecisionResult;
 import io.temporal.client.WorkflowStub;
-import io.temporal.client.WorkflowUpdateException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,20 +71,14 @@ abstract class DecideCommand extends TemporalCommand {
     JsonNode pendingRequest = requestId == null ? onlyPendingRequest(stub)
         : signingKey != null ? pendingRequest(stub, requestId) : null;
     String request = requestId != null ? requestId : pendingRequest.path("requestId").asText();
-    String signature = null;
-    if (signingKey != null) {
-      JsonNode digest = pendingRequest.get("planDigest");
-      signature = ApprovalSignatures.sign(signingKey, workflowId, request, approver,
-          approve() ? ApprovalSignatures.APPROVE : ApprovalSignatures.REJECT,
-          digest == null || digest.isNull() ? null : digest.asText());
-    }
+    String signature = signingKey == null ? null
+        : Decisions.sign(signingKey, workflowId, pendingRequest, approver, approve());
     DecisionResult result;
     try {
-      result = stub.update("decide", DecisionResult.class,
-          new Decision(request, approver, approve(), comment, signature));
-    } catch (WorkflowUpdateException e) {
+      result = Decisions.decide(stub, new Decision(request, approver, approve(), comment, signature));
+    } catch (DecisionRefused e) {
       err().println((approve() ? "approval" : "rejection") + " of " + request + " on " + workflowId + " refused: "
-          + PlainWords.failure(e.getCause() != null ? e.getCause() : e));
+          + e.getMessage());
       return ExitCodes.FAILED;
     }
     String verb = approve() ? "approved" : "rejected";
@@ -102,16 +96,11 @@ abstract class DecideCommand extends TemporalCommand {
 
   /** The pending request {@code id} as the progress query shows it; refuses (exit 3) when it is not pending. */
   private JsonNode pendingRequest(WorkflowStub stub, String id) {
-    JsonNode progress = stub.query("progress", JsonNode.class);
-    if (progress != null) {
-      for (JsonNode p : progress.path("pendingApprovals")) {
-        if (id.equals(p.path("requestId").asText())) {
-          return p;
-        }
-      }
+    try {
+      return Decisions.pendingRequest(stub, workflowId, id);
+    } catch (DecisionRefused e) {
+      throw new CliFailure(ExitCodes.NOT_FOUND, e.getMessage());
     }
-    throw new CliFailure(ExitCodes.NOT_FOUND, "request " + id + " is not pending on " + workflowId
-        + (progress == null ? "" : " (state " + progress.path("state").asText() + ")"));
   }
 
   /** The one pending request, said out loud; refuses when none or several are pending. */

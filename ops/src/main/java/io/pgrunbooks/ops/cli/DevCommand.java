@@ -9,12 +9,14 @@ import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.config.ScheduleConfig;
 import io.pgrunbooks.ops.dev.ChildProcess;
 import io.pgrunbooks.ops.dev.DemoDatabase;
+import io.pgrunbooks.ops.dev.DevApi;
 import io.pgrunbooks.ops.dev.DevSecrets;
 import io.pgrunbooks.ops.stack.LocalStack;
 import io.pgrunbooks.ops.stack.LocalStackOptions;
-import io.pgrunbooks.ops.stack.VerificationInstance;
 import io.pgrunbooks.ops.stack.PostgresNode;
 import io.pgrunbooks.ops.stack.Processes;
+import io.pgrunbooks.ops.stack.VerificationInstance;
+import io.pgrunbooks.workflows.client.PlainWords;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -41,7 +43,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "dev", mixinStandardHelpOptions = true,
     description = "Run the local stack: Temporal dev server + UI, PostgreSQL primary and replica, PgBouncer, "
-        + "S3 store, worker, node agents and the demo database `app`.")
+        + "S3 store, worker, node agents, the REST API with the approvals page and the demo database `app`.")
 final class DevCommand implements Callable<Integer> {
   private static final String WORKER_MAIN = "io.pgrunbooks.worker.WorkerMain";
 
@@ -86,7 +88,7 @@ final class DevCommand implements Callable<Integer> {
     // BackupVerification's separate instance, when the config points at one on this machine.
     BackupConfig.VerificationTarget target = cfg.backup().verification();
     boolean localVerify = target != null && List.of("127.0.0.1", "localhost").contains(target.host());
-    List<String> busy = busyPorts(options, localVerify ? target.port() : 0);
+    List<String> busy = busyPorts(options, localVerify ? target.port() : 0, cfg.api().port(), cfg.api().adminPort());
     if (!busy.isEmpty()) {
       System.err.println("ports in use: " + busy + " (is another `runbooks dev` running? change the ports in "
           + configFile + ")");
@@ -130,18 +132,22 @@ final class DevCommand implements Callable<Integer> {
       child.awaitLog("polling task queue", Duration.ofSeconds(90));
     }
     applySchedules(cfg.schedules(), stack.temporal().address(), stack.temporal().namespace(), System.out);
+    children.add(DevApi.start(home, configFile, cfg, env, secrets, logs));
 
     Map<String, Object> description = new LinkedHashMap<>(stack.describe());
     if (verify != null) {
       description.put("verify", Map.of("host", verify.node().host(), "port", verify.node().port(),
           "dataDir", verify.node().dataDir().toString()));
     }
+    description.put("api", DevApi.describe(cfg));
     description.put("config", configFile.toString());
     Path stackJson = devDir.resolve("stack.json");
     Files.writeString(stackJson, io.pgrunbooks.workflows.common.DataConverters.objectMapper()
         .writerWithDefaultPrettyPrinter().writeValueAsString(description));
 
     printBanner(stack, cfg, cluster, stackJson, logs, (System.nanoTime() - t0) / 1_000_000);
+    System.out.printf("  Approvals page  http://127.0.0.1:%d  (REST API under /api/v1; users %s, passwords in %s)%n%n",
+        cfg.api().port(), DevApi.describe(cfg).get("users"), secrets.file());
     stopped.await();
     return 0;
   }
@@ -181,9 +187,12 @@ final class DevCommand implements Callable<Integer> {
         devDir.resolve("s3"), devDir.resolve("temporal.db"), true);
   }
 
-  private static List<String> busyPorts(LocalStackOptions o, int verifyPort) {
+  private static List<String> busyPorts(LocalStackOptions o, int verifyPort, int... apiPorts) {
     List<Integer> ports = new ArrayList<>(List.of(o.postgresPort(), o.pgbouncerPort(), o.s3Port(),
         o.temporalPort(), o.temporalUiPort()));
+    for (int port : apiPorts) {
+      ports.add(port);
+    }
     ports.addAll(o.replicaPorts());
     if (verifyPort > 0) {
       ports.add(verifyPort);

@@ -4,18 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgrunbooks.workflows.client.InputProblem;
+import io.pgrunbooks.workflows.client.RunFilters;
 import io.pgrunbooks.workflows.common.DataConverters;
-import io.pgrunbooks.workflows.common.RunbookState;
 import io.pgrunbooks.workflows.common.SearchAttributes;
-import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.common.SearchAttributeKey;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,7 +25,6 @@ import picocli.CommandLine.Option;
         "2:bad usage: unknown state or type, a bad limit",
         "3:namespace not found or Temporal unreachable"})
 final class ListCommand extends TemporalCommand {
-  private static final Pattern SAFE_VALUE = Pattern.compile("[^'\"\\\\]+");
   private static final ObjectMapper JSON = DataConverters.objectMapper();
 
   @Option(names = "--state", description = "RUNNING, AWAITING_APPROVAL, COMPLETED, REJECTED, TIMED_OUT or FAILED.")
@@ -47,21 +42,14 @@ final class ListCommand extends TemporalCommand {
   @Option(names = "--json", description = "Print machine-readable JSON instead of a table.")
   boolean json;
 
+  private String query;
+
   @Override
   void validate() {
-    if (state != null) {
-      state = state.toUpperCase(Locale.ROOT);
-      if (Arrays.stream(RunbookState.values()).noneMatch(s -> s.name().equals(state))) {
-        throw new CliFailure(ExitCodes.USAGE, "unknown state \"" + state + "\"; valid states: "
-            + Arrays.stream(RunbookState.values()).map(Enum::name).collect(Collectors.joining(", ")));
-      }
-    }
-    if (type != null && !WorkflowTypes.ALL.contains(type)) {
-      throw new CliFailure(ExitCodes.USAGE, "unknown workflow type \"" + type + "\"; valid types: "
-          + String.join(", ", WorkflowTypes.ALL));
-    }
-    if (cluster != null && !SAFE_VALUE.matcher(cluster).matches()) {
-      throw new CliFailure(ExitCodes.USAGE, "--cluster may not contain quotes or backslashes");
+    try {
+      query = RunFilters.query(type, cluster, state);
+    } catch (InputProblem e) {
+      throw new CliFailure(ExitCodes.USAGE, e.getMessage().replace("cluster may not", "--cluster may not"));
     }
     if (limit < 1) {
       throw new CliFailure(ExitCodes.USAGE, "--limit must be at least 1");
@@ -70,25 +58,11 @@ final class ListCommand extends TemporalCommand {
 
   /** The visibility query for the filters given; without a type filter, any contract workflow type. */
   String query() {
-    List<String> terms = new ArrayList<>();
-    if (type != null) {
-      terms.add(SearchAttributes.TYPE.getName() + " = '" + type + "'");
-    } else {
-      terms.add("WorkflowType IN (" + WorkflowTypes.ALL.stream().map(t -> "'" + t + "'")
-          .collect(Collectors.joining(", ")) + ")");
-    }
-    if (cluster != null) {
-      terms.add(SearchAttributes.CLUSTER.getName() + " = '" + cluster + "'");
-    }
-    if (state != null) {
-      terms.add(SearchAttributes.STATE.getName() + " = '" + state + "'");
-    }
-    return String.join(" AND ", terms);
+    return RunFilters.query(type, cluster, state);
   }
 
   @Override
   int run(TemporalSession session) throws JsonProcessingException {
-    String query = query();
     List<WorkflowExecutionMetadata> runs = session.client.listExecutions(query).limit(limit).toList();
     if (json) {
       ArrayNode array = JSON.createArrayNode();
@@ -124,30 +98,18 @@ final class ListCommand extends TemporalCommand {
   }
 
   private static String type(WorkflowExecutionMetadata m) {
-    String t = attr(m, SearchAttributes.TYPE);
-    return t != null ? t : m.getWorkflowType();
+    return RunFilters.type(m);
   }
 
-  /**
-   * The runbook's own state; when the run was ended from outside (terminated, timed out, canceled)
-   * before it could record a final state, Temporal's status says more.
-   */
   private static String state(WorkflowExecutionMetadata m) {
-    String s = attr(m, SearchAttributes.STATE);
-    String temporalStatus = temporalStatus(m);
-    boolean closed = !temporalStatus.equals("RUNNING");
-    if (s == null) {
-      return temporalStatus;
-    }
-    boolean finalState = Arrays.stream(RunbookState.values()).anyMatch(r -> r.name().equals(s) && r.isFinal());
-    return closed && !finalState ? temporalStatus : s;
+    return RunFilters.state(m);
   }
 
   private static String temporalStatus(WorkflowExecutionMetadata m) {
-    return m.getStatus().name().replace("WORKFLOW_EXECUTION_STATUS_", "");
+    return RunFilters.temporalStatus(m);
   }
 
   private static String attr(WorkflowExecutionMetadata m, SearchAttributeKey<String> key) {
-    return m.getTypedSearchAttributes().containsKey(key) ? m.getTypedSearchAttributes().get(key) : null;
+    return RunFilters.attr(m, key);
   }
 }

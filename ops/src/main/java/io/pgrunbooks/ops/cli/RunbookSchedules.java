@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgrunbooks.config.Durations;
 import io.pgrunbooks.config.ScheduleConfig;
+import io.pgrunbooks.workflows.client.InputProblem;
+import io.pgrunbooks.workflows.client.RunStarts;
+import io.pgrunbooks.workflows.client.RunbookTargets;
 import io.pgrunbooks.workflows.common.DataConverters;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.WorkflowOptions;
@@ -40,7 +43,7 @@ final class RunbookSchedules {
     try {
       RunbookTargets.checkRequired(s.workflowType(), input(s));
       RunbookTargets.workflowId(s.workflowType(), input(s));
-    } catch (CliFailure f) {
+    } catch (InputProblem f) {
       throw new CliFailure(ExitCodes.USAGE, "schedules[" + index + "] (" + s.id() + ").input: " + f.getMessage());
     }
   }
@@ -52,7 +55,7 @@ final class RunbookSchedules {
         .setAction(ScheduleActionStartWorkflow.newBuilder()
             .setWorkflowType(s.workflowType())
             .setOptions(WorkflowOptions.newBuilder(
-                    RunbookStarts.options(s.workflowType(), input, RunbookTargets.workflowId(s.workflowType(), input)))
+                    RunStarts.options(s.workflowType(), input, RunbookTargets.workflowId(s.workflowType(), input)))
                 // Also needed because SDK 1.38 cannot describe a schedule whose action has a summary but no details.
                 .setStaticDetails(details(s))
                 .build())

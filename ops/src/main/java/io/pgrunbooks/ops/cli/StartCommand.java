@@ -1,5 +1,10 @@
 package io.pgrunbooks.ops.cli;
 
+import io.pgrunbooks.workflows.client.InputProblem;
+import io.pgrunbooks.workflows.client.PlainWords;
+import io.pgrunbooks.workflows.client.RunConflict;
+import io.pgrunbooks.workflows.client.RunStarts;
+import io.pgrunbooks.workflows.client.RunbookTargets;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,9 +14,6 @@ import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
-import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.client.WorkflowExecutionDescription;
-import io.temporal.client.WorkflowStub;
 import java.util.Optional;
 import java.util.Set;
 import picocli.CommandLine.Command;
@@ -78,8 +80,13 @@ final class StartCommand extends TemporalCommand {
     if (dryRun) {
       input.put("dryRun", true);
     }
-    RunbookTargets.checkRequired(type, input);
-    id = workflowId != null ? workflowId : RunbookTargets.workflowId(type, input);
+    try {
+      RunbookTargets.checkRequired(type, input);
+      id = workflowId != null ? workflowId : RunbookTargets.workflowId(type, input);
+    } catch (InputProblem e) {
+      throw new CliFailure(ExitCodes.USAGE, e.getMessage().replace(" in its input", " in --input")
+          .replace("in the input or an explicit workflow id", "in --input or an explicit --id"));
+    }
     if (id.isBlank()) {
       throw new CliFailure(ExitCodes.USAGE, "--id must not be blank");
     }
@@ -107,14 +114,12 @@ final class StartCommand extends TemporalCommand {
   @Override
   int run(TemporalSession session) {
     WorkflowClient client = session.client;
-    WorkflowStub stub = client.newUntypedWorkflowStub(type, RunbookStarts.options(type, input, id));
     WorkflowExecution execution;
     try {
-      execution = stub.start(input);
-    } catch (WorkflowExecutionAlreadyStarted e) {
-      String runId = e.getExecution().getRunId();
-      throw new CliFailure(ExitCodes.FAILED, id + " is already running (run id " + runId + holder(client, id, runId)
-          + "); see: runbooks status " + Shell.quote(id) + temporal.connectionArgs());
+      execution = RunStarts.start(client, type, id, input);
+    } catch (RunConflict e) {
+      throw new CliFailure(ExitCodes.FAILED, e.getMessage() + "; see: runbooks status " + Shell.quote(id)
+          + temporal.connectionArgs());
     }
     out().println("started " + type + " " + id);
     out().println("  workflow id  " + id);
@@ -149,18 +154,5 @@ final class StartCommand extends TemporalCommand {
     out().println("outcome: " + outcome);
     out().println("summary: " + report.path("summary").asText(""));
     return UNSUCCESSFUL.contains(outcome) ? ExitCodes.FAILED : ExitCodes.OK;
-  }
-
-  /** ", started 2026-01-01T10:00:00Z: HealthCheck of main, requested by bob" for the run holding the id. */
-  private static String holder(WorkflowClient client, String workflowId, String runId) {
-    try {
-      WorkflowExecutionDescription d = client.newUntypedWorkflowStub(
-          workflowId, Optional.ofNullable(runId), Optional.empty()).describe();
-      String summary = d.getStaticSummary();
-      return ", started " + Text.time(d.getStartTime())
-          + (summary == null || summary.isBlank() ? "" : ": " + summary);
-    } catch (RuntimeException e) {
-      return "";
-    }
   }
 }

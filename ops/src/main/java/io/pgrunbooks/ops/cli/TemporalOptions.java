@@ -1,7 +1,6 @@
 package io.pgrunbooks.ops.cli;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import io.pgrunbooks.workflows.client.UiLinks;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -34,8 +33,7 @@ final class TemporalOptions {
 
   /** The run's page in the Temporal UI. */
   String uiLink(String workflowId) {
-    String base = uiUrl.endsWith("/") ? uiUrl.substring(0, uiUrl.length() - 1) : uiUrl;
-    return base + "/namespaces/" + pathSegment(namespace) + "/workflows/" + pathSegment(workflowId);
+    return UiLinks.run(uiUrl, namespace, workflowId);
   }
 
   /** {@code --address/--namespace} to repeat in printed commands, when they are not the defaults. */
@@ -48,9 +46,5 @@ final class TemporalOptions {
       args.append(" --namespace ").append(Shell.quote(namespace));
     }
     return args.toString();
-  }
-
-  private static String pathSegment(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("%3A", ":");
   }
 }

@@ -1,4 +1,4 @@
-package io.pgrunbooks.ops.cli;
+package io.pgrunbooks.workflows.client;
 
 import static io.pgrunbooks.workflows.common.WorkflowTypes.ARCHIVE_PARTITION;
 import static io.pgrunbooks.workflows.common.WorkflowTypes.BACKUP;
@@ -16,13 +16,14 @@ import io.pgrunbooks.workflows.common.WorkflowIds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The target fields of each workflow type's input and the workflow id a run started by hand gets
- * (DESIGN.md section 4).
+ * (DESIGN.md section 4); shared by the CLI and the REST API.
  */
-final class RunbookTargets {
-  static final Map<String, List<String>> REQUIRED = Map.of(
+public final class RunbookTargets {
+  public static final Map<String, List<String>> REQUIRED = Map.of(
       PARTITION_MAINTENANCE, List.of("cluster", "database"),
       ARCHIVE_PARTITION, List.of("cluster", "database", "partition"),
       RESTORE_PARTITION, List.of("cluster", "database", "manifestKey"),
@@ -33,29 +34,37 @@ final class RunbookTargets {
       BACKUP_VERIFICATION, List.of("cluster", "database"),
       HEALTH_CHECK, List.of("cluster"));
 
+  /** Runbooks that take the cluster's topology lock (DESIGN.md invariant 4). */
+  public static final Set<String> TOPOLOGY = Set.of(REPLICA_REBUILD, FAILOVER, FAILOVER_DRILL);
+
   private RunbookTargets() {}
 
-  /** Refuses (exit 2) an input lacking a required field, or holding one that is not a non-empty string. */
-  static void checkRequired(String type, ObjectNode input) {
+  /** Refuses an input lacking a required field, or holding one that is not a non-empty string; names each. */
+  public static void checkRequired(String type, ObjectNode input) {
     List<String> missing = new ArrayList<>();
+    List<InputProblem.Field> problems = new ArrayList<>();
     for (String field : REQUIRED.get(type)) {
       JsonNode v = input.get(field);
       if (v == null || v.isNull()) {
         missing.add(field);
       } else if (!v.isTextual() || v.asText().isBlank()) {
-        throw new CliFailure(ExitCodes.USAGE, type + ": field \"" + field + "\" must be a non-empty string, got "
-            + v);
+        problems.add(new InputProblem.Field(field, type + ": field \"" + field + "\" must be a non-empty string, got "
+            + v));
       }
     }
+    if (!problems.isEmpty()) {
+      throw new InputProblem(problems);
+    }
     if (!missing.isEmpty()) {
-      throw new CliFailure(ExitCodes.USAGE, type + " needs " + (missing.size() == 1 ? "field " : "fields ")
-          + String.join(", ", missing.stream().map(f -> "\"" + f + "\"").toList()) + " in --input (required: "
-          + String.join(", ", REQUIRED.get(type)) + ")");
+      String text = type + " needs " + (missing.size() == 1 ? "field " : "fields ")
+          + String.join(", ", missing.stream().map(f -> "\"" + f + "\"").toList()) + " in its input (required: "
+          + String.join(", ", REQUIRED.get(type)) + ")";
+      throw new InputProblem(missing.stream().map(f -> new InputProblem.Field(f, text)).toList());
     }
   }
 
   /** The by-hand workflow id; the input has passed {@link #checkRequired}. */
-  static String workflowId(String type, ObjectNode in) {
+  public static String workflowId(String type, ObjectNode in) {
     return switch (type) {
       case PARTITION_MAINTENANCE -> WorkflowIds.partitionMaintenance(s(in, "cluster"), s(in, "database"));
       case ARCHIVE_PARTITION -> WorkflowIds.archivePartition(s(in, "cluster"), s(in, "database"), s(in, "partition"));
@@ -71,7 +80,7 @@ final class RunbookTargets {
   }
 
   /** What the run acts on, for people: "main", "main/app", "main/app/public.t_2025_01". */
-  static String describe(String type, ObjectNode in) {
+  public static String describe(String type, ObjectNode in) {
     List<String> parts = new ArrayList<>();
     for (String field : REQUIRED.get(type)) {
       if (!field.equals("manifestKey")) {
@@ -84,11 +93,28 @@ final class RunbookTargets {
     return String.join("/", parts);
   }
 
+  /** "HealthCheck of main (dry run), requested by alice: weekly check": the run's static summary. */
+  public static String summary(String type, ObjectNode input) {
+    StringBuilder s = new StringBuilder(type).append(" of ").append(describe(type, input));
+    if (input.path("dryRun").asBoolean(false)) {
+      s.append(" (dry run)");
+    }
+    String who = input.path("requestedBy").asText("");
+    if (!who.isBlank()) {
+      s.append(", requested by ").append(who);
+    }
+    String why = input.path("reason").asText("");
+    if (!why.isBlank()) {
+      s.append(": ").append(why);
+    }
+    return s.toString();
+  }
+
   private static String restoreTarget(ObjectNode in) {
     if (!in.hasNonNull("targetTable")) {
-      throw new CliFailure(ExitCodes.USAGE, RESTORE_PARTITION + ": its workflow id names the target table, which "
-          + "defaults to the original name read from the manifest at run time; give \"targetTable\" in --input "
-          + "or an explicit --id");
+      throw InputProblem.of("targetTable", RESTORE_PARTITION + ": its workflow id names the target table, which "
+          + "defaults to the original name read from the manifest at run time; give \"targetTable\" in the input "
+          + "or an explicit workflow id");
     }
     return s(in, "targetTable");
   }

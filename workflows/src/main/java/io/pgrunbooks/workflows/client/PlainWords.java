@@ -1,4 +1,4 @@
-package io.pgrunbooks.ops.cli;
+package io.pgrunbooks.workflows.client;
 
 import io.grpc.StatusRuntimeException;
 import io.temporal.failure.ActivityFailure;
@@ -10,14 +10,14 @@ import io.temporal.failure.TerminatedFailure;
 import io.temporal.failure.TimeoutFailure;
 
 /** Failures said in plain words: the reason a person can act on, not the SDK's wrapper chain. */
-final class PlainWords {
+public final class PlainWords {
   private PlainWords() {}
 
   /**
    * Why a run (or an update) failed: the innermost application failure's own message, prefixed by
    * the step (activity) or child run it came from; or what ended the run otherwise.
    */
-  static String failure(Throwable t) {
+  public static String failure(Throwable t) {
     String where = null;
     String why = null;
     for (Throwable c = t; c != null; c = c.getCause()) {
@@ -44,7 +44,7 @@ final class PlainWords {
   }
 
   /** The gRPC status in the cause chain, in words, or the message. */
-  static String grpc(Throwable t) {
+  public static String grpc(Throwable t) {
     StatusRuntimeException s = status(t);
     if (s != null) {
       String d = s.getStatus().getDescription();
@@ -57,7 +57,7 @@ final class PlainWords {
     return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
   }
 
-  static StatusRuntimeException status(Throwable t) {
+  public static StatusRuntimeException status(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof StatusRuntimeException s) {
         return s;

@@ -1,0 +1,110 @@
+package io.pgrunbooks.api;
+
+import com.github.benmanes.caffeine.cache.CaffeineSpec;
+import io.dropwizard.assets.AssetsBundle;
+import io.dropwizard.auth.AuthDynamicFeature;
+import io.dropwizard.auth.AuthValueFactoryProvider;
+import io.dropwizard.auth.CachingAuthenticator;
+import io.dropwizard.auth.basic.BasicCredentialAuthFilter;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.lifecycle.Managed;
+import io.pgrunbooks.api.auth.ApiUser;
+import io.pgrunbooks.api.auth.ApiUsers;
+import io.pgrunbooks.api.auth.PageFriendlyUnauthorizedHandler;
+import io.pgrunbooks.api.auth.StateChangeGuard;
+import io.pgrunbooks.api.resources.ApiErrors;
+import io.pgrunbooks.api.resources.ApprovalsResource;
+import io.pgrunbooks.api.resources.InsightsResource;
+import io.pgrunbooks.api.resources.MeResource;
+import io.pgrunbooks.api.resources.RunbooksResource;
+import io.pgrunbooks.api.resources.RunsResource;
+import io.pgrunbooks.config.RunbooksConfig;
+import io.pgrunbooks.workflows.common.DataConverters;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.glassfish.jersey.server.filter.RolesAllowedDynamicFeature;
+
+/**
+ * The REST API and the approvals page. All wiring is here: the Temporal client, users and roles,
+ * the CSRF guard, the resources and the health check (admin port).
+ */
+public final class ApiApplication extends Application<ApiConfiguration> {
+  private final Map<String, String> env;
+
+  public ApiApplication() {
+    this(System.getenv());
+  }
+
+  public ApiApplication(Map<String, String> env) {
+    this.env = env;
+  }
+
+  @Override
+  public String getName() {
+    return "pg-runbooks-api";
+  }
+
+  @Override
+  public void initialize(Bootstrap<ApiConfiguration> bootstrap) {
+    bootstrap.setConfigurationFactoryFactory((klass, validator, mapper, prefix) -> new RunbooksConfigurationFactory(env));
+    bootstrap.addBundle(new AssetsBundle("/assets/", "/", "index.html", "page"));
+  }
+
+  @Override
+  public void run(ApiConfiguration configuration, Environment environment) {
+    RunbooksConfig config = configuration.runbooks();
+    if (config.temporal().tls().enabled()) {
+      throw new IllegalStateException("temporal.tls: the API does not connect over TLS yet; reach Temporal "
+          + "through a plaintext frontend (or a local TLS-terminating proxy)");
+    }
+    ApiUsers users = new ApiUsers(config, configuration.env());
+    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(config.temporal().target()).build());
+    environment.lifecycle().manage(new Managed() {
+      @Override
+      public void stop() {
+        service.shutdown();
+        service.awaitTermination(2, TimeUnit.SECONDS);
+      }
+    });
+    WorkflowClient client = WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder()
+        .setNamespace(config.temporal().namespace())
+        .setDataConverter(DataConverters.jackson())
+        .build());
+    RunService runs = new RunService(client, config, configuration.env());
+
+    CachingAuthenticator<io.dropwizard.auth.basic.BasicCredentials, ApiUser> cached = new CachingAuthenticator<>(
+        environment.metrics(), users, CaffeineSpec.parse("maximumSize=1000, expireAfterWrite=10m"));
+    environment.jersey().register(new AuthDynamicFeature(new BasicCredentialAuthFilter.Builder<ApiUser>()
+        .setAuthenticator(cached)
+        .setAuthorizer(users)
+        .setRealm("pg-runbooks")
+        .setUnauthorizedHandler(new PageFriendlyUnauthorizedHandler())
+        .buildAuthFilter()));
+    environment.jersey().register(RolesAllowedDynamicFeature.class);
+    environment.jersey().register(new AuthValueFactoryProvider.Binder<>(ApiUser.class));
+    environment.jersey().register(new StateChangeGuard());
+    environment.jersey().register(new PageFriendlyUnauthorizedHandler.PageRequests());
+
+    environment.jersey().register(new ApiErrors.InputProblems());
+    environment.jersey().register(new ApiErrors.Conflicts());
+    environment.jersey().register(new ApiErrors.Refusals());
+    environment.jersey().register(new ApiErrors.NotFound());
+    environment.jersey().register(new ApiErrors.TemporalUnavailable());
+    environment.jersey().register(new ApiErrors.GrpcUnavailable());
+
+    environment.jersey().register(new RunbooksResource());
+    environment.jersey().register(new RunsResource(runs, users));
+    environment.jersey().register(new ApprovalsResource(runs, users));
+    environment.jersey().register(new MeResource(users));
+    environment.jersey().register(new InsightsResource(runs));
+
+    environment.healthChecks().register("temporal", new TemporalHealthCheck(service, config.temporal().namespace()));
+  }
+}

@@ -1,0 +1,126 @@
+package io.pgrunbooks.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgrunbooks.config.RunbooksConfig;
+import io.pgrunbooks.workflows.client.RunFilters;
+import io.pgrunbooks.workflows.client.RunViews;
+import io.pgrunbooks.workflows.client.UiLinks;
+import io.pgrunbooks.workflows.common.DataConverters;
+import io.pgrunbooks.workflows.common.RunbookState;
+import io.pgrunbooks.workflows.common.SearchAttributes;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowExecutionMetadata;
+import io.temporal.client.WorkflowStub;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** The API's view of Temporal: one client, the namespace and UI links, and the reads several resources share. */
+public final class RunService {
+  private static final ObjectMapper JSON = DataConverters.objectMapper();
+
+  private final WorkflowClient client;
+  private final String namespace;
+  private final String uiUrl;
+  private final byte[] signingKey;
+
+  public RunService(WorkflowClient client, RunbooksConfig config, Map<String, String> env) {
+    this.client = client;
+    this.namespace = config.temporal().namespace();
+    this.uiUrl = config.temporal().uiUrl();
+    this.signingKey = config.approvals().signingKey(env);
+  }
+
+  public WorkflowClient client() {
+    return client;
+  }
+
+  /** The approval signing key, or null when the config has none. */
+  public byte[] signingKey() {
+    return signingKey;
+  }
+
+  public String uiLink(String workflowId) {
+    return UiLinks.run(uiUrl, namespace, workflowId);
+  }
+
+  /** {@link RunViews#view} of the latest run of {@code workflowId}. */
+  public ObjectNode view(String workflowId) {
+    return RunViews.view(client, workflowId, uiLink(workflowId));
+  }
+
+  /** Runs matching a visibility query, newest first, as list rows. */
+  public ArrayNode list(String query, int limit) {
+    ArrayNode array = JSON.createArrayNode();
+    for (WorkflowExecutionMetadata m : client.listExecutions(query).limit(limit).toList()) {
+      ObjectNode o = array.addObject();
+      String id = m.getExecution().getWorkflowId();
+      o.put("workflowId", id);
+      o.put("runId", m.getExecution().getRunId());
+      o.put("type", RunFilters.type(m));
+      o.put("cluster", RunFilters.attr(m, SearchAttributes.CLUSTER));
+      o.put("target", RunFilters.attr(m, SearchAttributes.TARGET));
+      o.put("state", RunFilters.state(m));
+      o.put("temporalStatus", RunFilters.temporalStatus(m));
+      o.put("startTime", String.valueOf(m.getStartTime()));
+      o.put("closeTime", m.getCloseTime() == null ? null : m.getCloseTime().toString());
+      o.put("uiUrl", uiLink(id));
+    }
+    return array;
+  }
+
+  /** Every pending approval of every run waiting for one, each with its run's id, type, summary and link. */
+  public ArrayNode pendingApprovals() {
+    ArrayNode out = JSON.createArrayNode();
+    String query = RunFilters.query(null, null, RunbookState.AWAITING_APPROVAL.name())
+        + " AND ExecutionStatus = 'Running'";
+    for (WorkflowExecutionMetadata m : client.listExecutions(query).limit(200).toList()) {
+      String id = m.getExecution().getWorkflowId();
+      JsonNode progress;
+      try {
+        WorkflowStub stub = client.newUntypedWorkflowStub(id, Optional.of(m.getExecution().getRunId()),
+            Optional.of(m.getWorkflowType()));
+        progress = stub.query("progress", JsonNode.class);
+      } catch (WorkflowException e) {
+        continue; // closed since the listing, or no worker answering: it shows up again on the next read
+      }
+      for (JsonNode p : progress.path("pendingApprovals")) {
+        ObjectNode a = ((ObjectNode) p).deepCopy();
+        a.put("workflowId", id);
+        a.put("runId", m.getExecution().getRunId());
+        a.put("runbook", RunFilters.type(m));
+        a.put("cluster", RunFilters.attr(m, SearchAttributes.CLUSTER));
+        a.put("uiUrl", uiLink(id));
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  /** A closed, completed run and its result. */
+  public record Completed(String workflowId, String runId, JsonNode result) {}
+
+  /** Results of the newest completed runs of a type (on a cluster when given), newest first. */
+  public List<Completed> completedResults(String type, String cluster, int limit) {
+    RunFilters.query(type, cluster, null); // refuses unknown types and unsafe cluster names
+    // By WorkflowType, not RunbookType: a run that failed before it set its search attributes has none.
+    String query = "WorkflowType = '" + type + "' AND ExecutionStatus = 'Completed'"
+        + (cluster == null ? "" : " AND " + SearchAttributes.CLUSTER.getName() + " = '" + cluster + "'");
+    return client.listExecutions(query).limit(limit).map(m -> {
+      try {
+        JsonNode result = client.newUntypedWorkflowStub(m.getExecution().getWorkflowId(),
+            Optional.of(m.getExecution().getRunId()), Optional.of(m.getWorkflowType()))
+            .getResult(5, TimeUnit.SECONDS, JsonNode.class);
+        return result == null ? null
+            : new Completed(m.getExecution().getWorkflowId(), m.getExecution().getRunId(), result);
+      } catch (Exception e) {
+        return null;
+      }
+    }).filter(r -> r != null).toList();
+  }
+}

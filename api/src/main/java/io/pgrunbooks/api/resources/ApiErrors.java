@@ -1,0 +1,93 @@
+package io.pgrunbooks.api.resources;
+
+import io.grpc.StatusRuntimeException;
+import io.pgrunbooks.workflows.client.DecisionRefused;
+import io.pgrunbooks.workflows.client.InputProblem;
+import io.pgrunbooks.workflows.client.PlainWords;
+import io.pgrunbooks.workflows.client.RunConflict;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowServiceException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Error bodies {@code {"status", "error", ...}} and the mappers that turn refusals into them. */
+public final class ApiErrors {
+  /** 422 status (not in JAX-RS's enum). */
+  public static final int UNPROCESSABLE = 422;
+
+  /** Phrases of the decide validator's refusals that concern who the approver is (403), not the request (409). */
+  private static final List<String> WHO_REFUSALS = List.of("is not a configured approver", "has role(s)",
+      "requested this run and may not approve it", "requires signed decisions");
+
+  private ApiErrors() {}
+
+  public static Response response(Response.Status status, String message) {
+    return response(status.getStatusCode(), message, Map.of());
+  }
+
+  public static Response response(int status, String message, Map<String, Object> extra) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", status);
+    body.put("error", message);
+    body.putAll(extra);
+    return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+  }
+
+  /** Bad input: 422 naming each bad field. */
+  public static final class InputProblems implements ExceptionMapper<InputProblem> {
+    @Override
+    public Response toResponse(InputProblem e) {
+      return response(UNPROCESSABLE, e.getMessage(), Map.of("fields", e.fields()));
+    }
+  }
+
+  /** The target is busy: 409 naming the run that holds it. */
+  public static final class Conflicts implements ExceptionMapper<RunConflict> {
+    @Override
+    public Response toResponse(RunConflict e) {
+      Map<String, Object> extra = new LinkedHashMap<>();
+      extra.put("holderWorkflowId", e.holderWorkflowId());
+      if (e.holderRunId() != null) {
+        extra.put("holderRunId", e.holderRunId());
+      }
+      return response(409, e.getMessage(), extra);
+    }
+  }
+
+  /** A refused vote: 403 when it is about the approver, 409 when about the request's state. */
+  public static final class Refusals implements ExceptionMapper<DecisionRefused> {
+    @Override
+    public Response toResponse(DecisionRefused e) {
+      boolean who = !e.notPending() && WHO_REFUSALS.stream().anyMatch(e.getMessage()::contains);
+      return response(who ? 403 : 409, e.getMessage(), Map.of("refused", true));
+    }
+  }
+
+  /** 404 for a workflow id Temporal does not know. */
+  public static final class NotFound implements ExceptionMapper<WorkflowNotFoundException> {
+    @Override
+    public Response toResponse(WorkflowNotFoundException e) {
+      return response(Response.Status.NOT_FOUND, "no run " + e.getExecution().getWorkflowId());
+    }
+  }
+
+  /** Temporal unreachable or refusing: 503 with its status, so callers retry instead of guessing. */
+  public static final class TemporalUnavailable implements ExceptionMapper<WorkflowServiceException> {
+    @Override
+    public Response toResponse(WorkflowServiceException e) {
+      return response(Response.Status.SERVICE_UNAVAILABLE, "Temporal did not answer: " + PlainWords.grpc(e));
+    }
+  }
+
+  /** The same for calls that surface gRPC's exception directly. */
+  public static final class GrpcUnavailable implements ExceptionMapper<StatusRuntimeException> {
+    @Override
+    public Response toResponse(StatusRuntimeException e) {
+      return response(Response.Status.SERVICE_UNAVAILABLE, "Temporal did not answer: " + PlainWords.grpc(e));
+    }
+  }
+}

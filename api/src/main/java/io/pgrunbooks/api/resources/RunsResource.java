@@ -1,0 +1,159 @@
+package io.pgrunbooks.api.resources;
+
+import com.codahale.metrics.annotation.Timed;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dropwizard.auth.Auth;
+import io.pgrunbooks.api.RunService;
+import io.pgrunbooks.api.auth.ApiUser;
+import io.pgrunbooks.api.auth.ApiUsers;
+import io.pgrunbooks.workflows.approval.Decision;
+import io.pgrunbooks.workflows.approval.DecisionResult;
+import io.pgrunbooks.workflows.client.DecisionRefused;
+import io.pgrunbooks.workflows.client.Decisions;
+import io.temporal.client.WorkflowStub;
+import jakarta.ws.rs.WebApplicationException;
+import io.pgrunbooks.workflows.client.InputProblem;
+import io.pgrunbooks.workflows.client.RunFilters;
+import io.pgrunbooks.workflows.client.RunStarts;
+import io.pgrunbooks.workflows.client.RunbookCatalog;
+import io.pgrunbooks.workflows.client.RunbookTargets;
+import io.temporal.api.common.v1.WorkflowExecution;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code /api/v1/runs}: start a runbook (operators), list runs through the visibility search
+ * attributes, show one run with its progress, pending approvals and, when done, its report, and vote
+ * on its pending approvals.
+ */
+@Path("/v1/runs")
+@Produces(MediaType.APPLICATION_JSON)
+public final class RunsResource {
+  private static final int MAX_LIMIT = 500;
+
+  private final RunService runs;
+  private final ApiUsers users;
+
+  public RunsResource(RunService runs, ApiUsers users) {
+    this.runs = runs;
+    this.users = users;
+  }
+
+  /**
+   * {@code {"runbook": "HealthCheck", "input": {...}, "workflowId": optional}}; {@code requestedBy} is
+   * always the authenticated user, so the requester can never approve their own run.
+   */
+  @POST
+  @Timed
+  @Consumes(MediaType.APPLICATION_JSON)
+  @RolesAllowed(ApiUser.OPERATOR)
+  public Response start(@Auth ApiUser user, JsonNode body) {
+    if (body == null || !body.isObject()) {
+      throw InputProblem.of("body", "the body must be a JSON object {\"runbook\": \"<WorkflowType>\", \"input\": {...}}");
+    }
+    JsonNode type = body.get("runbook");
+    if (type == null || !type.isTextual()) {
+      throw InputProblem.of("runbook", "\"runbook\" must name a workflow type, one of: "
+          + String.join(", ", RunbookCatalog.all().stream().map(RunbookCatalog.Entry::type).toList()));
+    }
+    JsonNode inputNode = body.has("input") ? body.get("input")
+        : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    if (!(inputNode instanceof ObjectNode input)) {
+      throw InputProblem.of("input", "\"input\" must be a JSON object");
+    }
+    String runbook = type.asText();
+    RunbookCatalog.validate(runbook, input);
+    JsonNode asked = input.get("requestedBy");
+    if (asked != null && !asked.isNull() && !asked.asText().equals(user.name())) {
+      throw InputProblem.of("input.requestedBy", "requestedBy is the authenticated user (" + user.name()
+          + "); leave it out");
+    }
+    input.put("requestedBy", user.name());
+    JsonNode givenId = body.get("workflowId");
+    if (givenId != null && !givenId.isNull() && (!givenId.isTextual() || givenId.asText().isBlank())) {
+      throw InputProblem.of("workflowId", "\"workflowId\" must be a non-empty string when given");
+    }
+    String workflowId = givenId != null && !givenId.isNull() ? givenId.asText()
+        : RunbookTargets.workflowId(runbook, input);
+    RunStarts.checkTopologyLock(runs.client(), runbook, input.path("cluster").asText());
+    WorkflowExecution execution = RunStarts.start(runs.client(), runbook, workflowId, input);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("workflowId", workflowId);
+    out.put("runId", execution.getRunId());
+    out.put("runbook", runbook);
+    out.put("uiUrl", runs.uiLink(workflowId));
+    return Response.created(UriBuilder.fromPath("/api/v1/runs/{id}").build(workflowId)).entity(out).build();
+  }
+
+  @GET
+  @Timed
+  @PermitAll
+  public ArrayNode list(@QueryParam("runbook") String runbook, @QueryParam("state") String state,
+                        @QueryParam("cluster") String cluster, @QueryParam("limit") @DefaultValue("50") int limit) {
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw InputProblem.of("limit", "limit must be 1-" + MAX_LIMIT + ", got " + limit);
+    }
+    try {
+      return runs.list(RunFilters.query(blankToNull(runbook), blankToNull(cluster), blankToNull(state)), limit);
+    } catch (InputProblem e) {
+      // The API calls the type filter "runbook".
+      throw new InputProblem(e.fields().stream().map(f -> f.field().equals("type")
+          ? new InputProblem.Field("runbook", f.problem()) : f).toList());
+    }
+  }
+
+  @GET
+  @Timed
+  @Path("/{workflowId}")
+  @PermitAll
+  public ObjectNode get(@PathParam("workflowId") String workflowId) {
+    return runs.view(workflowId);
+  }
+
+  /**
+   * A vote through the {@code decide} update: {@code {"decision": "approve"|"reject", "comment": "..."}};
+   * the approver is the authenticated user, the decision is signed when the config has a signing key.
+   */
+  @POST
+  @PermitAll
+  @Timed
+  @Path("/{workflowId}/approvals/{requestId}")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public DecisionResult decide(@Auth ApiUser user, @PathParam("workflowId") String workflowId,
+                               @PathParam("requestId") String requestId, JsonNode body) {
+    DecisionBody vote = DecisionBody.parse(body);
+    if (!users.mayDecide(user)) {
+      throw new WebApplicationException(ApiErrors.response(Response.Status.FORBIDDEN, user.name() + " has role(s) "
+          + user.roles().stream().sorted().toList() + " and may not decide approvals"));
+    }
+    boolean approve = vote.approve();
+    WorkflowStub stub = runs.client().newUntypedWorkflowStub(workflowId);
+    JsonNode pending = Decisions.pendingRequest(stub, workflowId, requestId);
+    if (!users.mayDecide(user, pending)) {
+      throw new DecisionRefused(user.name() + " has role(s) " + user.roles().stream().sorted().toList()
+          + "; deciding needs one of " + pending.path("roles"), false);
+    }
+    String signature = runs.signingKey() == null ? null
+        : Decisions.sign(runs.signingKey(), workflowId, pending, user.name(), approve);
+    return Decisions.decide(stub, new Decision(requestId, user.name(), approve, vote.comment(), signature));
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}

@@ -1,0 +1,338 @@
+// The approvals page: plain JavaScript, no build step. Every text from the server is set through
+// textContent (never innerHTML), so evidence or comments cannot inject markup.
+"use strict";
+
+const HEADER = "X-Requested-By";
+const main = document.getElementById("main");
+let me = null;
+let timers = [];
+
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "class") e.className = v;
+    else if (k.startsWith("on")) e.addEventListener(k.substring(2), v);
+    else e.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat(Infinity)) {
+    if (c === null || c === undefined) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+function credentials() {
+  return sessionStorage.getItem("pg-runbooks-auth");
+}
+
+async function api(method, path, body) {
+  const headers = { [HEADER]: "pg-runbooks-page", "Accept": "application/json" };
+  const auth = credentials();
+  if (auth) headers["Authorization"] = "Basic " + auth;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const r = await fetch("/api/v1" + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  let data = null;
+  try { data = await r.json(); } catch (e) { data = null; }
+  if (r.status === 401) {
+    sessionStorage.removeItem("pg-runbooks-auth");
+    me = null;
+    location.hash = "#/login";
+  }
+  return { status: r.status, ok: r.ok, data };
+}
+
+function clearTimers() {
+  timers.forEach(t => clearInterval(t));
+  timers = [];
+}
+
+function every(ms, fn) {
+  timers.push(setInterval(fn, ms));
+}
+
+function timeLeft(deadline) {
+  const ms = Date.parse(deadline) - Date.now();
+  const s = Math.abs(Math.round(ms / 1000));
+  const d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600), m = Math.floor(s % 3600 / 60), sec = s % 60;
+  const text = (d ? d + "d " : "") + (d || h ? h + "h " : "") + m + "m " + sec + "s";
+  return ms < 0 ? { text: "overdue by " + text, overdue: true } : { text: text + " left", overdue: false };
+}
+
+function kv(obj) {
+  const rows = Object.entries(obj || {}).map(([k, v]) =>
+    el("tr", {}, el("td", {}, k), el("td", { class: /loss|lost|missing/i.test(k) && String(v) !== "0" && String(v) !== "false" ? "warn" : null }, String(v))));
+  return el("table", { class: "kv evidence" }, rows);
+}
+
+// ---- login ---------------------------------------------------------------------------------------
+
+function showLogin(message) {
+  clearTimers();
+  main.replaceChildren(el("h1", {}, "Log in"),
+    el("form", { class: "login", id: "login-form", onsubmit: async ev => {
+      ev.preventDefault();
+      const user = document.getElementById("login-user").value;
+      const pass = document.getElementById("login-password").value;
+      sessionStorage.setItem("pg-runbooks-auth", btoa(unescape(encodeURIComponent(user + ":" + pass))));
+      const r = await api("GET", "/me");
+      if (!r.ok) {
+        sessionStorage.removeItem("pg-runbooks-auth");
+        showLogin("wrong user name or password");
+        return;
+      }
+      me = r.data;
+      location.hash = "#/approvals";
+      route();
+    } },
+      el("label", {}, "User ", el("input", { id: "login-user", autocomplete: "username" })),
+      el("label", {}, "Password ", el("input", { id: "login-password", type: "password", autocomplete: "current-password" })),
+      el("button", { id: "login-submit", type: "submit" }, "Log in"),
+      el("div", { id: "login-error", class: "decision-message error" }, message || "")));
+}
+
+// ---- approvals inbox -----------------------------------------------------------------------------
+
+async function showApprovals() {
+  main.replaceChildren(el("h1", {}, "Pending approvals"), el("div", { id: "inbox" }, "loading ..."));
+  await refreshInbox();
+  every(5000, () => {
+    // Never redraw under someone typing a comment.
+    if (!document.activeElement || document.activeElement.tagName !== "TEXTAREA") refreshInbox();
+  });
+  every(1000, () => document.querySelectorAll(".deadline[data-deadline]").forEach(d => {
+    const t = timeLeft(d.dataset.deadline);
+    d.textContent = t.text;
+    d.classList.toggle("overdue", t.overdue);
+  }));
+}
+
+async function refreshInbox() {
+  const inbox = document.getElementById("inbox");
+  if (!inbox) return;
+  const r = await api("GET", "/approvals");
+  if (!r.ok) {
+    inbox.replaceChildren(el("p", { class: "decision-message error" }, (r.data && r.data.error) || "cannot load approvals"));
+    return;
+  }
+  // Redraw only when something changed, so a typed comment or a decision's answer stays put.
+  const key = JSON.stringify(r.data.map(a => [a.workflowId, a.requestId, a.approvedBy, a.deadline]));
+  if (inbox.dataset.key === key) return;
+  inbox.dataset.key = key;
+  if (r.data.length === 0) {
+    inbox.replaceChildren(el("p", { id: "inbox-empty", class: "muted" }, "Nothing is waiting for an approval."));
+    return;
+  }
+  inbox.replaceChildren(...r.data.map(approvalCard));
+}
+
+function approvalCard(a) {
+  const approved = a.approvedBy || [];
+  const t = a.deadline ? timeLeft(a.deadline) : null;
+  const card = el("div", { class: "card approval", "data-workflow-id": a.workflowId, "data-request-id": a.requestId },
+    el("h2", { class: "action" }, a.action + (a.target ? " on " + a.target : "")),
+    el("div", { class: "muted" }, a.runbook + " · ",
+      el("a", { href: "#/runs/" + encodeURIComponent(a.workflowId), class: "run-link" }, a.workflowId),
+      " · request " + a.requestId),
+    kv(a.evidence),
+    el("div", { class: "approved-by" }, approved.length + " of " + a.approvalsNeeded + " approvals" +
+      (approved.length ? " (approved by " + approved.join(", ") + ")" : "") +
+      (a.roles && a.roles.length ? "; roles allowed: " + a.roles.join(", ") : "")),
+    t ? el("div", {}, "Deadline: ", el("span", { class: "deadline" + (t.overdue ? " overdue" : ""), "data-deadline": a.deadline }, t.text),
+      el("span", { class: "muted" }, " (" + a.deadline + ")")) : null,
+    a.planDigest ? el("div", { class: "muted" }, "plan digest " + a.planDigest + " (an approval counts only while the plan is unchanged)") : null);
+  if (me && me.mayDecide && a.youMayDecide) {
+    const comment = el("textarea", { class: "comment", placeholder: "Comment (required to reject)" });
+    const message = el("div", { class: "decision-message" });
+    const decide = async decision => {
+      if (decision === "reject" && !comment.value.trim()) {
+        message.className = "decision-message error";
+        message.textContent = "A rejection needs a comment saying why.";
+        return;
+      }
+      const r = await api("POST", "/runs/" + encodeURIComponent(a.workflowId) + "/approvals/" + encodeURIComponent(a.requestId),
+        { decision, comment: comment.value.trim() || null });
+      message.className = "decision-message " + (r.ok ? "ok" : "error");
+      message.textContent = r.ok ? (decision === "approve" ? "Approved" : "Rejected") + ": " + (r.data.message || r.data.outcome)
+        : "Refused (" + r.status + "): " + (r.data && r.data.error);
+      if (r.ok) card.querySelectorAll("button").forEach(b => b.disabled = true);
+    };
+    card.append(comment,
+      el("button", { class: "approve", type: "button", onclick: () => decide("approve") }, "Approve"), " ",
+      el("button", { class: "reject", type: "button", onclick: () => decide("reject") }, "Reject"),
+      message);
+  } else {
+    card.append(el("div", { class: "muted no-decide" }, me && me.mayDecide
+      ? "Your roles may not decide this request." : "You may view approvals, not decide them."));
+  }
+  return card;
+}
+
+// ---- runs ----------------------------------------------------------------------------------------
+
+async function showRuns() {
+  const r = await api("GET", "/runs?limit=100");
+  const rows = (r.data || []).map(x => el("tr", {},
+    el("td", {}, el("a", { href: "#/runs/" + encodeURIComponent(x.workflowId) }, x.workflowId)),
+    el("td", {}, x.type), el("td", {}, x.cluster || "-"), el("td", { class: "state" }, x.state), el("td", {}, x.startTime)));
+  main.replaceChildren(el("h1", {}, "Runs"), r.ok
+    ? el("table", { class: "runs" }, el("tr", {}, ["Workflow id", "Runbook", "Cluster", "State", "Started"].map(h => el("th", {}, h))), rows)
+    : el("p", { class: "decision-message error" }, (r.data && r.data.error) || "cannot list runs"));
+}
+
+async function showRun(id) {
+  main.replaceChildren(el("div", { id: "run" }, "loading ..."));
+  const draw = async () => {
+    const r = await api("GET", "/runs/" + encodeURIComponent(id));
+    const box = document.getElementById("run");
+    if (!box) return false;
+    if (!r.ok) {
+      box.replaceChildren(el("p", { class: "decision-message error" }, (r.data && r.data.error) || "cannot load the run"));
+      return false;
+    }
+    const v = r.data;
+    const report = v.report;
+    box.replaceChildren(...[
+      el("h1", {}, v.workflowId),
+      el("div", {}, el("span", { id: "run-state", class: "state" }, v.state || v.temporalStatus), " · " + v.type + " · ",
+        el("a", { id: "temporal-link", href: v.uiUrl, target: "_blank", rel: "noopener" }, "open in the Temporal UI")),
+      el("div", { class: "muted" }, v.summary || ""),
+      v.failure ? el("p", { class: "warn" }, "Failed: " + v.failure) : null,
+      el("h2", {}, "Steps"),
+      el("ol", { class: "timeline" }, (v.steps || []).map(s => el("li", { class: "step " + s.status },
+        el("strong", {}, s.name), " ", el("span", { class: "muted" }, s.status + " · " + (s.start || "") + (s.end ? " → " + s.end : "")),
+        s.detail ? el("div", {}, s.detail) : null))),
+      el("h2", {}, "Approvals"),
+      el("div", { id: "run-approvals" },
+        (v.pendingApprovals || []).map(p => el("div", { class: "card pending" }, el("strong", {}, "pending: "), p.action,
+          kv(p.evidence), el("a", { href: "#/approvals" }, "decide in the inbox"))),
+        ((report && report.approvals) || []).map(a => el("div", { class: "decision" },
+          a.decision + " of " + a.requestId + (a.approver ? " by " + a.approver : "") + " at " + a.at + (a.comment ? " (" + a.comment + ")" : "")))),
+      report ? el("div", { id: "run-report", class: "card" }, el("h2", {}, "Report: " + report.outcome + (report.dryRun ? " (dry run)" : "")),
+        el("p", {}, report.summary || ""),
+        el("ul", {}, (report.changes || []).map(c => el("li", {}, c))),
+        (report.plan || []).length ? el("pre", {}, report.plan.join("\n")) : null) : null,
+      v.type === "PartitionMaintenance" && v.result ? el("div", { id: "run-grid" }) : null].filter(Boolean));
+    if (v.type === "PartitionMaintenance" && v.result) {
+      const g = await api("GET", "/insights/partitions?cluster=" + encodeURIComponent(v.result.report.cluster)
+        + "&database=" + encodeURIComponent(v.result.report.target.split("/")[1] || ""));
+      if (g.ok && document.getElementById("run-grid")) document.getElementById("run-grid").replaceChildren(grid(g.data));
+    }
+    return v.temporalStatus === "RUNNING";
+  };
+  if (await draw()) {
+    const t = setInterval(async () => { if (!(await draw())) clearInterval(t); }, 2000);
+    timers.push(t);
+  }
+}
+
+// ---- pictures ------------------------------------------------------------------------------------
+
+function grid(g) {
+  const legend = el("div", { class: "legend" }, [["exists", "exists"], ["created", "created by the run"], ["expired", "expired"],
+    ["missing", "missing"], ["default-rows", "rows in the default partition"]].map(([c, t]) => el("span", {}, el("span", { class: "cell " + c }), t)));
+  const tables = (g.tables || []).map(t => el("div", { class: "card grid-table", "data-table": t.table },
+    el("h2", {}, t.table + " (" + t.status + ")"),
+    el("div", { class: "grid" }, t.columns.map((c, i) => [
+      // Intervals the run did not look at (older than its window) are a gap in the row, not a cell.
+      i > 0 && t.columns[i - 1].to && t.columns[i - 1].to !== c.from ? el("span", { class: "gap", title: "not covered by the run's window" }, "…") : null,
+      el("span", {
+        class: "cell " + c.state, "data-from": c.from,
+        title: c.from.substring(0, 10) + " " + c.state + (c.partition ? " " + c.partition + ", ~" + c.rows + " rows" : "")
+          + (c.defaultRows ? ", " + c.defaultRows + " rows in default" : "") }, c.from.substring(5, 7))])),
+    el("div", { class: "muted" }, t.columns.length ? t.columns[0].from.substring(0, 10) + " … " + t.columns[t.columns.length - 1].from.substring(0, 10) : "no partitions"),
+    t.retired.length ? el("div", { class: "muted retired" }, "retired by the run: " + t.retired.join(", ")) : null));
+  return el("div", { id: "partition-grid" },
+    el("div", { class: "muted" }, g.workflowId ? "from " + g.workflowId + (g.dryRun ? " (dry run)" : "") + ", finished " + g.finishedAt : (g.note || "")),
+    legend, tables);
+}
+
+function drillChart(points) {
+  const W = 760, H = 260, left = 50, bottom = 40, top = 20;
+  const max = Math.max(1000, ...points.map(p => p.writeUnavailableMillis || 0));
+  const bw = Math.max(8, Math.min(60, (W - left - 10) / Math.max(1, points.length) - 8));
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("id", "drill-chart");
+  svg.setAttribute("width", W);
+  svg.setAttribute("height", H);
+  const add = (tag, attrs, text) => {
+    const e = document.createElementNS(ns, tag);
+    Object.entries(attrs).forEach(([k, v]) => e.setAttribute(k, v));
+    if (text !== undefined) e.textContent = text;
+    svg.append(e);
+    return e;
+  };
+  add("line", { x1: left, y1: H - bottom, x2: W, y2: H - bottom, stroke: "#8a94a3" });
+  add("line", { x1: left, y1: top, x2: left, y2: H - bottom, stroke: "#8a94a3" });
+  add("text", { x: 4, y: top + 4 }, (max / 1000).toFixed(1) + " s");
+  add("text", { x: 4, y: H - bottom }, "0 s");
+  points.forEach((p, i) => {
+    const h = Math.round((p.writeUnavailableMillis || 0) / max * (H - top - bottom));
+    const x = left + 8 + i * (bw + 8);
+    const bar = add("rect", { class: "drill-bar", x, y: H - bottom - h, width: bw, height: Math.max(h, 1),
+      fill: p.passed ? "#1f7a3a" : "#b3261e", "data-passed": String(!!p.passed), "data-started": p.startedAt });
+    const failed = (p.criteria || []).filter(c => !c.passed).map(c => c.name + ": " + c.evidence);
+    bar.append(Object.assign(document.createElementNS(ns, "title"), { textContent: p.startedAt + ": " + (p.passed ? "passed" : "FAILED")
+      + ", writes unavailable " + p.writeUnavailableMillis + " ms" + (failed.length ? "; " + failed.join("; ") : "") }));
+    add("text", { x, y: H - bottom + 14 }, (p.startedAt || "").substring(5, 10));
+    add("text", { x, y: H - bottom - h - 4 }, p.passed ? "pass" : "FAIL");
+  });
+  return svg;
+}
+
+async function showInsights(params) {
+  const cluster = params.get("cluster") || "main";
+  const database = params.get("database") || "app";
+  const form = el("form", { class: "muted", onsubmit: ev => {
+    ev.preventDefault();
+    location.hash = "#/insights?cluster=" + encodeURIComponent(document.getElementById("in-cluster").value)
+      + "&database=" + encodeURIComponent(document.getElementById("in-database").value);
+  } }, "cluster ", el("input", { id: "in-cluster", value: cluster }), " database ", el("input", { id: "in-database", value: database }),
+    " ", el("button", { type: "submit" }, "Show"));
+  main.replaceChildren(el("h1", {}, "Partition coverage of " + cluster + "/" + database), form,
+    el("div", { id: "grid-box" }, "loading ..."), el("h1", {}, "Failover drills of " + cluster), el("div", { id: "drill-box" }, "loading ..."));
+  const [g, d] = await Promise.all([
+    api("GET", "/insights/partitions?cluster=" + encodeURIComponent(cluster) + "&database=" + encodeURIComponent(database)),
+    api("GET", "/insights/drills?cluster=" + encodeURIComponent(cluster))]);
+  document.getElementById("grid-box").replaceChildren(g.ok ? grid(g.data) : el("p", { class: "warn" }, g.data && g.data.error));
+  document.getElementById("drill-box").replaceChildren(!d.ok ? el("p", { class: "warn" }, d.data && d.data.error)
+    : d.data.length === 0 ? el("p", { class: "muted", id: "drills-empty" }, "No completed FailoverDrill runs yet.")
+      : el("div", { class: "card" }, el("div", { class: "muted" }, "Write unavailability per drill (bar height), green passed, red failed."),
+        drillChart(d.data)));
+}
+
+// ---- routing -------------------------------------------------------------------------------------
+
+async function route() {
+  clearTimers();
+  const hash = location.hash || "#/approvals";
+  if (!credentials()) {
+    showLogin();
+    return;
+  }
+  if (!me) {
+    const r = await api("GET", "/me");
+    if (!r.ok) return;
+    me = r.data;
+  }
+  document.getElementById("whoami").textContent = me.name + " (" + me.roles.join(", ") + ")";
+  document.getElementById("logout").hidden = false;
+  const [path, query] = hash.substring(1).split("?");
+  if (path.startsWith("/runs/")) showRun(decodeURIComponent(path.substring(6)));
+  else if (path === "/runs") showRuns();
+  else if (path === "/insights") showInsights(new URLSearchParams(query || ""));
+  else if (path === "/login") showLogin();
+  else showApprovals();
+}
+
+document.getElementById("logout").addEventListener("click", () => {
+  sessionStorage.removeItem("pg-runbooks-auth");
+  me = null;
+  document.getElementById("whoami").textContent = "";
+  document.getElementById("logout").hidden = true;
+  location.hash = "#/login";
+  showLogin();
+});
+window.addEventListener("hashchange", route);
+route();

@@ -1,0 +1,352 @@
+package io.pgrunbooks.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pgrunbooks.api.ApiFixture.Reply;
+import io.pgrunbooks.workflows.approval.Decision;
+import io.pgrunbooks.workflows.approval.DecisionResult;
+import io.pgrunbooks.workflows.common.TaskQueues;
+import io.pgrunbooks.workflows.lock.LockRequest;
+import io.pgrunbooks.workflows.lock.TopologyLock;
+import io.pgrunbooks.workflows.lock.TopologyLockInput;
+import io.pgrunbooks.workflows.lock.TopologyLockWorkflow;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.BatchRequest;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Every endpoint and error code of the REST API against the real stack: the real worker runs real
+ * PartitionMaintenance runs that wait for an approval to drop an expired partition, so conflicts,
+ * refusals and decisions come from Temporal and the run itself, not from fakes.
+ */
+@ExtendWith(ApiFixture.Extension.class)
+class ApiResourceTest {
+  private static ApiFixture api;
+  private final List<String> started = new ArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    api = ApiFixture.get();
+  }
+
+  /** Leaves no run behind: a run a test left running is terminated, so the next test's run plans alone. */
+  @AfterEach
+  void endLeftovers() {
+    for (String id : started) {
+      WorkflowStub stub = api.client.newUntypedWorkflowStub(id);
+      if (stub.describe().getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+        stub.terminate("test cleanup");
+      }
+    }
+  }
+
+  private String newRun(String user) throws Exception {
+    String id = "partition-maintenance:main:app:api-test-" + UUID.randomUUID();
+    Reply r = api.startMaintenance(user, id);
+    assertThat(r.status()).as(r.text()).isEqualTo(201);
+    started.add(id);
+    return id;
+  }
+
+  @Test
+  void catalogListsEveryRunbookWithFieldsDefaultsAndAnExample() {
+    Reply r = api.get("victor", "/api/v1/runbooks");
+    assertThat(r.status()).isEqualTo(200);
+    JsonNode archive = find(r.json(), "runbook", "ArchivePartition");
+    assertThat(archive.path("description").asText()).contains("S3");
+    JsonNode drop = find(archive.path("fields"), "name", "drop");
+    assertThat(drop.path("type").asText()).isEqualTo("boolean");
+    assertThat(drop.path("required").asBoolean()).isFalse();
+    assertThat(drop.path("defaultValue").asText()).isEqualTo("true");
+    assertThat(find(archive.path("fields"), "name", "partition").path("required").asBoolean()).isTrue();
+    assertThat(archive.path("example").path("input").path("partition").asText()).startsWith("public.");
+    JsonNode pm = find(r.json(), "runbook", "PartitionMaintenance");
+    assertThat(find(pm.path("fields"), "name", "tables").path("type").asText()).isEqualTo("array of string");
+  }
+
+  @Test
+  void requestsWithoutOrWithWrongCredentialsGet401() {
+    assertThat(api.get(null, "/api/v1/runbooks").status()).isEqualTo(401);
+    Reply wrong = api.send(HttpRequest.newBuilder(URI.create(api.baseUrl() + "/api/v1/runbooks"))
+        .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("alice:nope".getBytes()))
+        .GET().build());
+    assertThat(wrong.status()).isEqualTo(401);
+    assertThat(wrong.raw().headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).contains("Basic"));
+    Reply unknown = api.send(HttpRequest.newBuilder(URI.create(api.baseUrl() + "/api/v1/runbooks"))
+        .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("zed:pw-zed".getBytes()))
+        .GET().build());
+    assertThat(unknown.status()).isEqualTo(401);
+  }
+
+  @Test
+  void startReturns201WithIdsAndUiLinkAndRecordsTheUserAsRequester() throws Exception {
+    String id = "partition-maintenance:main:app:api-test-" + UUID.randomUUID();
+    Reply r = api.startMaintenance("olivia", id);
+    started.add(id);
+    assertThat(r.status()).as(r.text()).isEqualTo(201);
+    assertThat(r.json().path("workflowId").asText()).isEqualTo(id);
+    assertThat(r.json().path("runId").asText()).isNotBlank();
+    assertThat(r.json().path("uiUrl").asText()).isEqualTo("http://127.0.0.1:8233/namespaces/default/workflows/" + id);
+    assertThat(r.raw().headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).contains("/api/v1/runs/"));
+    JsonNode view = api.await("victor", "/api/v1/runs/" + id, Duration.ofSeconds(30),
+        v -> v.path("summary").asText().contains("requested by olivia"));
+    assertThat(view.path("type").asText()).isEqualTo("PartitionMaintenance");
+  }
+
+  @Test
+  void startWithoutARunbookOrWithBadFieldsIs422NamingEachField() {
+    Reply unknown = api.post("olivia", "/api/v1/runs", Map.of("runbook", "DropEverything", "input", Map.of()));
+    assertThat(unknown.status()).isEqualTo(422);
+    assertThat(fields(unknown)).containsExactly("runbook");
+
+    Reply bad = api.post("olivia", "/api/v1/runs", """
+        {"runbook": "ArchivePartition", "input": {"cluster": "main", "drop": "maybe", "dryrun": true}}""");
+    assertThat(bad.status()).isEqualTo(422);
+    assertThat(fields(bad)).containsExactlyInAnyOrder("drop", "dryrun", "database", "partition");
+    assertThat(bad.json().path("error").asText()).contains("unknown field \"dryrun\"");
+
+    Reply requester = api.post("olivia", "/api/v1/runs", Map.of("runbook", "HealthCheck",
+        "input", Map.of("cluster", "main", "requestedBy", "alice")));
+    assertThat(requester.status()).isEqualTo(422);
+    assertThat(fields(requester)).containsExactly("input.requestedBy");
+  }
+
+  @Test
+  void startOfARunningIdIs409NamingTheHolder() throws Exception {
+    String id = newRun("olivia");
+    Reply again = api.startMaintenance("olivia", id);
+    assertThat(again.status()).isEqualTo(409);
+    assertThat(again.json().path("holderWorkflowId").asText()).isEqualTo(id);
+    assertThat(again.json().path("error").asText()).contains(id + " is already running").contains("requested by olivia");
+  }
+
+  @Test
+  void topologyRunbookWhileTheClustersLockIsHeldIs409NamingTheHolder() throws Exception {
+    // A running run (waiting for its approval) takes the topology lock of a cluster of its own, as
+    // a ReplicaRebuild would, through the real lock workflow on the real worker.
+    String holder = newRun("olivia");
+    String cluster = "locked-" + UUID.randomUUID().toString().substring(0, 8);
+    String runId = api.get("victor", "/api/v1/runs/" + holder).json().path("runId").asText();
+    TopologyLockWorkflow lock = api.client.newWorkflowStub(TopologyLockWorkflow.class, WorkflowOptions.newBuilder()
+        .setWorkflowId(TopologyLock.workflowId(cluster)).setTaskQueue(TaskQueues.CENTRAL).build());
+    BatchRequest batch = api.client.newSignalWithStartRequest();
+    batch.add(lock::run, TopologyLockInput.of(cluster));
+    batch.add(lock::acquire, new LockRequest("api-test-" + UUID.randomUUID(), holder, runId, "ReplicaRebuild", null,
+        "api test"));
+    api.client.signalWithStart(batch);
+    try {
+      long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      Reply r;
+      do {
+        r = api.post("olivia", "/api/v1/runs", Map.of("runbook", "ReplicaRebuild",
+            "input", Map.of("cluster", cluster, "replica", "pg2")));
+        Thread.sleep(r.status() == 409 ? 0 : 250);
+      } while (r.status() != 409 && System.nanoTime() < end);
+      assertThat(r.status()).as(r.text()).isEqualTo(409);
+      assertThat(r.json().path("holderWorkflowId").asText()).isEqualTo(holder);
+      assertThat(r.json().path("error").asText()).contains("topology lock of cluster " + cluster);
+    } finally {
+      api.client.newUntypedWorkflowStub(TopologyLock.workflowId(cluster)).terminate("api test done");
+    }
+  }
+
+  @Test
+  void viewersMayNotStartRuns() {
+    Reply r = api.post("victor", "/api/v1/runs", Map.of("runbook", "HealthCheck", "input", Map.of("cluster", "main")));
+    assertThat(r.status()).isEqualTo(403);
+  }
+
+  @Test
+  void stateChangesNeedTheCustomHeaderAndAJsonBody() {
+    String body = "{\"runbook\": \"HealthCheck\", \"input\": {\"cluster\": \"main\"}}";
+    Reply noHeader = api.send(api.request("olivia", "/api/v1/runs").header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    assertThat(noHeader.status()).isEqualTo(403);
+    assertThat(noHeader.json().path("error").asText()).contains("X-Requested-By");
+    Reply form = api.send(api.request("olivia", "/api/v1/runs").header("X-Requested-By", "x")
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("runbook=HealthCheck")).build());
+    assertThat(form.status()).isEqualTo(415);
+  }
+
+  @Test
+  void listFiltersOnTheSearchAttributesAndRefusesUnknownStates() throws Exception {
+    String id = newRun("olivia");
+    api.awaitPending(id);
+    JsonNode list = api.await("victor", "/api/v1/runs?runbook=PartitionMaintenance&state=AWAITING_APPROVAL&cluster=main",
+        Duration.ofSeconds(60), l -> contains(l, id));
+    assertThat(find(list, "workflowId", id).path("uiUrl").asText()).contains("/workflows/");
+    assertThat(api.get("victor", "/api/v1/runs?cluster=elsewhere").json()).noneMatch(r -> r.path("workflowId").asText().equals(id));
+    Reply bad = api.get("victor", "/api/v1/runs?state=SLEEPING");
+    assertThat(bad.status()).isEqualTo(422);
+    assertThat(fields(bad)).containsExactly("state");
+    assertThat(fields(api.get("victor", "/api/v1/runs?runbook=Nope"))).containsExactly("runbook");
+  }
+
+  @Test
+  void runShowsProgressWithPendingApprovalAndUnknownRunIs404() throws Exception {
+    String id = newRun("olivia");
+    JsonNode pending = api.awaitPending(id);
+    assertThat(pending.path("action").asText()).containsIgnoringCase("drop");
+    assertThat(pending.path("evidence").size()).isPositive();
+    assertThat(pending.path("deadline").asText()).isNotBlank();
+    assertThat(api.get("victor", "/api/v1/runs/no-such-run").status()).isEqualTo(404);
+  }
+
+  @Test
+  void approvalsListsEveryPendingApprovalWithEvidenceAndDeadline() throws Exception {
+    String id = newRun("olivia");
+    String requestId = api.awaitPending(id).path("requestId").asText();
+    JsonNode all = api.await("victor", "/api/v1/approvals", Duration.ofSeconds(30), l -> contains(l, id));
+    JsonNode mine = find(all, "workflowId", id);
+    assertThat(mine.path("requestId").asText()).isEqualTo(requestId);
+    assertThat(mine.path("runbook").asText()).isEqualTo("PartitionMaintenance");
+    assertThat(mine.path("evidence").size()).isPositive();
+    assertThat(mine.path("deadline").asText()).isNotBlank();
+    assertThat(mine.path("youMayDecide").asBoolean()).isFalse();
+    assertThat(find(api.get("alice", "/api/v1/approvals").json(), "workflowId", id).path("youMayDecide").asBoolean())
+        .isTrue();
+  }
+
+  @Test
+  void approvingAsTheAuthenticatedUserLetsTheRunFinish() throws Exception {
+    String id = newRun("olivia");
+    String requestId = api.awaitPending(id).path("requestId").asText();
+    Reply r = api.post("alice", "/api/v1/runs/" + id + "/approvals/" + requestId,
+        Map.of("decision", "approve", "comment", "expired, checked"));
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    assertThat(r.json().path("outcome").asText()).isEqualTo("APPROVED");
+    JsonNode done = api.await("victor", "/api/v1/runs/" + id, Duration.ofSeconds(60),
+        v -> "COMPLETED".equals(v.path("temporalStatus").asText()));
+    JsonNode approval = done.path("report").path("approvals").get(0);
+    assertThat(approval.path("approver").asText()).isEqualTo("alice");
+    assertThat(approval.path("comment").asText()).isEqualTo("expired, checked");
+
+    Reply again = api.post("bob", "/api/v1/runs/" + id + "/approvals/" + requestId, Map.of("decision", "approve"));
+    assertThat(again.status()).isEqualTo(409);
+  }
+
+  @Test
+  void anUnsignedVoteOnARunbookThatRequiresSignaturesIsRefusedWhileTheApisSignedOneCounts() throws Exception {
+    String id = newRun("olivia");
+    String requestId = api.awaitPending(id).path("requestId").asText();
+    WorkflowStub stub = api.client.newUntypedWorkflowStub(id);
+    assertThatThrownBy(() -> stub.update("decide",
+            DecisionResult.class,
+            new Decision(requestId, "alice", true, "bare", null)))
+        .hasStackTraceContaining("requires signed decisions");
+    Reply signed = api.post("alice", "/api/v1/runs/" + id + "/approvals/" + requestId, Map.of("decision", "approve"));
+    assertThat(signed.status()).as(signed.text()).isEqualTo(200);
+    assertThat(signed.json().path("outcome").asText()).isEqualTo("APPROVED");
+  }
+
+  @Test
+  void decisionBodyIsCheckedAndTheApproverIsNeverAField() throws Exception {
+    String id = newRun("olivia");
+    String path = "/api/v1/runs/" + id + "/approvals/" + api.awaitPending(id).path("requestId").asText();
+    assertThat(fields(api.post("alice", path, Map.of("decision", "maybe")))).containsExactly("decision");
+    Reply noComment = api.post("alice", path, Map.of("decision", "reject"));
+    assertThat(noComment.status()).isEqualTo(422);
+    assertThat(fields(noComment)).containsExactly("comment");
+    Reply forged = api.post("alice", path, Map.of("decision", "approve", "approver", "bob"));
+    assertThat(forged.status()).isEqualTo(422);
+    assertThat(fields(forged)).containsExactly("approver");
+  }
+
+  @Test
+  void refusedVotesReturnTheRunsReasonAs403Or409() throws Exception {
+    String id = newRun("bob");
+    String requestId = api.awaitPending(id).path("requestId").asText();
+    String path = "/api/v1/runs/" + id + "/approvals/" + requestId;
+
+    Reply viewer = api.post("victor", path, Map.of("decision", "approve"));
+    assertThat(viewer.status()).isEqualTo(403);
+    Reply wrongRole = api.post("carol", path, Map.of("decision", "approve"));
+    assertThat(wrongRole.status()).isEqualTo(403);
+    Reply notConfigured = api.post("mallory", path, Map.of("decision", "approve"));
+    assertThat(notConfigured.status()).isEqualTo(403);
+    assertThat(notConfigured.json().path("error").asText()).contains("mallory is not a configured approver");
+    Reply self = api.post("bob", path, Map.of("decision", "approve"));
+    assertThat(self.status()).isEqualTo(403);
+    assertThat(self.json().path("error").asText()).contains("bob requested this run and may not approve it");
+    Reply unknownRequest = api.post("alice", "/api/v1/runs/" + id + "/approvals/no-such-request",
+        Map.of("decision", "approve"));
+    assertThat(unknownRequest.status()).isEqualTo(409);
+    assertThat(unknownRequest.json().path("error").asText()).contains("not pending");
+  }
+
+  @Test
+  void meSaysWhatTheUserMayDo() {
+    JsonNode alice = api.get("alice", "/api/v1/me").json();
+    assertThat(alice.path("mayDecide").asBoolean()).isTrue();
+    assertThat(alice.path("mayStart").asBoolean()).isFalse();
+    JsonNode victor = api.get("victor", "/api/v1/me").json();
+    assertThat(victor.path("mayDecide").asBoolean()).isFalse();
+    assertThat(victor.path("roles").toString()).isEqualTo("[\"viewer\"]");
+  }
+
+  @Test
+  void healthCheckOnTheAdminPortSaysTemporalIsReachableAndMetricsCountRequests() {
+    Reply health = api.send(HttpRequest.newBuilder(URI.create(api.adminUrl() + "/healthcheck")).GET().build());
+    assertThat(health.status()).isEqualTo(200);
+    assertThat(health.json().path("temporal").path("healthy").asBoolean()).isTrue();
+    api.get("victor", "/api/v1/runbooks");
+    Reply metrics = api.send(HttpRequest.newBuilder(URI.create(api.adminUrl() + "/metrics")).GET().build());
+    assertThat(metrics.json().path("timers").has("io.pgrunbooks.api.resources.RunbooksResource.catalog")).isTrue();
+    assertThat(metrics.text()).doesNotContain("$2a$");
+  }
+
+  @Test
+  void insightsNeedTheirParametersAndSayWhenThereIsNoRunYet() {
+    assertThat(fields(api.get("victor", "/api/v1/insights/partitions?cluster=main"))).containsExactly("database");
+    JsonNode none = api.get("victor", "/api/v1/insights/partitions?cluster=nowhere&database=app").json();
+    assertThat(none.path("note").asText()).contains("no completed PartitionMaintenance run");
+    assertThat(api.get("victor", "/api/v1/insights/drills?cluster=nowhere").json().size()).isZero();
+  }
+
+  @Test
+  void thePageIsServedAtTheRoot() {
+    Reply page = api.send(HttpRequest.newBuilder(URI.create(api.baseUrl() + "/")).GET().build());
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.text()).contains("<script src=\"app.js\">");
+  }
+
+  static JsonNode find(JsonNode array, String field, String value) {
+    for (JsonNode n : array) {
+      if (value.equals(n.path(field).asText())) {
+        return n;
+      }
+    }
+    throw new AssertionError("no element with " + field + "=" + value + " in " + array);
+  }
+
+  private static boolean contains(JsonNode array, String workflowId) {
+    for (JsonNode n : array) {
+      if (workflowId.equals(n.path("workflowId").asText())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<String> fields(Reply r) {
+    assertThat(r.status()).as(r.text()).isEqualTo(422);
+    List<String> out = new ArrayList<>();
+    r.json().path("fields").forEach(f -> out.add(f.path("field").asText()));
+    return out;
+  }
+}
