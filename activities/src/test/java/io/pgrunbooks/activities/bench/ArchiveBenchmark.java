@@ -50,8 +50,9 @@ public final class ArchiveBenchmark {
       + Path.of("worker/src/main/resources/logback.xml").toAbsolutePath();
   private static final List<String> METHODS = List.of("pipeline", "gzip", "zstd");
 
+  /** @param cpu CPU seconds of the client side (psql, gzip and aws; or the worker JVM), PostgreSQL's COPY not included */
   private record Run(String table, String method, int repeat, String order, long csvBytes, long objectBytes, double secs,
-                     String rss, String load, String detail) {}
+                     double cpu, String rss, String load, String detail) {}
 
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("export")) {
@@ -104,9 +105,12 @@ public final class ArchiveBenchmark {
         }
       }
       String out = report(runs, store.peakRssMb());
+      deleteTree(dir.resolve("s3"));
       System.out.println(out);
-      Files.writeString(dir.resolve("results.md"), out + "\n");
-      System.err.println("results in " + dir.resolve("results.md"));
+      // The cluster's close deletes the run's directory: the table goes next to the build output.
+      Path results = Path.of("activities/target/archive-bench-results.md").toAbsolutePath();
+      Files.writeString(results, out + "\n");
+      System.err.println("results in " + results);
     }
   }
 
@@ -121,23 +125,25 @@ public final class ArchiveBenchmark {
     List<String> lines = new ArrayList<>();
     lines.add("Run at " + Instant.now() + " on " + Runtime.getRuntime().availableProcessors() + " cores.");
     lines.add("");
-    lines.add("| partition | run | order | method | CSV bytes | object bytes | seconds | MB/s of CSV | worker peak RSS | load avg 1/5/15 before |");
-    lines.add("|---|---|---|---|---|---|---|---|---|---|");
+    lines.add("| partition | run | order | method | CSV bytes | object bytes | seconds | MB/s of CSV | client CPU s | worker peak RSS MB | load avg 1/5/15 before |");
+    lines.add("|---|---|---|---|---|---|---|---|---|---|---|");
     runs.forEach(r -> lines.add(row(r)));
     lines.add("");
     lines.add("Medians (throughput ratio = pipeline seconds / runbook seconds; target gzip >= 1.0, zstd >= 2.0):");
     lines.add("");
-    lines.add("| partition | pipeline s | gzip s | zstd s | gzip ratio | zstd ratio | worker peak RSS gzip / zstd |");
-    lines.add("|---|---|---|---|---|---|---|");
+    lines.add("| partition | pipeline s | gzip s | zstd s | gzip ratio | zstd ratio | client CPU s pipeline / gzip / zstd |"
+        + " worker peak RSS gzip / zstd |");
+    lines.add("|---|---|---|---|---|---|---|---|");
     for (String table : List.of("small", "large")) {
-      double p = median(runs, table, "pipeline");
-      double g = median(runs, table, "gzip");
-      double z = median(runs, table, "zstd");
+      double p = median(runs, table, "pipeline", Run::secs);
+      double g = median(runs, table, "gzip", Run::secs);
+      double z = median(runs, table, "zstd", Run::secs);
       if (Double.isNaN(p)) {
         continue;
       }
-      lines.add("| %s | %.1f | %.1f | %.1f | %.2fx | %.2fx | %s / %s MB |".formatted(table, p, g, z, p / g, p / z,
-          maxRss(runs, table, "gzip"), maxRss(runs, table, "zstd")));
+      lines.add("| %s | %.1f | %.1f | %.1f | %.2fx | %.2fx | %.1f / %.1f / %.1f | %s / %s MB |".formatted(table, p, g, z,
+          p / g, p / z, median(runs, table, "pipeline", Run::cpu), median(runs, table, "gzip", Run::cpu),
+          median(runs, table, "zstd", Run::cpu), maxRss(runs, table, "gzip"), maxRss(runs, table, "zstd")));
     }
     lines.add("");
     lines.add("S3 store process (S3Proxy) peak RSS: " + storeRss + " MB.");
@@ -145,13 +151,13 @@ public final class ArchiveBenchmark {
   }
 
   private static String row(Run r) {
-    return "| %s | %d | %s | %s | %d | %d | %.1f | %.1f | %s | %s |".formatted(r.table, r.repeat, r.order,
+    return "| %s | %d | %s | %s | %d | %d | %.1f | %.1f | %.1f | %s | %s |".formatted(r.table, r.repeat, r.order,
         r.method.equals("pipeline") ? "pipeline psql\\|gzip>file + aws s3 cp (" + r.detail + ")" : "runbook " + r.method,
-        r.csvBytes, r.objectBytes, r.secs, r.csvBytes / 1e6 / r.secs, r.rss, r.load);
+        r.csvBytes, r.objectBytes, r.secs, r.csvBytes / 1e6 / r.secs, r.cpu, r.rss, r.load);
   }
 
-  private static double median(List<Run> runs, String table, String method) {
-    double[] s = runs.stream().filter(r -> r.table.equals(table) && r.method.equals(method)).mapToDouble(Run::secs)
+  private static double median(List<Run> runs, String table, String method, java.util.function.ToDoubleFunction<Run> of) {
+    double[] s = runs.stream().filter(r -> r.table.equals(table) && r.method.equals(method)).mapToDouble(of)
         .sorted().toArray();
     if (s.length == 0) {
       return Double.NaN;
@@ -191,17 +197,28 @@ public final class ArchiveBenchmark {
     String copy = "COPY (SELECT * FROM bench." + table + ") TO STDOUT (FORMAT csv, HEADER)";
     String load = load();
     long t0 = System.nanoTime();
-    run(List.of("bash", "-c", "set -o pipefail; psql -h " + pg.host() + " -p " + pg.port() + " -U postgres -d postgres -c \""
-        + copy + "\" | gzip > " + file), Map.of("PGPASSWORD", PASSWORD));
+    double cpu = childCpu(run(List.of("bash", "-c", "set -o pipefail; psql -h " + pg.host() + " -p " + pg.port()
+        + " -U postgres -d postgres -c \"" + copy + "\" | gzip > " + file + "; times"), Map.of("PGPASSWORD", PASSWORD)));
     long t1 = System.nanoTime();
-    run(List.of("aws", "s3", "cp", "--only-show-errors", "--endpoint-url", "http://127.0.0.1:" + store.port, file.toString(),
-        "s3://" + BUCKET + "/pipeline/" + table + ".csv.gz"),
-        Map.of("AWS_ACCESS_KEY_ID", ACCESS, "AWS_SECRET_ACCESS_KEY", SECRET, "AWS_DEFAULT_REGION", "us-east-1"));
+    cpu += childCpu(run(List.of("bash", "-c", "aws s3 cp --only-show-errors --endpoint-url http://127.0.0.1:" + store.port
+        + " " + file + " s3://" + BUCKET + "/pipeline/" + table + ".csv.gz; times"),
+        Map.of("AWS_ACCESS_KEY_ID", ACCESS, "AWS_SECRET_ACCESS_KEY", SECRET, "AWS_DEFAULT_REGION", "us-east-1")));
     long t2 = System.nanoTime();
     long size = Files.size(file);
     Files.delete(file);
-    return new Run(table, "pipeline", repeat, order, csvBytes, size, (t2 - t0) / 1e9, "-", load,
+    return new Run(table, "pipeline", repeat, order, csvBytes, size, (t2 - t0) / 1e9, cpu, "-", load,
         "copy+gzip %.1f s, upload %.1f s".formatted((t1 - t0) / 1e9, (t2 - t1) / 1e9));
+  }
+
+  /** User + system seconds of a shell's children, from the second line of bash's {@code times}: "0m5.123s 0m0.201s". */
+  private static double childCpu(String timesOutput) {
+    String[] lines = timesOutput.strip().split("\n");
+    double sum = 0;
+    for (String t : lines[lines.length - 1].strip().split(" ")) {
+      int m = t.indexOf('m');
+      sum += Double.parseDouble(t.substring(0, m)) * 60 + Double.parseDouble(t.substring(m + 1, t.length() - 1));
+    }
+    return sum;
   }
 
   private static long csvBytes(PostgresNode pg, String table) throws Exception {
@@ -226,7 +243,7 @@ public final class ArchiveBenchmark {
         "export", config.toString(), table, Long.toString(oid), compression), Map.of());
     String[] f = out.strip().lines().reduce((a, b) -> b).orElseThrow().split(" ");
     return new Run(table, compression, repeat, order, Long.parseLong(f[1]), Long.parseLong(f[2]), Double.parseDouble(f[0]),
-        f[3], load, "");
+        Double.parseDouble(f[4]), f[3], load, "");
   }
 
   /** Child mode: one exportPartition call through Temporal's activity test environment. */
@@ -243,12 +260,15 @@ public final class ArchiveBenchmark {
     // A worker is a long-running JVM: one small export first, so class loading and JIT are not timed.
     act.exportPartition(new ExportInput(new PartitionRef("bench", "postgres", "bench", "warmup", warmupOid(cfg, env),
         "bench", "events"), "bench"));
+    var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long cpu0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
     ExportResult r = act.exportPartition(new ExportInput(new PartitionRef("bench", "postgres", "bench", a[2],
         Long.parseLong(a[3]), "bench", "events"), "bench"));
     double secs = (System.nanoTime() - t0) / 1e9;
+    double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
     testEnv.close();
-    System.out.printf("%.2f %d %d %d%n", secs, r.uncompressedBytes(), r.compressedBytes(), peakRssMb("self"));
+    System.out.printf("%.2f %d %d %d %.2f%n", secs, r.uncompressedBytes(), r.compressedBytes(), peakRssMb("self"), cpu);
     System.out.flush();
     // The test environment leaves a non-daemon timer thread behind.
     System.exit(0);
@@ -274,6 +294,14 @@ public final class ArchiveBenchmark {
       }
     }
     System.exit(0);
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   private static long peakRssMb(String pid) throws IOException {
