@@ -3,6 +3,7 @@ package io.pgrunbooks.workflows.restorepartition;
 import static io.pgrunbooks.workflows.archivepartition.ArchiveFakes.MANIFEST_KEY;
 import static io.pgrunbooks.workflows.archivepartition.ArchiveFakes.PARENT;
 import static io.pgrunbooks.workflows.archivepartition.ArchiveFakes.PARTITION;
+import static io.pgrunbooks.workflows.archivepartition.ArchiveTestRuns.assertFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrunbooks.workflows.archivepartition.ArchiveFakes;
@@ -70,7 +71,7 @@ class RestorePartitionWorkflowTest {
   void existingTargetIsRefusedAndNothingIsAttached() {
     fakes.existingTables.add(PARTITION);
 
-    ArchiveTestRuns.assertFailure(() -> ArchiveTestRuns.restore(client).run(input(null, true, false)), FailureTypes.BAD_INPUT,
+    assertFailure(() -> ArchiveTestRuns.restore(client).run(input(null, true, false)), FailureTypes.BAD_INPUT,
         "table " + PARTITION + " already exists");
     assertThat(fakes.calls).isEmpty();
   }
@@ -89,21 +90,21 @@ class RestorePartitionWorkflowTest {
 
   @Test
   void missingManifestIsBadInput() {
-    ArchiveTestRuns.assertFailure(() -> ArchiveTestRuns.restore(client).run(RestorePartitionInput.of("main", "app", "nope/manifest.json")),
+    assertFailure(() -> ArchiveTestRuns.restore(client).run(RestorePartitionInput.of("main", "app", "nope/manifest.json")),
         FailureTypes.BAD_INPUT, "no manifest at s3://archive/nope/manifest.json");
     assertThat(fakes.calls).isEmpty();
   }
 
   @Test
   void malformedTargetTableIsBadInputBeforeAnything() {
-    ArchiveTestRuns.assertFailure(() -> ArchiveTestRuns.restore(client).run(input("events; DROP TABLE x", false, false)),
+    assertFailure(() -> ArchiveTestRuns.restore(client).run(input("events; DROP TABLE x", false, false)),
         FailureTypes.BAD_INPUT, "targetTable must be schema.name of plain identifiers");
     assertThat(fakes.calls).isEmpty();
   }
 
   @Test
   void missingManifestKeyIsBadInput() {
-    ArchiveTestRuns.assertFailure(() -> ArchiveTestRuns.restore(client).run(RestorePartitionInput.of("main", "app", "")),
+    assertFailure(() -> ArchiveTestRuns.restore(client).run(RestorePartitionInput.of("main", "app", "")),
         FailureTypes.BAD_INPUT, "RestorePartition needs cluster, database and manifestKey");
   }
 
