@@ -22,10 +22,7 @@ import java.util.regex.Pattern;
 
 /** Catalog reads of the archive runbooks; names are bound as parameters, never spliced. */
 final class ArchiveCatalog {
-  private static final Pattern RANGE = Pattern.compile("FOR VALUES FROM \\((.*)\\) TO \\((.*)\\)");
   private static final Pattern ONE_LITERAL = Pattern.compile("'((?:[^']|'')*)'");
-  private static final List<String> TIME_TYPES =
-      List.of("date", "timestamp without time zone", "timestamp with time zone");
 
   private ArchiveCatalog() {}
 
@@ -107,10 +104,10 @@ final class ArchiveCatalog {
     }
     Instant lower = null;
     Instant upper = null;
-    Matcher m = RANGE.matcher(bound);
-    if (m.matches() && TIME_TYPES.contains(keyType(c, parentOid))) {
-      lower = instant(c, m.group(1));
-      upper = instant(c, m.group(2));
+    String[] range = PartitionCatalog.rangeLiterals(bound);
+    if (range != null && PartitionCatalog.KEY_TYPES.contains(keyType(c, parentOid))) {
+      lower = instant(c, range[0]);
+      upper = instant(c, range[1]);
     }
     RetentionSpec retention = policy.retentionSpec();
     RetentionSpec floor = policy.minRetentionSpec();

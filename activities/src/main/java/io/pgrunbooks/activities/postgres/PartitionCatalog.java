@@ -137,11 +137,21 @@ final class PartitionCatalog {
 
   /** {@code [from, to]} as ISO instants of a range bound expression; null for MINVALUE/MAXVALUE. */
   static String[] bounds(String expr) {
-    Matcher m = RANGE.matcher(expr);
-    if (!m.matches()) {
+    String[] literals = rangeLiterals(expr);
+    if (literals == null) {
       throw new IllegalArgumentException("not a range bound: " + expr);
     }
-    return new String[] {value(m.group(1)), value(m.group(2))};
+    return new String[] {value(literals[0]), value(literals[1])};
+  }
+
+  /**
+   * The two literal lists of {@code pg_get_expr(relpartbound)} for a range partition ({@code FOR VALUES
+   * FROM ('2025-01-01') TO ('2025-02-01')} gives {@code '2025-01-01'} and {@code '2025-02-01'}); null for
+   * DEFAULT or a list/hash bound. Shared by the partition and archive catalogs.
+   */
+  static String[] rangeLiterals(String expr) {
+    Matcher m = expr == null ? null : RANGE.matcher(expr);
+    return m != null && m.matches() ? new String[] {m.group(1), m.group(2)} : null;
   }
 
   private static String value(String v) {

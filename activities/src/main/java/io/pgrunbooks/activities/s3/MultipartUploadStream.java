@@ -3,8 +3,11 @@ package io.pgrunbooks.activities.s3;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,12 +20,18 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
- * An S3 multipart upload as an output stream of unknown length, in constant memory: two part buffers,
- * one being filled while the other uploads (with an explicit SHA-256 part checksum). {@link #complete}
- * finishes the upload; on any failure the caller aborts it by its upload id.
+ * An S3 multipart upload as an output stream of unknown length, in constant memory: one part buffer
+ * being filled while up to {@link #PARTS_IN_FLIGHT} earlier parts upload (each with an explicit
+ * SHA-256 part checksum); buffers are recycled. {@link #complete} finishes the upload; on any failure
+ * the caller aborts it by its upload id.
  */
 final class MultipartUploadStream extends OutputStream {
   static final int PART_SIZE = 8 * 1024 * 1024;
+  /**
+   * Parts uploading at once. One was too few on a loaded host: a store slow to answer one part stalled
+   * the whole COPY behind it (bench/archive/README.md, "what was fixed").
+   */
+  static final int PARTS_IN_FLIGHT = 3;
 
   private final S3Client s3;
   private final String bucket;
@@ -30,10 +39,10 @@ final class MultipartUploadStream extends OutputStream {
   private final String uploadId;
   private final ExecutorService uploader;
   private final List<CompletedPart> parts = new ArrayList<>();
+  private final ArrayDeque<Future<CompletedPart>> inFlight = new ArrayDeque<>();
+  private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(PARTS_IN_FLIGHT + 1);
   private byte[] filling = new byte[PART_SIZE];
-  private byte[] spare = new byte[PART_SIZE];
   private int pos;
-  private Future<CompletedPart> inFlight;
   private boolean finished;
 
   MultipartUploadStream(S3Client s3, String bucket, String key, String uploadId) {
@@ -41,7 +50,7 @@ final class MultipartUploadStream extends OutputStream {
     this.bucket = bucket;
     this.key = key;
     this.uploadId = uploadId;
-    this.uploader = Executors.newSingleThreadExecutor(r -> {
+    this.uploader = Executors.newFixedThreadPool(PARTS_IN_FLIGHT, r -> {
       Thread t = new Thread(r, "s3-part-upload");
       t.setDaemon(true);
       return t;
@@ -72,10 +81,12 @@ final class MultipartUploadStream extends OutputStream {
 
   /** Uploads what is left as the last part and completes the upload. */
   CompleteMultipartUploadResponse complete() throws IOException {
-    if (pos > 0 || parts.isEmpty() && inFlight == null) {
+    if (pos > 0 || parts.isEmpty() && inFlight.isEmpty()) {
       ship();
     }
-    awaitInFlight();
+    while (!inFlight.isEmpty()) {
+      awaitOldest();
+    }
     finished = true;
     uploader.shutdown();
     return s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
@@ -98,18 +109,24 @@ final class MultipartUploadStream extends OutputStream {
   }
 
   private void ship() throws IOException {
-    awaitInFlight();
+    while (inFlight.size() >= PARTS_IN_FLIGHT) {
+      awaitOldest();
+    }
     byte[] data = filling;
     int len = pos;
-    int partNumber = parts.size() + 1;
-    filling = spare;
-    spare = data;
+    int partNumber = parts.size() + inFlight.size() + 1;
+    byte[] next = free.poll();
+    filling = next != null ? next : new byte[PART_SIZE];
     pos = 0;
-    inFlight = uploader.submit(() -> {
-      UploadPartResponse r = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber)
-          .contentLength((long) len).checksumAlgorithm(ChecksumAlgorithm.SHA256), RequestBody.fromBytes(copy(data, len)));
-      return CompletedPart.builder().partNumber(partNumber).eTag(r.eTag()).checksumSHA256(r.checksumSHA256()).build();
-    });
+    inFlight.add(uploader.submit(() -> {
+      try {
+        UploadPartResponse r = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber)
+            .contentLength((long) len).checksumAlgorithm(ChecksumAlgorithm.SHA256), RequestBody.fromBytes(copy(data, len)));
+        return CompletedPart.builder().partNumber(partNumber).eTag(r.eTag()).checksumSHA256(r.checksumSHA256()).build();
+      } finally {
+        free.offer(data);
+      }
+    }));
   }
 
   // RequestBody.fromBytes copies anyway; a part of exactly len bytes keeps the last part's length right.
@@ -117,13 +134,11 @@ final class MultipartUploadStream extends OutputStream {
     return len == data.length ? data : java.util.Arrays.copyOf(data, len);
   }
 
-  private void awaitInFlight() throws IOException {
-    if (inFlight == null) {
-      return;
-    }
+  /** Waits for the oldest part in flight: parts complete in part-number order. */
+  private void awaitOldest() throws IOException {
     try {
-      parts.add(inFlight.get());
-      inFlight = null;
+      parts.add(inFlight.peekFirst().get());
+      inFlight.removeFirst();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while uploading part " + (parts.size() + 1));

@@ -17,10 +17,14 @@ import java.util.zip.GZIPOutputStream;
  * gzip on several cores, as pigz does: the input is cut into 1 MiB blocks, each compressed on its own
  * into a complete gzip member, and the members are written in order. Concatenated members are one
  * valid gzip file ({@code gunzip} and {@code GZIPInputStream} read it whole). Memory stays bounded:
- * at most {@code 2 * threads} blocks are in flight.
+ * at most {@code BLOCKS_PER_THREAD * threads} blocks are in flight (16 MiB of input on two cores).
  */
 final class ParallelGzipOutputStream extends OutputStream {
   private static final int BLOCK = 1 << 20;
+  // A deep queue keeps the compressors busy while the writing thread waits for the CPU on a loaded
+  // host: with two blocks per thread every wake-up delay of the writer left a compressor idle
+  // (bench/archive/README.md, "what was fixed").
+  static final int BLOCKS_PER_THREAD = 8;
 
   private final OutputStream out;
   private final ExecutorService pool;
@@ -32,7 +36,7 @@ final class ParallelGzipOutputStream extends OutputStream {
 
   ParallelGzipOutputStream(OutputStream out, int threads) {
     this.out = out;
-    this.maxInFlight = 2 * threads;
+    this.maxInFlight = BLOCKS_PER_THREAD * threads;
     // Idle threads end by themselves: a failed export never closes this stream.
     ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
       Thread t = new Thread(r, "gzip-block");

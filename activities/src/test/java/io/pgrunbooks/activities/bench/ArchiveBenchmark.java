@@ -5,64 +5,174 @@ import io.pgrunbooks.activities.postgres.PostgresArchiveActivitiesImpl;
 import io.pgrunbooks.activities.s3.S3ClientFactory;
 import io.pgrunbooks.config.ConfigLoader;
 import io.pgrunbooks.config.RunbooksConfig;
-import io.pgrunbooks.ops.stack.LocalStack;
-import io.pgrunbooks.ops.stack.LocalStackOptions;
+import io.pgrunbooks.ops.stack.PostgresCluster;
+import io.pgrunbooks.ops.stack.PostgresClusterOptions;
 import io.pgrunbooks.ops.stack.PostgresNode;
+import io.pgrunbooks.ops.stack.S3Store;
+import io.pgrunbooks.ops.stack.S3StoreOptions;
 import io.pgrunbooks.workflows.activities.ExportInput;
 import io.pgrunbooks.workflows.activities.ExportResult;
 import io.pgrunbooks.workflows.activities.PartitionRef;
 import io.pgrunbooks.workflows.activities.PostgresArchiveActivities;
 import io.temporal.testing.TestActivityEnvironment;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Archive benchmark (bench/archive/README.md): the seed runbook's pipeline ({@code psql -c "COPY ..." |
  * gzip > file; aws s3 cp file s3://...}) against the runbook's export activity (gzip and zstd), on one
- * local stack, same partitions, same store. The export runs in a child JVM so its peak RSS (VmHWM) is
- * the worker's alone. Usage: {@code ArchiveBenchmark <small rows> <large rows>}.
+ * PostgreSQL, same partitions, same store. Three processes besides PostgreSQL: this harness, the S3 store
+ * (S3Proxy, filesystem backend) in its own JVM, and one JVM per export run with the dev worker's heap
+ * ({@code -Xmx512m}), whose VmHWM is the worker's peak RSS alone. Runs alternate their order (pipeline
+ * first, then runbook first) because the machine is shared. Usage:
+ * {@code ArchiveBenchmark <small rows> <large rows> <small repeats> <large repeats>}.
  */
 public final class ArchiveBenchmark {
   private static final String PASSWORD = "bench-password";
+  private static final String BUCKET = "bench-archive";
+  private static final String ACCESS = "runbooks";
+  private static final String SECRET = "runbooks-secret-key";
+  // The worker's own logging (INFO, to stderr): without a config logback logs DEBUG to stdout, the AWS
+  // SDK's wire log included, which costs the export more than its compression does.
+  private static final String LOGGING = "-Dlogback.configurationFile="
+      + Path.of("worker/src/main/resources/logback.xml").toAbsolutePath();
+  private static final List<String> METHODS = List.of("pipeline", "gzip", "zstd");
+
+  /** @param cpu CPU seconds of the client side (psql, gzip and aws; or the worker JVM), PostgreSQL's COPY not included */
+  private record Run(String table, String method, int repeat, String order, long csvBytes, long objectBytes, double secs,
+                     double cpu, String rss, String load, String detail) {}
 
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("export")) {
       export(args);
       return;
     }
-    long small = args.length > 0 ? Long.parseLong(args[0]) : 2_000_000;
-    long large = args.length > 1 ? Long.parseLong(args[1]) : 20_000_000;
-    Path dir = Files.createTempDirectory("archive-bench");
-    try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults(dir).withPassword(PASSWORD).withReplicas(List.of())
-        // The filesystem backend: the in-memory one keeps a whole object in one array (OOM past 2 GB).
-        .persistent(dir.resolve("s3"), null))) {
-      Path config = dir.resolve("bench.yml");
-      Files.writeString(config, yaml(stack));
-      PostgresNode pg = stack.postgres().primary();
-      prepare(pg, "small", small);
-      prepare(pg, "large", large);
-      List<String> lines = new ArrayList<>();
-      lines.add("| run | partition | CSV bytes | object bytes | seconds | MB/s of CSV | peak RSS |");
-      lines.add("|---|---|---|---|---|---|---|");
-      double pipeline = pipeline(stack, pg, dir, "large", lines);
-      double gzip = child(config, dir, pg, "large", "gzip", lines);
-      double zstd = child(config, dir, pg, "large", "zstd", lines);
-      child(config, dir, pg, "small", "gzip", lines);
-      child(config, dir, pg, "small", "zstd", lines);
-      lines.add("");
-      lines.add("runbook gzip vs pipeline: %.2fx; runbook zstd vs pipeline: %.2fx".formatted(pipeline / gzip, pipeline / zstd));
-      String out = String.join("\n", lines);
-      System.out.println(out);
-      Files.writeString(dir.resolve("results.md"), out + "\n");
+    if (args.length > 0 && args[0].equals("profile")) {
+      StageProfile.main(args);
+      return;
     }
+    if (args.length > 0 && args[0].equals("store")) {
+      store(Path.of(args[1]));
+      return;
+    }
+    long small = args.length > 0 ? Long.parseLong(args[0]) : 2_600_000;
+    long large = args.length > 1 ? Long.parseLong(args[1]) : 27_000_000;
+    int smallRuns = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+    int largeRuns = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+    Path dir = Files.createTempDirectory("archive-bench");
+    List<Run> runs = new ArrayList<>();
+    try (PostgresCluster cluster = PostgresCluster.start(new PostgresClusterOptions(dir, "pg1", 0, List.of(), List.of(),
+        PASSWORD, false)); StoreProcess store = StoreProcess.start(dir.resolve("s3"))) {
+      PostgresNode pg = cluster.primary();
+      Path config = dir.resolve("bench.yml");
+      Files.writeString(config, yaml(pg, store.port));
+      prepare(pg, "warmup", 50_000);
+      Map<String, Long> csv = new TreeMap<>();
+      for (var t : Map.of("small", small, "large", large).entrySet()) {
+        prepare(pg, t.getKey(), t.getValue());
+        csv.put(t.getKey(), csvBytes(pg, t.getKey()));
+      }
+      if (System.getenv("BENCH_PROFILE") != null) {
+        System.err.println(profile(pg, "small"));
+      }
+      for (String table : List.of("small", "large")) {
+        int repeats = table.equals("small") ? smallRuns : largeRuns;
+        for (int i = 0; i < repeats; i++) {
+          // Even repeats run the pipeline first, odd ones the runbook first.
+          List<String> order = new ArrayList<>(METHODS);
+          if (i % 2 == 1) {
+            java.util.Collections.reverse(order);
+          }
+          for (String method : order) {
+            String orderName = i % 2 == 0 ? "pipeline first" : "runbook first";
+            Run r = method.equals("pipeline") ? pipeline(store, pg, dir, table, csv.get(table), i + 1, orderName)
+                : child(config, pg, table, method, i + 1, orderName);
+            runs.add(r);
+            System.err.println(row(r));
+          }
+        }
+      }
+      String out = report(runs, store.peakRssMb());
+      deleteTree(dir.resolve("s3"));
+      System.out.println(out);
+      // The cluster's close deletes the run's directory: the table goes next to the build output.
+      Path results = Path.of("activities/target/archive-bench-results.md").toAbsolutePath();
+      Files.writeString(results, out + "\n");
+      System.err.println("results in " + results);
+    }
+  }
+
+  /** Stage timings of the export chain without S3, in a worker-sized JVM (printed, not in the table). */
+  private static String profile(PostgresNode pg, String table) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return run(List.of(java, "-Xmx512m", LOGGING, "-cp", System.getProperty("java.class.path"), ArchiveBenchmark.class.getName(),
+        "profile", pg.host(), Integer.toString(pg.port()), PASSWORD, table), Map.of()).strip();
+  }
+
+  private static String report(List<Run> runs, long storeRss) {
+    List<String> lines = new ArrayList<>();
+    lines.add("Run at " + Instant.now() + " on " + Runtime.getRuntime().availableProcessors() + " cores.");
+    lines.add("");
+    lines.add("| partition | run | order | method | CSV bytes | object bytes | seconds | MB/s of CSV | client CPU s | worker peak RSS MB | load avg 1/5/15 before |");
+    lines.add("|---|---|---|---|---|---|---|---|---|---|---|");
+    runs.forEach(r -> lines.add(row(r)));
+    lines.add("");
+    lines.add("Medians (throughput ratio = pipeline seconds / runbook seconds; target gzip >= 1.0, zstd >= 2.0):");
+    lines.add("");
+    lines.add("| partition | pipeline s | gzip s | zstd s | gzip ratio | zstd ratio | client CPU s pipeline / gzip / zstd |"
+        + " worker peak RSS gzip / zstd |");
+    lines.add("|---|---|---|---|---|---|---|---|");
+    for (String table : List.of("small", "large")) {
+      double p = median(runs, table, "pipeline", Run::secs);
+      double g = median(runs, table, "gzip", Run::secs);
+      double z = median(runs, table, "zstd", Run::secs);
+      if (Double.isNaN(p)) {
+        continue;
+      }
+      lines.add("| %s | %.1f | %.1f | %.1f | %.2fx | %.2fx | %.1f / %.1f / %.1f | %s / %s MB |".formatted(table, p, g, z,
+          p / g, p / z, median(runs, table, "pipeline", Run::cpu), median(runs, table, "gzip", Run::cpu),
+          median(runs, table, "zstd", Run::cpu), maxRss(runs, table, "gzip"), maxRss(runs, table, "zstd")));
+    }
+    lines.add("");
+    lines.add("S3 store process (S3Proxy) peak RSS: " + storeRss + " MB.");
+    return String.join("\n", lines);
+  }
+
+  private static String row(Run r) {
+    return "| %s | %d | %s | %s | %d | %d | %.1f | %.1f | %.1f | %s | %s |".formatted(r.table, r.repeat, r.order,
+        r.method.equals("pipeline") ? "pipeline psql\\|gzip>file + aws s3 cp (" + r.detail + ")" : "runbook " + r.method,
+        r.csvBytes, r.objectBytes, r.secs, r.csvBytes / 1e6 / r.secs, r.cpu, r.rss, r.load);
+  }
+
+  private static double median(List<Run> runs, String table, String method, java.util.function.ToDoubleFunction<Run> of) {
+    double[] s = runs.stream().filter(r -> r.table.equals(table) && r.method.equals(method)).mapToDouble(of)
+        .sorted().toArray();
+    if (s.length == 0) {
+      return Double.NaN;
+    }
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+
+  private static String maxRss(List<Run> runs, String table, String method) {
+    return runs.stream().filter(r -> r.table.equals(table) && r.method.equals(method)).map(Run::rss)
+        .mapToLong(Long::parseLong).max().stream().mapToObj(Long::toString).findFirst().orElse("-");
+  }
+
+  private static String load() throws IOException {
+    String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+    return f[0] + " " + f[1] + " " + f[2];
   }
 
   private static void prepare(PostgresNode pg, String name, long rows) throws Exception {
@@ -75,40 +185,51 @@ public final class ArchiveBenchmark {
       // Realistic CSV: an id, a timestamp, a repeating account, an amount and 32 hex chars (compresses ~2.5x).
       st.execute("INSERT INTO bench." + name + " SELECT g, timestamptz '2020-01-01' + (g % 2600000) * interval '1 second',"
           + " 'acct-' || (g % 5000), (g % 100000) / 100.0, md5(g::text) FROM generate_series(1, " + rows + ") g");
+      st.execute("VACUUM ANALYZE bench." + name);
       System.err.printf("generated %s: %d rows in %.1f s%n", name, rows, (System.nanoTime() - t0) / 1e9);
     }
   }
 
   /** The seed runbook's way: psql COPY | gzip into a file, then upload it to the same store. */
-  private static double pipeline(LocalStack stack, PostgresNode pg, Path dir, String table, List<String> lines) throws Exception {
+  private static Run pipeline(StoreProcess store, PostgresNode pg, Path dir, String table, long csvBytes, int repeat,
+                              String order) throws Exception {
     Path file = dir.resolve(table + ".csv.gz");
     String copy = "COPY (SELECT * FROM bench." + table + ") TO STDOUT (FORMAT csv, HEADER)";
+    String load = load();
     long t0 = System.nanoTime();
-    run(List.of("bash", "-c", "set -o pipefail; psql -h " + pg.host() + " -p " + pg.port() + " -U postgres -d postgres -c \""
-        + copy + "\" | gzip > " + file), Map.of("PGPASSWORD", PASSWORD));
+    double cpu = childCpu(run(List.of("bash", "-c", "set -o pipefail; psql -h " + pg.host() + " -p " + pg.port()
+        + " -U postgres -d postgres -c \"" + copy + "\" | gzip > " + file + "; times"), Map.of("PGPASSWORD", PASSWORD)));
     long t1 = System.nanoTime();
-    run(List.of("aws", "s3", "cp", "--only-show-errors", "--endpoint-url", stack.s3().endpoint().toString(), file.toString(),
-        "s3://" + stack.s3().bucket() + "/pipeline/" + table + ".csv.gz"),
-        Map.of("AWS_ACCESS_KEY_ID", stack.s3().accessKey(), "AWS_SECRET_ACCESS_KEY", stack.s3().secretKey(),
-            "AWS_DEFAULT_REGION", stack.s3().region()));
+    cpu += childCpu(run(List.of("bash", "-c", "aws s3 cp --only-show-errors --endpoint-url http://127.0.0.1:" + store.port
+        + " " + file + " s3://" + BUCKET + "/pipeline/" + table + ".csv.gz; times"),
+        Map.of("AWS_ACCESS_KEY_ID", ACCESS, "AWS_SECRET_ACCESS_KEY", SECRET, "AWS_DEFAULT_REGION", "us-east-1")));
     long t2 = System.nanoTime();
-    long csvBytes = csvBytes(pg, table);
-    double secs = (t2 - t0) / 1e9;
-    lines.add("| pipeline psql\\|gzip>file + aws s3 cp (copy+gzip %.1f s, upload %.1f s) | %s | %d | %d | %.1f | %.1f | - |"
-        .formatted((t1 - t0) / 1e9, (t2 - t1) / 1e9, table, csvBytes, Files.size(file), secs, csvBytes / 1e6 / secs));
+    long size = Files.size(file);
     Files.delete(file);
-    return secs;
+    return new Run(table, "pipeline", repeat, order, csvBytes, size, (t2 - t0) / 1e9, cpu, "-", load,
+        "copy+gzip %.1f s, upload %.1f s".formatted((t1 - t0) / 1e9, (t2 - t1) / 1e9));
+  }
+
+  /** User + system seconds of a shell's children, from the second line of bash's {@code times}: "0m5.123s 0m0.201s". */
+  private static double childCpu(String timesOutput) {
+    String[] lines = timesOutput.strip().split("\n");
+    double sum = 0;
+    for (String t : lines[lines.length - 1].strip().split(" ")) {
+      int m = t.indexOf('m');
+      sum += Double.parseDouble(t.substring(0, m)) * 60 + Double.parseDouble(t.substring(m + 1, t.length() - 1));
+    }
+    return sum;
   }
 
   private static long csvBytes(PostgresNode pg, String table) throws Exception {
-    // Exact size of the CSV the pipeline produced, measured once without compression.
+    // Exact size of the CSV the pipeline produces, measured once without compression.
     String out = run(List.of("bash", "-c", "psql -h " + pg.host() + " -p " + pg.port() + " -U postgres -d postgres -c \"COPY (SELECT * FROM bench."
         + table + ") TO STDOUT (FORMAT csv, HEADER)\" | wc -c"), Map.of("PGPASSWORD", PASSWORD));
     return Long.parseLong(out.strip());
   }
 
-  /** The runbook's export activity in its own JVM; returns seconds. */
-  private static double child(Path config, Path dir, PostgresNode pg, String table, String compression, List<String> lines)
+  /** The runbook's export activity in its own JVM with the dev worker's heap. */
+  private static Run child(Path config, PostgresNode pg, String table, String compression, int repeat, String order)
       throws Exception {
     long oid;
     try (Connection c = pg.connect("postgres"); Statement st = c.createStatement();
@@ -117,21 +238,17 @@ public final class ArchiveBenchmark {
       oid = rs.getLong(1);
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String out = run(List.of(java, "-cp", System.getProperty("java.class.path"), ArchiveBenchmark.class.getName(), "export",
-        config.toString(), table, Long.toString(oid), compression), Map.of("BENCH_S3_ACCESS", "runbooks",
-        "BENCH_PG_PASSWORD", PASSWORD));
+    String load = load();
+    String out = run(List.of(java, "-Xmx512m", LOGGING, "-cp", System.getProperty("java.class.path"), ArchiveBenchmark.class.getName(),
+        "export", config.toString(), table, Long.toString(oid), compression), Map.of());
     String[] f = out.strip().lines().reduce((a, b) -> b).orElseThrow().split(" ");
-    double secs = Double.parseDouble(f[0]);
-    long csv = Long.parseLong(f[1]);
-    lines.add("| runbook export %s (COPY -> %s -> S3 multipart, SHA-256 x2) | %s | %d | %s | %.1f | %.1f | %s MB |"
-        .formatted(compression, compression, table, csv, f[2], secs, csv / 1e6 / secs, f[3]));
-    return secs;
+    return new Run(table, compression, repeat, order, Long.parseLong(f[1]), Long.parseLong(f[2]), Double.parseDouble(f[0]),
+        Double.parseDouble(f[4]), f[3], load, "");
   }
 
   /** Child mode: one exportPartition call through Temporal's activity test environment. */
   private static void export(String[] a) throws Exception {
-    Map<String, String> env = Map.of("BENCH_PG_PASSWORD", PASSWORD, "BENCH_S3_ACCESS", "runbooks",
-        "BENCH_S3_SECRET", "runbooks-secret-key");
+    Map<String, String> env = Map.of("BENCH_PG_PASSWORD", PASSWORD, "BENCH_S3_ACCESS", ACCESS, "BENCH_S3_SECRET", SECRET);
     String yaml = Files.readString(Path.of(a[1])).replace("compression: gzip", "compression: " + a[4]);
     RunbooksConfig cfg = ConfigLoader.parse(yaml, env, "bench");
     ConnectionFactory connections = new ConnectionFactory(cfg, () -> env, Duration.ofSeconds(5), Duration.ofSeconds(60));
@@ -140,17 +257,91 @@ public final class ArchiveBenchmark {
         new S3ClientFactory(cfg.archive(), () -> env)));
     PostgresArchiveActivities act = testEnv.newActivityStub(PostgresArchiveActivities.class,
         io.temporal.activity.ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofHours(2)).build());
+    // A worker is a long-running JVM: one small export first, so class loading and JIT are not timed.
+    act.exportPartition(new ExportInput(new PartitionRef("bench", "postgres", "bench", "warmup", warmupOid(cfg, env),
+        "bench", "events"), "bench"));
+    var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long cpu0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
     ExportResult r = act.exportPartition(new ExportInput(new PartitionRef("bench", "postgres", "bench", a[2],
         Long.parseLong(a[3]), "bench", "events"), "bench"));
     double secs = (System.nanoTime() - t0) / 1e9;
+    double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
     testEnv.close();
-    long hwmKb = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM"))
-        .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(-1L);
-    System.out.printf("%.2f %d %d %d%n", secs, r.uncompressedBytes(), r.compressedBytes(), hwmKb / 1024);
+    System.out.printf("%.2f %d %d %d %.2f%n", secs, r.uncompressedBytes(), r.compressedBytes(), peakRssMb("self"), cpu);
     System.out.flush();
     // The test environment leaves a non-daemon timer thread behind.
     System.exit(0);
+  }
+
+  private static long warmupOid(RunbooksConfig cfg, Map<String, String> env) throws Exception {
+    var node = cfg.clusters().get("bench").nodes().get(0);
+    try (Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://" + node.host() + ":" + node.port()
+        + "/postgres", "postgres", env.get("BENCH_PG_PASSWORD")); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT 'bench.warmup'::regclass::oid")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** Store mode: S3Proxy (filesystem backend) in this JVM; prints its port, serves until stdin closes. */
+  private static void store(Path dataDir) throws Exception {
+    try (S3Store s3 = S3Store.start(new S3StoreOptions(0, dataDir, BUCKET, ACCESS, SECRET))) {
+      System.out.println("PORT " + s3.port());
+      System.out.flush();
+      while (System.in.read() >= 0) {
+        // Serve until the harness closes our stdin (or dies).
+      }
+    }
+    System.exit(0);
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  private static long peakRssMb(String pid) throws IOException {
+    return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith("VmHWM"))
+        .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024).findFirst().orElse(-1L);
+  }
+
+  /** The S3 store in its own JVM, so its heap neither limits nor inflates the harness or the worker. */
+  private static final class StoreProcess implements AutoCloseable {
+    private final Process process;
+    private final int port;
+
+    private StoreProcess(Process process, int port) {
+      this.process = process;
+      this.port = port;
+    }
+
+    static StoreProcess start(Path dataDir) throws IOException {
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Process p = new ProcessBuilder(java, "-Xmx1g", LOGGING, "-cp", System.getProperty("java.class.path"),
+          ArchiveBenchmark.class.getName(), "store", dataDir.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      String line = new BufferedReader(new InputStreamReader(p.getInputStream())).readLine();
+      if (line == null || !line.startsWith("PORT ")) {
+        p.destroyForcibly();
+        throw new IllegalStateException("S3 store process did not start: " + line);
+      }
+      return new StoreProcess(p, Integer.parseInt(line.substring(5).strip()));
+    }
+
+    long peakRssMb() throws IOException {
+      return ArchiveBenchmark.peakRssMb(Long.toString(process.pid()));
+    }
+
+    @Override
+    public void close() throws Exception {
+      process.getOutputStream().close();
+      if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
   }
 
   private static String run(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
@@ -164,8 +355,7 @@ public final class ArchiveBenchmark {
     return out;
   }
 
-  private static String yaml(LocalStack stack) {
-    PostgresNode pg = stack.postgres().primary();
+  private static String yaml(PostgresNode pg, int s3Port) {
     return """
         clusters:
           bench:
@@ -180,13 +370,12 @@ public final class ArchiveBenchmark {
         archive:
           bucket: %s
           prefix: bench
-          endpoint: %s
-          region: %s
+          endpoint: http://127.0.0.1:%d
+          region: us-east-1
           forcePathStyle: true
           accessKeyEnv: BENCH_S3_ACCESS
           secretKeyEnv: BENCH_S3_SECRET
           compression: gzip
-        """.formatted(pg.name(), pg.host(), pg.port(), pg.dataDir(), stack.s3().bucket(), stack.s3().endpoint(),
-        stack.s3().region());
+        """.formatted(pg.name(), pg.host(), pg.port(), pg.dataDir(), BUCKET, s3Port);
   }
 }

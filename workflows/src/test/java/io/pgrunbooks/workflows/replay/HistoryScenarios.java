@@ -1,11 +1,15 @@
 package io.pgrunbooks.workflows.replay;
 
 import io.pgrunbooks.workflows.approval.ApprovalGatePaths;
+import io.pgrunbooks.workflows.archivepartition.ArchivePartitionPaths;
+import io.pgrunbooks.workflows.archivepartition.ArchivePartitionWorkflowImpl;
 import io.pgrunbooks.workflows.approval.GatedTestWorkflowImpl;
 import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflowImpl;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildPaths;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildWorkflowImpl;
+import io.pgrunbooks.workflows.restorepartition.RestorePartitionPaths;
+import io.pgrunbooks.workflows.restorepartition.RestorePartitionWorkflowImpl;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -19,7 +23,9 @@ public final class HistoryScenarios {
       HealthCheckWorkflowImpl.class,
       TopologyLockWorkflowImpl.class,
       GatedTestWorkflowImpl.class,
-      ReplicaRebuildWorkflowImpl.class);
+      ReplicaRebuildWorkflowImpl.class,
+      ArchivePartitionWorkflowImpl.class,
+      RestorePartitionWorkflowImpl.class);
 
   public static final List<HistoryScenario> ALL = List.of(
       new HistoryScenario("HealthCheck", "healthy", HealthCheckPaths::healthy),
@@ -40,7 +46,11 @@ public final class HistoryScenarios {
       new HistoryScenario("ReplicaRebuild", "rebuilt", ReplicaRebuildPaths::rebuilt),
       new HistoryScenario("ReplicaRebuild", "rejected", ReplicaRebuildPaths::rejected),
       new HistoryScenario("ReplicaRebuild", "dry-run", ReplicaRebuildPaths::dryRun),
-      new HistoryScenario("ReplicaRebuild", "restored-after-failure", ReplicaRebuildPaths::restoredAfterFailure));
+      new HistoryScenario("ReplicaRebuild", "restored-after-failure", ReplicaRebuildPaths::restoredAfterFailure),
+      new HistoryScenario("ArchivePartition", "approved-drop", ArchivePartitionPaths::approvedDrop),
+      new HistoryScenario("ArchivePartition", "rejected", ArchivePartitionPaths::rejected),
+      new HistoryScenario("ArchivePartition", "verify-mismatch", ArchivePartitionPaths::verifyMismatch),
+      new HistoryScenario("RestorePartition", "restored-attached", RestorePartitionPaths::restoredAndAttached));
 
   private HistoryScenarios() {}
 

@@ -1,0 +1,210 @@
+package io.pgrunbooks.workflows.archivepartition;
+
+import io.pgrunbooks.workflows.activities.ApprovalActivities;
+import io.pgrunbooks.workflows.activities.ApprovalPolicy;
+import io.pgrunbooks.workflows.activities.ApprovalPolicy.PreApproval;
+import io.pgrunbooks.workflows.activities.ApprovalPolicyInput;
+import io.pgrunbooks.workflows.activities.ArchiveManifest;
+import io.pgrunbooks.workflows.activities.AttachInput;
+import io.pgrunbooks.workflows.activities.ColumnDef;
+import io.pgrunbooks.workflows.activities.DetachResult;
+import io.pgrunbooks.workflows.activities.DropPartitionInput;
+import io.pgrunbooks.workflows.activities.DropPartitionResult;
+import io.pgrunbooks.workflows.activities.ExportInput;
+import io.pgrunbooks.workflows.activities.ExportResult;
+import io.pgrunbooks.workflows.activities.InspectPartitionInput;
+import io.pgrunbooks.workflows.activities.Notification;
+import io.pgrunbooks.workflows.activities.NotifyActivities;
+import io.pgrunbooks.workflows.activities.PartitionFacts;
+import io.pgrunbooks.workflows.activities.PartitionRef;
+import io.pgrunbooks.workflows.activities.PostgresArchiveActivities;
+import io.pgrunbooks.workflows.activities.ReadManifestInput;
+import io.pgrunbooks.workflows.activities.RestoreTableInput;
+import io.pgrunbooks.workflows.activities.RestoreTableResult;
+import io.pgrunbooks.workflows.activities.S3Activities;
+import io.pgrunbooks.workflows.activities.VerifyArchiveInput;
+import io.pgrunbooks.workflows.activities.VerifyArchiveResult;
+import io.pgrunbooks.workflows.activities.VerifySignatureInput;
+import io.pgrunbooks.workflows.activities.WriteManifestInput;
+import io.pgrunbooks.workflows.common.FailureTypes;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Stand-ins for the archive runbooks' activities: cluster {@code main}, database {@code app}, parent
+ * {@code public.events} partitioned by month, partition {@code public.events_2025_01} of 1200 rows that
+ * expired under a 90-day retention. Every call that changes something is journaled in {@link #calls}.
+ */
+public final class ArchiveFakes {
+  public static final String PARTITION = "public.events_2025_01";
+  public static final String PARENT = "public.events";
+  public static final String BOUNDS = "FOR VALUES FROM ('2025-01-01 00:00:00+00') TO ('2025-02-01 00:00:00+00')";
+  public static final long ROWS = 1200;
+  public static final String BUCKET = "archive";
+  public static final String DATA_KEY = "pg-runbooks/main/app/public/events/events_2025_01/data.csv.gz";
+  public static final String MANIFEST_KEY = "pg-runbooks/main/app/public/events/events_2025_01/manifest.json";
+  static final Instant NOW = Instant.parse("2026-01-05T09:00:00Z");
+  private static final PartitionRef REF = new PartitionRef("main", "app", "public", "events_2025_01", 16401, "public",
+      "events");
+
+  /** What the workflow did, in order: "detach ...", "export ...", "verify", "manifest", "drop ...", "attach ...". */
+  public final List<String> calls = new CopyOnWriteArrayList<>();
+  /** Manifests written (by key); RestorePartition reads them back. */
+  public final Map<String, ArchiveManifest> manifests = new ConcurrentHashMap<>();
+  /** Upper bound of the partition (default: expired); move it to make it current or inside minRetention. */
+  public volatile Instant upperBound = Instant.parse("2025-02-01T00:00:00Z");
+  public volatile String bucket = BUCKET;
+  /** Rows the drop's re-count finds; differs from the export's to model rows written into the detached table. */
+  public volatile long recount = ROWS;
+  public volatile boolean verifyMismatch;
+  /** The export fails retryably on every attempt (the store stays down past the retry budget). */
+  public volatile boolean storeDown;
+  public volatile boolean attachFails;
+  /** Tables that already exist, for restore's "refuse if the target exists". */
+  public final Set<String> existingTables = ConcurrentHashMap.newKeySet();
+  public final Approvals approvals = new Approvals();
+
+  public Object[] activities() {
+    return new Object[] {new Sql(), new S3(), approvals, new Notify()};
+  }
+
+  /** The journal's entries that changed the catalog, for "what is the partition's state now". */
+  public List<String> catalogChanges() {
+    return calls.stream().filter(c -> c.startsWith("detach") || c.startsWith("attach") || c.startsWith("drop")
+        || c.startsWith("restore")).toList();
+  }
+
+  public static String attachOriginal() {
+    return "attach " + PARTITION + " to " + PARENT + " " + BOUNDS;
+  }
+
+  public ArchiveManifest manifest() {
+    return new ArchiveManifest(1, "main", "app", "public", "events_2025_01", "public", "events", BOUNDS, columns(),
+        "RANGE (ts)", "CREATE TABLE public.events (id bigint NOT NULL, ts timestamptz NOT NULL, body jsonb) PARTITION BY RANGE (ts)",
+        List.of(), BUCKET, DATA_KEY, "csv-header", "gzip", ROWS, 96_000, 31_000, "aa".repeat(32), "bb".repeat(32),
+        "PostgreSQL 15.8", "archive-partition:main:app:" + PARTITION, "run-1", NOW, "deep-verified");
+  }
+
+  private static List<ColumnDef> columns() {
+    return List.of(new ColumnDef("id", "bigint", true), new ColumnDef("ts", "timestamp with time zone", true),
+        new ColumnDef("body", "jsonb", false));
+  }
+
+  final class Sql implements PostgresArchiveActivities {
+    @Override
+    public PartitionFacts inspectPartition(InspectPartitionInput in) {
+      if (!PARTITION.equals(in.partition())) {
+        throw ApplicationFailure.newNonRetryableFailure("no table " + in.partition() + " in database " + in.database(),
+            FailureTypes.BAD_INPUT);
+      }
+      return new PartitionFacts(REF, "pg1", "PostgreSQL 15.8", false, BOUNDS, Instant.parse("2025-01-01T00:00:00Z"),
+          upperBound, NOW, "90 days", "30 days", NOW.minusSeconds(90L * 86400), NOW.minusSeconds(30L * 86400), true,
+          columns(), "RANGE (ts)", "CREATE TABLE public.events (...) PARTITION BY RANGE (ts)", List.of(), ROWS, "gzip",
+          bucket);
+    }
+
+    @Override
+    public DetachResult detachPartition(PartitionRef ref) {
+      calls.add("detach " + ref.qualified() + " from " + ref.parentQualified());
+      return new DetachResult("concurrently");
+    }
+
+    @Override
+    public void attachPartition(AttachInput in) {
+      if (attachFails) {
+        throw ApplicationFailure.newNonRetryableFailure("lock_timeout on " + in.ref().parentQualified(), "Test");
+      }
+      calls.add("attach " + in.ref().qualified() + " to " + in.ref().parentQualified() + " " + in.boundSpec());
+    }
+
+    @Override
+    public ExportResult exportPartition(ExportInput in) {
+      calls.add("export " + in.ref().qualified());
+      if (storeDown) {
+        throw ApplicationFailure.newFailure("Unable to execute HTTP request: Connection refused", "SdkClientException");
+      }
+      return new ExportResult(BUCKET, DATA_KEY, MANIFEST_KEY, "gzip", ROWS, 96_000, 31_000, "aa".repeat(32),
+          "bb".repeat(32), 0, "cc");
+    }
+
+    @Override
+    public DropPartitionResult dropPartition(DropPartitionInput in) {
+      if (recount != in.expectedRows()) {
+        calls.add("drop refused " + in.ref().qualified());
+        throw ApplicationFailure.newNonRetryableFailure(in.ref().qualified() + " holds " + recount
+            + " rows but the archive has " + in.expectedRows() + "; rows changed since the export; nothing was dropped",
+            FailureTypes.SAFETY_REFUSED);
+      }
+      calls.add("drop " + in.ref().qualified());
+      return new DropPartitionResult(recount, false);
+    }
+
+    @Override
+    public RestoreTableResult restoreTable(RestoreTableInput in) {
+      String table = in.targetSchema() + "." + in.targetTable();
+      if (!existingTables.add(table)) {
+        throw ApplicationFailure.newNonRetryableFailure("table " + table + " already exists; restore refuses to "
+            + "overwrite it (pick another targetTable)", FailureTypes.BAD_INPUT);
+      }
+      calls.add("restore " + table + " from " + in.manifest().dataKey());
+      return new RestoreTableResult(16500, in.manifest().rows(), in.manifest().compressedBytes(),
+          in.manifest().sha256Compressed(), in.manifest().sha256Uncompressed(), false);
+    }
+  }
+
+  final class S3 implements S3Activities {
+    @Override
+    public VerifyArchiveResult verifyArchive(VerifyArchiveInput in) {
+      calls.add("verify " + in.expected().uri() + (in.deep() ? " deep" : ""));
+      if (verifyMismatch) {
+        return new VerifyArchiveResult(false, in.deep(), 31_000, "dd".repeat(32), "aa".repeat(32), ROWS,
+            List.of("SHA-256 of the object is " + "dd".repeat(32) + ", expected " + "bb".repeat(32)));
+      }
+      return new VerifyArchiveResult(true, in.deep(), 31_000, "bb".repeat(32), "aa".repeat(32), in.deep() ? ROWS : -1,
+          List.of());
+    }
+
+    @Override
+    public void writeManifest(WriteManifestInput in) {
+      calls.add("manifest " + in.manifestKey());
+      manifests.put(in.manifestKey(), in.manifest());
+    }
+
+    @Override
+    public ArchiveManifest readManifest(ReadManifestInput in) {
+      ArchiveManifest m = manifests.get(in.manifestKey());
+      if (m == null) {
+        throw ApplicationFailure.newNonRetryableFailure("no manifest at s3://" + BUCKET + "/" + in.manifestKey(),
+            FailureTypes.BAD_INPUT);
+      }
+      return m;
+    }
+  }
+
+  /** alice and bob approve; one approval needed; a day to decide unless {@link #timeoutSeconds} says otherwise. */
+  public static final class Approvals implements ApprovalActivities {
+    public volatile List<PreApproval> preApprovals = List.of();
+    public volatile long timeoutSeconds = 24 * 3600;
+
+    @Override
+    public ApprovalPolicy approvalPolicy(ApprovalPolicyInput input) {
+      return new ApprovalPolicy(Map.of("alice", List.of("approver"), "bob", List.of("approver")), List.of("approver"),
+          1, timeoutSeconds, preApprovals, false, "http://localhost:8233");
+    }
+
+    @Override
+    public boolean verifySignature(VerifySignatureInput in) {
+      return false;
+    }
+  }
+
+  static final class Notify implements NotifyActivities {
+    @Override
+    public void notify(Notification notification) {}
+  }
+}

@@ -1,0 +1,85 @@
+package io.pgrunbooks.workflows.archivepartition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pgrunbooks.workflows.approval.ApprovalSignal;
+import io.pgrunbooks.workflows.common.Runbook;
+import io.pgrunbooks.workflows.common.TaskQueues;
+import io.pgrunbooks.workflows.common.WorkflowIds;
+import io.pgrunbooks.workflows.replay.TestEnvironments;
+import io.pgrunbooks.workflows.restorepartition.RestorePartitionWorkflow;
+import io.pgrunbooks.workflows.restorepartition.RestorePartitionWorkflowImpl;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+
+/** Drives the archive runbooks against {@link ArchiveFakes} in a test environment; shared by the tests and the recorded paths. */
+public final class ArchiveTestRuns {
+  public static final String ARCHIVE_ID = WorkflowIds.archivePartition("main", "app", ArchiveFakes.PARTITION);
+  public static final String RESTORE_ID = WorkflowIds.restorePartition("main", "app", ArchiveFakes.PARTITION);
+
+  private ArchiveTestRuns() {}
+
+  /** Registers both runbooks and the fakes on the central queue and starts the environment. */
+  public static WorkflowClient start(TestWorkflowEnvironment env, ArchiveFakes fakes) {
+    var central = env.newWorker(TaskQueues.CENTRAL);
+    central.registerWorkflowImplementationTypes(ArchivePartitionWorkflowImpl.class, RestorePartitionWorkflowImpl.class);
+    central.registerActivitiesImplementations(fakes.activities());
+    env.start();
+    return env.getWorkflowClient();
+  }
+
+  public static ArchivePartitionWorkflow archive(WorkflowClient client) {
+    return client.newWorkflowStub(ArchivePartitionWorkflow.class, options(ARCHIVE_ID));
+  }
+
+  /** The archive run that already started (for queries after it ended). */
+  public static ArchivePartitionWorkflow existingArchive(WorkflowClient client) {
+    return client.newWorkflowStub(ArchivePartitionWorkflow.class, ARCHIVE_ID);
+  }
+
+  public static RestorePartitionWorkflow restore(WorkflowClient client) {
+    return client.newWorkflowStub(RestorePartitionWorkflow.class, options(RESTORE_ID));
+  }
+
+  /** The id of the first pending approval, once there is one (waits in real time). */
+  public static String awaitPending(Runbook run) {
+    String[] id = new String[1];
+    TestEnvironments.awaitTrue(() -> {
+      var pending = run.progress().pendingApprovals();
+      if (pending.isEmpty()) {
+        return false;
+      }
+      id[0] = pending.get(0).requestId();
+      return true;
+    }, "an approval is pending");
+    return id[0];
+  }
+
+  public static void approve(Runbook run) {
+    run.approve(new ApprovalSignal(awaitPending(run), "alice", "archive verified, drop it", null));
+  }
+
+  public static void reject(Runbook run) {
+    run.reject(new ApprovalSignal(awaitPending(run), "bob", "keep it until the audit", null));
+  }
+
+  /** {@code call} fails with an ApplicationFailure of {@code type} whose message contains {@code message}. */
+  public static void assertFailure(Runnable call, String type, String message) {
+    assertThatThrownBy(call::run).satisfies(e -> {
+      Throwable t = e;
+      while (t != null && !(t instanceof ApplicationFailure)) {
+        t = t.getCause();
+      }
+      assertThat(t).as("ApplicationFailure in %s", e).isNotNull();
+      assertThat(((ApplicationFailure) t).getType()).isEqualTo(type);
+      assertThat(((ApplicationFailure) t).getOriginalMessage()).contains(message);
+    });
+  }
+
+  private static WorkflowOptions options(String id) {
+    return WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.CENTRAL).setWorkflowId(id).build();
+  }
+}
