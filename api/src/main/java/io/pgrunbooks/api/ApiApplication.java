@@ -21,6 +21,8 @@ import io.pgrunbooks.api.resources.MeResource;
 import io.pgrunbooks.api.resources.RunbooksResource;
 import io.pgrunbooks.api.resources.RunsResource;
 import io.pgrunbooks.config.RunbooksConfig;
+import io.pgrunbooks.config.TlsConfig;
+import io.pgrunbooks.workflows.client.TemporalTls;
 import io.pgrunbooks.workflows.common.DataConverters;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -59,13 +61,14 @@ public final class ApiApplication extends Application<ApiConfiguration> {
   @Override
   public void run(ApiConfiguration configuration, Environment environment) {
     RunbooksConfig config = configuration.runbooks();
-    if (config.temporal().tls().enabled()) {
-      throw new IllegalStateException("temporal.tls: the API does not connect over TLS yet; reach Temporal "
-          + "through a plaintext frontend (or a local TLS-terminating proxy)");
-    }
     ApiUsers users = new ApiUsers(config, configuration.env());
-    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(config.temporal().target()).build());
+    WorkflowServiceStubsOptions.Builder stubOptions = WorkflowServiceStubsOptions.newBuilder()
+        .setTarget(config.temporal().target());
+    TlsConfig tls = config.temporal().tls();
+    if (tls.enabled()) {
+      TemporalTls.apply(stubOptions, tls.certFile(), tls.keyFile(), tls.caFile(), tls.serverName());
+    }
+    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(stubOptions.build());
     environment.lifecycle().manage(new Managed() {
       @Override
       public void stop() {
