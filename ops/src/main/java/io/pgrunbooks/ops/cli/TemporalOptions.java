@@ -27,6 +27,31 @@ final class TemporalOptions {
       description = "Give up when Temporal does not answer within this many seconds (default: ${DEFAULT-VALUE}).")
   int connectTimeoutSeconds;
 
+  @Option(names = "--tls", defaultValue = "${env:RUNBOOKS_TEMPORAL_TLS:-false}",
+      description = "Connect over TLS (implied by --tls-cert/--tls-ca; default: env RUNBOOKS_TEMPORAL_TLS).")
+  boolean tls;
+
+  @Option(names = "--tls-cert", paramLabel = "<pem>", defaultValue = "${env:RUNBOOKS_TEMPORAL_TLS_CERT}",
+      description = "Client certificate for mutual TLS, with --tls-key (default: env RUNBOOKS_TEMPORAL_TLS_CERT).")
+  String tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "<pem>", defaultValue = "${env:RUNBOOKS_TEMPORAL_TLS_KEY}",
+      description = "PKCS#8 key of --tls-cert (default: env RUNBOOKS_TEMPORAL_TLS_KEY).")
+  String tlsKey;
+
+  @Option(names = "--tls-ca", paramLabel = "<pem>", defaultValue = "${env:RUNBOOKS_TEMPORAL_TLS_CA}",
+      description = "CA bundle to trust instead of the system's (default: env RUNBOOKS_TEMPORAL_TLS_CA).")
+  String tlsCa;
+
+  @Option(names = "--tls-server-name", paramLabel = "<name>", defaultValue = "${env:RUNBOOKS_TEMPORAL_TLS_SERVER_NAME}",
+      description = "Name on the server certificate when it is not the address's host.")
+  String tlsServerName;
+
+  /** TLS is on when asked for or when TLS material is given. */
+  boolean tlsEnabled() {
+    return tls || tlsCert != null || tlsCa != null;
+  }
+
   Duration connectTimeout() {
     return Duration.ofSeconds(Math.max(1, connectTimeoutSeconds));
   }

@@ -1,8 +1,9 @@
 package io.pgrunbooks.ops.cli;
 
-import io.pgrunbooks.workflows.client.PlainWords;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.pgrunbooks.workflows.client.PlainWords;
+import io.pgrunbooks.workflows.client.TemporalTls;
 import io.pgrunbooks.workflows.common.DataConverters;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.client.WorkflowClient;
@@ -31,10 +32,20 @@ final class TemporalSession implements AutoCloseable {
 
   static TemporalSession open(TemporalOptions options) {
     CliLogging.quiet();
+    WorkflowServiceStubsOptions.Builder stubOptions = WorkflowServiceStubsOptions.newBuilder().setTarget(options.address);
+    if (options.tlsEnabled()) {
+      if ((options.tlsCert == null) != (options.tlsKey == null)) {
+        throw new CliFailure(ExitCodes.USAGE, "--tls-cert and --tls-key go together (mutual TLS needs both)");
+      }
+      try {
+        TemporalTls.apply(stubOptions, options.tlsCert, options.tlsKey, options.tlsCa, options.tlsServerName);
+      } catch (IllegalStateException e) {
+        throw new CliFailure(ExitCodes.USAGE, e.getMessage());
+      }
+    }
     WorkflowServiceStubs service;
     try {
-      service = WorkflowServiceStubs.newConnectedServiceStubs(
-          WorkflowServiceStubsOptions.newBuilder().setTarget(options.address).build(), options.connectTimeout());
+      service = WorkflowServiceStubs.newConnectedServiceStubs(stubOptions.build(), options.connectTimeout());
     } catch (RuntimeException e) {
       throw new CliFailure(ExitCodes.NOT_FOUND, "cannot reach Temporal at " + options.address + " within "
           + options.connectTimeout().toSeconds() + " s (" + PlainWords.grpc(e)

@@ -380,6 +380,18 @@ class RunbooksCliTest {
   }
 
   @Test
+  void unreadableTlsMaterialIsAUsageErrorBeforeAnyConnection() {
+    Run half = rawCli("status", "health-check:main", "--tls-cert", "/nonexistent/client.pem");
+    assertThat(half.code()).isEqualTo(2);
+    assertThat(half.err()).contains("--tls-cert and --tls-key go together");
+
+    Run missing = rawCli("status", "health-check:main", "--tls-cert", "/nonexistent/client.pem",
+        "--tls-key", "/nonexistent/client.key");
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).contains("cannot load TLS material").contains("/nonexistent/client.pem");
+  }
+
+  @Test
   void unreachableTemporalExitsThree() {
     String address = "127.0.0.1:" + Prerequisites.freePort();
     Run r = rawCli("status", "health-check:main", "--address", address, "--connect-timeout", "1");
