@@ -10,6 +10,8 @@ import java.util.Map;
  * @param endpoint endpoint URL of an S3-compatible store; null means AWS
  * @param region signing region (default us-east-1)
  * @param compression {@code gzip} or {@code zstd} (default gzip)
+ * @param compressionLevel gzip 1-9 (default 6, as the {@code gzip} command) or zstd 1-19 (default 3); a
+ *     lower level trades a somewhat larger archive for much less CPU
  * @param sse server-side encryption: null, {@code AES256} or {@code aws:kms}
  * @param kmsKeyId KMS key for {@code aws:kms}; null uses the bucket's default key
  * @param forcePathStyle path-style addressing, needed by most S3-compatible stores
@@ -23,6 +25,7 @@ public record ArchiveConfig(
     String endpoint,
     String region,
     String compression,
+    Integer compressionLevel,
     String sse,
     String kmsKeyId,
     boolean forcePathStyle,
@@ -34,11 +37,12 @@ public record ArchiveConfig(
     prefix = Copies.or(prefix, "pg-runbooks");
     region = Copies.or(region, "us-east-1");
     compression = Copies.or(compression, "gzip");
+    compressionLevel = compressionLevel != null ? compressionLevel : "zstd".equals(compression) ? 3 : 6;
   }
 
   /** The section as it is when the file has none: no bucket. */
   public static ArchiveConfig none() {
-    return new ArchiveConfig(null, null, null, null, null, null, null, false, null, null, null);
+    return new ArchiveConfig(null, null, null, null, null, null, null, null, false, null, null, null);
   }
 
   /** Whether a bucket is configured. */

@@ -89,6 +89,10 @@ final class ConfigValidator {
     Checks.httpUrl(p, "archive.endpoint", a.endpoint());
     Checks.required(p, "archive.region", a.region());
     Checks.oneOf(p, "archive.compression", a.compression(), List.of("gzip", "zstd"), "compression");
+    int maxLevel = "zstd".equals(a.compression()) ? 19 : 9;
+    if (a.compressionLevel() < 1 || a.compressionLevel() > maxLevel) {
+      p.add("archive.compressionLevel", a.compressionLevel() + " is not a " + a.compression() + " level (1-" + maxLevel + ")");
+    }
     Checks.oneOf(p, "archive.sse", a.sse(), List.of("AES256", "aws:kms"), "server-side encryption");
     if (a.kmsKeyId() != null && !"aws:kms".equals(a.sse())) {
       p.add("archive.kmsKeyId", "only used with sse: aws:kms");

@@ -314,6 +314,18 @@ class ConfigErrorsTest {
   }
 
   @Test
+  void compressionLevelOutsideTheCompressorsRangeIsRefused() {
+    String cluster = withNode2("dataDir: /d");
+    assertThat(errors(cluster + "archive:\n  bucket: b-1\n  compressionLevel: 12\n"))
+        .containsExactly("archive.compressionLevel: 12 is not a gzip level (1-9)");
+    assertThat(errors(cluster + "archive:\n  bucket: b-1\n  compression: zstd\n  compressionLevel: 0\n"))
+        .containsExactly("archive.compressionLevel: 0 is not a zstd level (1-19)");
+    RunbooksConfig zstd = ConfigLoader.parse(cluster + "archive:\n  bucket: b-1\n  compression: zstd\n  compressionLevel: 12\n",
+        Map.of(), "test.yml");
+    assertThat(zstd.archive().compressionLevel()).isEqualTo(12);
+  }
+
+  @Test
   void yamlSyntaxErrorGivesTheLine() {
     assertThat(errors("clusters:\n  main: [\n")).singleElement().asString().startsWith("line ");
   }

@@ -21,6 +21,7 @@ class DefaultsTest {
     assertThat(c.archive().configured()).isFalse();
     assertThat(c.archive().prefix()).isEqualTo("pg-runbooks");
     assertThat(c.archive().compression()).isEqualTo("gzip");
+    assertThat(c.archive().compressionLevel()).isEqualTo(6);
     assertThat(c.approvals().defaultTimeout()).isEqualTo(Duration.ofHours(24));
     assertThat(c.approvals().approvers()).isEmpty();
     assertThat(c.notifications().events()).containsExactly("approval-needed", "failed", "completed");

@@ -55,7 +55,7 @@ class DevConfigTest {
     assertThat(partitions.get(1).retentionSpec()).isEqualTo(new RetentionSpec(24, ChronoUnit.MONTHS));
 
     assertThat(c.archive())
-        .isEqualTo(new ArchiveConfig("pg-runbooks", "pg-runbooks", "http://127.0.0.1:19000", "us-east-1", "gzip",
+        .isEqualTo(new ArchiveConfig("pg-runbooks", "pg-runbooks", "http://127.0.0.1:19000", "us-east-1", "gzip", 6,
             null, null, true, "RUNBOOKS_S3_ACCESS_KEY", "RUNBOOKS_S3_SECRET_KEY", null));
 
     assertThat(c.approvals().defaultTimeout()).isEqualTo(Duration.ofHours(24));

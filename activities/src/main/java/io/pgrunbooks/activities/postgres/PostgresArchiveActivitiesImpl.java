@@ -186,7 +186,7 @@ public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities 
         c.setAutoCommit(false);
         exec(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
         DigestStreams.Out compressed = new DigestStreams.Out(upload.stream(), null);
-        OutputStream z = Compression.compress(archive.compression(), compressed);
+        OutputStream z = Compression.compress(archive.compression(), archive.compressionLevel(), compressed);
         DigestStreams.Out csv = new DigestStreams.Out(z, beat::bytes);
         long rows;
         try (OutputStream buffered = new BufferedOutputStream(csv, 1 << 20)) {

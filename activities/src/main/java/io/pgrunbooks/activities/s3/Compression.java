@@ -11,15 +11,16 @@ import java.util.zip.GZIPInputStream;
 public final class Compression {
   private Compression() {}
 
-  public static OutputStream compress(String compression, OutputStream out) throws IOException {
+  /** Compresses at {@code level} (gzip 1-9, zstd 1-19; validated with the config). */
+  public static OutputStream compress(String compression, int level, OutputStream out) throws IOException {
     if ("zstd".equals(compression)) {
-      ZstdOutputStream z = new ZstdOutputStream(out, 3);
+      ZstdOutputStream z = new ZstdOutputStream(out, level);
       // Two compression threads: the COPY read and the upload overlap with them on a small machine.
       z.setWorkers(2);
       return z;
     }
     // Multi-member gzip compressed on every core: the pipeline's gzip runs beside psql, this has to keep up.
-    return new ParallelGzipOutputStream(out, Math.max(2, Runtime.getRuntime().availableProcessors()));
+    return new ParallelGzipOutputStream(out, Math.max(2, Runtime.getRuntime().availableProcessors()), level);
   }
 
   public static InputStream decompress(String compression, InputStream in) throws IOException {

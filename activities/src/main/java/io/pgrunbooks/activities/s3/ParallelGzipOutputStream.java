@@ -33,9 +33,12 @@ final class ParallelGzipOutputStream extends OutputStream {
   private byte[] block = new byte[BLOCK];
   private int pos;
   private boolean closed;
+  private final int level;
 
-  ParallelGzipOutputStream(OutputStream out, int threads) {
+  /** {@code level} 1-9 as gzip's -1 .. -9 (6 is gzip's default). */
+  ParallelGzipOutputStream(OutputStream out, int threads, int level) {
     this.out = out;
+    this.level = level;
     this.maxInFlight = BLOCKS_PER_THREAD * threads;
     // Idle threads end by themselves: a failed export never closes this stream.
     ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
@@ -98,7 +101,7 @@ final class ParallelGzipOutputStream extends OutputStream {
     pos = 0;
     inFlight.add(pool.submit(() -> {
       ByteArrayOutputStream member = new ByteArrayOutputStream(len / 2 + 64);
-      try (GZIPOutputStream gz = new GZIPOutputStream(member, 1 << 16)) {
+      try (GZIPOutputStream gz = new LeveledGzip(member, level)) {
         gz.write(data, 0, len);
       }
       return member.toByteArray();
@@ -113,6 +116,14 @@ final class ParallelGzipOutputStream extends OutputStream {
       throw new InterruptedIOException("interrupted while compressing");
     } catch (ExecutionException e) {
       throw new IOException("gzip of a block failed", e.getCause());
+    }
+  }
+
+  /** GZIPOutputStream at a chosen level (the JDK class only exposes it through its deflater). */
+  private static final class LeveledGzip extends GZIPOutputStream {
+    LeveledGzip(OutputStream out, int level) throws IOException {
+      super(out, 1 << 16);
+      def.setLevel(level);
     }
   }
 }

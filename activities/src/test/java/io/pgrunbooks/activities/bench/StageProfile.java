@@ -28,8 +28,8 @@ final class StageProfile {
         OutputStream chain = switch (stage) {
           case "copy" -> OutputStream.nullOutputStream();
           case "copy+sha" -> new DigestStreams.Out(OutputStream.nullOutputStream(), null);
-          case "copy+sha+gzip+sha" -> new DigestStreams.Out(Compression.compress("gzip", object), null);
-          default -> new DigestStreams.Out(Compression.compress("zstd", object), null);
+          case "copy+sha+gzip+sha" -> new DigestStreams.Out(Compression.compress("gzip", 6, object), null);
+          default -> new DigestStreams.Out(Compression.compress("zstd", 3, object), null);
         };
         try (OutputStream buffered = new BufferedOutputStream(chain, 1 << 20)) {
           api.copyOut(copy, buffered);

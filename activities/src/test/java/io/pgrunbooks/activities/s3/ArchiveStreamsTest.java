@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +28,7 @@ class ArchiveStreamsTest {
   void parallelGzipOfManyBlocksIsOneGzipStreamOfTheSameBytes() throws IOException {
     byte[] csv = csv(9 * 1024 * 1024 + 12345);
     ByteArrayOutputStream gz = new ByteArrayOutputStream();
-    try (OutputStream out = new ParallelGzipOutputStream(gz, 2)) {
+    try (OutputStream out = new ParallelGzipOutputStream(gz, 2, 6)) {
       // Mixed write sizes, single bytes included, across block boundaries.
       int i = 0;
       int step = 1;
@@ -48,9 +49,28 @@ class ArchiveStreamsTest {
   }
 
   @Test
+  void theConfiguredLevelIsUsedAndEveryLevelReadsBack() throws IOException {
+    byte[] csv = csv(3 * 1024 * 1024);
+    ByteArrayOutputStream fast = new ByteArrayOutputStream();
+    ByteArrayOutputStream best = new ByteArrayOutputStream();
+    try (OutputStream out = new ParallelGzipOutputStream(fast, 2, 1)) {
+      out.write(csv);
+    }
+    try (OutputStream out = new ParallelGzipOutputStream(best, 2, 9)) {
+      out.write(csv);
+    }
+    assertThat(fast.size()).isGreaterThan(best.size());
+    for (ByteArrayOutputStream gz : List.of(fast, best)) {
+      try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(gz.toByteArray()))) {
+        assertThat(in.readAllBytes()).isEqualTo(csv);
+      }
+    }
+  }
+
+  @Test
   void emptyInputIsAValidEmptyGzip() throws IOException {
     ByteArrayOutputStream gz = new ByteArrayOutputStream();
-    new ParallelGzipOutputStream(gz, 2).close();
+    new ParallelGzipOutputStream(gz, 2, 6).close();
     try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(gz.toByteArray()))) {
       assertThat(in.readAllBytes()).isEmpty();
     }
