@@ -41,8 +41,7 @@ public class FailoverNodeActivitiesImpl implements FailoverNodeActivities {
   @Override
   public CommandOutcome promotePostgres(FailoverNodeInput input) {
     ClusterConfig c = Lookups.cluster(config, input.cluster());
-    return failover(input.cluster(), input.node()).promote(c.failover().promoteTimeout().toSeconds(),
-        rebuilder(input.cluster(), input.node()).state("failover").inRecovery());
+    return failover(input.cluster(), input.node()).promote(c.failover().promoteTimeout().toSeconds());
   }
 
   @Override
@@ -58,7 +57,7 @@ public class FailoverNodeActivitiesImpl implements FailoverNodeActivities {
 
   private NodeFailover failover(String clusterName, String node) {
     ClusterConfig c = Lookups.cluster(config, clusterName);
-    return new NodeFailover(rebuilder(clusterName, node), c, ownNode(c, clusterName, node));
+    return new NodeFailover(rebuilder(clusterName, node), c, clusterName, ownNode(c, clusterName, node), connections);
   }
 
   private ReplicaRebuilder rebuilder(String clusterName, String node) {

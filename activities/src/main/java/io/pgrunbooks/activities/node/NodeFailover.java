@@ -1,6 +1,7 @@
 package io.pgrunbooks.activities.node;
 
 import io.pgrunbooks.activities.Lookups;
+import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import io.pgrunbooks.config.ClusterConfig;
 import io.pgrunbooks.config.NodeConfig;
 import io.pgrunbooks.workflows.activities.FailoverNodeActivities.FenceResult;
@@ -13,6 +14,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,8 +37,14 @@ final class NodeFailover {
   private final ClusterConfig cluster;
   private final NodeConfig config;
 
-  NodeFailover(ReplicaRebuilder node, ClusterConfig cluster, NodeConfig config) {
+  private final ConnectionFactory connections;
+  private final String clusterName;
+
+  NodeFailover(ReplicaRebuilder node, ClusterConfig cluster, String clusterName, NodeConfig config,
+               ConnectionFactory connections) {
     this.node = node;
+    this.clusterName = clusterName;
+    this.connections = connections;
     this.cluster = cluster;
     this.config = config;
   }
@@ -84,18 +94,20 @@ final class NodeFailover {
         + ")", String.join(" ", cmd));
   }
 
-  CommandOutcome promote(long timeoutSeconds, Boolean inRecovery) {
+  CommandOutcome promote(long timeoutSeconds) {
     if (!node.running()) {
       throw ApplicationFailure.newNonRetryableFailure("PostgreSQL on " + config.name() + " is not running: cannot "
           + "promote it", FailureTypes.SAFETY_REFUSED);
-    }
-    if (Boolean.FALSE.equals(inRecovery)) {
-      return new CommandOutcome(config.name() + " is already out of recovery", List.of(), "", 0);
     }
     List<String> cmd = List.of(node.tool("pg_ctl"), "-D", node.dataDir().toString(), "-w", "-t",
         Long.toString(timeoutSeconds), "promote");
     HostCommands.Result r = HostCommands.run(HostCommands.as(config.runAs(), cmd), timeoutSeconds + 30);
     if (!r.ok()) {
+      if (r.tail().contains("not in standby mode")) {
+        // A retry after a promotion whose answer was lost.
+        return new CommandOutcome(config.name() + " is already out of recovery", List.of(String.join(" ", cmd)),
+            r.tail(), 0);
+      }
       throw ApplicationFailure.newFailure("pg_ctl promote on " + config.name() + " failed (exit " + r.exitCode() + "): "
           + ReplicaRebuilder.last(r.tail()), "PromoteFailed");
     }
@@ -114,6 +126,7 @@ final class NodeFailover {
       HostCommands.run(HostCommands.as(config.runAs(), stop), cluster.rebuild().stopTimeout().toSeconds() + 30);
       done.add(String.join(" ", stop));
     }
+    checkpoint(in.primary());
     Path data = node.dataDir();
     Map<Path, byte[]> ownConfig = saveConfig(data);
     Path passFile = data.resolveSibling("." + data.getFileName() + ".rewind.pgpass");
@@ -185,6 +198,19 @@ final class NodeFailover {
     } catch (IOException e) {
       throw ApplicationFailure.newFailure("cannot write standby settings in " + data + ": " + e.getMessage(),
           "StandbySettingsFailed");
+    }
+  }
+
+  /**
+   * PostgreSQL 15's pg_rewind reads the source's timeline from its control file, which a freshly promoted primary
+   * updates only at its first checkpoint: without this, the rewound node cannot follow the new timeline.
+   */
+  private void checkpoint(String primary) {
+    try (Connection c = connections.open(clusterName, primary, "postgres"); Statement s = c.createStatement()) {
+      s.execute("CHECKPOINT");
+    } catch (ConnectionFactory.NodeConnectException | SQLException e) {
+      throw ApplicationFailure.newFailure("CHECKPOINT on " + primary + " before pg_rewind failed: " + e.getMessage(),
+          FailureTypes.UNREACHABLE);
     }
   }
 

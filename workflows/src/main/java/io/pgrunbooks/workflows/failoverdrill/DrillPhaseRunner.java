@@ -17,6 +17,7 @@ import io.pgrunbooks.workflows.activities.NodeActivities.CommandOutcome;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities.CatchUp;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities.CatchUpInput;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities.SlotInput;
+import io.pgrunbooks.workflows.activities.PostgresReplicationActivities.TopologyInput;
 import io.pgrunbooks.workflows.common.Failures;
 import io.pgrunbooks.workflows.common.RunRecorder;
 import io.pgrunbooks.workflows.failover.FailoverStubs;
@@ -88,8 +89,9 @@ final class DrillPhaseRunner {
     String rejoin = rejoin(p, from, to);
     boolean streaming;
     try {
+      long timeout = stubs.replication().rebuildSettings(new TopologyInput(cluster, from)).catchUpTimeoutSeconds();
       CatchUp c = run.step(p + from + " streams from " + to, () -> stubs.replication().awaitCatchUp(new CatchUpInput(cluster,
-          to, from, d.maxLagSeconds(), 600)), x -> x.state() + ", replay lag " + x.replayLagSeconds() + " s");
+          to, from, d.maxLagSeconds(), timeout)), x -> x.state() + ", replay lag " + x.replayLagSeconds() + " s");
       streaming = "streaming".equals(c.state());
     } catch (RuntimeException e) {
       issues.add(name + ": " + from + " did not stream from " + to + ": " + Failures.describe(e));

@@ -1,0 +1,185 @@
+package io.pgrunbooks.worker;
+
+import io.pgrunbooks.ops.stack.LocalStack;
+import io.pgrunbooks.ops.stack.LocalStackOptions;
+import io.pgrunbooks.ops.stack.PostgresNode;
+import io.pgrunbooks.ops.stack.SharedStack;
+import io.pgrunbooks.workflows.approval.ApprovalSignal;
+import io.pgrunbooks.workflows.common.Progress;
+import io.pgrunbooks.workflows.common.Runbook;
+import io.pgrunbooks.workflows.common.TaskQueues;
+import io.temporal.client.WorkflowOptions;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * A local stack of its own (failovers move the primary), its config with PgBouncer driven by pg1's agent, and the
+ * worker plus agents as processes. pg1's binDir is a copy of the PostgreSQL bin dir whose pg_rewind fails while
+ * {@link #failRewind} exists, to test the rebuild fallback with the real tools.
+ */
+final class FailoverFixture implements AutoCloseable {
+  final LocalStack stack;
+  final WorkerFixture workers;
+  final Path failRewind;
+
+  FailoverFixture() throws IOException {
+    Path base = Files.createTempDirectory("runbooks-failover-stack-");
+    stack = LocalStack.start(LocalStackOptions.defaults(base).withPassword(SharedStack.PASSWORD));
+    workers = new WorkerFixture(stack);
+    Path bin = wrapperBinDir(workers.dir.resolve("pg1-bin"));
+    failRewind = workers.dir.resolve("fail-rewind");
+    Files.writeString(workers.config, configYaml(stack, bin));
+    workers.startAll();
+  }
+
+  PostgresNode pg1() {
+    return stack.postgres().node("pg1");
+  }
+
+  PostgresNode pg2() {
+    return stack.postgres().node("pg2");
+  }
+
+  <T extends Runbook> T stub(Class<T> type, String workflowId) {
+    return workers.client.newWorkflowStub(type, WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.CENTRAL)
+        .setWorkflowId(workflowId + ":" + UUID.randomUUID().toString().substring(0, 6)).build());
+  }
+
+  static void approve(Runbook run, String approver) {
+    run.approve(new ApprovalSignal(null, approver, "go", null));
+  }
+
+  static Progress await(Runbook run, Predicate<Progress> condition, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Progress p = run.progress();
+    while (!condition.test(p)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within " + timeout + "; progress: " + p);
+      }
+      Thread.sleep(100);
+      p = run.progress();
+    }
+    return p;
+  }
+
+  static Progress awaitPending(Runbook run) throws InterruptedException {
+    return await(run, p -> !p.pendingApprovals().isEmpty(), Duration.ofSeconds(60));
+  }
+
+  /** Inserts a row through PgBouncer and says which port served it. */
+  int writeThroughBouncer() throws SQLException {
+    try (Connection c = stack.pgbouncer().connect("postgres"); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE IF NOT EXISTS e2e_failover_writes (id serial PRIMARY KEY, at timestamptz DEFAULT now())");
+      s.execute("INSERT INTO e2e_failover_writes DEFAULT VALUES");
+      try (ResultSet rs = s.executeQuery("SELECT inet_server_port()")) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  static boolean inRecovery(PostgresNode n) {
+    return n.psql("postgres", "SELECT pg_is_in_recovery()").strip().equals("t");
+  }
+
+  private static Path wrapperBinDir(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Path real = Path.of("/usr/lib/postgresql/15/bin");
+    try (Stream<Path> tools = Files.list(real)) {
+      for (Path t : tools.toList()) {
+        if (!t.getFileName().toString().equals("pg_rewind")) {
+          Files.createSymbolicLink(dir.resolve(t.getFileName()), t);
+        }
+      }
+    }
+    Path rewind = dir.resolve("pg_rewind");
+    Files.writeString(rewind, "#!/bin/sh\nif [ -e \"" + dir.getParent().resolve("fail-rewind") + "\" ]; then\n"
+        + "  echo 'pg_rewind: error: forced failure for the fallback test' >&2\n  exit 1\nfi\nexec "
+        + real.resolve("pg_rewind") + " \"$@\"\n");
+    Files.setPosixFilePermissions(rewind, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(dir.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+    return dir;
+  }
+
+  private static String configYaml(LocalStack stack, Path pg1Bin) {
+    StringBuilder nodes = new StringBuilder();
+    for (PostgresNode node : stack.postgres().nodes()) {
+      nodes.append("""
+                - name: %s
+                  host: %s
+                  port: %d
+                  dataDir: %s
+          """.formatted(node.name(), node.host(), node.port(), node.dataDir()));
+      if (node.name().equals("pg1")) {
+        nodes.append("        binDir: ").append(pg1Bin).append('\n');
+      }
+    }
+    Path passFile = stack.postgres().node("pg1").dataDir().toAbsolutePath().getParent().resolve(".pgpass");
+    URI endpoint = stack.s3().endpoint();
+    return """
+        temporal:
+          target: %s
+          namespace: %s
+        worker:
+          metricsPort: 0
+          agentStartTimeout: 10s
+        clusters:
+          main:
+            credentials:
+              user: postgres
+              passwordEnv: RUNBOOKS_PG_PASSWORD
+            nodes:
+        %s
+            pgbouncer:
+              host: %s
+              port: %d
+              node: pg1
+              adminUser: postgres
+              configFile: %s
+            rebuild:
+              stopTimeout: 20s
+              catchUpTimeout: 5m
+              streamingPassFile: %s
+            failover:
+              replayTimeout: 10s
+              promoteTimeout: 30s
+              drill:
+                sentinelRows: 10
+                baselineTables: [public.e2e_baseline]
+        archive:
+          bucket: %s
+          prefix: failover-e2e
+          endpoint: %s
+          region: %s
+          forcePathStyle: true
+          accessKeyEnv: RUNBOOKS_S3_ACCESS_KEY
+          secretKeyEnv: RUNBOOKS_S3_SECRET_KEY
+        approvals:
+          defaultTimeout: 1h
+          approvers:
+            - {name: alice, roles: [approver]}
+            - {name: bob, roles: [approver]}
+          twoPersonRunbooks: [Failover]
+        """.formatted(stack.temporal().address(), stack.temporal().namespace(), nodes, stack.pgbouncer().host(),
+        stack.pgbouncer().port(), stack.pgbouncer().iniFile(), passFile, stack.s3().bucket(), endpoint,
+        stack.s3().region());
+  }
+
+  @Override
+  public void close() {
+    workers.close();
+    stack.close();
+  }
+}
