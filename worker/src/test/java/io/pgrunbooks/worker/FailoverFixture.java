@@ -62,15 +62,21 @@ final class FailoverFixture implements AutoCloseable {
 
   static Progress await(Runbook run, Predicate<Progress> condition, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    Progress p = run.progress();
-    while (!condition.test(p)) {
+    Progress p = null;
+    while (true) {
+      try {
+        p = run.progress();
+        if (condition.test(p)) {
+          return p;
+        }
+      } catch (io.temporal.client.WorkflowNotFoundException notYet) {
+        // a child run that is not started yet
+      }
       if (System.nanoTime() > deadline) {
         throw new AssertionError("condition not met within " + timeout + "; progress: " + p);
       }
       Thread.sleep(100);
-      p = run.progress();
     }
-    return p;
   }
 
   static Progress awaitPending(Runbook run) throws InterruptedException {

@@ -22,7 +22,7 @@ public final class FailoverChecks {
    */
   public record Loss(long bytes, double seconds, long lastKnownLsn, String source) {
     public String describe() {
-      return bytes + " bytes" + (seconds >= 0 ? String.format(Locale.ROOT, " (about %.1f s of writes)", seconds)
+      return bytes + " bytes" + (bytes == 0 ? "" : seconds >= 0 ? String.format(Locale.ROOT, " (about %.1f s of writes)", seconds)
           : bytes > 0 ? " (seconds cannot be estimated)" : "");
     }
   }
