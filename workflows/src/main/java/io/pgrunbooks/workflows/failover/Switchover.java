@@ -216,7 +216,9 @@ public final class Switchover {
         primaryNow = candidate;
         run.log("compensation: " + candidate + " is writable; it stays the primary");
       } else {
-        if (promoteAttempted) {
+        boolean stillReplica = c != null && c.reachable() && Boolean.TRUE.equals(c.inRecovery());
+        if (promoteAttempted && !stillReplica) {
+          // It does not answer, so it may have been promoted: it must not come back as a second primary.
           FenceResult fenced = fence(candidate);
           run.log("compensation: " + candidate + " never answered as writable; fenced: " + fenced.summary());
         }

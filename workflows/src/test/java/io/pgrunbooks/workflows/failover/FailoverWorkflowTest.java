@@ -144,7 +144,7 @@ class FailoverWorkflowTest {
   @Test
   void failedPromotionAfterThePauseLeavesTheOldPrimaryWritableAndPgBouncerResumed() {
     fakes.failOn = "promote pg2";
-    fakes.afterPromote = facts(down("pg1"), replica("pg2", 5000, "streaming"), replica("pg3", 5000, null));
+    fakes.afterPromote = facts(down("pg1"), down("pg2"), replica("pg3", 5000, null));
     FailoverWorkflow run = stub();
     CompletableFuture<FailoverResult> result = WorkflowClient.execute(run::run, FailoverInput.of("main", "pg2", "test"));
     approveTwice(run, awaitPending(run));
@@ -154,6 +154,19 @@ class FailoverWorkflowTest {
         "start pg1", "awaitWritable pg1", "resume");
     assertThat(run.progress().log()).anyMatch(l -> l.contains("pg1 is primary now, PgBouncer resumed"));
     assertThat(run.progress().state()).isEqualTo(RunbookState.FAILED);
+  }
+
+  @Test
+  void failedPromotionOfACandidateThatIsStillAReplicaRestartsTheOldPrimaryWithoutFencingIt() {
+    fakes.failOn = "promote pg2";
+    fakes.afterPromote = facts(down("pg1"), replica("pg2", 5000, "streaming"), replica("pg3", 5000, null));
+    FailoverWorkflow run = stub();
+    CompletableFuture<FailoverResult> result = WorkflowClient.execute(run::run, FailoverInput.of("main", "pg2", "test"));
+    approveTwice(run, awaitPending(run));
+
+    assertThatThrownBy(result::join).rootCause().hasMessageContaining("injected failure of promote pg2");
+    assertThat(fakes.calls).containsExactly("pause", "stop pg1", "awaitReplayed pg2", "promote pg2", "start pg1",
+        "awaitWritable pg1", "resume");
   }
 
   @Test
