@@ -2,6 +2,9 @@ package io.pgrunbooks.workflows.replay;
 
 import io.pgrunbooks.workflows.approval.ApprovalGatePaths;
 import io.pgrunbooks.workflows.approval.GatedTestWorkflowImpl;
+import io.pgrunbooks.workflows.failover.FailoverPaths;
+import io.pgrunbooks.workflows.failover.FailoverWorkflowImpl;
+import io.pgrunbooks.workflows.failoverdrill.FailoverDrillWorkflowImpl;
 import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflowImpl;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildPaths;
@@ -19,7 +22,9 @@ public final class HistoryScenarios {
       HealthCheckWorkflowImpl.class,
       TopologyLockWorkflowImpl.class,
       GatedTestWorkflowImpl.class,
-      ReplicaRebuildWorkflowImpl.class);
+      ReplicaRebuildWorkflowImpl.class,
+      FailoverWorkflowImpl.class,
+      FailoverDrillWorkflowImpl.class);
 
   public static final List<HistoryScenario> ALL = List.of(
       new HistoryScenario("HealthCheck", "healthy", HealthCheckPaths::healthy),
@@ -40,7 +45,12 @@ public final class HistoryScenarios {
       new HistoryScenario("ReplicaRebuild", "rebuilt", ReplicaRebuildPaths::rebuilt),
       new HistoryScenario("ReplicaRebuild", "rejected", ReplicaRebuildPaths::rejected),
       new HistoryScenario("ReplicaRebuild", "dry-run", ReplicaRebuildPaths::dryRun),
-      new HistoryScenario("ReplicaRebuild", "restored-after-failure", ReplicaRebuildPaths::restoredAfterFailure));
+      new HistoryScenario("ReplicaRebuild", "restored-after-failure", ReplicaRebuildPaths::restoredAfterFailure),
+      new HistoryScenario("Failover", "switchover", FailoverPaths::switchover),
+      new HistoryScenario("Failover", "rejected", FailoverPaths::rejected),
+      new HistoryScenario("Failover", "compensated", FailoverPaths::compensated),
+      new HistoryScenario("FailoverDrill", "passed", FailoverPaths::drillPassed),
+      new HistoryScenario("FailoverDrill", "skipped", FailoverPaths::drillSkipped));
 
   private HistoryScenarios() {}
 
