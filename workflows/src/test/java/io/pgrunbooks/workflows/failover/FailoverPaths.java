@@ -65,8 +65,8 @@ public final class FailoverPaths {
 
   private static String finished(TestWorkflowEnvironment env, String id) {
     try {
-      env.getWorkflowClient().newUntypedWorkflowStub(id).getResult(id.equals(ID) ? FailoverResult.class
-          : FailoverDrillResult.class);
+      Class<?> type = id.equals(ID) ? FailoverResult.class : FailoverDrillResult.class;
+      env.getWorkflowClient().newUntypedWorkflowStub(id).getResult(type);
     } catch (io.temporal.client.WorkflowFailedException expected) {
       // the compensated path ends FAILED on purpose
     }
