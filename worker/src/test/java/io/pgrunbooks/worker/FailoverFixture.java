@@ -10,7 +10,6 @@ import io.pgrunbooks.workflows.common.Runbook;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.temporal.client.WorkflowOptions;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,6 +20,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -119,35 +120,13 @@ final class FailoverFixture implements AutoCloseable {
     return dir;
   }
 
+  /** WorkerFixture's config plus PgBouncer, rebuild and failover settings, pg1's wrapper bin dir, S3, approvers. */
   private static String configYaml(LocalStack stack, Path pg1Bin) {
-    StringBuilder nodes = new StringBuilder();
-    for (PostgresNode node : stack.postgres().nodes()) {
-      nodes.append("""
-                - name: %s
-                  host: %s
-                  port: %d
-                  dataDir: %s
-          """.formatted(node.name(), node.host(), node.port(), node.dataDir()));
-      if (node.name().equals("pg1")) {
-        nodes.append("        binDir: ").append(pg1Bin).append('\n');
-      }
-    }
     Path passFile = stack.postgres().node("pg1").dataDir().toAbsolutePath().getParent().resolve(".pgpass");
-    URI endpoint = stack.s3().endpoint();
-    return """
-        temporal:
-          target: %s
-          namespace: %s
-        worker:
-          metricsPort: 0
-          agentStartTimeout: 10s
-        clusters:
-          main:
-            credentials:
-              user: postgres
-              passwordEnv: RUNBOOKS_PG_PASSWORD
-            nodes:
-        %s
+    String base = WorkerFixture.configYaml(stack, 0).replaceFirst("(?m)^(\\s*)dataDir: "
+        + Pattern.quote(stack.postgres().node("pg1").dataDir().toString()) + "$",
+        "$0\n$1binDir: " + Matcher.quoteReplacement(pg1Bin.toString()));
+    String cluster = """
             pgbouncer:
               host: %s
               port: %d
@@ -164,6 +143,9 @@ final class FailoverFixture implements AutoCloseable {
               drill:
                 sentinelRows: 10
                 baselineTables: [public.e2e_baseline]
+            credentials:
+        """.formatted(stack.pgbouncer().host(), stack.pgbouncer().port(), stack.pgbouncer().iniFile(), passFile);
+    return base.replace("    credentials:\n", cluster) + """
         archive:
           bucket: %s
           prefix: failover-e2e
@@ -178,9 +160,7 @@ final class FailoverFixture implements AutoCloseable {
             - {name: alice, roles: [approver]}
             - {name: bob, roles: [approver]}
           twoPersonRunbooks: [Failover]
-        """.formatted(stack.temporal().address(), stack.temporal().namespace(), nodes, stack.pgbouncer().host(),
-        stack.pgbouncer().port(), stack.pgbouncer().iniFile(), passFile, stack.s3().bucket(), endpoint,
-        stack.s3().region());
+        """.formatted(stack.s3().bucket(), stack.s3().endpoint(), stack.s3().region());
   }
 
   @Override

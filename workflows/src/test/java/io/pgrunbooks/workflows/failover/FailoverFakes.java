@@ -19,7 +19,12 @@ import io.pgrunbooks.workflows.activities.PgBouncerActivities;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities;
 import io.pgrunbooks.workflows.activities.VerifySignatureInput;
 import io.pgrunbooks.workflows.activities.NodeActivities.CommandOutcome;
+import io.pgrunbooks.workflows.common.TaskQueues;
+import io.pgrunbooks.workflows.lock.ClientLockActivities;
+import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +75,19 @@ public final class FailoverFakes {
 
   public static FailoverActivities.FailoverFacts switchoverFacts() {
     return facts(primary("pg1"), replica("pg2", 5000, "streaming"), replica("pg3", 5000, "streaming"));
+  }
+
+  /** Registers {@code impl}, the lock workflow and these fakes (pg1..pg3 agents) on {@code env}, and starts it. */
+  public void register(TestWorkflowEnvironment env, Class<?> impl) {
+    Worker central = env.newWorker(TaskQueues.CENTRAL);
+    central.registerWorkflowImplementationTypes(impl, TopologyLockWorkflowImpl.class);
+    central.registerActivitiesImplementations(new Config(), new Sql(), new Replication(), new Approvals(), new Notify(),
+        new ClientLockActivities(env.getWorkflowClient()));
+    for (String node : List.of("pg1", "pg2", "pg3")) {
+      env.newWorker(TaskQueues.node(node))
+          .registerActivitiesImplementations(new Agent(node), new RebuildAgent(node));
+    }
+    env.start();
   }
 
   private void call(String what) {

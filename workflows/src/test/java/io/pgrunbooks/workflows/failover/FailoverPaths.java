@@ -6,14 +6,10 @@ import io.pgrunbooks.workflows.failoverdrill.FailoverDrillInput;
 import io.pgrunbooks.workflows.failoverdrill.FailoverDrillResult;
 import io.pgrunbooks.workflows.failoverdrill.FailoverDrillWorkflow;
 import io.pgrunbooks.workflows.failoverdrill.FailoverDrillWorkflowImpl;
-import io.pgrunbooks.workflows.lock.ClientLockActivities;
-import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
 import io.pgrunbooks.workflows.replay.TestEnvironments;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
-import java.util.List;
 
 /** Recorded paths of {@code Failover} and {@code FailoverDrill} for the replay registry. */
 public final class FailoverPaths {
@@ -74,7 +70,7 @@ public final class FailoverPaths {
   }
 
   private static FailoverWorkflow start(TestWorkflowEnvironment env, FailoverFakes fakes) {
-    register(env, fakes, FailoverWorkflowImpl.class);
+    fakes.register(env, FailoverWorkflowImpl.class);
     FailoverWorkflow run = env.getWorkflowClient().newWorkflowStub(FailoverWorkflow.class, WorkflowOptions.newBuilder()
         .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId(ID).build());
     WorkflowClient.execute(run::run, FailoverInput.of("main", "pg2", "replay")).exceptionally(e -> null);
@@ -82,21 +78,9 @@ public final class FailoverPaths {
   }
 
   private static FailoverDrillWorkflow drill(TestWorkflowEnvironment env, FailoverFakes fakes) {
-    register(env, fakes, FailoverDrillWorkflowImpl.class);
+    fakes.register(env, FailoverDrillWorkflowImpl.class);
     return env.getWorkflowClient().newWorkflowStub(FailoverDrillWorkflow.class, WorkflowOptions.newBuilder()
         .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId(DRILL_ID).build());
-  }
-
-  private static void register(TestWorkflowEnvironment env, FailoverFakes fakes, Class<?> impl) {
-    Worker central = env.newWorker(TaskQueues.CENTRAL);
-    central.registerWorkflowImplementationTypes(impl, TopologyLockWorkflowImpl.class);
-    central.registerActivitiesImplementations(fakes.new Config(), fakes.new Sql(), fakes.new Replication(),
-        fakes.new Approvals(), new FailoverFakes.Notify(), new ClientLockActivities(env.getWorkflowClient()));
-    for (String node : List.of("pg1", "pg2", "pg3")) {
-      env.newWorker(TaskQueues.node(node)).registerActivitiesImplementations(fakes.new Agent(node),
-          fakes.new RebuildAgent(node));
-    }
-    env.start();
   }
 
   private static void awaitPending(io.pgrunbooks.workflows.common.Runbook run) {

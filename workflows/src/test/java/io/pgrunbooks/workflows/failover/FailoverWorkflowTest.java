@@ -12,14 +12,11 @@ import io.pgrunbooks.workflows.common.FailureTypes;
 import io.pgrunbooks.workflows.common.PendingApproval;
 import io.pgrunbooks.workflows.common.RunbookState;
 import io.pgrunbooks.workflows.common.TaskQueues;
-import io.pgrunbooks.workflows.lock.ClientLockActivities;
-import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
 import io.pgrunbooks.workflows.replay.TestEnvironments;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
@@ -35,15 +32,7 @@ class FailoverWorkflowTest {
   void setUp() {
     env = TestEnvironments.newEnvironment();
     client = env.getWorkflowClient();
-    Worker central = env.newWorker(TaskQueues.CENTRAL);
-    central.registerWorkflowImplementationTypes(FailoverWorkflowImpl.class, TopologyLockWorkflowImpl.class);
-    central.registerActivitiesImplementations(fakes.new Config(), fakes.new Sql(), fakes.new Replication(),
-        fakes.new Approvals(), new FailoverFakes.Notify(), new ClientLockActivities(client));
-    for (String node : List.of("pg1", "pg2", "pg3")) {
-      env.newWorker(TaskQueues.node(node)).registerActivitiesImplementations(fakes.new Agent(node),
-          fakes.new RebuildAgent(node));
-    }
-    env.start();
+    fakes.register(env, FailoverWorkflowImpl.class);
   }
 
   @AfterEach

@@ -6,13 +6,10 @@ import io.pgrunbooks.workflows.approval.ApprovalSignal;
 import io.pgrunbooks.workflows.common.RunbookState;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.failover.FailoverFakes;
-import io.pgrunbooks.workflows.lock.ClientLockActivities;
-import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
 import io.pgrunbooks.workflows.replay.TestEnvironments;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -30,15 +27,7 @@ class FailoverDrillWorkflowTest {
     fakes.approvalsNeeded = 1;
     env = TestEnvironments.newEnvironment();
     client = env.getWorkflowClient();
-    Worker central = env.newWorker(TaskQueues.CENTRAL);
-    central.registerWorkflowImplementationTypes(FailoverDrillWorkflowImpl.class, TopologyLockWorkflowImpl.class);
-    central.registerActivitiesImplementations(fakes.new Config(), fakes.new Sql(), fakes.new Replication(),
-        fakes.new Approvals(), new FailoverFakes.Notify(), new ClientLockActivities(client));
-    for (String node : List.of("pg1", "pg2", "pg3")) {
-      env.newWorker(TaskQueues.node(node)).registerActivitiesImplementations(fakes.new Agent(node),
-          fakes.new RebuildAgent(node));
-    }
-    env.start();
+    fakes.register(env, FailoverDrillWorkflowImpl.class);
   }
 
   @AfterEach
