@@ -61,6 +61,11 @@ public class FailoverActivitiesImpl implements FailoverActivities {
     FailoverConfig f = c.failover();
     DrillConfig d = f.drill();
     String bouncerNode = c.pgbouncer() == null ? null : c.pgbouncer().node();
+    if (c.pgbouncer() != null && (bouncerNode == null || c.pgbouncer().configFile() == null)) {
+      // Promoting without repointing the pooler would leave clients on the old primary.
+      throw Lookups.config("clusters." + input.cluster() + ".pgbouncer needs node and configFile for a failover: "
+          + "the agent of that node pauses PgBouncer and rewrites its [databases] entry");
+    }
     return new FailoverSettings(f.replayTimeout().toSeconds(), f.promoteTimeout().toSeconds(), f.fenceCommand(),
         f.maxReplayGapBytes(), bouncerNode, new DrillSettings(d.window().toSeconds(), d.maxLagSeconds(),
         d.requireVerifiedBackup(), d.maxBackupAge().toSeconds(), d.database(), d.probeTable(),
