@@ -41,6 +41,11 @@ import java.util.Map;
 public class FailoverDrillWorkflowImpl extends RunbookWorkflowBase implements FailoverDrillWorkflow {
   static final String STEP = "failover-drill";
 
+  private FailoverStubs stubs;
+  private DrillSettings drill;
+  /** Set once the drill holds the lock and starts acting: from then on a failure is documented in a report. */
+  private boolean acting;
+
   private final ConfigActivities config = Workflow.newActivityStub(ConfigActivities.class, ActivityOptions.newBuilder()
       .setTaskQueue(TaskQueues.CENTRAL).setStartToCloseTimeout(Duration.ofSeconds(10)).build());
   private final BackupStoreActivities backups = Workflow.newActivityStub(BackupStoreActivities.class,
@@ -62,8 +67,10 @@ public class FailoverDrillWorkflowImpl extends RunbookWorkflowBase implements Fa
       ClusterSpec spec = run.step("describe cluster", () -> config.describeCluster(new DescribeClusterInput(cluster)),
           s -> s.nodes().size() + " nodes");
       FailoverStubs stubs = new FailoverStubs(spec.agentStartTimeout());
+      this.stubs = stubs;
       FailoverSettings settings = stubs.sql().failoverSettings(new FailoverFactsInput(cluster));
       DrillSettings d = settings.drill();
+      this.drill = d;
       Instant windowStart = DrillChecks.windowStart(input.window(), d.windowSeconds(), started);
       FailoverFacts facts = run.step("preflight", () -> stubs.sql().failoverFacts(new FailoverFactsInput(cluster)),
           f -> "primary " + f.primary());
@@ -109,6 +116,7 @@ public class FailoverDrillWorkflowImpl extends RunbookWorkflowBase implements Fa
               + " after the approval; nothing was touched", FailureTypes.SAFETY_REFUSED);
         }
         DrillChecks.chooseReplica(now, replica, d.maxLagSeconds());
+        acting = true;
         DrillPhaseRunner phase = new DrillPhaseRunner(run, stubs, spec, settings, drillId, issues);
         phases.add(phase.run("switchover", primary, replica));
         if (input.switchesBack()) {
@@ -118,10 +126,30 @@ public class FailoverDrillWorkflowImpl extends RunbookWorkflowBase implements Fa
       }
       return complete(run, stubs, cluster, drillId, started, phases, issues, d);
     } catch (RuntimeException e) {
+      if (acting) {
+        storeFailedReport(cluster, drillId, started, phases, issues, e);
+      }
       fail("FailoverDrill failed: " + Failures.describe(e) + (phases.isEmpty() ? "" : "; phases done: "
           + phases.stream().map(DrillPhase::name).toList()) + (issues.isEmpty() ? "" : "; issues: " + issues)
           + "; see the steps and log for which node is primary now");
       throw e;
+    }
+  }
+
+  /** A drill that stopped half way is documented too: the approvals page charts failed drills as well. */
+  private void storeFailedReport(String cluster, String drillId, Instant started, List<DrillPhase> phases,
+                                 List<String> issues, RuntimeException e) {
+    issues.add("drill failed: " + Failures.describe(e));
+    List<DrillCriterion> criteria = new ArrayList<>(DrillReport.criteria(phases, drill.recoveryTargetSeconds() * 1000,
+        !drill.baselineTables().isEmpty()));
+    criteria.add(new DrillCriterion("drill completed", false, Failures.describe(e)));
+    String date = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC).format(started);
+    FailoverDrillResult r = result(null, drillId, cluster, "FAILED", false, started, criteria, phases, issues, List.of());
+    try {
+      run().step("store drill report", () -> stubs.sql().storeDrillReport(new DrillReportInput(cluster, date, drillId, r,
+          DrillReport.markdown(r))), k -> String.join(", ", k));
+    } catch (RuntimeException notStored) {
+      run().log("report of the failed drill not stored: " + Failures.describe(notStored));
     }
   }
 

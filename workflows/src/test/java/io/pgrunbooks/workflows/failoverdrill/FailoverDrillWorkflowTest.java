@@ -101,6 +101,21 @@ class FailoverDrillWorkflowTest {
     assertThat(r.passed()).isTrue();
   }
 
+  @Test
+  void drillThatFailsHalfWayCompensatesAndStillStoresAFailedReport() {
+    fakes.failOn = "promote pg2";
+    FailoverDrillWorkflow run = stub();
+    CompletableFuture<FailoverDrillResult> result = WorkflowClient.execute(run::run, FailoverDrillInput.of("main"));
+    awaitPending(run);
+    run.approve(new ApprovalSignal(null, "alice", "go", null));
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(result::join).rootCause()
+        .hasMessageContaining("injected failure of promote pg2");
+    assertThat(fakes.calls).containsSubsequence("pause", "stop pg1", "promote pg2", "resume");
+    assertThat(fakes.calls.get(fakes.calls.size() - 1)).startsWith("storeReport ");
+    assertThat(run.progress().state()).isEqualTo(RunbookState.FAILED);
+  }
+
   private FailoverDrillWorkflow stub() {
     return client.newWorkflowStub(FailoverDrillWorkflow.class, WorkflowOptions.newBuilder()
         .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId("failover-drill:main:" + UUID.randomUUID()).build());
