@@ -11,6 +11,7 @@ import java.util.Map;
  * @param pgbouncer the pooler in front of the cluster, or null when there is none
  * @param databases databases with runbook settings (partition policies), by name
  * @param rebuild settings of the ReplicaRebuild runbook (defaults when omitted)
+ * @param failover settings of the Failover and FailoverDrill runbooks (defaults when omitted)
  */
 public record ClusterConfig(
     List<NodeConfig> nodes,
@@ -18,7 +19,8 @@ public record ClusterConfig(
     PgBouncerConfig pgbouncer,
     HealthConfig health,
     Map<String, DatabaseConfig> databases,
-    RebuildConfig rebuild) {
+    RebuildConfig rebuild,
+    FailoverConfig failover) {
 
   public ClusterConfig {
     nodes = Copies.list(nodes);
@@ -26,6 +28,7 @@ public record ClusterConfig(
     health = health == null ? HealthConfig.defaults() : health;
     databases = Copies.map(databases);
     rebuild = rebuild == null ? RebuildConfig.defaults() : rebuild;
+    failover = failover == null ? FailoverConfig.defaults() : failover;
   }
 
   /** The node with this name, or null if the cluster has none. */

@@ -27,6 +27,7 @@ final class ClusterValidator {
     }
     health(c.health(), path + ".health", p);
     rebuild(c.rebuild(), path + ".rebuild", p);
+    failover(c.failover(), path + ".failover", p);
     c.databases().forEach(
         (db, cfg) -> {
           String dbPath = Problems.child(path + ".databases", db);
@@ -149,6 +150,40 @@ final class ClusterValidator {
     Checks.nonBlankIfSet(p, path + ".startCommand", r.startCommand());
     Checks.nonBlankIfSet(p, path + ".stopCommand", r.stopCommand());
     Checks.nonBlankIfSet(p, path + ".stopImmediateCommand", r.stopImmediateCommand());
+  }
+
+  private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*\\.[A-Za-z_][A-Za-z0-9_$]*");
+
+  private static void failover(FailoverConfig f, String path, Problems p) {
+    Checks.positive(p, path + ".replayTimeout", f.replayTimeout());
+    Checks.positive(p, path + ".promoteTimeout", f.promoteTimeout());
+    Checks.nonBlankIfSet(p, path + ".fenceCommand", f.fenceCommand());
+    if (f.maxReplayGapBytes() < 0) {
+      p.add(path + ".maxReplayGapBytes", "must be 0 or more");
+    }
+    DrillConfig d = f.drill();
+    String dp = path + ".drill";
+    if (d.window().isNegative()) {
+      p.add(dp + ".window", "must be 0s or more");
+    }
+    if (d.maxLagSeconds() <= 0) {
+      p.add(dp + ".maxLagSeconds", "must be positive");
+    }
+    Checks.positive(p, dp + ".maxBackupAge", d.maxBackupAge());
+    Checks.positive(p, dp + ".probeInterval", d.probeInterval());
+    Checks.positive(p, dp + ".recoveryTarget", d.recoveryTarget());
+    if (d.sentinelRows() < 1 || d.sentinelRows() > 10000) {
+      p.add(dp + ".sentinelRows", "must be 1-10000, got " + d.sentinelRows());
+    }
+    if (!TABLE.matcher(d.probeTable()).matches()) {
+      p.add(dp + ".probeTable", "\"" + d.probeTable() + "\" must be schema.name (plain identifiers)");
+    }
+    for (int i = 0; i < d.baselineTables().size(); i++) {
+      String t = d.baselineTables().get(i);
+      if (t == null || !TABLE.matcher(t).matches()) {
+        p.add(Problems.index(dp + ".baselineTables", i), "\"" + t + "\" must be schema.name (plain identifiers)");
+      }
+    }
   }
 
   private static void percents(Problems p, String path, String what, int degraded, int unhealthy) {

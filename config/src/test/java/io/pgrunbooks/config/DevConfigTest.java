@@ -44,7 +44,10 @@ class DevConfigTest {
     assertThat(main.pgbouncer().host()).isEqualTo("127.0.0.1");
     assertThat(main.pgbouncer().port()).isEqualTo(16432);
     assertThat(main.pgbouncer().node()).isEqualTo("pg1");
-    assertThat(main.pgbouncer().adminUser()).isEqualTo("pgbouncer");
+    // The local stack's PgBouncer admits postgres on its admin console (Failover's PAUSE/RESUME/RELOAD).
+    assertThat(main.pgbouncer().adminUser()).isEqualTo("postgres");
+    assertThat(main.pgbouncer().configFile()).isEqualTo(".runbooks-dev/pgbouncer/pgbouncer.ini");
+    assertThat(main.failover()).isEqualTo(FailoverConfig.defaults());
     assertThat(main.health()).isEqualTo(HealthConfig.defaults());
 
     List<PartitionPolicyConfig> partitions = main.database("app").partitions();

@@ -4,7 +4,10 @@ import io.pgrunbooks.activities.approval.ApprovalActivitiesImpl;
 import io.pgrunbooks.activities.backup.BackupStoreActivitiesImpl;
 import io.pgrunbooks.activities.backup.PostgresBackupActivitiesImpl;
 import io.pgrunbooks.activities.config.ConfigActivitiesImpl;
+import io.pgrunbooks.activities.failover.FailoverActivitiesImpl;
+import io.pgrunbooks.activities.failover.PgBouncerActivitiesImpl;
 import io.pgrunbooks.activities.lock.LockActivitiesImpl;
+import io.pgrunbooks.activities.node.FailoverNodeActivitiesImpl;
 import io.pgrunbooks.activities.node.NodeActivitiesImpl;
 import io.pgrunbooks.activities.notify.NotifyActivitiesImpl;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
@@ -18,6 +21,8 @@ import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.workflows.archivepartition.ArchivePartitionWorkflowImpl;
 import io.pgrunbooks.workflows.backup.BackupWorkflowImpl;
 import io.pgrunbooks.workflows.backupverification.BackupVerificationWorkflowImpl;
+import io.pgrunbooks.workflows.failover.FailoverWorkflowImpl;
+import io.pgrunbooks.workflows.failoverdrill.FailoverDrillWorkflowImpl;
 import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflowImpl;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceWorkflowImpl;
@@ -48,7 +53,9 @@ final class Wiring {
         RestorePartitionWorkflowImpl.class,
         ReplicaRebuildWorkflowImpl.class,
         BackupWorkflowImpl.class,
-        BackupVerificationWorkflowImpl.class);
+        BackupVerificationWorkflowImpl.class,
+        FailoverWorkflowImpl.class,
+        FailoverDrillWorkflowImpl.class);
     ConnectionFactory connections = new ConnectionFactory(cfg, () -> env, Duration.ofSeconds(5), Duration.ofSeconds(60));
     S3ClientFactory s3 = new S3ClientFactory(cfg.archive(), () -> env);
     worker.registerActivitiesImplementations(
@@ -62,10 +69,12 @@ final class Wiring {
         new BackupStoreActivitiesImpl(cfg, env),
         new ApprovalActivitiesImpl(cfg, env),
         new NotifyActivitiesImpl(cfg, env),
-        new LockActivitiesImpl(client));
+        new LockActivitiesImpl(client),
+        new FailoverActivitiesImpl(cfg, connections, env, s3));
   }
 
   static void registerAgent(Worker worker, RunbooksConfig cfg, String node, Map<String, String> env) {
-    worker.registerActivitiesImplementations(new NodeActivitiesImpl(cfg, node, env));
+    worker.registerActivitiesImplementations(new NodeActivitiesImpl(cfg, node, env),
+        new FailoverNodeActivitiesImpl(cfg, node, env), new PgBouncerActivitiesImpl(cfg, node, env));
   }
 }

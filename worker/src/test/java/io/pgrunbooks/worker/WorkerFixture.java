@@ -35,7 +35,12 @@ final class WorkerFixture implements AutoCloseable {
   final WorkflowClient client;
 
   WorkerFixture() throws IOException {
-    stack = SharedStack.get();
+    this(SharedStack.get());
+  }
+
+  /** A fixture on {@code stack} (e.g. a stack of its own for tests that move the primary). */
+  WorkerFixture(LocalStack stack) throws IOException {
+    this.stack = stack;
     dir = Files.createTempDirectory("pg-runbooks-e2e");
     config = dir.resolve("runbooks.yml");
     metricsPort = Prerequisites.freePort();
@@ -94,7 +99,8 @@ final class WorkerFixture implements AutoCloseable {
 
   private ChildProcess launch(String name, List<String> args) {
     ChildProcess p = ChildProcess.startJava(name, System.getProperty("java.class.path"),
-        WorkerMain.class.getName(), args, Map.of(PASSWORD_ENV, SharedStack.PASSWORD),
+        WorkerMain.class.getName(), args, Map.of(PASSWORD_ENV, SharedStack.PASSWORD,
+            "RUNBOOKS_S3_ACCESS_KEY", stack.s3().accessKey(), "RUNBOOKS_S3_SECRET_KEY", stack.s3().secretKey()),
         dir.resolve(name + ".log"));
     processes.add(p);
     p.awaitLog("polling task queue", Duration.ofSeconds(60));

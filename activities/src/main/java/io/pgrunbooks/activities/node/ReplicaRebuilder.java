@@ -79,7 +79,7 @@ final class ReplicaRebuilder {
 
   // ---- commands (the plan shows exactly these) ----
 
-  private String tool(String name) {
+  String tool(String name) {
     return Path.of(node.binDir(), name).toString();
   }
 
@@ -111,7 +111,7 @@ final class ReplicaRebuilder {
     return dataDir().resolveSibling(dataDir().getFileName() + ".log");
   }
 
-  private List<String> split(String command) {
+  List<String> split(String command) {
     return Stream.of(command.strip().split("\\s+"))
         .map(s -> s.replace("{node}", node.name()).replace("{dataDir}", dataDir().toString())
             .replace("{port}", String.valueOf(node.port())))
@@ -351,7 +351,7 @@ final class ReplicaRebuilder {
   // ---- helpers ----
 
   /** Writes the cluster password to a 0600 passfile owned by runAs; returns the child's environment. */
-  private Map<String, String> writePassFile(Path passFile) throws IOException {
+  Map<String, String> writePassFile(Path passFile) throws IOException {
     String password;
     try {
       password = cluster.credentials().resolvePassword(env);
@@ -405,7 +405,7 @@ final class ReplicaRebuilder {
     }
   }
 
-  private static String last(String text) {
+  static String last(String text) {
     List<String> lines = text.strip().lines().toList();
     return lines.isEmpty() ? "(no output)" : lines.get(lines.size() - 1);
   }

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 final class ListCommand extends TemporalCommand {
   private static final ObjectMapper JSON = DataConverters.objectMapper();
 
-  @Option(names = "--state", description = "RUNNING, AWAITING_APPROVAL, COMPLETED, REJECTED, TIMED_OUT or FAILED.")
+  @Option(names = "--state", description = "RUNNING, AWAITING_APPROVAL, COMPLETED, REJECTED, TIMED_OUT, FAILED or SKIPPED.")
   String state;
 
   @Option(names = "--cluster", description = "Only runs on this cluster.")

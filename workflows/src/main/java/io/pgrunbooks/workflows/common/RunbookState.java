@@ -7,7 +7,9 @@ public enum RunbookState {
   COMPLETED,
   REJECTED,
   TIMED_OUT,
-  FAILED;
+  FAILED,
+  /** A scheduled run that did nothing on purpose (a FailoverDrill not approved before its window). */
+  SKIPPED;
 
   public boolean isFinal() {
     return this != RUNNING && this != AWAITING_APPROVAL;

@@ -1,9 +1,12 @@
 package io.pgrunbooks.workflows.replay;
 
 import io.pgrunbooks.workflows.approval.ApprovalGatePaths;
+import io.pgrunbooks.workflows.approval.GatedTestWorkflowImpl;
 import io.pgrunbooks.workflows.archivepartition.ArchivePartitionPaths;
 import io.pgrunbooks.workflows.archivepartition.ArchivePartitionWorkflowImpl;
-import io.pgrunbooks.workflows.approval.GatedTestWorkflowImpl;
+import io.pgrunbooks.workflows.failover.FailoverPaths;
+import io.pgrunbooks.workflows.failover.FailoverWorkflowImpl;
+import io.pgrunbooks.workflows.failoverdrill.FailoverDrillWorkflowImpl;
 import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflowImpl;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildPaths;
@@ -25,7 +28,9 @@ public final class HistoryScenarios {
       GatedTestWorkflowImpl.class,
       ReplicaRebuildWorkflowImpl.class,
       ArchivePartitionWorkflowImpl.class,
-      RestorePartitionWorkflowImpl.class);
+      RestorePartitionWorkflowImpl.class,
+      FailoverWorkflowImpl.class,
+      FailoverDrillWorkflowImpl.class);
 
   public static final List<HistoryScenario> ALL = List.of(
       new HistoryScenario("HealthCheck", "healthy", HealthCheckPaths::healthy),
@@ -50,7 +55,12 @@ public final class HistoryScenarios {
       new HistoryScenario("ArchivePartition", "approved-drop", ArchivePartitionPaths::approvedDrop),
       new HistoryScenario("ArchivePartition", "rejected", ArchivePartitionPaths::rejected),
       new HistoryScenario("ArchivePartition", "verify-mismatch", ArchivePartitionPaths::verifyMismatch),
-      new HistoryScenario("RestorePartition", "restored-attached", RestorePartitionPaths::restoredAndAttached));
+      new HistoryScenario("RestorePartition", "restored-attached", RestorePartitionPaths::restoredAndAttached),
+      new HistoryScenario("Failover", "switchover", FailoverPaths::switchover),
+      new HistoryScenario("Failover", "rejected", FailoverPaths::rejected),
+      new HistoryScenario("Failover", "compensated", FailoverPaths::compensated),
+      new HistoryScenario("FailoverDrill", "passed", FailoverPaths::drillPassed),
+      new HistoryScenario("FailoverDrill", "skipped", FailoverPaths::drillSkipped));
 
   private HistoryScenarios() {}
 

@@ -1,0 +1,79 @@
+package io.pgrunbooks.activities.node;
+
+import io.pgrunbooks.activities.Lookups;
+import io.pgrunbooks.activities.postgres.ConnectionFactory;
+import io.pgrunbooks.config.ClusterConfig;
+import io.pgrunbooks.config.NodeConfig;
+import io.pgrunbooks.config.RunbooksConfig;
+import io.pgrunbooks.workflows.activities.FailoverNodeActivities;
+import io.pgrunbooks.workflows.activities.NodeActivities.CommandOutcome;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * {@link FailoverNodeActivities} of the node agent serving one node; like {@link NodeActivitiesImpl} it refuses tasks
+ * meant for another node.
+ */
+public class FailoverNodeActivitiesImpl implements FailoverNodeActivities {
+  private final RunbooksConfig config;
+  private final String nodeName;
+  private final Map<String, String> env;
+  private final ConnectionFactory connections;
+
+  public FailoverNodeActivitiesImpl(RunbooksConfig config, String nodeName, Map<String, String> env) {
+    this.config = config;
+    this.nodeName = nodeName;
+    this.env = env;
+    this.connections = new ConnectionFactory(config, () -> env, Duration.ofSeconds(5), Duration.ofSeconds(30));
+  }
+
+  @Override
+  public StopResult stopForSwitchover(FailoverNodeInput input) {
+    return failover(input.cluster(), input.node()).stopForSwitchover();
+  }
+
+  @Override
+  public FenceResult fencePostgres(FailoverNodeInput input) {
+    ClusterConfig c = Lookups.cluster(config, input.cluster());
+    return failover(input.cluster(), input.node()).fence(c.failover().fenceCommand());
+  }
+
+  @Override
+  public CommandOutcome promotePostgres(FailoverNodeInput input) {
+    ClusterConfig c = Lookups.cluster(config, input.cluster());
+    return failover(input.cluster(), input.node()).promote(c.failover().promoteTimeout().toSeconds());
+  }
+
+  @Override
+  public CommandOutcome rewindAsStandby(StandbyInput input) {
+    return failover(input.cluster(), input.node()).rewind(input,
+        rebuilder(input.cluster(), input.node()).state("failover").inRecovery());
+  }
+
+  @Override
+  public CommandOutcome followNewPrimary(StandbyInput input) {
+    return failover(input.cluster(), input.node()).follow(input);
+  }
+
+  private NodeFailover failover(String clusterName, String node) {
+    ClusterConfig c = Lookups.cluster(config, clusterName);
+    return new NodeFailover(rebuilder(clusterName, node), c, clusterName, ownNode(c, clusterName, node), connections);
+  }
+
+  private ReplicaRebuilder rebuilder(String clusterName, String node) {
+    ClusterConfig c = Lookups.cluster(config, clusterName);
+    NodeConfig n = ownNode(c, clusterName, node);
+    if (n.dataDir() == null || n.dataDir().isBlank()) {
+      throw Lookups.config("node " + nodeName + " of cluster " + clusterName + " has no dataDir configured");
+    }
+    return new ReplicaRebuilder(c, clusterName, n, connections, env);
+  }
+
+  private NodeConfig ownNode(ClusterConfig c, String clusterName, String requested) {
+    if (!nodeName.equals(requested)) {
+      throw Lookups.badInput("the node agent of " + nodeName + " was asked about node " + requested
+          + "; refusing (each agent acts only for its own host)");
+    }
+    return Lookups.node(c, clusterName, nodeName);
+  }
+}

@@ -1,0 +1,260 @@
+package io.pgrunbooks.activities.node;
+
+import io.pgrunbooks.activities.Lookups;
+import io.pgrunbooks.activities.postgres.ConnectionFactory;
+import io.pgrunbooks.config.ClusterConfig;
+import io.pgrunbooks.config.NodeConfig;
+import io.pgrunbooks.workflows.activities.FailoverNodeActivities.FenceResult;
+import io.pgrunbooks.workflows.activities.FailoverNodeActivities.StandbyInput;
+import io.pgrunbooks.workflows.activities.FailoverNodeActivities.StopResult;
+import io.pgrunbooks.workflows.activities.NodeActivities.CommandOutcome;
+import io.pgrunbooks.workflows.common.FailureTypes;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Host-local failover steps for one node, built on the commands of {@link ReplicaRebuilder} (stop, start, tools,
+ * passfile) so that both runbooks run the same, configured commands.
+ */
+final class NodeFailover {
+  private static final Pattern CHECKPOINT = Pattern.compile("Latest checkpoint location:\\s*([0-9A-Fa-f]+)/([0-9A-Fa-f]+)");
+  private static final Pattern STATE = Pattern.compile("Database cluster state:\\s*(.+)");
+
+  private final ReplicaRebuilder node;
+  private final ClusterConfig cluster;
+  private final NodeConfig config;
+
+  private final ConnectionFactory connections;
+  private final String clusterName;
+
+  NodeFailover(ReplicaRebuilder node, ClusterConfig cluster, String clusterName, NodeConfig config,
+               ConnectionFactory connections) {
+    this.node = node;
+    this.clusterName = clusterName;
+    this.connections = connections;
+    this.cluster = cluster;
+    this.config = config;
+  }
+
+  StopResult stopForSwitchover() {
+    boolean wasRunning = node.running();
+    List<String> commands = new ArrayList<>();
+    if (wasRunning) {
+      List<String> cmd = node.stopCommand(false);
+      commands.add(String.join(" ", cmd));
+      HostCommands.Result r = HostCommands.run(HostCommands.as(config.runAs(), cmd), Map.of(),
+          cluster.rebuild().stopTimeout().toSeconds() + 30, l -> { });
+      if (node.running()) {
+        throw ApplicationFailure.newFailure("PostgreSQL on " + config.name() + " still runs after a fast stop: "
+            + ReplicaRebuilder.last(r.tail()), "StopFailed");
+      }
+    }
+    String control = controlData();
+    Matcher state = STATE.matcher(control);
+    String st = state.find() ? state.group(1).strip() : "unknown";
+    if (!st.equals("shut down")) {
+      // A crashed primary has no final checkpoint to wait for: that is a failover, not a switchover.
+      throw ApplicationFailure.newNonRetryableFailure(config.name() + " is not shut down cleanly (pg_controldata: "
+          + st + "): no final LSN to wait for", FailureTypes.SAFETY_REFUSED);
+    }
+    Matcher m = CHECKPOINT.matcher(control);
+    if (!m.find()) {
+      throw ApplicationFailure.newNonRetryableFailure("pg_controldata of " + config.name() + " shows no checkpoint",
+          "ControlDataUnreadable");
+    }
+    long lsn = (Long.parseLong(m.group(1), 16) << 32) | Long.parseLong(m.group(2), 16);
+    String text = m.group(1) + "/" + m.group(2);
+    return new StopResult((wasRunning ? "stopped " : "already stopped: ") + config.name() + " cleanly; shutdown "
+        + "checkpoint at " + text, lsn, text, wasRunning);
+  }
+
+  FenceResult fence(String fenceCommand) {
+    List<String> cmd = fenceCommand != null ? node.split(fenceCommand) : node.stopCommand(true);
+    if (fenceCommand == null && !node.running()) {
+      return new FenceResult(true, "PostgreSQL on " + config.name() + " is not running", null);
+    }
+    HostCommands.Result r = HostCommands.run(HostCommands.as(config.runAs(), cmd), Map.of(),
+        cluster.rebuild().stopTimeout().toSeconds() + 30, l -> { });
+    boolean stopped = !node.running();
+    return new FenceResult(stopped, (stopped ? "PostgreSQL on " + config.name() + " is not running after "
+        : "PostgreSQL on " + config.name() + " STILL RUNS after ") + String.join(" ", cmd) + " (exit " + r.exitCode()
+        + ")", String.join(" ", cmd));
+  }
+
+  CommandOutcome promote(long timeoutSeconds) {
+    if (!node.running()) {
+      throw ApplicationFailure.newNonRetryableFailure("PostgreSQL on " + config.name() + " is not running: cannot "
+          + "promote it", FailureTypes.SAFETY_REFUSED);
+    }
+    List<String> cmd = List.of(node.tool("pg_ctl"), "-D", node.dataDir().toString(), "-w", "-t",
+        Long.toString(timeoutSeconds), "promote");
+    HostCommands.Result r = HostCommands.run(HostCommands.as(config.runAs(), cmd), timeoutSeconds + 30);
+    if (!r.ok()) {
+      if (r.tail().contains("not in standby mode")) {
+        // A retry after a promotion whose answer was lost.
+        return new CommandOutcome(config.name() + " is already out of recovery", List.of(String.join(" ", cmd)),
+            r.tail(), 0);
+      }
+      throw ApplicationFailure.newFailure("pg_ctl promote on " + config.name() + " failed (exit " + r.exitCode() + "): "
+          + ReplicaRebuilder.last(r.tail()), "PromoteFailed");
+    }
+    return new CommandOutcome("promoted " + config.name(), List.of(String.join(" ", cmd)), r.tail(), 0);
+  }
+
+  /** pg_rewind from the new primary, keeping this node's own *.conf files, then standby settings and start. */
+  CommandOutcome rewind(StandbyInput in, Boolean inRecovery) {
+    List<String> done = new ArrayList<>();
+    if (node.running()) {
+      if (!Boolean.TRUE.equals(inRecovery)) {
+        throw ApplicationFailure.newNonRetryableFailure(config.name() + " runs and is not in recovery: refusing to "
+            + "rewind a running primary", FailureTypes.SAFETY_REFUSED);
+      }
+      List<String> stop = node.stopCommand(false);
+      HostCommands.run(HostCommands.as(config.runAs(), stop), cluster.rebuild().stopTimeout().toSeconds() + 30);
+      done.add(String.join(" ", stop));
+    }
+    checkpoint(in.primary());
+    Path data = node.dataDir();
+    Map<Path, byte[]> ownConfig = saveConfig(data);
+    Path passFile = data.resolveSibling("." + data.getFileName() + ".rewind.pgpass");
+    List<String> cmd = List.of(node.tool("pg_rewind"), "--target-pgdata=" + data, "--source-server=host="
+        + in.primaryHost() + " port=" + in.primaryPort() + " user=" + cluster.credentials().user() + " dbname=postgres",
+        "--progress");
+    HostCommands.Result r;
+    try {
+      Map<String, String> env = node.writePassFile(passFile);
+      r = HostCommands.run(HostCommands.as(config.runAs(), cmd), env, 3600, l -> HostCommands.heartbeat(l));
+    } catch (IOException e) {
+      throw ApplicationFailure.newFailure("pg_rewind of " + config.name() + " could not start: " + e.getMessage(),
+          "RewindFailed");
+    } finally {
+      deleteQuietly(passFile);
+    }
+    done.add("PGPASSFILE=<0600 temp file> " + String.join(" ", cmd));
+    if (!r.ok()) {
+      throw ApplicationFailure.newNonRetryableFailure("pg_rewind of " + config.name() + " from " + in.primary()
+          + " failed (exit " + r.exitCode() + "): " + ReplicaRebuilder.last(r.tail()), "RewindFailed");
+    }
+    restoreConfig(ownConfig);
+    done.add("restored " + config.name() + "'s own " + ownConfig.size() + " config files");
+    standbySettings(in);
+    done.add("standby.signal; primary_conninfo host=" + in.primaryHost() + " port=" + in.primaryPort()
+        + "; primary_slot_name " + in.slot());
+    CommandOutcome started = node.start();
+    done.addAll(started.commands());
+    return new CommandOutcome(config.name() + " rewound from " + in.primary() + " and started as its standby", done,
+        r.tail(), 0);
+  }
+
+  CommandOutcome follow(StandbyInput in) {
+    standbySettings(in);
+    List<String> done = new ArrayList<>();
+    if (node.running()) {
+      List<String> stop = node.stopCommand(false);
+      HostCommands.run(HostCommands.as(config.runAs(), stop), cluster.rebuild().stopTimeout().toSeconds() + 30);
+      done.add(String.join(" ", stop));
+    }
+    done.addAll(node.start().commands());
+    return new CommandOutcome(config.name() + " follows " + in.primary(), done, "", 0);
+  }
+
+  /** standby.signal plus primary_conninfo and primary_slot_name in postgresql.auto.conf (replacing older ones). */
+  void standbySettings(StandbyInput in) {
+    Path data = node.dataDir();
+    String passFile = cluster.rebuild().streamingPassFile();
+    String conninfo = "host=" + in.primaryHost() + " port=" + in.primaryPort() + " user=" + cluster.credentials().user()
+        + " application_name=" + config.name() + (passFile == null ? "" : " passfile=''" + passFile + "''");
+    try {
+      Path auto = data.resolve("postgresql.auto.conf");
+      List<String> lines = new ArrayList<>();
+      if (Files.exists(auto)) {
+        for (String l : Files.readAllLines(auto, StandardCharsets.UTF_8)) {
+          String t = l.strip();
+          if (!t.startsWith("primary_conninfo") && !t.startsWith("primary_slot_name")) {
+            lines.add(l);
+          }
+        }
+      }
+      lines.add("primary_conninfo = '" + conninfo + "'");
+      lines.add("primary_slot_name = '" + in.slot() + "'");
+      writeOwned(auto, String.join("\n", lines) + "\n");
+      Path signal = data.resolve("standby.signal");
+      if (!Files.exists(signal)) {
+        writeOwned(signal, "");
+      }
+    } catch (IOException e) {
+      throw ApplicationFailure.newFailure("cannot write standby settings in " + data + ": " + e.getMessage(),
+          "StandbySettingsFailed");
+    }
+  }
+
+  /**
+   * PostgreSQL 15's pg_rewind reads the source's timeline from its control file, which a freshly promoted primary
+   * updates only at its first checkpoint: without this, the rewound node cannot follow the new timeline.
+   */
+  private void checkpoint(String primary) {
+    try (Connection c = connections.open(clusterName, primary, "postgres"); Statement s = c.createStatement()) {
+      s.execute("CHECKPOINT");
+    } catch (ConnectionFactory.NodeConnectException | SQLException e) {
+      throw ApplicationFailure.newFailure("CHECKPOINT on " + primary + " before pg_rewind failed: " + e.getMessage(),
+          FailureTypes.UNREACHABLE);
+    }
+  }
+
+  private void writeOwned(Path file, String text) throws IOException {
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+    HostCommands.chown(file, config.runAs());
+  }
+
+  private String controlData() {
+    StringBuilder all = new StringBuilder();
+    HostCommands.run(HostCommands.as(config.runAs(), List.of(node.tool("pg_controldata"), "-D",
+        node.dataDir().toString())), Map.of(), 30, l -> all.append(l).append('\n'));
+    return all.toString();
+  }
+
+  private static Map<Path, byte[]> saveConfig(Path data) {
+    Map<Path, byte[]> saved = new LinkedHashMap<>();
+    try (Stream<Path> files = Files.list(data)) {
+      for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".conf") && Files.isRegularFile(f)).toList()) {
+        saved.put(p, Files.readAllBytes(p));
+      }
+    } catch (IOException e) {
+      throw Lookups.config("cannot read the config files in " + data + ": " + e.getMessage());
+    }
+    return saved;
+  }
+
+  private void restoreConfig(Map<Path, byte[]> saved) {
+    try {
+      for (Map.Entry<Path, byte[]> e : saved.entrySet()) {
+        Files.write(e.getKey(), e.getValue());
+        HostCommands.chown(e.getKey(), config.runAs());
+      }
+    } catch (IOException e) {
+      throw ApplicationFailure.newFailure("cannot restore config files after pg_rewind: " + e.getMessage(),
+          "RewindFailed");
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // 0600 and removed by the next attempt
+    }
+  }
+}

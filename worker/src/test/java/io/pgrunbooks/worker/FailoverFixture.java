@@ -1,0 +1,171 @@
+package io.pgrunbooks.worker;
+
+import io.pgrunbooks.ops.stack.LocalStack;
+import io.pgrunbooks.ops.stack.LocalStackOptions;
+import io.pgrunbooks.ops.stack.PostgresNode;
+import io.pgrunbooks.ops.stack.SharedStack;
+import io.pgrunbooks.workflows.approval.ApprovalSignal;
+import io.pgrunbooks.workflows.common.Progress;
+import io.pgrunbooks.workflows.common.Runbook;
+import io.pgrunbooks.workflows.common.TaskQueues;
+import io.temporal.client.WorkflowOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A local stack of its own (failovers move the primary), its config with PgBouncer driven by pg1's agent, and the
+ * worker plus agents as processes. pg1's binDir is a copy of the PostgreSQL bin dir whose pg_rewind fails while
+ * {@link #failRewind} exists, to test the rebuild fallback with the real tools.
+ */
+final class FailoverFixture implements AutoCloseable {
+  final LocalStack stack;
+  final WorkerFixture workers;
+  final Path failRewind;
+
+  FailoverFixture() throws IOException {
+    Path base = Files.createTempDirectory("runbooks-failover-stack-");
+    stack = LocalStack.start(LocalStackOptions.defaults(base).withPassword(SharedStack.PASSWORD));
+    workers = new WorkerFixture(stack);
+    Path bin = wrapperBinDir(workers.dir.resolve("pg1-bin"));
+    failRewind = workers.dir.resolve("fail-rewind");
+    Files.writeString(workers.config, configYaml(stack, bin));
+    workers.startAll();
+  }
+
+  PostgresNode pg1() {
+    return stack.postgres().node("pg1");
+  }
+
+  PostgresNode pg2() {
+    return stack.postgres().node("pg2");
+  }
+
+  <T extends Runbook> T stub(Class<T> type, String workflowId) {
+    return workers.client.newWorkflowStub(type, WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.CENTRAL)
+        .setWorkflowId(workflowId + ":" + UUID.randomUUID().toString().substring(0, 6)).build());
+  }
+
+  static void approve(Runbook run, String approver) {
+    run.approve(new ApprovalSignal(null, approver, "go", null));
+  }
+
+  static Progress await(Runbook run, Predicate<Progress> condition, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Progress p = null;
+    while (true) {
+      try {
+        p = run.progress();
+        if (condition.test(p)) {
+          return p;
+        }
+      } catch (io.temporal.client.WorkflowNotFoundException notYet) {
+        // a child run that is not started yet
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within " + timeout + "; progress: " + p);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  static Progress awaitPending(Runbook run) throws InterruptedException {
+    return await(run, p -> !p.pendingApprovals().isEmpty(), Duration.ofSeconds(60));
+  }
+
+  /** Inserts a row through PgBouncer and says which port served it. */
+  int writeThroughBouncer() throws SQLException {
+    try (Connection c = stack.pgbouncer().connect("postgres"); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE IF NOT EXISTS e2e_failover_writes (id serial PRIMARY KEY, at timestamptz DEFAULT now())");
+      s.execute("INSERT INTO e2e_failover_writes DEFAULT VALUES");
+      try (ResultSet rs = s.executeQuery("SELECT inet_server_port()")) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  static boolean inRecovery(PostgresNode n) {
+    return n.psql("postgres", "SELECT pg_is_in_recovery()").strip().equals("t");
+  }
+
+  private static Path wrapperBinDir(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Path real = Path.of("/usr/lib/postgresql/15/bin");
+    try (Stream<Path> tools = Files.list(real)) {
+      for (Path t : tools.toList()) {
+        if (!t.getFileName().toString().equals("pg_rewind")) {
+          Files.createSymbolicLink(dir.resolve(t.getFileName()), t);
+        }
+      }
+    }
+    Path rewind = dir.resolve("pg_rewind");
+    Files.writeString(rewind, "#!/bin/sh\nif [ -e \"" + dir.getParent().resolve("fail-rewind") + "\" ]; then\n"
+        + "  echo 'pg_rewind: error: forced failure for the fallback test' >&2\n  exit 1\nfi\nexec "
+        + real.resolve("pg_rewind") + " \"$@\"\n");
+    Files.setPosixFilePermissions(rewind, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(dir.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+    return dir;
+  }
+
+  /** WorkerFixture's config plus PgBouncer, rebuild and failover settings, pg1's wrapper bin dir, S3, approvers. */
+  private static String configYaml(LocalStack stack, Path pg1Bin) {
+    Path passFile = stack.postgres().node("pg1").dataDir().toAbsolutePath().getParent().resolve(".pgpass");
+    String base = WorkerFixture.configYaml(stack, 0).replaceFirst("(?m)^(\\s*)dataDir: "
+        + Pattern.quote(stack.postgres().node("pg1").dataDir().toString()) + "$",
+        "$0\n$1binDir: " + Matcher.quoteReplacement(pg1Bin.toString()));
+    String cluster = """
+            pgbouncer:
+              host: %s
+              port: %d
+              node: pg1
+              adminUser: postgres
+              configFile: %s
+            rebuild:
+              stopTimeout: 20s
+              catchUpTimeout: 5m
+              streamingPassFile: %s
+            failover:
+              replayTimeout: 10s
+              promoteTimeout: 30s
+              drill:
+                sentinelRows: 10
+                baselineTables: [public.e2e_baseline]
+            credentials:
+        """.formatted(stack.pgbouncer().host(), stack.pgbouncer().port(), stack.pgbouncer().iniFile(), passFile);
+    return base.replace("    credentials:\n", cluster) + """
+        archive:
+          bucket: %s
+          prefix: failover-e2e
+          endpoint: %s
+          region: %s
+          forcePathStyle: true
+          accessKeyEnv: RUNBOOKS_S3_ACCESS_KEY
+          secretKeyEnv: RUNBOOKS_S3_SECRET_KEY
+        approvals:
+          defaultTimeout: 1h
+          approvers:
+            - {name: alice, roles: [approver]}
+            - {name: bob, roles: [approver]}
+          twoPersonRunbooks: [Failover]
+        """.formatted(stack.s3().bucket(), stack.s3().endpoint(), stack.s3().region());
+  }
+
+  @Override
+  public void close() {
+    workers.close();
+    stack.close();
+  }
+}

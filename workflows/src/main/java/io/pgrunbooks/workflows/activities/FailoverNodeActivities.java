@@ -1,0 +1,51 @@
+package io.pgrunbooks.workflows.activities;
+
+import io.pgrunbooks.workflows.activities.NodeActivities.CommandOutcome;
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+/**
+ * Host-local failover steps, run by the node agent of one host ({@code TaskQueues.node(node)}). Each checks the
+ * node first, so a retry converges (DESIGN.md invariant 7).
+ */
+@ActivityInterface
+public interface FailoverNodeActivities {
+  /**
+   * Switchover: stops the primary cleanly ({@code pg_ctl stop -m fast}) and returns the LSN of its shutdown
+   * checkpoint from pg_controldata, the last WAL any replica must replay. Already stopped cleanly: the same.
+   */
+  @ActivityMethod
+  StopResult stopForSwitchover(FailoverNodeInput input);
+
+  /**
+   * Fences an old primary: the configured fence command, else {@code pg_ctl stop -m immediate}. Confirmed only when
+   * PostgreSQL no longer runs on the node afterwards.
+   */
+  @ActivityMethod
+  FenceResult fencePostgres(FailoverNodeInput input);
+
+  /** {@code pg_ctl promote -w}; a node already out of recovery: done. Refuses when PostgreSQL is not running. */
+  @ActivityMethod
+  CommandOutcome promotePostgres(FailoverNodeInput input);
+
+  /**
+   * Rejoins a stopped old primary as a standby of {@code primary}: {@code pg_rewind} from it (keeping this node's own
+   * config files), {@code standby.signal}, primary_conninfo and primary_slot_name, start. Fails (RewindFailed) when
+   * pg_rewind does.
+   */
+  @ActivityMethod
+  CommandOutcome rewindAsStandby(StandbyInput input);
+
+  /** Points a running replica at {@code primary} (primary_conninfo, primary_slot_name) and restarts it. */
+  @ActivityMethod
+  CommandOutcome followNewPrimary(StandbyInput input);
+
+  record FailoverNodeInput(String cluster, String node) {}
+
+  /** @param finalLsn the shutdown checkpoint's LSN (bytes since 0/0) */
+  record StopResult(String summary, long finalLsn, String finalLsnText, boolean wasRunning) {}
+
+  record FenceResult(boolean confirmed, String summary, String command) {}
+
+  record StandbyInput(String cluster, String node, String primary, String primaryHost, int primaryPort, String slot) {}
+}

@@ -1,0 +1,336 @@
+package io.pgrunbooks.workflows.failover;
+
+import io.pgrunbooks.workflows.activities.ApprovalActivities;
+import io.pgrunbooks.workflows.activities.ApprovalPolicy;
+import io.pgrunbooks.workflows.activities.ApprovalPolicyInput;
+import io.pgrunbooks.workflows.activities.ClusterSpec;
+import io.pgrunbooks.workflows.activities.ClusterSpec.NodeSpec;
+import io.pgrunbooks.workflows.activities.ConfigActivities;
+import io.pgrunbooks.workflows.activities.DescribeClusterInput;
+import io.pgrunbooks.workflows.activities.DiskUsage;
+import io.pgrunbooks.workflows.activities.DiskUsageInput;
+import io.pgrunbooks.workflows.activities.FailoverActivities;
+import io.pgrunbooks.workflows.activities.FailoverNodeActivities;
+import io.pgrunbooks.workflows.activities.HealthThresholds;
+import io.pgrunbooks.workflows.activities.NodeActivities;
+import io.pgrunbooks.workflows.activities.Notification;
+import io.pgrunbooks.workflows.activities.NotifyActivities;
+import io.pgrunbooks.workflows.activities.PgBouncerActivities;
+import io.pgrunbooks.workflows.activities.PostgresReplicationActivities;
+import io.pgrunbooks.workflows.activities.VerifySignatureInput;
+import io.pgrunbooks.workflows.activities.NodeActivities.CommandOutcome;
+import io.pgrunbooks.workflows.common.TaskQueues;
+import io.pgrunbooks.workflows.lock.ClientLockActivities;
+import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Stand-ins for the failover activities: pg1, pg2, pg3 of cluster main, PgBouncer on pg1's agent. Every mutating
+ * call lands in one journal ({@link #calls}) in the order the run made it; facts come from a settable script.
+ */
+public final class FailoverFakes {
+  public final List<String> calls = new CopyOnWriteArrayList<>();
+  /** Facts returned by successive failoverFacts calls; the last repeats. */
+  public volatile List<FailoverActivities.FailoverFacts> facts = List.of(switchoverFacts());
+  /** Facts once a promotion was attempted (null: keep the script). */
+  public volatile FailoverActivities.FailoverFacts afterPromote;
+  public volatile String failOn;
+  public volatile int approvalsNeeded = 2;
+  public volatile long windowSeconds;
+  private int factCalls;
+  private boolean promoted;
+
+  public static FailoverActivities.NodeWal replica(String name, long receive, String state) {
+    return new FailoverActivities.NodeWal(name, "127.0.0.1", 15432, true, true, null, receive, receive,
+        Instant.parse("2026-11-01T00:00:00Z"), state, state == null ? -1 : 0.1);
+  }
+
+  public static FailoverActivities.NodeWal primary(String name) {
+    return new FailoverActivities.NodeWal(name, "127.0.0.1", 15431, true, false, null, -1, -1, null, null, -1);
+  }
+
+  public static FailoverActivities.NodeWal down(String name) {
+    return new FailoverActivities.NodeWal(name, "127.0.0.1", 15431, false, null, "connection refused", -1, -1, null,
+        null, -1);
+  }
+
+  public static FailoverActivities.FailoverFacts facts(FailoverActivities.NodeWal... nodes) {
+    String primary = null;
+    for (FailoverActivities.NodeWal n : nodes) {
+      if (n.reachable() && Boolean.FALSE.equals(n.inRecovery())) {
+        primary = n.name();
+      }
+    }
+    return new FailoverActivities.FailoverFacts("main", List.of(nodes), primary,
+        primary == null ? "no reachable node is out of recovery" : null, primary == null ? -1 : 5000,
+        Instant.parse("2026-11-01T00:00:00Z"));
+  }
+
+  public static FailoverActivities.FailoverFacts switchoverFacts() {
+    return facts(primary("pg1"), replica("pg2", 5000, "streaming"), replica("pg3", 5000, "streaming"));
+  }
+
+  /** Registers {@code impl}, the lock workflow and these fakes (pg1..pg3 agents) on {@code env}, and starts it. */
+  public void register(TestWorkflowEnvironment env, Class<?> impl) {
+    Worker central = env.newWorker(TaskQueues.CENTRAL);
+    central.registerWorkflowImplementationTypes(impl, TopologyLockWorkflowImpl.class);
+    central.registerActivitiesImplementations(new Config(), new Sql(), new Replication(), new Approvals(), new Notify(),
+        new ClientLockActivities(env.getWorkflowClient()));
+    for (String node : List.of("pg1", "pg2", "pg3")) {
+      env.newWorker(TaskQueues.node(node))
+          .registerActivitiesImplementations(new Agent(node), new RebuildAgent(node));
+    }
+    env.start();
+  }
+
+  private void call(String what) {
+    calls.add(what);
+    if (what.equals(failOn)) {
+      throw ApplicationFailure.newNonRetryableFailure("injected failure of " + what, "Test");
+    }
+  }
+
+  public final class Config implements ConfigActivities {
+    @Override
+    public ClusterSpec describeCluster(DescribeClusterInput input) {
+      return new ClusterSpec("main", List.of(new NodeSpec("pg1", "127.0.0.1", 15431, "pg1"),
+          new NodeSpec("pg2", "127.0.0.1", 15432, "pg2"), new NodeSpec("pg3", "127.0.0.1", 15433, "pg3")),
+          (HealthThresholds) null, 2);
+    }
+  }
+
+  public final class Sql implements FailoverActivities {
+    @Override
+    public FailoverSettings failoverSettings(FailoverFactsInput input) {
+      return new FailoverSettings(10, 10, null, 1000, "pg1", new DrillSettings(windowSeconds, 5, false, 3600,
+          "postgres", "public.drill", 100, 3, List.of("public.t"), 300));
+    }
+
+    @Override
+    public synchronized FailoverFacts failoverFacts(FailoverFactsInput input) {
+      if (promoted && afterPromote != null) {
+        return afterPromote;
+      }
+      return facts.get(Math.min(factCalls++, facts.size() - 1));
+    }
+
+    @Override
+    public ReplayedLsn awaitReplayedLsn(ReplayInput input) {
+      call("awaitReplayed " + input.node());
+      return new ReplayedLsn(input.lsn() + 1, 5);
+    }
+
+    @Override
+    public PromotedPrimary awaitWritablePrimary(PromoteCheckInput input) {
+      call("awaitWritable " + input.node());
+      return new PromotedPrimary(input.node(), 2, 6000, 10);
+    }
+
+    @Override
+    public BouncerCheck checkThroughBouncer(DrillTableInput input) {
+      calls.add("checkThroughBouncer");
+      return new BouncerCheck("pg2", false, 2, 6000);
+    }
+
+    @Override
+    public List<SentinelRow> writeDrillSentinels(SentinelInput input) {
+      call("sentinels " + input.table().phase());
+      List<SentinelRow> rows = new ArrayList<>();
+      for (int i = 1; i <= input.count(); i++) {
+        rows.add(new SentinelRow(i, 100 + i));
+      }
+      return rows;
+    }
+
+    @Override
+    public ProbeReport runDrillProbe(ProbeInput input) {
+      return new ProbeReport(30, List.of(1L, 2L, 3L), 0, List.of(), null, null, 900, 800, "stop row");
+    }
+
+    @Override
+    public void stopDrillProbe(DrillTableInput input) {
+      calls.add("stopProbe " + input.phase());
+    }
+
+    @Override
+    public RowCheck checkDrillRows(RowCheckInput input) {
+      calls.add("checkRows on " + input.node());
+      return new RowCheck(input.sentinels().size() + input.probes().size(),
+          input.sentinels().size() + input.probes().size(), List.of());
+    }
+
+    @Override
+    public Map<String, Long> countBaselineRows(BaselineInput input) {
+      return Map.of("public.t", 42L);
+    }
+
+    @Override
+    public List<String> storeDrillReport(DrillReportInput input) {
+      call("storeReport " + input.date());
+      return List.of("p/drills/main/" + input.date() + "/report.json", "p/drills/main/" + input.date() + "/report.md");
+    }
+  }
+
+  public final class Replication implements PostgresReplicationActivities {
+    @Override
+    public Topology topology(TopologyInput input) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public RebuildSettings rebuildSettings(TopologyInput input) {
+      return new RebuildSettings(false, 1, 60, 5, 1.2);
+    }
+
+    @Override
+    public String recreateSlot(SlotInput input) {
+      call("slot " + input.slot() + " on " + input.primary());
+      return "slot";
+    }
+
+    @Override
+    public CatchUp awaitCatchUp(CatchUpInput input) {
+      call("catchUp " + input.replica() + " from " + input.primary());
+      return new CatchUp("streaming", 0, 0, 100);
+    }
+  }
+
+  /** The agent of one node: failover steps, the rebuild steps' start, and PgBouncer (which lives on pg1). */
+  public final class Agent implements FailoverNodeActivities, PgBouncerActivities {
+    private final String node;
+
+    public Agent(String node) {
+      this.node = node;
+    }
+
+    @Override
+    public StopResult stopForSwitchover(FailoverNodeInput input) {
+      call("stop " + node);
+      return new StopResult("stopped", 5000, "0/1388", true);
+    }
+
+    @Override
+    public FenceResult fencePostgres(FailoverNodeInput input) {
+      call("fence " + node);
+      return new FenceResult(true, "not running", "pg_ctl stop -m immediate");
+    }
+
+    @Override
+    public CommandOutcome promotePostgres(FailoverNodeInput input) {
+      promoted = true;
+      call("promote " + node);
+      return new CommandOutcome("promoted", List.of(), "", 0);
+    }
+
+    @Override
+    public CommandOutcome rewindAsStandby(StandbyInput input) {
+      call("rewind " + node + " from " + input.primary());
+      return new CommandOutcome("rewound", List.of(), "", 0);
+    }
+
+    @Override
+    public CommandOutcome followNewPrimary(StandbyInput input) {
+      call("follow " + node + " -> " + input.primary());
+      return new CommandOutcome("follows", List.of(), "", 0);
+    }
+
+    @Override
+    public String pauseBouncer(BouncerInput input) {
+      call("pause");
+      return "paused";
+    }
+
+    @Override
+    public String resumeBouncer(BouncerInput input) {
+      call("resume");
+      return "resumed";
+    }
+
+    @Override
+    public String repointBouncer(RepointInput input) {
+      call("repoint " + input.node());
+      return "repointed";
+    }
+  }
+
+  /** The ReplicaRebuild steps an agent offers; failover uses only the start (compensation). */
+  public final class RebuildAgent implements NodeActivities {
+    private final String node;
+
+    public RebuildAgent(String node) {
+      this.node = node;
+    }
+
+    @Override
+    public CommandOutcome startPostgres(RebuildStep input) {
+      call("start " + node);
+      return new CommandOutcome("started", List.of(), "", 0);
+    }
+
+    @Override
+    public DiskUsage diskUsage(DiskUsageInput input) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public NodeState nodeState(RebuildStep input) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public CommandOutcome stopPostgres(RebuildStep input) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public CommandOutcome moveDataDirAside(RebuildStep input) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public CommandOutcome baseBackup(BaseBackupInput input) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public CommandOutcome removeOldDataDir(RebuildStep input) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public CommandOutcome restoreOldDataDir(RebuildStep input) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public NodePlan rebuildPlan(BaseBackupInput input) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  public final class Approvals implements ApprovalActivities {
+    @Override
+    public ApprovalPolicy approvalPolicy(ApprovalPolicyInput input) {
+      return new ApprovalPolicy(Map.of("alice", List.of("approver"), "bob", List.of("approver"), "carol",
+          List.of("approver")), List.of("approver"), approvalsNeeded, 3600, List.of(), false, "http://localhost:8233");
+    }
+
+    @Override
+    public boolean verifySignature(VerifySignatureInput in) {
+      return false;
+    }
+  }
+
+  public static final class Notify implements NotifyActivities {
+    @Override
+    public void notify(Notification notification) {
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package io.pgrunbooks.workflows.failover;
+
+import io.pgrunbooks.workflows.approval.ApprovalSignal;
+import io.pgrunbooks.workflows.common.TaskQueues;
+import io.pgrunbooks.workflows.failoverdrill.FailoverDrillInput;
+import io.pgrunbooks.workflows.failoverdrill.FailoverDrillResult;
+import io.pgrunbooks.workflows.failoverdrill.FailoverDrillWorkflow;
+import io.pgrunbooks.workflows.failoverdrill.FailoverDrillWorkflowImpl;
+import io.pgrunbooks.workflows.replay.TestEnvironments;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+
+/** Recorded paths of {@code Failover} and {@code FailoverDrill} for the replay registry. */
+public final class FailoverPaths {
+  private static final String ID = "failover:main";
+  private static final String DRILL_ID = "failover-drill:main";
+
+  private FailoverPaths() {}
+
+  public static String switchover(TestWorkflowEnvironment env) {
+    FailoverWorkflow run = start(env, new FailoverFakes());
+    approveTwice(run);
+    return finished(env, ID);
+  }
+
+  public static String rejected(TestWorkflowEnvironment env) {
+    FailoverWorkflow run = start(env, new FailoverFakes());
+    awaitPending(run);
+    run.reject(new ApprovalSignal(null, "bob", "not now", null));
+    return finished(env, ID);
+  }
+
+  public static String compensated(TestWorkflowEnvironment env) {
+    FailoverFakes fakes = new FailoverFakes();
+    fakes.failOn = "promote pg2";
+    fakes.afterPromote = FailoverFakes.facts(FailoverFakes.down("pg1"), FailoverFakes.down("pg2"),
+        FailoverFakes.replica("pg3", 5000, null));
+    FailoverWorkflow run = start(env, fakes);
+    approveTwice(run);
+    return finished(env, ID);
+  }
+
+  public static String drillPassed(TestWorkflowEnvironment env) {
+    FailoverFakes fakes = new FailoverFakes();
+    fakes.approvalsNeeded = 1;
+    FailoverDrillWorkflow run = drill(env, fakes);
+    WorkflowClient.execute(run::run, FailoverDrillInput.of("main")).exceptionally(e -> null);
+    awaitPending(run);
+    run.approve(new ApprovalSignal(null, "alice", "go", null));
+    return finished(env, DRILL_ID);
+  }
+
+  public static String drillSkipped(TestWorkflowEnvironment env) {
+    FailoverFakes fakes = new FailoverFakes();
+    fakes.approvalsNeeded = 1;
+    fakes.windowSeconds = 3600;
+    drill(env, fakes).run(FailoverDrillInput.of("main"));
+    return DRILL_ID;
+  }
+
+  private static String finished(TestWorkflowEnvironment env, String id) {
+    try {
+      Class<?> type = id.equals(ID) ? FailoverResult.class : FailoverDrillResult.class;
+      env.getWorkflowClient().newUntypedWorkflowStub(id).getResult(type);
+    } catch (io.temporal.client.WorkflowFailedException expected) {
+      // the compensated path ends FAILED on purpose
+    }
+    return id;
+  }
+
+  private static FailoverWorkflow start(TestWorkflowEnvironment env, FailoverFakes fakes) {
+    fakes.register(env, FailoverWorkflowImpl.class);
+    FailoverWorkflow run = env.getWorkflowClient().newWorkflowStub(FailoverWorkflow.class, WorkflowOptions.newBuilder()
+        .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId(ID).build());
+    WorkflowClient.execute(run::run, FailoverInput.of("main", "pg2", "replay")).exceptionally(e -> null);
+    return run;
+  }
+
+  private static FailoverDrillWorkflow drill(TestWorkflowEnvironment env, FailoverFakes fakes) {
+    fakes.register(env, FailoverDrillWorkflowImpl.class);
+    return env.getWorkflowClient().newWorkflowStub(FailoverDrillWorkflow.class, WorkflowOptions.newBuilder()
+        .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId(DRILL_ID).build());
+  }
+
+  private static void awaitPending(io.pgrunbooks.workflows.common.Runbook run) {
+    TestEnvironments.awaitTrue(() -> !run.progress().pendingApprovals().isEmpty(), "an approval is pending");
+  }
+
+  private static void approveTwice(FailoverWorkflow run) {
+    awaitPending(run);
+    String id = run.progress().pendingApprovals().get(0).requestId();
+    run.approve(new ApprovalSignal(id, "alice", "go", null));
+    run.approve(new ApprovalSignal(id, "bob", "go", null));
+  }
+}
