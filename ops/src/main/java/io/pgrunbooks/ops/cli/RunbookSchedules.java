@@ -8,6 +8,7 @@ import io.pgrunbooks.workflows.client.InputProblem;
 import io.pgrunbooks.workflows.client.RunStarts;
 import io.pgrunbooks.workflows.client.RunbookTargets;
 import io.pgrunbooks.workflows.common.DataConverters;
+import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.schedules.Schedule;
@@ -35,7 +36,13 @@ final class RunbookSchedules {
 
   /** The input of a schedule entry as the JSON object the run gets. */
   static ObjectNode input(ScheduleConfig s) {
-    return DataConverters.objectMapper().valueToTree(s.input());
+    ObjectNode input = DataConverters.objectMapper().valueToTree(s.input());
+    // A drill started early must still begin at the cron time: its window opens startEarly after the start.
+    if (WorkflowTypes.FAILOVER_DRILL.equals(s.workflowType()) && s.startEarly() != null
+        && !s.startEarly().isZero() && !input.has("window")) {
+      input.put("window", s.startEarly().toString());
+    }
+    return input;
   }
 
   /** Refuses (exit 2) an entry whose input lacks the fields its workflow id needs, naming the config path. */

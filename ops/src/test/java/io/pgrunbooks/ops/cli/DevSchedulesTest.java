@@ -2,11 +2,13 @@ package io.pgrunbooks.ops.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.pgrunbooks.config.ConfigLoader;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.ops.stack.SharedUiTemporal;
 import io.pgrunbooks.ops.stack.TemporalDevServer;
 import io.pgrunbooks.workflows.common.DataConverters;
+import io.temporal.client.schedules.ScheduleActionStartWorkflow;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleClientOptions;
 import io.temporal.client.schedules.ScheduleDescription;
@@ -57,6 +59,11 @@ class DevSchedulesTest {
         assertThat(at.toLocalTime().toString()).isEqualTo("00:00");
       });
       assertThat(drill.getSchedule().getPolicy().isPauseOnFailure()).isTrue();
+      // Started 3 h early, the drill waits for 03:00 through its window input.
+      JsonNode drillInput = ((ScheduleActionStartWorkflow) drill.getSchedule().getAction()).getArguments()
+          .get(0, JsonNode.class);
+      assertThat(drillInput.path("window").asText()).isEqualTo("PT3H");
+      assertThat(drillInput.path("cluster").asText()).isEqualTo("main");
       for (String id : new String[] {"partition-maintenance-main-app", "health-check-main", "backup-main-app",
           "backup-verification-main-app", "failover-drill-main"}) {
         schedules.getHandle(id).delete();

@@ -3,6 +3,8 @@ package io.pgrunbooks.workflows.client;
 import static io.pgrunbooks.workflows.common.WorkflowTypes.ARCHIVE_PARTITION;
 import static io.pgrunbooks.workflows.common.WorkflowTypes.BACKUP;
 import static io.pgrunbooks.workflows.common.WorkflowTypes.BACKUP_VERIFICATION;
+import static io.pgrunbooks.workflows.common.WorkflowTypes.FAILOVER;
+import static io.pgrunbooks.workflows.common.WorkflowTypes.FAILOVER_DRILL;
 import static io.pgrunbooks.workflows.common.WorkflowTypes.HEALTH_CHECK;
 import static io.pgrunbooks.workflows.common.WorkflowTypes.PARTITION_MAINTENANCE;
 import static io.pgrunbooks.workflows.common.WorkflowTypes.REPLICA_REBUILD;
@@ -15,6 +17,8 @@ import io.pgrunbooks.workflows.archivepartition.ArchivePartitionInput;
 import io.pgrunbooks.workflows.backup.BackupInput;
 import io.pgrunbooks.workflows.backupverification.BackupVerificationInput;
 import io.pgrunbooks.workflows.common.DataConverters;
+import io.pgrunbooks.workflows.failover.FailoverInput;
+import io.pgrunbooks.workflows.failoverdrill.FailoverDrillInput;
 import io.pgrunbooks.workflows.healthcheck.HealthCheckInput;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceInput;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildInput;
@@ -50,7 +54,8 @@ public final class RunbookCatalog {
       "partition", "public.agent_routing_metrics_2025_06",
       "manifestKey", "pg-runbooks/main/app/public/agent_routing_metrics/agent_routing_metrics_2025_06/manifest.json",
       "replica", "pg2",
-      "promote", "pg2");
+      "promote", "pg2",
+      "reason", "pg1's host is lost");
 
   private static final Map<String, Entry> ENTRIES = new LinkedHashMap<>();
 
@@ -67,6 +72,14 @@ public final class RunbookCatalog {
         "targetTable", "the archived partition's own name");
     entry(REPLICA_REBUILD, ReplicaRebuildInput.class,
         "Rebuild a broken replica with pg_basebackup from the current primary (wiping its data dir needs approval).");
+    entry(FAILOVER, FailoverInput.class,
+        "Promote a replica: fence or cleanly stop the primary, promote, repoint PgBouncer and the other replicas "
+            + "(two approvals of the possible data loss).");
+    entry(FAILOVER_DRILL, FailoverDrillInput.class,
+        "Monthly failover rehearsal with proof: sentinel rows and a write probe through PgBouncer, switchover, "
+            + "pg_rewind rejoin, switch back, RB-4 report.",
+        "replica", "the healthiest streaming replica", "switchBack", "true",
+        "window", "failover.drill.window of the config (or at once)");
     entry(BACKUP, BackupInput.class,
         "Logical backup of one database to S3 with a manifest of table row counts; applies backup retention.");
     entry(BACKUP_VERIFICATION, BackupVerificationInput.class,

@@ -28,7 +28,7 @@ public final class RunbookTargets {
       ARCHIVE_PARTITION, List.of("cluster", "database", "partition"),
       RESTORE_PARTITION, List.of("cluster", "database", "manifestKey"),
       REPLICA_REBUILD, List.of("cluster", "replica"),
-      FAILOVER, List.of("cluster", "promote"),
+      FAILOVER, List.of("cluster", "promote", "reason"),
       FAILOVER_DRILL, List.of("cluster"),
       BACKUP, List.of("cluster", "database"),
       BACKUP_VERIFICATION, List.of("cluster", "database"),
@@ -83,7 +83,7 @@ public final class RunbookTargets {
   public static String describe(String type, ObjectNode in) {
     List<String> parts = new ArrayList<>();
     for (String field : REQUIRED.get(type)) {
-      if (!field.equals("manifestKey")) {
+      if (!field.equals("manifestKey") && !field.equals("reason")) {
         parts.add(s(in, field));
       }
     }
