@@ -18,9 +18,18 @@ public final class TestEnvironments {
         .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(DataConverters.jackson()).build())
         .setUseTimeskipping(true)
         .build());
-    SearchAttributes.DEFINITIONS.forEach((name, type) -> env.registerSearchAttribute(name,
-        "Bool".equals(type) ? IndexedValueType.INDEXED_VALUE_TYPE_BOOL : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+    registerSearchAttributes(env);
     return env;
+  }
+
+  /** Registers the contract's search attributes ({@link SearchAttributes#DEFINITIONS}) with their types. */
+  public static void registerSearchAttributes(TestWorkflowEnvironment env) {
+    SearchAttributes.DEFINITIONS.forEach((name, type) -> env.registerSearchAttribute(name, switch (type) {
+      case "Bool" -> IndexedValueType.INDEXED_VALUE_TYPE_BOOL;
+      case "Int" -> IndexedValueType.INDEXED_VALUE_TYPE_INT;
+      case "Keyword" -> IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+      default -> throw new IllegalArgumentException("search attribute " + name + ": unknown type " + type);
+    }));
   }
 
   /** Polls until {@code condition} holds; time only skips while a client waits on a result, so this waits in real time. */
