@@ -2,6 +2,9 @@ package io.pgrunbooks.workflows.replay;
 
 import io.pgrunbooks.workflows.approval.ApprovalGatePaths;
 import io.pgrunbooks.workflows.approval.GatedTestWorkflowImpl;
+import io.pgrunbooks.workflows.backup.BackupPaths;
+import io.pgrunbooks.workflows.backup.BackupWorkflowImpl;
+import io.pgrunbooks.workflows.backupverification.BackupVerificationWorkflowImpl;
 import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflowImpl;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildPaths;
@@ -19,7 +22,9 @@ public final class HistoryScenarios {
       HealthCheckWorkflowImpl.class,
       TopologyLockWorkflowImpl.class,
       GatedTestWorkflowImpl.class,
-      ReplicaRebuildWorkflowImpl.class);
+      ReplicaRebuildWorkflowImpl.class,
+      BackupWorkflowImpl.class,
+      BackupVerificationWorkflowImpl.class);
 
   public static final List<HistoryScenario> ALL = List.of(
       new HistoryScenario("HealthCheck", "healthy", HealthCheckPaths::healthy),
@@ -40,7 +45,15 @@ public final class HistoryScenarios {
       new HistoryScenario("ReplicaRebuild", "rebuilt", ReplicaRebuildPaths::rebuilt),
       new HistoryScenario("ReplicaRebuild", "rejected", ReplicaRebuildPaths::rejected),
       new HistoryScenario("ReplicaRebuild", "dry-run", ReplicaRebuildPaths::dryRun),
-      new HistoryScenario("ReplicaRebuild", "restored-after-failure", ReplicaRebuildPaths::restoredAfterFailure));
+      new HistoryScenario("ReplicaRebuild", "restored-after-failure", ReplicaRebuildPaths::restoredAfterFailure),
+      new HistoryScenario("Backup", "from-replica", BackupPaths::backedUpFromReplica),
+      new HistoryScenario("Backup", "retention-approved", BackupPaths::retentionApproved),
+      new HistoryScenario("Backup", "retention-rejected", BackupPaths::retentionRejected),
+      new HistoryScenario("Backup", "dry-run", BackupPaths::dryRun),
+      new HistoryScenario("BackupVerification", "verified", BackupPaths::verified),
+      new HistoryScenario("BackupVerification", "count-mismatch", BackupPaths::countMismatch),
+      new HistoryScenario("BackupVerification", "restore-failed", BackupPaths::restoreFailed),
+      new HistoryScenario("BackupVerification", "cancelled-mid-restore", BackupPaths::cancelledMidRestore));
 
   private HistoryScenarios() {}
 
