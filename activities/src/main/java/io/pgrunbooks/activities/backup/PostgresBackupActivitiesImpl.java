@@ -36,10 +36,19 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
@@ -306,27 +315,59 @@ public class PostgresBackupActivitiesImpl implements PostgresBackupActivities {
   public List<TableCount> countRows(CountRowsInput input) {
     VerificationTarget target = target();
     String scratch = scratch(input.scratchDatabase());
-    List<TableCount> out = new ArrayList<>();
-    try (Connection c = openTarget(target, scratch, targetPassword(target))) {
-      for (TableCount t : input.tables()) {
-        if (!t.exact()) {
-          continue;
-        }
-        long rows;
-        try {
-          rows = count(c, t.schema(), t.table());
-        } catch (SQLException e) {
-          if (!"42P01".equals(e.getSQLState()) && !"3F000".equals(e.getSQLState())) {
-            throw e;
+    String password = targetPassword(target);
+    List<TableCount> exact = input.tables().stream().filter(TableCount::exact).toList();
+    // As many connections as pg_restore had: the biggest tables first, so that the last ones end together.
+    Queue<TableCount> todo = new ConcurrentLinkedQueue<>(exact.stream()
+        .sorted(Comparator.comparingLong(TableCount::rows).reversed()).toList());
+    Map<String, Long> counted = new ConcurrentHashMap<>();
+    int workers = Math.max(1, Math.min(config.backup().effectiveRestoreJobs(), exact.size()));
+    ExecutorService pool = Executors.newFixedThreadPool(workers);
+    try {
+      List<Future<Void>> running = new ArrayList<>();
+      for (int i = 0; i < workers; i++) {
+        running.add(pool.submit(() -> {
+          try (Connection c = openTarget(target, scratch, password)) {
+            for (TableCount t; (t = todo.poll()) != null; ) {
+              counted.put(t.qualified(), countOrMissing(c, t));
+            }
           }
-          rows = -1;
-        }
-        out.add(new TableCount(t.schema(), t.table(), rows, true));
-        Activity.getExecutionContext().heartbeat(out.size());
+          return null;
+        }));
       }
-      return out;
+      for (Future<Void> f : running) {
+        while (true) {
+          try {
+            f.get(2, TimeUnit.SECONDS);
+            break;
+          } catch (TimeoutException e) {
+            Activity.getExecutionContext().heartbeat("counted " + counted.size() + " of " + exact.size() + " tables");
+          }
+        }
+      }
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof SQLException sql) {
+        throw sqlFailure("counting rows in " + scratch, sql);
+      }
+      throw new IllegalStateException("counting rows in " + scratch + ": " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("counting rows in " + scratch + " interrupted", e);
+    } finally {
+      pool.shutdownNow();
+    }
+    return exact.stream().map(t -> new TableCount(t.schema(), t.table(), counted.get(t.qualified()), true)).toList();
+  }
+
+  /** Exact count, or -1 when the restore did not create the table (or its schema). */
+  private static long countOrMissing(Connection c, TableCount t) throws SQLException {
+    try {
+      return count(c, t.schema(), t.table());
     } catch (SQLException e) {
-      throw sqlFailure("counting rows in " + scratch, e);
+      if (!"42P01".equals(e.getSQLState()) && !"3F000".equals(e.getSQLState())) {
+        throw e;
+      }
+      return -1;
     }
   }
 
@@ -337,7 +378,9 @@ public class PostgresBackupActivitiesImpl implements PostgresBackupActivities {
     if (!tools.has("pg_amcheck")) {
       return new AmcheckResult(false, true, "pg_amcheck not available on the worker: skipped");
     }
+    // --jobs: one connection per relation at a time, as many as the restore used.
     List<String> cmd = List.of(tools.tool("pg_amcheck").toString(), "--install-missing", "--no-password",
+        "--jobs", Integer.toString(config.backup().effectiveRestoreJobs()),
         "--host", target.host(), "--port", Integer.toString(target.port()), "--username", target.credentials().user(),
         "--database", scratch);
     try {
