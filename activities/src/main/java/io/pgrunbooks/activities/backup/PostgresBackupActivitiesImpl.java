@@ -49,6 +49,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
@@ -155,7 +156,8 @@ public class PostgresBackupActivitiesImpl implements PostgresBackupActivities {
           replica = rs.getBoolean(4);
           lsn = rs.getString(5);
         }
-        List<TableCount> counts = countInSnapshot(c, replica);
+        // The exact counts and the dump read the same snapshot, so they run side by side: the backup takes the
+        // longer of the two, not their sum. The counting thread owns c until its future is done.
         List<String> cmd = List.of(tools.tool("pg_dump").toString(), "--snapshot=" + snapshot, "--format=custom",
             "--no-password", "--host", node.host(), "--port", Integer.toString(node.port()),
             "--username", cluster.credentials().user(), "--dbname", input.database());
@@ -166,6 +168,10 @@ public class PostgresBackupActivitiesImpl implements PostgresBackupActivities {
         pb.environment().put("PGAPPNAME", ConnectionFactory.APPLICATION_NAME + "-backup");
         Process dump = pb.start();
         PgTools.Tail stderr = new PgTools.Tail(dump.getErrorStream(), "pg_dump-stderr");
+        AtomicInteger countedTables = new AtomicInteger();
+        ExecutorService counting = Executors.newSingleThreadExecutor();
+        Future<List<TableCount>> countsDone = counting.submit(() -> countInSnapshot(c, replica, countedTables));
+        List<TableCount> counts;
         StreamingUpload.Uploaded up;
         try (InputStream out = dump.getInputStream()) {
           up = StreamingUpload.upload(s3, bucket, dumpKey, BackupS3.sse(config.archive()), config.archive().kmsKeyId(),
@@ -173,8 +179,12 @@ public class PostgresBackupActivitiesImpl implements PostgresBackupActivities {
           if (dump.waitFor() != 0) {
             throw new IllegalStateException("pg_dump exited with " + dump.exitValue() + ": " + stderr.text(password));
           }
+          counts = awaitCounts(countsDone, countedTables);
         } catch (IOException | RuntimeException | InterruptedException e) {
           PgTools.kill(dump);
+          if (!countsDone.isDone()) {
+            abortQuietly(c);
+          }
           // A dump that did not finish must not stay as an object that looks whole.
           s3.deleteObject(r -> r.bucket(bucket).key(dumpKey));
           if (e instanceof InterruptedException) {
@@ -185,6 +195,8 @@ public class PostgresBackupActivitiesImpl implements PostgresBackupActivities {
           }
           throw new IllegalStateException("pg_dump into s3://" + bucket + "/" + dumpKey + " failed: "
               + e.getMessage(), e);
+        } finally {
+          counting.shutdownNow();
         }
         c.rollback();
         BackupManifest manifest = new BackupManifest(1, input.cluster(), input.database(), node.name(),
@@ -203,7 +215,7 @@ public class PostgresBackupActivitiesImpl implements PostgresBackupActivities {
   }
 
   /** Counts in the exported snapshot: the smallest tables exactly, up to the cap; estimates beyond it. */
-  private List<TableCount> countInSnapshot(Connection c, boolean replica) throws SQLException {
+  private List<TableCount> countInSnapshot(Connection c, boolean replica, AtomicInteger counted) throws SQLException {
     List<String[]> tables = new ArrayList<>();
     try (Statement st = c.createStatement();
          ResultSet rs = st.executeQuery("SELECT n.nspname, c.relname, GREATEST(c.reltuples, 0)::bigint"
@@ -225,13 +237,39 @@ public class PostgresBackupActivitiesImpl implements PostgresBackupActivities {
       String[] t = tables.get(i);
       if (i < cap) {
         out.add(new TableCount(t[0], t[1], count(c, t[0], t[1]), true));
-        Activity.getExecutionContext().heartbeat("counted " + (i + 1) + " of " + tables.size() + " tables");
+        counted.incrementAndGet();
       } else {
         out.add(new TableCount(t[0], t[1], Long.parseLong(t[2]), false));
       }
     }
     out.sort((a, b) -> a.qualified().compareTo(b.qualified()));
     return out;
+  }
+
+  /** Stops a count still running on the snapshot's connection; the backup fails anyway. */
+  private static void abortQuietly(Connection c) {
+    try {
+      c.abort(Runnable::run);
+    } catch (SQLException ignored) {
+      // the failure being reported matters more
+    }
+  }
+
+  /** Waits for the snapshot's counts, heartbeating; a failed count fails the backup with its SQL error. */
+  private static List<TableCount> awaitCounts(Future<List<TableCount>> counts, AtomicInteger counted)
+      throws InterruptedException {
+    while (true) {
+      try {
+        return counts.get(2, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        Activity.getExecutionContext().heartbeat("dump uploaded; counted " + counted.get() + " tables");
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof SQLException sql) {
+          throw sqlFailure("counting rows in the backup's snapshot", sql);
+        }
+        throw new IllegalStateException("counting rows in the backup's snapshot: " + e.getCause(), e.getCause());
+      }
+    }
   }
 
   private static long count(Connection c, String schema, String table) throws SQLException {
