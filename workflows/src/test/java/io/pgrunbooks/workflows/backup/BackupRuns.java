@@ -51,16 +51,7 @@ public final class BackupRuns {
   }
 
   public static String awaitPending(BackupWorkflow run) {
-    String[] id = new String[1];
-    TestEnvironments.awaitTrue(() -> {
-      var pending = run.progress().pendingApprovals();
-      if (pending.isEmpty()) {
-        return false;
-      }
-      id[0] = pending.get(0).requestId();
-      return true;
-    }, "an approval is pending");
-    return id[0];
+    return TestEnvironments.awaitPendingApproval(run);
   }
 
   private static WorkflowOptions options(String id) {
