@@ -119,6 +119,10 @@ class BackupBenchmark {
       if (!s3.waitFor(30, TimeUnit.SECONDS)) {
         s3.destroyForcibly();
       }
+      // The bucket holds one dump per pair (115 MB each at scale 140): do not leave it in /tmp.
+      try (var files = Files.walk(base)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
     }
   }
 
