@@ -35,6 +35,7 @@ final class PgTools {
   }
 
   private static Path find() {
+    Path newestInstalled = newestInstalled();
     for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "pg_restore")) && Files.isExecutable(Path.of(dir, "pg_dump"))) {
         Path real = Path.of(dir, "pg_dump");
@@ -43,21 +44,29 @@ final class PgTools {
         } catch (IOException ignored) {
           // keep the PATH entry
         }
-        // Debian's PATH entries are wrappers; the versioned dir also has pg_amcheck.
-        return real.getParent().getFileName().toString().equals("bin") && Files.isExecutable(real.getParent().resolve("pg_restore"))
-            ? real.getParent() : Path.of(dir);
+        if (real.getParent().getFileName().toString().equals("bin") && Files.isExecutable(real.getParent().resolve("pg_restore"))) {
+          return real.getParent();
+        }
+        // Debian's PATH entries link to pg_wrapper, which runs the newest installed client; its bin dir
+        // also has pg_amcheck, which the wrappers in /usr/bin do not provide.
+        return newestInstalled != null ? newestInstalled : Path.of(dir);
       }
     }
+    return newestInstalled;
+  }
+
+  /** The newest {@code /usr/lib/postgresql/<major>/bin} with pg_dump, or null. */
+  private static Path newestInstalled() {
     Path lib = Path.of("/usr/lib/postgresql");
-    if (Files.isDirectory(lib)) {
-      try (Stream<Path> versions = Files.list(lib)) {
-        return versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("pg_dump")))
-            .max(Comparator.comparing(b -> versionOf(b.getParent().getFileName().toString()))).orElse(null);
-      } catch (IOException e) {
-        return null;
-      }
+    if (!Files.isDirectory(lib)) {
+      return null;
     }
-    return null;
+    try (Stream<Path> versions = Files.list(lib)) {
+      return versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("pg_dump")))
+          .max(Comparator.comparing(b -> versionOf(b.getParent().getFileName().toString()))).orElse(null);
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   private static int versionOf(String s) {

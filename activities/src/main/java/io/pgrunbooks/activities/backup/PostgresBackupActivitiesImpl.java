@@ -36,10 +36,20 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
@@ -146,7 +156,8 @@ public class PostgresBackupActivitiesImpl implements PostgresBackupActivities {
           replica = rs.getBoolean(4);
           lsn = rs.getString(5);
         }
-        List<TableCount> counts = countInSnapshot(c, replica);
+        // The exact counts and the dump read the same snapshot, so they run side by side: the backup takes the
+        // longer of the two, not their sum. The counting thread owns c until its future is done.
         List<String> cmd = List.of(tools.tool("pg_dump").toString(), "--snapshot=" + snapshot, "--format=custom",
             "--no-password", "--host", node.host(), "--port", Integer.toString(node.port()),
             "--username", cluster.credentials().user(), "--dbname", input.database());
@@ -157,6 +168,10 @@ public class PostgresBackupActivitiesImpl implements PostgresBackupActivities {
         pb.environment().put("PGAPPNAME", ConnectionFactory.APPLICATION_NAME + "-backup");
         Process dump = pb.start();
         PgTools.Tail stderr = new PgTools.Tail(dump.getErrorStream(), "pg_dump-stderr");
+        AtomicInteger countedTables = new AtomicInteger();
+        ExecutorService counting = Executors.newSingleThreadExecutor();
+        Future<List<TableCount>> countsDone = counting.submit(() -> countInSnapshot(c, replica, countedTables));
+        List<TableCount> counts;
         StreamingUpload.Uploaded up;
         try (InputStream out = dump.getInputStream()) {
           up = StreamingUpload.upload(s3, bucket, dumpKey, BackupS3.sse(config.archive()), config.archive().kmsKeyId(),
@@ -164,8 +179,12 @@ public class PostgresBackupActivitiesImpl implements PostgresBackupActivities {
           if (dump.waitFor() != 0) {
             throw new IllegalStateException("pg_dump exited with " + dump.exitValue() + ": " + stderr.text(password));
           }
+          counts = awaitCounts(countsDone, countedTables);
         } catch (IOException | RuntimeException | InterruptedException e) {
           PgTools.kill(dump);
+          if (!countsDone.isDone()) {
+            abortQuietly(c);
+          }
           // A dump that did not finish must not stay as an object that looks whole.
           s3.deleteObject(r -> r.bucket(bucket).key(dumpKey));
           if (e instanceof InterruptedException) {
@@ -176,6 +195,8 @@ public class PostgresBackupActivitiesImpl implements PostgresBackupActivities {
           }
           throw new IllegalStateException("pg_dump into s3://" + bucket + "/" + dumpKey + " failed: "
               + e.getMessage(), e);
+        } finally {
+          counting.shutdownNow();
         }
         c.rollback();
         BackupManifest manifest = new BackupManifest(1, input.cluster(), input.database(), node.name(),
@@ -194,7 +215,7 @@ public class PostgresBackupActivitiesImpl implements PostgresBackupActivities {
   }
 
   /** Counts in the exported snapshot: the smallest tables exactly, up to the cap; estimates beyond it. */
-  private List<TableCount> countInSnapshot(Connection c, boolean replica) throws SQLException {
+  private List<TableCount> countInSnapshot(Connection c, boolean replica, AtomicInteger counted) throws SQLException {
     List<String[]> tables = new ArrayList<>();
     try (Statement st = c.createStatement();
          ResultSet rs = st.executeQuery("SELECT n.nspname, c.relname, GREATEST(c.reltuples, 0)::bigint"
@@ -216,13 +237,39 @@ public class PostgresBackupActivitiesImpl implements PostgresBackupActivities {
       String[] t = tables.get(i);
       if (i < cap) {
         out.add(new TableCount(t[0], t[1], count(c, t[0], t[1]), true));
-        Activity.getExecutionContext().heartbeat("counted " + (i + 1) + " of " + tables.size() + " tables");
+        counted.incrementAndGet();
       } else {
         out.add(new TableCount(t[0], t[1], Long.parseLong(t[2]), false));
       }
     }
     out.sort((a, b) -> a.qualified().compareTo(b.qualified()));
     return out;
+  }
+
+  /** Stops a count still running on the snapshot's connection; the backup fails anyway. */
+  private static void abortQuietly(Connection c) {
+    try {
+      c.abort(Runnable::run);
+    } catch (SQLException ignored) {
+      // the failure being reported matters more
+    }
+  }
+
+  /** Waits for the snapshot's counts, heartbeating; a failed count fails the backup with its SQL error. */
+  private static List<TableCount> awaitCounts(Future<List<TableCount>> counts, AtomicInteger counted)
+      throws InterruptedException {
+    while (true) {
+      try {
+        return counts.get(2, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        Activity.getExecutionContext().heartbeat("dump uploaded; counted " + counted.get() + " tables");
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof SQLException sql) {
+          throw sqlFailure("counting rows in the backup's snapshot", sql);
+        }
+        throw new IllegalStateException("counting rows in the backup's snapshot: " + e.getCause(), e.getCause());
+      }
+    }
   }
 
   private static long count(Connection c, String schema, String table) throws SQLException {
@@ -276,7 +323,8 @@ public class PostgresBackupActivitiesImpl implements PostgresBackupActivities {
           "--no-owner", "--no-privileges", "--exit-on-error", "--no-password", "--host", target.host(),
           "--port", Integer.toString(target.port()), "--username", target.credentials().user(),
           "--dbname", scratch, file.toString());
-      runChild(cmd, password, "pg_restore");
+      // The scratch database is dropped at the end whatever happens: its commits need not wait for a WAL flush.
+      runChild(cmd, password, "pg_restore", Map.of("PGOPTIONS", "-c synchronous_commit=off"));
       double restoreSeconds = (System.nanoTime() - t1) / 1e9;
       long size;
       try (Connection c = openTarget(target, target.maintenanceDatabase(), password); Statement st = c.createStatement();
@@ -306,27 +354,59 @@ public class PostgresBackupActivitiesImpl implements PostgresBackupActivities {
   public List<TableCount> countRows(CountRowsInput input) {
     VerificationTarget target = target();
     String scratch = scratch(input.scratchDatabase());
-    List<TableCount> out = new ArrayList<>();
-    try (Connection c = openTarget(target, scratch, targetPassword(target))) {
-      for (TableCount t : input.tables()) {
-        if (!t.exact()) {
-          continue;
-        }
-        long rows;
-        try {
-          rows = count(c, t.schema(), t.table());
-        } catch (SQLException e) {
-          if (!"42P01".equals(e.getSQLState()) && !"3F000".equals(e.getSQLState())) {
-            throw e;
+    String password = targetPassword(target);
+    List<TableCount> exact = input.tables().stream().filter(TableCount::exact).toList();
+    // As many connections as pg_restore had: the biggest tables first, so that the last ones end together.
+    Queue<TableCount> todo = new ConcurrentLinkedQueue<>(exact.stream()
+        .sorted(Comparator.comparingLong(TableCount::rows).reversed()).toList());
+    Map<String, Long> counted = new ConcurrentHashMap<>();
+    int workers = Math.max(1, Math.min(config.backup().effectiveRestoreJobs(), exact.size()));
+    ExecutorService pool = Executors.newFixedThreadPool(workers);
+    try {
+      List<Future<Void>> running = new ArrayList<>();
+      for (int i = 0; i < workers; i++) {
+        running.add(pool.submit(() -> {
+          try (Connection c = openTarget(target, scratch, password)) {
+            for (TableCount t; (t = todo.poll()) != null; ) {
+              counted.put(t.qualified(), countOrMissing(c, t));
+            }
           }
-          rows = -1;
-        }
-        out.add(new TableCount(t.schema(), t.table(), rows, true));
-        Activity.getExecutionContext().heartbeat(out.size());
+          return null;
+        }));
       }
-      return out;
+      for (Future<Void> f : running) {
+        while (true) {
+          try {
+            f.get(2, TimeUnit.SECONDS);
+            break;
+          } catch (TimeoutException e) {
+            Activity.getExecutionContext().heartbeat("counted " + counted.size() + " of " + exact.size() + " tables");
+          }
+        }
+      }
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof SQLException sql) {
+        throw sqlFailure("counting rows in " + scratch, sql);
+      }
+      throw new IllegalStateException("counting rows in " + scratch + ": " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("counting rows in " + scratch + " interrupted", e);
+    } finally {
+      pool.shutdownNow();
+    }
+    return exact.stream().map(t -> new TableCount(t.schema(), t.table(), counted.get(t.qualified()), true)).toList();
+  }
+
+  /** Exact count, or -1 when the restore did not create the table (or its schema). */
+  private static long countOrMissing(Connection c, TableCount t) throws SQLException {
+    try {
+      return count(c, t.schema(), t.table());
     } catch (SQLException e) {
-      throw sqlFailure("counting rows in " + scratch, e);
+      if (!"42P01".equals(e.getSQLState()) && !"3F000".equals(e.getSQLState())) {
+        throw e;
+      }
+      return -1;
     }
   }
 
@@ -337,11 +417,13 @@ public class PostgresBackupActivitiesImpl implements PostgresBackupActivities {
     if (!tools.has("pg_amcheck")) {
       return new AmcheckResult(false, true, "pg_amcheck not available on the worker: skipped");
     }
+    // --jobs: one connection per relation at a time, as many as the restore used.
     List<String> cmd = List.of(tools.tool("pg_amcheck").toString(), "--install-missing", "--no-password",
+        "--jobs", Integer.toString(config.backup().effectiveRestoreJobs()),
         "--host", target.host(), "--port", Integer.toString(target.port()), "--username", target.credentials().user(),
         "--database", scratch);
     try {
-      runChild(cmd, targetPassword(target), "pg_amcheck");
+      runChild(cmd, targetPassword(target), "pg_amcheck", Map.of());
       return new AmcheckResult(true, true, "pg_amcheck: no corruption found in tables and B-tree indexes");
     } catch (ApplicationFailure e) {
       if (e.getOriginalMessage().contains("amcheck") && e.getOriginalMessage().contains("extension")) {
@@ -370,8 +452,9 @@ public class PostgresBackupActivitiesImpl implements PostgresBackupActivities {
   }
 
   /** Runs a child to its end, heartbeating; on cancellation or failure it (and its workers) are killed. */
-  private void runChild(List<String> cmd, String password, String name) {
+  private void runChild(List<String> cmd, String password, String name, Map<String, String> childEnv) {
     ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().putAll(childEnv);
     if (password != null) {
       pb.environment().put("PGPASSWORD", password);
     }

@@ -17,10 +17,9 @@ import io.pgrunbooks.workflows.activities.PostgresArchiveActivities;
 import io.pgrunbooks.workflows.activities.S3Activities;
 import io.pgrunbooks.workflows.archivepartition.ArchivePartitionWorkflowImpl;
 import io.pgrunbooks.workflows.common.DataConverters;
-import io.pgrunbooks.workflows.common.SearchAttributes;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.restorepartition.RestorePartitionWorkflowImpl;
-import io.temporal.api.enums.v1.IndexedValueType;
+import io.pgrunbooks.workflows.replay.TestEnvironments;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.testing.TestEnvironmentOptions;
@@ -67,8 +66,7 @@ final class ArchiveFixture implements AutoCloseable {
         .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(DataConverters.jackson()).build())
         .setUseTimeskipping(true)
         .build());
-    SearchAttributes.DEFINITIONS.forEach((name, type) -> temporal.registerSearchAttribute(name,
-        "Bool".equals(type) ? IndexedValueType.INDEXED_VALUE_TYPE_BOOL : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+    TestEnvironments.registerSearchAttributes(temporal);
     client = temporal.getWorkflowClient();
     Worker worker = temporal.newWorker(TaskQueues.CENTRAL);
     worker.registerWorkflowImplementationTypes(ArchivePartitionWorkflowImpl.class, RestorePartitionWorkflowImpl.class);

@@ -87,6 +87,7 @@ class BackupOnLocalStackTest {
     assertThat(v.passed()).isTrue();
     assertThat(v.backupKey()).isEqualTo(backup.backupKey());
     assertThat(v.differences()).isEmpty();
+    assertThat(v.amcheck().available()).as(v.amcheck().detail()).isTrue();
     assertThat(v.amcheck().passed()).isTrue();
     assertThat(v.restore().restoredBytes()).isPositive();
     assertThat(v.scratchDropped()).isTrue();

@@ -13,14 +13,13 @@ import io.pgrunbooks.workflows.activities.VerifySignatureInput;
 import io.pgrunbooks.workflows.approval.ApprovalSignal;
 import io.pgrunbooks.workflows.common.DataConverters;
 import io.pgrunbooks.workflows.common.PendingApproval;
-import io.pgrunbooks.workflows.common.SearchAttributes;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.common.WorkflowIds;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceInput;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceResult;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceWorkflow;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceWorkflowImpl;
-import io.temporal.api.enums.v1.IndexedValueType;
+import io.pgrunbooks.workflows.replay.TestEnvironments;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
@@ -54,8 +53,7 @@ final class MaintenanceRuns implements AutoCloseable {
         // clock (the test server jumps to the next deadline while a client waits) would make "now" years later.
         .setUseTimeskipping(false)
         .build());
-    SearchAttributes.DEFINITIONS.forEach((name, type) -> env.registerSearchAttribute(name,
-        "Bool".equals(type) ? IndexedValueType.INDEXED_VALUE_TYPE_BOOL : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+    TestEnvironments.registerSearchAttributes(env);
     Worker worker = env.newWorker(TaskQueues.CENTRAL);
     worker.registerWorkflowImplementationTypes(WorkflowImplementationOptions.newBuilder()
         .setFailWorkflowExceptionTypes(DataConverterException.class).build(), PartitionMaintenanceWorkflowImpl.class,

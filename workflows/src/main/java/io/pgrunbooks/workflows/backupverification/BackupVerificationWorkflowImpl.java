@@ -22,6 +22,7 @@ import io.pgrunbooks.workflows.common.RunRecorder;
 import io.pgrunbooks.workflows.common.RunReport;
 import io.pgrunbooks.workflows.common.RunbookState;
 import io.pgrunbooks.workflows.common.RunbookWorkflowBase;
+import io.pgrunbooks.workflows.common.SearchAttributes;
 import io.pgrunbooks.workflows.common.StepRecord;
 import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.temporal.failure.ApplicationFailure;
@@ -36,6 +37,8 @@ import java.util.List;
 public class BackupVerificationWorkflowImpl extends RunbookWorkflowBase implements BackupVerificationWorkflow {
   /** Failure type of a backup that did not verify; the failure's details carry the result. */
   public static final String NOT_VERIFIED = "BackupNotVerified";
+  /** getVersion id: runs from before it did not set {@link SearchAttributes#BACKUP_AGE_HOURS}. */
+  static final String AGE_ATTRIBUTE_CHANGE = "backup-age-search-attribute";
 
   private final BackupStoreActivities store = BackupActivityStubs.store();
   private final PostgresBackupActivities postgres = BackupActivityStubs.postgres();
@@ -81,6 +84,9 @@ public class BackupVerificationWorkflowImpl extends RunbookWorkflowBase implemen
       RunReport report = fail("backup " + result.backupKey() + " did NOT verify: " + result.reason());
       throw ApplicationFailure.newNonRetryableFailure("backup " + result.backupKey() + " did not verify: "
           + result.reason(), NOT_VERIFIED, withReport(result, report));
+    }
+    if (Workflow.getVersion(AGE_ATTRIBUTE_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1 && result.backupAgeSeconds() >= 0) {
+      Workflow.upsertTypedSearchAttributes(SearchAttributes.BACKUP_AGE_HOURS.valueSet(result.backupAgeSeconds() / 3600));
     }
     RunReport report = finish(RunbookState.COMPLETED, "backup " + result.backupKey() + " verified: restored "
         + result.restore().restoredBytes() + " bytes in " + Math.round(result.restore().restoreSeconds())

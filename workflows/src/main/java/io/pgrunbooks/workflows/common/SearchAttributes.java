@@ -14,6 +14,11 @@ public final class SearchAttributes {
   public static final SearchAttributeKey<String> TARGET = SearchAttributeKey.forKeyword("RunbookTarget");
   public static final SearchAttributeKey<String> STATE = SearchAttributeKey.forKeyword("RunbookState");
   public static final SearchAttributeKey<Boolean> DRY_RUN = SearchAttributeKey.forBoolean("RunbookDryRun");
+  /**
+   * Set by a BackupVerification that passed: the verified backup's age in whole hours at verification
+   * time, so {@code RunbookType='BackupVerification' AND RunbookBackupAgeHours > 26} finds stale proofs.
+   */
+  public static final SearchAttributeKey<Long> BACKUP_AGE_HOURS = SearchAttributeKey.forLong("RunbookBackupAgeHours");
 
   /** Name to Temporal indexed-value type, as {@code temporal operator search-attribute create} takes them. */
   public static final Map<String, String> DEFINITIONS = Map.of(
@@ -21,7 +26,8 @@ public final class SearchAttributes {
       CLUSTER.getName(), "Keyword",
       TARGET.getName(), "Keyword",
       STATE.getName(), "Keyword",
-      DRY_RUN.getName(), "Bool");
+      DRY_RUN.getName(), "Bool",
+      BACKUP_AGE_HOURS.getName(), "Int");
 
   private SearchAttributes() {}
 }

@@ -8,7 +8,7 @@ import io.pgrunbooks.workflows.common.Progress;
 import io.pgrunbooks.workflows.common.RunReport;
 import io.pgrunbooks.workflows.common.SearchAttributes;
 import io.pgrunbooks.workflows.common.TaskQueues;
-import io.temporal.api.enums.v1.IndexedValueType;
+import io.pgrunbooks.workflows.replay.TestEnvironments;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
@@ -43,8 +43,7 @@ abstract class GateTestSupport {
         .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(DataConverters.jackson()).build())
         .setUseTimeskipping(true)
         .build());
-    SearchAttributes.DEFINITIONS.forEach((name, type) -> env.registerSearchAttribute(name,
-        "Bool".equals(type) ? IndexedValueType.INDEXED_VALUE_TYPE_BOOL : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+    TestEnvironments.registerSearchAttributes(env);
     worker = env.newWorker(TaskQueues.CENTRAL);
     // A dry run that reaches the gate is a bug; failing the run (not retrying the task) lets a test see it.
     worker.registerWorkflowImplementationTypes(WorkflowImplementationOptions.newBuilder()

@@ -14,7 +14,7 @@ import io.pgrunbooks.workflows.common.StepRecord;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.common.WorkflowIds;
 import io.pgrunbooks.workflows.healthcheck.FakeActivities.Scenario;
-import io.temporal.api.enums.v1.IndexedValueType;
+import io.pgrunbooks.workflows.replay.TestEnvironments;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -48,8 +48,7 @@ class HealthCheckWorkflowTest {
         .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(DataConverters.jackson()).build())
         .setUseTimeskipping(true)
         .build());
-    SearchAttributes.DEFINITIONS.forEach((name, type) -> env.registerSearchAttribute(name,
-        "Bool".equals(type) ? IndexedValueType.INDEXED_VALUE_TYPE_BOOL : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+    TestEnvironments.registerSearchAttributes(env);
   }
 
   @AfterEach

@@ -4,6 +4,9 @@ import io.pgrunbooks.workflows.approval.ApprovalGatePaths;
 import io.pgrunbooks.workflows.approval.GatedTestWorkflowImpl;
 import io.pgrunbooks.workflows.archivepartition.ArchivePartitionPaths;
 import io.pgrunbooks.workflows.archivepartition.ArchivePartitionWorkflowImpl;
+import io.pgrunbooks.workflows.backup.BackupPaths;
+import io.pgrunbooks.workflows.backup.BackupWorkflowImpl;
+import io.pgrunbooks.workflows.backupverification.BackupVerificationWorkflowImpl;
 import io.pgrunbooks.workflows.failover.FailoverPaths;
 import io.pgrunbooks.workflows.failover.FailoverWorkflowImpl;
 import io.pgrunbooks.workflows.failoverdrill.FailoverDrillWorkflowImpl;
@@ -30,7 +33,9 @@ public final class HistoryScenarios {
       ArchivePartitionWorkflowImpl.class,
       RestorePartitionWorkflowImpl.class,
       FailoverWorkflowImpl.class,
-      FailoverDrillWorkflowImpl.class);
+      FailoverDrillWorkflowImpl.class,
+      BackupWorkflowImpl.class,
+      BackupVerificationWorkflowImpl.class);
 
   public static final List<HistoryScenario> ALL = List.of(
       new HistoryScenario("HealthCheck", "healthy", HealthCheckPaths::healthy),
@@ -60,7 +65,15 @@ public final class HistoryScenarios {
       new HistoryScenario("Failover", "rejected", FailoverPaths::rejected),
       new HistoryScenario("Failover", "compensated", FailoverPaths::compensated),
       new HistoryScenario("FailoverDrill", "passed", FailoverPaths::drillPassed),
-      new HistoryScenario("FailoverDrill", "skipped", FailoverPaths::drillSkipped));
+      new HistoryScenario("FailoverDrill", "skipped", FailoverPaths::drillSkipped),
+      new HistoryScenario("Backup", "from-replica", BackupPaths::backedUpFromReplica),
+      new HistoryScenario("Backup", "retention-approved", BackupPaths::retentionApproved),
+      new HistoryScenario("Backup", "retention-rejected", BackupPaths::retentionRejected),
+      new HistoryScenario("Backup", "dry-run", BackupPaths::dryRun),
+      new HistoryScenario("BackupVerification", "verified", BackupPaths::verified),
+      new HistoryScenario("BackupVerification", "count-mismatch", BackupPaths::countMismatch),
+      new HistoryScenario("BackupVerification", "restore-failed", BackupPaths::restoreFailed),
+      new HistoryScenario("BackupVerification", "cancelled-mid-restore", BackupPaths::cancelledMidRestore));
 
   private HistoryScenarios() {}
 

@@ -1,6 +1,7 @@
 package io.pgrunbooks.workflows.replay;
 
 import io.pgrunbooks.workflows.common.DataConverters;
+import io.pgrunbooks.workflows.common.Runbook;
 import io.pgrunbooks.workflows.common.SearchAttributes;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClientOptions;
@@ -18,9 +19,32 @@ public final class TestEnvironments {
         .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(DataConverters.jackson()).build())
         .setUseTimeskipping(true)
         .build());
-    SearchAttributes.DEFINITIONS.forEach((name, type) -> env.registerSearchAttribute(name,
-        "Bool".equals(type) ? IndexedValueType.INDEXED_VALUE_TYPE_BOOL : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+    registerSearchAttributes(env);
     return env;
+  }
+
+  /** Registers the contract's search attributes ({@link SearchAttributes#DEFINITIONS}) with their types. */
+  public static void registerSearchAttributes(TestWorkflowEnvironment env) {
+    SearchAttributes.DEFINITIONS.forEach((name, type) -> env.registerSearchAttribute(name, switch (type) {
+      case "Bool" -> IndexedValueType.INDEXED_VALUE_TYPE_BOOL;
+      case "Int" -> IndexedValueType.INDEXED_VALUE_TYPE_INT;
+      case "Keyword" -> IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+      default -> throw new IllegalArgumentException("search attribute " + name + ": unknown type " + type);
+    }));
+  }
+
+  /** Waits until {@code run} shows a pending approval and returns its request id. */
+  public static String awaitPendingApproval(Runbook run) {
+    String[] id = new String[1];
+    awaitTrue(() -> {
+      var pending = run.progress().pendingApprovals();
+      if (pending.isEmpty()) {
+        return false;
+      }
+      id[0] = pending.get(0).requestId();
+      return true;
+    }, "an approval is pending");
+    return id[0];
   }
 
   /** Polls until {@code condition} holds; time only skips while a client waits on a result, so this waits in real time. */
