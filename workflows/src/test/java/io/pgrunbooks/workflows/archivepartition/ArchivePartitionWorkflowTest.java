@@ -2,7 +2,7 @@ package io.pgrunbooks.workflows.archivepartition;
 
 import static io.pgrunbooks.workflows.archivepartition.ArchiveFakes.PARENT;
 import static io.pgrunbooks.workflows.archivepartition.ArchiveFakes.PARTITION;
-import static io.pgrunbooks.workflows.archivepartition.ArchiveTestRuns.assertFailure;
+import static io.pgrunbooks.workflows.replay.TestEnvironments.assertApplicationFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrunbooks.workflows.activities.ApprovalPolicy.PreApproval;
@@ -72,7 +72,7 @@ class ArchivePartitionWorkflowTest {
   void approvalCarriesTheArchiveEvidence() {
     ArchivePartitionWorkflow run = ArchiveTestRuns.archive(client);
     CompletableFuture<ArchivePartitionResult> result = execute(run, input(true, false));
-    ArchiveTestRuns.awaitPending(run);
+    TestEnvironments.awaitPendingApproval(run);
 
     var pending = run.progress().pendingApprovals().get(0);
     assertThat(pending.action()).isEqualTo("drop partition " + PARTITION + " (archived to s3://archive/"
@@ -169,7 +169,7 @@ class ArchivePartitionWorkflowTest {
   void verifyMismatchReattachesDropsNothingAndSaysWhy() {
     fakes.verifyMismatch = true;
 
-    assertFailure(() -> ArchiveTestRuns.archive(client).run(input(true, false)), FailureTypes.SAFETY_REFUSED,
+    assertApplicationFailure(() -> ArchiveTestRuns.archive(client).run(input(true, false)), FailureTypes.SAFETY_REFUSED,
         "failed verification: SHA-256 of the object is " + "dd".repeat(32));
     assertThat(fakes.calls).containsExactly(DETACH, EXPORT, VERIFY, ArchiveFakes.attachOriginal());
     assertThat(fakes.manifests).isEmpty();
@@ -182,7 +182,7 @@ class ArchivePartitionWorkflowTest {
     CompletableFuture<ArchivePartitionResult> result = execute(run, input(true, false));
     ArchiveTestRuns.approve(run);
 
-    assertFailure(result::join, FailureTypes.SAFETY_REFUSED, "holds 1203 rows but the archive has 1200");
+    assertApplicationFailure(result::join, FailureTypes.SAFETY_REFUSED, "holds 1203 rows but the archive has 1200");
     assertThat(fakes.calls).containsExactly(DETACH, EXPORT, VERIFY, MANIFEST, "drop refused " + PARTITION,
         ArchiveFakes.attachOriginal());
   }
@@ -191,7 +191,7 @@ class ArchivePartitionWorkflowTest {
   void storeDownPastTheRetryBudgetFailsWithThePartitionReattached() {
     fakes.storeDown = true;
 
-    assertFailure(() -> ArchiveTestRuns.archive(client).run(input(true, false)), "SdkClientException", "Connection refused");
+    assertApplicationFailure(() -> ArchiveTestRuns.archive(client).run(input(true, false)), "SdkClientException", "Connection refused");
     // Five attempts (ArchiveActivityOptions.STREAM), then the compensation.
     assertThat(fakes.calls).containsExactly(DETACH, EXPORT, EXPORT, EXPORT, EXPORT, EXPORT, ArchiveFakes.attachOriginal());
     assertThat(ArchiveTestRuns.existingArchive(client).progress().steps()).anySatisfy(s -> {
@@ -206,7 +206,7 @@ class ArchivePartitionWorkflowTest {
     fakes.verifyMismatch = true;
     fakes.attachFails = true;
 
-    assertFailure(() -> ArchiveTestRuns.archive(client).run(input(true, false)), FailureTypes.SAFETY_REFUSED,
+    assertApplicationFailure(() -> ArchiveTestRuns.archive(client).run(input(true, false)), FailureTypes.SAFETY_REFUSED,
         "failed verification");
     assertThat(ArchiveTestRuns.existingArchive(client).progress().log()).anyMatch(l -> l.contains("re-attaching " + PARTITION
         + " FAILED") && l.contains("ALTER TABLE " + PARENT + " ATTACH PARTITION " + PARTITION + " " + ArchiveFakes.BOUNDS));
@@ -214,14 +214,14 @@ class ArchivePartitionWorkflowTest {
 
   @Test
   void missingPartitionNameIsBadInputBeforeAnything() {
-    assertFailure(() -> ArchiveTestRuns.archive(client).run(ArchivePartitionInput.of("main", "app", " ")),
+    assertApplicationFailure(() -> ArchiveTestRuns.archive(client).run(ArchivePartitionInput.of("main", "app", " ")),
         FailureTypes.BAD_INPUT, "ArchivePartition needs cluster, database and partition");
     assertThat(fakes.calls).isEmpty();
   }
 
   @Test
   void unknownPartitionIsBadInputBeforeAnything() {
-    assertFailure(() -> ArchiveTestRuns.archive(client).run(ArchivePartitionInput.of("main", "app", "public.nope")),
+    assertApplicationFailure(() -> ArchiveTestRuns.archive(client).run(ArchivePartitionInput.of("main", "app", "public.nope")),
         FailureTypes.BAD_INPUT, "no table public.nope");
     assertThat(fakes.calls).isEmpty();
   }
@@ -229,7 +229,7 @@ class ArchivePartitionWorkflowTest {
   @Test
   void partitionNotExpiredIsRefusedUnlessForcedWithAReason() {
     fakes.upperBound = ArchiveFakes.NOW.minusSeconds(40L * 86400);
-    assertFailure(() -> ArchiveTestRuns.archive(client).run(input(true, false)), FailureTypes.SAFETY_REFUSED,
+    assertApplicationFailure(() -> ArchiveTestRuns.archive(client).run(input(true, false)), FailureTypes.SAFETY_REFUSED,
         "has not expired under retention 90 days");
     assertThat(fakes.calls).isEmpty();
   }
@@ -238,7 +238,7 @@ class ArchivePartitionWorkflowTest {
   void forceNeverReachesInsideMinRetention() {
     fakes.upperBound = ArchiveFakes.NOW.minusSeconds(10L * 86400);
     var forced = new ArchivePartitionInput("main", "app", PARTITION, null, true, null, false, "alice", "disk full");
-    assertFailure(() -> ArchiveTestRuns.archive(client).run(forced), FailureTypes.SAFETY_REFUSED,
+    assertApplicationFailure(() -> ArchiveTestRuns.archive(client).run(forced), FailureTypes.SAFETY_REFUSED,
         "not even force may archive it");
     assertThat(fakes.calls).isEmpty();
   }
@@ -246,7 +246,7 @@ class ArchivePartitionWorkflowTest {
   @Test
   void noArchiveBucketIsAConfigErrorBeforeTheDetach() {
     fakes.bucket = null;
-    assertFailure(() -> ArchiveTestRuns.archive(client).run(input(true, false)), FailureTypes.CONFIG,
+    assertApplicationFailure(() -> ArchiveTestRuns.archive(client).run(input(true, false)), FailureTypes.CONFIG,
         "no archive bucket is configured");
     assertThat(fakes.calls).isEmpty();
   }

@@ -1,8 +1,5 @@
 package io.pgrunbooks.workflows.archivepartition;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.pgrunbooks.workflows.approval.ApprovalSignal;
 import io.pgrunbooks.workflows.common.Runbook;
 import io.pgrunbooks.workflows.common.TaskQueues;
@@ -12,7 +9,6 @@ import io.pgrunbooks.workflows.restorepartition.RestorePartitionWorkflow;
 import io.pgrunbooks.workflows.restorepartition.RestorePartitionWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 
 /** Drives the archive runbooks against {@link ArchiveFakes} in a test environment; shared by the tests and the recorded paths. */
@@ -44,40 +40,15 @@ public final class ArchiveTestRuns {
     return client.newWorkflowStub(RestorePartitionWorkflow.class, options(RESTORE_ID));
   }
 
-  /** The id of the first pending approval, once there is one (waits in real time). */
-  public static String awaitPending(Runbook run) {
-    String[] id = new String[1];
-    TestEnvironments.awaitTrue(() -> {
-      var pending = run.progress().pendingApprovals();
-      if (pending.isEmpty()) {
-        return false;
-      }
-      id[0] = pending.get(0).requestId();
-      return true;
-    }, "an approval is pending");
-    return id[0];
-  }
 
   public static void approve(Runbook run) {
-    run.approve(new ApprovalSignal(awaitPending(run), "alice", "archive verified, drop it", null));
+    run.approve(new ApprovalSignal(TestEnvironments.awaitPendingApproval(run), "alice", "archive verified, drop it", null));
   }
 
   public static void reject(Runbook run) {
-    run.reject(new ApprovalSignal(awaitPending(run), "bob", "keep it until the audit", null));
+    run.reject(new ApprovalSignal(TestEnvironments.awaitPendingApproval(run), "bob", "keep it until the audit", null));
   }
 
-  /** {@code call} fails with an ApplicationFailure of {@code type} whose message contains {@code message}. */
-  public static void assertFailure(Runnable call, String type, String message) {
-    assertThatThrownBy(call::run).satisfies(e -> {
-      Throwable t = e;
-      while (t != null && !(t instanceof ApplicationFailure)) {
-        t = t.getCause();
-      }
-      assertThat(t).as("ApplicationFailure in %s", e).isNotNull();
-      assertThat(((ApplicationFailure) t).getType()).isEqualTo(type);
-      assertThat(((ApplicationFailure) t).getOriginalMessage()).contains(message);
-    });
-  }
 
   private static WorkflowOptions options(String id) {
     return WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.CENTRAL).setWorkflowId(id).build();

@@ -15,7 +15,6 @@ import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.replay.TestEnvironments;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -160,12 +159,12 @@ class FailoverWorkflowTest {
 
   @Test
   void promotingThePrimaryOrALaggingReplicaIsRefusedBeforeAnything() {
-    assertRefused(() -> stub().run(FailoverInput.of("main", "pg1", "test")), FailureTypes.SAFETY_REFUSED,
+    TestEnvironments.assertApplicationFailure(() -> stub().run(FailoverInput.of("main", "pg1", "test")), FailureTypes.SAFETY_REFUSED,
         "pg1 is already the primary");
     fakes.facts = List.of(facts(primary("pg1"), replica("pg2", 5000, "catchup"), replica("pg3", 5000, "streaming")));
-    assertRefused(() -> stub().run(FailoverInput.of("main", "pg2", "test")), FailureTypes.SAFETY_REFUSED,
+    TestEnvironments.assertApplicationFailure(() -> stub().run(FailoverInput.of("main", "pg2", "test")), FailureTypes.SAFETY_REFUSED,
         "not streaming");
-    assertRefused(() -> stub().run(new FailoverInput("main", "pg2", false, null, null, false)),
+    TestEnvironments.assertApplicationFailure(() -> stub().run(new FailoverInput("main", "pg2", false, null, null, false)),
         FailureTypes.BAD_INPUT, "a reason");
     assertThat(fakes.calls).isEmpty();
   }
@@ -194,15 +193,4 @@ class FailoverWorkflowTest {
     run.approve(new ApprovalSignal(p.requestId(), "bob", "go", null));
   }
 
-  static void assertRefused(Runnable call, String type, String message) {
-    assertThatThrownBy(call::run).satisfies(e -> {
-      Throwable t = e;
-      while (t != null && !(t instanceof ApplicationFailure)) {
-        t = t.getCause();
-      }
-      assertThat(t).as("ApplicationFailure in %s", e).isNotNull();
-      assertThat(((ApplicationFailure) t).getType()).isEqualTo(type);
-      assertThat(((ApplicationFailure) t).getOriginalMessage()).contains(message);
-    });
-  }
 }

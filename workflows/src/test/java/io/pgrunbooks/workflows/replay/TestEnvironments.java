@@ -1,10 +1,14 @@
 package io.pgrunbooks.workflows.replay;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.pgrunbooks.workflows.common.DataConverters;
 import io.pgrunbooks.workflows.common.Runbook;
 import io.pgrunbooks.workflows.common.SearchAttributes;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.time.Instant;
@@ -45,6 +49,19 @@ public final class TestEnvironments {
       return true;
     }, "an approval is pending");
     return id[0];
+  }
+
+  /** {@code call} fails with an ApplicationFailure of {@code type} whose message contains {@code message}. */
+  public static void assertApplicationFailure(Runnable call, String type, String message) {
+    assertThatThrownBy(call::run).satisfies(e -> {
+      Throwable t = e;
+      while (t != null && !(t instanceof ApplicationFailure)) {
+        t = t.getCause();
+      }
+      assertThat(t).as("ApplicationFailure in %s", e).isNotNull();
+      assertThat(((ApplicationFailure) t).getType()).isEqualTo(type);
+      assertThat(((ApplicationFailure) t).getOriginalMessage()).contains(message);
+    });
   }
 
   /** Polls until {@code condition} holds; time only skips while a client waits on a result, so this waits in real time. */

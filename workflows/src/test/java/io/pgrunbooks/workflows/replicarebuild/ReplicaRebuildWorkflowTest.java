@@ -14,7 +14,6 @@ import io.pgrunbooks.workflows.lock.LockTestRuns.HoldingRun;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
 import io.pgrunbooks.workflows.replay.TestEnvironments;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -79,7 +78,7 @@ class ReplicaRebuildWorkflowTest {
 
   @Test
   void rebuildOfThePrimaryIsRefusedBeforeAnythingHappens() {
-    assertRefused(() -> stub("pg1").run(ReplicaRebuildInput.of("main", "pg1")), FailureTypes.SAFETY_REFUSED,
+    TestEnvironments.assertApplicationFailure(() -> stub("pg1").run(ReplicaRebuildInput.of("main", "pg1")), FailureTypes.SAFETY_REFUSED,
         "pg1 is the primary of cluster main");
     assertThat(node.calls).isEmpty();
     assertThat(replication.calls).isEmpty();
@@ -93,7 +92,7 @@ class ReplicaRebuildWorkflowTest {
     CompletableFuture<ReplicaRebuildResult> result = WorkflowClient.execute(run::run, ReplicaRebuildInput.of("main", "pg2"));
     approve(run);
 
-    assertRefused(result::join, FailureTypes.SAFETY_REFUSED, "pg2 is the primary of cluster main");
+    TestEnvironments.assertApplicationFailure(result::join, FailureTypes.SAFETY_REFUSED, "pg2 is the primary of cluster main");
     assertThat(node.calls).isEmpty();
   }
 
@@ -104,21 +103,21 @@ class ReplicaRebuildWorkflowTest {
     CompletableFuture<ReplicaRebuildResult> result = WorkflowClient.execute(run::run, ReplicaRebuildInput.of("main", "pg2"));
     approve(run);
 
-    assertRefused(result::join, FailureTypes.SAFETY_REFUSED, "runs and is not in recovery");
+    TestEnvironments.assertApplicationFailure(result::join, FailureTypes.SAFETY_REFUSED, "runs and is not in recovery");
     assertThat(node.calls).isEmpty();
   }
 
   @Test
   void tooLittleFreeDiskIsRefusedBeforeTheApproval() {
     node.freeBytes = 1024;
-    assertRefused(() -> stub("pg2").run(ReplicaRebuildInput.of("main", "pg2")), FailureTypes.SAFETY_REFUSED,
+    TestEnvironments.assertApplicationFailure(() -> stub("pg2").run(ReplicaRebuildInput.of("main", "pg2")), FailureTypes.SAFETY_REFUSED,
         "not enough free disk on pg2");
     assertThat(node.calls).isEmpty();
   }
 
   @Test
   void unknownNodeIsBadInputBeforeAnything() {
-    assertRefused(() -> stub("pg9").run(ReplicaRebuildInput.of("main", "pg9")), FailureTypes.BAD_INPUT,
+    TestEnvironments.assertApplicationFailure(() -> stub("pg9").run(ReplicaRebuildInput.of("main", "pg9")), FailureTypes.BAD_INPUT,
         "unknown node 'pg9' in cluster main; its nodes: pg1, pg2");
     assertThat(node.calls).isEmpty();
     assertThat(replication.calls).isEmpty();
@@ -128,7 +127,7 @@ class ReplicaRebuildWorkflowTest {
   void rejectionLeavesTheReplicaUntouched() {
     ReplicaRebuildWorkflow run = stub("pg2");
     CompletableFuture<ReplicaRebuildResult> result = WorkflowClient.execute(run::run, ReplicaRebuildInput.of("main", "pg2"));
-    awaitPending(run);
+    TestEnvironments.awaitPendingApproval(run);
     run.reject(new ApprovalSignal(null, "bob", "not now", null));
 
     ReplicaRebuildResult r = result.join();
@@ -165,7 +164,7 @@ class ReplicaRebuildWorkflowTest {
     ReplicaRebuildWorkflow run = stub("pg2");
     CompletableFuture<ReplicaRebuildResult> result = WorkflowClient.execute(run::run, ReplicaRebuildInput.of("main", "pg2"));
     approve(run);
-    String restoreId = awaitPending(run);
+    String restoreId = TestEnvironments.awaitPendingApproval(run);
     assertThat(restoreId).startsWith(ReplicaRebuildWorkflowImpl.RESTORE_STEP);
     run.approve(new ApprovalSignal(restoreId, "bob", "put it back", null));
 
@@ -183,7 +182,7 @@ class ReplicaRebuildWorkflowTest {
     WorkflowClient.start(holder::run, LockTestRuns.RunInput.holding("main", "Failover"));
     TestEnvironments.awaitTrue(() -> "holding".equals(holder.state()), "the holder has the lock");
 
-    assertRefused(() -> stub("pg2").run(ReplicaRebuildInput.of("main", "pg2")), FailureTypes.SAFETY_REFUSED,
+    TestEnvironments.assertApplicationFailure(() -> stub("pg2").run(ReplicaRebuildInput.of("main", "pg2")), FailureTypes.SAFETY_REFUSED,
         "cluster main is locked by Failover run failover:main");
     assertThat(node.calls).isEmpty();
     holder.finish();
@@ -194,34 +193,10 @@ class ReplicaRebuildWorkflowTest {
         .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId("replica-rebuild:main:" + replica).build());
   }
 
-  private static String awaitPending(ReplicaRebuildWorkflow run) {
-    String[] id = new String[1];
-    TestEnvironments.awaitTrue(() -> {
-      var pending = run.progress().pendingApprovals();
-      if (pending.isEmpty()) {
-        return false;
-      }
-      id[0] = pending.get(0).requestId();
-      return true;
-    }, "an approval is pending");
-    return id[0];
-  }
 
   private static void approve(ReplicaRebuildWorkflow run) {
-    String id = awaitPending(run);
+    String id = TestEnvironments.awaitPendingApproval(run);
     run.approve(new ApprovalSignal(id, "alice", "go", null));
   }
 
-  private static void assertRefused(Runnable call, String type, String message) {
-    assertThatThrownBy(call::run).satisfies(e -> {
-      Throwable t = e;
-      while (t != null && !(t instanceof ApplicationFailure)) {
-        t = t.getCause();
-      }
-      assertThat(t).as("ApplicationFailure in %s", e).isNotNull();
-      ApplicationFailure f = (ApplicationFailure) t;
-      assertThat(f.getType()).isEqualTo(type);
-      assertThat(f.getOriginalMessage()).contains(message);
-    });
-  }
 }

@@ -3,7 +3,7 @@ package io.pgrunbooks.workflows.restorepartition;
 import static io.pgrunbooks.workflows.archivepartition.ArchiveFakes.MANIFEST_KEY;
 import static io.pgrunbooks.workflows.archivepartition.ArchiveFakes.PARENT;
 import static io.pgrunbooks.workflows.archivepartition.ArchiveFakes.PARTITION;
-import static io.pgrunbooks.workflows.archivepartition.ArchiveTestRuns.assertFailure;
+import static io.pgrunbooks.workflows.replay.TestEnvironments.assertApplicationFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrunbooks.workflows.archivepartition.ArchiveFakes;
@@ -71,7 +71,7 @@ class RestorePartitionWorkflowTest {
   void existingTargetIsRefusedAndNothingIsAttached() {
     fakes.existingTables.add(PARTITION);
 
-    assertFailure(() -> ArchiveTestRuns.restore(client).run(input(null, true, false)), FailureTypes.BAD_INPUT,
+    assertApplicationFailure(() -> ArchiveTestRuns.restore(client).run(input(null, true, false)), FailureTypes.BAD_INPUT,
         "table " + PARTITION + " already exists");
     assertThat(fakes.calls).isEmpty();
   }
@@ -90,21 +90,21 @@ class RestorePartitionWorkflowTest {
 
   @Test
   void missingManifestIsBadInput() {
-    assertFailure(() -> ArchiveTestRuns.restore(client).run(RestorePartitionInput.of("main", "app", "nope/manifest.json")),
+    assertApplicationFailure(() -> ArchiveTestRuns.restore(client).run(RestorePartitionInput.of("main", "app", "nope/manifest.json")),
         FailureTypes.BAD_INPUT, "no manifest at s3://archive/nope/manifest.json");
     assertThat(fakes.calls).isEmpty();
   }
 
   @Test
   void malformedTargetTableIsBadInputBeforeAnything() {
-    assertFailure(() -> ArchiveTestRuns.restore(client).run(input("events; DROP TABLE x", false, false)),
+    assertApplicationFailure(() -> ArchiveTestRuns.restore(client).run(input("events; DROP TABLE x", false, false)),
         FailureTypes.BAD_INPUT, "targetTable must be schema.name of plain identifiers");
     assertThat(fakes.calls).isEmpty();
   }
 
   @Test
   void missingManifestKeyIsBadInput() {
-    assertFailure(() -> ArchiveTestRuns.restore(client).run(RestorePartitionInput.of("main", "app", "")),
+    assertApplicationFailure(() -> ArchiveTestRuns.restore(client).run(RestorePartitionInput.of("main", "app", "")),
         FailureTypes.BAD_INPUT, "RestorePartition needs cluster, database and manifestKey");
   }
 
