@@ -9,6 +9,7 @@ import io.pgrunbooks.ops.dev.ChildProcess;
 import io.pgrunbooks.ops.dev.DemoDatabase;
 import io.pgrunbooks.ops.stack.LocalStack;
 import io.pgrunbooks.ops.stack.PostgresNode;
+import io.pgrunbooks.ops.stack.StackYaml;
 import io.pgrunbooks.ops.stack.Prerequisites;
 import io.pgrunbooks.ops.stack.SharedStack;
 import io.pgrunbooks.workflows.common.DataConverters;
@@ -144,16 +145,7 @@ final class ApiFixture implements ExtensionContext.Store.CloseableResource, Auto
   }
 
   private String configYaml(int port, int adminPort) {
-    StringBuilder nodes = new StringBuilder();
-    for (PostgresNode node : stack.postgres().nodes()) {
-      nodes.append("""
-                - name: %s
-                  host: %s
-                  port: %d
-                  dataDir: %s
-                  agentMetricsPort: 0
-          """.formatted(node.name(), node.host(), node.port(), node.dataDir()));
-    }
+    String nodes = StackYaml.nodes(stack);
     StringBuilder users = new StringBuilder();
     USERS.forEach((name, roles) -> users.append("""
             - name: %s

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrunbooks.ops.dev.ChildProcess;
 import io.pgrunbooks.ops.stack.LocalStack;
-import io.pgrunbooks.ops.stack.PostgresNode;
+import io.pgrunbooks.ops.stack.StackYaml;
 import io.pgrunbooks.ops.stack.SharedStack;
 import io.pgrunbooks.workflows.archivepartition.ArchivePartitionInput;
 import io.pgrunbooks.workflows.archivepartition.ArchivePartitionResult;
@@ -131,16 +131,7 @@ class ArchiveCrashEndToEndTest {
   }
 
   private static String yaml(LocalStack stack) {
-    StringBuilder nodes = new StringBuilder();
-    for (PostgresNode node : stack.postgres().nodes()) {
-      nodes.append("""
-                - name: %s
-                  host: %s
-                  port: %d
-                  dataDir: %s
-                  agentMetricsPort: 0
-          """.formatted(node.name(), node.host(), node.port(), node.dataDir()));
-    }
+    String nodes = StackYaml.nodes(stack);
     URI endpoint = stack.s3().endpoint();
     return """
         temporal:

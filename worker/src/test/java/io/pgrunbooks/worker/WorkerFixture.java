@@ -3,6 +3,7 @@ package io.pgrunbooks.worker;
 import io.pgrunbooks.ops.dev.ChildProcess;
 import io.pgrunbooks.ops.stack.LocalStack;
 import io.pgrunbooks.ops.stack.PostgresNode;
+import io.pgrunbooks.ops.stack.StackYaml;
 import io.pgrunbooks.ops.stack.Prerequisites;
 import io.pgrunbooks.ops.stack.SharedStack;
 import io.pgrunbooks.workflows.common.DataConverters;
@@ -54,16 +55,7 @@ final class WorkerFixture implements AutoCloseable {
   }
 
   static String configYaml(LocalStack stack, int metricsPort) {
-    StringBuilder nodes = new StringBuilder();
-    for (PostgresNode node : stack.postgres().nodes()) {
-      nodes.append("""
-                - name: %s
-                  host: %s
-                  port: %d
-                  dataDir: %s
-                  agentMetricsPort: 0
-          """.formatted(node.name(), node.host(), node.port(), node.dataDir()));
-    }
+    String nodes = StackYaml.nodes(stack);
     return """
         temporal:
           target: %s

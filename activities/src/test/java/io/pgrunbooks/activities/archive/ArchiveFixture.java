@@ -10,7 +10,7 @@ import io.pgrunbooks.activities.s3.S3ClientFactory;
 import io.pgrunbooks.config.ConfigLoader;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.ops.stack.LocalStack;
-import io.pgrunbooks.ops.stack.PostgresNode;
+import io.pgrunbooks.ops.stack.StackYaml;
 import io.pgrunbooks.ops.stack.S3Store;
 import io.pgrunbooks.ops.stack.SharedStack;
 import io.pgrunbooks.workflows.activities.PostgresArchiveActivities;
@@ -84,15 +84,7 @@ final class ArchiveFixture implements AutoCloseable {
   }
 
   static String yaml(LocalStack stack, String compression, String extraApprovals) {
-    StringBuilder nodes = new StringBuilder();
-    for (PostgresNode node : stack.postgres().nodes()) {
-      nodes.append("""
-                - name: %s
-                  host: %s
-                  port: %d
-                  dataDir: %s
-          """.formatted(node.name(), node.host(), node.port(), node.dataDir().toAbsolutePath()));
-    }
+    String nodes = StackYaml.nodes(stack);
     S3Store s3 = stack.s3();
     return """
         clusters:

@@ -7,6 +7,7 @@ import io.pgrunbooks.config.ConfigLoader;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.ops.stack.LocalStack;
 import io.pgrunbooks.ops.stack.PostgresNode;
+import io.pgrunbooks.ops.stack.StackYaml;
 import io.pgrunbooks.ops.stack.SharedStack;
 import io.pgrunbooks.ops.stack.VerificationInstance;
 import java.net.URI;
@@ -62,14 +63,7 @@ final class BackupStackFixture {
           %s:
             nodes:
         """.formatted(TestStack.CLUSTER));
-    for (PostgresNode node : stack.postgres().nodes()) {
-      yaml.append("""
-                - name: %s
-                  host: %s
-                  port: %d
-                  dataDir: %s
-          """.formatted(node.name(), node.host(), node.port(), node.dataDir().toAbsolutePath()));
-    }
+    yaml.append(StackYaml.nodes(stack));
     yaml.append("""
             credentials:
               user: postgres
