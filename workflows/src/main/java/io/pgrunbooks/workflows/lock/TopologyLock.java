@@ -86,7 +86,8 @@ public final class TopologyLock {
         + r.holderSince() + ": " + runbook + " refused";
   }
 
-  private static LockActivities activities() {
+  /** The lock's activity stub, used by acquirers and by the lock workflow itself. */
+  static LockActivities activities() {
     return Workflow.newActivityStub(LockActivities.class, ActivityOptions.newBuilder()
         .setTaskQueue(TaskQueues.CENTRAL)
         .setStartToCloseTimeout(Duration.ofSeconds(10))

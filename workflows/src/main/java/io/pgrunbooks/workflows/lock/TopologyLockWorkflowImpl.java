@@ -2,13 +2,10 @@ package io.pgrunbooks.workflows.lock;
 
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.pgrunbooks.workflows.common.Failures;
-import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.lock.LockBook.Run;
 import io.pgrunbooks.workflows.lock.LockBook.Verdict;
 import io.pgrunbooks.workflows.lock.LockState.Holding;
-import io.temporal.activity.ActivityOptions;
 import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
@@ -38,17 +35,7 @@ public class TopologyLockWorkflowImpl implements TopologyLockWorkflow {
   /** Messages and holder checks handled per run before continue-as-new keeps the history bounded. */
   static final int OPERATIONS_PER_RUN = 100;
 
-  private final LockActivities activities = Workflow.newActivityStub(LockActivities.class,
-      ActivityOptions.newBuilder()
-          .setTaskQueue(TaskQueues.CENTRAL)
-          .setStartToCloseTimeout(Duration.ofSeconds(10))
-          .setScheduleToCloseTimeout(Duration.ofMinutes(1))
-          .setRetryOptions(RetryOptions.newBuilder()
-              .setInitialInterval(Duration.ofSeconds(1))
-              .setMaximumInterval(Duration.ofSeconds(10))
-              .setDoNotRetry(FailureTypes.NON_RETRYABLE)
-              .build())
-          .build());
+  private final LockActivities activities = TopologyLock.activities();
 
   private final Deque<Object> inbox = new ArrayDeque<>();
   private LockBook book = LockBook.from(null);
