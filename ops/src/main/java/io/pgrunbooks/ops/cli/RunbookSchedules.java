@@ -6,9 +6,9 @@ import io.pgrunbooks.config.Durations;
 import io.pgrunbooks.config.ScheduleConfig;
 import io.pgrunbooks.workflows.client.InputProblem;
 import io.pgrunbooks.workflows.client.RunStarts;
+import io.pgrunbooks.workflows.client.RunbookCatalog;
 import io.pgrunbooks.workflows.client.RunbookTargets;
 import io.pgrunbooks.workflows.common.DataConverters;
-import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.schedules.Schedule;
@@ -37,22 +37,39 @@ final class RunbookSchedules {
   /** The input of a schedule entry as the JSON object the run gets. */
   static ObjectNode input(ScheduleConfig s) {
     ObjectNode input = DataConverters.objectMapper().valueToTree(s.input());
-    // A drill started early must still begin at the cron time: its window opens startEarly after the start.
-    if (WorkflowTypes.FAILOVER_DRILL.equals(s.workflowType()) && s.startEarly() != null
-        && !s.startEarly().isZero() && !input.has("window")) {
+    // Started early, a run must still act at the cron time: its window opens startEarly after the start.
+    if (startsEarly(s) && waitsForWindow(s.workflowType()) && !input.has("window")) {
       input.put("window", s.startEarly().toString());
     }
     return input;
   }
 
-  /** Refuses (exit 2) an entry whose input lacks the fields its workflow id needs, naming the config path. */
+  /**
+   * Refuses (exit 2), naming the config path, an entry whose input the runbook would refuse (unknown
+   * fields, wrong types, missing targets), or that starts early a runbook with no window to wait for.
+   */
   static void checkInput(ScheduleConfig s, int index) {
+    String path = "schedules[" + index + "] (" + s.id() + ")";
+    if (startsEarly(s) && !waitsForWindow(s.workflowType())) {
+      throw new CliFailure(ExitCodes.USAGE, path + ".startEarly: " + s.workflowType() + " has no window input to "
+          + "wait for, so starting it early would only run it early; remove startEarly or change the cron");
+    }
     try {
-      RunbookTargets.checkRequired(s.workflowType(), input(s));
+      RunbookCatalog.validate(s.workflowType(), input(s));
       RunbookTargets.workflowId(s.workflowType(), input(s));
     } catch (InputProblem f) {
-      throw new CliFailure(ExitCodes.USAGE, "schedules[" + index + "] (" + s.id() + ").input: " + f.getMessage());
+      throw new CliFailure(ExitCodes.USAGE, path + ".input: " + f.getMessage());
     }
+  }
+
+  private static boolean startsEarly(ScheduleConfig s) {
+    return s.startEarly() != null && !s.startEarly().isZero();
+  }
+
+  /** Whether the runbook's input has a {@code window} it waits for (FailoverDrill). */
+  private static boolean waitsForWindow(String workflowType) {
+    RunbookCatalog.Entry entry = RunbookCatalog.get(workflowType);
+    return entry != null && entry.fields().stream().anyMatch(f -> f.name().equals("window"));
   }
 
   static Schedule schedule(ScheduleConfig s) {

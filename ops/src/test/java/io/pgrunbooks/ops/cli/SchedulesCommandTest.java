@@ -214,6 +214,17 @@ class SchedulesCommandTest {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("schedules[0].startEarly: starting 6h early moves 03:00 on day-of-month 1-7 into "
         + "the previous month").doesNotContain("did not answer");
+
+    Path early = ScheduleTestConfigs.write(
+        entry("b", "Backup", "0 1 * * *", "{cluster: main, database: app}", "startEarly: 1h\n"));
+    Run backup = rawCli("schedules", "apply", "--config", early.toString(), "--address", "127.0.0.1:1");
+    assertThat(backup.code()).isEqualTo(2);
+    assertThat(backup.err()).contains("schedules[0] (b).startEarly: Backup has no window input to wait for");
+
+    Path typo = ScheduleTestConfigs.write(entry("h", "HealthCheck", "0 6 * * *", "{cluster: main, dryrun: true}", ""));
+    Run unknown = rawCli("schedules", "apply", "--config", typo.toString(), "--address", "127.0.0.1:1");
+    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.err()).contains("schedules[0] (h).input: unknown field \"dryrun\" for HealthCheck");
   }
 
   private static WorkflowExecutionMetadata awaitRun(String query) {
