@@ -206,7 +206,7 @@ async function showRun(id) {
       el("div", { id: "run-approvals" },
         (v.pendingApprovals || []).map(p => el("div", { class: "card pending" }, el("strong", {}, "pending: "), p.action,
           kv(p.evidence), el("a", { href: "#/approvals" }, "decide in the inbox"))),
-        ((report && report.approvals) || []).map(a => el("div", { class: "decision" },
+        (v.approvals || []).map(a => el("div", { class: "decision" },
           a.decision + " of " + a.requestId + (a.approver ? " by " + a.approver : "") + " at " + a.at + (a.comment ? " (" + a.comment + ")" : "")))),
       report ? el("div", { id: "run-report", class: "card" }, el("h2", {}, "Report: " + report.outcome + (report.dryRun ? " (dry run)" : "")),
         el("p", {}, report.summary || ""),

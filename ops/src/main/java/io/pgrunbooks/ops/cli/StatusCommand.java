@@ -94,6 +94,13 @@ final class StatusCommand extends TemporalCommand {
       }
     }
 
+    JsonNode report = v.path("report");
+    if (!report.isObject() && v.path("approvals").size() > 0) {
+      out().println();
+      out().println("Decisions so far:");
+      v.path("approvals").forEach(this::printDecision);
+    }
+
     JsonNode log = v.path("log");
     if (log.size() > 0) {
       out().println();
@@ -103,17 +110,12 @@ final class StatusCommand extends TemporalCommand {
       }
     }
 
-    JsonNode report = v.path("report");
     if (report.isObject()) {
       out().println();
       out().println("Result: " + report.path("outcome").asText()
           + (report.path("dryRun").asBoolean() ? " (dry run)" : ""));
       out().println("  summary: " + report.path("summary").asText(""));
-      for (JsonNode a : report.path("approvals")) {
-        out().println("  decision: " + a.path("decision").asText() + " of " + a.path("requestId").asText()
-            + (a.hasNonNull("approver") ? " by " + a.path("approver").asText() : "") + " at " + time(a.path("at"))
-            + (a.hasNonNull("comment") ? " (" + a.path("comment").asText() + ")" : ""));
-      }
+      v.path("approvals").forEach(this::printDecision);
       for (JsonNode c : report.path("changes")) {
         out().println("  changed: " + c.asText());
       }
@@ -122,6 +124,12 @@ final class StatusCommand extends TemporalCommand {
       out().println();
       out().println("Failed: " + v.path("failure").asText());
     }
+  }
+
+  private void printDecision(JsonNode a) {
+    out().println("  decision: " + a.path("decision").asText() + " of " + a.path("requestId").asText()
+        + (a.hasNonNull("approver") ? " by " + a.path("approver").asText() : "") + " at " + time(a.path("at"))
+        + (a.hasNonNull("comment") ? " (" + a.path("comment").asText() + ")" : ""));
   }
 
   private void printPending(String id, JsonNode p) {

@@ -86,7 +86,7 @@ public class FakeHealthCheck implements HealthCheckWorkflow {
 
   @Override
   public Progress progress() {
-    return new Progress(state, currentStep, steps, pending, log);
+    return new Progress(state, currentStep, steps, pending, decisions, log);
   }
 
   @Override

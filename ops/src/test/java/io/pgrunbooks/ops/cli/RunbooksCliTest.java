@@ -316,6 +316,9 @@ class RunbooksCliTest {
     assertThat(explicit.code()).as(explicit.all()).isZero();
     assertThat(client.newUntypedWorkflowStub(id).query("progress", Progress.class).pendingApprovals())
         .extracting(p -> p.requestId()).containsExactly("drop-1");
+    // The decision shows while the run still waits for the other one.
+    assertThat(cli("status", id).out()).contains("Pending approvals (1):")
+        .containsPattern("Decisions so far:\n  decision: APPROVED of drop-2 by bob at ");
   }
 
   @Test

@@ -23,7 +23,8 @@ public final class RunViews {
 
   /**
    * Everything known about the latest run of {@code id}: workflowId, runId, type, temporalStatus,
-   * summary, startTime, closeTime, uiUrl, state, currentStep, steps, pendingApprovals, log, report,
+   * summary, startTime, closeTime, uiUrl, state, currentStep, steps, pendingApprovals, approvals (decisions
+   * taken so far), log, report,
    * result (the whole result of a closed run), failure, and progressError when the query could not be
    * answered.
    *
@@ -48,6 +49,7 @@ public final class RunViews {
     v.putNull("currentStep");
     v.set("steps", JSON.createArrayNode());
     v.set("pendingApprovals", JSON.createArrayNode());
+    v.set("approvals", JSON.createArrayNode());
     v.set("log", JSON.createArrayNode());
     v.set("report", NullNode.getInstance());
     v.set("result", NullNode.getInstance());
@@ -62,6 +64,7 @@ public final class RunViews {
           v.set("currentStep", progress.path("currentStep"));
           v.set("steps", array(progress.get("steps")));
           v.set("pendingApprovals", array(progress.get("pendingApprovals")));
+          v.set("approvals", array(progress.get("approvals")));
           v.set("log", array(progress.get("log")));
         }
       } catch (WorkflowException e) {
@@ -79,6 +82,7 @@ public final class RunViews {
         v.set("report", report);
         v.set("state", report.path("outcome"));
         v.set("steps", array(report.get("steps")));
+        v.set("approvals", array(report.get("approvals")));
         v.set("log", array(report.get("log")));
       } else {
         v.put("state", "COMPLETED");

@@ -128,7 +128,8 @@ public final class RunRecorder {
   }
 
   public Progress progress() {
-    return new Progress(state, currentStep(), List.copyOf(steps), List.copyOf(pending), List.copyOf(log));
+    return new Progress(state, currentStep(), List.copyOf(steps), List.copyOf(pending), List.copyOf(approvals),
+        List.copyOf(log));
   }
 
   /** Ends the run with {@code outcome}: sets the final state and returns the report. */
