@@ -24,6 +24,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -89,19 +90,22 @@ class TemporalUiBrowserTest {
     try (HeadlessChromium browser = HeadlessChromium.start()) {
       String query = "RunbookType=\"ReplicaRebuild\" AND RunbookState=\"AWAITING_APPROVAL\" AND RunbookCluster=\""
           + cluster + "\"";
+      // The count above the list arrives after the rows.
       String list = page(browser, "/namespaces/default/workflows?query=" + URLEncoder.encode(query,
-          StandardCharsets.UTF_8), gated);
+          StandardCharsets.UTF_8), gated, "1 RUNNING");
       browser.screenshot("temporal-ui-workflows-awaiting-approval");
       assertThat(list).contains("RunbookType = \"ReplicaRebuild\"").contains("RunbookState = \"AWAITING_APPROVAL\"")
           .contains("1 RUNNING").contains(gated).contains("ReplicaRebuild").doesNotContain(done);
       String all = page(browser, "/namespaces/default/workflows?query=" + URLEncoder.encode(
-          "RunbookCluster=\"" + cluster + "\"", StandardCharsets.UTF_8), done);
+          "RunbookCluster=\"" + cluster + "\"", StandardCharsets.UTF_8), done, gated);
       assertThat(all).contains(gated).contains(done);
 
       String runId = client.newUntypedWorkflowStub(gated).describe().getExecution().getRunId();
       page(browser, "/namespaces/default/workflows/" + gated + "/" + runId + "/history", "User Metadata");
       browser.driver().findElement(By.partialLinkText("User Metadata")).click();
-      String run = await(browser, "Waiting for approval", "the User Metadata tab of " + gated);
+      // Summary and details render in separate frames.
+      String run = await(browser, "the User Metadata tab of " + gated, "Waiting for approval", requestId,
+          "Approvals: 0 of 1", "replay lag: 412 s", "requested by bob: replica pg2 lags");
       browser.screenshot("temporal-ui-run-awaiting-approval");
       assertThat(run).contains("ReplicaRebuild of " + cluster + "/pg2, requested by bob: replica pg2 lags")
           .contains("state AWAITING_APPROVAL")
@@ -111,13 +115,15 @@ class TemporalUiBrowserTest {
           .contains("--name approve");
       browser.driver().findElements(By.xpath("//button[contains(., 'More Actions')]")).stream()
           .filter(WebElement::isDisplayed).findFirst().orElseThrow().click();
-      await(browser, "Send a Signal", "the More Actions menu of " + gated); // where the README says to approve
+      await(browser, "the More Actions menu of " + gated, "Send a Signal"); // where the README says to approve
 
-      String start = page(browser, "/namespaces/default/workflows/start-workflow", "Task Queue");
+      String start = page(browser, "/namespaces/default/workflows/start-workflow", "Task Queue", "Workflow ID",
+          "Workflow Type", "Input");
       browser.screenshot("temporal-ui-start-workflow");
       assertThat(start).contains("Workflow ID").contains("Workflow Type").contains("Input");
 
-      String schedules = page(browser, "/namespaces/default/schedules", prefix + "failover-drill-main");
+      String schedules = page(browser, "/namespaces/default/schedules", prefix + "failover-drill-main",
+          prefix + "health-check-main", prefix + "backup-main-app", "At 00:00 on Sunday on days 1-7");
       browser.screenshot("temporal-ui-schedules");
       assertThat(schedules).contains(prefix + "health-check-main").contains(prefix + "backup-main-app")
           .contains(prefix + "failover-drill-main").contains("FailoverDrill")
@@ -134,22 +140,23 @@ class TemporalUiBrowserTest {
     assertThat(cli("schedules", "apply", "--config", none.toString(), "--prune")).isZero();
   }
 
-  /** Opens {@code path} in the UI and returns the page text once it contains {@code expected}. */
-  private static String page(HeadlessChromium browser, String path, String expected) {
+  /** Opens {@code path} in the UI and returns the page text once it contains all of {@code expected}. */
+  private static String page(HeadlessChromium browser, String path, String... expected) {
     browser.driver().get(temporal.uiUrl() + path);
-    return await(browser, expected, path);
+    return await(browser, path, expected);
   }
 
-  private static String await(HeadlessChromium browser, String expected, String where) {
+  /** The page text once it contains all of {@code expected}: the UI fills a page in several requests. */
+  private static String await(HeadlessChromium browser, String where, String... expected) {
     try {
       return browser.waitUntil(PAGE, d -> {
         String text = text(browser);
-        return text.contains(expected) ? text : null;
+        return Arrays.stream(expected).allMatch(text::contains) ? text : null;
       });
     } catch (RuntimeException e) {
       browser.screenshot("temporal-ui-failed-" + where.replaceAll("[^A-Za-z0-9]+", "-"));
-      throw new AssertionError(where + " did not show \"" + expected + "\" within " + PAGE + "; page text:\n"
-          + text(browser), e);
+      throw new AssertionError(where + " did not show all of " + Arrays.toString(expected) + " within " + PAGE
+          + "; page text:\n" + text(browser), e);
     }
   }
 
