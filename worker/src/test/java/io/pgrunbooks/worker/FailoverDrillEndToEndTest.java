@@ -76,6 +76,9 @@ class FailoverDrillEndToEndTest {
     assertThat(r.timeToPromoteMillis()).isPositive();
     assertThat(r.reportKeys()).hasSize(2).allMatch(k -> k.startsWith("failover-e2e/drills/main/"));
     assertThat(f.writeThroughBouncer()).isEqualTo(f.pg1().port());
+    // Promoted twice: each new primary dropped the standby settings it had; the rewound one follows it.
+    assertThat(FailoverFixture.upstream(f.pg1())).isEqualTo("|");
+    assertThat(FailoverFixture.upstream(f.pg2())).contains("port=" + f.pg1().port()).matches(".*\\|\\S+");
   }
 
   @Test

@@ -112,6 +112,7 @@ class FailoverEndToEndTest {
     assertThat(r.fenceConfirmed()).isTrue();
     assertThat(r.timeline()).isGreaterThan(1);
     assertThat(FailoverFixture.inRecovery(f.pg2())).isFalse();
+    assertThat(FailoverFixture.upstream(f.pg2())).as("the promoted node forgot the primary it followed").isEqualTo("|");
     assertThat(f.writeThroughBouncer()).isEqualTo(f.pg2().port());
     assertThat(f.pg2().psql("postgres", "SELECT count(*) FROM e2e_before_kill").strip()).isEqualTo("1");
   }

@@ -100,6 +100,12 @@ final class FailoverFixture implements AutoCloseable {
     return n.psql("postgres", "SELECT pg_is_in_recovery()").strip().equals("t");
   }
 
+  /** The node's primary_conninfo and primary_slot_name as the server sees them, joined by "|". */
+  static String upstream(PostgresNode n) {
+    return n.psql("postgres", "SELECT current_setting('primary_conninfo') || '|' || current_setting('primary_slot_name')")
+        .strip();
+  }
+
   private static Path wrapperBinDir(Path dir) throws IOException {
     Files.createDirectories(dir);
     Path real = Path.of("/usr/lib/postgresql/15/bin");

@@ -102,16 +102,47 @@ final class NodeFailover {
     List<String> cmd = List.of(node.tool("pg_ctl"), "-D", node.dataDir().toString(), "-w", "-t",
         Long.toString(timeoutSeconds), "promote");
     HostCommands.Result r = HostCommands.run(HostCommands.as(config.runAs(), cmd), timeoutSeconds + 30);
+    String summary = "promoted " + config.name();
     if (!r.ok()) {
-      if (r.tail().contains("not in standby mode")) {
-        // A retry after a promotion whose answer was lost.
-        return new CommandOutcome(config.name() + " is already out of recovery", List.of(String.join(" ", cmd)),
-            r.tail(), 0);
+      if (!r.tail().contains("not in standby mode")) {
+        throw ApplicationFailure.newFailure("pg_ctl promote on " + config.name() + " failed (exit " + r.exitCode()
+            + "): " + ReplicaRebuilder.last(r.tail()), "PromoteFailed");
       }
-      throw ApplicationFailure.newFailure("pg_ctl promote on " + config.name() + " failed (exit " + r.exitCode() + "): "
-          + ReplicaRebuilder.last(r.tail()), "PromoteFailed");
+      // A retry after a promotion whose answer was lost.
+      summary = config.name() + " is already out of recovery";
     }
-    return new CommandOutcome("promoted " + config.name(), List.of(String.join(" ", cmd)), r.tail(), 0);
+    List<String> commands = new ArrayList<>(List.of(String.join(" ", cmd)));
+    return new CommandOutcome(summary + forgetUpstream(commands), commands, r.tail(), 0);
+  }
+
+  /**
+   * A promoted standby keeps the primary_conninfo and primary_slot_name of the primary it followed: removes them so
+   * that {@code SHOW primary_conninfo} on the new primary tells the truth. The promotion stands either way, so a
+   * failure here is reported in the outcome, not thrown.
+   */
+  private String forgetUpstream(List<String> commands) {
+    Path auto = node.dataDir().resolve("postgresql.auto.conf");
+    try {
+      if (Files.exists(auto)) {
+        List<String> lines = Files.readAllLines(auto, StandardCharsets.UTF_8);
+        List<String> kept = withoutStandbySettings(lines);
+        if (kept.size() != lines.size()) {
+          writeOwned(auto, String.join("\n", kept) + "\n");
+          commands.add("edit " + auto + ": remove primary_conninfo, primary_slot_name");
+        }
+      }
+    } catch (IOException e) {
+      return "; its old primary_conninfo stays in " + auto + " (" + e.getMessage() + ")";
+    }
+    List<String> reload = List.of(node.tool("pg_ctl"), "-D", node.dataDir().toString(), "reload");
+    HostCommands.Result r = HostCommands.run(HostCommands.as(config.runAs(), reload), 60);
+    commands.add(String.join(" ", reload));
+    return r.ok() ? "" : "; pg_ctl reload after removing its standby settings failed: " + ReplicaRebuilder.last(r.tail());
+  }
+
+  private static List<String> withoutStandbySettings(List<String> lines) {
+    return lines.stream().filter(l -> !l.strip().startsWith("primary_conninfo")
+        && !l.strip().startsWith("primary_slot_name")).toList();
   }
 
   /** pg_rewind from the new primary, keeping this node's own *.conf files, then standby settings and start. */
@@ -179,15 +210,8 @@ final class NodeFailover {
         + " application_name=" + config.name() + (passFile == null ? "" : " passfile=''" + passFile + "''");
     try {
       Path auto = data.resolve("postgresql.auto.conf");
-      List<String> lines = new ArrayList<>();
-      if (Files.exists(auto)) {
-        for (String l : Files.readAllLines(auto, StandardCharsets.UTF_8)) {
-          String t = l.strip();
-          if (!t.startsWith("primary_conninfo") && !t.startsWith("primary_slot_name")) {
-            lines.add(l);
-          }
-        }
-      }
+      List<String> lines = new ArrayList<>(Files.exists(auto)
+          ? withoutStandbySettings(Files.readAllLines(auto, StandardCharsets.UTF_8)) : List.of());
       lines.add("primary_conninfo = '" + conninfo + "'");
       lines.add("primary_slot_name = '" + in.slot() + "'");
       writeOwned(auto, String.join("\n", lines) + "\n");
