@@ -11,6 +11,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Properties;
+import java.util.logging.Filter;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 /**
  * Connections through a cluster's PgBouncer: to a database as a client (the cluster credentials), or to its admin
@@ -18,6 +21,16 @@ import java.util.Properties;
  * the simple query protocol, and pgjdbc in replication mode skips the startup SETs PgBouncer 1.18 refuses.
  */
 final class BouncerConnections {
+  /**
+   * pgjdbc warns "Unsupported Server Version: 1.x/bouncer" on every admin-console connection: PgBouncer reports its
+   * own version there. Drops exactly that warning (kept referenced so the logger and its filter stay).
+   */
+  private static final Logger PGJDBC_CONNECTION = Logger.getLogger("org.postgresql.jdbc.PgConnection");
+
+  static {
+    PGJDBC_CONNECTION.setFilter(withoutBouncerVersionWarning(PGJDBC_CONNECTION.getFilter()));
+  }
+
   private final RunbooksConfig config;
   private final Map<String, String> env;
 
@@ -75,5 +88,15 @@ final class BouncerConnections {
     p.setProperty("connectTimeout", "5");
     p.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
     return p;
+  }
+
+  static Filter withoutBouncerVersionWarning(Filter next) {
+    return r -> !isBouncerVersionWarning(r) && (next == null || next.isLoggable(r));
+  }
+
+  private static boolean isBouncerVersionWarning(LogRecord r) {
+    Object[] params = r.getParameters();
+    return "Unsupported Server Version: {0}".equals(r.getMessage()) && params != null && params.length == 1
+        && String.valueOf(params[0]).endsWith("/bouncer");
   }
 }
