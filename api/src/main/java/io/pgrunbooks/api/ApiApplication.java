@@ -98,6 +98,7 @@ public final class ApiApplication extends Application<ApiConfiguration> {
     environment.jersey().register(new ApiErrors.InputProblems());
     environment.jersey().register(new ApiErrors.Conflicts());
     environment.jersey().register(new ApiErrors.Refusals());
+    environment.jersey().register(new ApiErrors.RoleRefusals());
     environment.jersey().register(new ApiErrors.NotFound());
     environment.jersey().register(new ApiErrors.TemporalUnavailable());
     environment.jersey().register(new ApiErrors.GrpcUnavailable());

@@ -20,8 +20,8 @@ public final class ApiConfiguration extends Configuration {
     this.runbooks = runbooks;
     this.env = Map.copyOf(env);
     DefaultServerFactory server = new DefaultServerFactory();
-    server.setApplicationConnectors(List.of(connector(runbooks.api().port())));
-    server.setAdminConnectors(List.of(connector(runbooks.api().adminPort())));
+    server.setApplicationConnectors(List.of(connector(runbooks.api().bindHost(), runbooks.api().port())));
+    server.setAdminConnectors(List.of(connector(runbooks.api().adminBindHost(), runbooks.api().adminPort())));
     // Resources under /api, the approvals page's static files at the root.
     server.setJerseyRootPath("/api/*");
     setServerFactory(server);
@@ -36,8 +36,9 @@ public final class ApiConfiguration extends Configuration {
     return env;
   }
 
-  private static HttpConnectorFactory connector(int port) {
+  private static HttpConnectorFactory connector(String bindHost, int port) {
     HttpConnectorFactory http = new HttpConnectorFactory();
+    http.setBindHost(bindHost);
     http.setPort(port);
     return http;
   }

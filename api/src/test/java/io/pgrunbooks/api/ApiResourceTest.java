@@ -168,6 +168,8 @@ class ApiResourceTest {
   void viewersMayNotStartRuns() {
     Reply r = api.post("victor", "/api/v1/runs", Map.of("runbook", "HealthCheck", "input", Map.of("cluster", "main")));
     assertThat(r.status()).isEqualTo(403);
+    assertThat(r.json().path("status").asInt()).isEqualTo(403);
+    assertThat(r.json().path("error").asText()).isEqualTo("victor has role(s) viewer; this request needs one of: operator");
   }
 
   @Test

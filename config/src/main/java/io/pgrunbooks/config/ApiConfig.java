@@ -9,22 +9,29 @@ import java.util.List;
  *
  * @param port application port (default 8080)
  * @param adminPort admin port with health checks and metrics (default 8081)
+ * @param bindHost address the application port listens on (default: every interface)
+ * @param adminBindHost address the admin port listens on (default 127.0.0.1: it has no login)
  * @param users who may log in
  */
-public record ApiConfig(int port, int adminPort, List<ApiUserConfig> users) {
+public record ApiConfig(int port, int adminPort, String bindHost, String adminBindHost, List<ApiUserConfig> users) {
+  public static final String LOOPBACK = "127.0.0.1";
+
   public ApiConfig {
     users = Copies.list(users);
   }
 
   public static ApiConfig defaults() {
-    return fromYaml(null, null, null);
+    return fromYaml(null, null, null, null, null);
   }
 
   @JsonCreator
   static ApiConfig fromYaml(
       @JsonProperty("port") Integer port,
       @JsonProperty("adminPort") Integer adminPort,
+      @JsonProperty("bindHost") String bindHost,
+      @JsonProperty("adminBindHost") String adminBindHost,
       @JsonProperty("users") List<ApiUserConfig> users) {
-    return new ApiConfig(Copies.or(port, 8080), Copies.or(adminPort, 8081), users);
+    return new ApiConfig(Copies.or(port, 8080), Copies.or(adminPort, 8081), bindHost, Copies.or(adminBindHost, LOOPBACK),
+        users);
   }
 }

@@ -45,6 +45,14 @@ class ConfigErrorsTest {
   }
 
   @Test
+  void blankApiBindHostsAreRefusedWithTheirPaths() {
+    assertThat(errors(withNode2("dataDir: /d") + "api:\n  bindHost: ''\n  adminBindHost: ' '\n"))
+        .containsExactly(
+            "api.bindHost: must be an address or host name (leave it out to listen on every interface)",
+            "api.adminBindHost: must be an address or host name (default 127.0.0.1)");
+  }
+
+  @Test
   void missingRequiredFieldsAreEachNamed() {
     String yaml =
         """

@@ -1,18 +1,25 @@
 package io.pgrunbooks.api.resources;
 
 import io.grpc.StatusRuntimeException;
+import io.pgrunbooks.api.auth.ApiUser;
 import io.pgrunbooks.workflows.client.DecisionRefused;
 import io.pgrunbooks.workflows.client.InputProblem;
 import io.pgrunbooks.workflows.client.PlainWords;
 import io.pgrunbooks.workflows.client.RunConflict;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowServiceException;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.ForbiddenException;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /** Error bodies {@code {"status", "error", ...}} and the mappers that turn refusals into them. */
 public final class ApiErrors {
@@ -88,6 +95,24 @@ public final class ApiErrors {
     @Override
     public Response toResponse(StatusRuntimeException e) {
       return response(Response.Status.SERVICE_UNAVAILABLE, "Temporal did not answer: " + PlainWords.grpc(e));
+    }
+  }
+
+  /** A role check failed ({@code @RolesAllowed}): 403 naming the user's roles and the ones the request needs. */
+  public static final class RoleRefusals implements ExceptionMapper<ForbiddenException> {
+    @Context
+    private SecurityContext security;
+    @Context
+    private ResourceInfo resource;
+
+    @Override
+    public Response toResponse(ForbiddenException e) {
+      RolesAllowed needed = resource.getResourceMethod() == null ? null
+          : resource.getResourceMethod().getAnnotation(RolesAllowed.class);
+      String who = security.getUserPrincipal() instanceof ApiUser u
+          ? u.name() + " has role(s) " + String.join(", ", new TreeSet<>(u.roles())) : "you are not logged in";
+      return response(Response.Status.FORBIDDEN, needed == null ? who + ": not allowed"
+          : who + "; this request needs one of: " + String.join(", ", needed.value()));
     }
   }
 }
