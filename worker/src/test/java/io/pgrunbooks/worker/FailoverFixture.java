@@ -18,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -35,8 +36,13 @@ final class FailoverFixture implements AutoCloseable {
   final Path failRewind;
 
   FailoverFixture() throws IOException {
+    this(List.of("pg2"));
+  }
+
+  /** A stack with pg1 as primary and {@code replicas} streaming from it. */
+  FailoverFixture(List<String> replicas) throws IOException {
     Path base = Files.createTempDirectory("runbooks-failover-stack-");
-    stack = LocalStack.start(LocalStackOptions.defaults(base).withPassword(SharedStack.PASSWORD));
+    stack = LocalStack.start(LocalStackOptions.defaults(base).withPassword(SharedStack.PASSWORD).withReplicas(replicas));
     workers = new WorkerFixture(stack);
     Path bin = wrapperBinDir(workers.dir.resolve("pg1-bin"));
     failRewind = workers.dir.resolve("fail-rewind");
