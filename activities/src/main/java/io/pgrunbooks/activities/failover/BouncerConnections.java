@@ -4,6 +4,7 @@ import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.config.ClusterConfig;
 import io.pgrunbooks.config.Credentials;
 import io.pgrunbooks.config.PgBouncerConfig;
+import io.pgrunbooks.config.PgBouncerConsole;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import java.sql.Connection;
@@ -11,24 +12,14 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Properties;
-import java.util.logging.Filter;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 /**
  * Connections through a cluster's PgBouncer: to a database as a client (the cluster credentials), or to its admin
- * console (the pgbouncer credentials, else the cluster password with {@code adminUser}). The console speaks only
- * the simple query protocol, and pgjdbc in replication mode skips the startup SETs PgBouncer 1.18 refuses.
+ * console (the pgbouncer credentials, else the cluster password with {@code adminUser}; see {@link PgBouncerConsole}).
  */
 final class BouncerConnections {
-  /**
-   * pgjdbc warns "Unsupported Server Version: 1.x/bouncer" on every admin-console connection: PgBouncer reports its
-   * own version there. Drops exactly that warning (kept referenced so the logger and its filter stay).
-   */
-  private static final Logger PGJDBC_CONNECTION = Logger.getLogger("org.postgresql.jdbc.PgConnection");
-
   static {
-    PGJDBC_CONNECTION.setFilter(withoutBouncerVersionWarning(PGJDBC_CONNECTION.getFilter()));
+    PgBouncerConsole.quietVersionWarning();
   }
 
   private final RunbooksConfig config;
@@ -61,7 +52,7 @@ final class BouncerConnections {
     PgBouncerConfig b = of(cluster);
     Credentials creds = b.credentials() != null ? b.credentials() : c.credentials();
     String user = b.credentials() != null ? b.credentials().user() : b.adminUser();
-    return DriverManager.getConnection(url(b, "pgbouncer") + "?preferQueryMode=simple&replication=database",
+    return DriverManager.getConnection(url(b, "pgbouncer") + "?" + PgBouncerConsole.URL_PARAMETERS,
         props(user, password(cluster, creds), socketTimeoutSeconds));
   }
 
@@ -88,15 +79,5 @@ final class BouncerConnections {
     p.setProperty("connectTimeout", "5");
     p.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
     return p;
-  }
-
-  static Filter withoutBouncerVersionWarning(Filter next) {
-    return r -> !isBouncerVersionWarning(r) && (next == null || next.isLoggable(r));
-  }
-
-  private static boolean isBouncerVersionWarning(LogRecord r) {
-    Object[] params = r.getParameters();
-    return "Unsupported Server Version: {0}".equals(r.getMessage()) && params != null && params.length == 1
-        && String.valueOf(params[0]).endsWith("/bouncer");
   }
 }

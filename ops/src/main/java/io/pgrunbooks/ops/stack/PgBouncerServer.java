@@ -1,5 +1,6 @@
 package io.pgrunbooks.ops.stack;
 
+import io.pgrunbooks.config.PgBouncerConsole;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class PgBouncerServer implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+  static {
+    PgBouncerConsole.quietVersionWarning();
+  }
 
   private final PgBouncerOptions options;
   private final int port;
@@ -80,14 +85,9 @@ public final class PgBouncerServer implements AutoCloseable {
     return process != null && Processes.isLive(process.toHandle());
   }
 
-  /**
-   * The admin console URL. The console only speaks the simple query protocol. pgjdbc 42.7.5+
-   * also sends {@code SET extra_float_digits} after login to servers it takes for pre-12 (the
-   * console reports PgBouncer's version), which PgBouncer before 1.25 refuses with "SET failed";
-   * in replication mode pgjdbc skips those initial SETs (pgbouncer/pgbouncer#1509).
-   */
+  /** The admin console URL (see {@link PgBouncerConsole#URL_PARAMETERS}). */
   public String adminJdbcUrl() {
-    return jdbcUrl("pgbouncer") + "?preferQueryMode=simple&replication=database";
+    return jdbcUrl("pgbouncer") + "?" + PgBouncerConsole.URL_PARAMETERS;
   }
 
   /** A connection to the admin console ({@code SHOW POOLS}, {@code PAUSE}, {@code RESUME}, ...). */

@@ -1,4 +1,4 @@
-package io.pgrunbooks.activities.failover;
+package io.pgrunbooks.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,7 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
 
-class BouncerVersionWarningTest {
+class PgBouncerConsoleTest {
   private static LogRecord record(String message, Object... params) {
     LogRecord r = new LogRecord(Level.WARNING, message);
     r.setParameters(params);
@@ -16,7 +16,7 @@ class BouncerVersionWarningTest {
 
   @Test
   void onlyTheWarningAboutPgBouncersOwnVersionIsDropped() {
-    Filter f = BouncerConnections.withoutBouncerVersionWarning(null);
+    Filter f = PgBouncerConsole.withoutVersionWarning(null);
 
     assertThat(f.isLoggable(record("Unsupported Server Version: {0}", "1.18.0/bouncer"))).isFalse();
     assertThat(f.isLoggable(record("Unsupported Server Version: {0}", "8.4.22"))).isTrue();
@@ -26,7 +26,7 @@ class BouncerVersionWarningTest {
 
   @Test
   void aFilterAlreadyInPlaceStillDecidesTheRest() {
-    Filter f = BouncerConnections.withoutBouncerVersionWarning(r -> r.getLevel() == Level.SEVERE);
+    Filter f = PgBouncerConsole.withoutVersionWarning(r -> r.getLevel() == Level.SEVERE);
 
     assertThat(f.isLoggable(record("something else"))).isFalse();
     assertThat(f.isLoggable(record("Unsupported Server Version: {0}", "1.18.0/bouncer"))).isFalse();
