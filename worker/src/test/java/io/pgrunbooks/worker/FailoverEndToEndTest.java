@@ -13,6 +13,7 @@ import io.pgrunbooks.workflows.failover.FailoverInput;
 import io.pgrunbooks.workflows.failover.FailoverResult;
 import io.pgrunbooks.workflows.failover.FailoverWorkflow;
 import io.temporal.client.WorkflowClient;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -62,6 +63,35 @@ class FailoverEndToEndTest {
 
   @Test
   @Order(2)
+  void candidateStoppedRightAfterTheOldPrimaryLeavesTheOldPrimaryWritableBehindAResumedPgBouncer() throws Exception {
+    // pg1's pg_ctl stop also stops pg2 (immediate): the candidate is gone once the old primary is down.
+    Files.writeString(f.stopCandidateToo, "");
+    try {
+      FailoverWorkflow run = f.stub(FailoverWorkflow.class, WorkflowIds.failover("main"));
+      CompletableFuture<FailoverResult> result = WorkflowClient.execute(run::run,
+          FailoverInput.of("main", "pg2", "test"));
+      PendingApproval p = FailoverFixture.awaitPending(run).pendingApprovals().get(0);
+      run.approve(new ApprovalSignal(p.requestId(), "alice", "go", null));
+      run.approve(new ApprovalSignal(p.requestId(), "bob", "go", null));
+
+      assertThatThrownBy(() -> result.get(3, TimeUnit.MINUTES)).hasMessageContaining("Failover");
+      Progress progress = run.progress();
+      assertThat(progress.state()).isEqualTo(RunbookState.FAILED);
+      assertThat(progress.steps()).anyMatch(s -> s.name().equals("stop pg1 cleanly") && s.status().equals("DONE"));
+      assertThat(progress.steps()).noneMatch(s -> s.name().equals("promote pg2"));
+      assertThat(progress.steps()).anyMatch(s -> s.name().equals("restart pg1") && s.status().equals("DONE"));
+      assertThat(progress.log()).anyMatch(l -> l.contains("pg1 is primary now, PgBouncer resumed"));
+      assertThat(FailoverFixture.inRecovery(f.pg1())).isFalse();
+      assertThat(f.writeThroughBouncer()).isEqualTo(f.pg1().port());
+    } finally {
+      Files.deleteIfExists(f.stopCandidateToo);
+    }
+    f.pg2().start();
+    f.stack.postgres().awaitStreaming("pg2", Duration.ofSeconds(60));
+  }
+
+  @Test
+  @Order(3)
   void promotionThatCannotHappenLeavesTheOldPrimaryWritableBehindAResumedPgBouncer() throws Exception {
     FailoverWorkflow run = f.stub(FailoverWorkflow.class, WorkflowIds.failover("main"));
     CompletableFuture<FailoverResult> result = WorkflowClient.execute(run::run, FailoverInput.of("main", "pg2", "test"));
@@ -85,7 +115,7 @@ class FailoverEndToEndTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void killedPrimaryNeedsTwoApproversOfTheLossFigureThenClientsWriteToThePromotedReplica() throws Exception {
     f.pg1().psql("postgres", "CREATE TABLE IF NOT EXISTS e2e_before_kill AS SELECT 1 AS x");
     f.pg1().kill();

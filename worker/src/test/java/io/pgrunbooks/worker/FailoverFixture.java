@@ -28,12 +28,14 @@ import java.util.stream.Stream;
 /**
  * A local stack of its own (failovers move the primary), its config with PgBouncer driven by pg1's agent, and the
  * worker plus agents as processes. pg1's binDir is a copy of the PostgreSQL bin dir whose pg_rewind fails while
- * {@link #failRewind} exists, to test the rebuild fallback with the real tools.
+ * {@link #failRewind} exists, to test the rebuild fallback with the real tools, and whose {@code pg_ctl stop} also
+ * stops pg2 while {@link #stopCandidateToo} exists, to stop the candidate at the worst moment of a switchover.
  */
 final class FailoverFixture implements AutoCloseable {
   final LocalStack stack;
   final WorkerFixture workers;
   final Path failRewind;
+  final Path stopCandidateToo;
 
   FailoverFixture() throws IOException {
     this(List.of("pg2"));
@@ -44,8 +46,9 @@ final class FailoverFixture implements AutoCloseable {
     Path base = Files.createTempDirectory("runbooks-failover-stack-");
     stack = LocalStack.start(LocalStackOptions.defaults(base).withPassword(SharedStack.PASSWORD).withReplicas(replicas));
     workers = new WorkerFixture(stack);
-    Path bin = wrapperBinDir(workers.dir.resolve("pg1-bin"));
+    Path bin = wrapperBinDir(workers.dir.resolve("pg1-bin"), stack.postgres().node("pg2").dataDir());
     failRewind = workers.dir.resolve("fail-rewind");
+    stopCandidateToo = workers.dir.resolve("stop-pg2-too");
     Files.writeString(workers.config, configYaml(stack, bin));
     workers.startAll();
   }
@@ -112,12 +115,12 @@ final class FailoverFixture implements AutoCloseable {
         .strip();
   }
 
-  private static Path wrapperBinDir(Path dir) throws IOException {
+  private static Path wrapperBinDir(Path dir, Path pg2DataDir) throws IOException {
     Files.createDirectories(dir);
     Path real = Path.of("/usr/lib/postgresql/15/bin");
     try (Stream<Path> tools = Files.list(real)) {
       for (Path t : tools.toList()) {
-        if (!t.getFileName().toString().equals("pg_rewind")) {
+        if (!List.of("pg_rewind", "pg_ctl").contains(t.getFileName().toString())) {
           Files.createSymbolicLink(dir.resolve(t.getFileName()), t);
         }
       }
@@ -126,7 +129,14 @@ final class FailoverFixture implements AutoCloseable {
     Files.writeString(rewind, "#!/bin/sh\nif [ -e \"" + dir.getParent().resolve("fail-rewind") + "\" ]; then\n"
         + "  echo 'pg_rewind: error: forced failure for the fallback test' >&2\n  exit 1\nfi\nexec "
         + real.resolve("pg_rewind") + " \"$@\"\n");
-    Files.setPosixFilePermissions(rewind, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path ctl = dir.resolve("pg_ctl");
+    Files.writeString(ctl, "#!/bin/sh\n" + real.resolve("pg_ctl") + " \"$@\"\nrc=$?\n"
+        + "case \" $* \" in *\" stop \"*)\n  if [ -e \"" + dir.getParent().resolve("stop-pg2-too") + "\" ]; then\n"
+        + "    " + real.resolve("pg_ctl") + " -D \"" + pg2DataDir.toAbsolutePath() + "\" -m immediate -w stop >&2\n"
+        + "  fi;;\nesac\nexit $rc\n");
+    for (Path wrapper : List.of(rewind, ctl)) {
+      Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.setPosixFilePermissions(dir.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
     return dir;
