@@ -70,9 +70,7 @@ class FailoverEndToEndTest {
       FailoverWorkflow run = f.stub(FailoverWorkflow.class, WorkflowIds.failover("main"));
       CompletableFuture<FailoverResult> result = WorkflowClient.execute(run::run,
           FailoverInput.of("main", "pg2", "test"));
-      PendingApproval p = FailoverFixture.awaitPending(run).pendingApprovals().get(0);
-      run.approve(new ApprovalSignal(p.requestId(), "alice", "go", null));
-      run.approve(new ApprovalSignal(p.requestId(), "bob", "go", null));
+      FailoverFixture.approveAsAliceAndBob(run);
 
       assertThatThrownBy(() -> result.get(3, TimeUnit.MINUTES)).hasMessageContaining("Failover");
       Progress progress = run.progress();
@@ -95,13 +93,12 @@ class FailoverEndToEndTest {
   void promotionThatCannotHappenLeavesTheOldPrimaryWritableBehindAResumedPgBouncer() throws Exception {
     FailoverWorkflow run = f.stub(FailoverWorkflow.class, WorkflowIds.failover("main"));
     CompletableFuture<FailoverResult> result = WorkflowClient.execute(run::run, FailoverInput.of("main", "pg2", "test"));
-    PendingApproval p = FailoverFixture.awaitPending(run).pendingApprovals().get(0);
+    FailoverFixture.awaitPending(run);
     // pg2's agent goes away: the promotion, after the PAUSE and the stop of pg1, is never picked up.
     ChildProcess agent = f.workers.processes.stream().filter(c -> c.name().equals("agent-pg2")).reduce((a, b) -> b)
         .orElseThrow();
     ProcessHandle.of(agent.pid()).orElseThrow().destroyForcibly();
-    run.approve(new ApprovalSignal(p.requestId(), "alice", "go", null));
-    run.approve(new ApprovalSignal(p.requestId(), "bob", "go", null));
+    FailoverFixture.approveAsAliceAndBob(run);
 
     assertThatThrownBy(() -> result.get(3, TimeUnit.MINUTES)).hasMessageContaining("Failover");
     Progress progress = run.progress();

@@ -93,6 +93,13 @@ final class FailoverFixture implements AutoCloseable {
     return await(run, p -> !p.pendingApprovals().isEmpty(), Duration.ofSeconds(60));
   }
 
+  /** Waits for the run's approval request and approves it as alice, then bob (a Failover needs two). */
+  static void approveAsAliceAndBob(Runbook run) throws InterruptedException {
+    String requestId = awaitPending(run).pendingApprovals().get(0).requestId();
+    run.approve(new ApprovalSignal(requestId, "alice", "go", null));
+    run.approve(new ApprovalSignal(requestId, "bob", "go", null));
+  }
+
   /** Inserts a row through PgBouncer and says which port served it. */
   int writeThroughBouncer() throws SQLException {
     try (Connection c = stack.pgbouncer().connect("postgres"); Statement s = c.createStatement()) {

@@ -3,8 +3,6 @@ package io.pgrunbooks.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrunbooks.ops.stack.PostgresNode;
-import io.pgrunbooks.workflows.approval.ApprovalSignal;
-import io.pgrunbooks.workflows.common.PendingApproval;
 import io.pgrunbooks.workflows.common.RunbookState;
 import io.pgrunbooks.workflows.common.WorkflowIds;
 import io.pgrunbooks.workflows.failover.FailoverInput;
@@ -44,9 +42,7 @@ class FailoverThreeNodesEndToEndTest {
     FailoverWorkflow run = f.stub(FailoverWorkflow.class, WorkflowIds.failover("main"));
     CompletableFuture<FailoverResult> result = WorkflowClient.execute(run::run,
         FailoverInput.of("main", "pg2", "planned move off pg1"));
-    PendingApproval p = FailoverFixture.awaitPending(run).pendingApprovals().get(0);
-    run.approve(new ApprovalSignal(p.requestId(), "alice", "go", null));
-    run.approve(new ApprovalSignal(p.requestId(), "bob", "go", null));
+    FailoverFixture.approveAsAliceAndBob(run);
 
     FailoverResult r = result.get(3, TimeUnit.MINUTES);
     assertThat(r.report().outcome()).as(r.report().summary()).isEqualTo(RunbookState.COMPLETED);
