@@ -1,9 +1,13 @@
 package io.pgrunbooks.activities.failover;
 
+import static io.pgrunbooks.activities.ActivitySupport.firstLine;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import io.pgrunbooks.activities.postgres.ConnectionFactory.NodeConnectException;
+import io.pgrunbooks.activities.postgres.NodePoll;
+import io.pgrunbooks.activities.postgres.NodePoll.Look;
 import io.pgrunbooks.activities.s3.S3ClientFactory;
 import io.pgrunbooks.config.ClusterConfig;
 import io.pgrunbooks.config.DrillConfig;
@@ -126,62 +130,39 @@ public class FailoverActivitiesImpl implements FailoverActivities {
   @Override
   public ReplayedLsn awaitReplayedLsn(ReplayInput input) {
     long start = System.nanoTime();
-    long deadline = start + Math.max(1, input.timeoutSeconds()) * 1_000_000_000L;
-    String last = "not asked yet";
-    while (System.nanoTime() < deadline) {
-      try (Connection c = connections.open(input.cluster(), input.node(), "postgres"); Statement s = c.createStatement()) {
-        while (System.nanoTime() < deadline) {
-          try (ResultSet rs = s.executeQuery("SELECT COALESCE(pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0')::bigint, -1)")) {
+    return NodePoll.until(connections, input.cluster(), input.node(), "postgres", input.timeoutSeconds(), POLL_MILLIS,
+        input.node() + " did not replay past " + input.lsn(), "ReplayTimeout", c -> {
+          try (Statement s = c.createStatement();
+               ResultSet rs = s.executeQuery("SELECT COALESCE(pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0')::bigint, -1)")) {
             rs.next();
             long replayed = rs.getLong(1);
             // The final LSN is where the shutdown checkpoint record starts: replayed means past it.
-            if (replayed > input.lsn()) {
-              return new ReplayedLsn(replayed, (System.nanoTime() - start) / 1_000_000);
-            }
-            last = "replayed " + replayed + " of " + input.lsn();
+            return replayed > input.lsn() ? Look.done(new ReplayedLsn(replayed, (System.nanoTime() - start) / 1_000_000))
+                : Look.notYet("replayed " + replayed + " of " + input.lsn());
           }
-          heartbeat(last);
-          sleep(POLL_MILLIS);
-        }
-      } catch (NodeConnectException | SQLException e) {
-        last = firstLine(e.getMessage());
-        heartbeat(last);
-        sleep(500);
-      }
-    }
-    throw ApplicationFailure.newNonRetryableFailure(input.node() + " did not replay past " + input.lsn() + " within "
-        + input.timeoutSeconds() + " s (" + last + ")", "ReplayTimeout");
+        });
   }
 
   @Override
   public PromotedPrimary awaitWritablePrimary(PromoteCheckInput input) {
     long start = System.nanoTime();
-    long deadline = start + Math.max(1, input.timeoutSeconds()) * 1_000_000_000L;
-    String last = "not asked yet";
-    while (System.nanoTime() < deadline) {
-      try (Connection c = connections.open(input.cluster(), input.node(), "postgres"); Statement s = c.createStatement()) {
-        try (ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
-          rs.next();
-          if (rs.getBoolean(1)) {
-            last = "still in recovery";
-            heartbeat(last);
-            sleep(POLL_MILLIS);
-            continue;
+    return NodePoll.until(connections, input.cluster(), input.node(), "postgres", input.timeoutSeconds(), POLL_MILLIS,
+        input.node() + " did not become writable", "PromotionTimeout", c -> {
+          try (Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+              rs.next();
+              if (rs.getBoolean(1)) {
+                return Look.notYet("still in recovery");
+              }
+            }
+            testWrite(s, input.node());
+            try (ResultSet rs = s.executeQuery(TIMELINE_SQL)) {
+              rs.next();
+              return Look.done(new PromotedPrimary(input.node(), rs.getInt(1), rs.getLong(2),
+                  (System.nanoTime() - start) / 1_000_000));
+            }
           }
-        }
-        testWrite(s, input.node());
-        try (ResultSet rs = s.executeQuery(TIMELINE_SQL)) {
-          rs.next();
-          return new PromotedPrimary(input.node(), rs.getInt(1), rs.getLong(2), (System.nanoTime() - start) / 1_000_000);
-        }
-      } catch (NodeConnectException | SQLException e) {
-        last = firstLine(e.getMessage());
-        heartbeat(last);
-        sleep(300);
-      }
-    }
-    throw ApplicationFailure.newNonRetryableFailure(input.node() + " did not become writable within "
-        + input.timeoutSeconds() + " s (" + last + ")", "PromotionTimeout");
+        });
   }
 
   static final String TIMELINE_SQL = "SELECT ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int, "
@@ -309,26 +290,5 @@ public class FailoverActivitiesImpl implements FailoverActivities {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  static void heartbeat(Object details) {
-    try {
-      Activity.getExecutionContext().heartbeat(details);
-    } catch (IllegalStateException notInActivity) {
-      // called outside an activity (tests)
-    }
-  }
-
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ApplicationFailure.newFailure("interrupted", FailureTypes.UNREACHABLE);
-    }
-  }
-
-  static String firstLine(String s) {
-    return s == null ? "unknown error" : s.lines().findFirst().orElse(s).strip();
   }
 }

@@ -1,5 +1,6 @@
 package io.pgrunbooks.activities.failover;
 
+import io.pgrunbooks.activities.ActivitySupport;
 import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.config.PgBouncerConfig;
 import io.pgrunbooks.config.RunbooksConfig;
@@ -123,7 +124,7 @@ public class PgBouncerActivitiesImpl implements PgBouncerActivities {
       s.execute(command);
       return done.isEmpty() ? command : done;
     } catch (SQLException e) {
-      String msg = FailoverActivitiesImpl.firstLine(e.getMessage());
+      String msg = ActivitySupport.firstLine(e.getMessage());
       if (alreadyMarker != null && msg.contains(alreadyMarker)) {
         return done + " (" + msg + ")";
       }

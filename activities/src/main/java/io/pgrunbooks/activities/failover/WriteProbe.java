@@ -1,8 +1,10 @@
 package io.pgrunbooks.activities.failover;
 
+import io.pgrunbooks.activities.ActivitySupport;
 import io.pgrunbooks.workflows.activities.FailoverActivities.ProbeError;
 import io.pgrunbooks.workflows.activities.FailoverActivities.ProbeInput;
 import io.pgrunbooks.workflows.activities.FailoverActivities.ProbeReport;
+import io.pgrunbooks.workflows.common.FailureTypes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -76,16 +78,16 @@ final class WriteProbe {
             firstError = at;
           }
           if (errors.size() < MAX_ERRORS_KEPT) {
-            errors.add(new ProbeError(at, FailoverActivitiesImpl.firstLine(e.getMessage())));
+            errors.add(new ProbeError(at, ActivitySupport.firstLine(e.getMessage())));
           }
           close(conn);
           conn = null;
           ps = null;
         }
-        FailoverActivitiesImpl.heartbeat(attempts);
+        ActivitySupport.heartbeat(attempts);
         long spent = (System.nanoTime() - tickStart) / 1_000_000;
         if (spent < input.intervalMillis()) {
-          FailoverActivitiesImpl.sleep(input.intervalMillis() - spent);
+          ActivitySupport.pause(input.intervalMillis() - spent, FailureTypes.UNREACHABLE);
         }
       }
     } finally {

@@ -1,6 +1,7 @@
 package io.pgrunbooks.activities.node;
 
-import io.temporal.activity.Activity;
+import static io.pgrunbooks.activities.ActivitySupport.heartbeat;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -137,14 +138,6 @@ final class HostCommands {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot chown " + path + " to " + user, e);
-    }
-  }
-
-  static void heartbeat(Object details) {
-    try {
-      Activity.getExecutionContext().heartbeat(details);
-    } catch (IllegalStateException notInActivity) {
-      // called directly (tests)
     }
   }
 

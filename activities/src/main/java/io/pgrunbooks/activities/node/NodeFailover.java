@@ -1,5 +1,6 @@
 package io.pgrunbooks.activities.node;
 
+import io.pgrunbooks.activities.ActivitySupport;
 import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import io.pgrunbooks.config.ClusterConfig;
@@ -167,7 +168,7 @@ final class NodeFailover {
     HostCommands.Result r;
     try {
       Map<String, String> env = node.writePassFile(passFile);
-      r = HostCommands.run(HostCommands.as(config.runAs(), cmd), env, 3600, l -> HostCommands.heartbeat(l));
+      r = HostCommands.run(HostCommands.as(config.runAs(), cmd), env, 3600, ActivitySupport::heartbeat);
     } catch (IOException e) {
       throw ApplicationFailure.newFailure("pg_rewind of " + config.name() + " could not start: " + e.getMessage(),
           "RewindFailed");

@@ -1,5 +1,6 @@
 package io.pgrunbooks.activities.node;
 
+import io.pgrunbooks.activities.ActivitySupport;
 import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import io.pgrunbooks.config.ClusterConfig;
@@ -268,7 +269,7 @@ final class ReplicaRebuilder {
         Matcher m = PROGRESS.matcher(line);
         if (m.find()) {
           bytes[0] = Long.parseLong(m.group(1)) * 1024;
-          HostCommands.heartbeat(new Progress(bytes[0], Long.parseLong(m.group(2)) * 1024, Integer.parseInt(m.group(3))));
+          ActivitySupport.heartbeat(new Progress(bytes[0], Long.parseLong(m.group(2)) * 1024, Integer.parseInt(m.group(3))));
         }
       });
       if (!r.ok()) {

@@ -1,5 +1,7 @@
 package io.pgrunbooks.activities.postgres;
 
+import static io.pgrunbooks.activities.ActivitySupport.firstLine;
+
 import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.config.ClusterConfig;
 import io.pgrunbooks.config.NodeConfig;
@@ -110,10 +112,6 @@ public class ConnectionFactory {
       return text;
     }
     return text.replace(secret, "***");
-  }
-
-  private static String firstLine(String s) {
-    return s == null ? "unknown error" : s.lines().findFirst().orElse(s).strip();
   }
 
   private static String hostPort(NodeConfig n) {

@@ -1,5 +1,7 @@
 package io.pgrunbooks.activities.postgres;
 
+import static io.pgrunbooks.activities.ActivitySupport.firstLine;
+
 import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.activities.postgres.ConnectionFactory.NodeConnectException;
 import io.pgrunbooks.config.ClusterConfig;
@@ -51,9 +53,5 @@ public class PostgresActivitiesImpl implements PostgresActivities {
     String state = e.getSQLState();
     return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
         || state.equals("57P03"));
-  }
-
-  private static String firstLine(String s) {
-    return s == null ? "unknown error" : s.lines().findFirst().orElse(s).strip();
   }
 }

@@ -1,5 +1,7 @@
 package io.pgrunbooks.activities.postgres;
 
+import static io.pgrunbooks.activities.ActivitySupport.pause;
+
 import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.activities.s3.ArchiveKeys;
 import io.pgrunbooks.activities.s3.ArchiveUpload;
@@ -120,7 +122,7 @@ public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities 
             throw e;
           }
           last = e;
-          sleep(1000L * attempt);
+          pause(1000L * attempt, PostgresPartitionActivitiesImpl.LOCK_TIMEOUT);
         }
       }
       throw sql("detach " + ref.qualified() + " (lock not granted in 5 attempts)", last);
@@ -372,14 +374,5 @@ public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities 
   private static RuntimeException sql(String what, SQLException e) {
     return ApplicationFailure.newFailure(what + " failed: " + (e == null ? "unknown" : e.getMessage())
         + (e == null || e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")"), "SqlError");
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
   }
 }

@@ -1,5 +1,9 @@
 package io.pgrunbooks.activities.postgres;
 
+import static io.pgrunbooks.activities.ActivitySupport.firstLine;
+import static io.pgrunbooks.activities.ActivitySupport.heartbeat;
+import static io.pgrunbooks.activities.ActivitySupport.pause;
+
 import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.activities.postgres.ConnectionFactory.NodeConnectException;
 import io.pgrunbooks.activities.postgres.PartitionCatalog.Parent;
@@ -15,7 +19,6 @@ import io.pgrunbooks.workflows.common.FailureTypes;
 import io.pgrunbooks.workflows.partitionmaintenance.Intervals;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionPlanner;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionSql;
-import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -237,7 +240,7 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
               + tries + " attempts (another transaction holds it); nothing changed for it", LOCK_TIMEOUT);
         }
         heartbeat(what + ": lock busy, attempt " + attempt + " of " + tries);
-        sleep(Math.min(5_000, 200L * attempt * attempt));
+        pause(Math.min(5_000, 200L * attempt * attempt), LOCK_TIMEOUT);
       }
     }
   }
@@ -304,26 +307,5 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
       return Lookups.badInput(what + ": " + firstLine(e.getMessage()));
     }
     return ApplicationFailure.newFailure(what + " failed: " + firstLine(e.getMessage()), PostgresActivitiesImpl.SQL_ERROR);
-  }
-
-  private static String firstLine(String s) {
-    return s == null ? "unknown error" : s.lines().findFirst().orElse(s).strip();
-  }
-
-  private static void heartbeat(String progress) {
-    try {
-      Activity.getExecutionContext().heartbeat(progress);
-    } catch (IllegalStateException notInAnActivity) {
-      // Called directly (tests, tools): nobody to tell.
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ApplicationFailure.newFailure("interrupted while waiting for a lock", LOCK_TIMEOUT);
-    }
   }
 }

@@ -1,6 +1,9 @@
 package io.pgrunbooks.activities.postgres;
 
+import static io.pgrunbooks.activities.ActivitySupport.firstLine;
+
 import io.pgrunbooks.activities.Lookups;
+import io.pgrunbooks.activities.postgres.NodePoll.Look;
 import io.pgrunbooks.activities.postgres.ConnectionFactory.NodeConnectException;
 import io.pgrunbooks.config.ClusterConfig;
 import io.pgrunbooks.config.NodeConfig;
@@ -8,7 +11,6 @@ import io.pgrunbooks.config.RebuildConfig;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities;
 import io.pgrunbooks.workflows.common.FailureTypes;
-import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -141,45 +143,26 @@ public class PostgresReplicationActivitiesImpl implements PostgresReplicationAct
   public CatchUp awaitCatchUp(CatchUpInput input) {
     Lookups.node(Lookups.cluster(config, input.cluster()), input.cluster(), input.replica());
     long start = System.nanoTime();
-    long deadline = start + Duration.ofSeconds(Math.max(1, input.timeoutSeconds())).toNanos();
-    String last = "not connected to " + input.primary();
-    while (System.nanoTime() < deadline) {
-      try (Connection c = connections.open(input.cluster(), input.primary(), DATABASE);
-           PreparedStatement ps = c.prepareStatement("SELECT state, COALESCE(EXTRACT(epoch FROM replay_lag), 0), "
-               + "COALESCE(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn), -1) FROM pg_stat_replication "
-               + "WHERE application_name = ? ORDER BY backend_start DESC LIMIT 1")) {
-        requirePrimary(c, input.primary());
-        ps.setString(1, input.replica());
-        while (System.nanoTime() < deadline) {
-          try (ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
+    return NodePoll.until(connections, input.cluster(), input.primary(), DATABASE, input.timeoutSeconds(),
+        POLL.toMillis(), input.replica() + " did not catch up", "CatchUpTimeout", c -> {
+          requirePrimary(c, input.primary());
+          try (PreparedStatement ps = c.prepareStatement("SELECT state, COALESCE(EXTRACT(epoch FROM replay_lag), 0), "
+              + "COALESCE(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn), -1) FROM pg_stat_replication "
+              + "WHERE application_name = ? ORDER BY backend_start DESC LIMIT 1")) {
+            ps.setString(1, input.replica());
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                return Look.notYet(input.replica() + " not connected to " + input.primary());
+              }
               String state = rs.getString(1);
               double lag = rs.getDouble(2);
               long bytes = rs.getLong(3);
-              last = "state " + state + ", replay lag " + lag + " s, " + bytes + " bytes behind";
-              heartbeat(last);
-              if ("streaming".equals(state) && bytes >= 0 && lag < input.lagThresholdSeconds()) {
-                return new CatchUp(state, lag, bytes, (System.nanoTime() - start) / 1_000_000);
-              }
-            } else {
-              last = input.replica() + " not connected to " + input.primary();
-              heartbeat(last);
+              return "streaming".equals(state) && bytes >= 0 && lag < input.lagThresholdSeconds()
+                  ? Look.done(new CatchUp(state, lag, bytes, (System.nanoTime() - start) / 1_000_000))
+                  : Look.notYet("state " + state + ", replay lag " + lag + " s, " + bytes + " bytes behind");
             }
           }
-          Thread.sleep(POLL.toMillis());
-        }
-      } catch (NodeConnectException | SQLException e) {
-        last = firstLine(e.getMessage());
-        heartbeat(last);
-        sleep();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw ApplicationFailure.newFailure("interrupted while waiting for " + input.replica(), FailureTypes.UNREACHABLE);
-      }
-    }
-    // The deadline is the config's decision (catchUpTimeout): waiting again would only double it.
-    throw ApplicationFailure.newNonRetryableFailure(input.replica() + " did not catch up within "
-        + input.timeoutSeconds() + " s (" + last + ")", "CatchUpTimeout");
+        });
   }
 
   private static void requirePrimary(Connection c, String node) throws SQLException {
@@ -190,26 +173,5 @@ public class PostgresReplicationActivitiesImpl implements PostgresReplicationAct
             FailureTypes.SAFETY_REFUSED);
       }
     }
-  }
-
-  /** Heartbeats inside an activity; a no-op when called directly (tests). */
-  static void heartbeat(Object details) {
-    try {
-      Activity.getExecutionContext().heartbeat(details);
-    } catch (IllegalStateException notInActivity) {
-      // called outside an activity
-    }
-  }
-
-  private static void sleep() {
-    try {
-      Thread.sleep(POLL.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static String firstLine(String s) {
-    return s == null ? "unknown error" : s.lines().findFirst().orElse(s).strip();
   }
 }
