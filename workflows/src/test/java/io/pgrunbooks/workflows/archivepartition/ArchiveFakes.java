@@ -1,9 +1,5 @@
 package io.pgrunbooks.workflows.archivepartition;
 
-import io.pgrunbooks.workflows.activities.ApprovalActivities;
-import io.pgrunbooks.workflows.activities.ApprovalPolicy;
-import io.pgrunbooks.workflows.activities.ApprovalPolicy.PreApproval;
-import io.pgrunbooks.workflows.activities.ApprovalPolicyInput;
 import io.pgrunbooks.workflows.activities.ArchiveManifest;
 import io.pgrunbooks.workflows.activities.AttachInput;
 import io.pgrunbooks.workflows.activities.ColumnDef;
@@ -13,8 +9,6 @@ import io.pgrunbooks.workflows.activities.DropPartitionResult;
 import io.pgrunbooks.workflows.activities.ExportInput;
 import io.pgrunbooks.workflows.activities.ExportResult;
 import io.pgrunbooks.workflows.activities.InspectPartitionInput;
-import io.pgrunbooks.workflows.activities.Notification;
-import io.pgrunbooks.workflows.activities.NotifyActivities;
 import io.pgrunbooks.workflows.activities.PartitionFacts;
 import io.pgrunbooks.workflows.activities.PartitionRef;
 import io.pgrunbooks.workflows.activities.PostgresArchiveActivities;
@@ -24,9 +18,10 @@ import io.pgrunbooks.workflows.activities.RestoreTableResult;
 import io.pgrunbooks.workflows.activities.S3Activities;
 import io.pgrunbooks.workflows.activities.VerifyArchiveInput;
 import io.pgrunbooks.workflows.activities.VerifyArchiveResult;
-import io.pgrunbooks.workflows.activities.VerifySignatureInput;
 import io.pgrunbooks.workflows.activities.WriteManifestInput;
 import io.pgrunbooks.workflows.common.FailureTypes;
+import io.pgrunbooks.workflows.replay.DroppedNotifications;
+import io.pgrunbooks.workflows.replay.FixedApprovals;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Instant;
 import java.util.List;
@@ -67,10 +62,11 @@ public final class ArchiveFakes {
   public volatile boolean attachFails;
   /** Tables that already exist, for restore's "refuse if the target exists". */
   public final Set<String> existingTables = ConcurrentHashMap.newKeySet();
-  public final Approvals approvals = new Approvals();
+  /** alice or bob, within a day. */
+  public final FixedApprovals approvals = new FixedApprovals(1, 24 * 3600, "alice", "bob");
 
   public Object[] activities() {
-    return new Object[] {new Sql(), new S3(), approvals, new Notify()};
+    return new Object[] {new Sql(), new S3(), approvals, new DroppedNotifications()};
   }
 
   /** The journal's entries that changed the catalog, for "what is the partition's state now". */
@@ -184,27 +180,5 @@ public final class ArchiveFakes {
       }
       return m;
     }
-  }
-
-  /** alice and bob approve; one approval needed; a day to decide unless {@link #timeoutSeconds} says otherwise. */
-  public static final class Approvals implements ApprovalActivities {
-    public volatile List<PreApproval> preApprovals = List.of();
-    public volatile long timeoutSeconds = 24 * 3600;
-
-    @Override
-    public ApprovalPolicy approvalPolicy(ApprovalPolicyInput input) {
-      return new ApprovalPolicy(Map.of("alice", List.of("approver"), "bob", List.of("approver")), List.of("approver"),
-          1, timeoutSeconds, preApprovals, false, "http://localhost:8233");
-    }
-
-    @Override
-    public boolean verifySignature(VerifySignatureInput in) {
-      return false;
-    }
-  }
-
-  static final class Notify implements NotifyActivities {
-    @Override
-    public void notify(Notification notification) {}
   }
 }

@@ -1,14 +1,7 @@
 package io.pgrunbooks.workflows.backup;
 
-import io.pgrunbooks.workflows.activities.ApprovalActivities;
-import io.pgrunbooks.workflows.activities.ApprovalPolicy;
-import io.pgrunbooks.workflows.activities.ApprovalPolicy.PreApproval;
-import io.pgrunbooks.workflows.activities.ApprovalPolicyInput;
 import io.pgrunbooks.workflows.activities.BackupStoreActivities;
-import io.pgrunbooks.workflows.activities.Notification;
-import io.pgrunbooks.workflows.activities.NotifyActivities;
 import io.pgrunbooks.workflows.activities.PostgresBackupActivities;
-import io.pgrunbooks.workflows.activities.VerifySignatureInput;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
@@ -203,29 +196,6 @@ public final class BackupFakes {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
       }
-    }
-  }
-
-  /** alice and bob approve; {@code preApprovals} is settable. */
-  public static final class Approvals implements ApprovalActivities {
-    public volatile List<PreApproval> preApprovals = List.of();
-
-    @Override
-    public ApprovalPolicy approvalPolicy(ApprovalPolicyInput input) {
-      return new ApprovalPolicy(Map.of("alice", List.of("approver"), "bob", List.of("approver")), List.of("approver"),
-          1, 3600, preApprovals, false, "http://localhost:8233");
-    }
-
-    @Override
-    public boolean verifySignature(VerifySignatureInput in) {
-      return false;
-    }
-  }
-
-  /** Drops notifications. */
-  public static final class Notify implements NotifyActivities {
-    @Override
-    public void notify(Notification notification) {
     }
   }
 

@@ -5,6 +5,8 @@ import io.pgrunbooks.workflows.backupverification.BackupVerificationWorkflow;
 import io.pgrunbooks.workflows.backupverification.BackupVerificationWorkflowImpl;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.common.WorkflowIds;
+import io.pgrunbooks.workflows.replay.DroppedNotifications;
+import io.pgrunbooks.workflows.replay.FixedApprovals;
 import io.pgrunbooks.workflows.replay.TestEnvironments;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -22,14 +24,14 @@ public final class BackupRuns {
   public final TestWorkflowEnvironment env;
   public final BackupFakes.Store store = new BackupFakes.Store();
   public final BackupFakes.Postgres postgres = new BackupFakes.Postgres(store);
-  public final BackupFakes.Approvals approvals = new BackupFakes.Approvals();
+  public final FixedApprovals approvals = new FixedApprovals();
 
   /** Registers both runbooks and the fakes in {@code env}; call {@link #start()} after setting up the fakes. */
   public BackupRuns(TestWorkflowEnvironment env) {
     this.env = env;
     Worker central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(BackupWorkflowImpl.class, BackupVerificationWorkflowImpl.class);
-    central.registerActivitiesImplementations(store, postgres, approvals, new BackupFakes.Notify());
+    central.registerActivitiesImplementations(store, postgres, approvals, new DroppedNotifications());
   }
 
   public BackupRuns start() {

@@ -1,8 +1,5 @@
 package io.pgrunbooks.workflows.failover;
 
-import io.pgrunbooks.workflows.activities.ApprovalActivities;
-import io.pgrunbooks.workflows.activities.ApprovalPolicy;
-import io.pgrunbooks.workflows.activities.ApprovalPolicyInput;
 import io.pgrunbooks.workflows.activities.ClusterSpec;
 import io.pgrunbooks.workflows.activities.ClusterSpec.NodeSpec;
 import io.pgrunbooks.workflows.activities.ConfigActivities;
@@ -13,15 +10,14 @@ import io.pgrunbooks.workflows.activities.FailoverActivities;
 import io.pgrunbooks.workflows.activities.FailoverNodeActivities;
 import io.pgrunbooks.workflows.activities.HealthThresholds;
 import io.pgrunbooks.workflows.activities.NodeActivities;
-import io.pgrunbooks.workflows.activities.Notification;
-import io.pgrunbooks.workflows.activities.NotifyActivities;
 import io.pgrunbooks.workflows.activities.PgBouncerActivities;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities;
-import io.pgrunbooks.workflows.activities.VerifySignatureInput;
 import io.pgrunbooks.workflows.activities.NodeActivities.CommandOutcome;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.lock.ClientLockActivities;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
+import io.pgrunbooks.workflows.replay.DroppedNotifications;
+import io.pgrunbooks.workflows.replay.FixedApprovals;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
@@ -42,7 +38,8 @@ public final class FailoverFakes {
   /** Facts once a promotion was attempted (null: keep the script). */
   public volatile FailoverActivities.FailoverFacts afterPromote;
   public volatile String failOn;
-  public volatile int approvalsNeeded = 2;
+  /** Two of alice, bob and carol must approve unless a test sets {@code approvals.approvalsNeeded}. */
+  public final FixedApprovals approvals = new FixedApprovals(2, 3600, "alice", "bob", "carol");
   public volatile long windowSeconds;
   private int factCalls;
   private boolean promoted;
@@ -81,7 +78,7 @@ public final class FailoverFakes {
   public void register(TestWorkflowEnvironment env, Class<?> impl) {
     Worker central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(impl, TopologyLockWorkflowImpl.class);
-    central.registerActivitiesImplementations(new Config(), new Sql(), new Replication(), new Approvals(), new Notify(),
+    central.registerActivitiesImplementations(new Config(), new Sql(), new Replication(), approvals, new DroppedNotifications(),
         new ClientLockActivities(env.getWorkflowClient()));
     for (String node : List.of("pg1", "pg2", "pg3")) {
       env.newWorker(TaskQueues.node(node))
@@ -312,25 +309,6 @@ public final class FailoverFakes {
     @Override
     public NodePlan rebuildPlan(BaseBackupInput input) {
       throw new UnsupportedOperationException();
-    }
-  }
-
-  public final class Approvals implements ApprovalActivities {
-    @Override
-    public ApprovalPolicy approvalPolicy(ApprovalPolicyInput input) {
-      return new ApprovalPolicy(Map.of("alice", List.of("approver"), "bob", List.of("approver"), "carol",
-          List.of("approver")), List.of("approver"), approvalsNeeded, 3600, List.of(), false, "http://localhost:8233");
-    }
-
-    @Override
-    public boolean verifySignature(VerifySignatureInput in) {
-      return false;
-    }
-  }
-
-  public static final class Notify implements NotifyActivities {
-    @Override
-    public void notify(Notification notification) {
     }
   }
 }

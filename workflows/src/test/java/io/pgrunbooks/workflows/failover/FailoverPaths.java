@@ -43,7 +43,7 @@ public final class FailoverPaths {
 
   public static String drillPassed(TestWorkflowEnvironment env) {
     FailoverFakes fakes = new FailoverFakes();
-    fakes.approvalsNeeded = 1;
+    fakes.approvals.approvalsNeeded = 1;
     FailoverDrillWorkflow run = drill(env, fakes);
     WorkflowClient.execute(run::run, FailoverDrillInput.of("main")).exceptionally(e -> null);
     awaitPending(run);
@@ -53,7 +53,7 @@ public final class FailoverPaths {
 
   public static String drillSkipped(TestWorkflowEnvironment env) {
     FailoverFakes fakes = new FailoverFakes();
-    fakes.approvalsNeeded = 1;
+    fakes.approvals.approvalsNeeded = 1;
     fakes.windowSeconds = 3600;
     drill(env, fakes).run(FailoverDrillInput.of("main"));
     return DRILL_ID;

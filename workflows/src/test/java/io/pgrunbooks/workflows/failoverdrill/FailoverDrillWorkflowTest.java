@@ -10,7 +10,6 @@ import io.pgrunbooks.workflows.replay.TestEnvironments;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
@@ -24,7 +23,7 @@ class FailoverDrillWorkflowTest {
 
   @BeforeEach
   void setUp() {
-    fakes.approvalsNeeded = 1;
+    fakes.approvals.approvalsNeeded = 1;
     env = TestEnvironments.newEnvironment();
     client = env.getWorkflowClient();
     fakes.register(env, FailoverDrillWorkflowImpl.class);

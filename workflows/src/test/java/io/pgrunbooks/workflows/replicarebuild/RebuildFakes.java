@@ -1,8 +1,5 @@
 package io.pgrunbooks.workflows.replicarebuild;
 
-import io.pgrunbooks.workflows.activities.ApprovalActivities;
-import io.pgrunbooks.workflows.activities.ApprovalPolicy;
-import io.pgrunbooks.workflows.activities.ApprovalPolicyInput;
 import io.pgrunbooks.workflows.activities.ClusterSpec;
 import io.pgrunbooks.workflows.activities.ClusterSpec.NodeSpec;
 import io.pgrunbooks.workflows.activities.ConfigActivities;
@@ -11,16 +8,12 @@ import io.pgrunbooks.workflows.activities.DiskUsage;
 import io.pgrunbooks.workflows.activities.DiskUsageInput;
 import io.pgrunbooks.workflows.activities.HealthThresholds;
 import io.pgrunbooks.workflows.activities.NodeActivities;
-import io.pgrunbooks.workflows.activities.Notification;
-import io.pgrunbooks.workflows.activities.NotifyActivities;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities;
-import io.pgrunbooks.workflows.activities.VerifySignatureInput;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Stand-ins for the activities of a replica rebuild: pg1 primary, pg2 the replica, a journal of node calls. */
@@ -137,25 +130,6 @@ final class RebuildFakes {
     private CommandOutcome done(String what) {
       calls.add(what);
       return new CommandOutcome(what, List.of(), "", 0);
-    }
-  }
-
-  static final class Approvals implements ApprovalActivities {
-    @Override
-    public ApprovalPolicy approvalPolicy(ApprovalPolicyInput input) {
-      return new ApprovalPolicy(Map.of("alice", List.of("approver"), "bob", List.of("approver")), List.of("approver"),
-          1, 3600, List.of(), false, "http://localhost:8233");
-    }
-
-    @Override
-    public boolean verifySignature(VerifySignatureInput in) {
-      return false;
-    }
-  }
-
-  static final class Notify implements NotifyActivities {
-    @Override
-    public void notify(Notification notification) {
     }
   }
 }

@@ -4,6 +4,8 @@ import io.pgrunbooks.workflows.approval.ApprovalSignal;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.lock.ClientLockActivities;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
+import io.pgrunbooks.workflows.replay.DroppedNotifications;
+import io.pgrunbooks.workflows.replay.FixedApprovals;
 import io.pgrunbooks.workflows.replay.TestEnvironments;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -66,8 +68,8 @@ public final class ReplicaRebuildPaths {
     WorkflowClient client = env.getWorkflowClient();
     Worker central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(ReplicaRebuildWorkflowImpl.class, TopologyLockWorkflowImpl.class);
-    central.registerActivitiesImplementations(new RebuildFakes.Config(), replication, new RebuildFakes.Approvals(),
-        new RebuildFakes.Notify(), new ClientLockActivities(client));
+    central.registerActivitiesImplementations(new RebuildFakes.Config(), replication, new FixedApprovals(),
+        new DroppedNotifications(), new ClientLockActivities(client));
     env.newWorker(TaskQueues.node("pg2")).registerActivitiesImplementations(new RebuildFakes.Node());
     env.start();
     return client.newWorkflowStub(ReplicaRebuildWorkflow.class, WorkflowOptions.newBuilder()

@@ -12,6 +12,8 @@ import io.pgrunbooks.workflows.lock.ClientLockActivities;
 import io.pgrunbooks.workflows.lock.LockTestRuns;
 import io.pgrunbooks.workflows.lock.LockTestRuns.HoldingRun;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
+import io.pgrunbooks.workflows.replay.DroppedNotifications;
+import io.pgrunbooks.workflows.replay.FixedApprovals;
 import io.pgrunbooks.workflows.replay.TestEnvironments;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -37,8 +39,8 @@ class ReplicaRebuildWorkflowTest {
     Worker central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(ReplicaRebuildWorkflowImpl.class, TopologyLockWorkflowImpl.class,
         LockTestRuns.HoldingRunImpl.class);
-    central.registerActivitiesImplementations(new RebuildFakes.Config(), replication, new RebuildFakes.Approvals(),
-        new RebuildFakes.Notify(), new ClientLockActivities(client));
+    central.registerActivitiesImplementations(new RebuildFakes.Config(), replication, new FixedApprovals(),
+        new DroppedNotifications(), new ClientLockActivities(client));
     env.newWorker(TaskQueues.node("pg2")).registerActivitiesImplementations(node);
     env.start();
   }
