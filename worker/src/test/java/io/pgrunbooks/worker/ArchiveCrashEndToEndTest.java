@@ -20,7 +20,6 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -132,7 +131,6 @@ class ArchiveCrashEndToEndTest {
 
   private static String yaml(LocalStack stack) {
     String nodes = StackYaml.nodes(stack);
-    URI endpoint = stack.s3().endpoint();
     return """
         temporal:
           target: %s
@@ -152,14 +150,8 @@ class ArchiveCrashEndToEndTest {
                   - table: crash.events
                     retention: 90d
                     archive: true
-        archive:
-          bucket: %s
-          prefix: crash-archives
-          endpoint: %s
-          region: %s
-          forcePathStyle: true
-          accessKeyEnv: RUNBOOKS_S3_ACCESS_KEY
-          secretKeyEnv: RUNBOOKS_S3_SECRET_KEY
+        """.formatted(stack.temporal().address(), stack.temporal().namespace(), nodes)
+        + WorkerFixture.archiveYaml(stack, "crash-archives") + """
         approvals:
           approvers:
             - name: alice
@@ -168,7 +160,6 @@ class ArchiveCrashEndToEndTest {
             - runbook: ArchivePartition
               step: drop-partition
               target: crash.events
-        """.formatted(stack.temporal().address(), stack.temporal().namespace(), nodes, stack.s3().bucket(), endpoint,
-        stack.s3().region());
+        """;
   }
 }

@@ -44,17 +44,11 @@ class BackupKilledWorkerEndToEndTest {
   static void start() throws Exception {
     fixture = new WorkerFixture();
     LocalStack s = fixture.stack;
-    Files.writeString(fixture.config, WorkerFixture.configYaml(s, fixture.metricsPort) + """
-        archive:
-          bucket: %s
-          prefix: %s
-          endpoint: %s
-          forcePathStyle: true
-          accessKeyEnv: RUNBOOKS_S3_ACCESS_KEY
-          secretKeyEnv: RUNBOOKS_S3_SECRET_KEY
+    Files.writeString(fixture.config, WorkerFixture.configYaml(s, fixture.metricsPort)
+        + WorkerFixture.archiveYaml(s, PREFIX) + """
         backup:
           preferReplica: false
-        """.formatted(s.s3().bucket(), PREFIX, s.s3().endpoint()));
+        """);
   }
 
   @AfterAll

@@ -174,22 +174,14 @@ final class FailoverFixture implements AutoCloseable {
                 baselineTables: [public.e2e_baseline]
             credentials:
         """.formatted(stack.pgbouncer().host(), stack.pgbouncer().port(), stack.pgbouncer().iniFile(), passFile);
-    return base.replace("    credentials:\n", cluster) + """
-        archive:
-          bucket: %s
-          prefix: failover-e2e
-          endpoint: %s
-          region: %s
-          forcePathStyle: true
-          accessKeyEnv: RUNBOOKS_S3_ACCESS_KEY
-          secretKeyEnv: RUNBOOKS_S3_SECRET_KEY
+    return base.replace("    credentials:\n", cluster) + WorkerFixture.archiveYaml(stack, "failover-e2e") + """
         approvals:
           defaultTimeout: 1h
           approvers:
             - {name: alice, roles: [approver]}
             - {name: bob, roles: [approver]}
           twoPersonRunbooks: [Failover]
-        """.formatted(stack.s3().bucket(), stack.s3().endpoint(), stack.s3().region());
+        """;
   }
 
   @Override

@@ -73,6 +73,20 @@ final class WorkerFixture implements AutoCloseable {
         """.formatted(stack.temporal().address(), stack.temporal().namespace(), metricsPort, PASSWORD_ENV, nodes);
   }
 
+  /** The {@code archive} section for the stack's S3 store, objects under {@code prefix}; keys from the environment. */
+  static String archiveYaml(LocalStack stack, String prefix) {
+    return """
+        archive:
+          bucket: %s
+          prefix: %s
+          endpoint: %s
+          region: %s
+          forcePathStyle: true
+          accessKeyEnv: RUNBOOKS_S3_ACCESS_KEY
+          secretKeyEnv: RUNBOOKS_S3_SECRET_KEY
+        """.formatted(stack.s3().bucket(), prefix, stack.s3().endpoint(), stack.s3().region());
+  }
+
   /** Starts the central worker and an agent for every node; returns when all of them poll. */
   void startAll() {
     startWorker();
