@@ -90,8 +90,7 @@ public final class RunsResource {
     }
     String workflowId = givenId != null && !givenId.isNull() ? givenId.asText()
         : RunbookTargets.workflowId(runbook, input);
-    RunStarts.checkTopologyLock(runs.client(), runbook, input.path("cluster").asText());
-    WorkflowExecution execution = RunStarts.start(runs.client(), runbook, workflowId, input);
+    WorkflowExecution execution = RunStarts.startChecked(runs.client(), runbook, workflowId, input);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("workflowId", workflowId);
     out.put("runId", execution.getRunId());

@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
         "2:bad config",
         "3:namespace not found or Temporal unreachable"})
 final class SchedulesApplyCommand extends TemporalCommand {
-  @Option(names = "--config", paramLabel = "<file>", description = "Config file (default: $RUNBOOKS_CONFIG).")
+  @Option(names = "--config", paramLabel = "<file>", description = "Config file (default: $RUNBOOKS_CONFIG). Its "
+      + "temporal section says where the schedules go, unless --address/--namespace/--tls* say otherwise.")
   String config;
 
   @Option(names = "--prune", description = "Delete the schedules this command created that are no longer in the config.")
@@ -43,6 +44,7 @@ final class SchedulesApplyCommand extends TemporalCommand {
     } catch (ConfigException e) {
       throw new CliFailure(ExitCodes.USAGE, e.getMessage());
     }
+    temporal.useConfig(cfg.temporal(), spec.commandLine().getParseResult());
     wanted = cfg.schedules();
     for (int i = 0; i < wanted.size(); i++) {
       RunbookSchedules.checkInput(wanted.get(i), i);
@@ -51,6 +53,8 @@ final class SchedulesApplyCommand extends TemporalCommand {
 
   @Override
   int run(TemporalSession session) {
+    out().println("schedules of " + (config != null ? config : "$" + ConfigLoader.CONFIG_ENV) + " on " + temporal.address
+        + ", namespace " + temporal.namespace + ":");
     ScheduleSync.Result r = new ScheduleSync(session.schedules(), dryRun, out()::println).apply(wanted, prune);
     out().println((dryRun ? "dry run, nothing changed: " : "") + r.created() + " created, " + r.updated()
         + " updated, " + r.unchanged() + " unchanged, " + r.deleted() + " deleted"

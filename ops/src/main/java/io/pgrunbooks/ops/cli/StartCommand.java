@@ -4,6 +4,7 @@ import io.pgrunbooks.workflows.client.InputProblem;
 import io.pgrunbooks.workflows.client.PlainWords;
 import io.pgrunbooks.workflows.client.RunConflict;
 import io.pgrunbooks.workflows.client.RunStarts;
+import io.pgrunbooks.workflows.client.RunbookCatalog;
 import io.pgrunbooks.workflows.client.RunbookTargets;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -81,7 +82,7 @@ final class StartCommand extends TemporalCommand {
       input.put("dryRun", true);
     }
     try {
-      RunbookTargets.checkRequired(type, input);
+      RunbookCatalog.validate(type, input);
       id = workflowId != null ? workflowId : RunbookTargets.workflowId(type, input);
     } catch (InputProblem e) {
       throw new CliFailure(ExitCodes.USAGE, e.getMessage().replace(" in its input", " in --input")
@@ -116,7 +117,7 @@ final class StartCommand extends TemporalCommand {
     WorkflowClient client = session.client;
     WorkflowExecution execution;
     try {
-      execution = RunStarts.start(client, type, id, input);
+      execution = RunStarts.startChecked(client, type, id, input);
     } catch (RunConflict e) {
       throw new CliFailure(ExitCodes.FAILED, e.getMessage() + "; see: runbooks status " + Shell.quote(id)
           + temporal.connectionArgs());

@@ -1,8 +1,11 @@
 package io.pgrunbooks.ops.cli;
 
+import io.pgrunbooks.config.TemporalConfig;
+import io.pgrunbooks.config.TlsConfig;
 import io.pgrunbooks.workflows.client.UiLinks;
 import java.time.Duration;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 
 /** Where Temporal is: the options every command that talks to Temporal takes. */
 final class TemporalOptions {
@@ -59,6 +62,32 @@ final class TemporalOptions {
   /** The run's page in the Temporal UI. */
   String uiLink(String workflowId) {
     return UiLinks.run(uiUrl, namespace, workflowId);
+  }
+
+  /**
+   * A command that reads a config file talks to the Temporal that config's workers use: every connection option not
+   * given on {@code commandLine} (flags win; the RUNBOOKS_TEMPORAL* variables do not) comes from {@code config}.
+   */
+  void useConfig(TemporalConfig config, ParseResult commandLine) {
+    if (!commandLine.hasMatchedOption("--address")) {
+      address = config.target();
+    }
+    if (!commandLine.hasMatchedOption("--namespace")) {
+      namespace = config.namespace();
+    }
+    if (!commandLine.hasMatchedOption("--ui-url")) {
+      uiUrl = config.uiUrl();
+    }
+    boolean tlsFlags = commandLine.hasMatchedOption("--tls") || commandLine.hasMatchedOption("--tls-cert")
+        || commandLine.hasMatchedOption("--tls-ca");
+    if (!tlsFlags) {
+      TlsConfig t = config.tls();
+      tls = t.enabled();
+      tlsCert = t.enabled() ? t.certFile() : null;
+      tlsKey = t.enabled() ? t.keyFile() : null;
+      tlsCa = t.enabled() ? t.caFile() : null;
+      tlsServerName = t.enabled() ? t.serverName() : null;
+    }
   }
 
   /** {@code --address/--namespace} to repeat in printed commands, when they are not the defaults. */

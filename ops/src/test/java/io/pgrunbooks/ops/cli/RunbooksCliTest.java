@@ -155,6 +155,14 @@ class RunbooksCliTest {
   }
 
   @Test
+  void startRefusesUnknownFieldsAndWrongTypesBeforeConnecting() {
+    Run r = cli("start", "Failover", "--input",
+        "{\"cluster\": \"main\", \"promote\": \"pg2\", \"reason\": \"x\", \"forse\": true, \"force\": \"yes\"}");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("unknown field \"forse\" for Failover").contains("field \"force\" must be");
+  }
+
+  @Test
   void startOfARunningIdSaysWhichRunHoldsIt() {
     String cluster = cluster("gated");
     Run first = start(cluster, "alice");

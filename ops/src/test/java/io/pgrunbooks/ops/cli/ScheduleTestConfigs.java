@@ -33,9 +33,14 @@ public final class ScheduleTestConfigs {
 
   /** Writes a config with these schedule entries to a temp file. */
   public static Path write(String scheduleEntries) {
+    return write("", scheduleEntries);
+  }
+
+  /** The same, with {@code head} (e.g. a {@code temporal} section) before the clusters. */
+  public static Path write(String head, String scheduleEntries) {
     try {
       Path file = Files.createTempFile("runbooks-schedules-", ".yml");
-      Files.writeString(file, CLUSTER + scheduleEntries);
+      Files.writeString(file, head + CLUSTER + scheduleEntries);
       file.toFile().deleteOnExit();
       return file;
     } catch (IOException e) {

@@ -167,6 +167,25 @@ class SchedulesCommandTest {
   }
 
   @Test
+  void theConfigsTemporalSectionSaysWhereTheSchedulesGoUnlessAFlagSaysOtherwise() {
+    String p = "c" + UUID.randomUUID().toString().substring(0, 6) + "-";
+    Path config = ScheduleTestConfigs.write("temporal:\n  target: " + temporal.address() + "\n  namespace: "
+        + temporal.namespace() + "\n", entry(p + "health-check-main", "HealthCheck", "0 6 * * *", "{cluster: main}", ""));
+
+    Run wrongFlag = rawCli("schedules", "apply", "--config", config.toString(), "--address", "127.0.0.1:1",
+        "--connect-timeout", "1");
+    assertThat(wrongFlag.code()).as(wrongFlag.all()).isEqualTo(3);
+    assertThat(ScheduleSync.describeOrNull(schedules.getHandle(p + "health-check-main"))).isNull();
+
+    Run fromConfig = rawCli("schedules", "apply", "--config", config.toString());
+    assertThat(fromConfig.code()).as(fromConfig.all()).isZero();
+    assertThat(fromConfig.out()).startsWith("schedules of " + config + " on " + temporal.address() + ", namespace "
+        + temporal.namespace() + ":").contains("created   " + p + "health-check-main");
+    assertThat(ScheduleSync.describeOrNull(schedules.getHandle(p + "health-check-main"))).isNotNull();
+    schedules.getHandle(p + "health-check-main").delete();
+  }
+
+  @Test
   void listShowsNextRunsAndATriggeredRunStartsWithTheContractIdTimestampAndSearchAttributes() {
     String p = "l" + UUID.randomUUID().toString().substring(0, 6) + "-";
     String cluster = "main";

@@ -22,6 +22,21 @@ public final class RunStarts {
   private RunStarts() {}
 
   /**
+   * What every manual start (CLI, API) does: checks the input as the workflow will read it
+   * ({@link RunbookCatalog#validate}), refuses a topology runbook while the cluster's lock is held
+   * ({@link #checkTopologyLock}), then {@link #start}s.
+   *
+   * @throws InputProblem naming each bad field
+   * @throws RunConflict naming the run that holds the id or the lock
+   */
+  public static WorkflowExecution startChecked(WorkflowClient client, String type, String workflowId,
+                                               ObjectNode input) {
+    RunbookCatalog.validate(type, input);
+    checkTopologyLock(client, type, input.path("cluster").asText());
+    return start(client, type, workflowId, input);
+  }
+
+  /**
    * Starts {@code type} under {@code workflowId} with the contract's static summary.
    *
    * @throws RunConflict when the id is already running, naming that run
