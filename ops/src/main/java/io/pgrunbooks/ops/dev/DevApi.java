@@ -27,7 +27,13 @@ public final class DevApi {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing; build it: mvn -B -o -q -pl api -am package -DskipTests");
     }
-    Map<String, String> apiEnv = new HashMap<>(env);
+    // The API never touches a database or the bucket: it gets the environment the stack was started with plus the
+    // password hashes and the signing key, not the database password or the S3 keys the worker gets.
+    Map<String, String> apiEnv = new HashMap<>(System.getenv());
+    String signingKeyEnv = cfg.approvals().signingKeyEnv();
+    if (signingKeyEnv != null && env.containsKey(signingKeyEnv)) {
+      apiEnv.put(signingKeyEnv, env.get(signingKeyEnv));
+    }
     for (ApiUserConfig u : cfg.api().users()) {
       if (u.passwordHashEnv() != null && !apiEnv.containsKey(u.passwordHashEnv())) {
         apiEnv.put(u.passwordHashEnv(), secrets.apiPasswordHash(u.name()));
