@@ -13,6 +13,7 @@ import io.dropwizard.lifecycle.Managed;
 import io.pgrunbooks.api.auth.ApiUser;
 import io.pgrunbooks.api.auth.ApiUsers;
 import io.pgrunbooks.api.auth.PageFriendlyUnauthorizedHandler;
+import io.pgrunbooks.api.auth.SecurityHeaders;
 import io.pgrunbooks.api.auth.StateChangeGuard;
 import io.pgrunbooks.api.resources.ApiErrors;
 import io.pgrunbooks.api.resources.ApprovalsResource;
@@ -28,6 +29,8 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.glassfish.jersey.server.filter.RolesAllowedDynamicFeature;
@@ -93,6 +96,8 @@ public final class ApiApplication extends Application<ApiConfiguration> {
     environment.jersey().register(RolesAllowedDynamicFeature.class);
     environment.jersey().register(new AuthValueFactoryProvider.Binder<>(ApiUser.class));
     environment.jersey().register(new StateChangeGuard());
+    environment.servlets().addFilter("security-headers", new SecurityHeaders())
+        .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
     environment.jersey().register(new PageFriendlyUnauthorizedHandler.PageRequests());
 
     environment.jersey().register(new ApiErrors.InputProblems());

@@ -8,7 +8,7 @@ import io.pgrunbooks.config.ConfigLoader;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The api section becomes Dropwizard's connectors; the admin port (no login) stays on loopback by default. */
+/** The api section becomes Dropwizard's connectors, on loopback unless it names an address. */
 class ApiConfigurationTest {
   private static final String CLUSTER = """
       clusters:
@@ -28,10 +28,10 @@ class ApiConfigurationTest {
   }
 
   @Test
-  void byDefaultTheAppListensEverywhereAndTheAdminPortOnlyOnLoopback() {
+  void byDefaultBothPortsListenOnlyOnLoopback() {
     HttpConnectorFactory[] c = connectors("");
 
-    assertThat(c[0].getBindHost()).isNull();
+    assertThat(c[0].getBindHost()).isEqualTo("127.0.0.1");
     assertThat(c[0].getPort()).isEqualTo(8080);
     assertThat(c[1].getBindHost()).isEqualTo("127.0.0.1");
     assertThat(c[1].getPort()).isEqualTo(8081);

@@ -90,6 +90,10 @@ class ApiResourceTest {
         .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("zed:pw-zed".getBytes()))
         .GET().build());
     assertThat(unknown.status()).isEqualTo(401);
+    Reply overLong = api.send(HttpRequest.newBuilder(URI.create(api.baseUrl() + "/api/v1/runbooks"))
+        .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(("alice:" + "x".repeat(100))
+            .getBytes())).GET().build());
+    assertThat(overLong.status()).as("a password over bcrypt's 72 bytes").isEqualTo(401);
   }
 
   @Test
@@ -161,6 +165,18 @@ class ApiResourceTest {
       assertThat(r.json().path("error").asText()).contains("topology lock of cluster " + cluster);
     } finally {
       api.client.newUntypedWorkflowStub(TopologyLock.workflowId(cluster)).terminate("api test done");
+    }
+  }
+
+  @Test
+  void thePageAndTheApiMayNotBeFramedOrCached() {
+    Reply page = api.send(HttpRequest.newBuilder(URI.create(api.baseUrl() + "/")).GET().build());
+    Reply json = api.get("victor", "/api/v1/runbooks");
+    for (Reply r : List.of(page, json)) {
+      assertThat(r.raw().headers().firstValue("X-Frame-Options")).hasValue("DENY");
+      assertThat(r.raw().headers().firstValue("Content-Security-Policy")).hasValue(
+          "default-src 'self'; frame-ancestors 'none'");
+      assertThat(r.raw().headers().firstValue("Cache-Control")).hasValue("no-store");
     }
   }
 

@@ -9,7 +9,8 @@ import java.util.List;
  *
  * @param port application port (default 8080)
  * @param adminPort admin port with health checks and metrics (default 8081)
- * @param bindHost address the application port listens on (default: every interface)
+ * @param bindHost address the application port listens on (default 127.0.0.1: the login is HTTP Basic, so expose
+ *     it through a TLS proxy, or set the address to listen on)
  * @param adminBindHost address the admin port listens on (default 127.0.0.1: it has no login)
  * @param users who may log in
  */
@@ -31,7 +32,7 @@ public record ApiConfig(int port, int adminPort, String bindHost, String adminBi
       @JsonProperty("bindHost") String bindHost,
       @JsonProperty("adminBindHost") String adminBindHost,
       @JsonProperty("users") List<ApiUserConfig> users) {
-    return new ApiConfig(Copies.or(port, 8080), Copies.or(adminPort, 8081), bindHost, Copies.or(adminBindHost, LOOPBACK),
-        users);
+    return new ApiConfig(Copies.or(port, 8080), Copies.or(adminPort, 8081), Copies.or(bindHost, LOOPBACK),
+        Copies.or(adminBindHost, LOOPBACK), users);
   }
 }

@@ -204,8 +204,8 @@ final class ConfigValidator {
     if (a.port() == a.adminPort()) {
       p.add("api.adminPort", "must differ from api.port");
     }
-    if (a.bindHost() != null && a.bindHost().isBlank()) {
-      p.add("api.bindHost", "must be an address or host name (leave it out to listen on every interface)");
+    if (a.bindHost().isBlank()) {
+      p.add("api.bindHost", "must be an address or host name (default 127.0.0.1; 0.0.0.0 listens on every interface)");
     }
     if (a.adminBindHost().isBlank()) {
       p.add("api.adminBindHost", "must be an address or host name (default 127.0.0.1)");

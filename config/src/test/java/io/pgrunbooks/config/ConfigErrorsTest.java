@@ -48,7 +48,7 @@ class ConfigErrorsTest {
   void blankApiBindHostsAreRefusedWithTheirPaths() {
     assertThat(errors(withNode2("dataDir: /d") + "api:\n  bindHost: ''\n  adminBindHost: ' '\n"))
         .containsExactly(
-            "api.bindHost: must be an address or host name (leave it out to listen on every interface)",
+            "api.bindHost: must be an address or host name (default 127.0.0.1; 0.0.0.0 listens on every interface)",
             "api.adminBindHost: must be an address or host name (default 127.0.0.1)");
   }
 

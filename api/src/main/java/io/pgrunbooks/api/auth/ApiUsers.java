@@ -61,7 +61,13 @@ public final class ApiUsers implements Authenticator<BasicCredentials, ApiUser>,
   public Optional<ApiUser> authenticate(BasicCredentials credentials) {
     Account account = accounts.get(credentials.getUsername());
     byte[] password = credentials.getPassword().getBytes(StandardCharsets.UTF_8);
-    boolean ok = BCrypt.verifyer().verify(password, account == null ? DUMMY_HASH : account.hash()).verified;
+    boolean ok;
+    try {
+      ok = BCrypt.verifyer().verify(password, account == null ? DUMMY_HASH : account.hash()).verified;
+    } catch (IllegalArgumentException overLong) {
+      // bcrypt reads at most 72 bytes and this verifier refuses longer input: a wrong password, not a server error
+      ok = false;
+    }
     return ok && account != null ? Optional.of(account.user()) : Optional.empty();
   }
 
