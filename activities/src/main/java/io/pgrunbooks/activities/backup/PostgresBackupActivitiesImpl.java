@@ -2,6 +2,7 @@ package io.pgrunbooks.activities.backup;
 
 import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
+import io.pgrunbooks.activities.postgres.Identifiers;
 import io.pgrunbooks.activities.postgres.ConnectionFactory.NodeConnectException;
 import io.pgrunbooks.config.BackupConfig.VerificationTarget;
 import io.pgrunbooks.config.ClusterConfig;
@@ -274,7 +275,7 @@ public class PostgresBackupActivitiesImpl implements PostgresBackupActivities {
 
   private static long count(Connection c, String schema, String table) throws SQLException {
     try (Statement st = c.createStatement();
-         ResultSet rs = st.executeQuery("SELECT count(*) FROM " + ident(schema) + "." + ident(table))) {
+         ResultSet rs = st.executeQuery("SELECT count(*) FROM " + Identifiers.quote(schema, table))) {
       rs.next();
       return rs.getLong(1);
     }
@@ -315,8 +316,8 @@ public class PostgresBackupActivitiesImpl implements PostgresBackupActivities {
       }
       String password = targetPassword(target);
       try (Connection c = openTarget(target, target.maintenanceDatabase(), password); Statement st = c.createStatement()) {
-        st.execute("DROP DATABASE IF EXISTS " + ident(scratch) + " WITH (FORCE)");
-        st.execute("CREATE DATABASE " + ident(scratch));
+        st.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(scratch) + " WITH (FORCE)");
+        st.execute("CREATE DATABASE " + Identifiers.quote(scratch));
       }
       long t1 = System.nanoTime();
       List<String> cmd = List.of(tools.tool("pg_restore").toString(), "--jobs", Integer.toString(Math.max(1, input.jobs())),
@@ -444,7 +445,7 @@ public class PostgresBackupActivitiesImpl implements PostgresBackupActivities {
         rs.next();
         existed = rs.getLong(1) > 0;
       }
-      st.execute("DROP DATABASE IF EXISTS " + ident(scratch) + " WITH (FORCE)");
+      st.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(scratch) + " WITH (FORCE)");
       return existed;
     } catch (SQLException e) {
       throw sqlFailure("dropping " + scratch, e);
@@ -535,10 +536,6 @@ public class PostgresBackupActivitiesImpl implements PostgresBackupActivities {
       throw Lookups.badInput("'" + name + "' is not a scratch database name of pg-runbooks (pgrb_verify_...)");
     }
     return name;
-  }
-
-  static String ident(String name) {
-    return "\"" + name.replace("\"", "\"\"") + "\"";
   }
 
   private static RuntimeException sqlFailure(String what, SQLException e) {

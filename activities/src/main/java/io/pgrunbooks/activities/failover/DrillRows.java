@@ -1,5 +1,6 @@
 package io.pgrunbooks.activities.failover;
 
+import io.pgrunbooks.activities.postgres.Identifiers;
 import io.pgrunbooks.workflows.activities.FailoverActivities.DrillTableInput;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,12 +26,8 @@ final class DrillRows {
 
   DrillRows(DrillTableInput t) {
     this.t = t;
-    String[] parts = t.table().split("\\.", 2);
-    this.table = quote(parts[0]) + "." + quote(parts[1]);
-  }
-
-  static String quote(String ident) {
-    return "\"" + ident.replace("\"", "\"\"") + "\"";
+    String[] parts = Identifiers.split(t.table(), "drill probe table");
+    this.table = Identifiers.quote(parts[0], parts[1]);
   }
 
   void create(Connection c) throws SQLException {

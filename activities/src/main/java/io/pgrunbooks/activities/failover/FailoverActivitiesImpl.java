@@ -5,6 +5,7 @@ import static io.pgrunbooks.activities.ActivitySupport.firstLine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
+import io.pgrunbooks.activities.postgres.Identifiers;
 import io.pgrunbooks.activities.postgres.ConnectionFactory.NodeConnectException;
 import io.pgrunbooks.activities.postgres.NodePoll;
 import io.pgrunbooks.activities.postgres.NodePoll.Look;
@@ -257,9 +258,7 @@ public class FailoverActivitiesImpl implements FailoverActivities {
     try (Connection conn = connections.open(input.cluster(), input.node(), input.database());
          Statement s = conn.createStatement()) {
       for (String t : input.tables()) {
-        String[] parts = t.split("\\.", 2);
-        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + DrillRows.quote(parts[0]) + "."
-            + DrillRows.quote(parts[1]))) {
+        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + catalogTable(conn, t))) {
           rs.next();
           counts.put(t, rs.getLong(1));
         }
@@ -268,6 +267,22 @@ public class FailoverActivitiesImpl implements FailoverActivities {
     } catch (NodeConnectException | SQLException e) {
       throw ApplicationFailure.newFailure("counting baseline rows on " + input.node() + " failed: "
           + firstLine(e.getMessage()), FailureTypes.UNREACHABLE);
+    }
+  }
+
+  /** {@code schema.name} as the catalog spells it, quoted; BadInput when there is no such table. */
+  private static String catalogTable(Connection conn, String table) throws SQLException {
+    String[] parts = Identifiers.split(table, "baseline table");
+    try (PreparedStatement ps = conn.prepareStatement("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n "
+        + "ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p')")) {
+      ps.setString(1, parts[0]);
+      ps.setString(2, parts[1]);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw Lookups.badInput("baseline table " + table + " does not exist (drill.baselineTables)");
+        }
+        return Identifiers.quote(rs.getString(1), rs.getString(2));
+      }
     }
   }
 

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
  * Names typed by people are checked against a conservative shape before they are even looked up in
  * the catalog; SQL only ever contains names the catalog returned, quoted here.
  */
-final class Identifiers {
+public final class Identifiers {
   private static final Pattern QUALIFIED = Pattern.compile("([A-Za-z_][A-Za-z0-9_$]{0,62})\\.([A-Za-z_][A-Za-z0-9_$]{0,62})");
   /** One literal, MINVALUE/MAXVALUE or number of a bound list. */
   private static final String ITEM = "(?:'(?:[^'\\\\]|'')*'|MINVALUE|MAXVALUE|-?[0-9]+(?:\\.[0-9]+)?|true|false)";
@@ -18,7 +18,7 @@ final class Identifiers {
   private Identifiers() {}
 
   /** {@code [schema, name]} of a {@code schema.name}; BadInput for anything else. */
-  static String[] split(String qualified, String what) {
+  public static String[] split(String qualified, String what) {
     var m = qualified == null ? null : QUALIFIED.matcher(qualified.strip());
     if (m == null || !m.matches()) {
       throw Lookups.badInput(what + " must be schema.name made of letters, digits and _ (e.g. public.events_2025_01), got '"
@@ -27,11 +27,11 @@ final class Identifiers {
     return new String[] {m.group(1), m.group(2)};
   }
 
-  static String quote(String ident) {
+  public static String quote(String ident) {
     return "\"" + ident.replace("\"", "\"\"") + "\"";
   }
 
-  static String quote(String schema, String name) {
+  public static String quote(String schema, String name) {
     return quote(schema) + "." + quote(name);
   }
 

@@ -350,11 +350,14 @@ class BackupOnLocalStackTest {
     throw new AssertionError("no application failure in " + t);
   }
 
+  /** A stand-in backup folder {@code <prefix>/backups/<cluster>/<database>/<time>/} with a minimal manifest. */
   private void fakeBackup(String key, Boolean verified) {
+    String[] path = key.split("/");
     try (S3Client s3 = BackupStackFixture.s3()) {
       s3.putObject(r -> r.bucket(bucket()).key(key + "dump.pgdump"), RequestBody.fromString("x"));
       s3.putObject(r -> r.bucket(bucket()).key(key + "manifest.json"), RequestBody.fromString(
-          "{\"format\": 1, \"tables\": [], \"dumpKey\": \"" + key + "dump.pgdump\", \"dumpBytes\": 1}"));
+          "{\"format\": 1, \"cluster\": \"" + path[path.length - 3] + "\", \"database\": \"" + path[path.length - 2]
+              + "\", \"tables\": [], \"dumpKey\": \"" + key + "dump.pgdump\", \"dumpBytes\": 1}"));
       if (verified != null) {
         s3.putObject(r -> r.bucket(bucket()).key(key + "verification.json"),
             RequestBody.fromString("{\"passed\": " + verified + ", \"verifiedAt\": \"2020-01-05T00:00:00Z\"}"));

@@ -64,6 +64,11 @@ public class BackupVerificationWorkflowImpl extends RunbookWorkflowBase implemen
           : input.backupKey().strip(), k -> k);
       BackupManifest manifest = run.step("read manifest", () -> store.readBackupManifest(new BackupRef(key)),
           m -> m.tables().size() + " tables, " + m.dumpBytes() + " bytes, snapshot " + m.snapshotTime());
+      if (!cluster.equals(manifest.cluster()) || !database.equals(manifest.database())) {
+        // Its age would otherwise be recorded as the proof of this database's backups.
+        throw ApplicationFailure.newNonRetryableFailure("backup " + key + " is a backup of " + manifest.cluster() + "/"
+            + manifest.database() + ", not of " + cluster + "/" + database, FailureTypes.BAD_INPUT);
+      }
       String scratch = "pgrb_verify_" + Workflow.getInfo().getRunId().replace("-", "").substring(0, 16);
       if (input.dryRun()) {
         run.plan("download s3://" + policy.bucket() + "/" + manifest.dumpKey() + ", check SHA-256 " + manifest.sha256());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.pgrunbooks.workflows.backup.BackupFakes;
+import io.pgrunbooks.workflows.backup.BackupManifest;
 import io.pgrunbooks.workflows.backup.BackupRuns;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.pgrunbooks.workflows.common.RunbookState;
@@ -170,6 +171,24 @@ class BackupVerificationWorkflowTest {
     assertThat(f.getOriginalMessage()).isEqualTo("no complete backup of app in main to verify");
     assertThat(runs.postgres.calls).isEmpty();
     assertThat(runs.postgres.dropped).isEmpty();
+  }
+
+  @Test
+  void aBackupOfAnotherDatabaseIsBadInputAndSetsNoAge() {
+    String key = runs.store.add(NOW.minus(Duration.ofHours(1)), null);
+    BackupManifest m = runs.store.manifests.get(key);
+    runs.store.manifests.put(key, new BackupManifest(m.format(), m.cluster(), "billing", m.node(), m.role(),
+        m.serverVersion(), m.pgDumpVersion(), m.snapshotTime(), m.lsn(), m.tables(), m.dumpKey(), m.dumpBytes(),
+        m.sha256(), m.workflowId(), m.runId(), m.startedAt(), m.finishedAt()));
+
+    WorkflowFailedException e = catchThrowableOfType(WorkflowFailedException.class,
+        () -> runs.start().verification().run(BackupVerificationInput.of("main", "app", key)));
+
+    ApplicationFailure f = (ApplicationFailure) e.getCause();
+    assertThat(f.getType()).isEqualTo(FailureTypes.BAD_INPUT);
+    assertThat(f.getOriginalMessage()).isEqualTo("backup " + key + " is a backup of main/billing, not of main/app");
+    assertThat(runs.postgres.calls).isEmpty();
+    assertThat(runs.store.recorded).isEmpty();
   }
 
   private static ApplicationFailure notVerified(Runnable run) {
