@@ -1,6 +1,7 @@
 package io.pgrunbooks.workflows.approval;
 
 import io.pgrunbooks.workflows.activities.ApprovalPolicy;
+import io.pgrunbooks.workflows.client.UiLinks;
 import io.pgrunbooks.workflows.common.PendingApproval;
 import io.pgrunbooks.workflows.common.PendingApprovalText;
 import java.util.LinkedHashMap;
@@ -62,9 +63,7 @@ final class ApprovalText {
     if (uiUrl == null || uiUrl.isBlank()) {
       return null;
     }
-    String base = uiUrl.endsWith("/") ? uiUrl.substring(0, uiUrl.length() - 1) : uiUrl;
-    return base + "/namespaces/" + namespace + "/workflows/"
-        + java.net.URLEncoder.encode(workflowId, java.nio.charset.StandardCharsets.UTF_8) + "/" + runId + "/history";
+    return UiLinks.run(uiUrl, namespace, workflowId) + "/" + runId + "/history";
   }
 
   /** What differs between the plan that was approved and the plan now: "rows: 1200 -> 1250". */
