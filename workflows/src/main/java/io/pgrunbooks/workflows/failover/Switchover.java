@@ -80,8 +80,11 @@ public final class Switchover {
       return steps(oldPrimary, candidate, oldReachable, beforePromote);
     } catch (RuntimeException e) {
       if (paused || promoteAttempted) {
-        String now = compensate(oldPrimary, candidate, e);
-        stage = stage + "; compensation: " + now;
+        // Detached: a cancelled run fails every activity of its own scope at once, and would leave PgBouncer paused
+        // and the old primary stopped (invariant 9).
+        String[] now = new String[1];
+        Workflow.newDetachedCancellationScope(() -> now[0] = compensate(oldPrimary, candidate, e)).run();
+        stage = stage + "; compensation: " + now[0];
       }
       throw e;
     }

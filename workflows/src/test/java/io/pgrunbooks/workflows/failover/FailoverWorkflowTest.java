@@ -4,8 +4,10 @@ import static io.pgrunbooks.workflows.failover.FailoverFakes.down;
 import static io.pgrunbooks.workflows.failover.FailoverFakes.facts;
 import static io.pgrunbooks.workflows.failover.FailoverFakes.primary;
 import static io.pgrunbooks.workflows.failover.FailoverFakes.replica;
+import static io.pgrunbooks.workflows.failover.FailoverFakes.switchoverFacts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.pgrunbooks.workflows.approval.ApprovalSignal;
 import io.pgrunbooks.workflows.common.FailureTypes;
@@ -14,10 +16,14 @@ import io.pgrunbooks.workflows.common.RunbookState;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.replay.TestEnvironments;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +42,9 @@ class FailoverWorkflowTest {
 
   @AfterEach
   void tearDown() {
+    if (fakes.holdReplay != null) {
+      fakes.holdReplay.countDown();
+    }
     env.close();
   }
 
@@ -155,6 +164,27 @@ class FailoverWorkflowTest {
     assertThatThrownBy(result::join).rootCause().hasMessageContaining("injected failure of promote pg2");
     assertThat(fakes.calls).containsExactly("pause", "stop pg1", "awaitReplayed pg2", "promote pg2", "start pg1",
         "awaitWritable pg1", "resume");
+  }
+
+  @Test
+  void runCancelledWhileWaitingForTheFinalLsnStillRestartsTheOldPrimaryAndResumesPgBouncer() {
+    // pg1 is stopped by then: the compensation's facts see it down.
+    fakes.facts = List.of(switchoverFacts(), switchoverFacts(),
+        facts(down("pg1"), replica("pg2", 5000, "streaming"), replica("pg3", 5000, "streaming")));
+    fakes.holdReplay = new CountDownLatch(1);
+    FailoverWorkflow run = stub();
+    CompletableFuture<FailoverResult> result = WorkflowClient.execute(run::run, FailoverInput.of("main", "pg2", "test"));
+    approveTwice(run, awaitPending(run));
+    TestEnvironments.awaitTrue(() -> fakes.calls.contains("awaitReplayed pg2"), "the run waits for the final LSN");
+
+    WorkflowStub.fromTyped(run).cancel();
+
+    Throwable e = catchThrowable(result::join);
+    assertThat(e.getCause()).isInstanceOf(WorkflowFailedException.class).hasCauseInstanceOf(CanceledFailure.class);
+    assertThat(fakes.calls).containsExactly("pause", "stop pg1", "awaitReplayed pg2", "start pg1", "awaitWritable pg1",
+        "resume");
+    assertThat(run.progress().state()).isEqualTo(RunbookState.FAILED);
+    assertThat(run.progress().log()).anyMatch(l -> l.contains("pg1 is primary now, PgBouncer resumed"));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.pgrunbooks.workflows.failoverdrill;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.pgrunbooks.workflows.approval.ApprovalSignal;
 import io.pgrunbooks.workflows.common.RunbookState;
@@ -8,10 +9,15 @@ import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.failover.FailoverFakes;
 import io.pgrunbooks.workflows.replay.TestEnvironments;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +37,9 @@ class FailoverDrillWorkflowTest {
 
   @AfterEach
   void tearDown() {
+    if (fakes.holdReplay != null) {
+      fakes.holdReplay.countDown();
+    }
     env.close();
   }
 
@@ -111,6 +120,29 @@ class FailoverDrillWorkflowTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(result::join).rootCause()
         .hasMessageContaining("injected failure of promote pg2");
     assertThat(fakes.calls).containsSubsequence("pause", "stop pg1", "promote pg2", "resume");
+    assertThat(fakes.calls.get(fakes.calls.size() - 1)).startsWith("storeReport ");
+    assertThat(run.progress().state()).isEqualTo(RunbookState.FAILED);
+  }
+
+  @Test
+  void drillCancelledMidSwitchoverStillCompensatesStopsTheProbeAndStoresAFailedReport() {
+    // pg1 is stopped by then: the compensation's facts see it down.
+    fakes.facts = List.of(FailoverFakes.switchoverFacts(), FailoverFakes.switchoverFacts(), FailoverFakes.facts(
+        FailoverFakes.down("pg1"), FailoverFakes.replica("pg2", 5000, "streaming"),
+        FailoverFakes.replica("pg3", 5000, "streaming")));
+    fakes.holdReplay = new CountDownLatch(1);
+    FailoverDrillWorkflow run = stub();
+    CompletableFuture<FailoverDrillResult> result = WorkflowClient.execute(run::run, FailoverDrillInput.of("main"));
+    awaitPending(run);
+    run.approve(new ApprovalSignal(null, "alice", "go", null));
+    TestEnvironments.awaitTrue(() -> fakes.calls.contains("awaitReplayed pg2"), "the drill waits for the final LSN");
+
+    WorkflowStub.fromTyped(run).cancel();
+
+    Throwable e = catchThrowable(result::join);
+    assertThat(e.getCause()).isInstanceOf(WorkflowFailedException.class).hasCauseInstanceOf(CanceledFailure.class);
+    assertThat(fakes.calls).containsSubsequence("pause", "stop pg1", "awaitReplayed pg2", "start pg1",
+        "awaitWritable pg1", "resume", "stopProbe switchover");
     assertThat(fakes.calls.get(fakes.calls.size() - 1)).startsWith("storeReport ");
     assertThat(run.progress().state()).isEqualTo(RunbookState.FAILED);
   }
