@@ -107,6 +107,21 @@ class FailoverWorkflowTest {
   }
 
   @Test
+  void fenceWhoseAgentSaysPostgresStillRunsRefusesThePromotionAndResumesPgBouncer() {
+    fakes.facts = List.of(facts(down("pg1"), replica("pg2", 4000, null), replica("pg3", 4000, null)));
+    fakes.fenceConfirms = false;
+    FailoverWorkflow run = stub();
+    CompletableFuture<FailoverResult> result = WorkflowClient.execute(run::run, FailoverInput.of("main", "pg2", "test"));
+    approveTwice(run, awaitPending(run));
+
+    TestEnvironments.assertApplicationFailure(result::join, FailureTypes.SAFETY_REFUSED,
+        "pg1 still runs after the fence (PostgreSQL on pg1 STILL RUNS");
+    assertThat(fakes.calls).doesNotContain("promote pg2").containsSubsequence("pause", "fence pg1", "resume");
+    assertThat(run.progress().state()).isEqualTo(RunbookState.FAILED);
+  }
+
+  /** The agent could not be reached (the activity threw): its host may be gone with it, so the promotion goes ahead. */
+  @Test
   void fenceThatCannotBeConfirmedIsReportedAndThePromotionGoesAhead() {
     fakes.facts = List.of(facts(down("pg1"), replica("pg2", 4000, null), replica("pg3", 4000, null)));
     fakes.failOn = "fence pg1";
@@ -154,7 +169,8 @@ class FailoverWorkflowTest {
   }
 
   @Test
-  void failedPromotionOfACandidateThatIsStillAReplicaRestartsTheOldPrimaryWithoutFencingIt() {
+  void failedPromotionOfACandidateStillInRecoveryFencesItBeforeTheOldPrimaryRestarts() {
+    // A promotion in flight could complete after pg1 is back: two primaries.
     fakes.failOn = "promote pg2";
     fakes.afterPromote = facts(down("pg1"), replica("pg2", 5000, "streaming"), replica("pg3", 5000, null));
     FailoverWorkflow run = stub();
@@ -162,8 +178,8 @@ class FailoverWorkflowTest {
     approveTwice(run, awaitPending(run));
 
     assertThatThrownBy(result::join).rootCause().hasMessageContaining("injected failure of promote pg2");
-    assertThat(fakes.calls).containsExactly("pause", "stop pg1", "awaitReplayed pg2", "promote pg2", "start pg1",
-        "awaitWritable pg1", "resume");
+    assertThat(fakes.calls).containsExactly("pause", "stop pg1", "awaitReplayed pg2", "promote pg2", "fence pg2",
+        "start pg1", "awaitWritable pg1", "resume");
   }
 
   @Test
