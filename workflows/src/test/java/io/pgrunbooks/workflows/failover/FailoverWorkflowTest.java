@@ -14,6 +14,8 @@ import io.pgrunbooks.workflows.common.FailureTypes;
 import io.pgrunbooks.workflows.common.PendingApproval;
 import io.pgrunbooks.workflows.common.RunbookState;
 import io.pgrunbooks.workflows.common.TaskQueues;
+import io.pgrunbooks.workflows.lock.LockTestRuns;
+import io.pgrunbooks.workflows.lock.LockTestRuns.HoldingRun;
 import io.pgrunbooks.workflows.replay.TestEnvironments;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
@@ -37,7 +39,7 @@ class FailoverWorkflowTest {
   void setUp() {
     env = TestEnvironments.newEnvironment();
     client = env.getWorkflowClient();
-    fakes.register(env, FailoverWorkflowImpl.class);
+    fakes.register(env, FailoverWorkflowImpl.class, LockTestRuns.HoldingRunImpl.class);
   }
 
   @AfterEach
@@ -201,6 +203,19 @@ class FailoverWorkflowTest {
         "resume");
     assertThat(run.progress().state()).isEqualTo(RunbookState.FAILED);
     assertThat(run.progress().log()).anyMatch(l -> l.contains("pg1 is primary now, PgBouncer resumed"));
+  }
+
+  @Test
+  void secondTopologyRunIsRefusedByTheLockNamingTheHolder() {
+    HoldingRun holder = client.newWorkflowStub(HoldingRun.class, WorkflowOptions.newBuilder()
+        .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId("replica-rebuild:main:pg3").build());
+    WorkflowClient.start(holder::run, LockTestRuns.RunInput.holding("main", "ReplicaRebuild"));
+    TestEnvironments.awaitTrue(() -> "holding".equals(holder.state()), "the holder has the lock");
+
+    TestEnvironments.assertApplicationFailure(() -> stub().run(FailoverInput.of("main", "pg2", "test")),
+        FailureTypes.SAFETY_REFUSED, "cluster main is locked by ReplicaRebuild run replica-rebuild:main:pg3");
+    assertThat(fakes.calls).isEmpty();
+    holder.finish();
   }
 
   @Test

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.pgrunbooks.workflows.approval.ApprovalSignal;
 import io.pgrunbooks.workflows.common.RunbookState;
+import io.pgrunbooks.workflows.common.FailureTypes;
 import io.pgrunbooks.workflows.common.TaskQueues;
+import io.pgrunbooks.workflows.lock.LockTestRuns;
+import io.pgrunbooks.workflows.lock.LockTestRuns.HoldingRun;
 import io.pgrunbooks.workflows.failover.FailoverFakes;
 import io.pgrunbooks.workflows.replay.TestEnvironments;
 import io.temporal.client.WorkflowClient;
@@ -32,7 +35,7 @@ class FailoverDrillWorkflowTest {
     fakes.approvals.approvalsNeeded = 1;
     env = TestEnvironments.newEnvironment();
     client = env.getWorkflowClient();
-    fakes.register(env, FailoverDrillWorkflowImpl.class);
+    fakes.register(env, FailoverDrillWorkflowImpl.class, LockTestRuns.HoldingRunImpl.class);
   }
 
   @AfterEach
@@ -145,6 +148,23 @@ class FailoverDrillWorkflowTest {
         "awaitWritable pg1", "resume", "stopProbe switchover");
     assertThat(fakes.calls.get(fakes.calls.size() - 1)).startsWith("storeReport ");
     assertThat(run.progress().state()).isEqualTo(RunbookState.FAILED);
+  }
+
+  @Test
+  void secondTopologyRunIsRefusedByTheLockNamingTheHolder() {
+    HoldingRun holder = client.newWorkflowStub(HoldingRun.class, WorkflowOptions.newBuilder()
+        .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId("replica-rebuild:main:pg3").build());
+    WorkflowClient.start(holder::run, LockTestRuns.RunInput.holding("main", "ReplicaRebuild"));
+    TestEnvironments.awaitTrue(() -> "holding".equals(holder.state()), "the holder has the lock");
+
+    FailoverDrillWorkflow run = stub();
+    CompletableFuture<FailoverDrillResult> result = WorkflowClient.execute(run::run, FailoverDrillInput.of("main"));
+    awaitPending(run);
+    run.approve(new ApprovalSignal(null, "alice", "go", null));
+    TestEnvironments.assertApplicationFailure(result::join, FailureTypes.SAFETY_REFUSED,
+        "cluster main is locked by ReplicaRebuild run replica-rebuild:main:pg3");
+    assertThat(fakes.calls).isEmpty();
+    holder.finish();
   }
 
   private FailoverDrillWorkflow stub() {
