@@ -19,11 +19,13 @@ import io.pgrunbooks.workflows.activities.PgBouncerActivities;
 import io.pgrunbooks.workflows.activities.PgBouncerActivities.BouncerInput;
 import io.pgrunbooks.workflows.activities.PgBouncerActivities.RepointInput;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities.SlotInput;
+import io.pgrunbooks.workflows.common.FailureTypes;
 import io.pgrunbooks.workflows.common.Failures;
 import io.pgrunbooks.workflows.common.RunRecorder;
 import io.pgrunbooks.workflows.common.WorkflowIds;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildInput;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildWorkflow;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
@@ -35,6 +37,12 @@ import java.util.List;
  * the PAUSE runs {@link #compensate}: exactly one writable primary behind a resumed PgBouncer.
  */
 public final class Switchover {
+  /**
+   * getVersion id: runs from before it promoted over a fence whose agent answered that PostgreSQL still runs, and
+   * did not fence a candidate that still reported in recovery after a failed promote.
+   */
+  static final String SAFETY_CHANGE = "failover-safety";
+
   /** Runs right before the promotion; throws to stop it (e.g. the possible loss grew and was not re-approved). */
   @FunctionalInterface
   public interface BeforePromote {
@@ -80,8 +88,11 @@ public final class Switchover {
       return steps(oldPrimary, candidate, oldReachable, beforePromote);
     } catch (RuntimeException e) {
       if (paused || promoteAttempted) {
-        String now = compensate(oldPrimary, candidate, e);
-        stage = stage + "; compensation: " + now;
+        // Detached: a cancelled run fails every activity of its own scope at once, and would leave PgBouncer paused
+        // and the old primary stopped (invariant 9).
+        String[] now = new String[1];
+        Workflow.newDetachedCancellationScope(() -> now[0] = compensate(oldPrimary, candidate, e)).run();
+        stage = stage + "; compensation: " + now[0];
       }
       throw e;
     }
@@ -110,7 +121,7 @@ public final class Switchover {
           r -> candidate + " replayed " + FailoverChecks.lsn(r.replayLsn()) + " >= " + FailoverChecks.lsn(lsn)
               + " after " + r.waitedMillis() + " ms");
     } else {
-      FenceResult fence = fence(oldPrimary);
+      FenceResult fence = fenceOldPrimary(oldPrimary, candidate);
       fenceConfirmed = fence.confirmed();
       fenceSummary = fence.summary();
       stage = stage + "; " + oldPrimary + (fenceConfirmed ? " fenced" : " NOT confirmed fenced");
@@ -135,18 +146,43 @@ public final class Switchover {
     return new Outcome(candidate, promoted.timeline(), finalLsn, fenceConfirmed, fenceSummary, promoteMillis, followers);
   }
 
-  private FenceResult fence(String oldPrimary) {
+  /**
+   * An agent that cannot be reached may be gone with its host: the promotion goes ahead (it was approved so) and the
+   * report says the fence is unconfirmed. An agent that answers that PostgreSQL still runs stops the promotion.
+   */
+  private FenceResult fenceOldPrimary(String oldPrimary, String candidate) {
+    FenceResult fence;
     try {
-      FenceResult fence = run.step(label + "fence " + oldPrimary, () -> stubs.agent(oldPrimary)
-          .fencePostgres(new FailoverNodeInput(spec.name(), oldPrimary)), FenceResult::summary);
-      run.change((fence.confirmed() ? "fenced " : "tried to fence (unconfirmed) ") + oldPrimary + ": " + fence.summary());
-      return fence;
+      fence = fence(oldPrimary);
     } catch (RuntimeException e) {
-      // Its host may be gone with it: the promotion goes ahead (it was approved so), the report says so.
-      String why = "could not be confirmed: " + Failures.describe(e);
-      run.log("fence of " + oldPrimary + " " + why);
-      return new FenceResult(false, why, null);
+      return unconfirmed(oldPrimary, e);
     }
+    if (!fence.confirmed() && safetyChange()) {
+      stage = stage + "; " + oldPrimary + " still runs after the fence";
+      // Promoting now would make two writable nodes (invariant 6).
+      throw ApplicationFailure.newNonRetryableFailure(oldPrimary + " still runs after the fence (" + fence.summary()
+          + "): not promoting " + candidate + ", that would make two writable nodes", FailureTypes.SAFETY_REFUSED);
+    }
+    return fence;
+  }
+
+  /** Throws when the agent of {@code node} cannot be reached. */
+  private FenceResult fence(String node) {
+    FenceResult fence = run.step(label + "fence " + node, () -> stubs.agent(node)
+        .fencePostgres(new FailoverNodeInput(spec.name(), node)), FenceResult::summary);
+    run.change((fence.confirmed() ? "fenced " : "tried to fence (unconfirmed) ") + node + ": " + fence.summary());
+    return fence;
+  }
+
+  private FenceResult unconfirmed(String node, RuntimeException e) {
+    String why = "could not be confirmed: " + Failures.describe(e);
+    run.log("fence of " + node + " " + why);
+    return new FenceResult(false, why, null);
+  }
+
+  /** The behaviour of {@link #SAFETY_CHANGE}; consulted only where it starts, so older paths keep their commands. */
+  private static boolean safetyChange() {
+    return Workflow.getVersion(SAFETY_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
   }
 
   private void repoint(String node) {
@@ -217,9 +253,15 @@ public final class Switchover {
         run.log("compensation: " + candidate + " is writable; it stays the primary");
       } else {
         boolean stillReplica = c != null && c.reachable() && Boolean.TRUE.equals(c.inRecovery());
-        if (promoteAttempted && !stillReplica) {
-          // It does not answer, so it may have been promoted: it must not come back as a second primary.
-          FenceResult fenced = fence(candidate);
+        // Not confirmed writable, so it may have been promoted, or a promotion in flight may still complete once the
+        // old primary is back: either way it must not become a second primary.
+        if (promoteAttempted && (!stillReplica || safetyChange())) {
+          FenceResult fenced;
+          try {
+            fenced = fence(candidate);
+          } catch (RuntimeException e) {
+            fenced = unconfirmed(candidate, e);
+          }
           run.log("compensation: " + candidate + " never answered as writable; fenced: " + fenced.summary());
         }
         NodeWal o = f.node(oldPrimary);

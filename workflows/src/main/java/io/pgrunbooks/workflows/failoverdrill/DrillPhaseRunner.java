@@ -122,11 +122,14 @@ final class DrillPhaseRunner {
   }
 
   private void stopProbe(DrillTableInput table, CancellationScope scope) {
-    try {
-      stubs.sql().stopDrillProbe(table);
-    } catch (RuntimeException e) {
-      run.log("probe stop row not written (" + Failures.describe(e) + "); cancelling the probe");
-    }
+    // Detached: a cancelled drill still ends its probe with the stop row rather than leaving it writing.
+    Workflow.newDetachedCancellationScope(() -> {
+      try {
+        stubs.sql().stopDrillProbe(table);
+      } catch (RuntimeException e) {
+        run.log("probe stop row not written (" + Failures.describe(e) + "); cancelling the probe");
+      }
+    }).run();
     scope.cancel();
   }
 

@@ -145,12 +145,15 @@ public class FailoverDrillWorkflowImpl extends RunbookWorkflowBase implements Fa
     criteria.add(new DrillCriterion("drill completed", false, Failures.describe(e)));
     String date = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC).format(started);
     FailoverDrillResult r = result(null, drillId, cluster, "FAILED", false, started, criteria, phases, issues, List.of());
-    try {
-      run().step("store drill report", () -> stubs.sql().storeDrillReport(new DrillReportInput(cluster, date, drillId, r,
-          DrillReport.markdown(r))), k -> String.join(", ", k));
-    } catch (RuntimeException notStored) {
-      run().log("report of the failed drill not stored: " + Failures.describe(notStored));
-    }
+    // Detached: a cancelled drill is documented too.
+    Workflow.newDetachedCancellationScope(() -> {
+      try {
+        run().step("store drill report", () -> stubs.sql().storeDrillReport(new DrillReportInput(cluster, date, drillId,
+            r, DrillReport.markdown(r))), k -> String.join(", ", k));
+      } catch (RuntimeException notStored) {
+        run().log("report of the failed drill not stored: " + Failures.describe(notStored));
+      }
+    }).run();
   }
 
   private ApprovalOutcome approve(String primary, String replica, Instant windowStart, FailoverDrillInput input,

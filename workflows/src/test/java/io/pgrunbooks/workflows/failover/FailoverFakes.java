@@ -26,6 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Stand-ins for the failover activities: pg1, pg2, pg3 of cluster main, PgBouncer on pg1's agent. Every mutating
@@ -41,6 +43,10 @@ public final class FailoverFakes {
   /** Two of alice, bob and carol must approve unless a test sets {@code approvals.approvalsNeeded}. */
   public final FixedApprovals approvals = new FixedApprovals(2, 3600, "alice", "bob", "carol");
   public volatile long windowSeconds;
+  /** While set, awaitReplayedLsn waits for it (up to 30 s): the run can be cancelled in the middle of the wait. */
+  public volatile CountDownLatch holdReplay;
+  /** What an agent that answers says of its fence: false means PostgreSQL still runs there. */
+  public volatile boolean fenceConfirms = true;
   private int factCalls;
   private boolean promoted;
 
@@ -74,10 +80,11 @@ public final class FailoverFakes {
     return facts(primary("pg1"), replica("pg2", 5000, "streaming"), replica("pg3", 5000, "streaming"));
   }
 
-  /** Registers {@code impl}, the lock workflow and these fakes (pg1..pg3 agents) on {@code env}, and starts it. */
-  public void register(TestWorkflowEnvironment env, Class<?> impl) {
+  /** Registers {@code impls}, the lock workflow and these fakes (pg1..pg3 agents) on {@code env}, and starts it. */
+  public void register(TestWorkflowEnvironment env, Class<?>... impls) {
     Worker central = env.newWorker(TaskQueues.CENTRAL);
-    central.registerWorkflowImplementationTypes(impl, TopologyLockWorkflowImpl.class);
+    central.registerWorkflowImplementationTypes(impls);
+    central.registerWorkflowImplementationTypes(TopologyLockWorkflowImpl.class);
     central.registerActivitiesImplementations(new Config(), new Sql(), new Replication(), approvals, new DroppedNotifications(),
         new ClientLockActivities(env.getWorkflowClient()));
     for (String node : List.of("pg1", "pg2", "pg3")) {
@@ -121,6 +128,14 @@ public final class FailoverFakes {
     @Override
     public ReplayedLsn awaitReplayedLsn(ReplayInput input) {
       call("awaitReplayed " + input.node());
+      CountDownLatch hold = holdReplay;
+      if (hold != null) {
+        try {
+          hold.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       return new ReplayedLsn(input.lsn() + 1, 5);
     }
 
@@ -216,7 +231,9 @@ public final class FailoverFakes {
     @Override
     public FenceResult fencePostgres(FailoverNodeInput input) {
       call("fence " + node);
-      return new FenceResult(true, "not running", "pg_ctl stop -m immediate");
+      return fenceConfirms ? new FenceResult(true, "not running", "pg_ctl stop -m immediate")
+          : new FenceResult(false, "PostgreSQL on " + node + " STILL RUNS after pg_ctl stop -m immediate (exit 1)",
+              "pg_ctl stop -m immediate");
     }
 
     @Override

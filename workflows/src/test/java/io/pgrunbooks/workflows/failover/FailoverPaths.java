@@ -9,7 +9,10 @@ import io.pgrunbooks.workflows.failoverdrill.FailoverDrillWorkflowImpl;
 import io.pgrunbooks.workflows.replay.TestEnvironments;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /** Recorded paths of {@code Failover} and {@code FailoverDrill} for the replay registry. */
 public final class FailoverPaths {
@@ -39,6 +42,48 @@ public final class FailoverPaths {
     FailoverWorkflow run = start(env, fakes);
     approveTwice(run);
     return finished(env, ID);
+  }
+
+  /** The old primary's agent answers that PostgreSQL still runs after the fence: refused, compensated. */
+  public static String fenceRefused(TestWorkflowEnvironment env) {
+    FailoverFakes fakes = new FailoverFakes();
+    fakes.facts = List.of(FailoverFakes.facts(FailoverFakes.down("pg1"), FailoverFakes.replica("pg2", 4000, null),
+        FailoverFakes.replica("pg3", 4000, null)));
+    fakes.fenceConfirms = false;
+    FailoverWorkflow run = start(env, fakes);
+    approveTwice(run);
+    return finished(env, ID);
+  }
+
+  /** The promote fails and the candidate still reports in recovery: it is fenced before pg1 restarts. */
+  public static String candidateFenced(TestWorkflowEnvironment env) {
+    FailoverFakes fakes = new FailoverFakes();
+    fakes.failOn = "promote pg2";
+    fakes.afterPromote = FailoverFakes.facts(FailoverFakes.down("pg1"), FailoverFakes.replica("pg2", 5000, "streaming"),
+        FailoverFakes.replica("pg3", 5000, null));
+    FailoverWorkflow run = start(env, fakes);
+    approveTwice(run);
+    return finished(env, ID);
+  }
+
+  /** Cancelled while waiting for the final LSN: the compensation still runs, in a detached scope. */
+  public static String cancelled(TestWorkflowEnvironment env) {
+    FailoverFakes fakes = new FailoverFakes();
+    fakes.facts = List.of(FailoverFakes.switchoverFacts(), FailoverFakes.switchoverFacts(), FailoverFakes.facts(
+        FailoverFakes.down("pg1"), FailoverFakes.replica("pg2", 5000, "streaming"),
+        FailoverFakes.replica("pg3", 5000, "streaming")));
+    fakes.holdReplay = new CountDownLatch(1);
+    FailoverWorkflow run = start(env, fakes);
+    approveTwice(run);
+    TestEnvironments.awaitTrue(() -> fakes.calls.contains("awaitReplayed pg2"), "the run waits for the final LSN");
+    WorkflowStub.fromTyped(run).cancel();
+    try {
+      return finished(env, ID);
+    } catch (io.temporal.client.WorkflowException expected) {
+      return ID; // cancelled on purpose
+    } finally {
+      fakes.holdReplay.countDown();
+    }
   }
 
   public static String drillPassed(TestWorkflowEnvironment env) {

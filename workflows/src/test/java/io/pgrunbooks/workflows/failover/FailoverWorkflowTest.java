@@ -4,20 +4,28 @@ import static io.pgrunbooks.workflows.failover.FailoverFakes.down;
 import static io.pgrunbooks.workflows.failover.FailoverFakes.facts;
 import static io.pgrunbooks.workflows.failover.FailoverFakes.primary;
 import static io.pgrunbooks.workflows.failover.FailoverFakes.replica;
+import static io.pgrunbooks.workflows.failover.FailoverFakes.switchoverFacts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.pgrunbooks.workflows.approval.ApprovalSignal;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.pgrunbooks.workflows.common.PendingApproval;
 import io.pgrunbooks.workflows.common.RunbookState;
 import io.pgrunbooks.workflows.common.TaskQueues;
+import io.pgrunbooks.workflows.lock.LockTestRuns;
+import io.pgrunbooks.workflows.lock.LockTestRuns.HoldingRun;
 import io.pgrunbooks.workflows.replay.TestEnvironments;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,11 +39,14 @@ class FailoverWorkflowTest {
   void setUp() {
     env = TestEnvironments.newEnvironment();
     client = env.getWorkflowClient();
-    fakes.register(env, FailoverWorkflowImpl.class);
+    fakes.register(env, FailoverWorkflowImpl.class, LockTestRuns.HoldingRunImpl.class);
   }
 
   @AfterEach
   void tearDown() {
+    if (fakes.holdReplay != null) {
+      fakes.holdReplay.countDown();
+    }
     env.close();
   }
 
@@ -98,6 +109,21 @@ class FailoverWorkflowTest {
   }
 
   @Test
+  void fenceWhoseAgentSaysPostgresStillRunsRefusesThePromotionAndResumesPgBouncer() {
+    fakes.facts = List.of(facts(down("pg1"), replica("pg2", 4000, null), replica("pg3", 4000, null)));
+    fakes.fenceConfirms = false;
+    FailoverWorkflow run = stub();
+    CompletableFuture<FailoverResult> result = WorkflowClient.execute(run::run, FailoverInput.of("main", "pg2", "test"));
+    approveTwice(run, awaitPending(run));
+
+    TestEnvironments.assertApplicationFailure(result::join, FailureTypes.SAFETY_REFUSED,
+        "pg1 still runs after the fence (PostgreSQL on pg1 STILL RUNS");
+    assertThat(fakes.calls).doesNotContain("promote pg2").containsSubsequence("pause", "fence pg1", "resume");
+    assertThat(run.progress().state()).isEqualTo(RunbookState.FAILED);
+  }
+
+  /** The agent could not be reached (the activity threw): its host may be gone with it, so the promotion goes ahead. */
+  @Test
   void fenceThatCannotBeConfirmedIsReportedAndThePromotionGoesAhead() {
     fakes.facts = List.of(facts(down("pg1"), replica("pg2", 4000, null), replica("pg3", 4000, null)));
     fakes.failOn = "fence pg1";
@@ -145,7 +171,8 @@ class FailoverWorkflowTest {
   }
 
   @Test
-  void failedPromotionOfACandidateThatIsStillAReplicaRestartsTheOldPrimaryWithoutFencingIt() {
+  void failedPromotionOfACandidateStillInRecoveryFencesItBeforeTheOldPrimaryRestarts() {
+    // A promotion in flight could complete after pg1 is back: two primaries.
     fakes.failOn = "promote pg2";
     fakes.afterPromote = facts(down("pg1"), replica("pg2", 5000, "streaming"), replica("pg3", 5000, null));
     FailoverWorkflow run = stub();
@@ -153,8 +180,42 @@ class FailoverWorkflowTest {
     approveTwice(run, awaitPending(run));
 
     assertThatThrownBy(result::join).rootCause().hasMessageContaining("injected failure of promote pg2");
-    assertThat(fakes.calls).containsExactly("pause", "stop pg1", "awaitReplayed pg2", "promote pg2", "start pg1",
-        "awaitWritable pg1", "resume");
+    assertThat(fakes.calls).containsExactly("pause", "stop pg1", "awaitReplayed pg2", "promote pg2", "fence pg2",
+        "start pg1", "awaitWritable pg1", "resume");
+  }
+
+  @Test
+  void runCancelledWhileWaitingForTheFinalLsnStillRestartsTheOldPrimaryAndResumesPgBouncer() {
+    // pg1 is stopped by then: the compensation's facts see it down.
+    fakes.facts = List.of(switchoverFacts(), switchoverFacts(),
+        facts(down("pg1"), replica("pg2", 5000, "streaming"), replica("pg3", 5000, "streaming")));
+    fakes.holdReplay = new CountDownLatch(1);
+    FailoverWorkflow run = stub();
+    CompletableFuture<FailoverResult> result = WorkflowClient.execute(run::run, FailoverInput.of("main", "pg2", "test"));
+    approveTwice(run, awaitPending(run));
+    TestEnvironments.awaitTrue(() -> fakes.calls.contains("awaitReplayed pg2"), "the run waits for the final LSN");
+
+    WorkflowStub.fromTyped(run).cancel();
+
+    Throwable e = catchThrowable(result::join);
+    assertThat(e.getCause()).isInstanceOf(WorkflowFailedException.class).hasCauseInstanceOf(CanceledFailure.class);
+    assertThat(fakes.calls).containsExactly("pause", "stop pg1", "awaitReplayed pg2", "start pg1", "awaitWritable pg1",
+        "resume");
+    assertThat(run.progress().state()).isEqualTo(RunbookState.FAILED);
+    assertThat(run.progress().log()).anyMatch(l -> l.contains("pg1 is primary now, PgBouncer resumed"));
+  }
+
+  @Test
+  void secondTopologyRunIsRefusedByTheLockNamingTheHolder() {
+    HoldingRun holder = client.newWorkflowStub(HoldingRun.class, WorkflowOptions.newBuilder()
+        .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId("replica-rebuild:main:pg3").build());
+    WorkflowClient.start(holder::run, LockTestRuns.RunInput.holding("main", "ReplicaRebuild"));
+    TestEnvironments.awaitTrue(() -> "holding".equals(holder.state()), "the holder has the lock");
+
+    TestEnvironments.assertApplicationFailure(() -> stub().run(FailoverInput.of("main", "pg2", "test")),
+        FailureTypes.SAFETY_REFUSED, "cluster main is locked by ReplicaRebuild run replica-rebuild:main:pg3");
+    assertThat(fakes.calls).isEmpty();
+    holder.finish();
   }
 
   @Test

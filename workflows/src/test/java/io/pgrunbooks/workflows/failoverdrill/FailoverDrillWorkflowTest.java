@@ -1,17 +1,26 @@
 package io.pgrunbooks.workflows.failoverdrill;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.pgrunbooks.workflows.approval.ApprovalSignal;
 import io.pgrunbooks.workflows.common.RunbookState;
+import io.pgrunbooks.workflows.common.FailureTypes;
 import io.pgrunbooks.workflows.common.TaskQueues;
+import io.pgrunbooks.workflows.lock.LockTestRuns;
+import io.pgrunbooks.workflows.lock.LockTestRuns.HoldingRun;
 import io.pgrunbooks.workflows.failover.FailoverFakes;
 import io.pgrunbooks.workflows.replay.TestEnvironments;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,11 +35,14 @@ class FailoverDrillWorkflowTest {
     fakes.approvals.approvalsNeeded = 1;
     env = TestEnvironments.newEnvironment();
     client = env.getWorkflowClient();
-    fakes.register(env, FailoverDrillWorkflowImpl.class);
+    fakes.register(env, FailoverDrillWorkflowImpl.class, LockTestRuns.HoldingRunImpl.class);
   }
 
   @AfterEach
   void tearDown() {
+    if (fakes.holdReplay != null) {
+      fakes.holdReplay.countDown();
+    }
     env.close();
   }
 
@@ -113,6 +125,46 @@ class FailoverDrillWorkflowTest {
     assertThat(fakes.calls).containsSubsequence("pause", "stop pg1", "promote pg2", "resume");
     assertThat(fakes.calls.get(fakes.calls.size() - 1)).startsWith("storeReport ");
     assertThat(run.progress().state()).isEqualTo(RunbookState.FAILED);
+  }
+
+  @Test
+  void drillCancelledMidSwitchoverStillCompensatesStopsTheProbeAndStoresAFailedReport() {
+    // pg1 is stopped by then: the compensation's facts see it down.
+    fakes.facts = List.of(FailoverFakes.switchoverFacts(), FailoverFakes.switchoverFacts(), FailoverFakes.facts(
+        FailoverFakes.down("pg1"), FailoverFakes.replica("pg2", 5000, "streaming"),
+        FailoverFakes.replica("pg3", 5000, "streaming")));
+    fakes.holdReplay = new CountDownLatch(1);
+    FailoverDrillWorkflow run = stub();
+    CompletableFuture<FailoverDrillResult> result = WorkflowClient.execute(run::run, FailoverDrillInput.of("main"));
+    awaitPending(run);
+    run.approve(new ApprovalSignal(null, "alice", "go", null));
+    TestEnvironments.awaitTrue(() -> fakes.calls.contains("awaitReplayed pg2"), "the drill waits for the final LSN");
+
+    WorkflowStub.fromTyped(run).cancel();
+
+    Throwable e = catchThrowable(result::join);
+    assertThat(e.getCause()).isInstanceOf(WorkflowFailedException.class).hasCauseInstanceOf(CanceledFailure.class);
+    assertThat(fakes.calls).containsSubsequence("pause", "stop pg1", "awaitReplayed pg2", "start pg1",
+        "awaitWritable pg1", "resume", "stopProbe switchover");
+    assertThat(fakes.calls.get(fakes.calls.size() - 1)).startsWith("storeReport ");
+    assertThat(run.progress().state()).isEqualTo(RunbookState.FAILED);
+  }
+
+  @Test
+  void secondTopologyRunIsRefusedByTheLockNamingTheHolder() {
+    HoldingRun holder = client.newWorkflowStub(HoldingRun.class, WorkflowOptions.newBuilder()
+        .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId("replica-rebuild:main:pg3").build());
+    WorkflowClient.start(holder::run, LockTestRuns.RunInput.holding("main", "ReplicaRebuild"));
+    TestEnvironments.awaitTrue(() -> "holding".equals(holder.state()), "the holder has the lock");
+
+    FailoverDrillWorkflow run = stub();
+    CompletableFuture<FailoverDrillResult> result = WorkflowClient.execute(run::run, FailoverDrillInput.of("main"));
+    awaitPending(run);
+    run.approve(new ApprovalSignal(null, "alice", "go", null));
+    TestEnvironments.assertApplicationFailure(result::join, FailureTypes.SAFETY_REFUSED,
+        "cluster main is locked by ReplicaRebuild run replica-rebuild:main:pg3");
+    assertThat(fakes.calls).isEmpty();
+    holder.finish();
   }
 
   private FailoverDrillWorkflow stub() {
