@@ -1,6 +1,5 @@
 package io.pgrunbooks.activities.node;
 
-import io.pgrunbooks.activities.ActivitySupport;
 import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import io.pgrunbooks.config.ClusterConfig;
@@ -168,7 +167,8 @@ final class NodeFailover {
     HostCommands.Result r;
     try {
       Map<String, String> env = node.writePassFile(passFile);
-      r = HostCommands.run(HostCommands.as(config.runAs(), cmd), env, 3600, ActivitySupport::heartbeat);
+      r = HostCommands.run(HostCommands.as(config.runAs(), cmd), env, 3600, line -> { },
+          ReplicaRebuilder.Progress::of);
     } catch (IOException e) {
       throw ApplicationFailure.newFailure("pg_rewind of " + config.name() + " could not start: " + e.getMessage(),
           "RewindFailed");

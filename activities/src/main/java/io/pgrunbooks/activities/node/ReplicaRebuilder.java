@@ -1,6 +1,5 @@
 package io.pgrunbooks.activities.node;
 
-import io.pgrunbooks.activities.ActivitySupport;
 import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import io.pgrunbooks.config.ClusterConfig;
@@ -265,13 +264,14 @@ final class ReplicaRebuilder {
       Files.createDirectory(part, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       HostCommands.chown(part, node.runAs());
       Map<String, String> childEnv = writePassFile(passFile);
-      HostCommands.Result r = HostCommands.run(HostCommands.as(node.runAs(), cmd), childEnv, 24 * 3600, line -> {
-        Matcher m = PROGRESS.matcher(line);
-        if (m.find()) {
-          bytes[0] = Long.parseLong(m.group(1)) * 1024;
-          ActivitySupport.heartbeat(new Progress(bytes[0], Long.parseLong(m.group(2)) * 1024, Integer.parseInt(m.group(3))));
-        }
-      });
+      HostCommands.Result r = HostCommands.run(HostCommands.as(node.runAs(), cmd), childEnv, 24 * 3600, line -> { },
+          line -> {
+            Progress now = Progress.of(line);
+            if (now != null) {
+              bytes[0] = now.bytes();
+            }
+            return now;
+          });
       if (!r.ok()) {
         deleteTree(part);
         throw ApplicationFailure.newFailure("pg_basebackup from " + in.primary() + " failed (exit " + r.exitCode()
@@ -411,6 +411,13 @@ final class ReplicaRebuilder {
     return lines.isEmpty() ? "(no output)" : lines.get(lines.size() - 1);
   }
 
-  /** Heartbeat details of a running base backup. */
-  record Progress(long bytes, long totalBytes, int percent) {}
+  /** Heartbeat details of a running pg_basebackup or pg_rewind. */
+  record Progress(long bytes, long totalBytes, int percent) {
+    /** The progress a {@code --progress} line shows ("123/456 kB (26%) ..."), or null. */
+    static Progress of(String line) {
+      Matcher m = PROGRESS.matcher(line);
+      return m.find() ? new Progress(Long.parseLong(m.group(1)) * 1024, Long.parseLong(m.group(2)) * 1024,
+          Integer.parseInt(m.group(3))) : null;
+    }
+  }
 }
