@@ -146,17 +146,10 @@ final class NodeFailover {
   }
 
   /** pg_rewind from the new primary, keeping this node's own *.conf files, then standby settings and start. */
-  CommandOutcome rewind(StandbyInput in, Boolean inRecovery) {
+  CommandOutcome rewind(StandbyInput in) {
     List<String> done = new ArrayList<>();
-    if (node.running()) {
-      if (!Boolean.TRUE.equals(inRecovery)) {
-        throw ApplicationFailure.newNonRetryableFailure(config.name() + " runs and is not in recovery: refusing to "
-            + "rewind a running primary", FailureTypes.SAFETY_REFUSED);
-      }
-      List<String> stop = node.stopCommand(false);
-      HostCommands.run(HostCommands.as(config.runAs(), stop), cluster.rebuild().stopTimeout().toSeconds() + 30);
-      done.add(String.join(" ", stop));
-    }
+    CommandOutcome stopped = node.stop();
+    done.addAll(stopped.commands());
     checkpoint(in.primary());
     Path data = node.dataDir();
     Map<Path, byte[]> ownConfig = saveConfig(data);
@@ -191,14 +184,21 @@ final class NodeFailover {
         r.tail(), 0);
   }
 
+  /**
+   * Restarts a replica as a standby of {@code in.primary()}. Refuses a node that is not a replica: running and not
+   * in recovery, or stopped without standby.signal. The stop is the rebuild's: it fails when PostgreSQL still runs.
+   */
   CommandOutcome follow(StandbyInput in) {
-    standbySettings(in);
     List<String> done = new ArrayList<>();
     if (node.running()) {
-      List<String> stop = node.stopCommand(false);
-      HostCommands.run(HostCommands.as(config.runAs(), stop), cluster.rebuild().stopTimeout().toSeconds() + 30);
-      done.add(String.join(" ", stop));
+      done.addAll(node.stop().commands());
+    } else if (!Files.exists(node.dataDir().resolve("standby.signal"))) {
+      throw ApplicationFailure.newNonRetryableFailure(config.name() + " is stopped and has no standby.signal: not a "
+          + "replica, refusing to make it follow " + in.primary() + " (a former primary needs a rewind or rebuild)",
+          FailureTypes.SAFETY_REFUSED);
     }
+    // Only now: written into a running primary's data directory, standby.signal would demote it at its next start.
+    standbySettings(in);
     done.addAll(node.start().commands());
     return new CommandOutcome(config.name() + " follows " + in.primary(), done, "", 0);
   }

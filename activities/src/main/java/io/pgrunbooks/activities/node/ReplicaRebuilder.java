@@ -160,16 +160,7 @@ final class ReplicaRebuilder {
   NodeState state(String runId) {
     boolean exists = Files.isDirectory(dataDir());
     boolean running = running();
-    Boolean inRecovery = null;
-    if (running) {
-      try (Connection c = connections.open(clusterName, node.name(), "postgres"); Statement s = c.createStatement();
-           ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
-        rs.next();
-        inRecovery = rs.getBoolean(1);
-      } catch (Exception e) {
-        inRecovery = null;
-      }
-    }
+    Boolean inRecovery = running ? inRecovery() : null;
     String controlState = null;
     String controlError = null;
     if (exists) {
@@ -195,17 +186,32 @@ final class ReplicaRebuilder {
         Files.isDirectory(oldCopy(runId)), Files.isDirectory(partial(runId)), free, NodeActivitiesImpl.hostName());
   }
 
+  /** pg_is_in_recovery() of the running node; null when it does not answer. */
+  private Boolean inRecovery() {
+    try (Connection c = connections.open(clusterName, node.name(), "postgres"); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+      rs.next();
+      return rs.getBoolean(1);
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
   // ---- steps ----
 
-  CommandOutcome stop(String runId) {
+  /**
+   * Stops a replica: fast, then immediate. Refuses (non-retryable SAFETY_REFUSED) a running node that is not in
+   * recovery or does not say; fails (StopFailed) when PostgreSQL still runs after both. Not running: done.
+   */
+  CommandOutcome stop() {
     if (!running()) {
       return new CommandOutcome("PostgreSQL on " + node.name() + " is not running", List.of(), "", 0);
     }
-    NodeState s = state(runId);
-    if (!Boolean.TRUE.equals(s.inRecovery())) {
+    Boolean inRecovery = inRecovery();
+    if (!Boolean.TRUE.equals(inRecovery)) {
       // Invariant 5, checked on the node itself at the moment of the stop.
       throw ApplicationFailure.newNonRetryableFailure(node.name() + " is running and "
-          + (s.inRecovery() == null ? "did not answer pg_is_in_recovery()" : "is not in recovery (a primary)")
+          + (inRecovery == null ? "did not answer pg_is_in_recovery()" : "is not in recovery (a primary)")
           + ": refusing to stop it", FailureTypes.SAFETY_REFUSED);
     }
     List<String> commands = new ArrayList<>();

@@ -36,7 +36,11 @@ public interface FailoverNodeActivities {
   @ActivityMethod
   CommandOutcome rewindAsStandby(StandbyInput input);
 
-  /** Points a running replica at {@code primary} (primary_conninfo, primary_slot_name) and restarts it. */
+  /**
+   * Points a replica at {@code primary} (primary_conninfo, primary_slot_name) and restarts it. Refuses (SAFETY_REFUSED)
+   * a node that is not a replica (running and not in recovery, or stopped without standby.signal); fails when
+   * PostgreSQL still runs after a fast and an immediate stop.
+   */
   @ActivityMethod
   CommandOutcome followNewPrimary(StandbyInput input);
 
