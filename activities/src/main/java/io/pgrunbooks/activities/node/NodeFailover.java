@@ -1,6 +1,5 @@
 package io.pgrunbooks.activities.node;
 
-import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import io.pgrunbooks.config.ClusterConfig;
 import io.pgrunbooks.config.NodeConfig;
@@ -11,14 +10,15 @@ import io.pgrunbooks.workflows.activities.NodeActivities.CommandOutcome;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -145,14 +145,19 @@ final class NodeFailover {
         && !l.strip().startsWith("primary_slot_name")).toList();
   }
 
-  /** pg_rewind from the new primary, keeping this node's own *.conf files, then standby settings and start. */
+  /**
+   * pg_rewind from the new primary, keeping this node's own *.conf files, then standby settings and start. The own
+   * files are saved once, before the first pg_rewind, to {@link #savedConfig()} beside the data directory: a retry
+   * after an attempt that died mid-rewind restores those, not the source's copies pg_rewind had already written.
+   */
   CommandOutcome rewind(StandbyInput in) {
     List<String> done = new ArrayList<>();
     CommandOutcome stopped = node.stop();
     done.addAll(stopped.commands());
     checkpoint(in.primary());
     Path data = node.dataDir();
-    Map<Path, byte[]> ownConfig = saveConfig(data);
+    Path saved = savedConfig();
+    int ownFiles = saveConfig(data, saved);
     Path passFile = data.resolveSibling("." + data.getFileName() + ".rewind.pgpass");
     List<String> cmd = List.of(node.tool("pg_rewind"), "--target-pgdata=" + data, "--source-server=host="
         + in.primaryHost() + " port=" + in.primaryPort() + " user=" + cluster.credentials().user() + " dbname=postgres",
@@ -173,13 +178,15 @@ final class NodeFailover {
       throw ApplicationFailure.newNonRetryableFailure("pg_rewind of " + config.name() + " from " + in.primary()
           + " failed (exit " + r.exitCode() + "): " + ReplicaRebuilder.last(r.tail()), "RewindFailed");
     }
-    restoreConfig(ownConfig);
-    done.add("restored " + config.name() + "'s own " + ownConfig.size() + " config files");
+    restoreConfig(saved, data);
+    done.add("restored " + config.name() + "'s own " + ownFiles + " config files from " + saved);
     standbySettings(in);
     done.add("standby.signal; primary_conninfo host=" + in.primaryHost() + " port=" + in.primaryPort()
         + "; primary_slot_name " + in.slot());
     CommandOutcome started = node.start();
     done.addAll(started.commands());
+    ReplicaRebuilder.deleteTree(saved);
+    done.add("rm -rf " + saved);
     return new CommandOutcome(config.name() + " rewound from " + in.primary() + " and started as its standby", done,
         r.tail(), 0);
   }
@@ -251,28 +258,54 @@ final class NodeFailover {
     return all.toString();
   }
 
-  private static Map<Path, byte[]> saveConfig(Path data) {
-    Map<Path, byte[]> saved = new LinkedHashMap<>();
-    try (Stream<Path> files = Files.list(data)) {
-      for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".conf") && Files.isRegularFile(f)).toList()) {
-        saved.put(p, Files.readAllBytes(p));
-      }
-    } catch (IOException e) {
-      throw Lookups.config("cannot read the config files in " + data + ": " + e.getMessage());
-    }
-    return saved;
+  /** Where {@link #rewind} keeps this node's own *.conf files while pg_rewind runs: beside the data directory. */
+  private Path savedConfig() {
+    Path data = node.dataDir();
+    return data.resolveSibling(data.getFileName() + ".rewind-conf");
   }
 
-  private void restoreConfig(Map<Path, byte[]> saved) {
+  /**
+   * Copies the *.conf files of {@code data} to {@code saved}, unless {@code saved} exists: then it holds the copies
+   * from before an earlier attempt's pg_rewind. Written under a temporary name and renamed, so that {@code saved}
+   * only ever exists complete. Returns how many files {@code saved} holds.
+   */
+  private int saveConfig(Path data, Path saved) {
     try {
-      for (Map.Entry<Path, byte[]> e : saved.entrySet()) {
-        Files.write(e.getKey(), e.getValue());
-        HostCommands.chown(e.getKey(), config.runAs());
+      if (!Files.isDirectory(saved)) {
+        Path writing = saved.resolveSibling(saved.getFileName() + ".tmp");
+        ReplicaRebuilder.deleteTree(writing);
+        Files.createDirectory(writing);
+        try (Stream<Path> files = Files.list(data)) {
+          for (Path p : files.filter(NodeFailover::isConf).toList()) {
+            Files.copy(p, writing.resolve(p.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+          }
+        }
+        Files.move(writing, saved, StandardCopyOption.ATOMIC_MOVE);
+      }
+      try (Stream<Path> files = Files.list(saved)) {
+        return (int) files.count();
+      }
+    } catch (IOException | UncheckedIOException e) {
+      throw ApplicationFailure.newFailure("cannot save the config files of " + data + " to " + saved + ": "
+          + e.getMessage(), "RewindFailed");
+    }
+  }
+
+  private void restoreConfig(Path saved, Path data) {
+    try (Stream<Path> files = Files.list(saved)) {
+      for (Path p : files.toList()) {
+        Path target = data.resolve(p.getFileName());
+        Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        HostCommands.chown(target, config.runAs());
       }
     } catch (IOException e) {
-      throw ApplicationFailure.newFailure("cannot restore config files after pg_rewind: " + e.getMessage(),
-          "RewindFailed");
+      throw ApplicationFailure.newFailure("cannot restore config files from " + saved + " after pg_rewind: "
+          + e.getMessage(), "RewindFailed");
     }
+  }
+
+  private static boolean isConf(Path p) {
+    return p.getFileName().toString().endsWith(".conf") && Files.isRegularFile(p);
   }
 
   private static void deleteQuietly(Path p) {

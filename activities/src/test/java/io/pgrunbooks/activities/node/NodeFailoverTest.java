@@ -9,6 +9,7 @@ import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.ops.stack.PostgresNode;
 import io.pgrunbooks.ops.stack.SharedStack;
 import io.pgrunbooks.workflows.activities.FailoverNodeActivities.StandbyInput;
+import io.pgrunbooks.workflows.activities.NodeActivities.CommandOutcome;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;
@@ -77,6 +78,29 @@ class NodeFailoverTest {
     assertThat(node.data.resolve("standby.signal")).doesNotExist();
     assertThat(node.data.resolve("postgresql.auto.conf")).hasContent("# own auto.conf");
     assertThat(node.data.resolveSibling("started")).doesNotExist();
+  }
+
+  @Test
+  void aRewindRetriedAfterPgRewindOverwroteTheConfigRestoresTheNodesOwnFiles() throws Exception {
+    FakeNode node = new FakeNode(tmp);
+    StandbyInput in = node.standbyOf(SharedStack.get().postgres().currentPrimary());
+    Path saved = tmp.resolve("data.rewind-conf");
+
+    // The first attempt dies after pg_rewind has copied the source's postgresql.conf over the node's own.
+    assertThatThrownBy(() -> node.agent().rewindAsStandby(in))
+        .isInstanceOfSatisfying(ApplicationFailure.class, e -> assertThat(e.getType()).isEqualTo("RewindFailed"));
+    assertThat(node.data.resolve("postgresql.conf")).hasContent("# the source's postgresql.conf");
+    assertThat(saved.resolve("postgresql.conf")).hasContent("# own postgresql.conf");
+
+    CommandOutcome retried = node.agent().rewindAsStandby(in);
+
+    assertThat(node.data.resolve("postgresql.conf")).hasContent("# own postgresql.conf");
+    assertThat(Files.readString(node.data.resolve("postgresql.auto.conf"))).startsWith("# own auto.conf")
+        .contains("primary_conninfo = 'host=" + in.primaryHost() + " port=" + in.primaryPort());
+    assertThat(node.data.resolve("standby.signal")).exists();
+    assertThat(node.data.resolveSibling("started")).exists();
+    assertThat(saved).doesNotExist();
+    assertThat(retried.commands()).contains("rm -rf " + saved);
   }
 
   private static PostgresNode replicaOf(PostgresNode primary) {

@@ -30,8 +30,9 @@ public interface FailoverNodeActivities {
 
   /**
    * Rejoins a stopped old primary as a standby of {@code primary}: {@code pg_rewind} from it (keeping this node's own
-   * config files), {@code standby.signal}, primary_conninfo and primary_slot_name, start. Fails (RewindFailed) when
-   * pg_rewind does.
+   * config files, saved beside the data directory until the node runs again), {@code standby.signal},
+   * primary_conninfo and primary_slot_name, start. Refuses a running node that is not in recovery. Fails
+   * (RewindFailed) when pg_rewind does.
    */
   @ActivityMethod
   CommandOutcome rewindAsStandby(StandbyInput input);
