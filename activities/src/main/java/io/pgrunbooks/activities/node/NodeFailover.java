@@ -1,5 +1,6 @@
 package io.pgrunbooks.activities.node;
 
+import io.pgrunbooks.activities.ActivitySupport;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import io.pgrunbooks.config.ClusterConfig;
 import io.pgrunbooks.config.NodeConfig;
@@ -94,6 +95,10 @@ final class NodeFailover {
         + ")", String.join(" ", cmd));
   }
 
+  /**
+   * {@code pg_ctl promote -w}, then {@code ALTER SYSTEM RESET} of primary_conninfo and primary_slot_name and
+   * {@code pg_reload_conf()} over SQL, so that the new primary no longer names the primary it followed.
+   */
   CommandOutcome promote(long timeoutSeconds) {
     if (!node.running()) {
       throw ApplicationFailure.newNonRetryableFailure("PostgreSQL on " + config.name() + " is not running: cannot "
@@ -116,28 +121,24 @@ final class NodeFailover {
   }
 
   /**
-   * A promoted standby keeps the primary_conninfo and primary_slot_name of the primary it followed: removes them so
-   * that {@code SHOW primary_conninfo} on the new primary tells the truth. The promotion stands either way, so a
-   * failure here is reported in the outcome, not thrown.
+   * A promoted standby keeps the primary_conninfo and primary_slot_name of the primary it followed: resets them
+   * through the server (which owns postgresql.auto.conf while it runs) so that {@code SHOW primary_conninfo} on the
+   * new primary tells the truth. The promotion stands either way, so a failure here is reported in the outcome,
+   * not thrown.
    */
   private String forgetUpstream(List<String> commands) {
-    Path auto = node.dataDir().resolve("postgresql.auto.conf");
-    try {
-      if (Files.exists(auto)) {
-        List<String> lines = Files.readAllLines(auto, StandardCharsets.UTF_8);
-        List<String> kept = withoutStandbySettings(lines);
-        if (kept.size() != lines.size()) {
-          writeOwned(auto, String.join("\n", kept) + "\n");
-          commands.add("edit " + auto + ": remove primary_conninfo, primary_slot_name");
-        }
+    List<String> sql = List.of("ALTER SYSTEM RESET primary_conninfo", "ALTER SYSTEM RESET primary_slot_name",
+        "SELECT pg_reload_conf()");
+    try (Connection c = connections.open(clusterName, config.name(), "postgres"); Statement s = c.createStatement()) {
+      for (String q : sql) {
+        s.execute(q);
+        commands.add(q);
       }
-    } catch (IOException e) {
-      return "; its old primary_conninfo stays in " + auto + " (" + e.getMessage() + ")";
+      return "";
+    } catch (ConnectionFactory.NodeConnectException | SQLException e) {
+      return "; resetting its old primary_conninfo and primary_slot_name failed (they stay until reset by hand): "
+          + ActivitySupport.firstLine(e.getMessage());
     }
-    List<String> reload = List.of(node.tool("pg_ctl"), "-D", node.dataDir().toString(), "reload");
-    HostCommands.Result r = HostCommands.run(HostCommands.as(config.runAs(), reload), 60);
-    commands.add(String.join(" ", reload));
-    return r.ok() ? "" : "; pg_ctl reload after removing its standby settings failed: " + ReplicaRebuilder.last(r.tail());
   }
 
   private static List<String> withoutStandbySettings(List<String> lines) {

@@ -24,7 +24,12 @@ public interface FailoverNodeActivities {
   @ActivityMethod
   FenceResult fencePostgres(FailoverNodeInput input);
 
-  /** {@code pg_ctl promote -w}; a node already out of recovery: done. Refuses when PostgreSQL is not running. */
+  /**
+   * {@code pg_ctl promote -w}; a node already out of recovery: done. Refuses when PostgreSQL is not running. Then,
+   * over SQL, {@code ALTER SYSTEM RESET primary_conninfo}, {@code ALTER SYSTEM RESET primary_slot_name} and
+   * {@code SELECT pg_reload_conf()}, so that the new primary no longer names its old upstream; a failure there is
+   * reported in the outcome's summary, not thrown (the promotion stands).
+   */
   @ActivityMethod
   CommandOutcome promotePostgres(FailoverNodeInput input);
 
