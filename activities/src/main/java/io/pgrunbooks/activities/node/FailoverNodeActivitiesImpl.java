@@ -46,8 +46,7 @@ public class FailoverNodeActivitiesImpl implements FailoverNodeActivities {
 
   @Override
   public CommandOutcome rewindAsStandby(StandbyInput input) {
-    return failover(input.cluster(), input.node()).rewind(input,
-        rebuilder(input.cluster(), input.node()).state("failover").inRecovery());
+    return failover(input.cluster(), input.node()).rewind(input);
   }
 
   @Override

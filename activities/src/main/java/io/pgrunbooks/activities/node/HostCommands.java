@@ -16,7 +16,9 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Runs host commands for the node agent: as the node's {@code runAs} user (through {@code runuser} when the
@@ -51,47 +53,69 @@ final class HostCommands {
 
   /**
    * Runs {@code command} and waits at most {@code timeoutSeconds}, heartbeating every 2 s; {@code onLine} sees
-   * every output line (for progress). A command that outlives the timeout is killed (exit -1).
+   * every output line. A command that outlives the timeout is killed (exit -1).
    */
   static Result run(List<String> command, Map<String, String> env, long timeoutSeconds, Consumer<String> onLine) {
+    return run(command, env, timeoutSeconds, onLine, line -> null);
+  }
+
+  /**
+   * Like {@link #run(List, Map, long, Consumer)}, and {@code progress} turns an output line into heartbeat details
+   * (null: the line says nothing about progress). The latest details are heartbeated from the calling thread,
+   * the activity's: output is read on another thread, which has no activity context to heartbeat from.
+   *
+   * <p>Whatever ends the wait other than the command's own exit (the timeout, an interrupt, a heartbeat that throws
+   * because the activity timed out or was cancelled) kills the command and everything it started before returning
+   * or rethrowing: a retry must not find the previous attempt's pg_rewind still writing into the same directory.
+   */
+  static Result run(List<String> command, Map<String, String> env, long timeoutSeconds, Consumer<String> onLine,
+                    Function<String, ?> progress) {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().putAll(env);
     Deque<String> tail = new ArrayDeque<>();
+    AtomicReference<Object> latest = new AtomicReference<>();
     Process p;
     try {
       p = pb.start();
     } catch (IOException e) {
       return new Result(127, "cannot run " + command.get(0) + ": " + e.getMessage());
     }
-    Thread reader = new Thread(() -> read(p.getInputStream(), line -> {
-      synchronized (tail) {
-        tail.addLast(line);
-        if (tail.size() > TAIL_LINES) {
-          tail.removeFirst();
-        }
-      }
-      onLine.accept(line);
-    }), "output-" + command.get(0));
-    reader.setDaemon(true);
-    reader.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    boolean reaped = false;
     try {
+      Thread reader = new Thread(() -> read(p.getInputStream(), line -> {
+        synchronized (tail) {
+          tail.addLast(line);
+          if (tail.size() > TAIL_LINES) {
+            tail.removeFirst();
+          }
+        }
+        onLine.accept(line);
+        Object details = progress.apply(line);
+        if (details != null) {
+          latest.set(details);
+        }
+      }), "output-" + command.get(0));
+      reader.setDaemon(true);
+      reader.start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
       while (!p.waitFor(2, TimeUnit.SECONDS)) {
-        heartbeat(null);
+        heartbeat(latest.get());
         if (System.nanoTime() > deadline) {
-          p.descendants().forEach(ProcessHandle::destroyForcibly);
-          p.destroyForcibly();
-          p.waitFor(10, TimeUnit.SECONDS);
+          kill(p);
+          reaped = true;
           reader.join(2000);
           return new Result(-1, tailText(tail) + "\n(killed after " + timeoutSeconds + " s)");
         }
       }
+      reaped = true;
       reader.join(5000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
       return new Result(-1, tailText(tail) + "\n(interrupted)");
+    } finally {
+      if (!reaped) {
+        kill(p);
+      }
     }
     return new Result(p.exitValue(), tailText(tail));
   }
@@ -120,6 +144,18 @@ final class HostCommands {
       }
     }
     return found.size();
+  }
+
+  /** Kills {@code p} and its descendants (runuser forks, pg_restore and pg_basebackup have children), then waits. */
+  private static void kill(Process p) {
+    // Descendants first: once the parent is gone they are reparented and no longer found through it.
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
+    try {
+      p.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Makes {@code path} owned by {@code user} (and its group) when the agent is root; no-op otherwise. */

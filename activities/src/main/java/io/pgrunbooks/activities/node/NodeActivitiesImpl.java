@@ -59,7 +59,7 @@ public class NodeActivitiesImpl implements NodeActivities {
 
   @Override
   public CommandOutcome stopPostgres(RebuildStep input) {
-    return rebuilder(input.cluster(), input.node()).stop(input.runId());
+    return rebuilder(input.cluster(), input.node()).stop();
   }
 
   @Override

@@ -1,7 +1,6 @@
 package io.pgrunbooks.activities.node;
 
 import io.pgrunbooks.activities.ActivitySupport;
-import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import io.pgrunbooks.config.ClusterConfig;
 import io.pgrunbooks.config.NodeConfig;
@@ -12,14 +11,15 @@ import io.pgrunbooks.workflows.activities.NodeActivities.CommandOutcome;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -95,6 +95,10 @@ final class NodeFailover {
         + ")", String.join(" ", cmd));
   }
 
+  /**
+   * {@code pg_ctl promote -w}, then {@code ALTER SYSTEM RESET} of primary_conninfo and primary_slot_name and
+   * {@code pg_reload_conf()} over SQL, so that the new primary no longer names the primary it followed.
+   */
   CommandOutcome promote(long timeoutSeconds) {
     if (!node.running()) {
       throw ApplicationFailure.newNonRetryableFailure("PostgreSQL on " + config.name() + " is not running: cannot "
@@ -117,28 +121,24 @@ final class NodeFailover {
   }
 
   /**
-   * A promoted standby keeps the primary_conninfo and primary_slot_name of the primary it followed: removes them so
-   * that {@code SHOW primary_conninfo} on the new primary tells the truth. The promotion stands either way, so a
-   * failure here is reported in the outcome, not thrown.
+   * A promoted standby keeps the primary_conninfo and primary_slot_name of the primary it followed: resets them
+   * through the server (which owns postgresql.auto.conf while it runs) so that {@code SHOW primary_conninfo} on the
+   * new primary tells the truth. The promotion stands either way, so a failure here is reported in the outcome,
+   * not thrown.
    */
   private String forgetUpstream(List<String> commands) {
-    Path auto = node.dataDir().resolve("postgresql.auto.conf");
-    try {
-      if (Files.exists(auto)) {
-        List<String> lines = Files.readAllLines(auto, StandardCharsets.UTF_8);
-        List<String> kept = withoutStandbySettings(lines);
-        if (kept.size() != lines.size()) {
-          writeOwned(auto, String.join("\n", kept) + "\n");
-          commands.add("edit " + auto + ": remove primary_conninfo, primary_slot_name");
-        }
+    List<String> sql = List.of("ALTER SYSTEM RESET primary_conninfo", "ALTER SYSTEM RESET primary_slot_name",
+        "SELECT pg_reload_conf()");
+    try (Connection c = connections.open(clusterName, config.name(), "postgres"); Statement s = c.createStatement()) {
+      for (String q : sql) {
+        s.execute(q);
+        commands.add(q);
       }
-    } catch (IOException e) {
-      return "; its old primary_conninfo stays in " + auto + " (" + e.getMessage() + ")";
+      return "";
+    } catch (ConnectionFactory.NodeConnectException | SQLException e) {
+      return "; resetting its old primary_conninfo and primary_slot_name failed (they stay until reset by hand): "
+          + ActivitySupport.firstLine(e.getMessage());
     }
-    List<String> reload = List.of(node.tool("pg_ctl"), "-D", node.dataDir().toString(), "reload");
-    HostCommands.Result r = HostCommands.run(HostCommands.as(config.runAs(), reload), 60);
-    commands.add(String.join(" ", reload));
-    return r.ok() ? "" : "; pg_ctl reload after removing its standby settings failed: " + ReplicaRebuilder.last(r.tail());
   }
 
   private static List<String> withoutStandbySettings(List<String> lines) {
@@ -146,21 +146,19 @@ final class NodeFailover {
         && !l.strip().startsWith("primary_slot_name")).toList();
   }
 
-  /** pg_rewind from the new primary, keeping this node's own *.conf files, then standby settings and start. */
-  CommandOutcome rewind(StandbyInput in, Boolean inRecovery) {
+  /**
+   * pg_rewind from the new primary, keeping this node's own *.conf files, then standby settings and start. The own
+   * files are saved once, before the first pg_rewind, to {@link #savedConfig()} beside the data directory: a retry
+   * after an attempt that died mid-rewind restores those, not the source's copies pg_rewind had already written.
+   */
+  CommandOutcome rewind(StandbyInput in) {
     List<String> done = new ArrayList<>();
-    if (node.running()) {
-      if (!Boolean.TRUE.equals(inRecovery)) {
-        throw ApplicationFailure.newNonRetryableFailure(config.name() + " runs and is not in recovery: refusing to "
-            + "rewind a running primary", FailureTypes.SAFETY_REFUSED);
-      }
-      List<String> stop = node.stopCommand(false);
-      HostCommands.run(HostCommands.as(config.runAs(), stop), cluster.rebuild().stopTimeout().toSeconds() + 30);
-      done.add(String.join(" ", stop));
-    }
+    CommandOutcome stopped = node.stop();
+    done.addAll(stopped.commands());
     checkpoint(in.primary());
     Path data = node.dataDir();
-    Map<Path, byte[]> ownConfig = saveConfig(data);
+    Path saved = savedConfig();
+    int ownFiles = saveConfig(data, saved);
     Path passFile = data.resolveSibling("." + data.getFileName() + ".rewind.pgpass");
     List<String> cmd = List.of(node.tool("pg_rewind"), "--target-pgdata=" + data, "--source-server=host="
         + in.primaryHost() + " port=" + in.primaryPort() + " user=" + cluster.credentials().user() + " dbname=postgres",
@@ -168,7 +166,8 @@ final class NodeFailover {
     HostCommands.Result r;
     try {
       Map<String, String> env = node.writePassFile(passFile);
-      r = HostCommands.run(HostCommands.as(config.runAs(), cmd), env, 3600, ActivitySupport::heartbeat);
+      r = HostCommands.run(HostCommands.as(config.runAs(), cmd), env, 3600, line -> { },
+          ReplicaRebuilder.Progress::of);
     } catch (IOException e) {
       throw ApplicationFailure.newFailure("pg_rewind of " + config.name() + " could not start: " + e.getMessage(),
           "RewindFailed");
@@ -180,25 +179,34 @@ final class NodeFailover {
       throw ApplicationFailure.newNonRetryableFailure("pg_rewind of " + config.name() + " from " + in.primary()
           + " failed (exit " + r.exitCode() + "): " + ReplicaRebuilder.last(r.tail()), "RewindFailed");
     }
-    restoreConfig(ownConfig);
-    done.add("restored " + config.name() + "'s own " + ownConfig.size() + " config files");
+    restoreConfig(saved, data);
+    done.add("restored " + config.name() + "'s own " + ownFiles + " config files from " + saved);
     standbySettings(in);
     done.add("standby.signal; primary_conninfo host=" + in.primaryHost() + " port=" + in.primaryPort()
         + "; primary_slot_name " + in.slot());
     CommandOutcome started = node.start();
     done.addAll(started.commands());
+    ReplicaRebuilder.deleteTree(saved);
+    done.add("rm -rf " + saved);
     return new CommandOutcome(config.name() + " rewound from " + in.primary() + " and started as its standby", done,
         r.tail(), 0);
   }
 
+  /**
+   * Restarts a replica as a standby of {@code in.primary()}. Refuses a node that is not a replica: running and not
+   * in recovery, or stopped without standby.signal. The stop is the rebuild's: it fails when PostgreSQL still runs.
+   */
   CommandOutcome follow(StandbyInput in) {
-    standbySettings(in);
     List<String> done = new ArrayList<>();
     if (node.running()) {
-      List<String> stop = node.stopCommand(false);
-      HostCommands.run(HostCommands.as(config.runAs(), stop), cluster.rebuild().stopTimeout().toSeconds() + 30);
-      done.add(String.join(" ", stop));
+      done.addAll(node.stop().commands());
+    } else if (!Files.exists(node.dataDir().resolve("standby.signal"))) {
+      throw ApplicationFailure.newNonRetryableFailure(config.name() + " is stopped and has no standby.signal: not a "
+          + "replica, refusing to make it follow " + in.primary() + " (a former primary needs a rewind or rebuild)",
+          FailureTypes.SAFETY_REFUSED);
     }
+    // Only now: written into a running primary's data directory, standby.signal would demote it at its next start.
+    standbySettings(in);
     done.addAll(node.start().commands());
     return new CommandOutcome(config.name() + " follows " + in.primary(), done, "", 0);
   }
@@ -251,28 +259,54 @@ final class NodeFailover {
     return all.toString();
   }
 
-  private static Map<Path, byte[]> saveConfig(Path data) {
-    Map<Path, byte[]> saved = new LinkedHashMap<>();
-    try (Stream<Path> files = Files.list(data)) {
-      for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".conf") && Files.isRegularFile(f)).toList()) {
-        saved.put(p, Files.readAllBytes(p));
-      }
-    } catch (IOException e) {
-      throw Lookups.config("cannot read the config files in " + data + ": " + e.getMessage());
-    }
-    return saved;
+  /** Where {@link #rewind} keeps this node's own *.conf files while pg_rewind runs: beside the data directory. */
+  private Path savedConfig() {
+    Path data = node.dataDir();
+    return data.resolveSibling(data.getFileName() + ".rewind-conf");
   }
 
-  private void restoreConfig(Map<Path, byte[]> saved) {
+  /**
+   * Copies the *.conf files of {@code data} to {@code saved}, unless {@code saved} exists: then it holds the copies
+   * from before an earlier attempt's pg_rewind. Written under a temporary name and renamed, so that {@code saved}
+   * only ever exists complete. Returns how many files {@code saved} holds.
+   */
+  private int saveConfig(Path data, Path saved) {
     try {
-      for (Map.Entry<Path, byte[]> e : saved.entrySet()) {
-        Files.write(e.getKey(), e.getValue());
-        HostCommands.chown(e.getKey(), config.runAs());
+      if (!Files.isDirectory(saved)) {
+        Path writing = saved.resolveSibling(saved.getFileName() + ".tmp");
+        ReplicaRebuilder.deleteTree(writing);
+        Files.createDirectory(writing);
+        try (Stream<Path> files = Files.list(data)) {
+          for (Path p : files.filter(NodeFailover::isConf).toList()) {
+            Files.copy(p, writing.resolve(p.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+          }
+        }
+        Files.move(writing, saved, StandardCopyOption.ATOMIC_MOVE);
+      }
+      try (Stream<Path> files = Files.list(saved)) {
+        return (int) files.count();
+      }
+    } catch (IOException | UncheckedIOException e) {
+      throw ApplicationFailure.newFailure("cannot save the config files of " + data + " to " + saved + ": "
+          + e.getMessage(), "RewindFailed");
+    }
+  }
+
+  private void restoreConfig(Path saved, Path data) {
+    try (Stream<Path> files = Files.list(saved)) {
+      for (Path p : files.toList()) {
+        Path target = data.resolve(p.getFileName());
+        Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        HostCommands.chown(target, config.runAs());
       }
     } catch (IOException e) {
-      throw ApplicationFailure.newFailure("cannot restore config files after pg_rewind: " + e.getMessage(),
-          "RewindFailed");
+      throw ApplicationFailure.newFailure("cannot restore config files from " + saved + " after pg_rewind: "
+          + e.getMessage(), "RewindFailed");
     }
+  }
+
+  private static boolean isConf(Path p) {
+    return p.getFileName().toString().endsWith(".conf") && Files.isRegularFile(p);
   }
 
   private static void deleteQuietly(Path p) {

@@ -1,6 +1,5 @@
 package io.pgrunbooks.activities.node;
 
-import io.pgrunbooks.activities.ActivitySupport;
 import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import io.pgrunbooks.config.ClusterConfig;
@@ -161,16 +160,7 @@ final class ReplicaRebuilder {
   NodeState state(String runId) {
     boolean exists = Files.isDirectory(dataDir());
     boolean running = running();
-    Boolean inRecovery = null;
-    if (running) {
-      try (Connection c = connections.open(clusterName, node.name(), "postgres"); Statement s = c.createStatement();
-           ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
-        rs.next();
-        inRecovery = rs.getBoolean(1);
-      } catch (Exception e) {
-        inRecovery = null;
-      }
-    }
+    Boolean inRecovery = running ? inRecovery() : null;
     String controlState = null;
     String controlError = null;
     if (exists) {
@@ -196,17 +186,32 @@ final class ReplicaRebuilder {
         Files.isDirectory(oldCopy(runId)), Files.isDirectory(partial(runId)), free, NodeActivitiesImpl.hostName());
   }
 
+  /** pg_is_in_recovery() of the running node; null when it does not answer. */
+  private Boolean inRecovery() {
+    try (Connection c = connections.open(clusterName, node.name(), "postgres"); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+      rs.next();
+      return rs.getBoolean(1);
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
   // ---- steps ----
 
-  CommandOutcome stop(String runId) {
+  /**
+   * Stops a replica: fast, then immediate. Refuses (non-retryable SAFETY_REFUSED) a running node that is not in
+   * recovery or does not say; fails (StopFailed) when PostgreSQL still runs after both. Not running: done.
+   */
+  CommandOutcome stop() {
     if (!running()) {
       return new CommandOutcome("PostgreSQL on " + node.name() + " is not running", List.of(), "", 0);
     }
-    NodeState s = state(runId);
-    if (!Boolean.TRUE.equals(s.inRecovery())) {
+    Boolean inRecovery = inRecovery();
+    if (!Boolean.TRUE.equals(inRecovery)) {
       // Invariant 5, checked on the node itself at the moment of the stop.
       throw ApplicationFailure.newNonRetryableFailure(node.name() + " is running and "
-          + (s.inRecovery() == null ? "did not answer pg_is_in_recovery()" : "is not in recovery (a primary)")
+          + (inRecovery == null ? "did not answer pg_is_in_recovery()" : "is not in recovery (a primary)")
           + ": refusing to stop it", FailureTypes.SAFETY_REFUSED);
     }
     List<String> commands = new ArrayList<>();
@@ -265,13 +270,14 @@ final class ReplicaRebuilder {
       Files.createDirectory(part, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       HostCommands.chown(part, node.runAs());
       Map<String, String> childEnv = writePassFile(passFile);
-      HostCommands.Result r = HostCommands.run(HostCommands.as(node.runAs(), cmd), childEnv, 24 * 3600, line -> {
-        Matcher m = PROGRESS.matcher(line);
-        if (m.find()) {
-          bytes[0] = Long.parseLong(m.group(1)) * 1024;
-          ActivitySupport.heartbeat(new Progress(bytes[0], Long.parseLong(m.group(2)) * 1024, Integer.parseInt(m.group(3))));
-        }
-      });
+      HostCommands.Result r = HostCommands.run(HostCommands.as(node.runAs(), cmd), childEnv, 24 * 3600, line -> { },
+          line -> {
+            Progress now = Progress.of(line);
+            if (now != null) {
+              bytes[0] = now.bytes();
+            }
+            return now;
+          });
       if (!r.ok()) {
         deleteTree(part);
         throw ApplicationFailure.newFailure("pg_basebackup from " + in.primary() + " failed (exit " + r.exitCode()
@@ -411,6 +417,13 @@ final class ReplicaRebuilder {
     return lines.isEmpty() ? "(no output)" : lines.get(lines.size() - 1);
   }
 
-  /** Heartbeat details of a running base backup. */
-  record Progress(long bytes, long totalBytes, int percent) {}
+  /** Heartbeat details of a running pg_basebackup or pg_rewind. */
+  record Progress(long bytes, long totalBytes, int percent) {
+    /** The progress a {@code --progress} line shows ("123/456 kB (26%) ..."), or null. */
+    static Progress of(String line) {
+      Matcher m = PROGRESS.matcher(line);
+      return m.find() ? new Progress(Long.parseLong(m.group(1)) * 1024, Long.parseLong(m.group(2)) * 1024,
+          Integer.parseInt(m.group(3))) : null;
+    }
+  }
 }

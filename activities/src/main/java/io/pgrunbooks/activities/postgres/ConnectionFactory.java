@@ -106,6 +106,16 @@ public class ConnectionFactory {
     return scrub(firstLine(e.getMessage()), password) + at;
   }
 
+  /**
+   * Whether a SQL error after connecting means the connection is gone (SQLSTATE class 08, or an administrator
+   * shutdown, crash or startup: 57P01-57P03), as opposed to an answer from a working server (permission, syntax).
+   */
+  public static boolean lostConnection(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+        || state.equals("57P03"));
+  }
+
   /** Removes every occurrence of the secret, should a driver ever echo it. */
   public static String scrub(String text, String secret) {
     if (text == null || secret == null || secret.isEmpty()) {

@@ -11,8 +11,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
- * Waits on one node for a condition read over SQL: one connection reused between looks and a new one after an
- * error, a heartbeat with the latest status after each look, and a non-retryable failure at the deadline (the
+ * Waits on one node for a condition read over SQL: one connection reused between looks and a new one after a
+ * connection error (other SQL errors fail at once), a heartbeat with the latest status after each look, and a non-retryable failure at the deadline (the
  * deadline is the config's decision: a retry would only double it).
  */
 public final class NodePoll {
@@ -58,7 +58,17 @@ public final class NodePoll {
           heartbeat(last);
           pause(pollMillis, FailureTypes.UNREACHABLE);
         }
-      } catch (NodeConnectException | SQLException e) {
+      } catch (SQLException e) {
+        if (!ConnectionFactory.lostConnection(e)) {
+          // The server answered, with an error that waiting will not change (permission, syntax): fail now. Retryable
+          // like every SQL error of the activities; the retry policy decides.
+          throw ApplicationFailure.newFailure("waiting on " + node + ": " + firstLine(e.getMessage()),
+              PostgresActivitiesImpl.SQL_ERROR);
+        }
+        last = firstLine(e.getMessage());
+        heartbeat(last);
+        pause(Math.max(pollMillis, RECONNECT_MILLIS), FailureTypes.UNREACHABLE);
+      } catch (NodeConnectException e) {
         last = firstLine(e.getMessage());
         heartbeat(last);
         pause(Math.max(pollMillis, RECONNECT_MILLIS), FailureTypes.UNREACHABLE);

@@ -39,19 +39,12 @@ public class PostgresActivitiesImpl implements PostgresActivities {
       // A node that is down is what a health check is for: report it, do not fail.
       return NodeHealthFacts.unreachable(input.node(), e.getMessage(), Instant.now());
     } catch (SQLException e) {
-      if (lostConnection(e)) {
+      if (ConnectionFactory.lostConnection(e)) {
         return NodeHealthFacts.unreachable(input.node(),
             "connection lost while reading health facts: " + firstLine(e.getMessage()), Instant.now());
       }
       throw ApplicationFailure.newFailure("health queries on " + input.node() + " failed: " + firstLine(e.getMessage()),
           SQL_ERROR);
     }
-  }
-
-  /** SQLSTATE class 08 (connection exception) or an administrator shutdown while we were reading. */
-  private static boolean lostConnection(SQLException e) {
-    String state = e.getSQLState();
-    return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
-        || state.equals("57P03"));
   }
 }

@@ -41,6 +41,11 @@ class ReplicaRebuildOnLocalStackTest {
   private static final String CLUSTER = TestStack.CLUSTER;
 
   static RunbooksConfig config() {
+    return ConfigLoader.parse(yaml(), TestStack.env(), "rebuild-test");
+  }
+
+  /** The YAML of {@link #config()}, ending inside the cluster's {@code rebuild:} section. */
+  static String yaml() {
     StringBuilder yaml = new StringBuilder("clusters:\n  %s:\n    nodes:\n".formatted(CLUSTER));
     for (PostgresNode n : SharedStack.get().postgres().nodes()) {
       yaml.append("      - {name: %s, host: %s, port: %d, dataDir: %s}\n".formatted(n.name(), n.host(), n.port(),
@@ -53,7 +58,7 @@ class ReplicaRebuildOnLocalStackTest {
               stopTimeout: 20s
               streamingPassFile: %s
         """.formatted(TestStack.PASSWORD_ENV, passFile));
-    return ConfigLoader.parse(yaml.toString(), TestStack.env(), "rebuild-test");
+    return yaml.toString();
   }
 
   @Test

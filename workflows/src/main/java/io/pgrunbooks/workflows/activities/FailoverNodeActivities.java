@@ -24,19 +24,29 @@ public interface FailoverNodeActivities {
   @ActivityMethod
   FenceResult fencePostgres(FailoverNodeInput input);
 
-  /** {@code pg_ctl promote -w}; a node already out of recovery: done. Refuses when PostgreSQL is not running. */
+  /**
+   * {@code pg_ctl promote -w}; a node already out of recovery: done. Refuses when PostgreSQL is not running. Then,
+   * over SQL, {@code ALTER SYSTEM RESET primary_conninfo}, {@code ALTER SYSTEM RESET primary_slot_name} and
+   * {@code SELECT pg_reload_conf()}, so that the new primary no longer names its old upstream; a failure there is
+   * reported in the outcome's summary, not thrown (the promotion stands).
+   */
   @ActivityMethod
   CommandOutcome promotePostgres(FailoverNodeInput input);
 
   /**
    * Rejoins a stopped old primary as a standby of {@code primary}: {@code pg_rewind} from it (keeping this node's own
-   * config files), {@code standby.signal}, primary_conninfo and primary_slot_name, start. Fails (RewindFailed) when
-   * pg_rewind does.
+   * config files, saved beside the data directory until the node runs again), {@code standby.signal},
+   * primary_conninfo and primary_slot_name, start. Refuses a running node that is not in recovery. Fails
+   * (RewindFailed) when pg_rewind does.
    */
   @ActivityMethod
   CommandOutcome rewindAsStandby(StandbyInput input);
 
-  /** Points a running replica at {@code primary} (primary_conninfo, primary_slot_name) and restarts it. */
+  /**
+   * Points a replica at {@code primary} (primary_conninfo, primary_slot_name) and restarts it. Refuses (SAFETY_REFUSED)
+   * a node that is not a replica (running and not in recovery, or stopped without standby.signal); fails when
+   * PostgreSQL still runs after a fast and an immediate stop.
+   */
   @ActivityMethod
   CommandOutcome followNewPrimary(StandbyInput input);
 
