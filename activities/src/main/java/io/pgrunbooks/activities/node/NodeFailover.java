@@ -176,6 +176,8 @@ final class NodeFailover {
     }
     done.add("PGPASSFILE=<0600 temp file> " + String.join(" ", cmd));
     if (!r.ok()) {
+      // The run falls back to a rebuild, which brings fresh files: saved ones would only mislead a later rewind.
+      ReplicaRebuilder.deleteTree(saved);
       throw ApplicationFailure.newNonRetryableFailure("pg_rewind of " + config.name() + " from " + in.primary()
           + " failed (exit " + r.exitCode() + "): " + ReplicaRebuilder.last(r.tail()), "RewindFailed");
     }
@@ -259,10 +261,8 @@ final class NodeFailover {
     return all.toString();
   }
 
-  /** Where {@link #rewind} keeps this node's own *.conf files while pg_rewind runs: beside the data directory. */
   private Path savedConfig() {
-    Path data = node.dataDir();
-    return data.resolveSibling(data.getFileName() + ".rewind-conf");
+    return node.rewindConfigDir();
   }
 
   /**

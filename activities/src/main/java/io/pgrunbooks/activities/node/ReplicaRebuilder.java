@@ -62,6 +62,12 @@ final class ReplicaRebuilder {
     return side("rebuild", runId);
   }
 
+  /** Where a pg_rewind keeps this node's own *.conf files while it runs: beside the data directory. */
+  Path rewindConfigDir() {
+    Path data = dataDir();
+    return data.resolveSibling(data.getFileName() + ".rewind-conf");
+  }
+
   Path partial(String runId) {
     return side("partial", runId);
   }
@@ -285,6 +291,8 @@ final class ReplicaRebuilder {
       }
       fixConnInfo(part.resolve("postgresql.auto.conf"));
       move(part, data);
+      // A fresh copy: config files saved by an interrupted rewind of the old data directory no longer apply.
+      deleteTree(rewindConfigDir());
       String summary = "copied " + bytes[0] + " bytes from " + in.primary() + " into " + data
           + (killed > 0 ? " (stopped " + killed + " leftover process(es) of an earlier attempt first)" : "");
       return new CommandOutcome(summary, List.of("PGPASSFILE=<0600 temp file> " + String.join(" ", cmd),
