@@ -176,8 +176,6 @@ final class NodeFailover {
     }
     done.add("PGPASSFILE=<0600 temp file> " + String.join(" ", cmd));
     if (!r.ok()) {
-      // The run falls back to a rebuild, which brings fresh files: saved ones would only mislead a later rewind.
-      ReplicaRebuilder.deleteTree(saved);
       throw ApplicationFailure.newNonRetryableFailure("pg_rewind of " + config.name() + " from " + in.primary()
           + " failed (exit " + r.exitCode() + "): " + ReplicaRebuilder.last(r.tail()), "RewindFailed");
     }
