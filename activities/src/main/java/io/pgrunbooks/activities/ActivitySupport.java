@@ -33,4 +33,18 @@ public final class ActivitySupport {
   public static String firstLine(String message) {
     return message == null ? "unknown error" : message.lines().findFirst().orElse(message).strip();
   }
+
+  /**
+   * Kills {@code p} and everything it started, then waits up to 10 s for it. Descendants first: once the parent is
+   * gone they are reparented and no longer found through it.
+   */
+  public static void killTree(Process p) {
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
+    try {
+      p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }

@@ -131,10 +131,4 @@ final class PgTools {
       }
     }
   }
-
-  /** Stops a child and everything it started (pg_restore --jobs forks workers). */
-  static void kill(Process p) {
-    p.descendants().forEach(ProcessHandle::destroyForcibly);
-    p.destroyForcibly();
-  }
 }

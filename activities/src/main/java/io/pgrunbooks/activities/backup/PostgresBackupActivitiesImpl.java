@@ -1,5 +1,6 @@
 package io.pgrunbooks.activities.backup;
 
+import io.pgrunbooks.activities.ActivitySupport;
 import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import io.pgrunbooks.activities.postgres.Identifiers;
@@ -182,7 +183,7 @@ public class PostgresBackupActivitiesImpl implements PostgresBackupActivities {
           }
           counts = awaitCounts(countsDone, countedTables);
         } catch (IOException | RuntimeException | InterruptedException e) {
-          PgTools.kill(dump);
+          ActivitySupport.killTree(dump);
           if (!countsDone.isDone()) {
             abortQuietly(c);
           }
@@ -478,10 +479,10 @@ public class PostgresBackupActivitiesImpl implements PostgresBackupActivities {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      PgTools.kill(p);
+      ActivitySupport.killTree(p);
       throw new IllegalStateException(name + " interrupted", e);
     } catch (RuntimeException e) {
-      PgTools.kill(p);
+      ActivitySupport.killTree(p);
       throw e;
     }
   }

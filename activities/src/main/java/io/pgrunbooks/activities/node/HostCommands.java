@@ -2,6 +2,8 @@ package io.pgrunbooks.activities.node;
 
 import static io.pgrunbooks.activities.ActivitySupport.heartbeat;
 
+import io.pgrunbooks.activities.ActivitySupport;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -101,7 +103,7 @@ final class HostCommands {
       while (!p.waitFor(2, TimeUnit.SECONDS)) {
         heartbeat(latest.get());
         if (System.nanoTime() > deadline) {
-          kill(p);
+          ActivitySupport.killTree(p);
           reaped = true;
           reader.join(2000);
           return new Result(-1, tailText(tail) + "\n(killed after " + timeoutSeconds + " s)");
@@ -114,7 +116,7 @@ final class HostCommands {
       return new Result(-1, tailText(tail) + "\n(interrupted)");
     } finally {
       if (!reaped) {
-        kill(p);
+        ActivitySupport.killTree(p);
       }
     }
     return new Result(p.exitValue(), tailText(tail));
@@ -147,17 +149,6 @@ final class HostCommands {
   }
 
   /** Kills {@code p} and its descendants (runuser forks, pg_restore and pg_basebackup have children), then waits. */
-  private static void kill(Process p) {
-    // Descendants first: once the parent is gone they are reparented and no longer found through it.
-    p.descendants().forEach(ProcessHandle::destroyForcibly);
-    p.destroyForcibly();
-    try {
-      p.waitFor(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   /** Makes {@code path} owned by {@code user} (and its group) when the agent is root; no-op otherwise. */
   static void chown(Path path, String user) {
     if (!root() || user == null || user.equals("root")) {
