@@ -166,6 +166,30 @@ public class FailoverActivitiesImpl implements FailoverActivities {
         });
   }
 
+  /**
+   * The configured node at {@code address}:{@code port} as the server saw its own end of the connection: nodes on
+   * one port (5432 everywhere) are told apart by address; by port alone only when no address matches (NAT).
+   */
+  static String servingNode(List<NodeConfig> nodes, String address, int port) {
+    List<NodeConfig> onPort = nodes.stream().filter(n -> n.port() == port).toList();
+    List<NodeConfig> atAddress = onPort.stream().filter(n -> address != null && resolves(n.host(), address)).toList();
+    List<NodeConfig> match = atAddress.isEmpty() ? onPort : atAddress;
+    return match.size() == 1 ? match.get(0).name() : null;
+  }
+
+  private static boolean resolves(String host, String address) {
+    try {
+      for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) {
+        if (a.getHostAddress().equals(address)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
+
   static final String TIMELINE_SQL = "SELECT ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int, "
       + "pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint";
 
@@ -182,10 +206,9 @@ public class FailoverActivitiesImpl implements FailoverActivities {
       testWrite(s, "pgbouncer");
       try (ResultSet rs = s.executeQuery("SELECT inet_server_port(), pg_is_in_recovery(), "
           + "('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int, "
-          + "pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint")) {
+          + "pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint, host(inet_server_addr())")) {
         rs.next();
-        int port = rs.getInt(1);
-        String node = c.nodes().stream().filter(n -> n.port() == port).map(NodeConfig::name).findFirst().orElse(null);
+        String node = servingNode(c.nodes(), rs.getString(5), rs.getInt(1));
         return new BouncerCheck(node, rs.getBoolean(2), rs.getInt(3), rs.getLong(4));
       }
     } catch (SQLException e) {

@@ -7,6 +7,7 @@ import io.pgrunbooks.workflows.activities.PgBouncerActivities;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.pgrunbooks.workflows.common.TaskQueues;
+import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildWorkflowImpl;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
@@ -35,8 +36,7 @@ public final class FailoverStubs {
     sql = Workflow.newActivityStub(FailoverActivities.class, central, Map.of(
         "AwaitReplayedLsn", waits, "AwaitWritablePrimary", waits, "RunDrillProbe", waits));
     replication = Workflow.newActivityStub(PostgresReplicationActivities.class, central, Map.of(
-        "AwaitCatchUp", ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofHours(1))
-            .setHeartbeatTimeout(Duration.ofSeconds(30)).build()));
+        "AwaitCatchUp", ReplicaRebuildWorkflowImpl.CATCH_UP));
   }
 
   public FailoverActivities sql() {
@@ -49,7 +49,12 @@ public final class FailoverStubs {
 
   /** The agent of {@code node}; a task it does not pick up within the agent start timeout fails. */
   public FailoverNodeActivities agent(String node) {
-    return Workflow.newActivityStub(FailoverNodeActivities.class, agentOptions(node, Duration.ofMinutes(10)));
+    // pg_rewind of a large data directory outlasts the other steps; it heartbeats every 2 s while a command runs,
+    // so a dead agent is noticed within the heartbeat timeout (which leaves room for the CHECKPOINT before it).
+    ActivityOptions rewind = ActivityOptions.newBuilder(agentOptions(node, Duration.ofHours(6)))
+        .setHeartbeatTimeout(Duration.ofMinutes(2)).build();
+    return Workflow.newActivityStub(FailoverNodeActivities.class, agentOptions(node, Duration.ofMinutes(10)),
+        Map.of("RewindAsStandby", rewind));
   }
 
   /** Host-local steps of ReplicaRebuild reused here (start a stopped node). */

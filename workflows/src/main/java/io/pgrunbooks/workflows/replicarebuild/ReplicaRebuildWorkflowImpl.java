@@ -53,6 +53,15 @@ public class ReplicaRebuildWorkflowImpl extends RunbookWorkflowBase implements R
       .setDoNotRetry(FailureTypes.NON_RETRYABLE)
       .build();
 
+  /**
+   * Catch-up can take as long as the config's catchUpTimeout allows (the activity enforces it); it heartbeats the lag
+   * meanwhile. Shared with the failover runbooks, which wait for a rejoined node the same way.
+   */
+  public static final ActivityOptions CATCH_UP = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofHours(6))
+      .setHeartbeatTimeout(Duration.ofSeconds(30))
+      .build();
+
   private final ConfigActivities config = Workflow.newActivityStub(ConfigActivities.class, ActivityOptions.newBuilder()
       .setTaskQueue(TaskQueues.CENTRAL).setStartToCloseTimeout(Duration.ofSeconds(10)).setRetryOptions(RETRY).build());
 
@@ -62,11 +71,7 @@ public class ReplicaRebuildWorkflowImpl extends RunbookWorkflowBase implements R
           .setStartToCloseTimeout(Duration.ofMinutes(2))
           .setRetryOptions(RETRY)
           .build(),
-      // Catch-up can take as long as the config allows; it heartbeats the lag meanwhile.
-      Map.of("AwaitCatchUp", ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofHours(6))
-          .setHeartbeatTimeout(Duration.ofSeconds(30))
-          .build()));
+      Map.of("AwaitCatchUp", CATCH_UP));
 
   private String replica;
   private String stage = "nothing changed yet";
