@@ -83,6 +83,20 @@ class FailoverDrillWorkflowTest {
   }
 
   @Test
+  void dryRunPlansBothSwitchoversAsksNoApprovalAndTouchesNothing() {
+    FailoverDrillResult r = stub().run(new FailoverDrillInput("main", null, null, null, "olivia", null, true));
+
+    assertThat(r.outcome()).isEqualTo("DRY_RUN");
+    assertThat(r.report().dryRun()).isTrue();
+    assertThat(r.report().outcome()).isEqualTo(RunbookState.COMPLETED);
+    assertThat(r.report().summary()).contains("dry run: drill pg1 → pg2", "nothing was changed");
+    assertThat(r.report().plan()).anyMatch(l -> l.startsWith("switchover pg1 → pg2"))
+        .anyMatch(l -> l.startsWith("rejoin pg1 with pg_rewind")).anyMatch(l -> l.startsWith("switch back pg2 → pg1"));
+    assertThat(r.report().approvals()).isEmpty();
+    assertThat(fakes.calls).isEmpty();
+  }
+
+  @Test
   void rejectedDrillTouchesNothing() {
     fakes.windowSeconds = 3600;
     FailoverDrillWorkflow run = stub();
