@@ -222,6 +222,9 @@ class ArchivePartitionOnLocalStackTest {
     String recent = ArchiveTables.month(f, "events", today.minusMonths(1).getYear(), today.minusMonths(1).getMonthValue(), 0);
     String floor = ArchiveTables.month(f, "floor", 2021, 1, 0);
     String kept = ArchiveTables.month(f, "kept", 2020, 1, 0);
+    // Named like a long-expired month, bounded in 2098: expiry comes from the catalog's bounds, not the name.
+    f.sql("DROP TABLE IF EXISTS arch.events_2020_11",
+        "CREATE TABLE arch.events_2020_11 PARTITION OF arch.events FOR VALUES FROM ('2098-01-01') TO ('2098-02-01')");
     List<String> before = f.objects();
 
     expectRefusal(f, input("arch.events_2020_01; DROP TABLE arch.plain"), FailureTypes.BAD_INPUT, "must be schema.name");
@@ -233,6 +236,7 @@ class ArchivePartitionOnLocalStackTest {
     expectRefusal(f, input("arch.events_d_default"), FailureTypes.SAFETY_REFUSED, "default partition");
     expectRefusal(f, input(future), FailureTypes.SAFETY_REFUSED, "current or a future");
     expectRefusal(f, input(current), FailureTypes.SAFETY_REFUSED, "current or a future");
+    expectRefusal(f, input("arch.events_2020_11"), FailureTypes.SAFETY_REFUSED, "current or a future");
     expectRefusal(f, input(recent), FailureTypes.SAFETY_REFUSED, "compliance floor");
     expectRefusal(f, new ArchivePartitionInput("test", ArchiveFixture.DB, floor, null, true, null, false, null,
         "need the space"), FailureTypes.SAFETY_REFUSED, "not even force");
@@ -244,6 +248,8 @@ class ArchivePartitionOnLocalStackTest {
 
     assertThat(f.objects()).isEqualTo(before);
     assertThat(f.parentOf(current)).isEqualTo("arch.events");
+    assertThat(f.parentOf("arch.events_2020_11")).isEqualTo("arch.events");
+    f.sql("DROP TABLE arch.events_2020_11");
     assertThat(f.parentOf("arch.unconfigured_2020_01")).isEqualTo("arch.unconfigured");
     assertThat(f.exists("arch.plain")).isTrue();
   }
