@@ -61,7 +61,7 @@ public class PgBouncerActivitiesImpl implements PgBouncerActivities {
     Path file = Path.of(b.configFile());
     try {
       String before = Files.readString(file, StandardCharsets.UTF_8);
-      String after = repoint(before, input.host(), input.port());
+      String after = repoint(before, input.fromHost(), input.fromPort(), input.host(), input.port());
       if (!after.equals(before)) {
         writeKeepingOwner(file, after);
       }
@@ -73,8 +73,11 @@ public class PgBouncerActivitiesImpl implements PgBouncerActivities {
     }
   }
 
-  /** Every entry of the [databases] section gets host= and port= of the new primary; other settings stay. */
-  static String repoint(String ini, String host, int port) {
+  /**
+   * The entries of the [databases] section that point at {@code fromHost:fromPort} (every entry when
+   * {@code fromHost} is null) get host= and port= of the new primary; their other settings, and other entries, stay.
+   */
+  static String repoint(String ini, String fromHost, int fromPort, String host, int port) {
     List<String> out = new ArrayList<>();
     boolean inDatabases = false;
     for (String line : ini.split("\n", -1)) {
@@ -83,13 +86,31 @@ public class PgBouncerActivitiesImpl implements PgBouncerActivities {
         inDatabases = t.equalsIgnoreCase("[databases]");
       } else if (inDatabases) {
         Matcher m = ENTRY.matcher(line);
-        if (m.matches()) {
+        if (m.matches() && (fromHost == null || pointsAt(m.group(2), fromHost, fromPort))) {
           line = m.group(1) + withHostPort(m.group(2), host, port);
         }
       }
       out.add(line);
     }
     return String.join("\n", out);
+  }
+
+  /** Whether a connection string names {@code host} and {@code port} (PgBouncer's default port is 5432). */
+  static boolean pointsAt(String connstr, String host, int port) {
+    String h = null;
+    int p = 5432;
+    for (String kv : connstr.strip().split("\\s+")) {
+      if (kv.startsWith("host=")) {
+        h = kv.substring(5);
+      } else if (kv.startsWith("port=")) {
+        try {
+          p = Integer.parseInt(kv.substring(5));
+        } catch (NumberFormatException e) {
+          return false;
+        }
+      }
+    }
+    return host.equals(h) && p == port;
   }
 
   private static String withHostPort(String connstr, String host, int port) {

@@ -18,11 +18,19 @@ public interface PgBouncerActivities {
   @ActivityMethod
   String resumeBouncer(BouncerInput input);
 
-  /** Points every {@code [databases]} entry of the config file at {@code host:port}, then {@code RELOAD}. */
+  /**
+   * Points the {@code [databases]} entries of the config file that point at {@code fromHost:fromPort} (the primary
+   * being replaced) at {@code host:port}, then {@code RELOAD}. Entries for other servers (other clusters, replicas
+   * behind read-only pools) stay as they are.
+   */
   @ActivityMethod
   String repointBouncer(RepointInput input);
 
   record BouncerInput(String cluster) {}
 
-  record RepointInput(String cluster, String node, String host, int port) {}
+  /**
+   * @param fromHost host the entries to move point at now; null (a task scheduled before this field existed) moves
+   *     every entry, as it did then
+   */
+  record RepointInput(String cluster, String node, String host, int port, String fromHost, int fromPort) {}
 }

@@ -137,7 +137,7 @@ public final class Switchover {
     run.change("promoted " + candidate + " (timeline " + promoted.timeline() + ")");
     stage = stage + "; " + candidate + " promoted and writable";
     if (bouncer != null) {
-      repoint(candidate);
+      repoint(oldPrimary, candidate);
       run.step(label + "resume pgbouncer", () -> bouncer.resumeBouncer(new BouncerInput(cluster)), s -> s);
       paused = false;
       stage = stage + "; PgBouncer resumed on " + candidate;
@@ -185,10 +185,11 @@ public final class Switchover {
     return Workflow.getVersion(SAFETY_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
   }
 
-  private void repoint(String node) {
+  private void repoint(String from, String node) {
+    NodeSpec f = spec.nodes().stream().filter(s -> s.name().equals(from)).findFirst().orElseThrow();
     NodeSpec n = spec.nodes().stream().filter(s -> s.name().equals(node)).findFirst().orElseThrow();
     run.step(label + "repoint pgbouncer to " + node, () -> bouncer.repointBouncer(
-        new RepointInput(spec.name(), node, n.host(), n.port())), s -> s);
+        new RepointInput(spec.name(), node, n.host(), n.port(), f.host(), f.port())), s -> s);
     repointed = true;
     run.change("PgBouncer points at " + node);
   }
@@ -281,7 +282,7 @@ public final class Switchover {
     if (bouncer != null) {
       try {
         if (primaryNow != null && (repointed || !primaryNow.equals(oldPrimary))) {
-          repoint(primaryNow);
+          repoint(repointed ? candidate : oldPrimary, primaryNow);
         }
         bouncer.resumeBouncer(new BouncerInput(cluster));
         paused = false;
