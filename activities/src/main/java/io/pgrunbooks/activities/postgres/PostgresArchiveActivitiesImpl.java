@@ -7,6 +7,7 @@ import io.pgrunbooks.activities.s3.ArchiveKeys;
 import io.pgrunbooks.activities.s3.ArchiveUpload;
 import io.pgrunbooks.activities.s3.Compression;
 import io.pgrunbooks.activities.s3.DigestStreams;
+import io.pgrunbooks.activities.s3.ExportReuse;
 import io.pgrunbooks.activities.s3.Heartbeats;
 import io.pgrunbooks.activities.s3.S3ClientFactory;
 import io.pgrunbooks.config.ArchiveConfig;
@@ -48,6 +49,7 @@ import org.postgresql.copy.CopyManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** {@link PostgresArchiveActivities} over PgJDBC on the current primary, S3 through {@link S3ClientFactory}. */
 public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities {
@@ -165,7 +167,13 @@ public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities 
     PartitionRef ref = in.ref();
     ArchiveConfig archive = s3.config();
     String bucket = s3.bucket();
-    String folder = ArchiveKeys.folder(archive.prefix(), ref.cluster(), ref.database(), ref.schema(), ref.parentName(), ref.name());
+    String folder;
+    try {
+      folder = ArchiveKeys.runFolder(ArchiveKeys.folder(archive.prefix(), ref.cluster(), ref.database(), ref.schema(),
+          ref.parentName(), ref.name()), in.runId());
+    } catch (IllegalArgumentException e) {
+      throw refused(e.getMessage() + "; nothing was exported");
+    }
     String key = ArchiveKeys.data(folder, archive.compression());
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     Set<String> stale = new HashSet<>();
@@ -183,10 +191,22 @@ public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities 
       if (ArchiveCatalog.parentOf(c, ref.oid()) != null) {
         throw refused(ref.qualified() + " is attached; only a detached partition is exported (rows could still arrive)");
       }
+      // Written once: a retry of this run reuses its own finished upload and never writes the key again.
+      ExportResult done = ExportReuse.find(client, bucket, key, ArchiveKeys.manifest(folder), archive.compression(), beat);
+      if (done != null) {
+        log.info("export of {}: reusing s3://{}/{} written by an earlier attempt of run {}", ref.qualified(), bucket,
+            done.dataKey(), in.runId());
+        return done;
+      }
       try (ArchiveUpload upload = ArchiveUpload.start(client, archive, key, stale,
-          Map.of("pg-runbooks-run-id", in.runId() == null ? "" : in.runId()), id -> beat.put("uploadId", id))) {
+          Map.of("pg-runbooks-run-id", in.runId()), id -> beat.put("uploadId", id))) {
         c.setAutoCommit(false);
         exec(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+        ContentHash.canonicalSettings(c);
+        exec(c, "SET LOCAL lock_timeout = '10s'");
+        // SHARE blocks every write to the detached table for the whole COPY; LOCK before the first query, so the
+        // snapshot is taken after it.
+        exec(c, "LOCK TABLE " + Identifiers.quote(ref.schema(), ref.name()) + " IN SHARE MODE");
         DigestStreams.Out compressed = new DigestStreams.Out(upload.stream(), null);
         OutputStream z = Compression.compress(archive.compression(), archive.compressionLevel(), compressed);
         DigestStreams.Out csv = new DigestStreams.Out(z, beat::bytes);
@@ -194,24 +214,34 @@ public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities 
         try (OutputStream buffered = new BufferedOutputStream(csv, 1 << 20)) {
           CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
           // The COPY's own row count is exact and belongs to the same snapshot as the data it wrote.
-          rows = copy.copyOut("COPY (SELECT * FROM " + Identifiers.quote(ref.schema(), ref.name())
-              + ") TO STDOUT (FORMAT csv, HEADER)", buffered);
+          rows = copy.copyOut(ContentHash.copySql(Identifiers.quote(ref.schema(), ref.name())), buffered);
         }
         c.commit();
         String s3Checksum = upload.complete().checksumSHA256();
         return new ExportResult(bucket, key, ArchiveKeys.manifest(folder), archive.compression(), rows, csv.bytes(),
-            compressed.bytes(), csv.hex(), compressed.hex(), upload.abortedStale(), s3Checksum);
+            compressed.bytes(), csv.hex(), compressed.hex(), upload.abortedStale(), s3Checksum, false);
       }
     } catch (SQLException e) {
       throw sql("export " + ref.qualified(), e);
     } catch (IOException e) {
       throw new UncheckedIOException("export of " + ref.qualified() + " to s3://" + bucket + "/" + key + " failed", e);
+    } catch (S3Exception e) {
+      if (e.statusCode() == 412) {
+        // Another writer completed this key between our check and our upload: never replace it; the retry reuses it.
+        throw ApplicationFailure.newFailure("s3://" + bucket + "/" + key + " appeared while uploading; it was not"
+            + " replaced, the next attempt reads it back", "ArchiveExists");
+      }
+      throw e;
     }
   }
 
   @Override
   public DropPartitionResult dropPartition(DropPartitionInput in) {
     PartitionRef ref = in.ref();
+    if (in.expectedSha256() == null || in.expectedSha256().isBlank()) {
+      throw refused("no content hash of the archive " + in.archiveUri() + " was given; a row count alone does not prove "
+          + ref.qualified() + " holds the archived rows; nothing was dropped");
+    }
     try (Primary p = Primary.open(config, connections, ref.cluster(), ref.database())) {
       Connection c = p.connection();
       long oid = ArchiveCatalog.oid(c, ref.schema(), ref.name());
@@ -226,23 +256,21 @@ public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities 
       try {
         exec(c, "SET LOCAL lock_timeout = '10s'");
         String table = Identifiers.quote(ref.schema(), ref.name());
-        // The lock keeps anyone from writing between the count and the drop (invariant 2).
+        // The lock keeps anyone from writing between the proof and the drop (invariant 2).
         exec(c, "LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
         if (ArchiveCatalog.parentOf(c, oid) != null) {
           throw refused(ref.qualified() + " is attached to a parent again; it could hold rows the archive lacks; nothing was dropped");
         }
-        long rows;
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
-          rs.next();
-          rows = rs.getLong(1);
-        }
-        if (rows != in.expectedRows()) {
-          throw refused(ref.qualified() + " holds " + rows + " rows but the archive " + in.archiveUri() + " has "
-              + in.expectedRows() + "; rows changed since the export; nothing was dropped");
+        // The same canonical CSV the export hashed: equal SHA-256 means the table holds exactly the archived rows.
+        ContentHash.Result now = ContentHash.of(c, table);
+        if (now.rows() != in.expectedRows() || !now.sha256().equals(in.expectedSha256())) {
+          throw refused(ref.qualified() + " no longer holds exactly the archived rows (now " + now.rows() + " rows, CSV SHA-256 "
+              + now.sha256() + "; archive " + in.archiveUri() + ": " + in.expectedRows() + " rows, " + in.expectedSha256()
+              + "): it changed since the export; nothing was dropped");
         }
         exec(c, "DROP TABLE " + table);
         c.commit();
-        return new DropPartitionResult(rows, false);
+        return new DropPartitionResult(now.rows(), false);
       } catch (RuntimeException | SQLException e) {
         c.rollback();
         throw e;

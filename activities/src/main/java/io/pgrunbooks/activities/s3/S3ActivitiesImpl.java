@@ -99,13 +99,40 @@ public class S3ActivitiesImpl implements S3Activities {
 
   @Override
   public void writeManifest(WriteManifestInput input) {
+    String key = input.manifestKey();
     try (S3Client s3 = clients.client()) {
+      if (sameArchive(s3, key, input.manifest())) {
+        return;
+      }
       byte[] body = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(input.manifest());
-      s3.putObject(b -> b.bucket(clients.bucket()).key(input.manifestKey()).contentType("application/json")
-          .checksumAlgorithm(ChecksumAlgorithm.SHA256), RequestBody.fromBytes(body));
+      try {
+        // If-None-Match where the store honours it; the check above where it does not.
+        s3.putObject(b -> b.bucket(clients.bucket()).key(key).contentType("application/json").ifNoneMatch("*")
+            .checksumAlgorithm(ChecksumAlgorithm.SHA256), RequestBody.fromBytes(body));
+      } catch (S3Exception e) {
+        if (e.statusCode() != 412 || !sameArchive(s3, key, input.manifest())) {
+          throw e;
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** True when {@code key} holds this run's manifest of the same data (a retry); SafetyRefused when another archive's. */
+  private boolean sameArchive(S3Client s3, String key, ArchiveManifest mine) {
+    ArchiveManifest there = ExportReuse.manifest(s3, clients.bucket(), key);
+    if (there == null) {
+      return false;
+    }
+    if (java.util.Objects.equals(there.runId(), mine.runId()) && java.util.Objects.equals(there.dataKey(), mine.dataKey())
+        && java.util.Objects.equals(there.sha256Uncompressed(), mine.sha256Uncompressed())) {
+      return true;
+    }
+    throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure("s3://" + clients.bucket() + "/" + key
+        + " already holds the manifest of another archive (run " + there.runId() + ", archived " + there.archivedAt()
+        + "); an archive is never overwritten; nothing was written",
+        io.pgrunbooks.workflows.common.FailureTypes.SAFETY_REFUSED);
   }
 
   @Override

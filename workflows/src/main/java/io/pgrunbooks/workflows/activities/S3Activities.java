@@ -10,7 +10,10 @@ public interface S3Activities {
   @ActivityMethod
   VerifyArchiveResult verifyArchive(VerifyArchiveInput input);
 
-  /** Writes {@code manifest.json} (overwrites: a retry writes the same content). */
+  /**
+   * Writes {@code manifest.json} once: a no-op when the key already holds this run's manifest of the same data (a
+   * retry), SafetyRefused when it holds another archive's; never overwrites.
+   */
   @ActivityMethod
   void writeManifest(WriteManifestInput input);
 

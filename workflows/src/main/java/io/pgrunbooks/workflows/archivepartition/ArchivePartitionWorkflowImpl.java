@@ -33,6 +33,8 @@ import java.util.Map;
 public class ArchivePartitionWorkflowImpl extends RunbookWorkflowBase implements ArchivePartitionWorkflow {
   /** Approval step name; {@code approvals.preApprovals} entries name it with the parent table as target. */
   public static final String DROP_STEP = "drop-partition";
+  /** Version marker: since issue 14 a run with {@code deepVerify: false} archives but never drops. */
+  static final String SHALLOW_NEVER_DROPS = "shallow-verify-never-drops";
 
   private final PostgresArchiveActivities sql =
       Workflow.newActivityStub(PostgresArchiveActivities.class, ArchiveActivityOptions.SQL);
@@ -90,11 +92,14 @@ public class ArchivePartitionWorkflowImpl extends RunbookWorkflowBase implements
         return export.manifestKey();
       }, k -> "s3://" + export.bucket() + "/" + k);
       run.change("wrote manifest s3://" + export.bucket() + "/" + export.manifestKey());
-      if (!input.dropEnabled()) {
-        run.skipped("drop", "drop=false: the partition stays");
+      String noDrop = !input.dropEnabled() ? "drop=false"
+          : !verify.deep() && Workflow.getVersion(SHALLOW_NEVER_DROPS, Workflow.DEFAULT_VERSION, 1) >= 1
+          ? "deepVerify=false (a size check is no proof to drop on)" : null;
+      if (noDrop != null) {
+        run.skipped("drop", noDrop + ": the partition stays");
         reattach();
         return result(finish(RunbookState.COMPLETED, "archived " + name + " to " + export.uri() + " (" + export.rows()
-            + " rows); drop=false, so it was attached again"), export);
+            + " rows); " + noDrop + ", so it was attached again"), export);
       }
       ApprovalOutcome outcome = gate().request(ApprovalRequest.of(DROP_STEP, "drop partition " + name
           + " (archived to " + export.uri() + ")", facts.ref().parentQualified(), evidence(export, verify)));
@@ -104,8 +109,9 @@ public class ArchivePartitionWorkflowImpl extends RunbookWorkflowBase implements
             + " was attached again; the verified archive stays at " + export.uri()), export);
       }
       DropPartitionResult drop = run.step("drop", () -> sql.dropPartition(
-          new DropPartitionInput(facts.ref(), export.rows(), export.uri())),
-          d -> d.alreadyDropped() ? "already dropped by an earlier attempt" : "dropped after re-counting " + d.rowsCounted() + " rows");
+          new DropPartitionInput(facts.ref(), export.rows(), export.uri(), export.sha256Uncompressed())),
+          d -> d.alreadyDropped() ? "already dropped by an earlier attempt"
+              : "dropped after proving its " + d.rowsCounted() + " rows hash to the archive's CSV SHA-256");
       dropped = true;
       run.change("dropped " + name + " (" + drop.rowsCounted() + " rows, archived at " + export.uri() + ")");
       return result(finish(RunbookState.COMPLETED, "archived " + name + " to " + export.uri() + " (" + export.rows()
@@ -123,13 +129,14 @@ public class ArchivePartitionWorkflowImpl extends RunbookWorkflowBase implements
     String name = facts.ref().qualified();
     run.plan("ALTER TABLE " + parent + " DETACH PARTITION " + name + " CONCURRENTLY");
     run.plan("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; COPY (SELECT * FROM " + name
-        + ") TO STDOUT (FORMAT csv, HEADER) | " + facts.compression() + " -> s3://" + facts.bucket() + "/.../"
-        + facts.ref().name() + "/data.csv." + ("zstd".equals(facts.compression()) ? "zst" : "gz"));
+        + ") TO STDOUT (FORMAT csv, HEADER) under a SHARE lock | " + facts.compression() + " -> s3://" + facts.bucket()
+        + "/.../" + facts.ref().name() + "/run-<this run>/data.csv." + ("zstd".equals(facts.compression()) ? "zst" : "gz")
+        + " (written once, never over another archive)");
     run.plan((input.deepVerifyEnabled() ? "deep-verify" : "verify") + " the object; write manifest.json");
-    if (input.dropEnabled()) {
+    if (input.dropEnabled() && input.deepVerifyEnabled()) {
       run.plan("approval " + DROP_STEP + " on " + parent);
-      run.plan("BEGIN; LOCK TABLE " + name + " IN ACCESS EXCLUSIVE MODE; SELECT count(*) (must equal the archive); DROP TABLE "
-          + name + "; COMMIT");
+      run.plan("BEGIN; LOCK TABLE " + name + " IN ACCESS EXCLUSIVE MODE; SHA-256 of its CSV (must equal the archive's);"
+          + " DROP TABLE " + name + "; COMMIT");
     } else {
       run.plan("ALTER TABLE " + parent + " ATTACH PARTITION " + name + " " + facts.boundSpec());
     }

@@ -125,7 +125,7 @@ public final class ArchiveFakes {
         throw ApplicationFailure.newFailure("Unable to execute HTTP request: Connection refused", "SdkClientException");
       }
       return new ExportResult(BUCKET, DATA_KEY, MANIFEST_KEY, "gzip", ROWS, 96_000, 31_000, "aa".repeat(32),
-          "bb".repeat(32), 0, "cc");
+          "bb".repeat(32), 0, "cc", false);
     }
 
     @Override
