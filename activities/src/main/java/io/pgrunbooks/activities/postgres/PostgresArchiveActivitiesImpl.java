@@ -15,7 +15,6 @@ import io.pgrunbooks.config.ClusterConfig;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.workflows.activities.ArchiveManifest;
 import io.pgrunbooks.workflows.activities.AttachInput;
-import io.pgrunbooks.workflows.activities.ColumnDef;
 import io.pgrunbooks.workflows.activities.DetachResult;
 import io.pgrunbooks.workflows.activities.DropPartitionInput;
 import io.pgrunbooks.workflows.activities.DropPartitionResult;
@@ -37,7 +36,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -160,6 +158,28 @@ public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities 
       }
       throw sql("attach " + ref.qualified(), e);
     }
+  }
+
+  @Override
+  public void attachRestored(AttachInput in) {
+    PartitionRef ref = in.ref();
+    ClusterConfig cluster = Lookups.cluster(config, ref.cluster());
+    if (cluster.database(ref.database()) == null || cluster.database(ref.database()).policy(ref.parentQualified()) == null) {
+      throw Lookups.badInput(ref.parentQualified() + " has no partition policy in the config (clusters." + ref.cluster()
+          + ".databases." + ref.database() + ".partitions); a restored table is attached only to a configured parent;"
+          + " " + ref.qualified() + " stays a plain table");
+    }
+    String bound = Identifiers.bound(in.boundSpec());
+    try (Primary p = Primary.open(config, connections, ref.cluster(), ref.database())) {
+      String clash = RestoreSql.overlapping(p.connection(), ref, bound);
+      if (clash != null) {
+        throw refused("cannot attach " + ref.qualified() + " to " + ref.parentQualified() + " " + bound + ": its bounds"
+            + " overlap partition " + clash + "; nothing was attached, " + ref.qualified() + " stays a plain table");
+      }
+    } catch (SQLException e) {
+      throw sql("check the bounds of " + ref.qualified() + " against " + ref.parentQualified(), e);
+    }
+    attachPartition(in);
   }
 
   @Override
@@ -294,11 +314,11 @@ public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities 
       c.setNetworkTimeout(Runnable::run, STREAM_NETWORK_TIMEOUT_MS);
       long existing = ArchiveCatalog.oid(c, in.targetSchema(), in.targetTable());
       if (existing != 0) {
-        return alreadyRestored(c, existing, table, marker, qualified);
+        return RestoreSql.alreadyRestored(c, existing, table, marker, qualified);
       }
       c.setAutoCommit(false);
       try {
-        exec(c, "CREATE TABLE " + table + " (" + columns(c, m) + ")");
+        exec(c, "CREATE TABLE " + table + " (" + RestoreSql.columns(c, m) + ")");
         InputStream raw = client.getObject(b -> b.bucket(m.bucket()).key(m.dataKey()));
         long rows;
         String zHex;
@@ -332,45 +352,6 @@ public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities 
     } catch (IOException e) {
       throw new UncheckedIOException("restore into " + qualified + " failed", e);
     }
-  }
-
-  private RestoreTableResult alreadyRestored(Connection c, long oid, String table, String marker, String qualified)
-      throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT obj_description(?::oid, 'pg_class')")) {
-      ps.setLong(1, oid);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        if (!marker.equals(rs.getString(1))) {
-          throw Lookups.badInput("table " + qualified + " already exists; restore into a new name with targetTable");
-        }
-      }
-    }
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
-      rs.next();
-      return new RestoreTableResult(oid, rs.getLong(1), -1, null, null, true);
-    }
-  }
-
-  /** Column list from the manifest; each type must parse as a type name (to_regtype), so a manifest cannot inject SQL. */
-  private static String columns(Connection c, ArchiveManifest m) throws SQLException {
-    StringBuilder cols = new StringBuilder();
-    for (ColumnDef col : m.columns()) {
-      String type = col.type();
-      boolean valid;
-      try (PreparedStatement ps = c.prepareStatement("SELECT to_regtype(?) IS NOT NULL")) {
-        ps.setString(1, type);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          valid = rs.getBoolean(1);
-        }
-      }
-      if (!valid || type.contains(";") || type.contains("--") || type.contains("/*")) {
-        throw Lookups.badInput("manifest column " + col.name() + " has type '" + type + "' that is not a type of this database");
-      }
-      cols.append(cols.length() == 0 ? "" : ", ").append(Identifiers.quote(col.name())).append(' ').append(type)
-          .append(col.notNull() ? " NOT NULL" : "");
-    }
-    return cols.toString();
   }
 
   private static void requireSameTable(Connection c, PartitionRef ref) throws SQLException {

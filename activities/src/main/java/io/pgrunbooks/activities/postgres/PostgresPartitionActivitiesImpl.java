@@ -192,13 +192,13 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
           + (policy.minRetention() == null ? "" : " and minRetention " + policy.minRetention()) + " at " + now);
     }
     if (p.sha256() != null) {
-      ContentHash.Result now = ContentHash.of(c, PartitionSql.qualified(p.name()));
-      if (now.rows() != p.rows()) {
-        throw refused(p.name() + " holds " + now.rows() + " rows, not the approved " + p.rows() + "; nothing was dropped");
+      ContentHash.Result content = ContentHash.of(c, PartitionSql.qualified(p.name()));
+      if (content.rows() != p.rows()) {
+        throw refused(p.name() + " holds " + content.rows() + " rows, not the approved " + p.rows() + "; nothing was dropped");
       }
-      if (!now.sha256().equals(p.sha256())) {
+      if (!content.sha256().equals(p.sha256())) {
         throw refused(p.name() + " holds the approved " + p.rows() + " rows but its content changed since the approval"
-            + " (CSV SHA-256 " + now.sha256() + ", approved " + p.sha256() + "); nothing was dropped");
+            + " (CSV SHA-256 " + content.sha256() + ", approved " + p.sha256() + "); nothing was dropped");
       }
     } else {
       // Evidence recorded before content hashes existed (a run started on older code): the count is all it has.

@@ -45,6 +45,7 @@ public class ArchivePartitionWorkflowImpl extends RunbookWorkflowBase implements
   private PartitionFacts facts;
   private boolean detached;
   private boolean dropped;
+  private Instant archivedAt;
 
   @Override
   public ArchivePartitionResult run(ArchivePartitionInput input) {
@@ -87,6 +88,7 @@ public class ArchivePartitionWorkflowImpl extends RunbookWorkflowBase implements
             + String.join("; ", verify.problems()) + "; nothing was dropped", FailureTypes.SAFETY_REFUSED);
       }
       ArchiveManifest manifest = manifest(export, verify);
+      archivedAt = manifest.archivedAt();
       run.step("write manifest", () -> {
         s3.writeManifest(new WriteManifestInput(export.manifestKey(), manifest));
         return export.manifestKey();
@@ -192,7 +194,8 @@ public class ArchivePartitionWorkflowImpl extends RunbookWorkflowBase implements
   }
 
   private ArchivePartitionResult result(RunReport report, ExportResult e) {
-    return new ArchivePartitionResult(report, e.uri(), e.manifestKey(), e.rows(), dropped, !dropped);
+    return new ArchivePartitionResult(report, e.uri(), e.manifestKey(), e.rows(), dropped, !dropped, e.uncompressedBytes(),
+        e.compressedBytes(), e.sha256Uncompressed(), archivedAt);
   }
 
   private static void requireTargets(ArchivePartitionInput in) {

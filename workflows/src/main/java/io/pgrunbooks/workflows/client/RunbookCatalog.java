@@ -69,7 +69,9 @@ public final class RunbookCatalog {
         "drop", "true", "deepVerify", "true");
     entry(RESTORE_PARTITION, RestorePartitionInput.class,
         "Restore an archived partition from its S3 manifest into a table, optionally re-attached to its parent.",
-        "targetTable", "the archived partition's own name");
+        "targetTable", "the archived partition's own name", "partition",
+        "instead of manifestKey: restore the newest archive of this schema.name", "archivedAt",
+        "with partition: the newest archive");
     entry(REPLICA_REBUILD, ReplicaRebuildInput.class,
         "Rebuild a broken replica with pg_basebackup from the current primary (wiping its data dir needs approval).");
     entry(FAILOVER, FailoverInput.class,

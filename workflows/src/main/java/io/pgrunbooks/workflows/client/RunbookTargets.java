@@ -44,6 +44,9 @@ public final class RunbookTargets {
     List<String> missing = new ArrayList<>();
     List<InputProblem.Field> problems = new ArrayList<>();
     for (String field : REQUIRED.get(type)) {
+      if (field.equals("manifestKey") && byPartition(type, input)) {
+        continue;
+      }
       JsonNode v = input.get(field);
       if (v == null || v.isNull()) {
         missing.add(field);
@@ -88,7 +91,8 @@ public final class RunbookTargets {
       }
     }
     if (type.equals(RESTORE_PARTITION)) {
-      parts.add(in.hasNonNull("targetTable") ? s(in, "targetTable") : s(in, "manifestKey"));
+      parts.add(in.hasNonNull("targetTable") ? s(in, "targetTable")
+          : byPartition(type, in) ? s(in, "partition") : s(in, "manifestKey"));
     }
     return String.join("/", parts);
   }
@@ -110,7 +114,16 @@ public final class RunbookTargets {
     return s.toString();
   }
 
+  /** RestorePartition named by {@code partition} (its newest archive, or {@code archivedAt}) instead of a manifest key. */
+  private static boolean byPartition(String type, ObjectNode in) {
+    return type.equals(RESTORE_PARTITION) && !in.hasNonNull("manifestKey") && in.path("partition").isTextual()
+        && !in.path("partition").asText().isBlank();
+  }
+
   private static String restoreTarget(ObjectNode in) {
+    if (!in.hasNonNull("targetTable") && byPartition(RESTORE_PARTITION, in)) {
+      return s(in, "partition");
+    }
     if (!in.hasNonNull("targetTable")) {
       throw InputProblem.of("targetTable", RESTORE_PARTITION + ": its workflow id names the target table, which "
           + "defaults to the original name read from the manifest at run time; give \"targetTable\" in the input "
