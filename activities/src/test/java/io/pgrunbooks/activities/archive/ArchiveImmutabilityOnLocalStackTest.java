@@ -193,7 +193,7 @@ class ArchiveImmutabilityOnLocalStackTest {
   }
 
   @Test
-  void storeRefusesToReplaceAnObjectPutWithIfNoneMatch() {
+  void storeRefusesToReplaceAnObjectWithIfNoneMatchOnPutAndOnMultipartComplete() {
     ArchiveFixture f = fixture(UnaryOperator.identity());
     String key = "test-archives/probe/if-none-match-" + System.nanoTime();
     try (S3Client c = f.s3.client()) {
@@ -202,6 +202,16 @@ class ArchiveImmutabilityOnLocalStackTest {
           RequestBody.fromString("second")))
           .isInstanceOf(S3Exception.class)
           .satisfies(e -> assertThat(((S3Exception) e).statusCode()).isEqualTo(412));
+      assertThat(c.getObjectAsBytes(b -> b.bucket(f.s3.bucket()).key(key)).asUtf8String()).isEqualTo("first");
+      // The multipart path the export takes: completing an upload onto an existing key is refused too.
+      String id = c.createMultipartUpload(b -> b.bucket(f.s3.bucket()).key(key)).uploadId();
+      String etag = c.uploadPart(b -> b.bucket(f.s3.bucket()).key(key).uploadId(id).partNumber(1),
+          RequestBody.fromString("third")).eTag();
+      assertThatThrownBy(() -> c.completeMultipartUpload(b -> b.bucket(f.s3.bucket()).key(key).uploadId(id)
+          .ifNoneMatch("*").multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(etag)))))
+          .isInstanceOf(S3Exception.class)
+          .satisfies(e -> assertThat(((S3Exception) e).statusCode()).isEqualTo(412));
+      c.abortMultipartUpload(b -> b.bucket(f.s3.bucket()).key(key).uploadId(id));
       assertThat(c.getObjectAsBytes(b -> b.bucket(f.s3.bucket()).key(key)).asUtf8String()).isEqualTo("first");
     }
   }
