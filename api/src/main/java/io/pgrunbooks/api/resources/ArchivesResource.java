@@ -56,11 +56,16 @@ public final class ArchivesResource {
     if (table == null || !table.matches("[^./]+\\.[^./]+")) {
       throw InputProblem.of("table", "table must be schema.name of a partition or its parent, got '" + table + "'");
     }
+    return entries(ArchiveLayout.root(config.archive().prefix()), cluster, database, table,
+        runs.completedResults(WorkflowTypes.ARCHIVE_PARTITION, cluster, LOOK_BACK));
+  }
+
+  /** The archives of {@code table} among completed ArchivePartition results, newest first. */
+  static ArrayNode entries(String root, String cluster, String database, String table, List<RunService.Completed> done) {
     String schema = table.substring(0, table.indexOf('.'));
     String name = table.substring(table.indexOf('.') + 1);
-    String root = ArchiveLayout.root(config.archive().prefix());
     List<ObjectNode> found = new ArrayList<>();
-    for (RunService.Completed run : runs.completedResults(WorkflowTypes.ARCHIVE_PARTITION, cluster, LOOK_BACK)) {
+    for (RunService.Completed run : done) {
       JsonNode r = run.result();
       ArchiveLayout.Parsed key = ArchiveLayout.parse(root, r.path("manifestKey").asText(null));
       if (key == null || !key.cluster().equals(cluster) || !key.database().equals(database) || !key.schema().equals(schema)
