@@ -170,6 +170,8 @@ class ArchiveImmutabilityOnLocalStackTest {
     assertThat(results.get(1).dataKey()).isEqualTo(results.get(0).dataKey());
     assertThat(results.get(1).sha256Uncompressed()).isEqualTo(results.get(0).sha256Uncompressed());
     assertThat(results.get(1).rows()).isEqualTo(1200);
+    assertThat(result.report().steps()).filteredOn(s -> s.name().equals("export")).singleElement()
+        .satisfies(s -> assertThat(s.detail()).contains("reused: never written twice"));
     assertThat(f.objects()).filteredOn(o -> o.startsWith(ArchiveFixture.folder("events_d", "events_d_2019_04"))).hasSize(2);
     assertThat(restore("restore-reused", result.manifestKey(), "arch.events_d_2019_04_back").rows()).isEqualTo(1200);
   }

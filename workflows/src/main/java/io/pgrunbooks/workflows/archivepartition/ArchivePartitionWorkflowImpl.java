@@ -216,7 +216,8 @@ public class ArchivePartitionWorkflowImpl extends RunbookWorkflowBase implements
 
   private static String describe(ExportResult e) {
     return e.rows() + " rows, " + e.uncompressedBytes() + " bytes of CSV, " + e.compressedBytes() + " bytes "
-        + e.compression() + " to " + e.uri() + (e.abortedStaleUploads() > 0 ? " (aborted " + e.abortedStaleUploads()
+        + e.compression() + " to " + e.uri() + (e.reused() ? " (this run's upload, finished by an earlier attempt,"
+        + " reused: never written twice)" : "") + (e.abortedStaleUploads() > 0 ? " (aborted " + e.abortedStaleUploads()
         + " stale multipart upload(s) of an earlier attempt)" : "");
   }
 }
