@@ -29,6 +29,7 @@ class ApprovalActivitiesImplTest {
   private static final String HEX_KEY = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
   private static final String WF = "archive-partition:main:app:public.agent_routing_metrics_2024_01";
   private static final String DIGEST = "sha256:5d41402abc4b2a76b9719d911017c592";
+  private static final String RUN = "0f9c7e8a-run-1";
 
   private static final String YAML = """
       temporal:
@@ -60,11 +61,11 @@ class ApprovalActivitiesImplTest {
 
   private static VerifySignatureInput decision(String workflowId, String approver, String decision, String digest,
                                                String signature) {
-    return new VerifySignatureInput(workflowId, "req-1", approver, decision, digest, signature);
+    return new VerifySignatureInput(workflowId, RUN, "req-1", approver, decision, digest, signature);
   }
 
   private static String sign(byte[] key, String workflowId, String approver, String decision, String digest) {
-    return ApprovalSignatures.sign(key, workflowId, "req-1", approver, decision, digest);
+    return ApprovalSignatures.sign(key, workflowId, RUN, "req-1", approver, decision, digest);
   }
 
   @Test
@@ -156,11 +157,47 @@ class ApprovalActivitiesImplTest {
     assertThat(activities.verifySignature(decision("failover:main", "alice", ApprovalSignatures.APPROVE, DIGEST, signature)))
         .isFalse();
     assertThat(activities.verifySignature(
-        new VerifySignatureInput(WF, "req-2", "alice", ApprovalSignatures.APPROVE, DIGEST, signature))).isFalse();
+        new VerifySignatureInput(WF, RUN, "req-2", "alice", ApprovalSignatures.APPROVE, DIGEST, signature))).isFalse();
+    assertThat(activities.verifySignature(
+        new VerifySignatureInput(WF, "a-later-run", "req-1", "alice", ApprovalSignatures.APPROVE, DIGEST, signature)))
+        .isFalse();
     assertThat(activities.verifySignature(decision(WF, "alice", ApprovalSignatures.APPROVE, DIGEST, null))).isFalse();
     String otherKey = sign("another-key-of-enough-length".getBytes(StandardCharsets.UTF_8), WF, "alice",
         ApprovalSignatures.APPROVE, DIGEST);
     assertThat(activities.verifySignature(decision(WF, "alice", ApprovalSignatures.APPROVE, DIGEST, otherKey))).isFalse();
+  }
+
+  @Test
+  void signatureWithoutRunIdFromAnOldSignerIsRefusedAndLoggedAsSuch() {
+    byte[] key = KEY.getBytes(StandardCharsets.UTF_8);
+    String unbound = oldFormatSignature(key, String.join("\n", WF, "req-1", "alice", ApprovalSignatures.APPROVE, DIGEST));
+    assertThat(ApprovalSignatures.isUnboundSignature(key, WF, "req-1", "alice", ApprovalSignatures.APPROVE, DIGEST,
+        unbound)).isTrue();
+
+    Logger logger = (Logger) LoggerFactory.getLogger(ApprovalActivitiesImpl.class);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    logger.addAppender(logs);
+    try {
+      assertThat(activities.verifySignature(decision(WF, "alice", ApprovalSignatures.APPROVE, DIGEST, unbound)))
+          .isFalse();
+      assertThat(activities.verifySignature(new VerifySignatureInput(WF, null, "req-1", "alice",
+          ApprovalSignatures.APPROVE, DIGEST, sign(key, WF, "alice", ApprovalSignatures.APPROVE, DIGEST)))).isFalse();
+    } finally {
+      logger.detachAppender(logs);
+    }
+    assertThat(logs.list.get(0).getFormattedMessage()).contains("old signature format without the run id");
+  }
+
+  /** The first signature format: HMAC over workflow id, request, approver, decision, digest (no run id). */
+  private static String oldFormatSignature(byte[] key, String text) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test

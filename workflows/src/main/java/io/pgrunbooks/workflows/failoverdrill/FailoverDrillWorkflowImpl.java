@@ -117,7 +117,7 @@ public class FailoverDrillWorkflowImpl extends RunbookWorkflowBase implements Fa
         }
         DrillChecks.chooseReplica(now, replica, d.maxLagSeconds());
         acting = true;
-        DrillPhaseRunner phase = new DrillPhaseRunner(run, stubs, spec, settings, drillId, issues);
+        DrillPhaseRunner phase = new DrillPhaseRunner(run, stubs, spec, settings, drillId, issues, input.requestedBy());
         phases.add(phase.run("switchover", primary, replica));
         if (input.switchesBack()) {
           phases.add(phase.run("switch back", replica, primary));
