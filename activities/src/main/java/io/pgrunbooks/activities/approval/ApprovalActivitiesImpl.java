@@ -54,7 +54,8 @@ public class ApprovalActivitiesImpl implements ApprovalActivities {
     List<PreApproval> preApprovals = new ArrayList<>();
     for (int i = 0; i < a.preApprovals().size(); i++) {
       PreApprovalConfig pre = a.preApprovals().get(i);
-      if (pre != null && pre.matches(runbook, input.target())) {
+      // Cluster and database are part of the match: an entry for main/app never covers another scope.
+      if (pre != null && pre.matches(runbook, input.cluster(), input.database(), input.target())) {
         preApprovals.add(new PreApproval(pre.step(), pre.target(), "approvals.preApprovals[" + i + "]"));
       }
     }

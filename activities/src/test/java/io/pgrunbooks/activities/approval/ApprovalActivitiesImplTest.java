@@ -38,6 +38,11 @@ class ApprovalActivitiesImplTest {
         main:
           nodes:
             - {name: pg1, host: db1.internal, dataDir: /srv/pg}
+          databases: {app: {}, billing: {}}
+        dr:
+          nodes:
+            - {name: dr1, host: db9.internal, dataDir: /srv/pg}
+          databases: {app: {}}
       approvals:
         defaultTimeout: 24h
         timeouts: {Failover: 30m}
@@ -50,10 +55,10 @@ class ApprovalActivitiesImplTest {
         signedRunbooks: [Failover]
         signingKeyEnv: APPROVAL_KEY
         preApprovals:
-          - {runbook: ArchivePartition, step: drop-partition, target: public.agent_routing_metrics}
-          - {runbook: PartitionMaintenance, step: create-partitions, target: '*'}
-          - {runbook: ArchivePartition, step: drop-partition, target: public.domain_events}
-          - {runbook: ArchivePartition, step: detach-partition, target: '*'}
+          - {runbook: ArchivePartition, step: drop-partition, cluster: main, database: app, target: public.agent_routing_metrics}
+          - {runbook: PartitionMaintenance, step: create-partitions, cluster: main, database: app, target: '*'}
+          - {runbook: ArchivePartition, step: drop-partition, cluster: main, database: app, target: public.domain_events}
+          - {runbook: ArchivePartition, step: detach-partition, cluster: main, database: app, target: '*'}
       """;
 
   private final RunbooksConfig config = ConfigLoader.parse(YAML, Map.of(), "test");
@@ -98,11 +103,11 @@ class ApprovalActivitiesImplTest {
   @Test
   void preApprovalMatchesRunbookStepAndTargetWithConfigPath() {
     ApprovalPolicy metrics = activities.approvalPolicy(
-        new ApprovalPolicyInput("ArchivePartition", "main", "public.agent_routing_metrics"));
+        new ApprovalPolicyInput("ArchivePartition", "main", "public.agent_routing_metrics", "app"));
     ApprovalPolicy other = activities.approvalPolicy(
-        new ApprovalPolicyInput("ArchivePartition", "main", "public.orders"));
+        new ApprovalPolicyInput("ArchivePartition", "main", "public.orders", "app"));
     ApprovalPolicy maintenance = activities.approvalPolicy(
-        new ApprovalPolicyInput("PartitionMaintenance", "main", "app"));
+        new ApprovalPolicyInput("PartitionMaintenance", "main", "main/app", "app"));
     ApprovalPolicy failover = activities.approvalPolicy(new ApprovalPolicyInput("Failover", "main", "main"));
 
     assertThat(metrics.preApprovals()).containsExactly(
@@ -113,6 +118,23 @@ class ApprovalActivitiesImplTest {
     assertThat(maintenance.preApprovals()).containsExactly(
         new PreApproval("create-partitions", "*", "approvals.preApprovals[1]"));
     assertThat(failover.preApprovals()).isEmpty();
+  }
+
+  @Test
+  void preApprovalForMainAppNeverCoversAnotherDatabaseOrCluster() {
+    ApprovalPolicy otherDatabase = activities.approvalPolicy(
+        new ApprovalPolicyInput("ArchivePartition", "main", "public.agent_routing_metrics", "billing"));
+    ApprovalPolicy otherCluster = activities.approvalPolicy(
+        new ApprovalPolicyInput("ArchivePartition", "dr", "public.agent_routing_metrics", "app"));
+    ApprovalPolicy noDatabase = activities.approvalPolicy(
+        new ApprovalPolicyInput("ArchivePartition", "main", "public.agent_routing_metrics"));
+    ApprovalPolicy maintenanceElsewhere = activities.approvalPolicy(
+        new ApprovalPolicyInput("PartitionMaintenance", "dr", "dr/app", "app"));
+
+    assertThat(otherDatabase.preApprovals()).isEmpty();
+    assertThat(otherCluster.preApprovals()).isEmpty();
+    assertThat(noDatabase.preApprovals()).isEmpty();
+    assertThat(maintenanceElsewhere.preApprovals()).isEmpty();
   }
 
   @Test
