@@ -190,6 +190,24 @@ class ApiResourceTest {
   }
 
   @Test
+  void topologyRunbookIs409NamingARunOfAnotherTypeSquattingTheLockId() {
+    // No worker serves this type or queue: it stays RUNNING under the lock's id, answering nothing.
+    String squatterRun = api.client.newUntypedWorkflowStub("Squatter", WorkflowOptions.newBuilder()
+        .setWorkflowId(TopologyLock.workflowId("main")).setTaskQueue("nobody-polls-this").build())
+        .start().getRunId();
+    try {
+      Reply r = api.post("olivia", "/api/v1/runs", Map.of("runbook", "ReplicaRebuild",
+          "input", Map.of("cluster", "main", "replica", "pg2")));
+
+      assertThat(r.status()).as(r.text()).isEqualTo(409);
+      assertThat(r.json().path("error").asText()).contains("lock:topology:main is taken by a Squatter run, not a"
+          + " topology lock (run " + squatterRun, "temporal workflow terminate --workflow-id lock:topology:main");
+    } finally {
+      api.client.newUntypedWorkflowStub(TopologyLock.workflowId("main")).terminate("api test done");
+    }
+  }
+
+  @Test
   void thePageAndTheApiMayNotBeFramedOrCached() {
     Reply page = api.send(HttpRequest.newBuilder(URI.create(api.baseUrl() + "/")).GET().build());
     Reply json = api.get("victor", "/api/v1/runbooks");
