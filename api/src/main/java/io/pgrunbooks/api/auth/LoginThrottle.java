@@ -45,7 +45,8 @@ public final class LoginThrottle {
   public synchronized Optional<Duration> blocked(String user, String address) {
     Instant now = clock.instant();
     Duration u = wait(users, key(user), perUser, now);
-    Duration a = wait(addresses, key(address), perAddress, now);
+    // An unknown address (no servlet request) is not one shared bucket: it would let anyone lock everyone out.
+    Duration a = address == null ? Duration.ZERO : wait(addresses, address, perAddress, now);
     Duration longest = u.compareTo(a) >= 0 ? u : a;
     return longest.isZero() ? Optional.empty() : Optional.of(longest);
   }
@@ -53,7 +54,9 @@ public final class LoginThrottle {
   public synchronized void failed(String user, String address) {
     Instant now = clock.instant();
     record(users, key(user), now);
-    record(addresses, key(address), now);
+    if (address != null) {
+      record(addresses, address, now);
+    }
   }
 
   public synchronized void succeeded(String user) {

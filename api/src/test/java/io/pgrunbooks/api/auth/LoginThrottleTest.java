@@ -61,6 +61,16 @@ class LoginThrottleTest {
   }
 
   @Test
+  void failuresWithoutAKnownAddressCountOnlyAgainstTheirName() {
+    for (int i = 0; i < 5; i++) {
+      throttle.failed("user" + i, null);
+    }
+
+    assertThat(throttle.blocked("alice", null)).isEmpty();
+    assertThat(throttle.blocked("alice", "203.0.113.7")).isEmpty();
+  }
+
+  @Test
   void successClearsTheNameButNotTheAddress() {
     for (int i = 0; i < 5; i++) {
       throttle.failed(i < 2 ? "alice" : "user" + i, "203.0.113.7");
