@@ -161,6 +161,8 @@ class ArchiveCrashEndToEndTest {
           preApprovals:
             - runbook: ArchivePartition
               step: drop-partition
+              cluster: main
+              database: postgres
               target: crash.events
         """;
   }
