@@ -101,6 +101,29 @@ class CrashPointSweepArchiveTest {
         k -> k.phase() == Phase.DURING && k.activityType().startsWith("Restore"), KNOWN_FAILING));
   }
 
+  /** The sweep is only as good as its checks: they must see an orphan and one changed row under the same count. */
+  @Test
+  void checksSeeADetachedOrphanAndAnArchiveThatDiffersByOneRowOfTheSameCount() throws Exception {
+    ArchiveScenario s = new ArchiveScenario();
+    s.prepare();
+    Sql.exec(primary, "ALTER TABLE sweep.events DETACH PARTITION " + ArchiveScenario.PARTITION);
+    assertThat(s.check(null, new IllegalStateException("not run"))).anyMatch(p -> p.contains("left detached (orphan)"))
+        .anyMatch(p -> p.contains("tables outside the parent: [events_2020_01]"));
+
+    s.prepare();
+    ArchivePartitionResult kept = stub(ArchivePartitionWorkflow.class,
+        WorkflowIds.archivePartition("main", "postgres", ArchiveScenario.PARTITION) + ":self-test")
+        .run(new ArchivePartitionInput("main", "postgres", ArchiveScenario.PARTITION, false, false, null, false,
+            "crash-sweep", "self-test of the checks"));
+    Sql.exec(primary, "UPDATE " + ArchiveScenario.PARTITION + " SET payload = 'changed' WHERE id = 1500");
+    String changed = Sql.fingerprint(primary, ArchiveScenario.PARTITION);
+    Sql.exec(primary, "ALTER TABLE sweep.events DETACH PARTITION " + ArchiveScenario.PARTITION,
+        "ALTER TABLE " + ArchiveScenario.PARTITION + " RENAME TO events_2020_01_changed");
+    assertThat(changed).startsWith("3000 rows");
+    assertThat(restoreMatches(kept.manifestKey(), changed, ArchiveScenario.PARTITION, 0))
+        .singleElement().asString().contains("the archive restores to 3000 rows").contains("the partition held 3000 rows");
+  }
+
   static void assertNoFailure(List<SweepTable.Row> rows) {
     assertThat(rows).as("sweep rows").isNotEmpty();
     assertThat(rows).filteredOn(SweepTable.Row::failed).as(SweepTable.markdown()).isEmpty();

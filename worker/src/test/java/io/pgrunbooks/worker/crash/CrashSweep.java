@@ -159,6 +159,10 @@ final class CrashSweep {
     }
     List<String> problems = s.check(result, failure);
     String how = killed != null ? killed : miss != null ? miss : "";
+    if (record != null) {
+      how = "activities: " + String.join(", ", points(record).stream().filter(p -> p.phase() == Phase.BEFORE)
+          .map(p -> p.activityType() + (p.agentNode() == null ? "" : "@" + p.agentNode())).toList());
+    }
     if (!problems.isEmpty()) {
       return row(s, k, t0, "FAIL", String.join("; ", problems) + (how.isEmpty() ? "" : " [" + how + "]"));
     }
@@ -219,6 +223,21 @@ final class CrashSweep {
   private String liveIdentityPrefix(KillPoint k) {
     return fixture.processes.stream().filter(p -> p.name().equals(k.victim()) && p.isAlive()).reduce((a, b) -> b)
         .map(p -> p.pid() + "@").orElse("\u0000");
+  }
+
+  /** Waits for a run that is not crashed (a repair between replays), approving what it asks. */
+  <T> T runApproving(WorkflowStub stub, Class<T> type) throws Exception {
+    RunWatch watch = new RunWatch(fixture.service, fixture.stack.temporal().namespace(), stub.getExecution());
+    Set<String> votes = new HashSet<>();
+    long deadline = System.nanoTime() + runTimeout.toNanos();
+    while (RunWatch.running(watch.describe())) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(stub.getExecution().getWorkflowId() + " did not end within " + runTimeout);
+      }
+      approvePending(stub, votes);
+      Thread.sleep(200);
+    }
+    return stub.getResult(30, TimeUnit.SECONDS, type);
   }
 
   /** Approves every pending request through the {@code approve} signal, as alice (and bob where two are needed). */
