@@ -85,9 +85,9 @@ class CrashPointSweepArchiveTest {
 
   @Test
   void archivePartitionCrashedAtEveryActivityBoundaryDropsOnlyWhatItArchivedOnce() throws Exception {
+    // CI: the crashes after a side effect and before its report, on the three steps that change something.
     assertNoFailure(sweep.sweep(new ArchiveScenario(), CrashSweep.sample("COMPLETING DetachPartition",
-        "DURING ExportPartition", "COMPLETING WriteManifest", "DURING DropPartition", "COMPLETING DropPartition"),
-        KNOWN_FAILING));
+        "COMPLETING WriteManifest", "COMPLETING DropPartition"), KNOWN_FAILING));
   }
 
   @Test

@@ -135,13 +135,17 @@ final class CrashSweep {
   private SweepTable.Row replay(Scenario s, KillPoint k, List<Scheduled> record) throws Exception {
     s.prepare();
     long t0 = System.nanoTime();
-    WorkflowStub stub = s.start("sweep-" + (++runs));
+    String suffix = "sweep-" + (++runs);
+    Files.deleteIfExists(trigger);
+    if (k != null && k.phase() == Phase.COMPLETING) {
+      Files.writeString(trigger, suffix + "|" + k.ordinal());
+    }
+    WorkflowStub stub = s.start(suffix);
     RunWatch watch = new RunWatch(fixture.service, fixture.stack.temporal().namespace(), stub.getExecution());
     Set<String> votes = new HashSet<>();
     String killed = null;
     String miss = null;
     ChildProcess armed = null;
-    Files.deleteIfExists(trigger);
     long lastVote = 0;
     long deadline = System.nanoTime() + runTimeout.toNanos();
     while (true) {
@@ -157,12 +161,13 @@ final class CrashSweep {
           // The victim is whoever runs it in this replay: a Failover replay may go the other way than the clean run.
           KillPoint here = new KillPoint(k.ordinal(), k.activityType(), target.taskQueue(), k.phase());
           if (!target.type().equals(k.activityType())) {
+            Files.deleteIfExists(trigger);
             miss = "diverged: activity " + (k.ordinal() + 1) + " is " + target.type();
           } else if (k.phase() == Phase.COMPLETING) {
             if (armed == null) {
-              armed = live(here);
-              Files.writeString(trigger, watch.execution().getWorkflowId() + "|" + target.activityId());
-            } else if (!armed.isAlive()) {
+              armed = latest(here);
+            }
+            if (!armed.isAlive()) {
               Files.deleteIfExists(trigger);
               killed = "halted " + here.victim() + " pid " + armed.pid() + " after the activity returned; "
                   + restart(here, watch);
@@ -223,6 +228,11 @@ final class CrashSweep {
         (System.nanoTime() - t0) / 1e9, detail);
     SweepTable.add(r);
     return r;
+  }
+
+  /** The newest process of {@code k}'s victim, alive or (having just halted) not. */
+  private ChildProcess latest(KillPoint k) {
+    return fixture.processes.stream().filter(p -> p.name().equals(k.victim())).reduce((a, b) -> b).orElseThrow();
   }
 
   private ChildProcess live(KillPoint k) {
