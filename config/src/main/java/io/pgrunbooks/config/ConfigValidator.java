@@ -132,7 +132,7 @@ final class ConfigValidator {
     runbookList(p, "approvals.signedRunbooks", a.signedRunbooks());
     a.timeouts().forEach((runbook, timeout) -> {
       String path = "approvals.timeouts." + runbook;
-      Checks.oneOf(p, path, runbook, RunbooksConfig.RUNBOOK_TYPES, "runbook");
+      Checks.oneOf(p, path, runbook, RunbookKinds.fromClassPath().names(), "runbook");
       if (timeout == null) {
         p.add(path, "expected a duration such as 500ms, 30s, 15m, 24h, 2d or PT24H, got nothing");
       }
@@ -140,7 +140,7 @@ final class ConfigValidator {
     });
     a.roles().forEach((runbook, roles) -> {
       String path = "approvals.roles." + runbook;
-      Checks.oneOf(p, path, runbook, RunbooksConfig.RUNBOOK_TYPES, "runbook");
+      Checks.oneOf(p, path, runbook, RunbookKinds.fromClassPath().names(), "runbook");
       if (roles == null || roles.isEmpty() || roles.stream().anyMatch(Checks::blank)) {
         p.add(path, "at least one role is required, and no empty ones (omit the entry for the default [approver])");
       } else if (!a.approvers().isEmpty() && a.approvers().stream()
@@ -174,7 +174,7 @@ final class ConfigValidator {
         continue;
       }
       if (Checks.required(p, path + ".runbook", pre.runbook())) {
-        Checks.oneOf(p, path + ".runbook", pre.runbook(), RunbooksConfig.RUNBOOK_TYPES, "runbook");
+        Checks.oneOf(p, path + ".runbook", pre.runbook(), RunbookKinds.fromClassPath().names(), "runbook");
       }
       Checks.required(p, path + ".step", pre.step());
       Checks.required(p, path + ".target", pre.target());
@@ -184,7 +184,7 @@ final class ConfigValidator {
   private static void runbookList(Problems p, String path, List<String> types) {
     for (int i = 0; i < types.size(); i++) {
       if (Checks.required(p, Problems.index(path, i), types.get(i))) {
-        Checks.oneOf(p, Problems.index(path, i), types.get(i), RunbooksConfig.RUNBOOK_TYPES, "runbook");
+        Checks.oneOf(p, Problems.index(path, i), types.get(i), RunbookKinds.fromClassPath().names(), "runbook");
       }
     }
   }

@@ -2,7 +2,7 @@ package io.pgrunbooks.workflows.client;
 
 import io.pgrunbooks.workflows.common.RunbookState;
 import io.pgrunbooks.workflows.common.SearchAttributes;
-import io.pgrunbooks.workflows.common.WorkflowTypes;
+import io.pgrunbooks.workflows.registry.Runbooks;
 import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.common.SearchAttributeKey;
 import java.util.ArrayList;
@@ -33,9 +33,9 @@ public final class RunFilters {
       problems.add(new InputProblem.Field("state", "unknown state \"" + state + "\"; valid states: "
           + Arrays.stream(RunbookState.values()).map(Enum::name).collect(Collectors.joining(", "))));
     }
-    if (type != null && !WorkflowTypes.ALL.contains(type)) {
+    if (type != null && !Runbooks.types().contains(type)) {
       problems.add(new InputProblem.Field("type", "unknown workflow type \"" + type + "\"; valid types: "
-          + String.join(", ", WorkflowTypes.ALL)));
+          + String.join(", ", Runbooks.types())));
     }
     if (cluster != null && !SAFE_VALUE.matcher(cluster).matches()) {
       problems.add(new InputProblem.Field("cluster", "cluster may not contain quotes or backslashes"));
@@ -47,7 +47,7 @@ public final class RunFilters {
     if (type != null) {
       terms.add(SearchAttributes.TYPE.getName() + " = '" + type + "'");
     } else {
-      terms.add("WorkflowType IN (" + WorkflowTypes.ALL.stream().map(t -> "'" + t + "'")
+      terms.add("WorkflowType IN (" + Runbooks.types().stream().map(t -> "'" + t + "'")
           .collect(Collectors.joining(", ")) + ")");
     }
     if (cluster != null) {

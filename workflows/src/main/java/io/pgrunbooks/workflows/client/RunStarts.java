@@ -81,7 +81,7 @@ public final class RunStarts {
    * @throws RunConflict naming the holder
    */
   public static void checkTopologyLock(WorkflowClient client, String type, String cluster) {
-    if (!RunbookTargets.TOPOLOGY.contains(type)) {
+    if (!RunbookTargets.topologyLocked(type)) {
       return;
     }
     String lockId = TopologyLock.workflowId(cluster);

@@ -1,28 +1,11 @@
 package io.pgrunbooks.workflows.client;
 
-import static io.pgrunbooks.workflows.common.WorkflowTypes.ARCHIVE_PARTITION;
-import static io.pgrunbooks.workflows.common.WorkflowTypes.BACKUP;
-import static io.pgrunbooks.workflows.common.WorkflowTypes.BACKUP_VERIFICATION;
-import static io.pgrunbooks.workflows.common.WorkflowTypes.FAILOVER;
-import static io.pgrunbooks.workflows.common.WorkflowTypes.FAILOVER_DRILL;
-import static io.pgrunbooks.workflows.common.WorkflowTypes.HEALTH_CHECK;
-import static io.pgrunbooks.workflows.common.WorkflowTypes.PARTITION_MAINTENANCE;
-import static io.pgrunbooks.workflows.common.WorkflowTypes.REPLICA_REBUILD;
-import static io.pgrunbooks.workflows.common.WorkflowTypes.RESTORE_PARTITION;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pgrunbooks.workflows.archivepartition.ArchivePartitionInput;
-import io.pgrunbooks.workflows.backup.BackupInput;
-import io.pgrunbooks.workflows.backupverification.BackupVerificationInput;
 import io.pgrunbooks.workflows.common.DataConverters;
-import io.pgrunbooks.workflows.failover.FailoverInput;
-import io.pgrunbooks.workflows.failoverdrill.FailoverDrillInput;
-import io.pgrunbooks.workflows.healthcheck.HealthCheckInput;
-import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceInput;
-import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildInput;
-import io.pgrunbooks.workflows.restorepartition.RestorePartitionInput;
+import io.pgrunbooks.workflows.registry.RunbookSpec;
+import io.pgrunbooks.workflows.registry.Runbooks;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -35,7 +18,7 @@ import java.util.Map;
 /**
  * The runbooks a person can start: each workflow type with one line on what it does and its input
  * fields, derived from the input record itself (names, types), with the defaults the workflow
- * applies to a field left out. Adding a runbook is one {@code entry(...)} line.
+ * applies to a field left out; everything else comes from {@link Runbooks#ALL}.
  */
 public final class RunbookCatalog {
   /** One input field: JSON name, JSON type, whether it must be given, and what applies when it is not. */
@@ -60,43 +43,16 @@ public final class RunbookCatalog {
   private static final Map<String, Entry> ENTRIES = new LinkedHashMap<>();
 
   static {
-    entry(PARTITION_MAINTENANCE, PartitionMaintenanceInput.class,
-        "Create future partitions, report coverage gaps and default-partition rows, retire expired partitions "
-            + "(drops need approval).",
-        "tables", "all configured tables", "premake", "each table's configured premake");
-    entry(ARCHIVE_PARTITION, ArchivePartitionInput.class,
-        "Export one partition to S3, verify checksum and row count, then drop it after approval.",
-        "drop", "true", "deepVerify", "true");
-    entry(RESTORE_PARTITION, RestorePartitionInput.class,
-        "Restore an archived partition from its S3 manifest into a table, optionally re-attached to its parent.",
-        "targetTable", "the archived partition's own name");
-    entry(REPLICA_REBUILD, ReplicaRebuildInput.class,
-        "Rebuild a broken replica with pg_basebackup from the current primary (wiping its data dir needs approval).");
-    entry(FAILOVER, FailoverInput.class,
-        "Promote a replica: fence or cleanly stop the primary, promote, repoint PgBouncer and the other replicas "
-            + "(two approvals of the possible data loss).");
-    entry(FAILOVER_DRILL, FailoverDrillInput.class,
-        "Monthly failover rehearsal with proof: sentinel rows and a write probe through PgBouncer, switchover, "
-            + "pg_rewind rejoin, switch back, RB-4 report.",
-        "replica", "the healthiest streaming replica", "switchBack", "true",
-        "window", "failover.drill.window of the config (or at once)");
-    entry(BACKUP, BackupInput.class,
-        "Logical backup of one database to S3 with a manifest of table row counts; applies backup retention.");
-    entry(BACKUP_VERIFICATION, BackupVerificationInput.class,
-        "Restore a backup into a scratch instance, compare row counts and run amcheck.",
-        "backupKey", "the newest complete backup");
-    entry(HEALTH_CHECK, HealthCheckInput.class,
-        "Read-only check of every node: role, replication lag, connections, long queries, disk, backup age.");
+    Runbooks.ALL.forEach(RunbookCatalog::entry);
   }
 
   private RunbookCatalog() {}
 
-  private static void entry(String type, Class<? extends Record> input, String description, String... defaults) {
-    Map<String, String> given = new LinkedHashMap<>();
-    for (int i = 0; i < defaults.length; i += 2) {
-      given.put(defaults[i], defaults[i + 1]);
-    }
-    List<String> required = RunbookTargets.REQUIRED.get(type);
+  private static void entry(RunbookSpec spec) {
+    String type = spec.type();
+    Class<? extends Record> input = spec.input();
+    Map<String, String> given = new LinkedHashMap<>(spec.defaults());
+    List<String> required = spec.required();
     List<Field> fields = new ArrayList<>();
     ObjectNode example = JSON.createObjectNode();
     for (RecordComponent c : input.getRecordComponents()) {
@@ -114,7 +70,7 @@ public final class RunbookCatalog {
     if (!given.isEmpty()) {
       throw new IllegalStateException(type + ": defaults for fields its input does not have: " + given.keySet());
     }
-    ENTRIES.put(type, new Entry(type, description, input, List.copyOf(fields), example));
+    ENTRIES.put(type, new Entry(type, spec.description(), input, List.copyOf(fields), example));
   }
 
   /** Every runbook, in contract order. */

@@ -1,41 +1,22 @@
 package io.pgrunbooks.workflows.client;
 
-import static io.pgrunbooks.workflows.common.WorkflowTypes.ARCHIVE_PARTITION;
-import static io.pgrunbooks.workflows.common.WorkflowTypes.BACKUP;
-import static io.pgrunbooks.workflows.common.WorkflowTypes.BACKUP_VERIFICATION;
-import static io.pgrunbooks.workflows.common.WorkflowTypes.FAILOVER;
-import static io.pgrunbooks.workflows.common.WorkflowTypes.FAILOVER_DRILL;
-import static io.pgrunbooks.workflows.common.WorkflowTypes.HEALTH_CHECK;
-import static io.pgrunbooks.workflows.common.WorkflowTypes.PARTITION_MAINTENANCE;
-import static io.pgrunbooks.workflows.common.WorkflowTypes.REPLICA_REBUILD;
-import static io.pgrunbooks.workflows.common.WorkflowTypes.RESTORE_PARTITION;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pgrunbooks.workflows.common.WorkflowIds;
+import io.pgrunbooks.workflows.registry.RunbookSpec;
+import io.pgrunbooks.workflows.registry.Runbooks;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * The target fields of each workflow type's input and the workflow id a run started by hand gets
- * (DESIGN.md section 4); shared by the CLI and the REST API.
+ * (DESIGN.md section 4), read from its {@link RunbookSpec}; shared by the CLI and the REST API.
  */
 public final class RunbookTargets {
-  public static final Map<String, List<String>> REQUIRED = Map.of(
-      PARTITION_MAINTENANCE, List.of("cluster", "database"),
-      ARCHIVE_PARTITION, List.of("cluster", "database", "partition"),
-      RESTORE_PARTITION, List.of("cluster", "database", "manifestKey"),
-      REPLICA_REBUILD, List.of("cluster", "replica"),
-      FAILOVER, List.of("cluster", "promote", "reason"),
-      FAILOVER_DRILL, List.of("cluster"),
-      BACKUP, List.of("cluster", "database"),
-      BACKUP_VERIFICATION, List.of("cluster", "database"),
-      HEALTH_CHECK, List.of("cluster"));
-
-  /** Runbooks that take the cluster's topology lock (DESIGN.md invariant 4). */
-  public static final Set<String> TOPOLOGY = Set.of(REPLICA_REBUILD, FAILOVER, FAILOVER_DRILL);
+  /** Whether runs of this type take the cluster's topology lock (DESIGN.md invariant 4). */
+  public static boolean topologyLocked(String type) {
+    RunbookSpec spec = Runbooks.get(type);
+    return spec != null && spec.topologyLocked();
+  }
 
   private RunbookTargets() {}
 
@@ -43,7 +24,8 @@ public final class RunbookTargets {
   public static void checkRequired(String type, ObjectNode input) {
     List<String> missing = new ArrayList<>();
     List<InputProblem.Field> problems = new ArrayList<>();
-    for (String field : REQUIRED.get(type)) {
+    List<String> required = spec(type).required();
+    for (String field : required) {
       JsonNode v = input.get(field);
       if (v == null || v.isNull()) {
         missing.add(field);
@@ -58,37 +40,31 @@ public final class RunbookTargets {
     if (!missing.isEmpty()) {
       String text = type + " needs " + (missing.size() == 1 ? "field " : "fields ")
           + String.join(", ", missing.stream().map(f -> "\"" + f + "\"").toList()) + " in its input (required: "
-          + String.join(", ", REQUIRED.get(type)) + ")";
+          + String.join(", ", required) + ")";
       throw new InputProblem(missing.stream().map(f -> new InputProblem.Field(f, text)).toList());
     }
   }
 
   /** The by-hand workflow id; the input has passed {@link #checkRequired}. */
   public static String workflowId(String type, ObjectNode in) {
-    return switch (type) {
-      case PARTITION_MAINTENANCE -> WorkflowIds.partitionMaintenance(s(in, "cluster"), s(in, "database"));
-      case ARCHIVE_PARTITION -> WorkflowIds.archivePartition(s(in, "cluster"), s(in, "database"), s(in, "partition"));
-      case RESTORE_PARTITION -> WorkflowIds.restorePartition(s(in, "cluster"), s(in, "database"), restoreTarget(in));
-      case REPLICA_REBUILD -> WorkflowIds.replicaRebuild(s(in, "cluster"), s(in, "replica"));
-      case FAILOVER -> WorkflowIds.failover(s(in, "cluster"));
-      case FAILOVER_DRILL -> WorkflowIds.failoverDrill(s(in, "cluster"));
-      case BACKUP -> WorkflowIds.backup(s(in, "cluster"), s(in, "database"));
-      case BACKUP_VERIFICATION -> WorkflowIds.backupVerification(s(in, "cluster"), s(in, "database"));
-      case HEALTH_CHECK -> WorkflowIds.healthCheck(s(in, "cluster"));
-      default -> throw new IllegalArgumentException(type);
-    };
+    try {
+      return spec(type).workflowId(field -> in.hasNonNull(field) ? s(in, field) : null);
+    } catch (RunbookSpec.MissingIdField e) {
+      throw InputProblem.of(e.field(), e.getMessage());
+    }
   }
 
   /** What the run acts on, for people: "main", "main/app", "main/app/public.t_2025_01". */
   public static String describe(String type, ObjectNode in) {
     List<String> parts = new ArrayList<>();
-    for (String field : REQUIRED.get(type)) {
-      if (!field.equals("manifestKey") && !field.equals("reason")) {
-        parts.add(s(in, field));
+    for (String field : spec(type).target()) {
+      String[] choices = field.split("\\|");
+      for (String choice : choices) {
+        if (in.hasNonNull(choice) || choice.equals(choices[choices.length - 1])) {
+          parts.add(s(in, choice));
+          break;
+        }
       }
-    }
-    if (type.equals(RESTORE_PARTITION)) {
-      parts.add(in.hasNonNull("targetTable") ? s(in, "targetTable") : s(in, "manifestKey"));
     }
     return String.join("/", parts);
   }
@@ -110,13 +86,12 @@ public final class RunbookTargets {
     return s.toString();
   }
 
-  private static String restoreTarget(ObjectNode in) {
-    if (!in.hasNonNull("targetTable")) {
-      throw InputProblem.of("targetTable", RESTORE_PARTITION + ": its workflow id names the target table, which "
-          + "defaults to the original name read from the manifest at run time; give \"targetTable\" in the input "
-          + "or an explicit workflow id");
+  private static RunbookSpec spec(String type) {
+    RunbookSpec spec = Runbooks.get(type);
+    if (spec == null) {
+      throw new IllegalArgumentException(type);
     }
-    return s(in, "targetTable");
+    return spec;
   }
 
   private static String s(ObjectNode in, String field) {
