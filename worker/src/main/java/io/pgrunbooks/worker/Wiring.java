@@ -5,7 +5,7 @@ import io.pgrunbooks.activities.backup.BackupStoreActivitiesImpl;
 import io.pgrunbooks.activities.backup.PostgresBackupActivitiesImpl;
 import io.pgrunbooks.activities.config.ConfigActivitiesImpl;
 import io.pgrunbooks.activities.failover.FailoverActivitiesImpl;
-import io.pgrunbooks.activities.failover.PgBouncerActivitiesImpl;
+import io.pgrunbooks.activities.pgbouncer.PgBouncerActivitiesImpl;
 import io.pgrunbooks.activities.lock.LockActivitiesImpl;
 import io.pgrunbooks.activities.node.FailoverNodeActivitiesImpl;
 import io.pgrunbooks.activities.node.NodeActivitiesImpl;

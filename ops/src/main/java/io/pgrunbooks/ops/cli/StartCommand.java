@@ -1,11 +1,11 @@
 package io.pgrunbooks.ops.cli;
 
-import io.pgrunbooks.workflows.client.InputProblem;
-import io.pgrunbooks.workflows.client.PlainWords;
-import io.pgrunbooks.workflows.client.RunConflict;
-import io.pgrunbooks.workflows.client.RunStarts;
-import io.pgrunbooks.workflows.client.RunbookCatalog;
-import io.pgrunbooks.workflows.client.RunbookTargets;
+import io.pgrunbooks.client.InputProblem;
+import io.pgrunbooks.client.PlainWords;
+import io.pgrunbooks.client.RunConflict;
+import io.pgrunbooks.client.RunStarts;
+import io.pgrunbooks.client.RunbookCatalog;
+import io.pgrunbooks.client.RunbookTargets;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

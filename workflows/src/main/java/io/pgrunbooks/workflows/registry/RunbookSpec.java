@@ -1,6 +1,6 @@
 package io.pgrunbooks.workflows.registry;
 
-import io.pgrunbooks.workflows.common.Runbook;
+import io.pgrunbooks.workflows.runbook.Runbook;
 import io.temporal.workflow.WorkflowMethod;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;

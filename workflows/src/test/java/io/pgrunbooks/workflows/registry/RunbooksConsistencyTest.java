@@ -2,7 +2,7 @@ package io.pgrunbooks.workflows.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgrunbooks.workflows.common.Runbook;
+import io.pgrunbooks.workflows.runbook.Runbook;
 import io.pgrunbooks.workflows.common.WorkflowIds;
 import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflow;
