@@ -3,6 +3,7 @@ package io.pgrunbooks.activities.backup;
 import io.pgrunbooks.activities.ActivitySupport;
 import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
+import io.pgrunbooks.activities.s3.PartSizes;
 import io.pgrunbooks.activities.postgres.ConnectionFactory.NodeConnectException;
 import io.pgrunbooks.config.ClusterConfig;
 import io.pgrunbooks.config.NodeConfig;
@@ -124,16 +125,25 @@ final class BackupDump {
         String version;
         String lsn;
         boolean replica;
+        long databaseBytes;
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT pg_export_snapshot(), now(), current_setting('server_version'),"
                  + " pg_is_in_recovery(), (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()"
-                 + " ELSE pg_current_wal_lsn() END)::text")) {
+                 + " ELSE pg_current_wal_lsn() END)::text, pg_database_size(current_database())")) {
           rs.next();
           snapshot = rs.getString(1);
           snapshotTime = rs.getTimestamp(2).toInstant();
           version = rs.getString(3);
           replica = rs.getBoolean(4);
           lsn = rs.getString(5);
+          // A dump is rarely larger than the database on disk: its size chooses the upload's part size.
+          databaseBytes = rs.getLong(6);
+        }
+        try {
+          PartSizes.choose(databaseBytes, StreamingUpload.PART_SIZE);
+        } catch (IllegalArgumentException e) {
+          throw ApplicationFailure.newNonRetryableFailure("backup of " + input.database() + " refused before it "
+              + "started: " + e.getMessage(), FailureTypes.SAFETY_REFUSED);
         }
         // The exact counts and the dump read the same snapshot, so they run side by side: the backup takes the
         // longer of the two, not their sum. The counting thread owns c until its future is done.
@@ -154,7 +164,7 @@ final class BackupDump {
         StreamingUpload.Uploaded up;
         try (InputStream out = dump.getInputStream()) {
           up = StreamingUpload.upload(s3, bucket, dumpKey, BackupS3.sse(config.archive()), config.archive().kmsKeyId(),
-              out, bytes -> Activity.getExecutionContext().heartbeat(bytes));
+              out, databaseBytes, bytes -> Activity.getExecutionContext().heartbeat(bytes));
           if (dump.waitFor() != 0) {
             throw new IllegalStateException("pg_dump exited with " + dump.exitValue() + ": " + stderr.text(password));
           }

@@ -183,8 +183,16 @@ public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities 
       if (ArchiveCatalog.parentOf(c, ref.oid()) != null) {
         throw refused(ref.qualified() + " is attached; only a detached partition is exported (rows could still arrive)");
       }
-      try (ArchiveUpload upload = ArchiveUpload.start(client, archive, key, stale,
-          Map.of("pg-runbooks-run-id", in.runId() == null ? "" : in.runId()), id -> beat.put("uploadId", id))) {
+      long expectedBytes = totalBytes(c, ref.oid());
+      ArchiveUpload started;
+      try {
+        started = ArchiveUpload.start(client, archive, key, stale,
+            Map.of("pg-runbooks-run-id", in.runId() == null ? "" : in.runId()), expectedBytes,
+            id -> beat.put("uploadId", id));
+      } catch (IllegalArgumentException e) {
+        throw refused("cannot archive " + ref.qualified() + " as one object: " + e.getMessage());
+      }
+      try (ArchiveUpload upload = started) {
         c.setAutoCommit(false);
         exec(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
         DigestStreams.Out compressed = new DigestStreams.Out(upload.stream(), null);
@@ -354,6 +362,16 @@ public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities 
 
   private static boolean parentMatches(Connection c, PartitionRef ref, long parentOid) throws SQLException {
     return ArchiveCatalog.oid(c, ref.parentSchema(), ref.parentName()) == parentOid;
+  }
+
+  /** The partition's size on disk, which chooses the upload's part size (0 when unknown). */
+  private static long totalBytes(Connection c, long oid) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(pg_total_relation_size(CAST(CAST(? AS bigint) AS oid)), 0)")) {
+      ps.setLong(1, oid);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
   }
 
   private static void exec(Connection c, String sql) throws SQLException {
