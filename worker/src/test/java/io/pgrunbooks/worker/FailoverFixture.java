@@ -31,13 +31,13 @@ import java.util.stream.Stream;
  * {@link #failRewind} exists, to test the rebuild fallback with the real tools, and whose {@code pg_ctl stop} also
  * stops pg2 while {@link #stopCandidateToo} exists, to stop the candidate at the worst moment of a switchover.
  */
-final class FailoverFixture implements AutoCloseable {
-  final LocalStack stack;
-  final WorkerFixture workers;
+public final class FailoverFixture implements AutoCloseable {
+  public final LocalStack stack;
+  public final WorkerFixture workers;
   final Path failRewind;
   final Path stopCandidateToo;
 
-  FailoverFixture() throws IOException {
+  public FailoverFixture() throws IOException {
     this(List.of("pg2"));
   }
 
@@ -53,11 +53,11 @@ final class FailoverFixture implements AutoCloseable {
     workers.startAll();
   }
 
-  PostgresNode pg1() {
+  public PostgresNode pg1() {
     return stack.postgres().node("pg1");
   }
 
-  PostgresNode pg2() {
+  public PostgresNode pg2() {
     return stack.postgres().node("pg2");
   }
 
@@ -101,7 +101,7 @@ final class FailoverFixture implements AutoCloseable {
   }
 
   /** Inserts a row through PgBouncer and says which port served it. */
-  int writeThroughBouncer() throws SQLException {
+  public int writeThroughBouncer() throws SQLException {
     try (Connection c = stack.pgbouncer().connect("postgres"); Statement s = c.createStatement()) {
       s.execute("CREATE TABLE IF NOT EXISTS e2e_failover_writes (id serial PRIMARY KEY, at timestamptz DEFAULT now())");
       s.execute("INSERT INTO e2e_failover_writes DEFAULT VALUES");
@@ -112,7 +112,7 @@ final class FailoverFixture implements AutoCloseable {
     }
   }
 
-  static boolean inRecovery(PostgresNode n) {
+  public static boolean inRecovery(PostgresNode n) {
     return n.psql("postgres", "SELECT pg_is_in_recovery()").strip().equals("t");
   }
 

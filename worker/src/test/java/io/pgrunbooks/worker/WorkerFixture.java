@@ -24,23 +24,23 @@ import java.util.Map;
  * replica, PgBouncer, S3 store), a config file describing it, and the worker plus one node agent
  * per node running as separate JVM processes, exactly as deployed.
  */
-final class WorkerFixture implements AutoCloseable {
+public final class WorkerFixture implements AutoCloseable {
   static final String PASSWORD_ENV = "RUNBOOKS_PG_PASSWORD";
 
-  final LocalStack stack;
-  final Path dir;
-  final Path config;
-  final int metricsPort;
-  final List<ChildProcess> processes = new ArrayList<>();
-  final WorkflowServiceStubs service;
-  final WorkflowClient client;
+  public final LocalStack stack;
+  public final Path dir;
+  public final Path config;
+  public final int metricsPort;
+  public final List<ChildProcess> processes = new ArrayList<>();
+  public final WorkflowServiceStubs service;
+  public final WorkflowClient client;
 
-  WorkerFixture() throws IOException {
+  public WorkerFixture() throws IOException {
     this(SharedStack.get());
   }
 
   /** A fixture on {@code stack} (e.g. a stack of its own for tests that move the primary). */
-  WorkerFixture(LocalStack stack) throws IOException {
+  public WorkerFixture(LocalStack stack) throws IOException {
     this.stack = stack;
     dir = Files.createTempDirectory("pg-runbooks-e2e");
     config = dir.resolve("runbooks.yml");
@@ -54,7 +54,7 @@ final class WorkerFixture implements AutoCloseable {
         .build());
   }
 
-  static String configYaml(LocalStack stack, int metricsPort) {
+  public static String configYaml(LocalStack stack, int metricsPort) {
     String nodes = StackYaml.nodes(stack);
     return """
         temporal:
@@ -74,7 +74,7 @@ final class WorkerFixture implements AutoCloseable {
   }
 
   /** The {@code archive} section for the stack's S3 store, objects under {@code prefix}; keys from the environment. */
-  static String archiveYaml(LocalStack stack, String prefix) {
+  public static String archiveYaml(LocalStack stack, String prefix) {
     return """
         archive:
           bucket: %s
@@ -88,18 +88,18 @@ final class WorkerFixture implements AutoCloseable {
   }
 
   /** Starts the central worker and an agent for every node; returns when all of them poll. */
-  void startAll() {
+  public void startAll() {
     startWorker();
     for (PostgresNode node : stack.postgres().nodes()) {
       startAgent(node.name());
     }
   }
 
-  ChildProcess startWorker() {
+  public ChildProcess startWorker() {
     return launch("worker", List.of("worker", "--config", config.toString()));
   }
 
-  ChildProcess startAgent(String node) {
+  public ChildProcess startAgent(String node) {
     return launch("agent-" + node, List.of("agent", "--node", node, "--config", config.toString()));
   }
 
@@ -107,14 +107,20 @@ final class WorkerFixture implements AutoCloseable {
     ChildProcess p = ChildProcess.startJava(name, System.getProperty("java.class.path"),
         WorkerMain.class.getName(), args, Map.of(PASSWORD_ENV, SharedStack.PASSWORD,
             "RUNBOOKS_S3_ACCESS_KEY", stack.s3().accessKey(), "RUNBOOKS_S3_SECRET_KEY", stack.s3().secretKey()),
-        dir.resolve(name + ".log"));
+        dir.resolve(logName(name)));
     processes.add(p);
     p.awaitLog("polling task queue", Duration.ofSeconds(60));
     return p;
   }
 
+  /** A log of its own for every launch: a restarted process must not find its predecessor's "polling" line. */
+  private String logName(String name) {
+    long earlier = processes.stream().filter(p -> p.name().equals(name)).count();
+    return earlier == 0 ? name + ".log" : name + "-" + (earlier + 1) + ".log";
+  }
+
   /** Everything the worker and agents logged so far. */
-  String allLogs() {
+  public String allLogs() {
     StringBuilder text = new StringBuilder();
     for (ChildProcess p : processes) {
       text.append(p.logText());
