@@ -12,6 +12,8 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.Managed;
 import io.pgrunbooks.api.auth.ApiUser;
 import io.pgrunbooks.api.auth.ApiUsers;
+import io.pgrunbooks.api.auth.LoginThrottle;
+import io.pgrunbooks.api.auth.LoginThrottleFilter;
 import io.pgrunbooks.api.auth.PageFriendlyUnauthorizedHandler;
 import io.pgrunbooks.api.auth.SecurityHeaders;
 import io.pgrunbooks.api.auth.StateChangeGuard;
@@ -85,8 +87,11 @@ public final class ApiApplication extends Application<ApiConfiguration> {
         .build());
     RunService runs = new RunService(client, config, configuration.env());
 
+    LoginThrottle throttle = LoginThrottle.standard();
+    environment.jersey().register(new LoginThrottleFilter(throttle));
     CachingAuthenticator<io.dropwizard.auth.basic.BasicCredentials, ApiUser> cached = new CachingAuthenticator<>(
-        environment.metrics(), users, CaffeineSpec.parse("maximumSize=1000, expireAfterWrite=10m"));
+        environment.metrics(), LoginThrottleFilter.counting(users, throttle),
+        CaffeineSpec.parse("maximumSize=1000, expireAfterWrite=10m"));
     environment.jersey().register(new AuthDynamicFeature(new BasicCredentialAuthFilter.Builder<ApiUser>()
         .setAuthenticator(cached)
         .setAuthorizer(users)

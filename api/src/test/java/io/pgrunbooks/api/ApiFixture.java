@@ -45,7 +45,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * with the demo database), the real worker as a process (its runnable jar), and the API in this JVM
  * reading the same config file. Users: alice and bob approve (bob also operates), olivia operates,
  * victor views, carol has only the role sre, mallory has the approver role but is not a configured
- * approver. Every password is "pw-" + name; the hashes reach the API only through the environment.
+ * approver, tess views (only the login-throttle test logs in as her, and fails on purpose). Every password is "pw-" + name; the hashes reach the API only through the environment.
  * PartitionMaintenance requires signed decisions, so every vote the tests cast goes through the
  * API's signature and the worker's check of it.
  */
@@ -64,7 +64,8 @@ final class ApiFixture implements ExtensionContext.Store.CloseableResource, Auto
       "olivia", List.of("operator"),
       "victor", List.of("viewer"),
       "carol", List.of("sre"),
-      "mallory", List.of("approver"));
+      "mallory", List.of("approver"),
+      "tess", List.of("viewer"));
 
   private static ApiFixture shared;
 

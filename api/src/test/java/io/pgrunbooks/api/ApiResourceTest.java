@@ -97,6 +97,26 @@ class ApiResourceTest {
   }
 
   @Test
+  void failedLoginsOfOneUserAreRateLimitedWhileOtherUsersStillLogIn() {
+    for (int i = 1; i <= 5; i++) {
+      assertThat(basic("tess", "guess-" + i).status()).as("failed login %d", i).isEqualTo(401);
+    }
+
+    Reply sixth = basic("tess", "pw-tess");
+    assertThat(sixth.status()).as("even the right password, once over the limit").isEqualTo(429);
+    assertThat(sixth.json().path("error").asText()).contains("too many failed logins");
+    assertThat(sixth.raw().headers().firstValue("Retry-After")).hasValueSatisfying(v ->
+        assertThat(Long.parseLong(v)).isBetween(1L, 300L));
+    assertThat(basic("alice", "pw-alice").status()).as("another user from the same address").isEqualTo(200);
+  }
+
+  private Reply basic(String user, String password) {
+    return api.send(HttpRequest.newBuilder(URI.create(api.baseUrl() + "/api/v1/runbooks"))
+        .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password)
+            .getBytes())).GET().build());
+  }
+
+  @Test
   void startReturns201WithIdsAndUiLinkAndRecordsTheUserAsRequester() throws Exception {
     String id = "partition-maintenance:main:app:api-test-" + UUID.randomUUID();
     Reply r = api.startMaintenance("olivia", id);
@@ -146,7 +166,8 @@ class ApiResourceTest {
     String cluster = "locked-" + UUID.randomUUID().toString().substring(0, 8);
     String runId = api.get("victor", "/api/v1/runs/" + holder).json().path("runId").asText();
     TopologyLockWorkflow lock = api.client.newWorkflowStub(TopologyLockWorkflow.class, WorkflowOptions.newBuilder()
-        .setWorkflowId(TopologyLock.workflowId(cluster)).setTaskQueue(TaskQueues.CENTRAL).build());
+        .setWorkflowId(TopologyLock.workflowId(cluster)).setTaskQueue(TaskQueues.CENTRAL)
+        .setMemo(Map.of(TopologyLock.STARTED_BY_MEMO, TopologyLock.STARTED_BY_RUNBOOK)).build());
     BatchRequest batch = api.client.newSignalWithStartRequest();
     batch.add(lock::run, TopologyLockInput.of(cluster));
     batch.add(lock::acquire, new LockRequest("api-test-" + UUID.randomUUID(), holder, runId, "ReplicaRebuild", null,
@@ -165,6 +186,24 @@ class ApiResourceTest {
       assertThat(r.json().path("error").asText()).contains("topology lock of cluster " + cluster);
     } finally {
       api.client.newUntypedWorkflowStub(TopologyLock.workflowId(cluster)).terminate("api test done");
+    }
+  }
+
+  @Test
+  void topologyRunbookIs409NamingARunOfAnotherTypeSquattingTheLockId() {
+    // No worker serves this type or queue: it stays RUNNING under the lock's id, answering nothing.
+    String squatterRun = api.client.newUntypedWorkflowStub("Squatter", WorkflowOptions.newBuilder()
+        .setWorkflowId(TopologyLock.workflowId("main")).setTaskQueue("nobody-polls-this").build())
+        .start().getRunId();
+    try {
+      Reply r = api.post("olivia", "/api/v1/runs", Map.of("runbook", "ReplicaRebuild",
+          "input", Map.of("cluster", "main", "replica", "pg2")));
+
+      assertThat(r.status()).as(r.text()).isEqualTo(409);
+      assertThat(r.json().path("error").asText()).contains("lock:topology:main is taken by a Squatter run, not a"
+          + " topology lock (run " + squatterRun, "temporal workflow terminate --workflow-id lock:topology:main");
+    } finally {
+      api.client.newUntypedWorkflowStub(TopologyLock.workflowId("main")).terminate("api test done");
     }
   }
 

@@ -88,8 +88,14 @@ public final class RunStarts {
     LockHolder holder;
     try {
       WorkflowStub lock = client.newUntypedWorkflowStub(lockId);
-      if (lock.describe().getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      WorkflowExecutionDescription d = lock.describe();
+      if (d.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
         return;
+      }
+      String squatter = TopologyLock.squatter(cluster, d.getWorkflowType(),
+          java.util.Objects.toString(d.getMemo(TopologyLock.STARTED_BY_MEMO, String.class), null), d.getExecution().getRunId(), d.getStartTime());
+      if (squatter != null) {
+        throw new RunConflict(squatter, lockId, d.getExecution().getRunId());
       }
       holder = lock.query("holder", LockHolder.class);
     } catch (WorkflowNotFoundException e) {

@@ -165,6 +165,10 @@ final class ClusterValidator {
     String dp = path + ".drill";
     if (d.window().isNegative()) {
       p.add(dp + ".window", "must be 0s or more");
+    } else if (d.window().compareTo(DrillConfig.MAX_WINDOW) > 0) {
+      // FailoverDrill refuses a window further away than this; a config that always asks for one would never drill.
+      p.add(dp + ".window", "must be at most " + DrillConfig.MAX_WINDOW.toDays() + "d (the furthest a drill waits for"
+          + " its window), got " + Durations.format(d.window()));
     }
     if (d.maxLagSeconds() <= 0) {
       p.add(dp + ".maxLagSeconds", "must be positive");

@@ -20,7 +20,7 @@ final class ConfigValidator {
     }
     c.clusters().forEach((name, cluster) -> ClusterValidator.validate(name, cluster, c.archive(), p));
     archive(c.archive(), p);
-    approvals(c.approvals(), p);
+    approvals(c, c.approvals(), p);
     notifications(c.notifications(), p);
     ScheduleValidator.validate(c, p);
     api(c.api(), p);
@@ -108,7 +108,7 @@ final class ConfigValidator {
     }
   }
 
-  private static void approvals(ApprovalsConfig a, Problems p) {
+  private static void approvals(RunbooksConfig c, ApprovalsConfig a, Problems p) {
     Checks.positive(p, "approvals.defaultTimeout", a.defaultTimeout());
     Map<String, Integer> seen = new HashMap<>();
     for (int i = 0; i < a.approvers().size(); i++) {
@@ -170,14 +170,44 @@ final class ConfigValidator {
       String path = "approvals.preApprovals[" + i + "]";
       PreApprovalConfig pre = a.preApprovals().get(i);
       if (pre == null) {
-        p.add(path, "must be a mapping with runbook, step and target");
+        p.add(path, "must be a mapping with runbook, step, cluster, database and target");
         continue;
       }
       if (Checks.required(p, path + ".runbook", pre.runbook())) {
         Checks.oneOf(p, path + ".runbook", pre.runbook(), RunbookKinds.fromClassPath().names(), "runbook");
       }
       Checks.required(p, path + ".step", pre.step());
+      preApprovalScope(c, pre, path, p);
       Checks.required(p, path + ".target", pre.target());
+    }
+  }
+
+  /** A pre-approval covers one cluster (and one database): both exact, both configured. */
+  private static void preApprovalScope(RunbooksConfig c, PreApprovalConfig pre, String path, Problems p) {
+    ClusterConfig cluster = null;
+    if (pre.cluster() == null || pre.cluster().isBlank()) {
+      p.add(path + ".cluster", "is required: a pre-approval names the one cluster it covers");
+    } else if ((cluster = c.clusters().get(pre.cluster())) == null) {
+      p.add(path + ".cluster", "unknown cluster \"" + pre.cluster() + "\" (configured: "
+          + String.join(", ", c.clusters().keySet().stream().sorted().toList()) + ")");
+    }
+    boolean hasDatabase = pre.database() != null && !pre.database().isBlank();
+    if (pre.runbook() == null || !RunbookKinds.fromClassPath().names().contains(pre.runbook())) {
+      return;
+    }
+    if (RunbookKinds.fromClassPath().actsOnOneDatabase(pre.runbook())) {
+      if (!hasDatabase) {
+        p.add(path + ".database", "is required: " + pre.runbook() + " acts on one database and a pre-approval"
+            + " names the one it covers");
+      } else if (PreApprovalConfig.ANY_TARGET.equals(pre.database().strip())) {
+        p.add(path + ".database", "must name one database, not \"*\"");
+      } else if (cluster != null && RunbookKinds.fromClassPath().actsOnlyOnPartitions(pre.runbook())
+          && cluster.database(pre.database()) == null) {
+        p.add(path + ".database", "\"" + pre.database() + "\" is not a configured database of cluster "
+            + pre.cluster() + " (clusters." + pre.cluster() + ".databases)");
+      }
+    } else if (hasDatabase) {
+      p.add(path + ".database", pre.runbook() + " acts on a whole cluster; remove the database");
     }
   }
 

@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * Settings of the {@code FailoverDrill} runbook ({@code clusters.<name>.failover.drill}).
  *
- * @param window how long after the run starts its drill window opens (0s: at once). A schedule that starts the
+ * @param window how long after the run starts its drill window opens (0s: at once; at most 7d). A schedule that starts the
  *     drill early (startEarly) sets the same value, so the approval can be collected before the window
  * @param maxLagSeconds preflight: the drill replica must stream with a replay lag below this (5)
  * @param requireVerifiedBackup preflight: refuse without a verified backup newer than {@code maxBackupAge}
@@ -31,6 +31,8 @@ public record DrillConfig(
     int sentinelRows,
     List<String> baselineTables,
     Duration recoveryTarget) {
+  /** The furthest a drill window may open after the run starts (FailoverDrill's DrillChecks.MAX_WINDOW_AHEAD). */
+  public static final Duration MAX_WINDOW = Duration.ofDays(7);
 
   public DrillConfig {
     window = window == null ? Duration.ZERO : window;

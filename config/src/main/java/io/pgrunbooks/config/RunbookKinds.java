@@ -16,7 +16,9 @@ import java.util.Set;
  * #RESOURCE} (generated from {@code Runbooks.ALL} and held equal to it by {@code
  * RunbooksConsistencyTest}). Every process that loads a config has the workflows jar on its class path.
  *
- * @param scheduleNeeds for each runbook name, in contract order: CLUSTER, DATABASE or PARTITIONED_DATABASE
+ * @param scheduleNeeds for each runbook name, in contract order: what a schedule's input must name
+ *     (CLUSTER, DATABASE or PARTITIONED_DATABASE), and PARTITIONS_ONLY for the runbooks that act only on
+ *     partitions of configured parents
  */
 public record RunbookKinds(Map<String, Set<String>> scheduleNeeds) {
   public static final String RESOURCE = "META-INF/pg-runbooks/runbooks.txt";
@@ -35,6 +37,19 @@ public record RunbookKinds(Map<String, Set<String>> scheduleNeeds) {
   /** Whether a schedule of this runbook must name something the config can check ({@code DATABASE}, ...). */
   public boolean scheduleNeeds(String runbook, String need) {
     return scheduleNeeds.getOrDefault(runbook, Set.of()).contains(need);
+  }
+
+  /**
+   * Whether the runbook's input names one database (its schedules and pre-approvals must name it
+   * too): its spec's schedule needs include DATABASE or PARTITIONED_DATABASE.
+   */
+  public boolean actsOnOneDatabase(String runbook) {
+    return scheduleNeeds(runbook, "DATABASE") || scheduleNeeds(runbook, "PARTITIONED_DATABASE");
+  }
+
+  /** Whether the runbook acts only on partitions of configured parents (so its database must be configured). */
+  public boolean actsOnlyOnPartitions(String runbook) {
+    return scheduleNeeds(runbook, "PARTITIONS_ONLY");
   }
 
   /** The list shipped by the workflows jar; fails with the reason when it is not on the class path. */

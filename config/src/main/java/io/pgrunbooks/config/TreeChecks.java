@@ -61,7 +61,10 @@ final class TreeChecks {
       for (String name : names) {
         String p = Problems.child(path, name);
         JsonNode child = obj.get(name);
-        if (child.isTextual()) {
+        if (child.isTextual() && CommandTemplates.isCommandKey(name)) {
+          // Checked now (an unset variable stops the start) but kept as the template: substituted only where it runs.
+          substituted(child.textValue(), p, env, problems);
+        } else if (child.isTextual()) {
           obj.set(name, substituted(child.textValue(), p, env, problems));
         } else {
           substitute(child, p, env, problems);

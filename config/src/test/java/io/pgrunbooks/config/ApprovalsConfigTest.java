@@ -85,25 +85,55 @@ class ApprovalsConfigTest {
   }
 
   @Test
-  void preApprovalNeedsAKnownRunbookAStepAndATarget() {
-    assertThat(errors(yaml("preApprovals:\n  - runbook: Vacuum\n    step: drop\n  - {target: '*'}")))
+  void preApprovalNeedsAKnownRunbookAStepAClusterAndATarget() {
+    assertThat(errors(yaml("preApprovals:\n  - runbook: Vacuum\n    step: drop\n    cluster: main\n  - {target: '*'}")))
         .containsExactly(
             "approvals.preApprovals[0].runbook: unknown runbook \"Vacuum\" (known: PartitionMaintenance, ArchivePartition, RestorePartition, ReplicaRebuild, Failover, FailoverDrill, Backup, BackupVerification, HealthCheck)",
             "approvals.preApprovals[0].target: is required",
             "approvals.preApprovals[1].runbook: is required",
-            "approvals.preApprovals[1].step: is required");
+            "approvals.preApprovals[1].step: is required",
+            "approvals.preApprovals[1].cluster: is required: a pre-approval names the one cluster it covers");
   }
 
   @Test
-  void preApprovalMatchesItsRunbookAndTargetOrAnyTarget() {
-    PreApprovalConfig exact = new PreApprovalConfig("ArchivePartition", "drop-partition", "public.a");
-    PreApprovalConfig any = new PreApprovalConfig("ArchivePartition", "drop-partition", "*");
+  void preApprovalOfTheOldShapeWithoutClusterAndDatabaseIsRefusedWithEveryProblemAtOnce() {
+    String yaml = yaml("""
+        preApprovals:
+          - {runbook: ArchivePartition, step: drop-partition, target: public.metrics}
+          - {runbook: Backup, step: delete-backups, cluster: dr, database: app, target: '*'}
+          - {runbook: ArchivePartition, step: drop-partition, cluster: main, database: '*', target: public.m}
+          - {runbook: ArchivePartition, step: drop-partition, cluster: main, database: nope, target: public.m}
+          - {runbook: Failover, step: promote, cluster: main, database: app, target: pg2}
+        """);
 
-    assertThat(exact.matches("ArchivePartition", "public.a")).isTrue();
-    assertThat(exact.matches("ArchivePartition", "public.b")).isFalse();
-    assertThat(exact.matches("PartitionMaintenance", "public.a")).isFalse();
-    assertThat(any.matches("ArchivePartition", "public.b")).isTrue();
-    assertThat(any.matches("Failover", "public.b")).isFalse();
+    assertThat(errors(yaml)).containsExactly(
+        "approvals.preApprovals[0].cluster: is required: a pre-approval names the one cluster it covers",
+        "approvals.preApprovals[0].database: is required: ArchivePartition acts on one database and a pre-approval"
+            + " names the one it covers",
+        "approvals.preApprovals[1].cluster: unknown cluster \"dr\" (configured: main)",
+        "approvals.preApprovals[2].database: must name one database, not \"*\"",
+        "approvals.preApprovals[3].database: \"nope\" is not a configured database of cluster main"
+            + " (clusters.main.databases)",
+        "approvals.preApprovals[4].database: Failover acts on a whole cluster; remove the database");
+  }
+
+  @Test
+  void preApprovalMatchesItsRunbookClusterDatabaseAndTargetOrAnyTarget() {
+    PreApprovalConfig exact = new PreApprovalConfig("ArchivePartition", "drop-partition", "main", "app", "public.a");
+    PreApprovalConfig any = new PreApprovalConfig("ArchivePartition", "drop-partition", "main", "app", "*");
+    PreApprovalConfig failover = new PreApprovalConfig("Failover", "promote", "main", null, "*");
+
+    assertThat(exact.matches("ArchivePartition", "main", "app", "public.a")).isTrue();
+    assertThat(exact.matches("ArchivePartition", "main", "app", "public.b")).isFalse();
+    assertThat(exact.matches("ArchivePartition", "main", "billing", "public.a")).isFalse();
+    assertThat(exact.matches("ArchivePartition", "dr", "app", "public.a")).isFalse();
+    assertThat(exact.matches("ArchivePartition", "main", null, "public.a")).isFalse();
+    assertThat(exact.matches("PartitionMaintenance", "main", "app", "public.a")).isFalse();
+    assertThat(any.matches("ArchivePartition", "main", "app", "public.b")).isTrue();
+    assertThat(any.matches("ArchivePartition", "main", "other", "public.b")).isFalse();
+    assertThat(any.matches("Failover", "main", "app", "public.b")).isFalse();
+    assertThat(failover.matches("Failover", "main", null, "pg2")).isTrue();
+    assertThat(failover.matches("Failover", "dr", null, "pg2")).isFalse();
   }
 
   @Test

@@ -149,7 +149,8 @@ class DevConfigTest {
     assertThat(a.signedRunbooks()).containsExactly("Failover");
     assertThat(a.signingKeyEnv()).isEqualTo("RUNBOOKS_APPROVAL_KEY");
     assertThat(a.preApprovals())
-        .containsExactly(new PreApprovalConfig("ArchivePartition", "drop-partition", "public.agent_routing_metrics"));
+        .containsExactly(new PreApprovalConfig("ArchivePartition", "drop-partition", "main", "app",
+            "public.agent_routing_metrics"));
     assertThat(ConfigLoader.secretProblems(c, Map.of()))
         .contains("approvals: approval signing key: environment variable RUNBOOKS_APPROVAL_KEY is not set");
   }

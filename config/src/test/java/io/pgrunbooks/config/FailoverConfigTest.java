@@ -47,4 +47,14 @@ class FailoverConfigTest {
         .hasMessageContaining("clusters.main.failover.drill.baselineTables[0]")
         .hasMessageContaining("clusters.main.failover.drill.probeTable");
   }
+
+  @Test
+  void drillWindowFurtherThanSevenDaysIsRefused() {
+    assertThat(ConfigErrorsTest.errors(ConfigErrorsTest.NODES.formatted("        dataDir: /d\n    failover:\n"
+        + "      drill:\n        window: 30d")))
+        .containsExactly("clusters.main.failover.drill.window: must be at most 7d (the furthest a drill waits for its"
+            + " window), got 30d");
+    assertThat(parse("\n    failover:\n      drill:\n        window: 7d").cluster("main").failover().drill().window())
+        .isEqualTo(Duration.ofDays(7));
+  }
 }

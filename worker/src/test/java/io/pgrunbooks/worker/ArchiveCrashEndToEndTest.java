@@ -159,6 +159,8 @@ class ArchiveCrashEndToEndTest {
           preApprovals:
             - runbook: ArchivePartition
               step: drop-partition
+              cluster: main
+              database: postgres
               target: crash.events
         """;
   }

@@ -54,7 +54,8 @@ public class ApprovalActivitiesImpl implements ApprovalActivities {
     List<PreApproval> preApprovals = new ArrayList<>();
     for (int i = 0; i < a.preApprovals().size(); i++) {
       PreApprovalConfig pre = a.preApprovals().get(i);
-      if (pre != null && pre.matches(runbook, input.target())) {
+      // Cluster and database are part of the match: an entry for main/app never covers another scope.
+      if (pre != null && pre.matches(runbook, input.cluster(), input.database(), input.target())) {
         preApprovals.add(new PreApproval(pre.step(), pre.target(), "approvals.preApprovals[" + i + "]"));
       }
     }
@@ -75,10 +76,14 @@ public class ApprovalActivitiesImpl implements ApprovalActivities {
     }
     // Read at call time: a rotated key file takes effect without restarting the worker.
     byte[] key = signingKey();
-    boolean valid = ApprovalSignatures.verify(key, input.workflowId(), input.requestId(), input.approver(),
-        input.decision(), input.planDigest(), input.signature());
-    log.info("approval signature of {} by {} on {} request {}: {}", input.decision(), input.approver(),
-        input.workflowId(), input.requestId(), valid ? "valid" : "INVALID");
+    boolean valid = ApprovalSignatures.verify(key, input.workflowId(), input.runId(), input.requestId(),
+        input.approver(), input.decision(), input.planDigest(), input.signature());
+    String why = valid ? "valid"
+        : ApprovalSignatures.isUnboundSignature(key, input.workflowId(), input.requestId(), input.approver(),
+            input.decision(), input.planDigest(), input.signature())
+            ? "INVALID (old signature format without the run id: upgrade the signing CLI/API)" : "INVALID";
+    log.info("approval signature of {} by {} on {} run {} request {}: {}", input.decision(), input.approver(),
+        input.workflowId(), input.runId(), input.requestId(), why);
     return valid;
   }
 

@@ -1,6 +1,7 @@
 package io.pgrunbooks.activities.lock;
 
 import io.pgrunbooks.activities.Lookups;
+import io.pgrunbooks.workflows.common.FailureTypes;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.lock.DescribeRunInput;
 import io.pgrunbooks.workflows.lock.LockActivities;
@@ -10,12 +11,16 @@ import io.pgrunbooks.workflows.lock.RunStatus;
 import io.pgrunbooks.workflows.lock.TopologyLock;
 import io.pgrunbooks.workflows.lock.TopologyLockInput;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflow;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.failure.ApplicationFailure;
+import java.util.Map;
 import java.util.Optional;
 
 /** {@link LockActivities} through the worker's Temporal client. */
@@ -39,11 +44,21 @@ public class LockActivitiesImpl implements LockActivities {
         // A lock that ended while free is started afresh; a running one just gets the signal.
         .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
         .setStaticSummary("Topology lock of cluster " + cluster)
+        .setMemo(Map.of(TopologyLock.STARTED_BY_MEMO, TopologyLock.STARTED_BY_RUNBOOK))
         .build());
     BatchRequest batch = client.newSignalWithStartRequest();
     batch.add(lock::run, TopologyLockInput.of(cluster));
     batch.add(lock::acquire, input.request());
-    client.signalWithStart(batch);
+    WorkflowExecution got = client.signalWithStart(batch);
+    // Signal-with-start only signals a run already under the id, whatever its type: a squatter would
+    // swallow the request and the runbook would wait for an answer that never comes. Say so now.
+    WorkflowExecutionDescription d = client.newUntypedWorkflowStub(got.getWorkflowId(),
+        Optional.of(got.getRunId()), Optional.empty()).describe();
+    String squatter = TopologyLock.squatter(cluster, d.getWorkflowType(),
+        java.util.Objects.toString(d.getMemo(TopologyLock.STARTED_BY_MEMO, String.class), null), got.getRunId(), d.getStartTime());
+    if (squatter != null) {
+      throw ApplicationFailure.newNonRetryableFailure(squatter, FailureTypes.SAFETY_REFUSED);
+    }
   }
 
   @Override

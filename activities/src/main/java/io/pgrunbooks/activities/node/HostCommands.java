@@ -8,8 +8,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayDeque;
@@ -131,6 +135,7 @@ final class HostCommands {
    * killed), then waits for them to go; returns how many there were.
    */
   static int killProcessesUsing(String path) {
+    heartbeat(new LocalWork("kill processes using " + path, 0));
     long self = ProcessHandle.current().pid();
     List<ProcessHandle> found = ProcessHandle.allProcesses()
         .filter(h -> h.pid() != self)
@@ -138,14 +143,65 @@ final class HostCommands {
             || h.info().commandLine().map(c -> c.contains(" " + path + " ") || c.endsWith(" " + path)).orElse(false))
         .toList();
     found.forEach(ProcessHandle::destroyForcibly);
+    int waited = 0;
     for (ProcessHandle h : found) {
-      try {
-        h.onExit().get(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        // reaped later by PID 1; the process no longer writes once SIGKILL landed
+      // Waits in short slices with a heartbeat each: a process in uninterruptible I/O can take a while to go.
+      for (int slice = 0; slice < 5 && h.isAlive(); slice++) {
+        heartbeat(new LocalWork("kill processes using " + path, waited));
+        try {
+          h.onExit().get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          // reaped later by PID 1; the process no longer writes once SIGKILL landed
+        }
       }
+      waited++;
     }
     return found.size();
+  }
+
+  /** Heartbeat details of local work that prints nothing (deleting a tree, waiting for killed processes). */
+  record LocalWork(String what, long done) {}
+
+  /** Files deleted between two heartbeats; the SDK throttles what it actually sends. */
+  static final int HEARTBEAT_EVERY_FILES = 500;
+
+  /**
+   * Deletes {@code root} and everything under it, heartbeating before it starts and every
+   * {@value #HEARTBEAT_EVERY_FILES} files: a data directory of millions of files takes longer than the
+   * activity's heartbeat timeout, and a healthy delete must not look like a dead agent. Streams the tree
+   * (no list of every path in memory first).
+   */
+  static void deleteTree(Path root) {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    String what = "delete " + root;
+    heartbeat(new LocalWork(what, 0));
+    long[] done = {0};
+    try {
+      Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          Files.deleteIfExists(file);
+          if (++done[0] % HEARTBEAT_EVERY_FILES == 0) {
+            heartbeat(new LocalWork(what, done[0]));
+          }
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+          if (e != null) {
+            throw e;
+          }
+          Files.deleteIfExists(dir);
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + root, e);
+    }
+    heartbeat(new LocalWork(what, done[0]));
   }
 
   /** Kills {@code p} and its descendants (runuser forks, pg_restore and pg_basebackup have children), then waits. */

@@ -56,11 +56,11 @@ final class NodeFailover {
     if (wasRunning) {
       List<String> cmd = node.stopCommand(false);
       commands.add(String.join(" ", cmd));
-      HostCommands.Result r = HostCommands.run(HostCommands.as(config.runAs(), cmd), Map.of(),
+      HostCommands.Result r = HostCommands.run(HostCommands.as(config.runAs(), node.runnable(cmd)), Map.of(),
           cluster.rebuild().stopTimeout().toSeconds() + 30, l -> { });
       if (node.running()) {
         throw ApplicationFailure.newFailure("PostgreSQL on " + config.name() + " still runs after a fast stop: "
-            + ReplicaRebuilder.last(r.tail()), "StopFailed");
+            + ReplicaRebuilder.last(node.redacted(r.tail(), cmd)), "StopFailed");
       }
     }
     String control = controlData();
@@ -87,7 +87,8 @@ final class NodeFailover {
     if (fenceCommand == null && !node.running()) {
       return new FenceResult(true, "PostgreSQL on " + config.name() + " is not running", null);
     }
-    HostCommands.Result r = HostCommands.run(HostCommands.as(config.runAs(), cmd), Map.of(),
+    // cmd is the template (shown in the result, so in history); only the process gets the substituted values.
+    HostCommands.Result r = HostCommands.run(HostCommands.as(config.runAs(), node.runnable(cmd)), Map.of(),
         cluster.rebuild().stopTimeout().toSeconds() + 30, l -> { });
     boolean stopped = !node.running();
     return new FenceResult(stopped, (stopped ? "PostgreSQL on " + config.name() + " is not running after "

@@ -3,6 +3,7 @@ package io.pgrunbooks.activities.node;
 import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import io.pgrunbooks.config.ClusterConfig;
+import io.pgrunbooks.config.CommandTemplates;
 import io.pgrunbooks.config.NodeConfig;
 import io.pgrunbooks.config.RebuildConfig;
 import io.pgrunbooks.workflows.activities.NodeActivities.BaseBackupInput;
@@ -22,7 +23,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -115,6 +115,19 @@ final class ReplicaRebuilder {
 
   private Path logFile() {
     return dataDir().resolveSibling(dataDir().getFileName() + ".log");
+  }
+
+  /** The command as it runs: configured templates get their ${VAR}s only here, never in what is shown. */
+  List<String> runnable(List<String> cmd) {
+    try {
+      return CommandTemplates.expand(cmd, env);
+    } catch (IllegalStateException e) {
+      throw Lookups.config(e.getMessage());
+    }
+  }
+
+  String redacted(String text, List<String> cmd) {
+    return CommandTemplates.redact(text, cmd, env);
   }
 
   List<String> split(String command) {
@@ -225,9 +238,9 @@ final class ReplicaRebuilder {
     for (boolean immediate : new boolean[] {false, true}) {
       List<String> cmd = stopCommand(immediate);
       commands.add(String.join(" ", cmd));
-      HostCommands.Result r = HostCommands.run(HostCommands.as(node.runAs(), cmd), Map.of(),
+      HostCommands.Result r = HostCommands.run(HostCommands.as(node.runAs(), runnable(cmd)), Map.of(),
           settings().stopTimeout().toSeconds() + 30, line -> { });
-      out.append(r.tail()).append('\n');
+      out.append(redacted(r.tail(), cmd)).append('\n');
       if (!running()) {
         return new CommandOutcome("stopped " + node.name() + (immediate ? " (immediate)" : " (fast)"), commands,
             out.toString().strip(), 0);
@@ -317,12 +330,13 @@ final class ReplicaRebuilder {
           + "start PostgreSQL on it", FailureTypes.SAFETY_REFUSED);
     }
     List<String> cmd = startCommand();
-    HostCommands.Result r = HostCommands.run(HostCommands.as(node.runAs(), cmd), 330);
+    HostCommands.Result r = HostCommands.run(HostCommands.as(node.runAs(), runnable(cmd)), 330);
+    String tail = redacted(r.tail(), cmd);
     if (!r.ok() && !running()) {
       throw ApplicationFailure.newFailure("starting PostgreSQL on " + node.name() + " failed (exit " + r.exitCode()
-          + "): " + last(r.tail()), "StartFailed");
+          + "): " + last(tail), "StartFailed");
     }
-    return new CommandOutcome("started PostgreSQL on " + node.name(), List.of(String.join(" ", cmd)), r.tail(), 0);
+    return new CommandOutcome("started PostgreSQL on " + node.name(), List.of(String.join(" ", cmd)), tail, 0);
   }
 
   CommandOutcome removeOld(String runId) {
@@ -350,7 +364,7 @@ final class ReplicaRebuilder {
     HostCommands.killProcessesUsing(partial(runId).toString());
     if (running()) {
       List<String> cmd = stopCommand(true);
-      HostCommands.run(HostCommands.as(node.runAs(), cmd), settings().stopTimeout().toSeconds() + 30);
+      HostCommands.run(HostCommands.as(node.runAs(), runnable(cmd)), settings().stopTimeout().toSeconds() + 30);
       done.add(String.join(" ", cmd));
     }
     if (Files.exists(data)) {
@@ -408,16 +422,7 @@ final class ReplicaRebuilder {
   }
 
   static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + root, e);
-    }
+    HostCommands.deleteTree(root);
   }
 
   static String last(String text) {

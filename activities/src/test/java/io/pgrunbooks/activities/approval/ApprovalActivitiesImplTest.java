@@ -29,6 +29,7 @@ class ApprovalActivitiesImplTest {
   private static final String HEX_KEY = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
   private static final String WF = "archive-partition:main:app:public.agent_routing_metrics_2024_01";
   private static final String DIGEST = "sha256:5d41402abc4b2a76b9719d911017c592";
+  private static final String RUN = "0f9c7e8a-run-1";
 
   private static final String YAML = """
       temporal:
@@ -37,6 +38,11 @@ class ApprovalActivitiesImplTest {
         main:
           nodes:
             - {name: pg1, host: db1.internal, dataDir: /srv/pg}
+          databases: {app: {}, billing: {}}
+        dr:
+          nodes:
+            - {name: dr1, host: db9.internal, dataDir: /srv/pg}
+          databases: {app: {}}
       approvals:
         defaultTimeout: 24h
         timeouts: {Failover: 30m}
@@ -49,10 +55,10 @@ class ApprovalActivitiesImplTest {
         signedRunbooks: [Failover]
         signingKeyEnv: APPROVAL_KEY
         preApprovals:
-          - {runbook: ArchivePartition, step: drop-partition, target: public.agent_routing_metrics}
-          - {runbook: PartitionMaintenance, step: create-partitions, target: '*'}
-          - {runbook: ArchivePartition, step: drop-partition, target: public.domain_events}
-          - {runbook: ArchivePartition, step: detach-partition, target: '*'}
+          - {runbook: ArchivePartition, step: drop-partition, cluster: main, database: app, target: public.agent_routing_metrics}
+          - {runbook: PartitionMaintenance, step: create-partitions, cluster: main, database: app, target: '*'}
+          - {runbook: ArchivePartition, step: drop-partition, cluster: main, database: app, target: public.domain_events}
+          - {runbook: ArchivePartition, step: detach-partition, cluster: main, database: app, target: '*'}
       """;
 
   private final RunbooksConfig config = ConfigLoader.parse(YAML, Map.of(), "test");
@@ -60,11 +66,11 @@ class ApprovalActivitiesImplTest {
 
   private static VerifySignatureInput decision(String workflowId, String approver, String decision, String digest,
                                                String signature) {
-    return new VerifySignatureInput(workflowId, "req-1", approver, decision, digest, signature);
+    return new VerifySignatureInput(workflowId, RUN, "req-1", approver, decision, digest, signature);
   }
 
   private static String sign(byte[] key, String workflowId, String approver, String decision, String digest) {
-    return ApprovalSignatures.sign(key, workflowId, "req-1", approver, decision, digest);
+    return ApprovalSignatures.sign(key, workflowId, RUN, "req-1", approver, decision, digest);
   }
 
   @Test
@@ -97,11 +103,11 @@ class ApprovalActivitiesImplTest {
   @Test
   void preApprovalMatchesRunbookStepAndTargetWithConfigPath() {
     ApprovalPolicy metrics = activities.approvalPolicy(
-        new ApprovalPolicyInput("ArchivePartition", "main", "public.agent_routing_metrics"));
+        new ApprovalPolicyInput("ArchivePartition", "main", "public.agent_routing_metrics", "app"));
     ApprovalPolicy other = activities.approvalPolicy(
-        new ApprovalPolicyInput("ArchivePartition", "main", "public.orders"));
+        new ApprovalPolicyInput("ArchivePartition", "main", "public.orders", "app"));
     ApprovalPolicy maintenance = activities.approvalPolicy(
-        new ApprovalPolicyInput("PartitionMaintenance", "main", "app"));
+        new ApprovalPolicyInput("PartitionMaintenance", "main", "main/app", "app"));
     ApprovalPolicy failover = activities.approvalPolicy(new ApprovalPolicyInput("Failover", "main", "main"));
 
     assertThat(metrics.preApprovals()).containsExactly(
@@ -112,6 +118,23 @@ class ApprovalActivitiesImplTest {
     assertThat(maintenance.preApprovals()).containsExactly(
         new PreApproval("create-partitions", "*", "approvals.preApprovals[1]"));
     assertThat(failover.preApprovals()).isEmpty();
+  }
+
+  @Test
+  void preApprovalForMainAppNeverCoversAnotherDatabaseOrCluster() {
+    ApprovalPolicy otherDatabase = activities.approvalPolicy(
+        new ApprovalPolicyInput("ArchivePartition", "main", "public.agent_routing_metrics", "billing"));
+    ApprovalPolicy otherCluster = activities.approvalPolicy(
+        new ApprovalPolicyInput("ArchivePartition", "dr", "public.agent_routing_metrics", "app"));
+    ApprovalPolicy noDatabase = activities.approvalPolicy(
+        new ApprovalPolicyInput("ArchivePartition", "main", "public.agent_routing_metrics"));
+    ApprovalPolicy maintenanceElsewhere = activities.approvalPolicy(
+        new ApprovalPolicyInput("PartitionMaintenance", "dr", "dr/app", "app"));
+
+    assertThat(otherDatabase.preApprovals()).isEmpty();
+    assertThat(otherCluster.preApprovals()).isEmpty();
+    assertThat(noDatabase.preApprovals()).isEmpty();
+    assertThat(maintenanceElsewhere.preApprovals()).isEmpty();
   }
 
   @Test
@@ -156,11 +179,47 @@ class ApprovalActivitiesImplTest {
     assertThat(activities.verifySignature(decision("failover:main", "alice", ApprovalSignatures.APPROVE, DIGEST, signature)))
         .isFalse();
     assertThat(activities.verifySignature(
-        new VerifySignatureInput(WF, "req-2", "alice", ApprovalSignatures.APPROVE, DIGEST, signature))).isFalse();
+        new VerifySignatureInput(WF, RUN, "req-2", "alice", ApprovalSignatures.APPROVE, DIGEST, signature))).isFalse();
+    assertThat(activities.verifySignature(
+        new VerifySignatureInput(WF, "a-later-run", "req-1", "alice", ApprovalSignatures.APPROVE, DIGEST, signature)))
+        .isFalse();
     assertThat(activities.verifySignature(decision(WF, "alice", ApprovalSignatures.APPROVE, DIGEST, null))).isFalse();
     String otherKey = sign("another-key-of-enough-length".getBytes(StandardCharsets.UTF_8), WF, "alice",
         ApprovalSignatures.APPROVE, DIGEST);
     assertThat(activities.verifySignature(decision(WF, "alice", ApprovalSignatures.APPROVE, DIGEST, otherKey))).isFalse();
+  }
+
+  @Test
+  void signatureWithoutRunIdFromAnOldSignerIsRefusedAndLoggedAsSuch() {
+    byte[] key = KEY.getBytes(StandardCharsets.UTF_8);
+    String unbound = oldFormatSignature(key, String.join("\n", WF, "req-1", "alice", ApprovalSignatures.APPROVE, DIGEST));
+    assertThat(ApprovalSignatures.isUnboundSignature(key, WF, "req-1", "alice", ApprovalSignatures.APPROVE, DIGEST,
+        unbound)).isTrue();
+
+    Logger logger = (Logger) LoggerFactory.getLogger(ApprovalActivitiesImpl.class);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    logger.addAppender(logs);
+    try {
+      assertThat(activities.verifySignature(decision(WF, "alice", ApprovalSignatures.APPROVE, DIGEST, unbound)))
+          .isFalse();
+      assertThat(activities.verifySignature(new VerifySignatureInput(WF, null, "req-1", "alice",
+          ApprovalSignatures.APPROVE, DIGEST, sign(key, WF, "alice", ApprovalSignatures.APPROVE, DIGEST)))).isFalse();
+    } finally {
+      logger.detachAppender(logs);
+    }
+    assertThat(logs.list.get(0).getFormattedMessage()).contains("old signature format without the run id");
+  }
+
+  /** The first signature format: HMAC over workflow id, request, approver, decision, digest (no run id). */
+  private static String oldFormatSignature(byte[] key, String text) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test

@@ -47,6 +47,8 @@ class ArchiveFaultsOnLocalStackTest {
         preApprovals:
           - runbook: ArchivePartition
             step: drop-partition
+            cluster: test
+            database: postgres
             target: arch.events
       """;
   private ArchiveFixture f;

@@ -113,6 +113,54 @@ class LockActivitiesImplTest {
         });
   }
 
+  @Test
+  void runOfAnotherTypeUnderTheLockIdMakesARunbookFailFastNamingIt() {
+    HoldingRun squatter = client.newWorkflowStub(HoldingRun.class, WorkflowOptions.newBuilder()
+        .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId(TopologyLock.workflowId("main")).build());
+    // It waits forever for the lock of another cluster: a long-running run of another type under the lock's id.
+    String squatterRun = WorkflowClient.start(squatter::run, RunInput.holding("other", "Squatter")).getRunId();
+
+    assertThatThrownBy(() -> activities.requestLock(new LockActivityInput("main", request("l1", "failover:main"))))
+        .isInstanceOfSatisfying(ApplicationFailure.class, e -> {
+          assertThat(e.getType()).isEqualTo(FailureTypes.SAFETY_REFUSED);
+          assertThat(e.isNonRetryable()).isTrue();
+          assertThat(e.getOriginalMessage()).contains("lock:topology:main is taken by a TestHoldingRun run, not a"
+              + " topology lock (run " + squatterRun, "--workflow-id lock:topology:main --run-id " + squatterRun);
+        });
+
+    // A runbook asking for the lock fails at once (no two-minute wait for an answer), saying why.
+    HoldingRun rebuild = client.newWorkflowStub(HoldingRun.class, WorkflowOptions.newBuilder()
+        .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId("replica-rebuild:main:pg2").build());
+    long started = env.currentTimeMillis();
+    assertThatThrownBy(() -> rebuild.run(RunInput.brief("main", "ReplicaRebuild")))
+        .hasStackTraceContaining("is taken by a TestHoldingRun run, not a topology lock");
+    assertThat(env.currentTimeMillis() - started).isLessThan(TopologyLock.ANSWER_TIMEOUT.toMillis());
+  }
+
+  @Test
+  void lockRunStartedByHandIsRefusedAsASquatter() {
+    TopologyLockWorkflow byHand = client.newWorkflowStub(TopologyLockWorkflow.class, WorkflowOptions.newBuilder()
+        .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId(TopologyLock.workflowId("main")).build());
+    String handRun = WorkflowClient.start(byHand::run, io.pgrunbooks.workflows.lock.TopologyLockInput.of("main"))
+        .getRunId();
+
+    assertThatThrownBy(() -> activities.requestLock(new LockActivityInput("main", request("l1", "failover:main"))))
+        .isInstanceOfSatisfying(ApplicationFailure.class, e -> {
+          assertThat(e.getType()).isEqualTo(FailureTypes.SAFETY_REFUSED);
+          assertThat(e.getOriginalMessage()).contains("taken by a TopologyLock run started by hand (not by a runbook's"
+              + " lock request) (run " + handRun);
+        });
+  }
+
+  @Test
+  void lockStartedByARunbookRequestCarriesTheMarkAndIsAccepted() {
+    activities.requestLock(new LockActivityInput("main", request("l1", "ghost:1")));
+    activities.requestLock(new LockActivityInput("main", request("l2", "ghost:2")));
+
+    assertThat(client.newUntypedWorkflowStub(TopologyLock.workflowId("main")).describe()
+        .getMemo(TopologyLock.STARTED_BY_MEMO, String.class)).isEqualTo(TopologyLock.STARTED_BY_RUNBOOK);
+  }
+
   private static LockRequest request(String lockId, String workflowId) {
     return new LockRequest(lockId, workflowId, null, "ReplicaRebuild", null, "test at " + Instant.EPOCH);
   }

@@ -41,15 +41,58 @@ public class HostCommandsTest {
     }
   }
 
+  /** The rebuild's long local work without output: deleting a data directory, killing a leftover copy. */
+  @ActivityInterface
+  public interface LocalWork {
+    int deleteAndKill(String root, String usedPath);
+  }
+
+  public static class LocalWorkImpl implements LocalWork {
+    @Override
+    public int deleteAndKill(String root, String usedPath) {
+      ReplicaRebuilder.deleteTree(Path.of(root));
+      return HostCommands.killProcessesUsing(usedPath);
+    }
+  }
+
   @BeforeEach
   void setUp() {
     env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(new ShellImpl());
+    env.registerActivitiesImplementations(new ShellImpl(), new LocalWorkImpl());
   }
 
-  @AfterEach
-  void tearDown() {
-    env.close();
+  @Test
+  void deletingALargeDataDirectoryHeartbeatsBeforeAndDuringAndKillingALeftoverCopyHeartbeatsToo()
+      throws Exception {
+    Path data = Files.createDirectories(tmp.resolve("data.rebuild-run1"));
+    for (int d = 0; d < 40; d++) {
+      Path dir = Files.createDirectories(data.resolve("base").resolve("dir" + d));
+      for (int f = 0; f < 1000; f++) {
+        Files.createFile(dir.resolve(String.valueOf(f)));
+      }
+    }
+    Path used = Files.createDirectories(tmp.resolve("data.partial-run1"));
+    // A copy left running by a killed agent: its command line names the directory.
+    Process leftover = new ProcessBuilder("sh", "-c", "sleep 300; true", used.toString()).start();
+    long visible = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!leftover.info().commandLine().orElse("").endsWith(" " + used) && System.nanoTime() < visible) {
+      Thread.sleep(20);
+    }
+    List<HostCommands.LocalWork> beats = new CopyOnWriteArrayList<>();
+    env.setActivityHeartbeatListener(HostCommands.LocalWork.class, beats::add);
+
+    // A short heartbeat timeout makes the SDK send (not coalesce) the heartbeats of a delete of 40,000 files.
+    int killed = env.newActivityStub(LocalWork.class, ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(2)).setHeartbeatTimeout(Duration.ofMillis(150))
+        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build())
+        .deleteAndKill(data.toString(), used.toString());
+
+    assertThat(data).doesNotExist();
+    assertThat(killed).isEqualTo(1);
+    assertThat(leftover.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    String delete = "delete " + data;
+    assertThat(beats).first().isEqualTo(new HostCommands.LocalWork(delete, 0));
+    assertThat(beats).filteredOn(b -> b.what().equals(delete) && b.done() > 0 && b.done() < 40_000).isNotEmpty();
   }
 
   private Shell shell() {

@@ -8,7 +8,15 @@ import io.pgrunbooks.config.ConfigLoader;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.ops.stack.PostgresNode;
 import io.pgrunbooks.ops.stack.SharedStack;
+import io.pgrunbooks.activities.failover.FailoverActivitiesImpl;
+import io.pgrunbooks.workflows.activities.FailoverActivities.FailoverFactsInput;
+import io.pgrunbooks.workflows.activities.FailoverActivities.FailoverSettings;
+import io.pgrunbooks.workflows.activities.FailoverNodeActivities.FailoverNodeInput;
+import io.pgrunbooks.workflows.activities.FailoverNodeActivities.FenceResult;
 import io.pgrunbooks.workflows.activities.FailoverNodeActivities.StandbyInput;
+import io.pgrunbooks.workflows.common.DataConverters;
+import java.util.List;
+import java.util.Map;
 import io.pgrunbooks.workflows.activities.NodeActivities.CommandOutcome;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
@@ -111,6 +119,42 @@ class NodeFailoverTest {
    * A stopped node "fake" with its own config files, whose pg_ctl says "not running" and whose pg_rewind overwrites
    * postgresql.conf and fails the first time, succeeds the second.
    */
+  @Test
+  void secretInTheFenceCommandReachesOnlyTheProcessNeverTheResultOrTheSettings() throws Exception {
+    FakeNode node = new FakeNode(tmp);
+    String secret = "s3cr3t-fence-token-42";
+    Map<String, String> env = new java.util.HashMap<>(TestStack.env());
+    env.put("FENCE_TOKEN", secret);
+    RunbooksConfig config = node.config("    failover:\n      fenceCommand: touch {dataDir}.fenced-${FENCE_TOKEN}\n", env);
+    FailoverNodeActivitiesImpl agent = new FailoverNodeActivitiesImpl(config, "fake", env);
+
+    FenceResult fenced = agent.fencePostgres(new FailoverNodeInput(CLUSTER, "fake"));
+    FailoverSettings settings = new FailoverActivitiesImpl(config, null, env, null)
+        .failoverSettings(new FailoverFactsInput(CLUSTER));
+
+    assertThat(node.data.resolveSibling("data.fenced-" + secret)).as("the command ran with the value").exists();
+    assertThat(fenced.confirmed()).isTrue();
+    // Activity results are what the workflow history, the report and the notifications are made of.
+    String recorded = DataConverters.objectMapper().writeValueAsString(List.of(fenced, settings));
+    assertThat(recorded).doesNotContain(secret).contains("${FENCE_TOKEN}");
+    assertThat(config.cluster(CLUSTER).failover().fenceCommand()).isEqualTo("touch {dataDir}.fenced-${FENCE_TOKEN}");
+  }
+
+  @Test
+  void fenceCommandWhoseVariableIsUnsetOnTheAgentIsAConfigFailureNamingIt() throws Exception {
+    FakeNode node = new FakeNode(tmp);
+    Map<String, String> loadEnv = new java.util.HashMap<>(TestStack.env());
+    loadEnv.put("FENCE_TOKEN", "x");
+    RunbooksConfig config = node.config("    failover:\n      fenceCommand: touch /tmp/${FENCE_TOKEN}\n", loadEnv);
+
+    assertThatThrownBy(() -> new FailoverNodeActivitiesImpl(config, "fake", TestStack.env())
+        .fencePostgres(new FailoverNodeInput(CLUSTER, "fake")))
+        .isInstanceOfSatisfying(ApplicationFailure.class, e -> {
+          assertThat(e.getType()).isEqualTo(FailureTypes.CONFIG);
+          assertThat(e.getOriginalMessage()).contains("environment variable FENCE_TOKEN is not set");
+        });
+  }
+
   private static final class FakeNode {
     final Path data;
     final Path bin;
@@ -144,10 +188,14 @@ class NodeFailoverTest {
     }
 
     FailoverNodeActivitiesImpl agent() {
+      return new FailoverNodeActivitiesImpl(config("", TestStack.env()), "fake", TestStack.env());
+    }
+
+    RunbooksConfig config(String clusterYaml, Map<String, String> env) {
       String yaml = ReplicaRebuildOnLocalStackTest.yaml().replace("    nodes:\n", "    nodes:\n"
-          + "      - {name: fake, host: 127.0.0.1, port: 1, dataDir: %s, binDir: %s, runAs: root}\n".formatted(data, bin));
-      RunbooksConfig config = ConfigLoader.parse(yaml, TestStack.env(), "fake-node");
-      return new FailoverNodeActivitiesImpl(config, "fake", TestStack.env());
+          + "      - {name: fake, host: 127.0.0.1, port: 1, dataDir: %s, binDir: %s, runAs: root}\n".formatted(data, bin))
+          + clusterYaml;
+      return ConfigLoader.parse(yaml, env, "fake-node");
     }
 
     StandbyInput standbyOf(PostgresNode primary) {

@@ -134,7 +134,8 @@ final class MaintenanceRuns implements AutoCloseable {
   public static class FakeArchivePartitionImpl implements FakeArchivePartition {
     @Override
     public Map<String, Object> run(Map<String, Object> input) {
-      ARCHIVED.add(String.valueOf(input.get("partition")) + " drop=" + input.get("drop"));
+      ARCHIVED.add(String.valueOf(input.get("partition")) + " drop=" + input.get("drop") + " requestedBy="
+          + input.get("requestedBy"));
       return Map.of("runbook", "ArchivePartition", "outcome", "COMPLETED");
     }
   }

@@ -23,14 +23,15 @@ import java.util.Set;
  * file, never a value). Authenticates Basic credentials and authorizes roles.
  */
 public final class ApiUsers implements Authenticator<BasicCredentials, ApiUser>, Authorizer<ApiUser> {
-  // Compared against when the user is unknown, so a wrong name costs as long as a wrong password.
-  private static final byte[] DUMMY_HASH = BCrypt.withDefaults().hash(10, new byte[16],
-      "no such user".getBytes(StandardCharsets.UTF_8));
+  private static final int DEFAULT_COST = 10;
 
   private record Account(ApiUser user, byte[] hash) {}
 
   private final Map<String, Account> accounts = new LinkedHashMap<>();
   private final Set<String> deciderRoles;
+  // Compared against when the user is unknown, at the highest cost of the configured hashes: a wrong
+  // name then costs as long as a wrong password (a cheaper dummy would tell names apart by timing).
+  private final byte[] dummyHash;
 
   public ApiUsers(RunbooksConfig config, Map<String, String> env) {
     for (ApiUserConfig u : config.api().users()) {
@@ -44,6 +45,23 @@ public final class ApiUsers implements Authenticator<BasicCredentials, ApiUser>,
           hash.strip().getBytes(StandardCharsets.UTF_8)));
     }
     deciderRoles = deciderRoles(config.approvals());
+    int cost = accounts.values().stream().mapToInt(a -> cost(a.hash())).max().orElse(DEFAULT_COST);
+    dummyHash = BCrypt.withDefaults().hash(cost, new byte[16], "no such user".getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The cost factor of a {@code $2a$NN$...} hash. */
+  static int cost(byte[] hash) {
+    String h = new String(hash, StandardCharsets.US_ASCII);
+    try {
+      return Integer.parseInt(h.substring(4, 6));
+    } catch (RuntimeException e) {
+      return DEFAULT_COST;
+    }
+  }
+
+  /** The cost of the hash an unknown user's password is checked against. */
+  int dummyCost() {
+    return cost(dummyHash);
   }
 
   /** {@code approver} plus every role the config lets approve some runbook. */
@@ -63,7 +81,7 @@ public final class ApiUsers implements Authenticator<BasicCredentials, ApiUser>,
     byte[] password = credentials.getPassword().getBytes(StandardCharsets.UTF_8);
     boolean ok;
     try {
-      ok = BCrypt.verifyer().verify(password, account == null ? DUMMY_HASH : account.hash()).verified;
+      ok = BCrypt.verifyer().verify(password, account == null ? dummyHash : account.hash()).verified;
     } catch (IllegalArgumentException overLong) {
       // bcrypt reads at most 72 bytes and this verifier refuses longer input: a wrong password, not a server error
       ok = false;

@@ -141,14 +141,14 @@ public final class RunsResource {
           + user.roles().stream().sorted().toList() + " and may not decide approvals"));
     }
     boolean approve = vote.approve();
-    WorkflowStub stub = runs.client().newUntypedWorkflowStub(workflowId);
+    WorkflowStub stub = Decisions.currentRun(runs.client(), workflowId);
     JsonNode pending = Decisions.pendingRequest(stub, workflowId, requestId);
     if (!users.mayDecide(user, pending)) {
       throw new DecisionRefused(user.name() + " has role(s) " + user.roles().stream().sorted().toList()
           + "; deciding needs one of " + pending.path("roles"), false);
     }
     String signature = runs.signingKey() == null ? null
-        : Decisions.sign(runs.signingKey(), workflowId, pending, user.name(), approve);
+        : Decisions.sign(runs.signingKey(), stub, pending, user.name(), approve);
     return Decisions.decide(stub, new Decision(requestId, user.name(), approve, vote.comment(), signature));
   }
 

@@ -67,12 +67,13 @@ abstract class DecideCommand extends TemporalCommand {
 
   @Override
   int run(TemporalSession session) {
-    WorkflowStub stub = session.client.newUntypedWorkflowStub(workflowId);
+    WorkflowStub stub = signingKey == null ? session.client.newUntypedWorkflowStub(workflowId)
+        : Decisions.currentRun(session.client, workflowId);
     JsonNode pendingRequest = requestId == null ? onlyPendingRequest(stub)
         : signingKey != null ? pendingRequest(stub, requestId) : null;
     String request = requestId != null ? requestId : pendingRequest.path("requestId").asText();
     String signature = signingKey == null ? null
-        : Decisions.sign(signingKey, workflowId, pendingRequest, approver, approve());
+        : Decisions.sign(signingKey, stub, pendingRequest, approver, approve());
     DecisionResult result;
     try {
       result = Decisions.decide(stub, new Decision(request, approver, approve(), comment, signature));

@@ -136,7 +136,7 @@ public class FakeHealthCheck implements HealthCheckWorkflow {
       return approver + " requested this run and cannot approve it";
     }
     if (signed && !ApprovalSignatures.verify(SIGNING_KEY.getBytes(StandardCharsets.UTF_8),
-        Workflow.getInfo().getWorkflowId(), requestId, approver,
+        Workflow.getInfo().getWorkflowId(), Workflow.getInfo().getRunId(), requestId, approver,
         approve ? ApprovalSignatures.APPROVE : ApprovalSignatures.REJECT, p.planDigest(), signature)) {
       return "decisions on this runbook must be signed; the signature is missing or wrong";
     }

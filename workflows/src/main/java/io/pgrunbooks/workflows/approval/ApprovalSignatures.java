@@ -10,36 +10,61 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * HMAC-SHA256 signatures of approval decisions. The REST API (which authenticated the approver)
  * signs; an activity in the worker verifies. Both hold the key from config; workflow code never
- * sees it, so it never enters history. The signed text binds the decision to one run, one request,
- * one approver and one plan digest, so a signature cannot be replayed elsewhere.
+ * sees it, so it never enters history. The signed text (version {@value #VERSION}) binds the decision
+ * to one workflow id, one run id, one request, one approver and one plan digest, so a signature cannot
+ * be replayed into another run of the same workflow id nor into another request of the same run.
+ * Signatures of the first format (no run id) never verify; {@link #isUnboundSignature} names them.
  */
 public final class ApprovalSignatures {
   public static final String APPROVE = "APPROVE";
   public static final String REJECT = "REJECT";
+  /** Prefix of the signed text; a new format gets a new version so old signatures never verify. */
+  public static final String VERSION = "pg-runbooks-approval-v2";
 
   private ApprovalSignatures() {}
 
-  public static String sign(byte[] key, String workflowId, String requestId, String approver, String decision,
-                            String planDigest) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      byte[] text = String.join("\n", workflowId, requestId, approver, decision, String.valueOf(planDigest))
-          .getBytes(StandardCharsets.UTF_8);
-      return HexFormat.of().formatHex(mac.doFinal(text));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
+  public static String sign(byte[] key, String workflowId, String runId, String requestId, String approver,
+                            String decision, String planDigest) {
+    if (runId == null || runId.isBlank()) {
+      throw new IllegalArgumentException("a signature must name the run id it approves");
     }
+    return hmac(key, String.join("\n", VERSION, workflowId, runId, requestId, approver, decision,
+        String.valueOf(planDigest)));
   }
 
-  /** Constant-time comparison of {@code signature} with the expected one. */
-  public static boolean verify(byte[] key, String workflowId, String requestId, String approver, String decision,
-                               String planDigest, String signature) {
+  /** Constant-time comparison of {@code signature} with the expected one; false without a run id. */
+  public static boolean verify(byte[] key, String workflowId, String runId, String requestId, String approver,
+                               String decision, String planDigest, String signature) {
+    if (signature == null || runId == null || runId.isBlank()) {
+      return false;
+    }
+    String expected = sign(key, workflowId, runId, requestId, approver, decision, planDigest);
+    return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+        signature.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * True when {@code signature} is a first-format signature (workflow id, request, approver, decision,
+   * digest, no run id): a signer older than run binding, or a replay of one. Only to say why it is refused.
+   */
+  public static boolean isUnboundSignature(byte[] key, String workflowId, String requestId, String approver,
+                                           String decision, String planDigest, String signature) {
     if (signature == null) {
       return false;
     }
-    String expected = sign(key, workflowId, requestId, approver, decision, planDigest);
-    return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+    String unbound = hmac(key, String.join("\n", workflowId, requestId, approver, decision,
+        String.valueOf(planDigest)));
+    return MessageDigest.isEqual(unbound.getBytes(StandardCharsets.UTF_8),
         signature.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String hmac(byte[] key, String text) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 unavailable", e);
+    }
   }
 }

@@ -99,10 +99,13 @@ final class VoteCounter {
     Ballot ballot = ballots.get(vote.requestId);
     String decision = vote.approve ? ApprovalSignatures.APPROVE : ApprovalSignatures.REJECT;
     try {
+      // The run id binds the signature to this run: one signed for an earlier run of the same workflow
+      // id (whose request ids repeat) or for another request of this run fails here and is logged.
       boolean valid = approvals.verifySignature(new VerifySignatureInput(Workflow.getInfo().getWorkflowId(),
-          ballot.id, vote.approver, decision, ballot.request.planDigest(), vote.signature));
+          Workflow.getInfo().getRunId(), ballot.id, vote.approver, decision, ballot.request.planDigest(),
+          vote.signature));
       return valid ? null : "the signature on the " + decision + " by " + vote.approver
-          + " is not valid for request " + ballot.id + " and its plan";
+          + " is not valid for request " + ballot.id + " of this run and its plan";
     } catch (ActivityFailure e) {
       return "the signature of " + vote.approver + " could not be checked: " + Failures.describe(e);
     }

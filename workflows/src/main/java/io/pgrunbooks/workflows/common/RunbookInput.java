@@ -10,4 +10,12 @@ public interface RunbookInput {
 
   /** Why the run was started, for the report and the audit trail. */
   String reason();
+
+  /**
+   * The database the run acts on, null for cluster-wide runbooks. Inputs with a {@code database}
+   * component answer with it; pre-approvals are matched against it.
+   */
+  default String database() {
+    return null;
+  }
 }

@@ -96,7 +96,7 @@ public class FailoverWorkflowImpl extends RunbookWorkflowBase implements Failove
               + FailoverChecks.mode(now) + " (" + (now.primary() == null ? "no primary answers" : now.primary()
               + " answers") + "); nothing was changed, start a new run", FailureTypes.SAFETY_REFUSED);
         }
-        switchover = new Switchover(run, stubs, spec, settings, "");
+        switchover = new Switchover(run, stubs, spec, settings, "").requestedBy(input.requestedBy());
         Switchover.Outcome out = switchover.execute(oldPrimary, candidate, SWITCHOVER_MODE.equals(mode),
             () -> reapproveIfLossGrew(oldPrimary, input));
         BouncerCheck check = settings.bouncerNode() == null ? null : run.step("write and read through pgbouncer",

@@ -56,12 +56,16 @@ public final class Switchover {
   public record Outcome(String primaryNow, int timeline, long finalLsn, boolean fenceConfirmed, String fenceSummary,
                         long timeToPromoteMillis, List<String> followers) {}
 
+  /** getVersion id: child rebuilds carry the parent's requestedBy (before: none). */
+  static final String CHILD_REQUESTER_CHANGE = "child-rebuild-inherits-requester";
+
   private final RunRecorder run;
   private final FailoverStubs stubs;
   private final ClusterSpec spec;
   private final FailoverSettings settings;
   private final PgBouncerActivities bouncer;
   private final String label;
+  private String requestedBy;
   private boolean paused;
   private boolean promoteAttempted;
   private boolean repointed;
@@ -222,15 +226,26 @@ public final class Switchover {
     return done;
   }
 
+  /**
+   * The parent run's requester: a child rebuild inherits it, so whoever asked for the parent can never
+   * approve the child's wipe either.
+   */
+  public Switchover requestedBy(String who) {
+    this.requestedBy = who;
+    return this;
+  }
+
   /** A child {@code ReplicaRebuild} of {@code node}; it shares this run's topology lock and asks its own approval. */
   public String rebuild(String node, String why) {
+    String requester = Workflow.getVersion(CHILD_REQUESTER_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1 ? requestedBy
+        : null;
     ReplicaRebuildWorkflow child = Workflow.newChildWorkflowStub(ReplicaRebuildWorkflow.class,
         ChildWorkflowOptions.newBuilder()
             .setWorkflowId(WorkflowIds.replicaRebuild(spec.name(), node) + ":" + Workflow.getInfo().getWorkflowId())
             .build());
     try {
-      return run.step(label + "rebuild " + node, () -> child.run(new ReplicaRebuildInput(spec.name(), node, false, null,
-          why)), r -> r.report().outcome() + ": " + r.report().summary()).report().outcome().name();
+      return run.step(label + "rebuild " + node, () -> child.run(new ReplicaRebuildInput(spec.name(), node, false,
+          requester, why)), r -> r.report().outcome() + ": " + r.report().summary()).report().outcome().name();
     } catch (RuntimeException e) {
       run.log("rebuild of " + node + " failed: " + Failures.describe(e));
       return "rebuild failed: " + Failures.describe(e);

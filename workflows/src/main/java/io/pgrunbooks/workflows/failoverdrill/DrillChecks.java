@@ -36,6 +36,22 @@ final class DrillChecks {
     }
   }
 
+  /**
+   * The furthest a drill window may open after the run starts: a drill that cannot start within it is
+   * refused at once rather than holding a run (and its approval) open for weeks.
+   */
+  static final Duration MAX_WINDOW_AHEAD = Duration.ofDays(7);
+
+  /** Refuses (BAD_INPUT, nothing touched) a window that opens more than {@link #MAX_WINDOW_AHEAD} after the start. */
+  static void requireWindowWithinBound(Instant windowStart, Instant started, String window) {
+    if (Duration.between(started, windowStart).compareTo(MAX_WINDOW_AHEAD) > 0) {
+      throw ApplicationFailure.newNonRetryableFailure("the drill window opens at " + windowStart + " ("
+          + (window == null || window.isBlank() ? "failover.drill.window of the config" : "window '" + window.strip()
+          + "'") + "), more than " + MAX_WINDOW_AHEAD.toDays() + " days after the run started (" + started
+          + "); start the drill closer to its window; nothing was touched", FailureTypes.BAD_INPUT);
+    }
+  }
+
   static String requirePrimary(FailoverFacts f) {
     if (f.primary() == null) {
       throw ApplicationFailure.newNonRetryableFailure("cluster " + f.cluster() + " has no single reachable primary ("

@@ -38,9 +38,11 @@ final class DrillPhaseRunner {
   private final FailoverSettings settings;
   private final String drillId;
   private final List<String> issues;
+  private final String requestedBy;
 
   DrillPhaseRunner(RunRecorder run, FailoverStubs stubs, ClusterSpec spec, FailoverSettings settings, String drillId,
-                   List<String> issues) {
+                   List<String> issues, String requestedBy) {
+    this.requestedBy = requestedBy;
     this.run = run;
     this.stubs = stubs;
     this.spec = spec;
@@ -69,7 +71,7 @@ final class DrillPhaseRunner {
     long pausedAt = Workflow.currentTimeMillis();
     Switchover.Outcome out;
     try {
-      out = new Switchover(run, stubs, spec, settings, p).execute(from, to, true, () -> { });
+      out = new Switchover(run, stubs, spec, settings, p).requestedBy(requestedBy).execute(from, to, true, () -> { });
     } catch (RuntimeException e) {
       stopProbe(table, probeScope);
       throw e;
@@ -116,7 +118,7 @@ final class DrillPhaseRunner {
       return "pg_rewind";
     } catch (RuntimeException e) {
       issues.add(p + "pg_rewind of " + old + " failed (" + Failures.describe(e) + "); fell back to ReplicaRebuild");
-      String outcome = new Switchover(run, stubs, spec, settings, p).rebuild(old, "FailoverDrill: pg_rewind failed");
+      String outcome = new Switchover(run, stubs, spec, settings, p).requestedBy(requestedBy).rebuild(old, "FailoverDrill: pg_rewind failed");
       return "ReplicaRebuild: " + outcome;
     }
   }

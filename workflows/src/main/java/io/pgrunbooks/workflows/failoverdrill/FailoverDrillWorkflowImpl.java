@@ -40,6 +40,8 @@ import java.util.Map;
 /** See {@link FailoverDrillWorkflow}. Preflight in {@link DrillChecks}, each switchover in {@link DrillPhaseRunner}. */
 public class FailoverDrillWorkflowImpl extends RunbookWorkflowBase implements FailoverDrillWorkflow {
   static final String STEP = "failover-drill";
+  /** getVersion id: a window more than DrillChecks.MAX_WINDOW_AHEAD away is refused (before: waited for it). */
+  static final String WINDOW_BOUND_CHANGE = "drill-window-bounded";
 
   private FailoverStubs stubs;
   private DrillSettings drill;
@@ -72,6 +74,9 @@ public class FailoverDrillWorkflowImpl extends RunbookWorkflowBase implements Fa
       DrillSettings d = settings.drill();
       this.drill = d;
       Instant windowStart = DrillChecks.windowStart(input.window(), d.windowSeconds(), started);
+      if (Workflow.getVersion(WINDOW_BOUND_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+        DrillChecks.requireWindowWithinBound(windowStart, started, input.window());
+      }
       FailoverFacts facts = run.step("preflight", () -> stubs.sql().failoverFacts(new FailoverFactsInput(cluster)),
           f -> "primary " + f.primary());
       String primary = DrillChecks.requirePrimary(facts);
@@ -117,7 +122,7 @@ public class FailoverDrillWorkflowImpl extends RunbookWorkflowBase implements Fa
         }
         DrillChecks.chooseReplica(now, replica, d.maxLagSeconds());
         acting = true;
-        DrillPhaseRunner phase = new DrillPhaseRunner(run, stubs, spec, settings, drillId, issues);
+        DrillPhaseRunner phase = new DrillPhaseRunner(run, stubs, spec, settings, drillId, issues, input.requestedBy());
         phases.add(phase.run("switchover", primary, replica));
         if (input.switchesBack()) {
           phases.add(phase.run("switch back", replica, primary));

@@ -29,9 +29,33 @@ public final class TopologyLock {
   /** How long a request waits for the lock's answer; the answer normally comes within a second. */
   public static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(2);
 
+  /**
+   * Memo key and value a lock run carries when a runbook's lock request started it (continue-as-new
+   * keeps the memo). A run under the lock's id without it was started some other way (by hand) and is
+   * refused as a squatter, like a run of another type under that id.
+   */
+  public static final String STARTED_BY_MEMO = "startedBy";
+  public static final String STARTED_BY_RUNBOOK = "pg-runbooks lock request";
+
   private static final String WORKFLOW_ID_PREFIX = "lock:topology:";
 
   private TopologyLock() {}
+
+  /**
+   * Why the run {@code type} (memo {@code startedBy}) found under the lock's id is not a lock runbooks may
+   * use, or null when it is one: another workflow type, or a TopologyLock not started by a runbook's request.
+   */
+  public static String squatter(String cluster, String type, String startedBy, String runId, Object startTime) {
+    String what = TopologyLockWorkflow.TYPE.equals(type) ? null
+        : "a " + type + " run, not a topology lock";
+    if (what == null && !STARTED_BY_RUNBOOK.equals(startedBy)) {
+      what = "a TopologyLock run started by hand (not by a runbook's lock request)";
+    }
+    return what == null ? null : "the topology lock id " + workflowId(cluster) + " is taken by " + what
+        + " (run " + runId + ", started " + startTime + "); it cannot grant or refuse anything, so topology runbooks"
+        + " on cluster " + cluster + " are refused until it ends: check what it is, then end it with temporal"
+        + " workflow terminate --workflow-id " + workflowId(cluster) + " --run-id " + runId;
+  }
 
   /** {@code lock:topology:<cluster>}. */
   public static String workflowId(String cluster) {

@@ -33,6 +33,8 @@ import java.util.regex.Pattern;
  * @param scheduleNeeds what a schedule's input must name that the config can check
  * @param destructive whether a run can destroy something (and so asks for approval)
  * @param topologyLocked whether a run takes the cluster's topology lock (DESIGN.md invariant 4)
+ * @param partitionsOnly whether it acts only on partitions of configured parents (DESIGN.md invariant 3),
+ *     so the database its input or a pre-approval names must be configured
  * @param docs the runbook's page, relative to the repository root ({@code ops/docs/backup.md#anchor})
  * @param idFieldHint why an optional id field must be given when it is missing (null when all id fields are required)
  */
@@ -50,6 +52,7 @@ public record RunbookSpec(
     List<ScheduleNeed> scheduleNeeds,
     boolean destructive,
     boolean topologyLocked,
+    boolean partitionsOnly,
     String docs,
     String idFieldHint) {
 
@@ -96,13 +99,13 @@ public record RunbookSpec(
                                String... required) {
     List<String> req = List.of(required);
     return new RunbookSpec(workflowTypeOf(workflow), description, workflow, implementation, input, result, idPattern,
-        req, req, Map.of(), List.of(ScheduleNeed.CLUSTER), false, false, null, null);
+        req, req, Map.of(), List.of(ScheduleNeed.CLUSTER), false, false, false, null, null);
   }
 
   /** The fields naming what a run acts on (default: the required ones). */
   public RunbookSpec withTarget(String... fields) {
     return new RunbookSpec(type, description, workflow, implementation, input, result, idPattern, required,
-        List.of(fields), defaults, scheduleNeeds, destructive, topologyLocked, docs, idFieldHint);
+        List.of(fields), defaults, scheduleNeeds, destructive, topologyLocked, partitionsOnly, docs, idFieldHint);
   }
 
   /** Defaults of optional fields for the catalog, as pairs: field, text. */
@@ -112,32 +115,37 @@ public record RunbookSpec(
       map.put(pairs[i], pairs[i + 1]);
     }
     return new RunbookSpec(type, description, workflow, implementation, input, result, idPattern, required, target,
-        map, scheduleNeeds, destructive, topologyLocked, docs, idFieldHint);
+        map, scheduleNeeds, destructive, topologyLocked, partitionsOnly, docs, idFieldHint);
   }
 
   public RunbookSpec withScheduleNeeds(ScheduleNeed... needs) {
     return new RunbookSpec(type, description, workflow, implementation, input, result, idPattern, required, target,
-        defaults, List.of(needs), destructive, topologyLocked, docs, idFieldHint);
+        defaults, List.of(needs), destructive, topologyLocked, partitionsOnly, docs, idFieldHint);
   }
 
   public RunbookSpec markDestructive() {
     return new RunbookSpec(type, description, workflow, implementation, input, result, idPattern, required, target,
-        defaults, scheduleNeeds, true, topologyLocked, docs, idFieldHint);
+        defaults, scheduleNeeds, true, topologyLocked, partitionsOnly, docs, idFieldHint);
   }
 
   public RunbookSpec markTopologyLocked() {
     return new RunbookSpec(type, description, workflow, implementation, input, result, idPattern, required, target,
-        defaults, scheduleNeeds, destructive, true, docs, idFieldHint);
+        defaults, scheduleNeeds, destructive, true, partitionsOnly, docs, idFieldHint);
+  }
+
+  public RunbookSpec markPartitionsOnly() {
+    return new RunbookSpec(type, description, workflow, implementation, input, result, idPattern, required, target,
+        defaults, scheduleNeeds, destructive, topologyLocked, true, docs, idFieldHint);
   }
 
   public RunbookSpec withDocs(String path) {
     return new RunbookSpec(type, description, workflow, implementation, input, result, idPattern, required, target,
-        defaults, scheduleNeeds, destructive, topologyLocked, path, idFieldHint);
+        defaults, scheduleNeeds, destructive, topologyLocked, partitionsOnly, path, idFieldHint);
   }
 
   public RunbookSpec withIdFieldHint(String hint) {
     return new RunbookSpec(type, description, workflow, implementation, input, result, idPattern, required, target,
-        defaults, scheduleNeeds, destructive, topologyLocked, docs, hint);
+        defaults, scheduleNeeds, destructive, topologyLocked, partitionsOnly, docs, hint);
   }
 
   /** The input fields the id pattern names, in order. */

@@ -62,6 +62,7 @@ public final class Runbooks {
       .withDefaults("tables", "all configured tables", "premake", "each table's configured premake")
       .withScheduleNeeds(CLUSTER, PARTITIONED_DATABASE)
       .markDestructive()
+      .markPartitionsOnly()
       .withDocs("ops/docs/partition-maintenance.md");
 
   public static final RunbookSpec ARCHIVE_PARTITION = RunbookSpec.of(
@@ -72,6 +73,7 @@ public final class Runbooks {
       .withDefaults("drop", "true", "deepVerify", "true")
       .withScheduleNeeds(CLUSTER, DATABASE)
       .markDestructive()
+      .markPartitionsOnly()
       .withDocs("ops/docs/archive-partition.md");
 
   public static final RunbookSpec RESTORE_PARTITION = RunbookSpec.of(
@@ -175,14 +177,15 @@ public final class Runbooks {
 
   /**
    * The lines the config module reads to check runbook names and schedules without depending on
-   * workflow code: {@code <type>: <need>,<need>}; shipped as {@link #CONFIG_RESOURCE}.
+   * workflow code: {@code <type>: <need>,<need>[,PARTITIONS_ONLY]}; shipped as {@link #CONFIG_RESOURCE}.
    */
   public static String configVocabulary() {
     StringBuilder s = new StringBuilder("# Generated from io.pgrunbooks.workflows.registry.Runbooks.ALL by "
         + "RunbooksConsistencyTest (-Dregenerate.runbooks=true); do not edit.\n");
     for (RunbookSpec spec : ALL) {
       s.append(spec.type()).append(": ")
-          .append(spec.scheduleNeeds().stream().map(Enum::name).collect(Collectors.joining(","))).append('\n');
+          .append(spec.scheduleNeeds().stream().map(Enum::name).collect(Collectors.joining(",")))
+          .append(spec.partitionsOnly() ? ",PARTITIONS_ONLY" : "").append('\n');
     }
     return s.toString();
   }

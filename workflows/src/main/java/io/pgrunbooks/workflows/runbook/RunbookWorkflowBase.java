@@ -81,7 +81,8 @@ public abstract class RunbookWorkflowBase implements Runbook {
     this.target = target;
     run = RunRecorder.start(runbook, cluster, target, input.dryRun());
     gate = new ApprovalGate(run, runbook, input.requestedBy(), input.dryRun(),
-        () -> approvals.approvalPolicy(new ApprovalPolicyInput(runbook, cluster, target)), approvals,
+        () -> approvals.approvalPolicy(new ApprovalPolicyInput(runbook, cluster, target,
+            input.database() == null ? null : input.database().strip())), approvals,
         this::notify);
     return run;
   }

@@ -10,6 +10,7 @@ import io.pgrunbooks.workflows.common.Progress;
 import io.pgrunbooks.workflows.common.RunReport;
 import io.pgrunbooks.workflows.common.RunbookState;
 import io.pgrunbooks.workflows.common.StepRecord;
+import io.temporal.client.WorkflowStub;
 import io.temporal.testing.WorkflowReplayer;
 import java.time.Duration;
 import java.util.List;
@@ -223,9 +224,11 @@ class ApprovalVotesWorkflowTest extends GateTestSupport {
     GatedTestWorkflow wf = startAndAwaitApproval();
     PendingApproval pending = wf.progress().pendingApprovals().get(0);
     String digest = pending.planDigest();
-    String forged = ApprovalSignatures.sign(Fakes.WRONG_KEY, WORKFLOW_ID, FIRST, "alice", ApprovalSignatures.APPROVE,
+    String runId = runId(wf);
+    String forged = ApprovalSignatures.sign(Fakes.WRONG_KEY, WORKFLOW_ID, runId, FIRST, "alice",
+        ApprovalSignatures.APPROVE, digest);
+    String genuine = ApprovalSignatures.sign(Fakes.KEY, WORKFLOW_ID, runId, FIRST, "alice", ApprovalSignatures.APPROVE,
         digest);
-    String genuine = ApprovalSignatures.sign(Fakes.KEY, WORKFLOW_ID, FIRST, "alice", ApprovalSignatures.APPROVE, digest);
 
     Throwable unsigned = catchThrowable(() -> wf.decide(approveBy("alice")));
     Throwable badSignature = catchThrowable(() -> wf.decide(new Decision(FIRST, "alice", true, null, forged)));
@@ -235,7 +238,7 @@ class ApprovalVotesWorkflowTest extends GateTestSupport {
     assertThat(pending.howToApprove()).singleElement().asString().contains("must be signed", "approvals page");
     assertThat(refusal(unsigned)).startsWith("this runbook requires signed decisions and the vote of alice is unsigned");
     assertThat(refusal(badSignature)).isEqualTo("the signature on the APPROVE by alice is not valid for request "
-        + FIRST + " and its plan");
+        + FIRST + " of this run and its plan");
     assertThat(signed.outcome()).isEqualTo("APPROVED");
     assertThat(approvals.verified).extracting(v -> v.signature()).containsExactly(forged, genuine);
     RunReport report = result(wf);
@@ -246,6 +249,55 @@ class ApprovalVotesWorkflowTest extends GateTestSupport {
         + ": this runbook requires signed decisions");
     assertThat(report.approvals()).extracting(ApprovalRecord::approver, ApprovalRecord::comment)
         .containsExactly(tuple("alice", "signed by the API"));
+  }
+
+  @Test
+  void signatureGivenToAnEarlierRunOfTheSameWorkflowIdIsRefusedInTheNewRun() {
+    approvals.policy = Fakes.policy(1, List.of(), true);
+    GatedTestWorkflow first = startAndAwaitApproval();
+    String digest = first.progress().pendingApprovals().get(0).planDigest();
+    String givenToFirstRun = ApprovalSignatures.sign(Fakes.KEY, WORKFLOW_ID, runId(first), FIRST, "alice",
+        ApprovalSignatures.APPROVE, digest);
+    WorkflowStub.fromTyped(first).terminate("operator restarts the runbook");
+
+    GatedTestWorkflow second = startAndAwaitApproval();
+    assertThat(second.progress().pendingApprovals().get(0).planDigest()).isEqualTo(digest);
+    Throwable replayed = catchThrowable(() -> second.decide(new Decision(FIRST, "alice", true, null, givenToFirstRun)));
+    second.approve(new ApprovalSignal(FIRST, "alice", "replayed by signal", givenToFirstRun));
+    await(second, p -> p.log() != null && p.log().size() >= 2);
+
+    assertThat(refusal(replayed)).isEqualTo("the signature on the APPROVE by alice is not valid for request "
+        + FIRST + " of this run and its plan");
+    assertThat(second.progress().pendingApprovals()).extracting(PendingApproval::requestId).containsExactly(FIRST);
+    String genuine = ApprovalSignatures.sign(Fakes.KEY, WORKFLOW_ID, runId(second), FIRST, "alice",
+        ApprovalSignatures.APPROVE, digest);
+    assertThat(second.decide(new Decision(FIRST, "alice", true, "signed for this run", genuine)).outcome())
+        .isEqualTo("APPROVED");
+    RunReport report = result(second);
+    assertThat(report.outcome()).isEqualTo(RunbookState.COMPLETED);
+    assertThat(report.log()).hasSize(2).allSatisfy(line -> assertThat(line).contains("alice for " + FIRST,
+        "not valid for request " + FIRST + " of this run"));
+    assertThat(report.approvals()).extracting(ApprovalRecord::comment).containsExactly("signed for this run");
+  }
+
+  @Test
+  void signatureForAnotherRequestOfTheSameRunIsRefused() {
+    approvals.policy = Fakes.policy(1, List.of(), true);
+    GatedTestWorkflow wf = startAndAwaitApproval();
+    String digest = wf.progress().pendingApprovals().get(0).planDigest();
+    String forOtherRequest = ApprovalSignatures.sign(Fakes.KEY, WORKFLOW_ID, runId(wf), "drop-partition-2", "alice",
+        ApprovalSignatures.APPROVE, digest);
+
+    Throwable refused = catchThrowable(() -> wf.decide(new Decision(FIRST, "alice", true, null, forOtherRequest)));
+
+    assertThat(refusal(refused)).contains("not valid for request " + FIRST + " of this run");
+    assertThat(wf.progress().pendingApprovals()).extracting(PendingApproval::requestId).containsExactly(FIRST);
+    assertThat(wf.progress().log()).singleElement().asString().startsWith("refused update: decide by alice for "
+        + FIRST + ": the signature");
+  }
+
+  static String runId(GatedTestWorkflow wf) {
+    return WorkflowStub.fromTyped(wf).getExecution().getRunId();
   }
 
   static String digestOf(long rows) {

@@ -47,8 +47,8 @@ final class Fakes {
     @Override
     public boolean verifySignature(VerifySignatureInput in) {
       verified.add(in);
-      return ApprovalSignatures.verify(KEY, in.workflowId(), in.requestId(), in.approver(), in.decision(),
-          in.planDigest(), in.signature());
+      return ApprovalSignatures.verify(KEY, in.workflowId(), in.runId(), in.requestId(), in.approver(),
+          in.decision(), in.planDigest(), in.signature());
     }
   }
 

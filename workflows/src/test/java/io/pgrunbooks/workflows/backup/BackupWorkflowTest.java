@@ -3,6 +3,7 @@ package io.pgrunbooks.workflows.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrunbooks.workflows.activities.ApprovalPolicy.PreApproval;
+import io.pgrunbooks.workflows.activities.ApprovalPolicyInput;
 import io.pgrunbooks.workflows.approval.ApprovalSignal;
 import io.pgrunbooks.workflows.common.RunbookState;
 import io.pgrunbooks.workflows.common.StepRecord;
@@ -98,6 +99,9 @@ class BackupWorkflowTest {
     BackupResult r = runs.start().backup().run(BackupInput.of("main", "app"));
 
     assertThat(r.deleted()).containsExactly(oldest);
+    // The worker matches pre-approvals on cluster and database too: the run must tell it both.
+    assertThat(runs.approvals.policyInputs).singleElement().isEqualTo(
+        new ApprovalPolicyInput("Backup", "main", "app", "app"));
     assertThat(r.report().approvals()).singleElement().satisfies(a -> {
       assertThat(a.decision()).isEqualTo("PRE_APPROVED");
       assertThat(a.comment()).isEqualTo("pre-approved by config approvals.preApprovals[0]");

@@ -104,6 +104,17 @@ public final class FailoverPaths {
     return DRILL_ID;
   }
 
+  /** A drill whose window opens in 30 days: refused at once (getVersion drill-window-bounded), nothing touched. */
+  public static String drillWindowTooFar(TestWorkflowEnvironment env) {
+    FailoverFakes fakes = new FailoverFakes();
+    try {
+      drill(env, fakes).run(new FailoverDrillInput("main", null, null, "P30D", "olivia", null, false));
+    } catch (io.temporal.client.WorkflowFailedException expected) {
+      // refused on purpose
+    }
+    return DRILL_ID;
+  }
+
   private static String finished(TestWorkflowEnvironment env, String id) {
     try {
       Class<?> type = id.equals(ID) ? FailoverResult.class : FailoverDrillResult.class;

@@ -39,4 +39,18 @@ class DrillChecksTest {
     assertThatThrownBy(() -> DrillChecks.requireVerifiedBackup(List.of(), 3600, START))
         .hasMessageContaining("no verified backup");
   }
+
+  @Test
+  void windowMoreThanSevenDaysAheadIsRefusedAndSevenDaysIsAccepted() {
+    java.time.Instant start = java.time.Instant.parse("2026-12-01T00:00:00Z");
+    DrillChecks.requireWindowWithinBound(start.plus(java.time.Duration.ofDays(7)), start, "P7D");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> DrillChecks.requireWindowWithinBound(
+            DrillChecks.windowStart("2027-01-01T03:00:00Z", 0, start), start, "2027-01-01T03:00:00Z"))
+        .isInstanceOfSatisfying(io.temporal.failure.ApplicationFailure.class, e -> {
+          org.assertj.core.api.Assertions.assertThat(e.isNonRetryable()).isTrue();
+          org.assertj.core.api.Assertions.assertThat(e.getOriginalMessage()).contains("window '2027-01-01T03:00:00Z'",
+              "more than 7 days", "nothing was touched");
+        });
+  }
 }

@@ -83,6 +83,22 @@ class FailoverDrillWorkflowTest {
   }
 
   @Test
+  void drillWhoseWindowOpensInAMonthEndsAtOnceReportedAndTouchesNothing() {
+    FailoverDrillWorkflow run = stub();
+    CompletableFuture<FailoverDrillResult> result = WorkflowClient.execute(run::run,
+        new FailoverDrillInput("main", null, null, "P30D", "olivia", null, false));
+
+    TestEnvironments.assertApplicationFailure(result::join, FailureTypes.BAD_INPUT,
+        "more than 7 days after the run started");
+    var closed = io.temporal.client.WorkflowStub.fromTyped(run).describe();
+    assertThat(java.time.Duration.between(closed.getStartTime(), closed.getCloseTime()))
+        .isLessThan(java.time.Duration.ofMinutes(1));
+    assertThat(run.progress().pendingApprovals()).isEmpty();
+    assertThat(run.progress().state()).hasToString("FAILED");
+    assertThat(fakes.calls).isEmpty();
+  }
+
+  @Test
   void dryRunPlansBothSwitchoversAsksNoApprovalAndTouchesNothing() {
     FailoverDrillResult r = stub().run(new FailoverDrillInput("main", null, null, null, "olivia", null, true));
 

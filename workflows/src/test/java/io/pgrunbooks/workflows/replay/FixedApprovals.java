@@ -17,6 +17,8 @@ public final class FixedApprovals implements ApprovalActivities {
   public volatile int approvalsNeeded;
   public volatile long timeoutSeconds;
   public volatile List<PreApproval> preApprovals = List.of();
+  /** What each run asked the policy for (runbook, cluster, target, database). */
+  public final List<ApprovalPolicyInput> policyInputs = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<String, List<String>> approvers = new LinkedHashMap<>();
 
   /** One of alice and bob, within an hour. */
@@ -34,6 +36,7 @@ public final class FixedApprovals implements ApprovalActivities {
 
   @Override
   public ApprovalPolicy approvalPolicy(ApprovalPolicyInput input) {
+    policyInputs.add(input);
     return new ApprovalPolicy(Map.copyOf(approvers), List.of("approver"), approvalsNeeded, timeoutSeconds,
         preApprovals, false, "http://localhost:8233");
   }

@@ -55,6 +55,7 @@ public final class HistoryScenarios {
       new HistoryScenario("Failover", "cancelled", FailoverPaths::cancelled),
       new HistoryScenario("FailoverDrill", "passed", FailoverPaths::drillPassed),
       new HistoryScenario("FailoverDrill", "skipped", FailoverPaths::drillSkipped),
+      new HistoryScenario("FailoverDrill", "window-too-far", FailoverPaths::drillWindowTooFar),
       new HistoryScenario("Backup", "from-replica", BackupPaths::backedUpFromReplica),
       new HistoryScenario("Backup", "retention-approved", BackupPaths::retentionApproved),
       new HistoryScenario("Backup", "retention-rejected", BackupPaths::retentionRejected),
