@@ -19,6 +19,7 @@ import io.pgrunbooks.api.auth.SecurityHeaders;
 import io.pgrunbooks.api.auth.StateChangeGuard;
 import io.pgrunbooks.api.resources.ApiErrors;
 import io.pgrunbooks.api.resources.ApprovalsResource;
+import io.pgrunbooks.api.resources.ArchivesResource;
 import io.pgrunbooks.api.resources.InsightsResource;
 import io.pgrunbooks.api.resources.MeResource;
 import io.pgrunbooks.api.resources.RunbooksResource;
@@ -118,6 +119,7 @@ public final class ApiApplication extends Application<ApiConfiguration> {
     environment.jersey().register(new ApprovalsResource(runs, users));
     environment.jersey().register(new MeResource(users));
     environment.jersey().register(new InsightsResource(runs));
+    environment.jersey().register(new ArchivesResource(runs, config));
 
     environment.healthChecks().register("temporal", new TemporalHealthCheck(service, config.temporal().namespace()));
   }

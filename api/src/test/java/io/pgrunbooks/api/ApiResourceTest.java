@@ -241,6 +241,19 @@ class ApiResourceTest {
   }
 
   @Test
+  void archivesAreListedForViewersAndBadQueriesAreRefusedField() {
+    Reply none = api.get("victor", "/api/v1/archives?cluster=main&database=app&table=public.no_archives_here");
+    assertThat(none.status()).isEqualTo(200);
+    assertThat(none.json().isArray()).isTrue();
+    assertThat(none.json()).isEmpty();
+    assertThat(fields(api.get("victor", "/api/v1/archives?cluster=main&database=app&table=nodot"))).containsExactly("table");
+    assertThat(fields(api.get("victor", "/api/v1/archives?cluster=elsewhere&database=app&table=public.t")))
+        .containsExactly("cluster");
+    assertThat(api.get("carol", "/api/v1/archives?cluster=main&database=app&table=public.t").status()).isEqualTo(403);
+    assertThat(api.get(null, "/api/v1/archives?cluster=main&database=app&table=public.t").status()).isEqualTo(401);
+  }
+
+  @Test
   void listFiltersOnTheSearchAttributesAndRefusesUnknownStates() throws Exception {
     String id = newRun("olivia");
     api.awaitPending(id);

@@ -52,7 +52,7 @@ public final class RunbookCatalog {
     String type = spec.type();
     Class<? extends Record> input = spec.input();
     Map<String, String> given = new LinkedHashMap<>(spec.defaults());
-    List<String> required = spec.required();
+    List<String> required = spec.requiredFields();
     List<Field> fields = new ArrayList<>();
     ObjectNode example = JSON.createObjectNode();
     for (RecordComponent c : input.getRecordComponents()) {

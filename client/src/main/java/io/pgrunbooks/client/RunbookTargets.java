@@ -20,18 +20,29 @@ public final class RunbookTargets {
 
   private RunbookTargets() {}
 
-  /** Refuses an input lacking a required field, or holding one that is not a non-empty string; names each. */
+  /**
+   * Refuses an input lacking a required field (for alternatives {@code "a|b"}: all of them), or holding
+   * one that is not a non-empty string; names each.
+   */
   public static void checkRequired(String type, ObjectNode input) {
     List<String> missing = new ArrayList<>();
     List<InputProblem.Field> problems = new ArrayList<>();
     List<String> required = spec(type).required();
-    for (String field : required) {
-      JsonNode v = input.get(field);
-      if (v == null || v.isNull()) {
-        missing.add(field);
-      } else if (!v.isTextual() || v.asText().isBlank()) {
-        problems.add(new InputProblem.Field(field, type + ": field \"" + field + "\" must be a non-empty string, got "
-            + v));
+    for (String entry : required) {
+      boolean given = false;
+      for (String field : entry.split("\\|")) {
+        JsonNode v = input.get(field);
+        if (v == null || v.isNull()) {
+          continue;
+        }
+        given = true;
+        if (!v.isTextual() || v.asText().isBlank()) {
+          problems.add(new InputProblem.Field(field, type + ": field \"" + field + "\" must be a non-empty string, got "
+              + v));
+        }
+      }
+      if (!given) {
+        missing.add(entry);
       }
     }
     if (!problems.isEmpty()) {
@@ -39,10 +50,14 @@ public final class RunbookTargets {
     }
     if (!missing.isEmpty()) {
       String text = type + " needs " + (missing.size() == 1 ? "field " : "fields ")
-          + String.join(", ", missing.stream().map(f -> "\"" + f + "\"").toList()) + " in its input (required: "
-          + String.join(", ", required) + ")";
-      throw new InputProblem(missing.stream().map(f -> new InputProblem.Field(f, text)).toList());
+          + String.join(", ", missing.stream().map(RunbookTargets::quoted).toList()) + " in its input (required: "
+          + String.join(", ", required.stream().map(r -> r.replace("|", " or ")).toList()) + ")";
+      throw new InputProblem(missing.stream().map(f -> new InputProblem.Field(f.split("\\|")[0], text)).toList());
     }
+  }
+
+  private static String quoted(String entry) {
+    return String.join(" or ", java.util.Arrays.stream(entry.split("\\|")).map(f -> "\"" + f + "\"").toList());
   }
 
   /** The by-hand workflow id; the input has passed {@link #checkRequired}. */

@@ -7,6 +7,7 @@ import io.pgrunbooks.activities.s3.ArchiveKeys;
 import io.pgrunbooks.activities.s3.ArchiveUpload;
 import io.pgrunbooks.activities.s3.Compression;
 import io.pgrunbooks.activities.s3.DigestStreams;
+import io.pgrunbooks.activities.s3.ExportReuse;
 import io.pgrunbooks.activities.s3.Heartbeats;
 import io.pgrunbooks.activities.s3.S3ClientFactory;
 import io.pgrunbooks.config.ArchiveConfig;
@@ -14,7 +15,6 @@ import io.pgrunbooks.config.ClusterConfig;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.workflows.activities.ArchiveManifest;
 import io.pgrunbooks.workflows.activities.AttachInput;
-import io.pgrunbooks.workflows.activities.ColumnDef;
 import io.pgrunbooks.workflows.activities.DetachResult;
 import io.pgrunbooks.workflows.activities.DropPartitionInput;
 import io.pgrunbooks.workflows.activities.DropPartitionResult;
@@ -36,7 +36,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -48,6 +47,7 @@ import org.postgresql.copy.CopyManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** {@link PostgresArchiveActivities} over PgJDBC on the current primary, S3 through {@link S3ClientFactory}. */
 public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities {
@@ -161,11 +161,39 @@ public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities 
   }
 
   @Override
+  public void attachRestored(AttachInput in) {
+    PartitionRef ref = in.ref();
+    ClusterConfig cluster = Lookups.cluster(config, ref.cluster());
+    if (cluster.database(ref.database()) == null || cluster.database(ref.database()).policy(ref.parentQualified()) == null) {
+      throw Lookups.badInput(ref.parentQualified() + " has no partition policy in the config (clusters." + ref.cluster()
+          + ".databases." + ref.database() + ".partitions); a restored table is attached only to a configured parent;"
+          + " " + ref.qualified() + " stays a plain table");
+    }
+    String bound = Identifiers.bound(in.boundSpec());
+    try (Primary p = Primary.open(config, connections, ref.cluster(), ref.database())) {
+      String clash = RestoreSql.overlapping(p.connection(), ref, bound);
+      if (clash != null) {
+        throw refused("cannot attach " + ref.qualified() + " to " + ref.parentQualified() + " " + bound + ": its bounds"
+            + " overlap partition " + clash + "; nothing was attached, " + ref.qualified() + " stays a plain table");
+      }
+    } catch (SQLException e) {
+      throw sql("check the bounds of " + ref.qualified() + " against " + ref.parentQualified(), e);
+    }
+    attachPartition(in);
+  }
+
+  @Override
   public ExportResult exportPartition(ExportInput in) {
     PartitionRef ref = in.ref();
     ArchiveConfig archive = s3.config();
     String bucket = s3.bucket();
-    String folder = ArchiveKeys.folder(archive.prefix(), ref.cluster(), ref.database(), ref.schema(), ref.parentName(), ref.name());
+    String folder;
+    try {
+      folder = ArchiveKeys.runFolder(ArchiveKeys.folder(archive.prefix(), ref.cluster(), ref.database(), ref.schema(),
+          ref.parentName(), ref.name()), in.runId());
+    } catch (IllegalArgumentException e) {
+      throw refused(e.getMessage() + "; nothing was exported");
+    }
     String key = ArchiveKeys.data(folder, archive.compression());
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     Set<String> stale = new HashSet<>();
@@ -183,18 +211,29 @@ public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities 
       if (ArchiveCatalog.parentOf(c, ref.oid()) != null) {
         throw refused(ref.qualified() + " is attached; only a detached partition is exported (rows could still arrive)");
       }
-      long expectedBytes = totalBytes(c, ref.oid());
+      // Written once: a retry of this run reuses its own finished upload and never writes the key again.
+      ExportResult done = ExportReuse.find(client, bucket, key, ArchiveKeys.manifest(folder), archive.compression(), beat);
+      if (done != null) {
+        log.info("export of {}: reusing s3://{}/{} written by an earlier attempt of run {}", ref.qualified(), bucket,
+            done.dataKey(), in.runId());
+        return done;
+      }
+      long expectedBytes = ArchiveCatalog.totalBytes(c, ref.oid());
       ArchiveUpload started;
       try {
-        started = ArchiveUpload.start(client, archive, key, stale,
-            Map.of("pg-runbooks-run-id", in.runId() == null ? "" : in.runId()), expectedBytes,
-            id -> beat.put("uploadId", id));
+        started = ArchiveUpload.start(client, archive, key, stale, Map.of("pg-runbooks-run-id", in.runId()),
+            expectedBytes, id -> beat.put("uploadId", id));
       } catch (IllegalArgumentException e) {
         throw refused("cannot archive " + ref.qualified() + " as one object: " + e.getMessage());
       }
       try (ArchiveUpload upload = started) {
         c.setAutoCommit(false);
         exec(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+        ContentHash.canonicalSettings(c);
+        exec(c, "SET LOCAL lock_timeout = '10s'");
+        // SHARE blocks every write to the detached table for the whole COPY; LOCK before the first query, so the
+        // snapshot is taken after it.
+        exec(c, "LOCK TABLE " + Identifiers.quote(ref.schema(), ref.name()) + " IN SHARE MODE");
         DigestStreams.Out compressed = new DigestStreams.Out(upload.stream(), null);
         OutputStream z = Compression.compress(archive.compression(), archive.compressionLevel(), compressed);
         DigestStreams.Out csv = new DigestStreams.Out(z, beat::bytes);
@@ -202,24 +241,34 @@ public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities 
         try (OutputStream buffered = new BufferedOutputStream(csv, 1 << 20)) {
           CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
           // The COPY's own row count is exact and belongs to the same snapshot as the data it wrote.
-          rows = copy.copyOut("COPY (SELECT * FROM " + Identifiers.quote(ref.schema(), ref.name())
-              + ") TO STDOUT (FORMAT csv, HEADER)", buffered);
+          rows = copy.copyOut(ContentHash.copySql(Identifiers.quote(ref.schema(), ref.name())), buffered);
         }
         c.commit();
         String s3Checksum = upload.complete().checksumSHA256();
         return new ExportResult(bucket, key, ArchiveKeys.manifest(folder), archive.compression(), rows, csv.bytes(),
-            compressed.bytes(), csv.hex(), compressed.hex(), upload.abortedStale(), s3Checksum);
+            compressed.bytes(), csv.hex(), compressed.hex(), upload.abortedStale(), s3Checksum, false);
       }
     } catch (SQLException e) {
       throw sql("export " + ref.qualified(), e);
     } catch (IOException e) {
       throw new UncheckedIOException("export of " + ref.qualified() + " to s3://" + bucket + "/" + key + " failed", e);
+    } catch (S3Exception e) {
+      if (e.statusCode() == 412) {
+        // Another writer completed this key between our check and our upload: never replace it; the retry reuses it.
+        throw ApplicationFailure.newFailure("s3://" + bucket + "/" + key + " appeared while uploading; it was not"
+            + " replaced, the next attempt reads it back", "ArchiveExists");
+      }
+      throw e;
     }
   }
 
   @Override
   public DropPartitionResult dropPartition(DropPartitionInput in) {
     PartitionRef ref = in.ref();
+    if (in.expectedSha256() == null || in.expectedSha256().isBlank()) {
+      throw refused("no content hash of the archive " + in.archiveUri() + " was given; a row count alone does not prove "
+          + ref.qualified() + " holds the archived rows; nothing was dropped");
+    }
     try (Primary p = Primary.open(config, connections, ref.cluster(), ref.database())) {
       Connection c = p.connection();
       long oid = ArchiveCatalog.oid(c, ref.schema(), ref.name());
@@ -234,23 +283,21 @@ public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities 
       try {
         exec(c, "SET LOCAL lock_timeout = '10s'");
         String table = Identifiers.quote(ref.schema(), ref.name());
-        // The lock keeps anyone from writing between the count and the drop (invariant 2).
+        // The lock keeps anyone from writing between the proof and the drop (invariant 2).
         exec(c, "LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
         if (ArchiveCatalog.parentOf(c, oid) != null) {
           throw refused(ref.qualified() + " is attached to a parent again; it could hold rows the archive lacks; nothing was dropped");
         }
-        long rows;
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
-          rs.next();
-          rows = rs.getLong(1);
-        }
-        if (rows != in.expectedRows()) {
-          throw refused(ref.qualified() + " holds " + rows + " rows but the archive " + in.archiveUri() + " has "
-              + in.expectedRows() + "; rows changed since the export; nothing was dropped");
+        // The same canonical CSV the export hashed: equal SHA-256 means the table holds exactly the archived rows.
+        ContentHash.Result now = ContentHash.of(c, table);
+        if (now.rows() != in.expectedRows() || !now.sha256().equals(in.expectedSha256())) {
+          throw refused(ref.qualified() + " no longer holds exactly the archived rows (now " + now.rows() + " rows, CSV SHA-256 "
+              + now.sha256() + "; archive " + in.archiveUri() + ": " + in.expectedRows() + " rows, " + in.expectedSha256()
+              + "): it changed since the export; nothing was dropped");
         }
         exec(c, "DROP TABLE " + table);
         c.commit();
-        return new DropPartitionResult(rows, false);
+        return new DropPartitionResult(now.rows(), false);
       } catch (RuntimeException | SQLException e) {
         c.rollback();
         throw e;
@@ -274,11 +321,11 @@ public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities 
       c.setNetworkTimeout(Runnable::run, STREAM_NETWORK_TIMEOUT_MS);
       long existing = ArchiveCatalog.oid(c, in.targetSchema(), in.targetTable());
       if (existing != 0) {
-        return alreadyRestored(c, existing, table, marker, qualified);
+        return RestoreSql.alreadyRestored(c, existing, table, marker, qualified);
       }
       c.setAutoCommit(false);
       try {
-        exec(c, "CREATE TABLE " + table + " (" + columns(c, m) + ")");
+        exec(c, "CREATE TABLE " + table + " (" + RestoreSql.columns(c, m) + ")");
         InputStream raw = client.getObject(b -> b.bucket(m.bucket()).key(m.dataKey()));
         long rows;
         String zHex;
@@ -314,45 +361,6 @@ public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities 
     }
   }
 
-  private RestoreTableResult alreadyRestored(Connection c, long oid, String table, String marker, String qualified)
-      throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT obj_description(?::oid, 'pg_class')")) {
-      ps.setLong(1, oid);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        if (!marker.equals(rs.getString(1))) {
-          throw Lookups.badInput("table " + qualified + " already exists; restore into a new name with targetTable");
-        }
-      }
-    }
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
-      rs.next();
-      return new RestoreTableResult(oid, rs.getLong(1), -1, null, null, true);
-    }
-  }
-
-  /** Column list from the manifest; each type must parse as a type name (to_regtype), so a manifest cannot inject SQL. */
-  private static String columns(Connection c, ArchiveManifest m) throws SQLException {
-    StringBuilder cols = new StringBuilder();
-    for (ColumnDef col : m.columns()) {
-      String type = col.type();
-      boolean valid;
-      try (PreparedStatement ps = c.prepareStatement("SELECT to_regtype(?) IS NOT NULL")) {
-        ps.setString(1, type);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          valid = rs.getBoolean(1);
-        }
-      }
-      if (!valid || type.contains(";") || type.contains("--") || type.contains("/*")) {
-        throw Lookups.badInput("manifest column " + col.name() + " has type '" + type + "' that is not a type of this database");
-      }
-      cols.append(cols.length() == 0 ? "" : ", ").append(Identifiers.quote(col.name())).append(' ').append(type)
-          .append(col.notNull() ? " NOT NULL" : "");
-    }
-    return cols.toString();
-  }
-
   private static void requireSameTable(Connection c, PartitionRef ref) throws SQLException {
     long oid = ArchiveCatalog.oid(c, ref.schema(), ref.name());
     if (oid != ref.oid()) {
@@ -362,16 +370,6 @@ public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities 
 
   private static boolean parentMatches(Connection c, PartitionRef ref, long parentOid) throws SQLException {
     return ArchiveCatalog.oid(c, ref.parentSchema(), ref.parentName()) == parentOid;
-  }
-
-  /** The partition's size on disk, which chooses the upload's part size (0 when unknown). */
-  private static long totalBytes(Connection c, long oid) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(pg_total_relation_size(CAST(CAST(? AS bigint) AS oid)), 0)")) {
-      ps.setLong(1, oid);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : 0;
-      }
-    }
   }
 
   private static void exec(Connection c, String sql) throws SQLException {

@@ -122,11 +122,17 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
         requirePartitionOf(r, parent, name);
         heartbeat("counting " + name);
         String[] b = PartitionCatalog.bounds(r.bound());
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*), pg_total_relation_size(" + r.oid() + "::oid) FROM "
-                 + PartitionSql.qualified(name))) {
-          rs.next();
-          counts.add(new PartitionCount(name, b[0], b[1], rs.getLong(1), rs.getLong(2)));
+        // Exact rows and the canonical CSV SHA-256: the drop re-checks both under its lock (content, not just count).
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+          ContentHash.Result content = ContentHash.of(c, PartitionSql.qualified(name));
+          try (ResultSet rs = st.executeQuery("SELECT pg_total_relation_size(" + r.oid() + "::oid)")) {
+            rs.next();
+            counts.add(new PartitionCount(name, b[0], b[1], content.rows(), rs.getLong(1), content.sha256()));
+          }
+          c.commit();
+        } finally {
+          c.setAutoCommit(true);
         }
       }
       return counts;
@@ -185,10 +191,22 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
       throw refused(p.name() + " (upper bound " + b[1] + ") is not expired under retention " + policy.retention()
           + (policy.minRetention() == null ? "" : " and minRetention " + policy.minRetention()) + " at " + now);
     }
-    try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + PartitionSql.qualified(p.name()))) {
-      rs.next();
-      if (rs.getLong(1) != p.rows()) {
-        throw refused(p.name() + " holds " + rs.getLong(1) + " rows, not the approved " + p.rows());
+    if (p.sha256() != null) {
+      ContentHash.Result content = ContentHash.of(c, PartitionSql.qualified(p.name()));
+      if (content.rows() != p.rows()) {
+        throw refused(p.name() + " holds " + content.rows() + " rows, not the approved " + p.rows() + "; nothing was dropped");
+      }
+      if (!content.sha256().equals(p.sha256())) {
+        throw refused(p.name() + " holds the approved " + p.rows() + " rows but its content changed since the approval"
+            + " (CSV SHA-256 " + content.sha256() + ", approved " + p.sha256() + "); nothing was dropped");
+      }
+    } else {
+      // Evidence recorded before content hashes existed (a run started on older code): the count is all it has.
+      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + PartitionSql.qualified(p.name()))) {
+        rs.next();
+        if (rs.getLong(1) != p.rows()) {
+          throw refused(p.name() + " holds " + rs.getLong(1) + " rows, not the approved " + p.rows());
+        }
       }
     }
     st.execute(PartitionSql.drop(p.name()));

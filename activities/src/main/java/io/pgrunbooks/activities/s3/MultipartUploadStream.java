@@ -97,7 +97,8 @@ final class MultipartUploadStream extends OutputStream {
     }
     finished = true;
     uploader.shutdown();
-    return s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+    // If-None-Match: an archive object is written once; a store that honours it refuses to replace one.
+    return s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId).ifNoneMatch("*")
         .multipartUpload(m -> m.parts(parts)));
   }
 

@@ -2,7 +2,10 @@ package io.pgrunbooks.activities.s3;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgrunbooks.activities.Lookups;
+import io.pgrunbooks.workflows.activities.ArchiveEntry;
+import io.pgrunbooks.workflows.activities.ArchiveLayout;
 import io.pgrunbooks.workflows.activities.ArchiveManifest;
+import io.pgrunbooks.workflows.activities.ListArchivesInput;
 import io.pgrunbooks.workflows.activities.ExportResult;
 import io.pgrunbooks.workflows.activities.ReadManifestInput;
 import io.pgrunbooks.workflows.activities.S3Activities;
@@ -23,6 +26,7 @@ import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** {@link S3Activities} on the configured archive bucket. */
 public class S3ActivitiesImpl implements S3Activities {
@@ -99,53 +103,97 @@ public class S3ActivitiesImpl implements S3Activities {
 
   @Override
   public void writeManifest(WriteManifestInput input) {
+    String key = input.manifestKey();
     try (S3Client s3 = clients.client()) {
+      if (sameArchive(s3, key, input.manifest())) {
+        return;
+      }
       byte[] body = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(input.manifest());
-      s3.putObject(b -> b.bucket(clients.bucket()).key(input.manifestKey()).contentType("application/json")
-          .checksumAlgorithm(ChecksumAlgorithm.SHA256), RequestBody.fromBytes(body));
+      try {
+        // If-None-Match where the store honours it; the check above where it does not.
+        s3.putObject(b -> b.bucket(clients.bucket()).key(key).contentType("application/json").ifNoneMatch("*")
+            .checksumAlgorithm(ChecksumAlgorithm.SHA256), RequestBody.fromBytes(body));
+      } catch (S3Exception e) {
+        if (e.statusCode() != 412 || !sameArchive(s3, key, input.manifest())) {
+          throw e;
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  /** True when {@code key} holds this run's manifest of the same data (a retry); SafetyRefused when another archive's. */
+  private boolean sameArchive(S3Client s3, String key, ArchiveManifest mine) {
+    ArchiveManifest there = ExportReuse.manifest(s3, clients.bucket(), key);
+    if (there == null) {
+      return false;
+    }
+    if (java.util.Objects.equals(there.runId(), mine.runId()) && java.util.Objects.equals(there.dataKey(), mine.dataKey())
+        && java.util.Objects.equals(there.sha256Uncompressed(), mine.sha256Uncompressed())) {
+      return true;
+    }
+    throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure("s3://" + clients.bucket() + "/" + key
+        + " already holds the manifest of another archive (run " + there.runId() + ", archived " + there.archivedAt()
+        + "); an archive is never overwritten; nothing was written",
+        io.pgrunbooks.workflows.common.FailureTypes.SAFETY_REFUSED);
+  }
+
   @Override
   public ArchiveManifest readManifest(ReadManifestInput input) {
-    String key = keyOf(input.manifestKey());
+    String bucket = clients.bucket();
+    String root = ArchiveLayout.root(clients.config().prefix());
+    String refusal = ArchiveLayout.refusal(bucket, root, input.manifestKey());
+    if (refusal != null) {
+      throw Lookups.badInput(refusal);
+    }
+    String key = ArchiveLayout.bareKey(bucket, input.manifestKey());
     try (S3Client s3 = clients.client()) {
-      byte[] body;
-      try {
-        body = s3.getObjectAsBytes(b -> b.bucket(clients.bucket()).key(key)).asByteArray();
-      } catch (S3Exception e) {
-        if (e.statusCode() == 404) {
-          throw Lookups.badInput("no manifest at s3://" + clients.bucket() + "/" + key);
-        }
-        throw e;
-      }
       ArchiveManifest m;
       try {
-        m = json.readValue(body, ArchiveManifest.class);
-      } catch (IOException e) {
-        throw Lookups.badInput("s3://" + clients.bucket() + "/" + key + " is not a pg-runbooks manifest: " + e.getMessage());
+        m = ExportReuse.manifest(s3, bucket, key);
+      } catch (UncheckedIOException e) {
+        throw Lookups.badInput("s3://" + bucket + "/" + key + " is not a pg-runbooks manifest: " + e.getCause().getMessage());
+      }
+      if (m == null) {
+        throw Lookups.badInput("no manifest at s3://" + bucket + "/" + key);
       }
       if (m.formatVersion() != 1 || m.dataKey() == null || m.columns() == null || m.columns().isEmpty()) {
-        throw Lookups.badInput("s3://" + clients.bucket() + "/" + key + " is not a pg-runbooks manifest (format "
+        throw Lookups.badInput("s3://" + bucket + "/" + key + " is not a pg-runbooks manifest (format "
             + m.formatVersion() + ")");
+      }
+      // The manifest names the object the restore streams: it must be ours too, never another bucket or prefix.
+      if (!bucket.equals(m.bucket()) || !m.dataKey().startsWith(root) || m.dataKey().contains("..")) {
+        throw Lookups.badInput("manifest s3://" + bucket + "/" + key + " points at s3://" + m.bucket() + "/" + m.dataKey()
+            + ", outside the configured archive bucket and prefix; refused");
       }
       return m;
     }
   }
 
-  /** Accepts a bare key or {@code s3://<configured bucket>/key}. */
-  String keyOf(String manifestKey) {
-    String k = manifestKey.strip();
-    String uriPrefix = "s3://" + clients.bucket() + "/";
-    if (k.startsWith("s3://")) {
-      if (!k.startsWith(uriPrefix)) {
-        throw Lookups.badInput(k + " is not in the configured archive bucket " + clients.bucket());
-      }
-      k = k.substring(uriPrefix.length());
+  @Override
+  public List<ArchiveEntry> listArchives(ListArchivesInput in) {
+    String bucket = clients.bucket();
+    String root = ArchiveLayout.root(clients.config().prefix());
+    if (in.table() == null || !in.table().matches("[^./]+\\.[^./]+")) {
+      throw Lookups.badInput("table must be schema.name, got '" + in.table() + "'");
     }
-    return k;
+    try (S3Client s3 = clients.client()) {
+      List<String> keys = new ArrayList<>();
+      String prefix = ArchiveLayout.listPrefix(root, in.cluster(), in.database(), in.table());
+      for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
+        if (o.key().endsWith("/manifest.json")) {
+          keys.add(o.key());
+        }
+      }
+      return ArchiveLayout.archivesOf(root, in.cluster(), in.database(), in.table(), keys, k -> {
+        try {
+          return ExportReuse.manifest(s3, bucket, k);
+        } catch (UncheckedIOException e) {
+          return null;
+        }
+      });
+    }
   }
 
   /** Discards bytes. */

@@ -107,8 +107,8 @@ class ArchiveFaultsOnLocalStackTest {
 
     assertThatThrownBy(() -> archiveAndDecide(f, input(p), null))
         .isInstanceOf(WorkflowException.class)
-        .satisfies(e -> assertThat(cause(e).getOriginalMessage()).contains("holds 701 rows but the archive")
-            .contains("has 700").contains("nothing was dropped"));
+        .satisfies(e -> assertThat(cause(e).getOriginalMessage()).contains("no longer holds exactly the archived rows")
+            .contains("now 701 rows").contains(": 700 rows").contains("nothing was dropped"));
     assertThat(drops.get()).isEqualTo(1);
     assertThat(f.exists(p)).isTrue();
     assertThat(f.parentOf(p)).isEqualTo("arch.events");
@@ -176,21 +176,30 @@ class ArchiveFaultsOnLocalStackTest {
 
   @Test
   void staleMultipartUploadOfACrashedAttemptIsAbortedAndNeverTakenForAnArchive() {
-    ArchiveFixture f = fixture("gzip", UnaryOperator.identity(), UnaryOperator.identity());
+    String[] key = new String[1];
+    ArchiveFixture[] self = new ArchiveFixture[1];
+    ArchiveFixture f = fixture("gzip", real -> new PgDelegate(real) {
+      @Override
+      public ExportResult exportPartition(ExportInput in) {
+        // A crashed attempt of this run left half an upload on the run's own key.
+        key[0] = ArchiveFixture.folder("events", "events_2020_10") + "run-" + in.runId() + "/data.csv.gz";
+        try (S3Client c = self[0].s3.client()) {
+          String stale = c.createMultipartUpload(b -> b.bucket(self[0].s3.bucket()).key(key[0])).uploadId();
+          c.uploadPart(b -> b.bucket(self[0].s3.bucket()).key(key[0]).uploadId(stale).partNumber(1),
+              RequestBody.fromString("half"));
+        }
+        return super.exportPartition(in);
+      }
+    }, UnaryOperator.identity());
+    self[0] = f;
     String p = ArchiveTables.month(f, "events", 2020, 10, 100);
-    String key = ArchiveFixture.folder("events", "events_2020_10") + "data.csv.gz";
-    String stale;
-    try (S3Client c = f.s3.client()) {
-      stale = c.createMultipartUpload(b -> b.bucket(f.s3.bucket()).key(key)).uploadId();
-      c.uploadPart(b -> b.bucket(f.s3.bucket()).key(key).uploadId(stale).partNumber(1), RequestBody.fromString("half"));
-    }
 
     ArchivePartitionResult result = archiveAndDecide(f, new ArchivePartitionInput("test", ArchiveFixture.DB, p, false,
         false, null, false, null, null), null);
 
     assertThat(result.report().steps()).anySatisfy(s -> assertThat(s.detail()).contains("aborted 1 stale multipart upload"));
     try (S3Client c = f.s3.client()) {
-      assertThat(c.listMultipartUploads(b -> b.bucket(f.s3.bucket()).prefix(key)).uploads()).isEmpty();
+      assertThat(c.listMultipartUploads(b -> b.bucket(f.s3.bucket()).prefix(key[0])).uploads()).isEmpty();
     }
     ArchiveManifest m = new io.pgrunbooks.activities.s3.S3ActivitiesImpl(f.s3).readManifest(new ReadManifestInput(result.manifestKey()));
     assertThat(m.rows()).isEqualTo(100);
@@ -229,6 +238,11 @@ class ArchiveFaultsOnLocalStackTest {
     }
 
     @Override
+    public void attachRestored(AttachInput input) {
+      real.attachRestored(input);
+    }
+
+    @Override
     public ExportResult exportPartition(ExportInput input) {
       return real.exportPartition(input);
     }
@@ -264,6 +278,12 @@ class ArchiveFaultsOnLocalStackTest {
     @Override
     public ArchiveManifest readManifest(ReadManifestInput input) {
       return real.readManifest(input);
+    }
+
+    @Override
+    public java.util.List<io.pgrunbooks.workflows.activities.ArchiveEntry> listArchives(
+        io.pgrunbooks.workflows.activities.ListArchivesInput input) {
+      return real.listArchives(input);
     }
   }
 }

@@ -115,7 +115,8 @@ class ArchivePartitionOnLocalStackTest {
     assertThat(result.rows()).isEqualTo(5005);
     assertThat(f.exists(p)).isFalse();
     String folder = ArchiveFixture.folder("typed", "typed_2020_01");
-    assertThat(result.archiveUri()).isEqualTo("s3://" + f.s3.bucket() + "/" + folder + "data.csv.gz");
+    // Each run its own folder: the partition folder, then run-<run id>.
+    assertThat(result.archiveUri()).startsWith("s3://" + f.s3.bucket() + "/" + folder + "run-").endsWith("/data.csv.gz");
     assertThat(f.objects()).filteredOn(o -> o.startsWith(folder)).hasSize(2);
     assertThat(result.report().steps()).extracting(s -> s.name()).containsSubsequence("preflight", "detach", "export",
         "verify", "write manifest", "drop");
@@ -177,7 +178,8 @@ class ArchivePartitionOnLocalStackTest {
     assertThat(f.parentOf(p)).isEqualTo("arch.events");
     assertThat(f.count("SELECT count(*) FROM " + p)).isEqualTo(500);
     assertThat(result.report().summary()).contains("rejected by alice").contains("attached again").contains(result.archiveUri());
-    assertThat(f.objects()).anyMatch(o -> o.startsWith(ArchiveFixture.folder("events", "events_2020_03") + "manifest.json"));
+    assertThat(f.objects()).anyMatch(o -> o.startsWith(ArchiveFixture.folder("events", "events_2020_03") + "run-")
+        && o.contains("/manifest.json"));
   }
 
   @Test

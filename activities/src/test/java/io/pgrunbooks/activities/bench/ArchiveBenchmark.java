@@ -259,12 +259,12 @@ public final class ArchiveBenchmark {
         io.temporal.activity.ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofHours(2)).build());
     // A worker is a long-running JVM: one small export first, so class loading and JIT are not timed.
     act.exportPartition(new ExportInput(new PartitionRef("bench", "postgres", "bench", "warmup", warmupOid(cfg, env),
-        "bench", "events"), "bench"));
+        "bench", "events"), "bench-" + System.nanoTime()));
     var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     long cpu0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
     ExportResult r = act.exportPartition(new ExportInput(new PartitionRef("bench", "postgres", "bench", a[2],
-        Long.parseLong(a[3]), "bench", "events"), "bench"));
+        Long.parseLong(a[3]), "bench", "events"), "bench-" + System.nanoTime()));
     double secs = (System.nanoTime() - t0) / 1e9;
     double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
     testEnv.close();

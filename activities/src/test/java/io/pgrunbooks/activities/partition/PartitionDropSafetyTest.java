@@ -109,11 +109,32 @@ class PartitionDropSafetyTest {
     exec("CREATE TABLE " + schema + ".bystander (id int)", "CREATE TABLE " + schema + ".metrics_default PARTITION OF "
         + t + " DEFAULT");
     for (String victim : List.of(schema + ".bystander", schema + ".metrics_default")) {
-      PartitionCount forged = new PartitionCount(victim, approved.from(), approved.to(), 0, 0);
+      PartitionCount forged = new PartitionCount(victim, approved.from(), approved.to(), 0, 0, null);
       assertThatThrownBy(() -> a.dropExpiredPartitions(drop(t, forged, 1000, 1)))
           .satisfies(e -> assertThat(((ApplicationFailure) e).getType()).isEqualTo(FailureTypes.SAFETY_REFUSED));
     }
     assertThat(PartitionFixture.count("SELECT count(*) FROM pg_class WHERE relname IN ('bystander', 'metrics_default')"
         + " AND relnamespace = '" + schema + "'::regnamespace")).isEqualTo(2);
+  }
+
+  @Test
+  void dropIsRefusedWhenARowWasUpdatedSinceApprovalThoughTheCountIsTheSame() throws Exception {
+    String t = table("3mo");
+    RunbooksConfig config = PartitionFixture.config("{table: " + t + ", retention: 3mo}");
+    PostgresPartitionActivitiesImpl a = activities(config);
+    exec("INSERT INTO " + t + " (created_at, note) SELECT '" + month.minusMonths(6) + " 08:00:00+00', 'n' || g"
+        + " FROM generate_series(1, 20) g");
+    PartitionCount approved = counted(a, config, t, -6);
+    assertThat(approved.rows()).isEqualTo(20);
+    assertThat(approved.sha256()).hasSize(64);
+    exec("UPDATE " + t + " SET note = 'changed after the approval' WHERE note = 'n3'");
+
+    assertThatThrownBy(() -> a.dropExpiredPartitions(drop(t, approved, 1000, 1)))
+        .satisfies(e -> assertThat(((ApplicationFailure) e).getType()).isEqualTo(FailureTypes.SAFETY_REFUSED))
+        .hasMessageContaining("holds the approved 20 rows but its content changed");
+    assertThat(partitions(t)).contains(name(-6));
+    // Unchanged content: the same evidence drops it.
+    PartitionCount fresh = counted(a, config, t, -6);
+    assertThat(a.dropExpiredPartitions(drop(t, fresh, 1000, 1)).dropped()).containsExactly(fresh.name());
   }
 }

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code runbooks} command line. */
 @Command(name = "runbooks", mixinStandardHelpOptions = true,
     subcommands = {DevCommand.class, StartCommand.class, StatusCommand.class, ListCommand.class,
-        ApproveCommand.class, RejectCommand.class, PartitionsCommand.class, SchedulesCommand.class},
+        ApproveCommand.class, RejectCommand.class, PartitionsCommand.class, SchedulesCommand.class,
+        ArchivesCommand.class},
     description = "Run PostgreSQL runbooks as Temporal workflows.")
 public final class RunbooksCli {
   public static void main(String[] args) {

@@ -26,16 +26,25 @@ public interface PostgresArchiveActivities {
   void attachPartition(AttachInput input);
 
   /**
-   * {@code COPY ... TO STDOUT (FORMAT csv, HEADER)} in one REPEATABLE READ snapshot, compressed and
-   * streamed into an S3 multipart upload without a temp file; aborts stale uploads of earlier
-   * attempts first. Heartbeats bytes done.
+   * Attaches a restored table: only to a parent that has a partition policy in the config, only after
+   * checking that its bounds overlap no existing partition of the parent (BadInput / SafetyRefused, nothing
+   * changed), then as {@link #attachPartition}.
+   */
+  @ActivityMethod
+  void attachRestored(AttachInput input);
+
+  /**
+   * {@code COPY ... TO STDOUT (FORMAT csv, HEADER)} in one REPEATABLE READ snapshot under a SHARE lock
+   * (no writes during the export), compressed and streamed into an S3 multipart upload without a temp
+   * file, to this run's own keys, never over an existing object; aborts stale uploads of earlier attempts
+   * first, and a retry that finds this run's finished upload reuses it. Heartbeats bytes done.
    */
   @ActivityMethod
   ExportResult exportPartition(ExportInput input);
 
   /**
-   * In one transaction: exclusive lock, re-count, DROP only when the count equals the manifest's;
-   * SafetyRefused (nothing dropped) otherwise.
+   * In one transaction: exclusive lock, re-hash the canonical CSV, DROP only when rows and SHA-256
+   * equal the archive's; SafetyRefused (nothing dropped) otherwise.
    */
   @ActivityMethod
   DropPartitionResult dropPartition(DropPartitionInput input);

@@ -36,8 +36,8 @@ public interface PostgresPartitionActivities {
 
   /**
    * Drops approved expired partitions, each in its own transaction after re-checking, with the lock
-   * held, that it is still a non-default partition of the parent with the approved bounds and row
-   * count, and expired by the configured policy (retention and minRetention) at this moment.
+   * held, that it is still a non-default partition of the parent with the approved bounds, row
+   * count and content hash, and expired by the configured policy (retention and minRetention) at this moment.
    */
   @ActivityMethod
   DropPartitionsResult dropExpiredPartitions(DropPartitionsInput input);
@@ -92,8 +92,13 @@ public interface PostgresPartitionActivities {
 
   record CountRowsInput(String cluster, String database, String table, List<String> partitions) {}
 
-  /** Exact rows and total size of one partition; {@code from}/{@code to} as in {@link PartitionFacts}. */
-  record PartitionCount(String name, String from, String to, long rows, long totalBytes) {}
+  /**
+   * Exact rows and total size of one partition; {@code from}/{@code to} as in {@link PartitionFacts}.
+   *
+   * @param sha256 SHA-256 of the partition's canonical CSV (the archive's hash form), null in evidence recorded
+   *     before it existed; the drop re-checks it inside its transaction
+   */
+  record PartitionCount(String name, String from, String to, long rows, long totalBytes, String sha256) {}
 
   record DropPartitionsInput(String cluster, String database, String table, List<PartitionCount> partitions,
                              long lockTimeoutMillis, int lockAttempts) {}

@@ -10,11 +10,21 @@ public interface S3Activities {
   @ActivityMethod
   VerifyArchiveResult verifyArchive(VerifyArchiveInput input);
 
-  /** Writes {@code manifest.json} (overwrites: a retry writes the same content). */
+  /**
+   * Writes {@code manifest.json} once: a no-op when the key already holds this run's manifest of the same data (a
+   * retry), SafetyRefused when it holds another archive's; never overwrites.
+   */
   @ActivityMethod
   void writeManifest(WriteManifestInput input);
 
-  /** Reads a manifest; BadInput when it does not exist or is not a pg-runbooks manifest. */
+  /**
+   * Reads a manifest; BadInput when the key is outside the configured bucket and prefix (or has {@code ..}),
+   * when it does not exist or is not a pg-runbooks manifest, or when it names a data object outside them.
+   */
   @ActivityMethod
   ArchiveManifest readManifest(ReadManifestInput input);
+
+  /** Every archive of a partition or parent table (both layouts), newest first, read from their manifests. */
+  @ActivityMethod
+  java.util.List<ArchiveEntry> listArchives(ListArchivesInput input);
 }

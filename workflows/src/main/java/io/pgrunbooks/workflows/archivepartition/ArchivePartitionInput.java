@@ -11,7 +11,8 @@ import io.pgrunbooks.workflows.common.RunbookInput;
  *     false archives and re-attaches it
  * @param force archive a partition that has not expired yet; needs a {@code reason}, and never
  *     reaches inside the parent's {@code minRetention}, the current or a future partition
- * @param deepVerify stream the object back and re-hash it before any drop (default true)
+ * @param deepVerify stream the object back and re-hash it (default true); false checks size and checksum only
+ *     and then never drops: the partition is archived and attached again (a size check is no proof to drop on)
  */
 public record ArchivePartitionInput(String cluster, String database, String partition, Boolean drop,
                                     boolean force, Boolean deepVerify, boolean dryRun, String requestedBy,

@@ -33,6 +33,8 @@ import java.util.Map;
 public class ArchivePartitionWorkflowImpl extends RunbookWorkflowBase implements ArchivePartitionWorkflow {
   /** Approval step name; {@code approvals.preApprovals} entries name it with the parent table as target. */
   public static final String DROP_STEP = "drop-partition";
+  /** Version marker: since issue 14 a run with {@code deepVerify: false} archives but never drops. */
+  static final String SHALLOW_NEVER_DROPS = "shallow-verify-never-drops";
 
   private final PostgresArchiveActivities sql =
       Workflow.newActivityStub(PostgresArchiveActivities.class, ArchiveActivityOptions.SQL);
@@ -43,6 +45,7 @@ public class ArchivePartitionWorkflowImpl extends RunbookWorkflowBase implements
   private PartitionFacts facts;
   private boolean detached;
   private boolean dropped;
+  private Instant archivedAt;
 
   @Override
   public ArchivePartitionResult run(ArchivePartitionInput input) {
@@ -85,16 +88,20 @@ public class ArchivePartitionWorkflowImpl extends RunbookWorkflowBase implements
             + String.join("; ", verify.problems()) + "; nothing was dropped", FailureTypes.SAFETY_REFUSED);
       }
       ArchiveManifest manifest = manifest(export, verify);
+      archivedAt = manifest.archivedAt();
       run.step("write manifest", () -> {
         s3.writeManifest(new WriteManifestInput(export.manifestKey(), manifest));
         return export.manifestKey();
       }, k -> "s3://" + export.bucket() + "/" + k);
       run.change("wrote manifest s3://" + export.bucket() + "/" + export.manifestKey());
-      if (!input.dropEnabled()) {
-        run.skipped("drop", "drop=false: the partition stays");
+      String noDrop = !input.dropEnabled() ? "drop=false"
+          : !verify.deep() && Workflow.getVersion(SHALLOW_NEVER_DROPS, Workflow.DEFAULT_VERSION, 1) >= 1
+          ? "deepVerify=false (a size check is no proof to drop on)" : null;
+      if (noDrop != null) {
+        run.skipped("drop", noDrop + ": the partition stays");
         reattach();
         return result(finish(RunbookState.COMPLETED, "archived " + name + " to " + export.uri() + " (" + export.rows()
-            + " rows); drop=false, so it was attached again"), export);
+            + " rows); " + noDrop + ", so it was attached again"), export);
       }
       ApprovalOutcome outcome = gate().request(ApprovalRequest.of(DROP_STEP, "drop partition " + name
           + " (archived to " + export.uri() + ")", facts.ref().parentQualified(), evidence(export, verify)));
@@ -104,8 +111,9 @@ public class ArchivePartitionWorkflowImpl extends RunbookWorkflowBase implements
             + " was attached again; the verified archive stays at " + export.uri()), export);
       }
       DropPartitionResult drop = run.step("drop", () -> sql.dropPartition(
-          new DropPartitionInput(facts.ref(), export.rows(), export.uri())),
-          d -> d.alreadyDropped() ? "already dropped by an earlier attempt" : "dropped after re-counting " + d.rowsCounted() + " rows");
+          new DropPartitionInput(facts.ref(), export.rows(), export.uri(), export.sha256Uncompressed())),
+          d -> d.alreadyDropped() ? "already dropped by an earlier attempt"
+              : "dropped after proving its " + d.rowsCounted() + " rows hash to the archive's CSV SHA-256");
       dropped = true;
       run.change("dropped " + name + " (" + drop.rowsCounted() + " rows, archived at " + export.uri() + ")");
       return result(finish(RunbookState.COMPLETED, "archived " + name + " to " + export.uri() + " (" + export.rows()
@@ -123,13 +131,14 @@ public class ArchivePartitionWorkflowImpl extends RunbookWorkflowBase implements
     String name = facts.ref().qualified();
     run.plan("ALTER TABLE " + parent + " DETACH PARTITION " + name + " CONCURRENTLY");
     run.plan("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; COPY (SELECT * FROM " + name
-        + ") TO STDOUT (FORMAT csv, HEADER) | " + facts.compression() + " -> s3://" + facts.bucket() + "/.../"
-        + facts.ref().name() + "/data.csv." + ("zstd".equals(facts.compression()) ? "zst" : "gz"));
+        + ") TO STDOUT (FORMAT csv, HEADER) under a SHARE lock | " + facts.compression() + " -> s3://" + facts.bucket()
+        + "/.../" + facts.ref().name() + "/run-<this run>/data.csv." + ("zstd".equals(facts.compression()) ? "zst" : "gz")
+        + " (written once, never over another archive)");
     run.plan((input.deepVerifyEnabled() ? "deep-verify" : "verify") + " the object; write manifest.json");
-    if (input.dropEnabled()) {
+    if (input.dropEnabled() && input.deepVerifyEnabled()) {
       run.plan("approval " + DROP_STEP + " on " + parent);
-      run.plan("BEGIN; LOCK TABLE " + name + " IN ACCESS EXCLUSIVE MODE; SELECT count(*) (must equal the archive); DROP TABLE "
-          + name + "; COMMIT");
+      run.plan("BEGIN; LOCK TABLE " + name + " IN ACCESS EXCLUSIVE MODE; SHA-256 of its CSV (must equal the archive's);"
+          + " DROP TABLE " + name + "; COMMIT");
     } else {
       run.plan("ALTER TABLE " + parent + " ATTACH PARTITION " + name + " " + facts.boundSpec());
     }
@@ -185,7 +194,8 @@ public class ArchivePartitionWorkflowImpl extends RunbookWorkflowBase implements
   }
 
   private ArchivePartitionResult result(RunReport report, ExportResult e) {
-    return new ArchivePartitionResult(report, e.uri(), e.manifestKey(), e.rows(), dropped, !dropped);
+    return new ArchivePartitionResult(report, e.uri(), e.manifestKey(), e.rows(), dropped, !dropped, e.uncompressedBytes(),
+        e.compressedBytes(), e.sha256Uncompressed(), archivedAt);
   }
 
   private static void requireTargets(ArchivePartitionInput in) {
@@ -206,7 +216,8 @@ public class ArchivePartitionWorkflowImpl extends RunbookWorkflowBase implements
 
   private static String describe(ExportResult e) {
     return e.rows() + " rows, " + e.uncompressedBytes() + " bytes of CSV, " + e.compressedBytes() + " bytes "
-        + e.compression() + " to " + e.uri() + (e.abortedStaleUploads() > 0 ? " (aborted " + e.abortedStaleUploads()
+        + e.compression() + " to " + e.uri() + (e.reused() ? " (this run's upload, finished by an earlier attempt,"
+        + " reused: never written twice)" : "") + (e.abortedStaleUploads() > 0 ? " (aborted " + e.abortedStaleUploads()
         + " stale multipart upload(s) of an earlier attempt)" : "");
   }
 }

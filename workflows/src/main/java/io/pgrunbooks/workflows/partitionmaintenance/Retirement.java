@@ -99,8 +99,10 @@ final class Retirement {
           w.plan.expired().stream().map(PartitionFacts::name).toList()));
       plan.put(w, counts);
       for (PartitionCount c : counts) {
-        evidence.put(c.name(), "[" + c.from() + ", " + c.to() + "): " + c.rows() + " rows, " + c.totalBytes() + " bytes");
-        digest.add(c.name() + "|" + c.from() + "|" + c.to() + "|" + c.rows());
+        evidence.put(c.name(), "[" + c.from() + ", " + c.to() + "): " + c.rows() + " rows, " + c.totalBytes() + " bytes"
+            + (c.sha256() == null ? "" : ", CSV SHA-256 " + c.sha256()));
+        // The hash joins the digest only when present, so evidence recorded before it existed digests as it did.
+        digest.add(c.name() + "|" + c.from() + "|" + c.to() + "|" + c.rows() + (c.sha256() == null ? "" : "|" + c.sha256()));
         partitions++;
       }
     }

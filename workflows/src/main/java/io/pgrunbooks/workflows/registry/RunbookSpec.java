@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
  * @param input the input record (its components are the JSON fields)
  * @param result the result type
  * @param idPattern by-hand workflow id, {@code {field}} placeholders name input fields:
- *     {@code archive-partition:{cluster}:{database}:{partition}}
- * @param required target fields that must be non-empty strings
+ *     {@code archive-partition:{cluster}:{database}:{partition}}; {@code {a|b}}: a, else b
+ * @param required target fields that must be non-empty strings; {@code "a|b"}: at least one of them
  * @param target fields that name what a run acts on, for people ({@code "a|b"}: a, else b)
  * @param defaults what applies when an optional field is left out, for the catalog
  * @param scheduleNeeds what a schedule's input must name that the config can check
@@ -56,7 +56,7 @@ public record RunbookSpec(
     String docs,
     String idFieldHint) {
 
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z|]+)}");
 
   /** What the config can check in a schedule's input before Temporal ever starts it. */
   public enum ScheduleNeed {
@@ -81,9 +81,9 @@ public record RunbookSpec(
       throw new IllegalStateException(type + ": " + implementation.getName() + " does not implement " + workflow.getName());
     }
     List<String> fields = Arrays.stream(input.getRecordComponents()).map(RecordComponent::getName).toList();
-    List<String> named = new ArrayList<>(required);
-    named.addAll(idFields(idPattern));
-    named.addAll(defaults.keySet());
+    List<String> named = new ArrayList<>(defaults.keySet());
+    required.forEach(t -> named.addAll(List.of(t.split("\\|"))));
+    idFields(idPattern).forEach(t -> named.addAll(List.of(t.split("\\|"))));
     target.forEach(t -> named.addAll(List.of(t.split("\\|"))));
     for (String field : named) {
       if (!fields.contains(field)) {
@@ -148,7 +148,12 @@ public record RunbookSpec(
         defaults, scheduleNeeds, destructive, topologyLocked, partitionsOnly, docs, hint);
   }
 
-  /** The input fields the id pattern names, in order. */
+  /** The first of each required field's alternatives: what the catalog marks required. */
+  public List<String> requiredFields() {
+    return required.stream().map(r -> r.split("\\|")[0]).toList();
+  }
+
+  /** The input fields the id pattern names, in order ({@code "a|b"} for alternatives). */
   public List<String> idFields() {
     return idFields(idPattern);
   }
@@ -163,10 +168,14 @@ public record RunbookSpec(
     Matcher m = PLACEHOLDER.matcher(idPattern);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
-      String value = field.apply(m.group(1));
+      String[] choices = m.group(1).split("\\|");
+      String value = null;
+      for (int i = 0; i < choices.length && (value == null || value.isBlank()); i++) {
+        value = field.apply(choices[i]);
+      }
       if (value == null || value.isBlank()) {
-        throw new MissingIdField(m.group(1), idFieldHint != null ? type + ": " + idFieldHint
-            : type + " needs field \"" + m.group(1) + "\" for its workflow id");
+        throw new MissingIdField(choices[0], idFieldHint != null ? type + ": " + idFieldHint
+            : type + " needs field \"" + choices[0] + "\" for its workflow id");
       }
       m.appendReplacement(out, Matcher.quoteReplacement(value));
     }

@@ -80,9 +80,12 @@ public final class Runbooks {
           RestorePartitionWorkflow.class, RestorePartitionWorkflowImpl.class,
           RestorePartitionInput.class, RestorePartitionResult.class,
           "Restore an archived partition from its S3 manifest into a table, optionally re-attached to its parent.",
-          "restore-partition:{cluster}:{database}:{targetTable}", "cluster", "database", "manifestKey")
-      .withTarget("cluster", "database", "targetTable|manifestKey")
-      .withDefaults("targetTable", "the archived partition's own name")
+          "restore-partition:{cluster}:{database}:{targetTable|partition}", "cluster", "database",
+          "manifestKey|partition")
+      .withTarget("cluster", "database", "targetTable|partition|manifestKey")
+      .withDefaults("targetTable", "the archived partition's own name",
+          "partition", "instead of manifestKey: restore the newest archive of this schema.name",
+          "archivedAt", "with partition: the newest archive")
       .withScheduleNeeds(CLUSTER, DATABASE)
       .withIdFieldHint("its workflow id names the target table, which defaults to the original name read from the "
           + "manifest at run time; give \"targetTable\" in the input or an explicit workflow id")

@@ -43,7 +43,7 @@ public final class ArchiveFakes {
   public static final String BUCKET = "archive";
   public static final String DATA_KEY = "pg-runbooks/main/app/public/events/events_2025_01/data.csv.gz";
   public static final String MANIFEST_KEY = "pg-runbooks/main/app/public/events/events_2025_01/manifest.json";
-  static final Instant NOW = Instant.parse("2026-01-05T09:00:00Z");
+  public static final Instant NOW = Instant.parse("2026-01-05T09:00:00Z");
   private static final PartitionRef REF = new PartitionRef("main", "app", "public", "events_2025_01", 16401, "public",
       "events");
 
@@ -60,6 +60,8 @@ public final class ArchiveFakes {
   /** The export fails retryably on every attempt (the store stays down past the retry budget). */
   public volatile boolean storeDown;
   public volatile boolean attachFails;
+  /** The content hash each drop was asked to prove. */
+  public final List<String> dropHashes = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** Tables that already exist, for restore's "refuse if the target exists". */
   public final Set<String> existingTables = ConcurrentHashMap.newKeySet();
   /** alice or bob, within a day. */
@@ -119,17 +121,23 @@ public final class ArchiveFakes {
     }
 
     @Override
+    public void attachRestored(AttachInput in) {
+      attachPartition(in);
+    }
+
+    @Override
     public ExportResult exportPartition(ExportInput in) {
       calls.add("export " + in.ref().qualified());
       if (storeDown) {
         throw ApplicationFailure.newFailure("Unable to execute HTTP request: Connection refused", "SdkClientException");
       }
       return new ExportResult(BUCKET, DATA_KEY, MANIFEST_KEY, "gzip", ROWS, 96_000, 31_000, "aa".repeat(32),
-          "bb".repeat(32), 0, "cc");
+          "bb".repeat(32), 0, "cc", false);
     }
 
     @Override
     public DropPartitionResult dropPartition(DropPartitionInput in) {
+      dropHashes.add(in.expectedSha256());
       if (recount != in.expectedRows()) {
         calls.add("drop refused " + in.ref().qualified());
         throw ApplicationFailure.newNonRetryableFailure(in.ref().qualified() + " holds " + recount
@@ -179,6 +187,18 @@ public final class ArchiveFakes {
             FailureTypes.BAD_INPUT);
       }
       return m;
+    }
+
+    @Override
+    public List<io.pgrunbooks.workflows.activities.ArchiveEntry> listArchives(
+        io.pgrunbooks.workflows.activities.ListArchivesInput in) {
+      calls.add("list archives of " + in.table());
+      return manifests.entrySet().stream()
+          .filter(e -> in.table().equals(e.getValue().schema() + "." + e.getValue().table())
+              || in.table().equals(e.getValue().parentSchema() + "." + e.getValue().parentTable()))
+          .map(e -> io.pgrunbooks.workflows.activities.ArchiveEntry.of(e.getKey(), "run", e.getValue()))
+          .sorted(java.util.Comparator.comparing(io.pgrunbooks.workflows.activities.ArchiveEntry::archivedAt).reversed())
+          .toList();
     }
   }
 }

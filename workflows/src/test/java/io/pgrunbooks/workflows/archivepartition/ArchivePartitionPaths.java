@@ -29,6 +29,13 @@ public final class ArchivePartitionPaths {
     return finished(env);
   }
 
+  /** deepVerify=false: archived, manifest written, attached again, never dropped (version shallow-verify-never-drops). */
+  public static String shallowNeverDrops(TestWorkflowEnvironment env) {
+    ArchiveTestRuns.archive(ArchiveTestRuns.start(env, new ArchiveFakes())).run(new ArchivePartitionInput("main", "app",
+        ArchiveFakes.PARTITION, null, false, false, false, "partition-maintenance", "monthly archive"));
+    return ArchiveTestRuns.ARCHIVE_ID;
+  }
+
   private static ArchivePartitionWorkflow start(TestWorkflowEnvironment env, ArchiveFakes fakes) {
     ArchivePartitionWorkflow run = ArchiveTestRuns.archive(ArchiveTestRuns.start(env, fakes));
     CompletableFuture<ArchivePartitionResult> done = WorkflowClient.execute(run::run, new ArchivePartitionInput("main",

@@ -108,7 +108,7 @@ class ArchivePartitionWorkflowTest {
     assertThat(report.plan().get(0)).isEqualTo("ALTER TABLE " + PARENT + " DETACH PARTITION " + PARTITION + " CONCURRENTLY");
     assertThat(report.plan().get(1)).contains("COPY (SELECT * FROM " + PARTITION + ")").contains("data.csv.gz");
     assertThat(report.plan().get(3)).isEqualTo("approval " + ArchivePartitionWorkflowImpl.DROP_STEP + " on " + PARENT);
-    assertThat(report.plan().get(4)).contains("SELECT count(*) (must equal the archive); DROP TABLE " + PARTITION);
+    assertThat(report.plan().get(4)).contains("SHA-256 of its CSV (must equal the archive's); DROP TABLE " + PARTITION);
     assertThat(r.archiveUri()).isNull();
     assertThat(r.dropped()).isFalse();
   }
@@ -303,6 +303,30 @@ class ArchivePartitionWorkflowTest {
 
   private static CompletableFuture<ArchivePartitionResult> execute(ArchivePartitionWorkflow run, ArchivePartitionInput in) {
     return WorkflowClient.execute(run::run, in);
+  }
+
+  @Test
+  void shallowVerifiedArchiveIsNeverDroppedAndThePartitionIsAttachedAgain() {
+    ArchivePartitionResult r = ArchiveTestRuns.archive(client).run(new ArchivePartitionInput("main", "app", PARTITION, true,
+        false, false, false, "partition-maintenance", "monthly archive"));
+
+    assertThat(r.report().outcome()).isEqualTo(RunbookState.COMPLETED);
+    assertThat(r.dropped()).isFalse();
+    assertThat(r.reattached()).isTrue();
+    assertThat(fakes.calls).containsExactly(DETACH, EXPORT, "verify s3://archive/" + ArchiveFakes.DATA_KEY, MANIFEST,
+        ArchiveFakes.attachOriginal());
+    assertThat(r.report().approvals()).isEmpty();
+    assertThat(r.report().summary()).contains("deepVerify=false").contains("attached again");
+  }
+
+  @Test
+  void dropIsGivenTheArchivesContentHashToProve() {
+    ArchivePartitionWorkflow run = ArchiveTestRuns.archive(client);
+    CompletableFuture<ArchivePartitionResult> result = execute(run, input(true, false));
+    ArchiveTestRuns.approve(run);
+
+    assertThat(result.join().dropped()).isTrue();
+    assertThat(fakes.dropHashes).containsExactly("aa".repeat(32));
   }
 
   private static ArchivePartitionInput input(boolean drop, boolean dryRun) {

@@ -6,6 +6,7 @@ import static io.pgrunbooks.workflows.archivepartition.ArchiveFakes.PARTITION;
 import static io.pgrunbooks.workflows.replay.TestEnvironments.assertApplicationFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgrunbooks.workflows.activities.ArchiveManifest;
 import io.pgrunbooks.workflows.archivepartition.ArchiveFakes;
 import io.pgrunbooks.workflows.archivepartition.ArchiveTestRuns;
 import io.pgrunbooks.workflows.common.FailureTypes;
@@ -13,6 +14,7 @@ import io.pgrunbooks.workflows.common.RunbookState;
 import io.pgrunbooks.workflows.replay.TestEnvironments;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestWorkflowEnvironment;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,6 +108,54 @@ class RestorePartitionWorkflowTest {
   void missingManifestKeyIsBadInput() {
     assertApplicationFailure(() -> ArchiveTestRuns.restore(client).run(RestorePartitionInput.of("main", "app", "")),
         FailureTypes.BAD_INPUT, "RestorePartition needs cluster, database and manifestKey");
+  }
+
+  @Test
+  void restoreByPartitionTakesTheNewestArchiveAndNamesTheOthersInTheReport() {
+    String older = "pg-runbooks/main/app/public/events/events_2025_01/run-old/manifest.json";
+    fakes.manifests.put(older, archivedAt(fakes.manifest(), ArchiveFakes.NOW.minusSeconds(30L * 86400), "old/data.csv.gz"));
+
+    RestorePartitionResult r = ArchiveTestRuns.restore(client).run(RestorePartitionInput.ofPartition("main", "app",
+        PARTITION, null));
+
+    assertThat(r.report().outcome()).isEqualTo(RunbookState.COMPLETED);
+    assertThat(fakes.calls).containsExactly("list archives of " + PARTITION, RESTORE);
+    assertThat(r.report().steps()).anySatisfy(s -> assertThat(s.detail()).contains("restoring the archive of "
+        + ArchiveFakes.NOW).contains("other archives of " + PARTITION).contains(older));
+  }
+
+  @Test
+  void restoreByPartitionAndArchivedAtTakesThatArchive() {
+    Instant then = ArchiveFakes.NOW.minusSeconds(30L * 86400);
+    fakes.manifests.put("pg-runbooks/main/app/public/events/events_2025_01/run-old/manifest.json",
+        archivedAt(fakes.manifest(), then, "old/data.csv.gz"));
+
+    RestorePartitionResult r = ArchiveTestRuns.restore(client).run(RestorePartitionInput.ofPartition("main", "app",
+        PARTITION, then.toString()));
+
+    assertThat(r.rows()).isEqualTo(ArchiveFakes.ROWS);
+    assertThat(fakes.calls).containsExactly("list archives of " + PARTITION, "restore " + PARTITION + " from old/data.csv.gz");
+  }
+
+  @Test
+  void restoreByPartitionWithoutAnArchiveOrAtAnUnknownTimeIsBadInput() {
+    assertApplicationFailure(() -> ArchiveTestRuns.restore(client).run(RestorePartitionInput.ofPartition("main", "app",
+        "public.events_1999_01", null)), FailureTypes.BAD_INPUT, "no archive of public.events_1999_01");
+    assertThat(fakes.calls).containsExactly("list archives of public.events_1999_01");
+  }
+
+  @Test
+  void manifestOfAnotherClusterOrDatabaseIsRefusedBeforeAnythingIsCreated() {
+    assertApplicationFailure(() -> ArchiveTestRuns.restore(client).run(RestorePartitionInput.of("other", "app",
+        MANIFEST_KEY)), FailureTypes.BAD_INPUT, "is an archive of main/app, not of other/app");
+    assertThat(fakes.calls).isEmpty();
+  }
+
+  private static ArchiveManifest archivedAt(ArchiveManifest m, Instant at, String dataKey) {
+    return new ArchiveManifest(m.formatVersion(), m.cluster(), m.database(), m.schema(), m.table(), m.parentSchema(),
+        m.parentTable(), m.boundSpec(), m.columns(), m.partitionKey(), m.parentDdl(), m.indexes(), m.bucket(), dataKey,
+        m.format(), m.compression(), m.rows(), m.uncompressedBytes(), m.compressedBytes(), m.sha256Uncompressed(),
+        m.sha256Compressed(), m.postgresVersion(), m.workflowId(), "old-run", at, m.verification());
   }
 
   private static RestorePartitionInput input(String target, boolean attach, boolean dryRun) {
