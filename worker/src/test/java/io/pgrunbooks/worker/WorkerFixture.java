@@ -34,6 +34,8 @@ public final class WorkerFixture implements AutoCloseable {
   public final List<ChildProcess> processes = new ArrayList<>();
   public final WorkflowServiceStubs service;
   public final WorkflowClient client;
+  /** Main class of the worker and agent processes launched from now on (the crash sweep swaps in its own). */
+  public String mainClass = WorkerMain.class.getName();
 
   public WorkerFixture() throws IOException {
     this(SharedStack.get());
@@ -105,7 +107,7 @@ public final class WorkerFixture implements AutoCloseable {
 
   private ChildProcess launch(String name, List<String> args) {
     ChildProcess p = ChildProcess.startJava(name, System.getProperty("java.class.path"),
-        WorkerMain.class.getName(), args, Map.of(PASSWORD_ENV, SharedStack.PASSWORD,
+        mainClass, args, Map.of(PASSWORD_ENV, SharedStack.PASSWORD,
             "RUNBOOKS_S3_ACCESS_KEY", stack.s3().accessKey(), "RUNBOOKS_S3_SECRET_KEY", stack.s3().secretKey()),
         dir.resolve(logName(name)));
     processes.add(p);

@@ -65,28 +65,24 @@ class CrashPointSweepTopologyTest {
     }
   }
 
-  /** CI: a few host-local destructive steps crashed mid-flight (their agent killed), each type once. */
-  private static Predicate<KillPoint> ciSample(String... types) {
-    Set<String> taken = new java.util.HashSet<>();
-    return k -> k.phase() == Phase.DURING && List.of(types).contains(k.activityType()) && taken.add(k.activityType());
-  }
-
   @Test
   @Order(1)
   void replicaRebuildCrashedAtEveryActivityBoundaryLeavesTheReplicaStreamingWithEveryRow() throws Exception {
-    assertNoFailure(sweep.sweep(new RebuildScenario(), ciSample("MoveDataDirAside", "BaseBackup"), KNOWN_FAILING));
+    assertNoFailure(sweep.sweep(new RebuildScenario(), CrashSweep.sample("DURING MoveDataDirAside",
+        "COMPLETING BaseBackup"), KNOWN_FAILING));
   }
 
   @Test
   @Order(2)
   void failoverDrillCrashedAtEveryActivityBoundaryEndsWithOneWritablePrimaryAndNoLostRow() throws Exception {
-    assertNoFailure(sweep.sweep(new DrillScenario(), ciSample("PromotePostgres"), KNOWN_FAILING));
+    assertNoFailure(sweep.sweep(new DrillScenario(), CrashSweep.sample("COMPLETING PromotePostgres"), KNOWN_FAILING));
   }
 
   @Test
   @Order(3)
   void failoverCrashedAtEveryActivityBoundaryPromotesExactlyOneNodeAndLosesNoRow() throws Exception {
-    assertNoFailure(sweep.sweep(new FailoverScenario(), ciSample("StopForSwitchover"), KNOWN_FAILING));
+    assertNoFailure(sweep.sweep(new FailoverScenario(), CrashSweep.sample("COMPLETING StopForSwitchover"),
+        KNOWN_FAILING));
   }
 
   private static <T> T stub(Class<T> type, String id) {

@@ -1,6 +1,7 @@
 package io.pgrunbooks.worker.crash;
 
 import io.pgrunbooks.ops.dev.ChildProcess;
+import io.pgrunbooks.worker.CrashingWorkerMain;
 import io.pgrunbooks.worker.WorkerFixture;
 import io.pgrunbooks.worker.crash.KillPoint.Phase;
 import io.pgrunbooks.worker.crash.RunWatch.Scheduled;
@@ -12,6 +13,8 @@ import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,8 +27,9 @@ import java.util.function.Predicate;
 /**
  * Drives one runbook through the crash-point sweep on the real stack: a clean run first, whose history gives the
  * activities in order; then one replay per kill point (before / during / after each activity), where the process
- * running that activity (the central worker, or the node agent for host-local activities) is SIGKILLed and a new one
- * started, approvals are given through the public contract whenever the run waits, and the end state is checked.
+ * running that activity (the central worker, or the node agent for host-local activities) is SIGKILLed, or halts
+ * right after the activity's method returned and before it reported (point "completing", see
+ * {@link CrashingWorkerMain}), and a new one is started, approvals are given through the public contract whenever the run waits, and the end state is checked.
  *
  * <p>A killed process cannot report its attempt, and Temporal only notices through the attempt's timeouts (a 20 s
  * heartbeat timeout for the streams, a start-to-close of minutes for SQL steps). Right after the kill and the restart
@@ -57,11 +61,24 @@ final class CrashSweep {
 
   private final WorkerFixture fixture;
   private final Duration runTimeout;
+  private final Path trigger;
   private int runs;
 
+  /** Replaces the fixture's worker and agents by {@link CrashingWorkerMain} processes (same wiring, can halt). */
   CrashSweep(WorkerFixture fixture, Duration runTimeout) {
     this.fixture = fixture;
     this.runTimeout = runTimeout;
+    this.trigger = CrashingWorkerMain.trigger(fixture.config);
+    fixture.mainClass = CrashingWorkerMain.class.getName();
+    List<String> live = fixture.processes.stream().filter(ChildProcess::isAlive).map(ChildProcess::name).toList();
+    fixture.processes.stream().filter(ChildProcess::isAlive).forEach(ChildProcess::stop);
+    for (String name : live) {
+      if (name.equals("worker")) {
+        fixture.startWorker();
+      } else {
+        fixture.startAgent(name.substring("agent-".length()));
+      }
+    }
   }
 
   /**
@@ -93,6 +110,16 @@ final class CrashSweep {
     return rows;
   }
 
+  /** A fixed sample of kill points, {@code "PHASE ActivityType"} each, at the first activity of that type. */
+  static Predicate<KillPoint> sample(String... points) {
+    Set<String> wanted = Set.of(points);
+    Set<String> taken = new HashSet<>();
+    return k -> {
+      String key = k.phase() + " " + k.activityType();
+      return wanted.contains(key) && taken.add(key);
+    };
+  }
+
   static List<KillPoint> points(List<Scheduled> activities) {
     List<KillPoint> out = new ArrayList<>();
     for (int i = 0; i < activities.size(); i++) {
@@ -112,6 +139,8 @@ final class CrashSweep {
     Set<String> votes = new HashSet<>();
     String killed = null;
     String miss = null;
+    ChildProcess armed = null;
+    Files.deleteIfExists(trigger);
     long lastVote = 0;
     long deadline = System.nanoTime() + runTimeout.toNanos();
     while (true) {
@@ -126,6 +155,17 @@ final class CrashSweep {
           Scheduled target = sch.get(k.ordinal());
           if (!target.type().equals(k.activityType())) {
             miss = "diverged: activity " + (k.ordinal() + 1) + " is " + target.type();
+          } else if (k.phase() == Phase.COMPLETING) {
+            if (armed == null) {
+              armed = live(k);
+              Files.writeString(trigger, watch.execution().getWorkflowId() + "|" + target.activityId());
+            } else if (!armed.isAlive()) {
+              Files.deleteIfExists(trigger);
+              killed = "halted " + k.victim() + " pid " + armed.pid() + " after the activity returned; " + restart(k, watch);
+            } else if (RunWatch.closed(h, target.eventId())) {
+              Files.deleteIfExists(trigger);
+              miss = "not reached: the activity ended without an attempt that returned";
+            }
           } else if (k.phase() == Phase.BEFORE
               || k.phase() == Phase.DURING && RunWatch.started(d, target.activityId())
               || k.phase() == Phase.AFTER && RunWatch.completed(h, target.eventId())) {
@@ -147,6 +187,7 @@ final class CrashSweep {
       boolean hunting = k != null && killed == null && miss == null;
       Thread.sleep(hunting ? 2 : 50);
     }
+    Files.deleteIfExists(trigger);
     Object result = null;
     Throwable failure = null;
     try {
@@ -179,12 +220,21 @@ final class CrashSweep {
     return r;
   }
 
+  private ChildProcess live(KillPoint k) {
+    return fixture.processes.stream().filter(p -> p.name().equals(k.victim()) && p.isAlive())
+        .reduce((a, b) -> b).orElseThrow(() -> new IllegalStateException("no live " + k.victim()));
+  }
+
   /** SIGKILL of the JVM running {@code k}'s activity (its children live on, as on a host), then a new one. */
   private String kill(KillPoint k, RunWatch watch) throws Exception {
-    ChildProcess victim = fixture.processes.stream().filter(p -> p.name().equals(k.victim()) && p.isAlive())
-        .reduce((a, b) -> b).orElseThrow(() -> new IllegalStateException("no live " + k.victim()));
+    ChildProcess victim = live(k);
     ProcessHandle.of(victim.pid()).ifPresent(ProcessHandle::destroyForcibly);
     victim.waitFor(Duration.ofSeconds(20));
+    return "killed " + k.victim() + " pid " + victim.pid() + ", " + restart(k, watch);
+  }
+
+  /** A new process in place of {@code k}'s dead victim; the attempts the dead one held are failed (see class doc). */
+  private String restart(KillPoint k, RunWatch watch) {
     long t = System.nanoTime();
     if (k.agentNode() == null) {
       fixture.startWorker();
@@ -192,7 +242,7 @@ final class CrashSweep {
       fixture.startAgent(k.agentNode());
     }
     int failedFast = REAL_TIMEOUTS ? 0 : failDeadAttempts(k, watch);
-    return "killed " + k.victim() + " pid " + victim.pid() + ", new one polling after "
+    return "new one polling after "
         + String.format("%.1f s", (System.nanoTime() - t) / 1e9)
         + (failedFast > 0 ? ", " + failedFast + " dead attempt(s) failed by id" : "");
   }

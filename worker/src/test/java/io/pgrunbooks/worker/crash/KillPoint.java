@@ -12,8 +12,11 @@ import io.pgrunbooks.workflows.common.TaskQueues;
  */
 record KillPoint(int ordinal, String activityType, String taskQueue, Phase phase) {
 
-  /** Relative to the activity: its ActivityTaskScheduled event, its attempt pending STARTED, its ActivityTaskCompleted. */
-  enum Phase { BEFORE, DURING, AFTER }
+  /**
+   * Relative to the activity: its ActivityTaskScheduled event; its attempt pending STARTED; its method returned (the
+   * side effect is done) but the process dies before reporting it; its ActivityTaskCompleted event.
+   */
+  enum Phase { BEFORE, DURING, COMPLETING, AFTER }
 
   /** The node whose agent runs this activity, or null for the central worker. */
   String agentNode() {

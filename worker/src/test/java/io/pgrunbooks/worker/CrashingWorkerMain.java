@@ -1,0 +1,106 @@
+package io.pgrunbooks.worker;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pgrunbooks.config.ConfigLoader;
+import io.pgrunbooks.config.RunbooksConfig;
+import io.pgrunbooks.workflows.common.TaskQueues;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.activity.ActivityInfo;
+import io.temporal.client.WorkflowClient;
+import io.temporal.common.interceptors.ActivityInboundCallsInterceptor;
+import io.temporal.common.interceptors.ActivityInboundCallsInterceptorBase;
+import io.temporal.common.interceptors.WorkerInterceptorBase;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The worker or node agent exactly as {@link WorkerMain} wires it, plus the crash sweep's "completing" kill point:
+ * when the file {@code crash-trigger} beside the config names {@code <workflowId>|<activityId>}, the process halts
+ * (no shutdown hook, no report, as SIGKILL) right after that activity's method returned, i.e. after its side effect
+ * and before Temporal hears of it. Args: {@code worker --config F} or {@code agent --node N --config F}.
+ */
+public final class CrashingWorkerMain {
+  private CrashingWorkerMain() {}
+
+  /** The trigger file of the processes started with {@code config}. */
+  public static Path trigger(Path config) {
+    return config.resolveSibling("crash-trigger");
+  }
+
+  public static void main(String[] args) throws Exception {
+    boolean central = args[0].equals("worker");
+    String node = null;
+    Path config = null;
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].equals("--config")) {
+        config = Path.of(args[++i]);
+      } else if (args[i].equals("--node")) {
+        node = args[++i];
+      }
+    }
+    RunbooksConfig cfg = ConfigLoader.fromArgsOrEnv(config.toString());
+    WorkflowServiceStubs service = TemporalConnection.serviceStubs(cfg.temporal(),
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    WorkflowClient client = TemporalConnection.client(service, cfg.temporal());
+    WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
+        .setWorkerInterceptors(new HaltAfter(trigger(config))).build());
+    String queue = central ? TaskQueues.CENTRAL : TaskQueues.node(node);
+    Worker worker = factory.newWorker(queue);
+    if (central) {
+      Wiring.registerCentral(worker, client, cfg, System.getenv());
+    } else {
+      Wiring.registerAgent(worker, cfg, node, System.getenv());
+    }
+    factory.start();
+    System.out.println((central ? "worker" : "agent") + " polling task queue " + queue + " (crash sweep build)");
+    System.out.flush();
+    Thread.currentThread().join();
+  }
+
+  private static final class HaltAfter extends WorkerInterceptorBase {
+    private final Path trigger;
+
+    HaltAfter(Path trigger) {
+      this.trigger = trigger;
+    }
+
+    @Override
+    public ActivityInboundCallsInterceptor interceptActivity(ActivityInboundCallsInterceptor next) {
+      return new ActivityInboundCallsInterceptorBase(next) {
+        private ActivityExecutionContext context;
+
+        @Override
+        public void init(ActivityExecutionContext context) {
+          this.context = context;
+          super.init(context);
+        }
+
+        @Override
+        public ActivityOutput execute(ActivityInput input) {
+          ActivityOutput out = super.execute(input);
+          ActivityInfo info = context.getInfo();
+          if (named(info.getWorkflowId() + "|" + info.getActivityId())) {
+            System.out.println("crash sweep: halting after " + info.getActivityType() + " returned, before reporting it");
+            System.out.flush();
+            Runtime.getRuntime().halt(137);
+          }
+          return out;
+        }
+      };
+    }
+
+    private boolean named(String key) {
+      try {
+        return Files.exists(trigger) && Files.readString(trigger).strip().equals(key);
+      } catch (IOException e) {
+        return false;
+      }
+    }
+  }
+}
