@@ -26,7 +26,7 @@ import io.pgrunbooks.api.resources.RunbooksResource;
 import io.pgrunbooks.api.resources.RunsResource;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.config.TlsConfig;
-import io.pgrunbooks.workflows.client.TemporalTls;
+import io.pgrunbooks.client.TemporalTls;
 import io.pgrunbooks.workflows.common.DataConverters;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;

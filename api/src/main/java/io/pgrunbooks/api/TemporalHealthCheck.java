@@ -1,7 +1,7 @@
 package io.pgrunbooks.api;
 
 import com.codahale.metrics.health.HealthCheck;
-import io.pgrunbooks.workflows.client.PlainWords;
+import io.pgrunbooks.client.PlainWords;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.util.concurrent.TimeUnit;

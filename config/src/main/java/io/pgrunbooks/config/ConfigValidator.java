@@ -7,8 +7,6 @@ import java.util.regex.Pattern;
 
 /** Checks a bound config as a whole; cluster and schedule details have their own validators. */
 final class ConfigValidator {
-  /** Runbooks that act only on partitions of configured parents, so their database must be configured. */
-  private static final List<String> PARTITION_RUNBOOKS = List.of("PartitionMaintenance", "ArchivePartition");
   private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
   private ConfigValidator() {}
@@ -134,7 +132,7 @@ final class ConfigValidator {
     runbookList(p, "approvals.signedRunbooks", a.signedRunbooks());
     a.timeouts().forEach((runbook, timeout) -> {
       String path = "approvals.timeouts." + runbook;
-      Checks.oneOf(p, path, runbook, RunbooksConfig.RUNBOOK_TYPES, "runbook");
+      Checks.oneOf(p, path, runbook, RunbookKinds.fromClassPath().names(), "runbook");
       if (timeout == null) {
         p.add(path, "expected a duration such as 500ms, 30s, 15m, 24h, 2d or PT24H, got nothing");
       }
@@ -142,7 +140,7 @@ final class ConfigValidator {
     });
     a.roles().forEach((runbook, roles) -> {
       String path = "approvals.roles." + runbook;
-      Checks.oneOf(p, path, runbook, RunbooksConfig.RUNBOOK_TYPES, "runbook");
+      Checks.oneOf(p, path, runbook, RunbookKinds.fromClassPath().names(), "runbook");
       if (roles == null || roles.isEmpty() || roles.stream().anyMatch(Checks::blank)) {
         p.add(path, "at least one role is required, and no empty ones (omit the entry for the default [approver])");
       } else if (!a.approvers().isEmpty() && a.approvers().stream()
@@ -176,7 +174,7 @@ final class ConfigValidator {
         continue;
       }
       if (Checks.required(p, path + ".runbook", pre.runbook())) {
-        Checks.oneOf(p, path + ".runbook", pre.runbook(), RunbooksConfig.RUNBOOK_TYPES, "runbook");
+        Checks.oneOf(p, path + ".runbook", pre.runbook(), RunbookKinds.fromClassPath().names(), "runbook");
       }
       Checks.required(p, path + ".step", pre.step());
       preApprovalScope(c, pre, path, p);
@@ -194,16 +192,16 @@ final class ConfigValidator {
           + String.join(", ", c.clusters().keySet().stream().sorted().toList()) + ")");
     }
     boolean hasDatabase = pre.database() != null && !pre.database().isBlank();
-    if (pre.runbook() == null || !RunbooksConfig.RUNBOOK_TYPES.contains(pre.runbook())) {
+    if (pre.runbook() == null || !RunbookKinds.fromClassPath().names().contains(pre.runbook())) {
       return;
     }
-    if (PreApprovalConfig.DATABASE_RUNBOOKS.contains(pre.runbook())) {
+    if (RunbookKinds.fromClassPath().actsOnOneDatabase(pre.runbook())) {
       if (!hasDatabase) {
         p.add(path + ".database", "is required: " + pre.runbook() + " acts on one database and a pre-approval"
             + " names the one it covers");
       } else if (PreApprovalConfig.ANY_TARGET.equals(pre.database().strip())) {
         p.add(path + ".database", "must name one database, not \"*\"");
-      } else if (cluster != null && PARTITION_RUNBOOKS.contains(pre.runbook())
+      } else if (cluster != null && RunbookKinds.fromClassPath().actsOnlyOnPartitions(pre.runbook())
           && cluster.database(pre.database()) == null) {
         p.add(path + ".database", "\"" + pre.database() + "\" is not a configured database of cluster "
             + pre.cluster() + " (clusters." + pre.cluster() + ".databases)");
@@ -216,7 +214,7 @@ final class ConfigValidator {
   private static void runbookList(Problems p, String path, List<String> types) {
     for (int i = 0; i < types.size(); i++) {
       if (Checks.required(p, Problems.index(path, i), types.get(i))) {
-        Checks.oneOf(p, Problems.index(path, i), types.get(i), RunbooksConfig.RUNBOOK_TYPES, "runbook");
+        Checks.oneOf(p, Problems.index(path, i), types.get(i), RunbookKinds.fromClassPath().names(), "runbook");
       }
     }
   }

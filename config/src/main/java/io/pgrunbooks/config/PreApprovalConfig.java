@@ -1,6 +1,5 @@
 package io.pgrunbooks.config;
 
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,16 +12,13 @@ import java.util.Objects;
  * @param step the approval gate's step name, e.g. drop-partition
  * @param cluster the configured cluster the approval is limited to (required, exact)
  * @param database the database the approval is limited to: required (exact) for the runbooks that act
- *     on one database ({@link #DATABASE_RUNBOOKS}), absent for the cluster-wide ones
+ *     on one database ({@link RunbookKinds#actsOnOneDatabase}), absent for the cluster-wide ones
  * @param target the run's target the approval is limited to (exact match, e.g. {@code
  *     public.agent_routing_metrics}), or {@code *} for every target of the runbook in that cluster/database
  */
 public record PreApprovalConfig(String runbook, String step, String cluster, String database, String target) {
   /** Target that matches every target of the runbook (within the entry's cluster and database). */
   public static final String ANY_TARGET = "*";
-  /** Runbooks whose input names a database; their pre-approvals must name it too. */
-  public static final List<String> DATABASE_RUNBOOKS =
-      List.of("PartitionMaintenance", "ArchivePartition", "RestorePartition", "Backup", "BackupVerification");
 
   /**
    * Whether this entry pre-approves steps of {@code runbook} acting on {@code target} of {@code

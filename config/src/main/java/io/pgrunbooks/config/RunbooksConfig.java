@@ -22,19 +22,6 @@ public record RunbooksConfig(
     ApiConfig api,
     BackupConfig backup) {
 
-  /** Registered workflow type names of the runbooks (mirrors the contract in DESIGN.md section 4). */
-  public static final List<String> RUNBOOK_TYPES =
-      List.of(
-          "PartitionMaintenance",
-          "ArchivePartition",
-          "RestorePartition",
-          "ReplicaRebuild",
-          "Failover",
-          "FailoverDrill",
-          "Backup",
-          "BackupVerification",
-          "HealthCheck");
-
   public RunbooksConfig {
     temporal = temporal == null ? TemporalConfig.defaults() : temporal;
     worker = worker == null ? WorkerConfig.defaults() : worker;

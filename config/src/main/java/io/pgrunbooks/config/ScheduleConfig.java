@@ -8,7 +8,7 @@ import java.util.Map;
  * A Temporal Schedule that starts a runbook on a cron.
  *
  * @param id schedule id, unique in the file
- * @param workflowType one of {@link RunbooksConfig#RUNBOOK_TYPES}
+ * @param workflowType one of {@link RunbookKinds#names()}
  * @param cron five-field cron expression, evaluated in UTC; day-of-month and day-of-week are ANDed as in
  *     Temporal ({@code 0 3 1-7 * 0} is the first Sunday), see {@link CronCalendar}
  * @param input the workflow input (JSON object), e.g. {@code {cluster: main, database: app}}

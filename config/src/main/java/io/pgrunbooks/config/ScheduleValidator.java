@@ -3,13 +3,9 @@ package io.pgrunbooks.config;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** Checks schedules, including that their input names a configured cluster (and database). */
 final class ScheduleValidator {
-  private static final Set<String> NEED_DATABASE =
-      Set.of("PartitionMaintenance", "ArchivePartition", "RestorePartition", "Backup", "BackupVerification");
-
   private ScheduleValidator() {}
 
   static void validate(RunbooksConfig config, Problems p) {
@@ -29,7 +25,7 @@ final class ScheduleValidator {
         }
       }
       if (Checks.required(p, path + ".workflowType", s.workflowType())) {
-        Checks.oneOf(p, path + ".workflowType", s.workflowType(), RunbooksConfig.RUNBOOK_TYPES, "workflow type");
+        Checks.oneOf(p, path + ".workflowType", s.workflowType(), RunbookKinds.fromClassPath().names(), "workflow type");
       }
       CronCalendar calendar = cron(s.cron(), path + ".cron", p);
       Checks.oneOf(p, path + ".overlap", s.overlap(), ScheduleConfig.OVERLAP_POLICIES, "overlap policy");
@@ -68,11 +64,13 @@ final class ScheduleValidator {
       p.add(path + ".cluster", "unknown cluster " + cluster + " (known: " + String.join(", ", config.clusters().keySet()) + ")");
       return;
     }
-    if (!NEED_DATABASE.contains(s.workflowType())) {
+    RunbookKinds kinds = RunbookKinds.fromClassPath();
+    boolean partitioned = kinds.scheduleNeeds(s.workflowType(), "PARTITIONED_DATABASE");
+    if (!partitioned && !kinds.scheduleNeeds(s.workflowType(), "DATABASE")) {
       return;
     }
     String database = text(s.input().get("database"), path + ".database", p);
-    if (database != null && "PartitionMaintenance".equals(s.workflowType()) && c.database(database) == null) {
+    if (database != null && partitioned && c.database(database) == null) {
       p.add(path + ".database", "database " + database + " has no partition policies in clusters." + cluster + ".databases");
     }
   }

@@ -5,7 +5,7 @@ import com.uber.m3.tally.Scope;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pgrunbooks.config.TemporalConfig;
 import io.pgrunbooks.config.TlsConfig;
-import io.pgrunbooks.workflows.client.TemporalTls;
+import io.pgrunbooks.client.TemporalTls;
 import io.pgrunbooks.workflows.common.DataConverters;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;

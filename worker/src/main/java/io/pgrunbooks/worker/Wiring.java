@@ -5,7 +5,7 @@ import io.pgrunbooks.activities.backup.BackupStoreActivitiesImpl;
 import io.pgrunbooks.activities.backup.PostgresBackupActivitiesImpl;
 import io.pgrunbooks.activities.config.ConfigActivitiesImpl;
 import io.pgrunbooks.activities.failover.FailoverActivitiesImpl;
-import io.pgrunbooks.activities.failover.PgBouncerActivitiesImpl;
+import io.pgrunbooks.activities.pgbouncer.PgBouncerActivitiesImpl;
 import io.pgrunbooks.activities.lock.LockActivitiesImpl;
 import io.pgrunbooks.activities.node.FailoverNodeActivitiesImpl;
 import io.pgrunbooks.activities.node.NodeActivitiesImpl;
@@ -18,16 +18,7 @@ import io.pgrunbooks.activities.postgres.PostgresReplicationActivitiesImpl;
 import io.pgrunbooks.activities.s3.S3ActivitiesImpl;
 import io.pgrunbooks.activities.s3.S3ClientFactory;
 import io.pgrunbooks.config.RunbooksConfig;
-import io.pgrunbooks.workflows.archivepartition.ArchivePartitionWorkflowImpl;
-import io.pgrunbooks.workflows.backup.BackupWorkflowImpl;
-import io.pgrunbooks.workflows.backupverification.BackupVerificationWorkflowImpl;
-import io.pgrunbooks.workflows.failover.FailoverWorkflowImpl;
-import io.pgrunbooks.workflows.failoverdrill.FailoverDrillWorkflowImpl;
-import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflowImpl;
-import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
-import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceWorkflowImpl;
-import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildWorkflowImpl;
-import io.pgrunbooks.workflows.restorepartition.RestorePartitionWorkflowImpl;
+import io.pgrunbooks.workflows.registry.Runbooks;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.converter.DataConverterException;
 import io.temporal.worker.Worker;
@@ -46,16 +37,7 @@ final class Wiring {
         .setFailWorkflowExceptionTypes(DataConverterException.class)
         .build();
     worker.registerWorkflowImplementationTypes(options,
-        HealthCheckWorkflowImpl.class,
-        TopologyLockWorkflowImpl.class,
-        PartitionMaintenanceWorkflowImpl.class,
-        ArchivePartitionWorkflowImpl.class,
-        RestorePartitionWorkflowImpl.class,
-        ReplicaRebuildWorkflowImpl.class,
-        BackupWorkflowImpl.class,
-        BackupVerificationWorkflowImpl.class,
-        FailoverWorkflowImpl.class,
-        FailoverDrillWorkflowImpl.class);
+        Runbooks.workflowImplementations().toArray(Class<?>[]::new));
     ConnectionFactory connections = new ConnectionFactory(cfg, () -> env, Duration.ofSeconds(5), Duration.ofSeconds(60));
     S3ClientFactory s3 = new S3ClientFactory(cfg.archive(), () -> env);
     worker.registerActivitiesImplementations(

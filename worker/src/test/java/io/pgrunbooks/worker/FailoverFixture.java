@@ -6,7 +6,7 @@ import io.pgrunbooks.ops.stack.PostgresNode;
 import io.pgrunbooks.ops.stack.SharedStack;
 import io.pgrunbooks.workflows.approval.ApprovalSignal;
 import io.pgrunbooks.workflows.common.Progress;
-import io.pgrunbooks.workflows.common.Runbook;
+import io.pgrunbooks.workflows.runbook.Runbook;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.temporal.client.WorkflowOptions;
 import java.io.IOException;

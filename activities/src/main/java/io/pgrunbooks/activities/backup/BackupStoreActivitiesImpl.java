@@ -3,7 +3,7 @@ package io.pgrunbooks.activities.backup;
 import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.config.BackupConfig;
 import io.pgrunbooks.config.RunbooksConfig;
-import io.pgrunbooks.workflows.activities.BackupStoreActivities;
+import io.pgrunbooks.workflows.backup.BackupStoreActivities;
 import io.pgrunbooks.workflows.backup.BackupEntry;
 import io.pgrunbooks.workflows.backup.BackupManifest;
 import io.pgrunbooks.workflows.backup.BackupPolicy;

@@ -1,5 +1,6 @@
 package io.pgrunbooks.activities.backup;
 
+import io.pgrunbooks.activities.s3.PartSizes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -19,9 +20,11 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * Streams an input of unknown length into one S3 multipart upload: one reused part buffer (constant
  * memory, no temp file), Content-MD5 on every part so the store checks each one, SHA-256 of the
  * whole computed on the way. Stale uploads of the same key (from a crashed attempt) are aborted first;
- * a failed upload is aborted before the failure propagates.
+ * a failed upload is aborted before the failure propagates. The part size comes from the expected
+ * size ({@link PartSizes}): a dump too big for 10,000 parts is refused before the upload starts.
  */
 final class StreamingUpload {
+  /** The smallest part size; larger when the expected size needs it. */
   static final int PART_SIZE = 16 * 1024 * 1024;
 
   record Uploaded(long bytes, String sha256, int parts) {}
@@ -40,9 +43,14 @@ final class StreamingUpload {
     return n[0];
   }
 
-  /** @param progress called with the bytes uploaded so far after each part (heartbeats; may throw to stop) */
+  /**
+   * @param expectedBytes about how big the object will be (0 when unknown): chooses the part size
+   * @param progress called with the bytes uploaded so far after each part (heartbeats; may throw to stop)
+   * @throws IllegalArgumentException before anything is uploaded when even the largest parts would not do
+   */
   static Uploaded upload(S3Client s3, String bucket, String key, ServerSideEncryption sse, String kmsKeyId,
-                         InputStream in, LongConsumer progress) throws IOException {
+                         InputStream in, long expectedBytes, LongConsumer progress) throws IOException {
+    int partSize = PartSizes.choose(expectedBytes, PART_SIZE);
     CreateMultipartUploadRequest.Builder create = CreateMultipartUploadRequest.builder().bucket(bucket).key(key)
         .contentType("application/octet-stream");
     if (sse != null) {
@@ -53,7 +61,7 @@ final class StreamingUpload {
     try {
       MessageDigest sha = digest("SHA-256");
       MessageDigest md5 = digest("MD5");
-      byte[] buffer = new byte[PART_SIZE];
+      byte[] buffer = new byte[partSize];
       List<CompletedPart> parts = new ArrayList<>();
       long total = 0;
       while (true) {
@@ -65,6 +73,7 @@ final class StreamingUpload {
         md5.reset();
         md5.update(buffer, 0, n);
         int number = parts.size() + 1;
+        PartSizes.checkPartNumber(number, partSize, key);
         String etag = s3.uploadPart(r -> r.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
                 .contentLength((long) n).contentMD5(Base64.getEncoder().encodeToString(md5.digest())),
             RequestBody.fromByteBuffer(java.nio.ByteBuffer.wrap(buffer, 0, n))).eTag();

@@ -1,5 +1,6 @@
 package io.pgrunbooks.activities.failover;
 
+import io.pgrunbooks.activities.pgbouncer.BouncerConnections;
 import static io.pgrunbooks.activities.ActivitySupport.firstLine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

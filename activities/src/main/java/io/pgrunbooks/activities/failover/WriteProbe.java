@@ -1,5 +1,6 @@
 package io.pgrunbooks.activities.failover;
 
+import io.pgrunbooks.activities.pgbouncer.BouncerConnections;
 import io.pgrunbooks.activities.ActivitySupport;
 import io.pgrunbooks.workflows.activities.FailoverActivities.ProbeError;
 import io.pgrunbooks.workflows.activities.FailoverActivities.ProbeInput;

@@ -3,7 +3,6 @@ package io.pgrunbooks.activities.node;
 import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import io.pgrunbooks.config.ClusterConfig;
-import io.pgrunbooks.config.CommandTemplates;
 import io.pgrunbooks.config.NodeConfig;
 import io.pgrunbooks.config.RebuildConfig;
 import io.pgrunbooks.workflows.activities.NodeActivities.BaseBackupInput;
@@ -14,7 +13,6 @@ import io.pgrunbooks.workflows.common.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -27,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The host-local steps of a replica rebuild for one node. Every step checks what is already on disk first, so
@@ -37,13 +34,14 @@ import java.util.stream.Stream;
  */
 final class ReplicaRebuilder {
   private static final Pattern PROGRESS = Pattern.compile("(\\d+)/(\\d+) kB \\((\\d+)%\\)");
-  private static final Pattern PASSFILE = Pattern.compile("passfile=''[^']*''\\s*");
 
   private final ClusterConfig cluster;
   private final NodeConfig node;
   private final String clusterName;
   private final ConnectionFactory connections;
   private final Map<String, String> env;
+  private final RebuildCommands commands;
+  private final PassFiles passFiles;
 
   ReplicaRebuilder(ClusterConfig cluster, String clusterName, NodeConfig node, ConnectionFactory connections,
                    Map<String, String> env) {
@@ -52,6 +50,8 @@ final class ReplicaRebuilder {
     this.node = node;
     this.connections = connections;
     this.env = env;
+    this.commands = new RebuildCommands(cluster, node, env, this);
+    this.passFiles = new PassFiles(cluster, clusterName, node, env);
   }
 
   Path dataDir() {
@@ -79,80 +79,54 @@ final class ReplicaRebuilder {
     return dataDir().resolveSibling(dataDir().getFileName() + "." + kind + "-" + runId);
   }
 
+  /** Where a restore puts a new copy aside: {@code <dataDir>.failed-<runId>}. */
+  Path failedCopy(String runId) {
+    return side("failed", runId);
+  }
+
   private RebuildConfig settings() {
     return cluster.rebuild();
   }
 
-  // ---- commands (the plan shows exactly these) ----
+  // ---- commands (RebuildCommands: the plan shows exactly these) ----
 
   String tool(String name) {
-    return Path.of(node.binDir(), name).toString();
+    return commands.tool(name);
   }
 
   List<String> stopCommand(boolean immediate) {
-    String configured = immediate ? settings().stopImmediateCommand() : settings().stopCommand();
-    if (configured != null) {
-      return split(configured);
-    }
-    return List.of(tool("pg_ctl"), "-D", dataDir().toString(), "-m", immediate ? "immediate" : "fast", "-w", "-t",
-        String.valueOf(settings().stopTimeout().toSeconds()), "stop");
+    return commands.stopCommand(immediate);
   }
 
   List<String> startCommand() {
-    if (settings().startCommand() != null) {
-      return split(settings().startCommand());
-    }
-    // The port comes from the config: a fresh copy carries the primary's settings files.
-    return List.of(tool("pg_ctl"), "-D", dataDir().toString(), "-l", logFile().toString(), "-w", "-t", "300",
-        "-o", "-p " + node.port(), "start");
+    return commands.startCommand();
   }
 
   List<String> baseBackupCommand(BaseBackupInput in) {
-    return List.of(tool("pg_basebackup"), "-D", partial(in.runId()).toString(), "-R", "-S", in.slot(), "-X", "stream",
-        "-P", "-c", "fast", "-w", "-d", "host=" + in.primaryHost() + " port=" + in.primaryPort() + " user="
-            + cluster.credentials().user() + " application_name=" + node.name());
+    return commands.baseBackupCommand(in);
   }
 
-  private Path logFile() {
-    return dataDir().resolveSibling(dataDir().getFileName() + ".log");
-  }
-
-  /** The command as it runs: configured templates get their ${VAR}s only here, never in what is shown. */
   List<String> runnable(List<String> cmd) {
-    try {
-      return CommandTemplates.expand(cmd, env);
-    } catch (IllegalStateException e) {
-      throw Lookups.config(e.getMessage());
-    }
+    return commands.runnable(cmd);
   }
 
   String redacted(String text, List<String> cmd) {
-    return CommandTemplates.redact(text, cmd, env);
+    return commands.redacted(text, cmd);
   }
 
   List<String> split(String command) {
-    return Stream.of(command.strip().split("\\s+"))
-        .map(s -> s.replace("{node}", node.name()).replace("{dataDir}", dataDir().toString())
-            .replace("{port}", String.valueOf(node.port())))
-        .toList();
+    return commands.split(command);
   }
 
   NodePlan plan(BaseBackupInput in) {
-    String data = dataDir().toString();
-    String old = oldCopy(in.runId()).toString();
-    String part = partial(in.runId()).toString();
-    List<String> stop = List.of(String.join(" ", stopCommand(false)),
-        "(after " + settings().stopTimeout().toSeconds() + " s) " + String.join(" ", stopCommand(true)));
-    List<String> copy = new ArrayList<>();
-    copy.add("PGPASSFILE=<0600 temp file> " + String.join(" ", baseBackupCommand(in)));
-    copy.add("edit " + part + "/postgresql.auto.conf: primary_conninfo passfile="
-        + (settings().streamingPassFile() == null ? "(none)" : settings().streamingPassFile()));
-    copy.add("mv " + part + " " + data);
-    return new NodePlan(data, old, stop, List.of("mv " + data + " " + old), copy,
-        List.of(String.join(" ", startCommand())), List.of("rm -rf " + old),
-        List.of(String.join(" ", stopCommand(false)) + " (if running)", "mv " + data + " "
-            + side("failed", in.runId()) + " (if present)", "mv " + old + " " + data));
+    return commands.plan(in);
   }
+
+  /** See {@link PassFiles#writePassFile}. */
+  Map<String, String> writePassFile(Path passFile) throws IOException {
+    return passFiles.writePassFile(passFile);
+  }
+
 
   // ---- facts ----
 
@@ -302,7 +276,7 @@ final class ReplicaRebuilder {
         throw ApplicationFailure.newFailure("pg_basebackup from " + in.primary() + " failed (exit " + r.exitCode()
             + "): " + last(r.tail()), "BaseBackupFailed");
       }
-      fixConnInfo(part.resolve("postgresql.auto.conf"));
+      passFiles.fixConnInfo(part.resolve("postgresql.auto.conf"));
       move(part, data);
       // A fresh copy: config files saved by an interrupted rewind of the old data directory no longer apply.
       deleteTree(rewindConfigDir());
@@ -378,40 +352,6 @@ final class ReplicaRebuilder {
   }
 
   // ---- helpers ----
-
-  /** Writes the cluster password to a 0600 passfile owned by runAs; returns the child's environment. */
-  Map<String, String> writePassFile(Path passFile) throws IOException {
-    String password;
-    try {
-      password = cluster.credentials().resolvePassword(env);
-    } catch (IllegalStateException e) {
-      throw Lookups.config("cluster " + clusterName + ": " + e.getMessage());
-    }
-    if (password == null) {
-      return Map.of();
-    }
-    Files.deleteIfExists(passFile);
-    Files.createFile(passFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(passFile, "*:*:*:" + esc(cluster.credentials().user()) + ":" + esc(password) + "\n",
-        StandardCharsets.UTF_8);
-    HostCommands.chown(passFile, node.runAs());
-    return Map.of("PGPASSFILE", passFile.toString());
-  }
-
-  /** -R names our temporary passfile in primary_conninfo: point it at the configured one, or drop it. */
-  private void fixConnInfo(Path autoConf) throws IOException {
-    if (!Files.exists(autoConf)) {
-      return;
-    }
-    String text = Files.readString(autoConf, StandardCharsets.UTF_8);
-    String configured = settings().streamingPassFile();
-    String replacement = configured == null ? "" : Matcher.quoteReplacement("passfile=''" + configured + "'' ");
-    Files.writeString(autoConf, PASSFILE.matcher(text).replaceAll(replacement), StandardCharsets.UTF_8);
-  }
-
-  private static String esc(String s) {
-    return s.replace("\\", "\\\\").replace(":", "\\:");
-  }
 
   private static void move(Path from, Path to) {
     try {

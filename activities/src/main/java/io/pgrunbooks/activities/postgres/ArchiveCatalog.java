@@ -185,4 +185,14 @@ final class ArchiveCatalog {
       }
     }
   }
+
+  /** The partition's size on disk, which chooses the upload's part size (0 when unknown). */
+  static long totalBytes(Connection c, long oid) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(pg_total_relation_size(CAST(CAST(? AS bigint) AS oid)), 0)")) {
+      ps.setLong(1, oid);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+  }
 }

@@ -218,8 +218,15 @@ public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities 
             done.dataKey(), in.runId());
         return done;
       }
-      try (ArchiveUpload upload = ArchiveUpload.start(client, archive, key, stale,
-          Map.of("pg-runbooks-run-id", in.runId()), id -> beat.put("uploadId", id))) {
+      long expectedBytes = ArchiveCatalog.totalBytes(c, ref.oid());
+      ArchiveUpload started;
+      try {
+        started = ArchiveUpload.start(client, archive, key, stale, Map.of("pg-runbooks-run-id", in.runId()),
+            expectedBytes, id -> beat.put("uploadId", id));
+      } catch (IllegalArgumentException e) {
+        throw refused("cannot archive " + ref.qualified() + " as one object: " + e.getMessage());
+      }
+      try (ArchiveUpload upload = started) {
         c.setAutoCommit(false);
         exec(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
         ContentHash.canonicalSettings(c);

@@ -5,12 +5,10 @@ import static io.pgrunbooks.activities.ActivitySupport.heartbeat;
 import static io.pgrunbooks.activities.ActivitySupport.pause;
 
 import io.pgrunbooks.activities.Lookups;
-import io.pgrunbooks.activities.postgres.ConnectionFactory.NodeConnectException;
 import io.pgrunbooks.activities.postgres.PartitionCatalog.Parent;
 import io.pgrunbooks.activities.postgres.PartitionCatalog.Relation;
 import io.pgrunbooks.config.ClusterConfig;
 import io.pgrunbooks.config.DatabaseConfig;
-import io.pgrunbooks.config.NodeConfig;
 import io.pgrunbooks.config.PartitionPolicyConfig;
 import io.pgrunbooks.config.RetentionSpec;
 import io.pgrunbooks.config.RunbooksConfig;
@@ -285,31 +283,19 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
     return p;
   }
 
-  /** A connection to the node that is primary now, with TimeZone UTC (bounds are read back in UTC). */
+  /**
+   * A connection to the node that is primary now ({@link Primary}, the one primary finder), with TimeZone
+   * UTC (bounds are read back in UTC).
+   */
   private Connection primary(String cluster, String database) throws SQLException {
-    ClusterConfig c = Lookups.cluster(config, cluster);
-    List<String> problems = new ArrayList<>();
-    for (NodeConfig node : c.nodes()) {
-      Connection conn;
-      try {
-        conn = connections.open(cluster, node.name(), database);
-      } catch (NodeConnectException e) {
-        problems.add(e.getMessage());
-        continue;
-      }
-      try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery()")) {
-        rs.next();
-        if (!rs.getBoolean(1)) {
-          st.execute("SET TimeZone = 'UTC'");
-          return conn;
-        }
-      } catch (SQLException e) {
-        problems.add(node.name() + ": " + firstLine(e.getMessage()));
-      }
+    Connection conn = Primary.open(config, connections, cluster, database).connection();
+    try (Statement st = conn.createStatement()) {
+      st.execute("SET TimeZone = 'UTC'");
+    } catch (SQLException e) {
       conn.close();
+      throw e;
     }
-    throw ApplicationFailure.newFailure("no reachable primary in cluster " + cluster + " for database " + database
-        + (problems.isEmpty() ? "" : ": " + String.join("; ", problems)), FailureTypes.UNREACHABLE);
+    return conn;
   }
 
   static String period(RetentionSpec spec) {

@@ -32,13 +32,13 @@ public final class ArchiveUpload implements AutoCloseable {
   private final MultipartUploadStream stream;
   private boolean completed;
 
-  private ArchiveUpload(S3Client s3, String bucket, String key, String uploadId, int abortedStale) {
+  private ArchiveUpload(S3Client s3, String bucket, String key, String uploadId, int abortedStale, int partSize) {
     this.s3 = s3;
     this.bucket = bucket;
     this.key = key;
     this.uploadId = uploadId;
     this.abortedStale = abortedStale;
-    this.stream = new MultipartUploadStream(s3, bucket, key, uploadId);
+    this.stream = new MultipartUploadStream(s3, bucket, key, uploadId, partSize);
   }
 
   /**
@@ -47,6 +47,17 @@ public final class ArchiveUpload implements AutoCloseable {
    */
   public static ArchiveUpload start(S3Client s3, ArchiveConfig config, String key, Set<String> knownStale,
                                     Map<String, String> metadata, Consumer<String> started) {
+    return start(s3, config, key, knownStale, metadata, 0, started);
+  }
+
+  /**
+   * As above, with parts big enough for an object of about {@code expectedBytes} ({@link PartSizes}).
+   *
+   * @throws IllegalArgumentException before anything is aborted or created when even the largest parts would not do
+   */
+  public static ArchiveUpload start(S3Client s3, ArchiveConfig config, String key, Set<String> knownStale,
+                                    Map<String, String> metadata, long expectedBytes, Consumer<String> started) {
+    int partSize = PartSizes.choose(expectedBytes, MultipartUploadStream.PART_SIZE);
     String bucket = config.bucket();
     int aborted = 0;
     java.util.Set<String> stale = new java.util.LinkedHashSet<>(knownStale);
@@ -82,7 +93,7 @@ public final class ArchiveUpload implements AutoCloseable {
     }
     String id = s3.createMultipartUpload(create.build()).uploadId();
     started.accept(id);
-    return new ArchiveUpload(s3, bucket, key, id, aborted);
+    return new ArchiveUpload(s3, bucket, key, id, aborted, partSize);
   }
 
   public OutputStream stream() {

@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * the caller aborts it by its upload id.
  */
 final class MultipartUploadStream extends OutputStream {
+  /** The smallest part size; larger when the expected size needs it ({@link PartSizes}). */
   static final int PART_SIZE = 8 * 1024 * 1024;
   /**
    * Parts uploading at once. One was too few on a loaded host: a store slow to answer one part stalled
@@ -37,19 +38,26 @@ final class MultipartUploadStream extends OutputStream {
   private final String bucket;
   private final String key;
   private final String uploadId;
+  private final int partSize;
   private final ExecutorService uploader;
   private final List<CompletedPart> parts = new ArrayList<>();
   private final ArrayDeque<Future<CompletedPart>> inFlight = new ArrayDeque<>();
   private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(PARTS_IN_FLIGHT + 1);
-  private byte[] filling = new byte[PART_SIZE];
+  private byte[] filling;
   private int pos;
   private boolean finished;
 
   MultipartUploadStream(S3Client s3, String bucket, String key, String uploadId) {
+    this(s3, bucket, key, uploadId, PART_SIZE);
+  }
+
+  MultipartUploadStream(S3Client s3, String bucket, String key, String uploadId, int partSize) {
     this.s3 = s3;
     this.bucket = bucket;
     this.key = key;
     this.uploadId = uploadId;
+    this.partSize = partSize;
+    this.filling = new byte[partSize];
     this.uploader = Executors.newFixedThreadPool(PARTS_IN_FLIGHT, r -> {
       Thread t = new Thread(r, "s3-part-upload");
       t.setDaemon(true);
@@ -116,8 +124,9 @@ final class MultipartUploadStream extends OutputStream {
     byte[] data = filling;
     int len = pos;
     int partNumber = parts.size() + inFlight.size() + 1;
+    PartSizes.checkPartNumber(partNumber, partSize, key);
     byte[] next = free.poll();
-    filling = next != null ? next : new byte[PART_SIZE];
+    filling = next != null ? next : new byte[partSize];
     pos = 0;
     inFlight.add(uploader.submit(() -> {
       try {

@@ -7,7 +7,7 @@ import io.pgrunbooks.activities.TestStack;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.ops.stack.PostgresNode;
 import io.pgrunbooks.workflows.approval.ApprovalSignal;
-import io.pgrunbooks.workflows.activities.PostgresBackupActivities;
+import io.pgrunbooks.workflows.backup.PostgresBackupActivities;
 import io.pgrunbooks.workflows.backup.BackupInput;
 import io.pgrunbooks.workflows.backup.DumpInput;
 import io.temporal.activity.ActivityOptions;

@@ -2,10 +2,10 @@ package io.pgrunbooks.api.resources;
 
 import io.grpc.StatusRuntimeException;
 import io.pgrunbooks.api.auth.ApiUser;
-import io.pgrunbooks.workflows.client.DecisionRefused;
-import io.pgrunbooks.workflows.client.InputProblem;
-import io.pgrunbooks.workflows.client.PlainWords;
-import io.pgrunbooks.workflows.client.RunConflict;
+import io.pgrunbooks.client.DecisionRefused;
+import io.pgrunbooks.client.InputProblem;
+import io.pgrunbooks.client.PlainWords;
+import io.pgrunbooks.client.RunConflict;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowServiceException;
 import jakarta.annotation.security.RolesAllowed;

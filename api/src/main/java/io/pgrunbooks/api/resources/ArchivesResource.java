@@ -9,7 +9,7 @@ import io.pgrunbooks.api.RunService;
 import io.pgrunbooks.api.auth.ApiUser;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.workflows.activities.ArchiveLayout;
-import io.pgrunbooks.workflows.client.InputProblem;
+import io.pgrunbooks.client.InputProblem;
 import io.pgrunbooks.workflows.common.DataConverters;
 import io.pgrunbooks.workflows.common.WorkflowTypes;
 import jakarta.annotation.security.RolesAllowed;

@@ -1,7 +1,7 @@
 package io.pgrunbooks.api.resources;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pgrunbooks.workflows.client.InputProblem;
+import io.pgrunbooks.client.InputProblem;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

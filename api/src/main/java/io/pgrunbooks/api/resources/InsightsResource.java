@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgrunbooks.api.RunService;
 import io.pgrunbooks.api.insights.PartitionGrid;
-import io.pgrunbooks.workflows.client.InputProblem;
+import io.pgrunbooks.client.InputProblem;
 import io.pgrunbooks.workflows.common.DataConverters;
 import io.pgrunbooks.workflows.common.WorkflowTypes;
 import jakarta.annotation.security.PermitAll;

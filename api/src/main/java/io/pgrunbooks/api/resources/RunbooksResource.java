@@ -1,7 +1,7 @@
 package io.pgrunbooks.api.resources;
 
 import com.codahale.metrics.annotation.Timed;
-import io.pgrunbooks.workflows.client.RunbookCatalog;
+import io.pgrunbooks.client.RunbookCatalog;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

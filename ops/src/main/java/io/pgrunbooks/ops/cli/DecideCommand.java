@@ -1,7 +1,7 @@
 package io.pgrunbooks.ops.cli;
 
-import io.pgrunbooks.workflows.client.DecisionRefused;
-import io.pgrunbooks.workflows.client.Decisions;
+import io.pgrunbooks.client.DecisionRefused;
+import io.pgrunbooks.client.Decisions;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgrunbooks.config.ApprovalsConfig;
 import io.pgrunbooks.workflows.approval.Decision;

@@ -16,7 +16,7 @@ import io.pgrunbooks.ops.stack.LocalStackOptions;
 import io.pgrunbooks.ops.stack.PostgresNode;
 import io.pgrunbooks.ops.stack.Processes;
 import io.pgrunbooks.ops.stack.VerificationInstance;
-import io.pgrunbooks.workflows.client.PlainWords;
+import io.pgrunbooks.client.PlainWords;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;

@@ -4,7 +4,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.pgrunbooks.config.Durations;
 import io.pgrunbooks.config.ScheduleConfig;
-import io.pgrunbooks.workflows.client.PlainWords;
+import io.pgrunbooks.client.PlainWords;
 import io.temporal.client.schedules.Schedule;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleDescription;

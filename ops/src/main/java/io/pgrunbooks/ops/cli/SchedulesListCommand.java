@@ -1,6 +1,6 @@
 package io.pgrunbooks.ops.cli;
 
-import io.pgrunbooks.workflows.client.PlainWords;
+import io.pgrunbooks.client.PlainWords;
 import io.pgrunbooks.workflows.common.SearchAttributes;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;

@@ -1,17 +1,17 @@
 package io.pgrunbooks.ops.cli;
 
-import io.pgrunbooks.workflows.client.InputProblem;
-import io.pgrunbooks.workflows.client.PlainWords;
-import io.pgrunbooks.workflows.client.RunConflict;
-import io.pgrunbooks.workflows.client.RunStarts;
-import io.pgrunbooks.workflows.client.RunbookCatalog;
-import io.pgrunbooks.workflows.client.RunbookTargets;
+import io.pgrunbooks.client.InputProblem;
+import io.pgrunbooks.client.PlainWords;
+import io.pgrunbooks.client.RunConflict;
+import io.pgrunbooks.client.RunStarts;
+import io.pgrunbooks.client.RunbookCatalog;
+import io.pgrunbooks.client.RunbookTargets;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgrunbooks.workflows.common.DataConverters;
 import io.pgrunbooks.workflows.common.RunbookState;
-import io.pgrunbooks.workflows.common.WorkflowTypes;
+import io.pgrunbooks.workflows.registry.Runbooks;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
@@ -38,9 +38,8 @@ final class StartCommand extends TemporalCommand {
   private static final Set<String> UNSUCCESSFUL = Set.of(
       RunbookState.FAILED.name(), RunbookState.REJECTED.name(), RunbookState.TIMED_OUT.name());
 
-  @Parameters(index = "0", paramLabel = "<WorkflowType>",
-      description = "One of: PartitionMaintenance, ArchivePartition, RestorePartition, ReplicaRebuild, Failover, "
-          + "FailoverDrill, Backup, BackupVerification, HealthCheck.")
+  @Parameters(index = "0", paramLabel = "<WorkflowType>", completionCandidates = RunbookTypes.class,
+      description = "One of: ${COMPLETION-CANDIDATES}.")
   String type;
 
   @Option(names = "--input", paramLabel = "<json>", defaultValue = "{}",
@@ -62,14 +61,22 @@ final class StartCommand extends TemporalCommand {
   @Option(names = "--wait", description = "Wait for the run to end and print its report's outcome and summary.")
   boolean await;
 
+  /** The runbook names of {@link Runbooks#ALL}, for picocli's help and completion. */
+  static final class RunbookTypes implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return Runbooks.types().iterator();
+    }
+  }
+
   private ObjectNode input;
   private String id;
 
   @Override
   void validate() {
-    if (!WorkflowTypes.ALL.contains(type)) {
+    if (!Runbooks.types().contains(type)) {
       throw new CliFailure(ExitCodes.USAGE, "unknown workflow type \"" + type + "\"; valid types: "
-          + String.join(", ", WorkflowTypes.ALL));
+          + String.join(", ", Runbooks.types()));
     }
     input = parseInput(inputJson);
     if (requestedBy != null) {

@@ -1,6 +1,6 @@
 package io.pgrunbooks.ops.cli;
 
-import io.pgrunbooks.workflows.client.RunViews;
+import io.pgrunbooks.client.RunViews;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,6 +1,6 @@
 package io.pgrunbooks.ops.cli;
 
-import io.pgrunbooks.workflows.client.PlainWords;
+import io.pgrunbooks.client.PlainWords;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowNotFoundException;

@@ -2,7 +2,7 @@ package io.pgrunbooks.ops.cli;
 
 import io.pgrunbooks.config.TemporalConfig;
 import io.pgrunbooks.config.TlsConfig;
-import io.pgrunbooks.workflows.client.UiLinks;
+import io.pgrunbooks.workflows.common.UiLinks;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;

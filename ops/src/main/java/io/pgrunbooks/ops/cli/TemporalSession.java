@@ -2,8 +2,8 @@ package io.pgrunbooks.ops.cli;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.pgrunbooks.workflows.client.PlainWords;
-import io.pgrunbooks.workflows.client.TemporalTls;
+import io.pgrunbooks.client.PlainWords;
+import io.pgrunbooks.client.TemporalTls;
 import io.pgrunbooks.workflows.common.DataConverters;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.client.WorkflowClient;

@@ -4,7 +4,7 @@ import io.pgrunbooks.workflows.approval.ApprovalOutcome;
 import io.pgrunbooks.workflows.approval.ApprovalRequest;
 import io.pgrunbooks.workflows.common.RunReport;
 import io.pgrunbooks.workflows.common.RunbookState;
-import io.pgrunbooks.workflows.common.RunbookWorkflowBase;
+import io.pgrunbooks.workflows.runbook.RunbookWorkflowBase;
 import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildInput;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildResult;

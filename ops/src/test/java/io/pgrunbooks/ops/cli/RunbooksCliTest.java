@@ -132,6 +132,15 @@ class RunbooksCliTest {
   }
 
   @Test
+  void startHelpListsEveryRunbookOfTheRegistry() {
+    Run r = rawCli("start", "--help");
+
+    assertThat(r.code()).isZero();
+    assertThat(r.out().replaceAll("\\s+", " ")).contains("One of: " + String.join(", ",
+        io.pgrunbooks.workflows.registry.Runbooks.types()) + ".");
+  }
+
+  @Test
   void startRefusesBadJson() {
     Run broken = cli("start", "HealthCheck", "--input", "{\"cluster\": main}");
     assertThat(broken.code()).isEqualTo(2);

@@ -1,7 +1,7 @@
 package io.pgrunbooks.workflows.approval;
 
 import io.pgrunbooks.workflows.activities.ApprovalPolicy;
-import io.pgrunbooks.workflows.client.UiLinks;
+import io.pgrunbooks.workflows.common.UiLinks;
 import io.pgrunbooks.workflows.common.PendingApproval;
 import io.pgrunbooks.workflows.common.PendingApprovalText;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package io.pgrunbooks.workflows.archivepartition;
 
-import io.pgrunbooks.workflows.common.Runbook;
+import io.pgrunbooks.workflows.runbook.Runbook;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 

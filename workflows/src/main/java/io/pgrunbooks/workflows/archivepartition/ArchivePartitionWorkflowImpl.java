@@ -20,7 +20,7 @@ import io.pgrunbooks.workflows.common.Failures;
 import io.pgrunbooks.workflows.common.RunRecorder;
 import io.pgrunbooks.workflows.common.RunReport;
 import io.pgrunbooks.workflows.common.RunbookState;
-import io.pgrunbooks.workflows.common.RunbookWorkflowBase;
+import io.pgrunbooks.workflows.runbook.RunbookWorkflowBase;
 import io.pgrunbooks.workflows.common.StepRecord;
 import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.temporal.failure.ApplicationFailure;

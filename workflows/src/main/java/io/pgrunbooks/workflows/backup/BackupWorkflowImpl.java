@@ -1,7 +1,7 @@
 package io.pgrunbooks.workflows.backup;
 
-import io.pgrunbooks.workflows.activities.BackupStoreActivities;
-import io.pgrunbooks.workflows.activities.PostgresBackupActivities;
+import io.pgrunbooks.workflows.backup.BackupStoreActivities;
+import io.pgrunbooks.workflows.backup.PostgresBackupActivities;
 import io.pgrunbooks.workflows.approval.ApprovalOutcome;
 import io.pgrunbooks.workflows.approval.ApprovalRequest;
 import io.pgrunbooks.workflows.approval.PlanDigest;
@@ -10,7 +10,7 @@ import io.pgrunbooks.workflows.common.Failures;
 import io.pgrunbooks.workflows.common.RunRecorder;
 import io.pgrunbooks.workflows.common.RunReport;
 import io.pgrunbooks.workflows.common.RunbookState;
-import io.pgrunbooks.workflows.common.RunbookWorkflowBase;
+import io.pgrunbooks.workflows.runbook.RunbookWorkflowBase;
 import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;

@@ -1,7 +1,7 @@
 package io.pgrunbooks.workflows.backupverification;
 
-import io.pgrunbooks.workflows.activities.BackupStoreActivities;
-import io.pgrunbooks.workflows.activities.PostgresBackupActivities;
+import io.pgrunbooks.workflows.backup.BackupStoreActivities;
+import io.pgrunbooks.workflows.backup.PostgresBackupActivities;
 import io.pgrunbooks.workflows.backup.AmcheckResult;
 import io.pgrunbooks.workflows.backup.BackupActivityStubs;
 import io.pgrunbooks.workflows.backup.BackupEntry;
@@ -21,7 +21,7 @@ import io.pgrunbooks.workflows.common.Failures;
 import io.pgrunbooks.workflows.common.RunRecorder;
 import io.pgrunbooks.workflows.common.RunReport;
 import io.pgrunbooks.workflows.common.RunbookState;
-import io.pgrunbooks.workflows.common.RunbookWorkflowBase;
+import io.pgrunbooks.workflows.runbook.RunbookWorkflowBase;
 import io.pgrunbooks.workflows.common.SearchAttributes;
 import io.pgrunbooks.workflows.common.StepRecord;
 import io.pgrunbooks.workflows.common.WorkflowTypes;

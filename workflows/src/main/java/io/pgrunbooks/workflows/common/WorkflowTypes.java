@@ -1,8 +1,10 @@
 package io.pgrunbooks.workflows.common;
 
-import java.util.List;
-
-/** Registered workflow type names of the public contract (DESIGN.md section 4). */
+/**
+ * Registered workflow type names as compile-time constants, for workflow code that names another
+ * runbook (reports, child runs). The list of runbooks is {@code registry.Runbooks.ALL}; {@code
+ * RunbooksConsistencyTest} holds these constants equal to it.
+ */
 public final class WorkflowTypes {
   public static final String PARTITION_MAINTENANCE = "PartitionMaintenance";
   public static final String ARCHIVE_PARTITION = "ArchivePartition";
@@ -13,10 +15,6 @@ public final class WorkflowTypes {
   public static final String BACKUP = "Backup";
   public static final String BACKUP_VERIFICATION = "BackupVerification";
   public static final String HEALTH_CHECK = "HealthCheck";
-
-  public static final List<String> ALL = List.of(
-      PARTITION_MAINTENANCE, ARCHIVE_PARTITION, RESTORE_PARTITION, REPLICA_REBUILD,
-      FAILOVER, FAILOVER_DRILL, BACKUP, BACKUP_VERIFICATION, HEALTH_CHECK);
 
   private WorkflowTypes() {}
 }

@@ -1,6 +1,6 @@
 package io.pgrunbooks.workflows.failoverdrill;
 
-import io.pgrunbooks.workflows.activities.BackupStoreActivities;
+import io.pgrunbooks.workflows.backup.BackupStoreActivities;
 import io.pgrunbooks.workflows.activities.ClusterSpec;
 import io.pgrunbooks.workflows.activities.ConfigActivities;
 import io.pgrunbooks.workflows.activities.DescribeClusterInput;
@@ -19,7 +19,7 @@ import io.pgrunbooks.workflows.common.Failures;
 import io.pgrunbooks.workflows.common.RunRecorder;
 import io.pgrunbooks.workflows.common.RunReport;
 import io.pgrunbooks.workflows.common.RunbookState;
-import io.pgrunbooks.workflows.common.RunbookWorkflowBase;
+import io.pgrunbooks.workflows.runbook.RunbookWorkflowBase;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.pgrunbooks.workflows.failover.FailoverStubs;

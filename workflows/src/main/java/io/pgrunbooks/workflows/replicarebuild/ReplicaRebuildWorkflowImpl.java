@@ -25,7 +25,7 @@ import io.pgrunbooks.workflows.common.Failures;
 import io.pgrunbooks.workflows.common.RunRecorder;
 import io.pgrunbooks.workflows.common.RunReport;
 import io.pgrunbooks.workflows.common.RunbookState;
-import io.pgrunbooks.workflows.common.RunbookWorkflowBase;
+import io.pgrunbooks.workflows.runbook.RunbookWorkflowBase;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.pgrunbooks.workflows.lock.LockLease;

@@ -1,7 +1,7 @@
 package io.pgrunbooks.workflows.approval;
 
 import io.pgrunbooks.workflows.common.RunReport;
-import io.pgrunbooks.workflows.common.Runbook;
+import io.pgrunbooks.workflows.runbook.Runbook;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 

@@ -1,7 +1,7 @@
 package io.pgrunbooks.workflows.archivepartition;
 
 import io.pgrunbooks.workflows.approval.ApprovalSignal;
-import io.pgrunbooks.workflows.common.Runbook;
+import io.pgrunbooks.workflows.runbook.Runbook;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.common.WorkflowIds;
 import io.pgrunbooks.workflows.replay.TestEnvironments;

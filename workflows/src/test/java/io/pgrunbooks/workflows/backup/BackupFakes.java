@@ -1,7 +1,7 @@
 package io.pgrunbooks.workflows.backup;
 
-import io.pgrunbooks.workflows.activities.BackupStoreActivities;
-import io.pgrunbooks.workflows.activities.PostgresBackupActivities;
+import io.pgrunbooks.workflows.backup.BackupStoreActivities;
+import io.pgrunbooks.workflows.backup.PostgresBackupActivities;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;

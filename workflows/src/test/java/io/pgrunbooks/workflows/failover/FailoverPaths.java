@@ -139,7 +139,7 @@ public final class FailoverPaths {
         .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId(DRILL_ID).build());
   }
 
-  private static void awaitPending(io.pgrunbooks.workflows.common.Runbook run) {
+  private static void awaitPending(io.pgrunbooks.workflows.runbook.Runbook run) {
     TestEnvironments.awaitTrue(() -> !run.progress().pendingApprovals().isEmpty(), "an approval is pending");
   }
 

@@ -1,6 +1,6 @@
 package io.pgrunbooks.workflows.healthcheck;
 
-import io.pgrunbooks.workflows.activities.BackupStoreActivities;
+import io.pgrunbooks.workflows.backup.BackupStoreActivities;
 import io.pgrunbooks.workflows.backup.BackupEntry;
 import io.pgrunbooks.workflows.backup.BackupManifest;
 import io.pgrunbooks.workflows.backup.BackupPolicy;

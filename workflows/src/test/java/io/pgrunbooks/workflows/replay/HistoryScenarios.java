@@ -3,39 +3,24 @@ package io.pgrunbooks.workflows.replay;
 import io.pgrunbooks.workflows.approval.ApprovalGatePaths;
 import io.pgrunbooks.workflows.approval.GatedTestWorkflowImpl;
 import io.pgrunbooks.workflows.archivepartition.ArchivePartitionPaths;
-import io.pgrunbooks.workflows.archivepartition.ArchivePartitionWorkflowImpl;
 import io.pgrunbooks.workflows.backup.BackupPaths;
-import io.pgrunbooks.workflows.backup.BackupWorkflowImpl;
-import io.pgrunbooks.workflows.backupverification.BackupVerificationWorkflowImpl;
 import io.pgrunbooks.workflows.failover.FailoverPaths;
-import io.pgrunbooks.workflows.failover.FailoverWorkflowImpl;
-import io.pgrunbooks.workflows.failoverdrill.FailoverDrillWorkflowImpl;
-import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflowImpl;
-import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
+import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenancePaths;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildPaths;
-import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildWorkflowImpl;
 import io.pgrunbooks.workflows.restorepartition.RestorePartitionPaths;
-import io.pgrunbooks.workflows.restorepartition.RestorePartitionWorkflowImpl;
+import io.pgrunbooks.workflows.registry.Runbooks;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
- * The registry of recorded paths. A new runbook adds its implementation class to
- * {@link #WORKFLOW_IMPLEMENTATIONS} and one line per path to {@link #ALL}.
+ * The registry of recorded paths. A new runbook adds one line per path to {@link #ALL}; its
+ * implementation is registered from its spec in {@code Runbooks.ALL}.
  */
 public final class HistoryScenarios {
-  /** What replay registers: every workflow implementation that has stored histories. */
-  public static final List<Class<?>> WORKFLOW_IMPLEMENTATIONS = List.of(
-      HealthCheckWorkflowImpl.class,
-      TopologyLockWorkflowImpl.class,
-      GatedTestWorkflowImpl.class,
-      ReplicaRebuildWorkflowImpl.class,
-      ArchivePartitionWorkflowImpl.class,
-      RestorePartitionWorkflowImpl.class,
-      FailoverWorkflowImpl.class,
-      FailoverDrillWorkflowImpl.class,
-      BackupWorkflowImpl.class,
-      BackupVerificationWorkflowImpl.class);
+  /** What replay registers: what the worker registers ({@link Runbooks}) plus the approval gate's test runbook. */
+  public static final List<Class<?>> WORKFLOW_IMPLEMENTATIONS = Stream.concat(
+      Runbooks.workflowImplementations().stream(), Stream.of(GatedTestWorkflowImpl.class)).toList();
 
   public static final List<HistoryScenario> ALL = List.of(
       new HistoryScenario("HealthCheck", "healthy", HealthCheckPaths::healthy),
@@ -57,6 +42,7 @@ public final class HistoryScenarios {
       new HistoryScenario("ReplicaRebuild", "rejected", ReplicaRebuildPaths::rejected),
       new HistoryScenario("ReplicaRebuild", "dry-run", ReplicaRebuildPaths::dryRun),
       new HistoryScenario("ReplicaRebuild", "restored-after-failure", ReplicaRebuildPaths::restoredAfterFailure),
+      new HistoryScenario("PartitionMaintenance", "created-ahead", PartitionMaintenancePaths::createdAhead),
       new HistoryScenario("ArchivePartition", "approved-drop", ArchivePartitionPaths::approvedDrop),
       new HistoryScenario("ArchivePartition", "rejected", ArchivePartitionPaths::rejected),
       new HistoryScenario("ArchivePartition", "verify-mismatch", ArchivePartitionPaths::verifyMismatch),

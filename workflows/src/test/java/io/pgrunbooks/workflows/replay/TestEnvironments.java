@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgrunbooks.workflows.common.DataConverters;
-import io.pgrunbooks.workflows.common.Runbook;
+import io.pgrunbooks.workflows.runbook.Runbook;
 import io.pgrunbooks.workflows.common.SearchAttributes;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClientOptions;

@@ -1,0 +1,312 @@
+package io.pgrunbooks.activities.backup;
+
+import io.pgrunbooks.activities.ActivitySupport;
+import io.pgrunbooks.activities.Lookups;
+import io.pgrunbooks.activities.postgres.ConnectionFactory;
+import io.pgrunbooks.activities.postgres.Identifiers;
+import io.pgrunbooks.config.BackupConfig.VerificationTarget;
+import io.pgrunbooks.config.RunbooksConfig;
+import io.pgrunbooks.workflows.backup.AmcheckResult;
+import io.pgrunbooks.workflows.backup.CountRowsInput;
+import io.pgrunbooks.workflows.backup.RestoreInput;
+import io.pgrunbooks.workflows.backup.RestoreResult;
+import io.pgrunbooks.workflows.backup.ScratchInput;
+import io.pgrunbooks.workflows.backup.TableCount;
+import io.pgrunbooks.workflows.common.FailureTypes;
+import io.temporal.activity.Activity;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/**
+ * The BackupVerification half of {@link PostgresBackupActivitiesImpl}: downloads and checks a dump,
+ * restores it into a scratch database on the verification target, counts rows, runs amcheck and drops
+ * the scratch database. Refuses a target that is a cluster node unless the config allows it.
+ */
+final class ScratchRestore {
+  private static final Pattern SCRATCH = Pattern.compile("pgrb_verify_[a-z0-9]{1,40}");
+
+  private final RunbooksConfig config;
+  private final Map<String, String> env;
+  private final PgTools tools;
+
+  ScratchRestore(RunbooksConfig config, Map<String, String> env, PgTools tools) {
+    this.config = config;
+    this.env = env;
+    this.tools = tools;
+  }
+
+  RestoreResult restore(RestoreInput input) {
+    VerificationTarget target = target();
+    String scratch = scratch(input.scratchDatabase());
+    Path file = null;
+    try (S3Client s3 = BackupS3.client(config.archive(), env)) {
+      // pg_restore --jobs needs a seekable file: the dump goes to a temp file, checked while it streams.
+      file = Files.createTempFile("pgrb-verify-", ".pgdump");
+      long t0 = System.nanoTime();
+      MessageDigest sha = StreamingUpload.digest("SHA-256");
+      long bytes = 0;
+      try (InputStream in = s3.getObject(r -> r.bucket(config.archive().bucket()).key(input.dumpKey()),
+          ResponseTransformer.toInputStream()); OutputStream out = Files.newOutputStream(file)) {
+        byte[] buf = new byte[1 << 20];
+        long lastBeat = 0;
+        for (int n; (n = in.read(buf)) > 0; ) {
+          sha.update(buf, 0, n);
+          out.write(buf, 0, n);
+          bytes += n;
+          if (bytes - lastBeat >= 64L << 20) {
+            Activity.getExecutionContext().heartbeat("downloaded " + bytes + " bytes");
+            lastBeat = bytes;
+          }
+        }
+      }
+      String got = HexFormat.of().formatHex(sha.digest());
+      double downloadSeconds = (System.nanoTime() - t0) / 1e9;
+      if (!got.equals(input.expectedSha256()) || bytes != input.expectedBytes()) {
+        throw ApplicationFailure.newNonRetryableFailure("checksum mismatch: s3 object " + input.dumpKey() + " has "
+            + bytes + " bytes with SHA-256 " + got + ", the manifest says " + input.expectedBytes() + " bytes with "
+            + input.expectedSha256() + " (the object was changed or corrupted after the backup)",
+            FailureTypes.SAFETY_REFUSED);
+      }
+      String password = targetPassword(target);
+      try (Connection c = openTarget(target, target.maintenanceDatabase(), password); Statement st = c.createStatement()) {
+        st.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(scratch) + " WITH (FORCE)");
+        st.execute("CREATE DATABASE " + Identifiers.quote(scratch));
+      }
+      long t1 = System.nanoTime();
+      List<String> cmd = List.of(tools.tool("pg_restore").toString(), "--jobs", Integer.toString(Math.max(1, input.jobs())),
+          "--no-owner", "--no-privileges", "--exit-on-error", "--no-password", "--host", target.host(),
+          "--port", Integer.toString(target.port()), "--username", target.credentials().user(),
+          "--dbname", scratch, file.toString());
+      // The scratch database is dropped at the end whatever happens: its commits need not wait for a WAL flush.
+      runChild(cmd, password, "pg_restore", Map.of("PGOPTIONS", "-c synchronous_commit=off"));
+      double restoreSeconds = (System.nanoTime() - t1) / 1e9;
+      long size;
+      try (Connection c = openTarget(target, target.maintenanceDatabase(), password); Statement st = c.createStatement();
+           ResultSet rs = st.executeQuery("SELECT pg_database_size('" + scratch + "')")) {
+        rs.next();
+        size = rs.getLong(1);
+      }
+      return new RestoreResult(target.host() + ":" + target.port(), bytes, got, downloadSeconds, restoreSeconds, size);
+    } catch (NoSuchKeyException e) {
+      throw Lookups.badInput("the dump " + input.dumpKey() + " is missing from the bucket");
+    } catch (SQLException e) {
+      throw BackupSql.sqlFailure("restore into " + scratch, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      if (file != null) {
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+          // temp dir cleanup
+        }
+      }
+    }
+  }
+
+  List<TableCount> countRows(CountRowsInput input) {
+    VerificationTarget target = target();
+    String scratch = scratch(input.scratchDatabase());
+    String password = targetPassword(target);
+    List<TableCount> exact = input.tables().stream().filter(TableCount::exact).toList();
+    // As many connections as pg_restore had: the biggest tables first, so that the last ones end together.
+    Queue<TableCount> todo = new ConcurrentLinkedQueue<>(exact.stream()
+        .sorted(Comparator.comparingLong(TableCount::rows).reversed()).toList());
+    Map<String, Long> counted = new ConcurrentHashMap<>();
+    int workers = Math.max(1, Math.min(config.backup().effectiveRestoreJobs(), exact.size()));
+    ExecutorService pool = Executors.newFixedThreadPool(workers);
+    try {
+      List<Future<Void>> running = new ArrayList<>();
+      for (int i = 0; i < workers; i++) {
+        running.add(pool.submit(() -> {
+          try (Connection c = openTarget(target, scratch, password)) {
+            for (TableCount t; (t = todo.poll()) != null; ) {
+              counted.put(t.qualified(), countOrMissing(c, t));
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<Void> f : running) {
+        while (true) {
+          try {
+            f.get(2, TimeUnit.SECONDS);
+            break;
+          } catch (TimeoutException e) {
+            Activity.getExecutionContext().heartbeat("counted " + counted.size() + " of " + exact.size() + " tables");
+          }
+        }
+      }
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof SQLException sql) {
+        throw BackupSql.sqlFailure("counting rows in " + scratch, sql);
+      }
+      throw new IllegalStateException("counting rows in " + scratch + ": " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("counting rows in " + scratch + " interrupted", e);
+    } finally {
+      pool.shutdownNow();
+    }
+    return exact.stream().map(t -> new TableCount(t.schema(), t.table(), counted.get(t.qualified()), true)).toList();
+  }
+
+  /** Exact count, or -1 when the restore did not create the table (or its schema). */
+  private static long countOrMissing(Connection c, TableCount t) throws SQLException {
+    try {
+      return BackupSql.count(c, t.schema(), t.table());
+    } catch (SQLException e) {
+      if (!"42P01".equals(e.getSQLState()) && !"3F000".equals(e.getSQLState())) {
+        throw e;
+      }
+      return -1;
+    }
+  }
+
+  AmcheckResult amcheck(ScratchInput input) {
+    VerificationTarget target = target();
+    String scratch = scratch(input.scratchDatabase());
+    if (!tools.has("pg_amcheck")) {
+      return new AmcheckResult(false, true, "pg_amcheck not available on the worker: skipped");
+    }
+    // --jobs: one connection per relation at a time, as many as the restore used.
+    List<String> cmd = List.of(tools.tool("pg_amcheck").toString(), "--install-missing", "--no-password",
+        "--jobs", Integer.toString(config.backup().effectiveRestoreJobs()),
+        "--host", target.host(), "--port", Integer.toString(target.port()), "--username", target.credentials().user(),
+        "--database", scratch);
+    try {
+      runChild(cmd, targetPassword(target), "pg_amcheck", Map.of());
+      return new AmcheckResult(true, true, "pg_amcheck: no corruption found in tables and B-tree indexes");
+    } catch (ApplicationFailure e) {
+      if (e.getOriginalMessage().contains("amcheck") && e.getOriginalMessage().contains("extension")) {
+        return new AmcheckResult(false, true, "amcheck extension not installable on the target: skipped");
+      }
+      return new AmcheckResult(true, false, e.getOriginalMessage());
+    }
+  }
+
+  boolean dropScratch(ScratchInput input) {
+    VerificationTarget target = target();
+    String scratch = scratch(input.scratchDatabase());
+    try (Connection c = openTarget(target, target.maintenanceDatabase(), targetPassword(target));
+         Statement st = c.createStatement()) {
+      boolean existed;
+      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_database WHERE datname = '" + scratch + "'")) {
+        rs.next();
+        existed = rs.getLong(1) > 0;
+      }
+      st.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(scratch) + " WITH (FORCE)");
+      return existed;
+    } catch (SQLException e) {
+      throw BackupSql.sqlFailure("dropping " + scratch, e);
+    }
+  }
+
+  /** Runs a child to its end, heartbeating; on cancellation or failure it (and its workers) are killed. */
+  private void runChild(List<String> cmd, String password, String name, Map<String, String> childEnv) {
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().putAll(childEnv);
+    if (password != null) {
+      pb.environment().put("PGPASSWORD", password);
+    }
+    pb.redirectErrorStream(true);
+    Process p;
+    try {
+      p = pb.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    PgTools.Tail output = new PgTools.Tail(p.getInputStream(), name + "-output");
+    try {
+      long t0 = System.nanoTime();
+      while (!p.waitFor(2, TimeUnit.SECONDS)) {
+        Activity.getExecutionContext().heartbeat(name + " running " + (System.nanoTime() - t0) / 1_000_000_000 + " s");
+      }
+      if (p.exitValue() != 0) {
+        throw ApplicationFailure.newNonRetryableFailure(name + " failed (exit " + p.exitValue() + "): "
+            + output.text(password), "RestoreFailed");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      ActivitySupport.killTree(p);
+      throw new IllegalStateException(name + " interrupted", e);
+    } catch (RuntimeException e) {
+      ActivitySupport.killTree(p);
+      throw e;
+    }
+  }
+
+  private VerificationTarget target() {
+    VerificationTarget t = config.backup().verification();
+    if (t == null) {
+      throw Lookups.config("no verification target: set backup.verification in the worker's config");
+    }
+    if (!t.allowPrimary()) {
+      config.clusters().forEach((name, cl) -> cl.nodes().forEach(n -> {
+        if (n.host().equals(t.host()) && n.port() == t.port()) {
+          throw ApplicationFailure.newNonRetryableFailure("verification target " + t.host() + ":" + t.port()
+              + " is node " + n.name() + " of cluster " + name + "; refusing to restore there without allowPrimary",
+              FailureTypes.SAFETY_REFUSED);
+        }
+      }));
+    }
+    return t;
+  }
+
+  private String targetPassword(VerificationTarget t) {
+    try {
+      return t.credentials().resolvePassword(env);
+    } catch (IllegalStateException e) {
+      throw Lookups.config("backup.verification: " + e.getMessage());
+    }
+  }
+
+  private static Connection openTarget(VerificationTarget t, String database, String password) throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", t.credentials().user());
+    if (password != null) {
+      props.setProperty("password", password);
+    }
+    props.setProperty("ApplicationName", ConnectionFactory.APPLICATION_NAME + "-verify");
+    props.setProperty("connectTimeout", "5");
+    String host = t.host().contains(":") ? "[" + t.host() + "]" : t.host();
+    return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + t.port() + "/" + database, props);
+  }
+
+  private static String scratch(String name) {
+    if (name == null || !SCRATCH.matcher(name).matches()) {
+      throw Lookups.badInput("'" + name + "' is not a scratch database name of pg-runbooks (pgrb_verify_...)");
+    }
+    return name;
+  }
+}

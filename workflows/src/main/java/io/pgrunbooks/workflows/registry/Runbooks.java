@@ -1,0 +1,198 @@
+package io.pgrunbooks.workflows.registry;
+
+import static io.pgrunbooks.workflows.registry.RunbookSpec.ScheduleNeed.CLUSTER;
+import static io.pgrunbooks.workflows.registry.RunbookSpec.ScheduleNeed.DATABASE;
+import static io.pgrunbooks.workflows.registry.RunbookSpec.ScheduleNeed.PARTITIONED_DATABASE;
+
+import io.pgrunbooks.workflows.archivepartition.ArchivePartitionInput;
+import io.pgrunbooks.workflows.archivepartition.ArchivePartitionResult;
+import io.pgrunbooks.workflows.archivepartition.ArchivePartitionWorkflow;
+import io.pgrunbooks.workflows.archivepartition.ArchivePartitionWorkflowImpl;
+import io.pgrunbooks.workflows.backup.BackupInput;
+import io.pgrunbooks.workflows.backup.BackupResult;
+import io.pgrunbooks.workflows.backup.BackupWorkflow;
+import io.pgrunbooks.workflows.backup.BackupWorkflowImpl;
+import io.pgrunbooks.workflows.backupverification.BackupVerificationInput;
+import io.pgrunbooks.workflows.backupverification.BackupVerificationResult;
+import io.pgrunbooks.workflows.backupverification.BackupVerificationWorkflow;
+import io.pgrunbooks.workflows.backupverification.BackupVerificationWorkflowImpl;
+import io.pgrunbooks.workflows.failover.FailoverInput;
+import io.pgrunbooks.workflows.failover.FailoverResult;
+import io.pgrunbooks.workflows.failover.FailoverWorkflow;
+import io.pgrunbooks.workflows.failover.FailoverWorkflowImpl;
+import io.pgrunbooks.workflows.failoverdrill.FailoverDrillInput;
+import io.pgrunbooks.workflows.failoverdrill.FailoverDrillResult;
+import io.pgrunbooks.workflows.failoverdrill.FailoverDrillWorkflow;
+import io.pgrunbooks.workflows.failoverdrill.FailoverDrillWorkflowImpl;
+import io.pgrunbooks.workflows.healthcheck.HealthCheckInput;
+import io.pgrunbooks.workflows.healthcheck.HealthCheckResult;
+import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflow;
+import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflowImpl;
+import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
+import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceInput;
+import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceResult;
+import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceWorkflow;
+import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceWorkflowImpl;
+import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildInput;
+import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildResult;
+import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildWorkflow;
+import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildWorkflowImpl;
+import io.pgrunbooks.workflows.restorepartition.RestorePartitionInput;
+import io.pgrunbooks.workflows.restorepartition.RestorePartitionResult;
+import io.pgrunbooks.workflows.restorepartition.RestorePartitionWorkflow;
+import io.pgrunbooks.workflows.restorepartition.RestorePartitionWorkflowImpl;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The single list of runbooks (DESIGN.md section 2): adding a runbook is one entry here plus its
+ * package; {@code RunbooksConsistencyTest} fails until its replay history, README row and docs page
+ * exist. Contract order (DESIGN.md section 4).
+ */
+public final class Runbooks {
+  public static final RunbookSpec PARTITION_MAINTENANCE = RunbookSpec.of(
+          PartitionMaintenanceWorkflow.class, PartitionMaintenanceWorkflowImpl.class,
+          PartitionMaintenanceInput.class, PartitionMaintenanceResult.class,
+          "Create future partitions, report coverage gaps and default-partition rows, retire expired partitions "
+              + "(drops need approval).",
+          "partition-maintenance:{cluster}:{database}", "cluster", "database")
+      .withDefaults("tables", "all configured tables", "premake", "each table's configured premake")
+      .withScheduleNeeds(CLUSTER, PARTITIONED_DATABASE)
+      .markDestructive()
+      .markPartitionsOnly()
+      .withDocs("ops/docs/partition-maintenance.md");
+
+  public static final RunbookSpec ARCHIVE_PARTITION = RunbookSpec.of(
+          ArchivePartitionWorkflow.class, ArchivePartitionWorkflowImpl.class,
+          ArchivePartitionInput.class, ArchivePartitionResult.class,
+          "Export one partition to S3, verify checksum and row count, then drop it after approval.",
+          "archive-partition:{cluster}:{database}:{partition}", "cluster", "database", "partition")
+      .withDefaults("drop", "true", "deepVerify", "true")
+      .withScheduleNeeds(CLUSTER, DATABASE)
+      .markDestructive()
+      .markPartitionsOnly()
+      .withDocs("ops/docs/archive-partition.md");
+
+  public static final RunbookSpec RESTORE_PARTITION = RunbookSpec.of(
+          RestorePartitionWorkflow.class, RestorePartitionWorkflowImpl.class,
+          RestorePartitionInput.class, RestorePartitionResult.class,
+          "Restore an archived partition from its S3 manifest into a table, optionally re-attached to its parent.",
+          "restore-partition:{cluster}:{database}:{targetTable|partition}", "cluster", "database",
+          "manifestKey|partition")
+      .withTarget("cluster", "database", "targetTable|partition|manifestKey")
+      .withDefaults("targetTable", "the archived partition's own name",
+          "partition", "instead of manifestKey: restore the newest archive of this schema.name",
+          "archivedAt", "with partition: the newest archive")
+      .withScheduleNeeds(CLUSTER, DATABASE)
+      .withIdFieldHint("its workflow id names the target table, which defaults to the original name read from the "
+          + "manifest at run time; give \"targetTable\" in the input or an explicit workflow id")
+      .withDocs("ops/docs/archive-partition.md#restorepartition");
+
+  public static final RunbookSpec REPLICA_REBUILD = RunbookSpec.of(
+          ReplicaRebuildWorkflow.class, ReplicaRebuildWorkflowImpl.class,
+          ReplicaRebuildInput.class, ReplicaRebuildResult.class,
+          "Rebuild a broken replica with pg_basebackup from the current primary (wiping its data dir needs approval).",
+          "replica-rebuild:{cluster}:{replica}", "cluster", "replica")
+      .markDestructive()
+      .markTopologyLocked()
+      .withDocs("ops/docs/replica-rebuild.md");
+
+  public static final RunbookSpec FAILOVER = RunbookSpec.of(
+          FailoverWorkflow.class, FailoverWorkflowImpl.class, FailoverInput.class, FailoverResult.class,
+          "Promote a replica: fence or cleanly stop the primary, promote, repoint PgBouncer and the other replicas "
+              + "(two approvals of the possible data loss).",
+          "failover:{cluster}", "cluster", "promote", "reason")
+      .withTarget("cluster", "promote")
+      .markDestructive()
+      .markTopologyLocked()
+      .withDocs("ops/docs/failover.md");
+
+  public static final RunbookSpec FAILOVER_DRILL = RunbookSpec.of(
+          FailoverDrillWorkflow.class, FailoverDrillWorkflowImpl.class, FailoverDrillInput.class,
+          FailoverDrillResult.class,
+          "Monthly failover rehearsal with proof: sentinel rows and a write probe through PgBouncer, switchover, "
+              + "pg_rewind rejoin, switch back, RB-4 report.",
+          "failover-drill:{cluster}", "cluster")
+      .withDefaults("replica", "the healthiest streaming replica", "switchBack", "true",
+          "window", "failover.drill.window of the config (or at once)")
+      .markDestructive()
+      .markTopologyLocked()
+      .withDocs("ops/docs/failover.md#failoverdrill-seed-runbook-rb-4");
+
+  public static final RunbookSpec BACKUP = RunbookSpec.of(
+          BackupWorkflow.class, BackupWorkflowImpl.class, BackupInput.class, BackupResult.class,
+          "Logical backup of one database to S3 with a manifest of table row counts; applies backup retention.",
+          "backup:{cluster}:{database}", "cluster", "database")
+      .withScheduleNeeds(CLUSTER, DATABASE)
+      .markDestructive()
+      .withDocs("ops/docs/backup.md");
+
+  public static final RunbookSpec BACKUP_VERIFICATION = RunbookSpec.of(
+          BackupVerificationWorkflow.class, BackupVerificationWorkflowImpl.class, BackupVerificationInput.class,
+          BackupVerificationResult.class,
+          "Restore a backup into a scratch instance, compare row counts and run amcheck.",
+          "backup-verification:{cluster}:{database}", "cluster", "database")
+      .withDefaults("backupKey", "the newest complete backup")
+      .withScheduleNeeds(CLUSTER, DATABASE)
+      .withDocs("ops/docs/backup.md#backupverification");
+
+  public static final RunbookSpec HEALTH_CHECK = RunbookSpec.of(
+          HealthCheckWorkflow.class, HealthCheckWorkflowImpl.class, HealthCheckInput.class, HealthCheckResult.class,
+          "Read-only check of every node: role, replication lag, connections, long queries, disk, backup age.",
+          "health-check:{cluster}", "cluster")
+      .withDocs("ops/docs/health-check.md");
+
+  /** Every runbook, in contract order. */
+  public static final List<RunbookSpec> ALL = List.of(
+      PARTITION_MAINTENANCE, ARCHIVE_PARTITION, RESTORE_PARTITION, REPLICA_REBUILD, FAILOVER, FAILOVER_DRILL,
+      BACKUP, BACKUP_VERIFICATION, HEALTH_CHECK);
+
+  private static final Map<String, RunbookSpec> BY_TYPE =
+      ALL.stream().collect(Collectors.toMap(RunbookSpec::type, s -> s, (a, b) -> {
+        throw new IllegalStateException("two runbooks named " + a.type());
+      }, LinkedHashMap::new));
+
+  private Runbooks() {}
+
+  /** The runbook registered under this workflow type, or null. */
+  public static RunbookSpec get(String type) {
+    return type == null ? null : BY_TYPE.get(type);
+  }
+
+  /** The registered workflow type names, in contract order. */
+  public static List<String> types() {
+    return List.copyOf(BY_TYPE.keySet());
+  }
+
+  /**
+   * What the central worker registers: every runbook's implementation plus the workflows runbooks
+   * use internally (the topology lock).
+   */
+  public static List<Class<?>> workflowImplementations() {
+    List<Class<?>> out = new ArrayList<>();
+    ALL.forEach(s -> out.add(s.implementation()));
+    out.add(TopologyLockWorkflowImpl.class);
+    return List.copyOf(out);
+  }
+
+  /**
+   * The lines the config module reads to check runbook names and schedules without depending on
+   * workflow code: {@code <type>: <need>,<need>[,PARTITIONS_ONLY]}; shipped as {@link #CONFIG_RESOURCE}.
+   */
+  public static String configVocabulary() {
+    StringBuilder s = new StringBuilder("# Generated from io.pgrunbooks.workflows.registry.Runbooks.ALL by "
+        + "RunbooksConsistencyTest (-Dregenerate.runbooks=true); do not edit.\n");
+    for (RunbookSpec spec : ALL) {
+      s.append(spec.type()).append(": ")
+          .append(spec.scheduleNeeds().stream().map(Enum::name).collect(Collectors.joining(",")))
+          .append(spec.partitionsOnly() ? ",PARTITIONS_ONLY" : "").append('\n');
+    }
+    return s.toString();
+  }
+
+  /** Classpath resource the config module reads the runbook names and schedule needs from. */
+  public static final String CONFIG_RESOURCE = "META-INF/pg-runbooks/runbooks.txt";
+}

@@ -1,0 +1,180 @@
+package io.pgrunbooks.workflows.runbook;
+
+import io.pgrunbooks.workflows.activities.ApprovalActivities;
+import io.pgrunbooks.workflows.activities.ApprovalPolicyInput;
+import io.pgrunbooks.workflows.activities.Notification;
+import io.pgrunbooks.workflows.activities.NotifyActivities;
+import io.pgrunbooks.workflows.approval.ApprovalGate;
+import io.pgrunbooks.workflows.approval.ApprovalSignal;
+import io.pgrunbooks.workflows.approval.Decision;
+import io.pgrunbooks.workflows.approval.DecisionResult;
+import io.pgrunbooks.workflows.common.FailureTypes;
+import io.pgrunbooks.workflows.common.Failures;
+import io.pgrunbooks.workflows.common.Progress;
+import io.pgrunbooks.workflows.common.RunRecorder;
+import io.pgrunbooks.workflows.common.RunReport;
+import io.pgrunbooks.workflows.common.RunbookInput;
+import io.pgrunbooks.workflows.common.RunbookState;
+import io.pgrunbooks.workflows.common.TaskQueues;
+import io.pgrunbooks.workflows.lock.LockInbox;
+import io.pgrunbooks.workflows.lock.LockResponse;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInfo;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What every runbook implementation extends: the run's {@link RunRecorder} and {@link ApprovalGate},
+ * the messages of {@link Runbook}, and the {@code completed}/{@code failed} notifications. A runbook
+ * calls {@link #begin} first, asks {@link #gate()} before each destructive step, and ends with
+ * {@link #finish} (or {@link #fail} before rethrowing).
+ */
+public abstract class RunbookWorkflowBase implements Runbook {
+  /** Notification event of a run that ended COMPLETED, REJECTED or TIMED_OUT (the outcome is a field). */
+  public static final String COMPLETED = "completed";
+  /** Notification event of a run that ended FAILED. */
+  public static final String FAILED = "failed";
+
+  /** Answers of the cluster's topology lock, delivered by the {@code lockResponse} signal. */
+  protected final LockInbox lockInbox = new LockInbox();
+
+  private final ApprovalActivities approvals = Workflow.newActivityStub(ApprovalActivities.class,
+      ActivityOptions.newBuilder()
+          .setTaskQueue(TaskQueues.CENTRAL)
+          .setStartToCloseTimeout(Duration.ofSeconds(30))
+          .setScheduleToCloseTimeout(Duration.ofMinutes(2))
+          .setRetryOptions(RetryOptions.newBuilder()
+              .setMaximumInterval(Duration.ofSeconds(10))
+              .setDoNotRetry(FailureTypes.NON_RETRYABLE)
+              .build())
+          .build());
+
+  private final NotifyActivities notifier = Workflow.newActivityStub(NotifyActivities.class,
+      ActivityOptions.newBuilder()
+          .setTaskQueue(TaskQueues.CENTRAL)
+          // A worker without a notifier must not hold a finished run for long: best effort only.
+          .setScheduleToStartTimeout(Duration.ofSeconds(10))
+          .setStartToCloseTimeout(Duration.ofSeconds(30))
+          .setRetryOptions(RetryOptions.newBuilder()
+              .setInitialInterval(Duration.ofSeconds(1))
+              .setMaximumInterval(Duration.ofSeconds(5))
+              .setMaximumAttempts(3)
+              .setDoNotRetry(FailureTypes.NON_RETRYABLE)
+              .build())
+          .build());
+
+  private RunRecorder run;
+  private ApprovalGate gate;
+  private String runbook;
+  private String target;
+
+  /**
+   * Starts the run: search attributes, journal, approval gate. The approval policy is read (by an
+   * activity, so it is in history) only when the first approval is asked: read-only runbooks never read it.
+   */
+  protected final RunRecorder begin(String runbook, String cluster, String target, RunbookInput input) {
+    this.runbook = runbook;
+    this.target = target;
+    run = RunRecorder.start(runbook, cluster, target, input.dryRun());
+    gate = new ApprovalGate(run, runbook, input.requestedBy(), input.dryRun(),
+        () -> approvals.approvalPolicy(new ApprovalPolicyInput(runbook, cluster, target,
+            input.database() == null ? null : input.database().strip())), approvals,
+        this::notify);
+    return run;
+  }
+
+  protected final RunRecorder run() {
+    if (run == null) {
+      throw new IllegalStateException("begin() was not called");
+    }
+    return run;
+  }
+
+  protected final ApprovalGate gate() {
+    if (gate == null) {
+      throw new IllegalStateException("begin() was not called");
+    }
+    return gate;
+  }
+
+  /**
+   * Ends the run with {@code outcome} (COMPLETED, REJECTED, TIMED_OUT or FAILED), sends the
+   * {@code completed} notification ({@code failed} for FAILED) and returns the report.
+   */
+  protected final RunReport finish(RunbookState outcome, String summary) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("outcome", outcome.name());
+    fields.put("summary", summary);
+    notify(outcome == RunbookState.FAILED ? FAILED : COMPLETED,
+        "*" + runbook + "* on `" + target + "`: " + outcome + "\n\n" + summary, fields);
+    return run().finish(outcome, summary);
+  }
+
+  /** {@link #finish} with FAILED; the caller rethrows the failure. */
+  protected final RunReport fail(String summary) {
+    return finish(RunbookState.FAILED, summary);
+  }
+
+  @Override
+  public Progress progress() {
+    return run != null ? run.progress() : Progress.starting();
+  }
+
+  @Override
+  public void approve(ApprovalSignal signal) {
+    onSignal(signal, true);
+  }
+
+  @Override
+  public void reject(ApprovalSignal signal) {
+    onSignal(signal, false);
+  }
+
+  @Override
+  public void validateDecide(Decision decision) {
+    if (gate == null) {
+      throw new IllegalArgumentException("no approval is pending");
+    }
+    gate.validate(decision);
+  }
+
+  @Override
+  public DecisionResult decide(Decision decision) {
+    if (gate == null) {
+      throw ApplicationFailure.newFailure("no approval is pending", ApprovalGate.REFUSED);
+    }
+    return gate.decide(decision);
+  }
+
+  @Override
+  public void lockResponse(LockResponse response) {
+    lockInbox.deliver(response);
+  }
+
+  private void onSignal(ApprovalSignal signal, boolean approve) {
+    if (gate == null) {
+      Workflow.getLogger(RunbookWorkflowBase.class).warn("ignored signal: {} before the run started",
+          approve ? "approve" : "reject");
+      return;
+    }
+    gate.onSignal(signal, approve);
+  }
+
+  /** Sends a notification; a failure is logged in the run and never fails it. */
+  private void notify(String event, String text, Map<String, String> fields) {
+    WorkflowInfo info = Workflow.getInfo();
+    Notification n = new Notification(event, runbook, info.getWorkflowId(), info.getRunId(), target, text, fields);
+    try {
+      // Detached: a cancelled run still tells people how it ended.
+      Workflow.newDetachedCancellationScope(() -> notifier.notify(n)).run();
+    } catch (RuntimeException e) {
+      String line = "notification '" + event + "' not sent: " + Failures.describe(e);
+      Workflow.getLogger(RunbookWorkflowBase.class).warn(line);
+      run.log(line);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package io.pgrunbooks.workflows.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * DESIGN.md section 2 inside the workflows module: deterministic workflow code only, and one-way
+ * layers. From the bottom: {@code activities} (interfaces and records) and {@code common}; then
+ * {@code approval} and {@code lock}; then {@code runbook} (the base every runbook extends); then the
+ * runbook packages; {@code registry} (the list of runbooks) on top.
+ */
+class LayeringTest {
+  // Plain JUnit tests calling check(): ArchUnit's own engine is not selected by surefire's -Dtest filter.
+  private static final JavaClasses CLASSES = new ClassFileImporter()
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+      .importPackages("io.pgrunbooks.workflows");
+
+  static final String[] RUNBOOK_PACKAGES = {
+      "..workflows.archivepartition..", "..workflows.backup..", "..workflows.backupverification..",
+      "..workflows.failover..", "..workflows.failoverdrill..", "..workflows.healthcheck..",
+      "..workflows.partitionmaintenance..", "..workflows.replicarebuild..", "..workflows.restorepartition..",
+      "..workflows.registry.."};
+
+  @Test
+  void workflowsNeverImportActivityImplementationsClientOrProcesses() {
+    noClasses()
+      .that().resideInAPackage("io.pgrunbooks.workflows..")
+      .should().dependOnClassesThat().resideInAnyPackage("io.pgrunbooks.activities..", "io.pgrunbooks.client..",
+          "io.pgrunbooks.worker..", "io.pgrunbooks.api..", "io.pgrunbooks.ops..", "io.pgrunbooks.config..")
+      .because("workflow code is deterministic and does no I/O (DESIGN.md section 2)")
+      .check(CLASSES);
+  }
+
+  @Test
+  void sharedPackagesNeverImportARunbook() {
+    noClasses()
+      .that().resideInAnyPackage("..workflows.approval..", "..workflows.lock..", "..workflows.common..",
+          "..workflows.activities..")
+      .should().dependOnClassesThat().resideInAnyPackage(RUNBOOK_PACKAGES)
+      .because("the approval gate, the topology lock and the shared base serve every runbook; an arrow back up "
+          + "ties them to one")
+      .check(CLASSES);
+  }
+
+  @Test
+  void noPackageCycles() {
+    slices().matching("io.pgrunbooks.workflows.(*)..").should().beFreeOfCycles().check(CLASSES);
+  }
+}
