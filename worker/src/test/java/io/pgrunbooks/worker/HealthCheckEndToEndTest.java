@@ -106,17 +106,29 @@ class HealthCheckEndToEndTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(JSON.readTree(health.body()).at("/taskQueue").asText()).isEqualTo(TaskQueues.CENTRAL);
+    HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(ready.body()).at("/temporal").asText()).isEqualTo("SERVING");
+    HttpResponse<String> live = http.send(HttpRequest.newBuilder(URI.create(base + "/livez")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(live.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(live.body()).at("/mode").asText()).isEqualTo("worker");
 
-    // SDK metrics are reported every 10 s; the JVM ones at once.
+    // SDK and runbook metrics are reported every 10 s; the JVM ones at once.
     String metrics = "";
-    for (int i = 0; i < 30 && !metrics.contains("temporal_"); i++) {
+    for (int i = 0; i < 30 && !metrics.contains("runbooks_runs_finished_total"); i++) {
       metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
-      if (!metrics.contains("temporal_")) {
+      if (!metrics.contains("runbooks_runs_finished_total")) {
         Thread.sleep(1000);
       }
     }
     assertThat(metrics).contains("jvm_memory_used_bytes").contains("temporal_");
+    assertThat(metrics.lines().filter(l -> l.startsWith("runbooks_runs_finished_total{"))
+        .filter(l -> l.contains("runbook=\"HealthCheck\"") && l.contains("outcome=\"COMPLETED\"")))
+        .as(metrics).isNotEmpty();
+    assertThat(metrics).contains("runbooks_last_success_timestamp_seconds").contains("runbooks_run_duration_seconds");
   }
 
   private static WorkflowStub startHealthCheck() {
