@@ -15,6 +15,7 @@ import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
 import io.pgrunbooks.worker.metrics.PendingApprovals;
+import io.pgrunbooks.worker.metrics.RunMdcInterceptor;
 import io.pgrunbooks.worker.metrics.RunMetricsInterceptor;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +78,7 @@ final class WorkerProcess implements AutoCloseable {
 
   private static WorkerProcess start(String mode, String queue, RunbooksConfig cfg, int metricsPort,
                                      java.util.function.BiConsumer<Worker, WorkflowClient> register) {
+    LogFormat.apply(cfg.worker().logFormat());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -84,7 +86,7 @@ final class WorkerProcess implements AutoCloseable {
     WorkflowClient client = TemporalConnection.client(service, cfg.temporal());
     // Runbook metrics beside the SDK's: only the central worker runs workflows.
     WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
-        .setWorkerInterceptors(new RunMetricsInterceptor()).build());
+        .setWorkerInterceptors(new RunMetricsInterceptor(), new RunMdcInterceptor()).build());
     register.accept(factory.newWorker(queue), client);
     factory.start();
     WorkerProcess process = new WorkerProcess(mode, queue, service, factory, registry, metricsPort);

@@ -129,6 +129,17 @@ class HealthCheckEndToEndTest {
         .filter(l -> l.contains("runbook=\"HealthCheck\"") && l.contains("outcome=\"COMPLETED\"")))
         .as(metrics).isNotEmpty();
     assertThat(metrics).contains("runbooks_last_success_timestamp_seconds").contains("runbooks_run_duration_seconds");
+    // The dashboard's queries name only metrics a worker exports: those a HealthCheck run, the JVM,
+    // the SDK and the approval gauges give are in this live scrape (`up` is Prometheus' own; the
+    // result-driven ones are checked in RunMetricsInterceptorTest).
+    java.util.Set<String> liveNames = io.pgrunbooks.worker.metrics.DashboardMetrics.scraped(metrics);
+    java.util.Set<String> resultDriven = java.util.Set.of("runbooks_approval_decisions_total",
+        "runbooks_archive_bytes_total", "runbooks_archive_rows_total", "runbooks_drill_time_to_promote_seconds",
+        "runbooks_drill_write_unavailable_seconds", "runbooks_partition_creations_total",
+        "runbooks_partition_drops_total");
+    assertThat(io.pgrunbooks.worker.metrics.DashboardMetrics.names().stream()
+        .filter(n -> !n.equals("up") && !resultDriven.contains(n)).toList())
+        .isNotEmpty().allMatch(liveNames::contains, "in the live scrape");
   }
 
   private static WorkflowStub startHealthCheck() {

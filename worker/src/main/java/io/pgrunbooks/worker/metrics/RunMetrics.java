@@ -36,9 +36,10 @@ public final class RunMetrics {
   /** Last drill's client write unavailability and time to promote, in seconds; tags {@code cluster}. */
   public static final String DRILL_WRITE_UNAVAILABLE = "runbooks_drill_write_unavailable_seconds";
   public static final String DRILL_TIME_TO_PROMOTE = "runbooks_drill_time_to_promote_seconds";
-  /** Partitions created and dropped by PartitionMaintenance; tags {@code cluster, table}. */
-  public static final String PARTITIONS_CREATED = "runbooks_partitions_created";
-  public static final String PARTITIONS_DROPPED = "runbooks_partitions_dropped";
+  /** Partitions created and dropped by PartitionMaintenance; tags {@code cluster, table}. Not
+   * "partitions_created": Prometheus reserves the {@code _created} suffix and Micrometer strips it. */
+  public static final String PARTITIONS_CREATED = "runbooks_partition_creations";
+  public static final String PARTITIONS_DROPPED = "runbooks_partition_drops";
 
   /** Runbooks whose last success is an operational promise (backups, their proof, drills, checks). */
   static final Set<String> TRACKED_SUCCESS = Set.of("Backup", "BackupVerification", "FailoverDrill", "HealthCheck",

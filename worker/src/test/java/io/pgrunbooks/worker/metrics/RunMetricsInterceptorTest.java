@@ -8,6 +8,9 @@ import com.uber.m3.tally.Scope;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pgrunbooks.workflows.archivepartition.ArchivePartitionResult;
+import io.pgrunbooks.workflows.failoverdrill.FailoverDrillResult;
+import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceResult;
+import io.pgrunbooks.workflows.partitionmaintenance.TableReport;
 import io.pgrunbooks.workflows.common.ApprovalRecord;
 import io.pgrunbooks.workflows.common.RunReport;
 import io.pgrunbooks.workflows.common.RunbookState;
@@ -40,11 +43,55 @@ class RunMetricsInterceptorTest {
     RunReport run(boolean dryRun);
   }
 
-  /** Stands in for ArchivePartition: fails. */
+  /** Stands in for RestorePartition: fails. */
   @WorkflowInterface
   public interface FakeArchive {
-    @WorkflowMethod(name = "ArchivePartition")
+    @WorkflowMethod(name = "RestorePartition")
     RunReport run(String why);
+  }
+
+  /** ArchivePartition, FailoverDrill and PartitionMaintenance with real result types. */
+  @WorkflowInterface
+  public interface FakeArchiveRun {
+    @WorkflowMethod(name = "ArchivePartition")
+    ArchivePartitionResult run();
+  }
+
+  @WorkflowInterface
+  public interface FakeDrill {
+    @WorkflowMethod(name = "FailoverDrill")
+    FailoverDrillResult run();
+  }
+
+  @WorkflowInterface
+  public interface FakeMaintenance {
+    @WorkflowMethod(name = "PartitionMaintenance")
+    PartitionMaintenanceResult run();
+  }
+
+  public static class FakeArchiveRunImpl implements FakeArchiveRun {
+    @Override
+    public ArchivePartitionResult run() {
+      return new ArchivePartitionResult(report("ArchivePartition", false, RunbookState.COMPLETED, List.of()),
+          "s3://b/k", "m", 42, true, false, 1000, 300, "h", Instant.EPOCH);
+    }
+  }
+
+  public static class FakeDrillImpl implements FakeDrill {
+    @Override
+    public FailoverDrillResult run() {
+      return new FailoverDrillResult(report("FailoverDrill", false, RunbookState.COMPLETED, List.of()), "d1", "main",
+          "PASSED", true, Instant.EPOCH, List.of(), 2500, 1200, 0, 0, 9000, List.of(), List.of(), List.of());
+    }
+  }
+
+  public static class FakeMaintenanceImpl implements FakeMaintenance {
+    @Override
+    public PartitionMaintenanceResult run() {
+      return new PartitionMaintenanceResult(report("PartitionMaintenance", false, RunbookState.COMPLETED, List.of()),
+          List.of(new TableReport("public.events", "OK", List.of("public.events_2027_01", "public.events_2027_02"),
+              null, List.of(), List.of("public.events_2026_01"), List.of())));
+    }
   }
 
   public static class FakeBackupImpl implements FakeBackup {
@@ -78,7 +125,8 @@ class RunMetricsInterceptorTest {
             .setWorkerInterceptors(new RunMetricsInterceptor()).build())
         .build());
     Worker worker = env.newWorker(TaskQueues.CENTRAL);
-    worker.registerWorkflowImplementationTypes(FakeBackupImpl.class, FakeArchiveImpl.class);
+    worker.registerWorkflowImplementationTypes(FakeBackupImpl.class, FakeArchiveImpl.class, FakeArchiveRunImpl.class,
+        FakeDrillImpl.class, FakeMaintenanceImpl.class);
     env.start();
   }
 
@@ -94,11 +142,11 @@ class RunMetricsInterceptorTest {
     client.newWorkflowStub(FakeBackup.class, options("b2")).run(true);
     assertThatThrownBy(() -> client.newWorkflowStub(FakeArchive.class, options("a1")).run("no"));
 
-    String scrape = scrapeWhen("runbooks_runs_finished_total", "ArchivePartition");
+    String scrape = scrapeWhen("runbooks_runs_finished_total", "RestorePartition");
     assertThat(line(scrape, "runbooks_runs_started_total", "runbook=\"Backup\"")).endsWith(" 2.0");
     assertThat(line(scrape, "runbooks_runs_finished_total", "outcome=\"COMPLETED\"", "runbook=\"Backup\""))
         .endsWith(" 2.0");
-    assertThat(line(scrape, "runbooks_runs_finished_total", "outcome=\"FAILED\"", "runbook=\"ArchivePartition\""))
+    assertThat(line(scrape, "runbooks_runs_finished_total", "outcome=\"FAILED\"", "runbook=\"RestorePartition\""))
         .endsWith(" 1.0");
     // The run slept 3 minutes of workflow time (the test server skips it): duration is workflow time.
     assertThat(value(line(scrape, "runbooks_run_duration_seconds_sum", "runbook=\"Backup\""))).isGreaterThanOrEqualTo(360.0);
@@ -106,6 +154,32 @@ class RunMetricsInterceptorTest {
     String last = line(scrape, "runbooks_last_success_timestamp_seconds", "cluster=\"main\"", "target=\"app\"");
     assertThat(value(last)).isGreaterThan(Instant.now().minus(Duration.ofDays(1)).getEpochSecond());
     assertThat(line(scrape, "runbooks_approval_decisions_total", "decision=\"APPROVED\"")).endsWith(" 2.0");
+  }
+
+  @Test
+  void archiveDrillAndPartitionResultsBecomeMetricsAndTheDashboardNamesOnlyExportedOnes() throws Exception {
+    WorkflowClient client = env.getWorkflowClient();
+    client.newWorkflowStub(FakeArchiveRun.class, options("a")).run();
+    client.newWorkflowStub(FakeDrill.class, options("d")).run();
+    client.newWorkflowStub(FakeMaintenance.class, options("p")).run();
+    String scrape = scrapeWhen("runbooks_partition_drops_total", "public.events");
+    assertThat(line(scrape, "runbooks_archive_bytes_total", "cluster=\"main\"")).endsWith(" 300.0");
+    assertThat(line(scrape, "runbooks_archive_rows_total", "cluster=\"main\"")).endsWith(" 42.0");
+    assertThat(line(scrape, "runbooks_drill_write_unavailable_seconds", "cluster=\"main\"")).endsWith(" 2.5");
+    assertThat(line(scrape, "runbooks_drill_time_to_promote_seconds", "cluster=\"main\"")).endsWith(" 1.2");
+    assertThat(line(scrape, "runbooks_partition_creations_total", "table=\"public.events\"")).endsWith(" 2.0");
+    assertThat(line(scrape, "runbooks_partition_drops_total", "table=\"public.events\"")).endsWith(" 1.0");
+    assertThat(line(scrape, "runbooks_last_success_timestamp_seconds", "runbook=\"FailoverDrill\"")).isNotNull();
+
+    // Every runbooks_* name the dashboard queries is one this pipeline (or the pending-approvals
+    // gauges) exports; HealthCheckEndToEndTest checks the rest against a live worker's scrape.
+    client.newWorkflowStub(FakeBackup.class, options("b")).run(false);
+    String all = scrapeWhen("runbooks_approval_decisions_total", "APPROVED");
+    PrometheusMeterRegistry approvals = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new PendingApprovals(approvals, null, null, java.time.Clock.systemUTC()).close();
+    java.util.Set<String> exported = new java.util.TreeSet<>(DashboardMetrics.scraped(all));
+    exported.addAll(DashboardMetrics.scraped(approvals.scrape()));
+    assertThat(exported).containsAll(DashboardMetrics.names().stream().filter(n -> n.startsWith("runbooks_")).toList());
   }
 
   @Test
