@@ -39,8 +39,11 @@ class LeftoverServersTest {
       assertThat(other.isAlive()).isTrue();
       assertThat(LeftoverServers.stop(stateDir)).isEmpty();
     } finally {
-      other.destroyForcibly();
-      temporal.destroyForcibly();
+      // bash's `sleep` child outlives a killed bash: stop the children first.
+      for (Process p : List.of(other, temporal)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+      }
       abandoned.close();
     }
   }
