@@ -122,5 +122,9 @@ public final class ApiApplication extends Application<ApiConfiguration> {
     environment.jersey().register(new ArchivesResource(runs, config));
 
     environment.healthChecks().register("temporal", new TemporalHealthCheck(service, config.temporal().namespace()));
+    environment.admin().addServlet("livez", new AdminProbes.Live()).addMapping("/livez");
+    environment.admin().addServlet("readyz", new AdminProbes.Ready(environment.healthChecks())).addMapping("/readyz");
+    environment.admin().addServlet("prometheus", new AdminProbes.Prometheus(environment.metrics()))
+        .addMapping("/metrics/prometheus");
   }
 }

@@ -11,6 +11,11 @@ public final class ApiMain {
   private ApiMain() {}
 
   public static void main(String[] args) throws Exception {
+    // Dropwizard's own --version reads the jar manifest; ours is the one every entry point prints.
+    if (List.of(args).contains("--version")) {
+      System.out.println(io.pgrunbooks.config.BuildInfo.current().line("pg-runbooks-api"));
+      return;
+    }
     new ApiApplication().run(dropwizardArgs(args, System.getenv("RUNBOOKS_CONFIG")));
   }
 

@@ -381,6 +381,30 @@ class ApiResourceTest {
   }
 
   @Test
+  void livenessReadinessAndPrometheusMetricsAreApartOnTheAdminPort() throws Exception {
+    Reply live = api.send(HttpRequest.newBuilder(URI.create(api.adminUrl() + "/livez")).GET().build());
+    assertThat(live.status()).isEqualTo(200);
+    Reply ready = api.send(HttpRequest.newBuilder(URI.create(api.adminUrl() + "/readyz")).GET().build());
+    assertThat(ready.status()).isEqualTo(200);
+    assertThat(ready.json().path("checks").path("temporal").asBoolean()).isTrue();
+    api.get("victor", "/api/v1/runbooks");
+    Reply prom = api.send(HttpRequest.newBuilder(URI.create(api.adminUrl() + "/metrics/prometheus")).GET().build());
+    assertThat(prom.status()).isEqualTo(200);
+    assertThat(prom.text()).contains("pg_runbooks_api_io_pgrunbooks_api_resources_runbooksresource_catalog_seconds_count")
+        .contains("# TYPE pg_runbooks_api_org_eclipse_jetty_util_thread_queuedthreadpool_dw_admin_size gauge").doesNotContain("$2a$");
+    // promtool parses it as Prometheus would scrape it.
+    java.nio.file.Path promtool = java.nio.file.Path.of("/usr/bin/promtool");
+    assertThat(promtool).as("promtool is missing: apt-get install -y prometheus").isExecutable();
+    Process check = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+    try (var in = check.getOutputStream()) {
+      in.write(prom.text().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    String out = new String(check.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    check.waitFor();
+    assertThat(out).as(out).doesNotContain("error while linting").doesNotContain("text format parsing error");
+  }
+
+  @Test
   void insightsNeedTheirParametersAndSayWhenThereIsNoRunYet() {
     assertThat(fields(api.get("victor", "/api/v1/insights/partitions?cluster=main"))).containsExactly("database");
     JsonNode none = api.get("victor", "/api/v1/insights/partitions?cluster=nowhere&database=app").json();

@@ -15,6 +15,9 @@ final class ConfigValidator {
     temporal(c.temporal(), p);
     Checks.portOrOff(p, "worker.metricsPort", c.worker().metricsPort());
     Checks.positive(p, "worker.agentStartTimeout", c.worker().agentStartTimeout());
+    if (!java.util.Set.of(WorkerConfig.TEXT, WorkerConfig.JSON).contains(c.worker().logFormat())) {
+      p.add("worker.logFormat", "must be text or json, got " + c.worker().logFormat());
+    }
     if (c.clusters().isEmpty()) {
       p.add("clusters", "at least one cluster is required");
     }

@@ -11,8 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
- * {@code /metrics} (Prometheus text format: SDK and JVM metrics) and {@code /health} (200 when the
- * worker polls and Temporal answers, 503 otherwise) on the process's metrics port.
+ * On the process's metrics port: {@code /metrics} (Prometheus text format: SDK, JVM and runbook
+ * metrics), {@code /livez} (200 while the process works: an orchestrator restarts it only when this
+ * fails), {@code /readyz} (200 when the config loaded, the worker polls and Temporal answers; a
+ * Temporal blip makes it 503 without a restart) and {@code /health} (the same as {@code /readyz},
+ * kept for existing probes).
  */
 final class HttpEndpoints implements AutoCloseable {
   /** Answer of the health probe: HTTP status and a JSON body. */
@@ -24,14 +27,14 @@ final class HttpEndpoints implements AutoCloseable {
     this.server = server;
   }
 
-  static HttpEndpoints start(int port, PrometheusMeterRegistry registry, Supplier<Health> health) {
+  static HttpEndpoints start(int port, PrometheusMeterRegistry registry, Supplier<Health> live,
+                             Supplier<Health> ready) {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
       server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4", registry.scrape()));
-      server.createContext("/health", ex -> {
-        Health h = health.get();
-        respond(ex, h.up() ? 200 : 503, "application/json", h.json());
-      });
+      server.createContext("/livez", ex -> probe(ex, live));
+      server.createContext("/readyz", ex -> probe(ex, ready));
+      server.createContext("/health", ex -> probe(ex, ready));
       server.start();
       return new HttpEndpoints(server);
     } catch (IOException e) {
@@ -41,6 +44,11 @@ final class HttpEndpoints implements AutoCloseable {
 
   int port() {
     return server.getAddress().getPort();
+  }
+
+  private static void probe(HttpExchange ex, Supplier<Health> check) throws IOException {
+    Health h = check.get();
+    respond(ex, h.up() ? 200 : 503, "application/json", h.json());
   }
 
   private static void respond(HttpExchange ex, int status, String contentType, String body) throws IOException {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
  * central activities on queue {@code pg-runbooks}); {@code agent --node <name>} runs the node agent
  * of one host (host-local activities on {@code pg-runbooks-node-<name>}).
  */
-@Command(name = "pg-runbooks-worker", mixinStandardHelpOptions = true,
+@Command(name = "pg-runbooks-worker", mixinStandardHelpOptions = true, versionProvider = WorkerMain.Version.class,
     subcommands = {WorkerMain.Central.class, WorkerMain.Agent.class},
     description = "pg-runbooks worker and node agent processes.")
 public final class WorkerMain {
@@ -23,6 +23,18 @@ public final class WorkerMain {
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new WorkerMain()).execute(args));
+  }
+
+  /** {@code --version} on the jar and on both subcommands: the build's version and git commit. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public String[] getVersion() {
+      // "pg-runbooks-worker agent 0.1.0 (commit ...)": says which process answered.
+      return new String[] {io.pgrunbooks.config.BuildInfo.current().line(spec.qualifiedName())};
+    }
   }
 
   abstract static class Base implements Callable<Integer> {
@@ -50,7 +62,8 @@ public final class WorkerMain {
     abstract WorkerProcess start(RunbooksConfig cfg);
   }
 
-  @Command(name = "worker", description = "Run the central worker (queue pg-runbooks).")
+  @Command(name = "worker", mixinStandardHelpOptions = true, versionProvider = WorkerMain.Version.class,
+      description = "Run the central worker (queue pg-runbooks).")
   static final class Central extends Base {
     @Override
     WorkerProcess start(RunbooksConfig cfg) {
@@ -58,7 +71,8 @@ public final class WorkerMain {
     }
   }
 
-  @Command(name = "agent", description = "Run the node agent of one host (queue pg-runbooks-node-<node>).")
+  @Command(name = "agent", mixinStandardHelpOptions = true, versionProvider = WorkerMain.Version.class,
+      description = "Run the node agent of one host (queue pg-runbooks-node-<node>).")
   static final class Agent extends Base {
     @Option(names = "--node", required = true, description = "Node name from the config.")
     String node;

@@ -13,6 +13,10 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
+import io.pgrunbooks.worker.metrics.PendingApprovals;
+import io.pgrunbooks.worker.metrics.RunMdcInterceptor;
+import io.pgrunbooks.worker.metrics.RunMetricsInterceptor;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -34,6 +38,7 @@ final class WorkerProcess implements AutoCloseable {
   private final HttpEndpoints http;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean closing;
+  private PendingApprovals pendingApprovals;
 
   private WorkerProcess(String mode, String taskQueue, WorkflowServiceStubs service, WorkerFactory factory,
                         PrometheusMeterRegistry registry, int metricsPort) {
@@ -41,7 +46,7 @@ final class WorkerProcess implements AutoCloseable {
     this.taskQueue = taskQueue;
     this.service = service;
     this.factory = factory;
-    this.http = metricsPort > 0 ? HttpEndpoints.start(metricsPort, registry, this::health) : null;
+    this.http = metricsPort > 0 ? HttpEndpoints.start(metricsPort, registry, this::liveness, this::health) : null;
   }
 
   /** The central worker: every workflow and the central activities on {@code pg-runbooks}. */
@@ -73,15 +78,22 @@ final class WorkerProcess implements AutoCloseable {
 
   private static WorkerProcess start(String mode, String queue, RunbooksConfig cfg, int metricsPort,
                                      java.util.function.BiConsumer<Worker, WorkflowClient> register) {
+    LogFormat.apply(cfg.worker().logFormat());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     WorkflowServiceStubs service = TemporalConnection.serviceStubs(cfg.temporal(), registry);
     WorkflowClient client = TemporalConnection.client(service, cfg.temporal());
-    WorkerFactory factory = WorkerFactory.newInstance(client);
+    // Runbook metrics beside the SDK's: only the central worker runs workflows.
+    WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
+        .setWorkerInterceptors(new RunMetricsInterceptor(), new RunMdcInterceptor()).build());
     register.accept(factory.newWorker(queue), client);
     factory.start();
     WorkerProcess process = new WorkerProcess(mode, queue, service, factory, registry, metricsPort);
+    if ("worker".equals(mode)) {
+      process.pendingApprovals = new PendingApprovals(registry, client, cfg.approvals(), java.time.Clock.systemUTC())
+          .startRefreshing(java.time.Duration.ofSeconds(30));
+    }
     log.info("{} polling task queue {} on {} namespace {}", mode, queue, cfg.temporal().target(),
         cfg.temporal().namespace());
     return process;
@@ -91,6 +103,14 @@ final class WorkerProcess implements AutoCloseable {
     return cfg.clusters().values().stream().flatMap(c -> c.nodes().stream()).map(n -> n.name()).toList().toString();
   }
 
+  /** Alive while not shutting down: a Temporal outage is no reason to restart the process. */
+  HttpEndpoints.Health liveness() {
+    boolean alive = !closing && !factory.isShutdown();
+    return new HttpEndpoints.Health(alive, String.format("{\"status\":\"%s\",\"mode\":\"%s\"}",
+        alive ? "UP" : "DOWN", mode));
+  }
+
+  /** Ready when the worker polls its task queue and Temporal answers (the config was valid to get here). */
   HttpEndpoints.Health health() {
     boolean polling = factory.isStarted() && !factory.isShutdown();
     String temporal;
@@ -101,7 +121,7 @@ final class WorkerProcess implements AutoCloseable {
       temporal = "UNREACHABLE";
     }
     boolean up = polling && "SERVING".equals(temporal);
-    String json = String.format("{\"status\":\"%s\",\"mode\":\"%s\",\"taskQueue\":\"%s\",\"polling\":%s,\"temporal\":\"%s\"}",
+    String json = String.format("{\"status\":\"%s\",\"mode\":\"%s\",\"taskQueue\":\"%s\",\"config\":\"valid\",\"polling\":%s,\"temporal\":\"%s\"}",
         up ? "UP" : "DOWN", mode, taskQueue, polling, temporal);
     return new HttpEndpoints.Health(up, json);
   }
@@ -117,6 +137,9 @@ final class WorkerProcess implements AutoCloseable {
     }
     closing = true;
     log.info("{} shutting down: finishing in-flight tasks", mode);
+    if (pendingApprovals != null) {
+      pendingApprovals.close();
+    }
     factory.shutdown();
     factory.awaitTermination(30, TimeUnit.SECONDS);
     service.shutdown();

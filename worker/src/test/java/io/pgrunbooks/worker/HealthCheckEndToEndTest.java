@@ -106,17 +106,40 @@ class HealthCheckEndToEndTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(JSON.readTree(health.body()).at("/taskQueue").asText()).isEqualTo(TaskQueues.CENTRAL);
+    HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(ready.body()).at("/temporal").asText()).isEqualTo("SERVING");
+    HttpResponse<String> live = http.send(HttpRequest.newBuilder(URI.create(base + "/livez")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(live.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(live.body()).at("/mode").asText()).isEqualTo("worker");
 
-    // SDK metrics are reported every 10 s; the JVM ones at once.
+    // SDK and runbook metrics are reported every 10 s; the JVM ones at once.
     String metrics = "";
-    for (int i = 0; i < 30 && !metrics.contains("temporal_"); i++) {
+    for (int i = 0; i < 30 && !metrics.contains("runbooks_runs_finished_total"); i++) {
       metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
-      if (!metrics.contains("temporal_")) {
+      if (!metrics.contains("runbooks_runs_finished_total")) {
         Thread.sleep(1000);
       }
     }
     assertThat(metrics).contains("jvm_memory_used_bytes").contains("temporal_");
+    assertThat(metrics.lines().filter(l -> l.startsWith("runbooks_runs_finished_total{"))
+        .filter(l -> l.contains("runbook=\"HealthCheck\"") && l.contains("outcome=\"COMPLETED\"")))
+        .as(metrics).isNotEmpty();
+    assertThat(metrics).contains("runbooks_last_success_timestamp_seconds").contains("runbooks_run_duration_seconds");
+    // The dashboard's queries name only metrics a worker exports: those a HealthCheck run, the JVM,
+    // the SDK and the approval gauges give are in this live scrape (`up` is Prometheus' own; the
+    // result-driven ones are checked in RunMetricsInterceptorTest).
+    java.util.Set<String> liveNames = io.pgrunbooks.worker.metrics.DashboardMetrics.scraped(metrics);
+    java.util.Set<String> resultDriven = java.util.Set.of("runbooks_approval_decisions_total",
+        "runbooks_archive_bytes_total", "runbooks_archive_rows_total", "runbooks_drill_time_to_promote_seconds",
+        "runbooks_drill_write_unavailable_seconds", "runbooks_partition_creations_total",
+        "runbooks_partition_drops_total");
+    assertThat(io.pgrunbooks.worker.metrics.DashboardMetrics.names().stream()
+        .filter(n -> !n.equals("up") && !resultDriven.contains(n)).toList())
+        .isNotEmpty().allMatch(liveNames::contains, "in the live scrape");
   }
 
   private static WorkflowStub startHealthCheck() {

@@ -11,6 +11,7 @@ import io.pgrunbooks.ops.dev.ChildProcess;
 import io.pgrunbooks.ops.dev.DemoDatabase;
 import io.pgrunbooks.ops.dev.DevApi;
 import io.pgrunbooks.ops.dev.DevSecrets;
+import io.pgrunbooks.ops.stack.LeftoverServers;
 import io.pgrunbooks.ops.stack.LocalStack;
 import io.pgrunbooks.ops.stack.LocalStackOptions;
 import io.pgrunbooks.ops.stack.PostgresNode;
@@ -88,6 +89,15 @@ final class DevCommand implements Callable<Integer> {
     // BackupVerification's separate instance, when the config points at one on this machine.
     BackupConfig.VerificationTarget target = cfg.backup().verification();
     boolean localVerify = target != null && List.of("127.0.0.1", "localhost").contains(target.host());
+    java.util.Optional<Long> owner = LeftoverServers.claim(devDir);
+    if (owner.isPresent()) {
+      System.err.println("another runbooks dev (pid " + owner.get() + ") is running in " + devDir);
+      return 3;
+    }
+    // After a hard stop of a previous `runbooks dev`, its servers may still run from this directory.
+    for (String leftover : LeftoverServers.stop(devDir)) {
+      System.out.println("stopped " + leftover + ", left running by an earlier runbooks dev that did not shut down");
+    }
     List<String> busy = busyPorts(options, localVerify ? target.port() : 0, cfg.api().port(), cfg.api().adminPort());
     if (!busy.isEmpty()) {
       System.err.println("ports in use: " + busy + " (is another `runbooks dev` running? change the ports in "

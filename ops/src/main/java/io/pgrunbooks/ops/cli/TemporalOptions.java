@@ -50,9 +50,28 @@ final class TemporalOptions {
       description = "Name on the server certificate when it is not the address's host.")
   String tlsServerName;
 
+  @Option(names = "--api-key-file", paramLabel = "<file>", defaultValue = "${env:RUNBOOKS_TEMPORAL_API_KEY_FILE}",
+      description = "File holding a Temporal Cloud API key (or set RUNBOOKS_TEMPORAL_API_KEY); sent as a bearer"
+          + " token, over TLS. Never on the command line: it would show in ps.")
+  String apiKeyFile;
+
+  /** The API key from --api-key-file or RUNBOOKS_TEMPORAL_API_KEY, or null. */
+  String apiKey() {
+    if (apiKeyFile != null && !apiKeyFile.isBlank()) {
+      try {
+        return java.nio.file.Files.readString(java.nio.file.Path.of(apiKeyFile)).strip();
+      } catch (java.io.IOException e) {
+        throw new CliFailure(ExitCodes.USAGE, "cannot read --api-key-file " + apiKeyFile + ": " + e.getMessage());
+      }
+    }
+    String env = System.getenv("RUNBOOKS_TEMPORAL_API_KEY");
+    return env == null || env.isBlank() ? null : env.strip();
+  }
+
   /** TLS is on when asked for or when TLS material is given. */
   boolean tlsEnabled() {
-    return tls || tlsCert != null || tlsCa != null;
+    // Temporal Cloud takes API keys over TLS only.
+    return tls || tlsCert != null || tlsCa != null || apiKey() != null;
   }
 
   Duration connectTimeout() {

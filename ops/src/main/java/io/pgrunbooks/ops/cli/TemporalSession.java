@@ -23,9 +23,13 @@ final class TemporalSession implements AutoCloseable {
   final TemporalOptions options;
   final WorkflowServiceStubs service;
   final WorkflowClient client;
+  /** The connection options, for other stubs on the same Temporal (operator service). */
+  final WorkflowServiceStubsOptions stubOptions;
 
-  private TemporalSession(TemporalOptions options, WorkflowServiceStubs service, WorkflowClient client) {
+  private TemporalSession(TemporalOptions options, WorkflowServiceStubs service, WorkflowClient client,
+                          WorkflowServiceStubsOptions stubOptions) {
     this.options = options;
+    this.stubOptions = stubOptions;
     this.service = service;
     this.client = client;
   }
@@ -43,9 +47,14 @@ final class TemporalSession implements AutoCloseable {
         throw new CliFailure(ExitCodes.USAGE, e.getMessage());
       }
     }
+    String apiKey = options.apiKey();
+    if (apiKey != null) {
+      stubOptions.addApiKey(() -> apiKey);
+    }
+    WorkflowServiceStubsOptions built = stubOptions.build();
     WorkflowServiceStubs service;
     try {
-      service = WorkflowServiceStubs.newConnectedServiceStubs(stubOptions.build(), options.connectTimeout());
+      service = WorkflowServiceStubs.newConnectedServiceStubs(built, options.connectTimeout());
     } catch (RuntimeException e) {
       throw new CliFailure(ExitCodes.NOT_FOUND, "cannot reach Temporal at " + options.address + " within "
           + options.connectTimeout().toSeconds() + " s (" + PlainWords.grpc(e)
@@ -67,7 +76,7 @@ final class TemporalSession implements AutoCloseable {
         .setNamespace(options.namespace)
         .setDataConverter(DataConverters.jackson())
         .build());
-    return new TemporalSession(options, service, client);
+    return new TemporalSession(options, service, client, built);
   }
 
   /** A schedule client on the same connection, namespace and data converter. */

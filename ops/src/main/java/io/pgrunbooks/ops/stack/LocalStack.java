@@ -133,7 +133,11 @@ public final class LocalStack implements AutoCloseable {
       node.put("user", PG_USER);
       nodes.add(node);
     }
-    out.put("postgres", Map.of("nodes", nodes));
+    Map<String, Object> pg = new LinkedHashMap<>();
+    pg.put("nodes", nodes);
+    // Scripts log in with PGPASSFILE=<this> (libpq), instead of reading secrets.properties.
+    pg.put("passFile", postgres.passFile() == null ? null : postgres.passFile().toString());
+    out.put("postgres", pg);
     Map<String, Object> b = new LinkedHashMap<>();
     b.put("host", pgbouncer.host());
     b.put("port", pgbouncer.port());

@@ -46,6 +46,11 @@ public final class PostgresCluster implements AutoCloseable {
     this.passFile = options.superuserPassword() == null ? null : pgDir.resolve(".pgpass");
   }
 
+  /** The libpq passfile of the superuser (for PGPASSFILE or passfile=), or null without a password. */
+  public Path passFile() {
+    return passFile;
+  }
+
   /** Creates (or, with reuseExisting, restarts) the cluster and returns once every node accepts connections. */
   public static PostgresCluster start(PostgresClusterOptions options) {
     Prerequisites prerequisites = new Prerequisites();

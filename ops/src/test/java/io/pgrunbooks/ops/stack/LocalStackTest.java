@@ -136,6 +136,18 @@ class LocalStackTest {
       var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
       assertThat(json.at("/pgbouncer/adminPort").asInt()).isEqualTo(stack.pgbouncer().port());
       assertThat(URI.create(json.at("/s3/endpoint").asText())).isEqualTo(stack.s3().endpoint());
+      // A script logs in with the passfile alone: no password in its environment or arguments.
+      String passFile = json.at("/postgres/passFile").asText();
+      assertThat(java.nio.file.Path.of(passFile)).isRegularFile();
+      ProcessBuilder psql = new ProcessBuilder("/usr/lib/postgresql/15/bin/psql", "-w", "-h", "127.0.0.1",
+          "-p", String.valueOf(stack.postgres().primary().port()), "-U", "postgres", "-d", "postgres", "-Atc",
+          "SELECT 'logged in'").redirectErrorStream(true);
+      psql.environment().remove("PGPASSWORD");
+      psql.environment().put("PGPASSFILE", passFile);
+      Process p = psql.start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor()).as(out).isZero();
+      assertThat(out.strip()).isEqualTo("logged in");
     } finally {
       java.nio.file.Files.deleteIfExists(file);
     }
