@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pgrunbooks.config.ApprovalsConfig;
 import io.pgrunbooks.workflows.common.PendingApproval;
 import io.pgrunbooks.workflows.common.Progress;
-import io.pgrunbooks.workflows.common.WorkflowTypes;
+import io.pgrunbooks.workflows.registry.Runbooks;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionMetadata;
@@ -53,7 +53,7 @@ public final class PendingApprovals implements AutoCloseable {
     this.client = client;
     this.approvals = approvals;
     this.clock = clock;
-    for (String runbook : WorkflowTypes.ALL) {
+    for (String runbook : Runbooks.types()) {
       current.put(runbook, new Summary(0, 0));
       Gauge.builder(PENDING, () -> current.get(runbook).pending()).tag("runbook", runbook)
           .description("approvals waiting for a decision").register(registry);
@@ -84,7 +84,7 @@ public final class PendingApprovals implements AutoCloseable {
       byRunbook.computeIfAbsent(m.getWorkflowType(), k -> new java.util.ArrayList<>()).addAll(pending);
     });
     Instant now = clock.instant();
-    for (String runbook : WorkflowTypes.ALL) {
+    for (String runbook : Runbooks.types()) {
       current.put(runbook, summarize(byRunbook.getOrDefault(runbook, List.of()), approvals.timeout(runbook), now));
     }
   }

@@ -1,7 +1,7 @@
 package io.pgrunbooks.worker.metrics;
 
 import com.uber.m3.tally.Scope;
-import io.pgrunbooks.workflows.common.WorkflowTypes;
+import io.pgrunbooks.workflows.registry.Runbooks;
 import io.temporal.common.interceptors.WorkerInterceptorBase;
 import io.temporal.common.interceptors.WorkflowInboundCallsInterceptor;
 import io.temporal.common.interceptors.WorkflowInboundCallsInterceptorBase;
@@ -25,7 +25,7 @@ public final class RunMetricsInterceptor extends WorkerInterceptorBase {
       @Override
       public WorkflowOutput execute(WorkflowInput input) {
         String runbook = Workflow.getInfo().getWorkflowType();
-        if (!WorkflowTypes.ALL.contains(runbook)) {
+        if (!Runbooks.types().contains(runbook)) {
           // The topology lock and other internal workflows are no runbooks: not counted as runs.
           return super.execute(input);
         }
