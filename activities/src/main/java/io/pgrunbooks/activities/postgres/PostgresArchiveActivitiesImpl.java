@@ -4,7 +4,7 @@ import static io.pgrunbooks.activities.ActivitySupport.pause;
 
 import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.activities.s3.ArchiveKeys;
-import io.pgrunbooks.activities.s3.ArchiveUpload;
+import io.pgrunbooks.activities.s3.MultipartUpload;
 import io.pgrunbooks.activities.s3.Compression;
 import io.pgrunbooks.activities.s3.DigestStreams;
 import io.pgrunbooks.activities.s3.ExportReuse;
@@ -219,14 +219,16 @@ public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities 
         return done;
       }
       long expectedBytes = ArchiveCatalog.totalBytes(c, ref.oid());
-      ArchiveUpload started;
+      MultipartUpload started;
       try {
-        started = ArchiveUpload.start(client, archive, key, stale, Map.of("pg-runbooks-run-id", in.runId()),
-            expectedBytes, id -> beat.put("uploadId", id));
+        // Progress is the CSV's bytes (beat::bytes below), ahead of the parts uploaded.
+        started = MultipartUpload.start(client, archive, key,
+            MultipartUpload.Options.archive(Map.of("pg-runbooks-run-id", in.runId())), stale, expectedBytes,
+            id -> beat.put("uploadId", id), bytes -> {});
       } catch (IllegalArgumentException e) {
         throw refused("cannot archive " + ref.qualified() + " as one object: " + e.getMessage());
       }
-      try (ArchiveUpload upload = started) {
+      try (MultipartUpload upload = started) {
         c.setAutoCommit(false);
         exec(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
         ContentHash.canonicalSettings(c);
