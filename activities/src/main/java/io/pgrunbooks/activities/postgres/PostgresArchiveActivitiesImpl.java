@@ -21,7 +21,7 @@ import io.pgrunbooks.workflows.activities.DropPartitionResult;
 import io.pgrunbooks.workflows.activities.ExportInput;
 import io.pgrunbooks.workflows.activities.ExportResult;
 import io.pgrunbooks.workflows.activities.InspectPartitionInput;
-import io.pgrunbooks.workflows.activities.PartitionFacts;
+import io.pgrunbooks.workflows.activities.ArchivePreflightFacts;
 import io.pgrunbooks.workflows.activities.PartitionRef;
 import io.pgrunbooks.workflows.activities.PostgresArchiveActivities;
 import io.pgrunbooks.workflows.activities.RestoreTableInput;
@@ -67,7 +67,7 @@ public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities 
   }
 
   @Override
-  public PartitionFacts inspectPartition(InspectPartitionInput in) {
+  public ArchivePreflightFacts inspectPartition(InspectPartitionInput in) {
     ClusterConfig cluster = Lookups.cluster(config, in.cluster());
     if (cluster.database(in.database()) == null) {
       throw Lookups.badInput("database '" + in.database() + "' of cluster " + in.cluster() + " has no runbook settings"
