@@ -3,6 +3,7 @@ package io.pgrunbooks.activities.backup;
 import io.pgrunbooks.activities.ActivitySupport;
 import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
+import io.pgrunbooks.activities.s3.MultipartUpload;
 import io.pgrunbooks.activities.s3.PartSizes;
 import io.pgrunbooks.activities.postgres.ConnectionFactory.NodeConnectException;
 import io.pgrunbooks.config.ClusterConfig;
@@ -27,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -111,7 +113,7 @@ final class BackupDump {
       } catch (NoSuchKeyException e) {
         // not done yet
       }
-      int stale = StreamingUpload.abortStale(s3, bucket, dumpKey);
+      int stale = MultipartUpload.abortStale(s3, bucket, dumpKey, Set.of());
       if (stale > 0) {
         Activity.getExecutionContext().heartbeat("aborted " + stale + " stale upload(s) of " + dumpKey);
       }
@@ -140,7 +142,7 @@ final class BackupDump {
           databaseBytes = rs.getLong(6);
         }
         try {
-          PartSizes.choose(databaseBytes, StreamingUpload.PART_SIZE);
+          PartSizes.choose(databaseBytes, MultipartUpload.Options.backup().minPartSize());
         } catch (IllegalArgumentException e) {
           throw ApplicationFailure.newNonRetryableFailure("backup of " + input.database() + " refused before it "
               + "started: " + e.getMessage(), FailureTypes.SAFETY_REFUSED);
@@ -161,10 +163,12 @@ final class BackupDump {
         ExecutorService counting = Executors.newSingleThreadExecutor();
         Future<List<TableCount>> countsDone = counting.submit(() -> countInSnapshot(c, replica, countedTables));
         List<TableCount> counts;
-        StreamingUpload.Uploaded up;
-        try (InputStream out = dump.getInputStream()) {
-          up = StreamingUpload.upload(s3, bucket, dumpKey, BackupS3.sse(config.archive()), config.archive().kmsKeyId(),
-              out, databaseBytes, bytes -> Activity.getExecutionContext().heartbeat(bytes));
+        MultipartUpload.Copied up;
+        try (InputStream out = dump.getInputStream();
+             MultipartUpload upload = MultipartUpload.start(s3, config.archive(), dumpKey,
+                 MultipartUpload.Options.backup(), Set.of(), databaseBytes, id -> {},
+                 bytes -> Activity.getExecutionContext().heartbeat(bytes))) {
+          up = upload.copy(out);
           if (dump.waitFor() != 0) {
             throw new IllegalStateException("pg_dump exited with " + dump.exitValue() + ": " + stderr.text(password));
           }

@@ -4,6 +4,7 @@ import io.pgrunbooks.activities.ActivitySupport;
 import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import io.pgrunbooks.activities.postgres.Identifiers;
+import io.pgrunbooks.activities.s3.MultipartUpload;
 import io.pgrunbooks.config.BackupConfig.VerificationTarget;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.workflows.backup.AmcheckResult;
@@ -73,7 +74,7 @@ final class ScratchRestore {
       // pg_restore --jobs needs a seekable file: the dump goes to a temp file, checked while it streams.
       file = Files.createTempFile("pgrb-verify-", ".pgdump");
       long t0 = System.nanoTime();
-      MessageDigest sha = StreamingUpload.digest("SHA-256");
+      MessageDigest sha = MultipartUpload.sha256();
       long bytes = 0;
       try (InputStream in = s3.getObject(r -> r.bucket(config.archive().bucket()).key(input.dumpKey()),
           ResponseTransformer.toInputStream()); OutputStream out = Files.newOutputStream(file)) {

@@ -6,7 +6,7 @@ import io.pgrunbooks.config.DatabaseConfig;
 import io.pgrunbooks.config.PartitionPolicyConfig;
 import io.pgrunbooks.config.RetentionSpec;
 import io.pgrunbooks.workflows.activities.ColumnDef;
-import io.pgrunbooks.workflows.activities.PartitionFacts;
+import io.pgrunbooks.workflows.activities.ArchivePreflightFacts;
 import io.pgrunbooks.workflows.activities.PartitionRef;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -48,7 +48,7 @@ final class ArchiveCatalog {
     }
   }
 
-  static PartitionFacts inspect(Connection c, String primaryNode, String cluster, String database, String partition,
+  static ArchivePreflightFacts inspect(Connection c, String primaryNode, String cluster, String database, String partition,
                                 DatabaseConfig dbConfig, ArchiveConfig archive) throws SQLException {
     String[] sn = Identifiers.split(partition, "partition");
     try (Statement st = c.createStatement()) {
@@ -113,7 +113,7 @@ final class ArchiveCatalog {
     RetentionSpec floor = policy.minRetentionSpec();
     var today = now.atZone(ZoneOffset.UTC).toLocalDate();
     List<ColumnDef> columns = columns(c, oid);
-    return new PartitionFacts(new PartitionRef(cluster, database, sn[0], sn[1], oid, parentSchema, parentName), primaryNode,
+    return new ArchivePreflightFacts(new PartitionRef(cluster, database, sn[0], sn[1], oid, parentSchema, parentName), primaryNode,
         version, "DEFAULT".equals(bound), bound, lower, upper, now, policy.retention(), policy.minRetention(),
         retention == null ? null : retention.cutoff(today).atStartOfDay(ZoneOffset.UTC).toInstant(),
         floor == null ? null : floor.cutoff(today).atStartOfDay(ZoneOffset.UTC).toInstant(),

@@ -4,7 +4,7 @@ import static io.pgrunbooks.activities.ActivitySupport.pause;
 
 import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.activities.s3.ArchiveKeys;
-import io.pgrunbooks.activities.s3.ArchiveUpload;
+import io.pgrunbooks.activities.s3.MultipartUpload;
 import io.pgrunbooks.activities.s3.Compression;
 import io.pgrunbooks.activities.s3.DigestStreams;
 import io.pgrunbooks.activities.s3.ExportReuse;
@@ -21,7 +21,7 @@ import io.pgrunbooks.workflows.activities.DropPartitionResult;
 import io.pgrunbooks.workflows.activities.ExportInput;
 import io.pgrunbooks.workflows.activities.ExportResult;
 import io.pgrunbooks.workflows.activities.InspectPartitionInput;
-import io.pgrunbooks.workflows.activities.PartitionFacts;
+import io.pgrunbooks.workflows.activities.ArchivePreflightFacts;
 import io.pgrunbooks.workflows.activities.PartitionRef;
 import io.pgrunbooks.workflows.activities.PostgresArchiveActivities;
 import io.pgrunbooks.workflows.activities.RestoreTableInput;
@@ -67,7 +67,7 @@ public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities 
   }
 
   @Override
-  public PartitionFacts inspectPartition(InspectPartitionInput in) {
+  public ArchivePreflightFacts inspectPartition(InspectPartitionInput in) {
     ClusterConfig cluster = Lookups.cluster(config, in.cluster());
     if (cluster.database(in.database()) == null) {
       throw Lookups.badInput("database '" + in.database() + "' of cluster " + in.cluster() + " has no runbook settings"
@@ -219,14 +219,16 @@ public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities 
         return done;
       }
       long expectedBytes = ArchiveCatalog.totalBytes(c, ref.oid());
-      ArchiveUpload started;
+      MultipartUpload started;
       try {
-        started = ArchiveUpload.start(client, archive, key, stale, Map.of("pg-runbooks-run-id", in.runId()),
-            expectedBytes, id -> beat.put("uploadId", id));
+        // Progress is the CSV's bytes (beat::bytes below), ahead of the parts uploaded.
+        started = MultipartUpload.start(client, archive, key,
+            MultipartUpload.Options.archive(Map.of("pg-runbooks-run-id", in.runId())), stale, expectedBytes,
+            id -> beat.put("uploadId", id), bytes -> {});
       } catch (IllegalArgumentException e) {
         throw refused("cannot archive " + ref.qualified() + " as one object: " + e.getMessage());
       }
-      try (ArchiveUpload upload = started) {
+      try (MultipartUpload upload = started) {
         c.setAutoCommit(false);
         exec(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
         ContentHash.canonicalSettings(c);

@@ -5,7 +5,7 @@ import static io.pgrunbooks.activities.ActivitySupport.heartbeat;
 import static io.pgrunbooks.activities.ActivitySupport.pause;
 
 import io.pgrunbooks.activities.Lookups;
-import io.pgrunbooks.activities.postgres.PartitionCatalog.Parent;
+import io.pgrunbooks.catalog.PartitionCatalogReader.Parent;
 import io.pgrunbooks.activities.postgres.PartitionCatalog.Relation;
 import io.pgrunbooks.config.ClusterConfig;
 import io.pgrunbooks.config.DatabaseConfig;

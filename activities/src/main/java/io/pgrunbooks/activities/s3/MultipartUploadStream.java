@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.LongConsumer;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
@@ -20,13 +21,13 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
- * An S3 multipart upload as an output stream of unknown length, in constant memory: one part buffer
- * being filled while up to {@link #PARTS_IN_FLIGHT} earlier parts upload (each with an explicit
- * SHA-256 part checksum); buffers are recycled. {@link #complete} finishes the upload; on any failure
- * the caller aborts it by its upload id.
+ * The engine of {@link MultipartUpload}: an S3 multipart upload as an output stream of unknown length,
+ * in constant memory: one part buffer being filled while up to {@code partsInFlight} earlier parts
+ * upload (each with an explicit SHA-256 part checksum); buffers are recycled. {@link #complete}
+ * finishes the upload; on any failure the caller aborts it by its upload id.
  */
 final class MultipartUploadStream extends OutputStream {
-  /** The smallest part size; larger when the expected size needs it ({@link PartSizes}). */
+  /** The smallest part size of an archive; larger when the expected size needs it ({@link PartSizes}). */
   static final int PART_SIZE = 8 * 1024 * 1024;
   /**
    * Parts uploading at once. One was too few on a loaded host: a store slow to answer one part stalled
@@ -39,12 +40,17 @@ final class MultipartUploadStream extends OutputStream {
   private final String key;
   private final String uploadId;
   private final int partSize;
+  private final int partsInFlight;
+  private final boolean createOnly;
+  private final LongConsumer progress;
   private final ExecutorService uploader;
   private final List<CompletedPart> parts = new ArrayList<>();
   private final ArrayDeque<Future<CompletedPart>> inFlight = new ArrayDeque<>();
-  private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(PARTS_IN_FLIGHT + 1);
+  private final ArrayDeque<Long> sizes = new ArrayDeque<>();
+  private final BlockingQueue<byte[]> free;
   private byte[] filling;
   private int pos;
+  private long uploaded;
   private boolean finished;
 
   MultipartUploadStream(S3Client s3, String bucket, String key, String uploadId) {
@@ -52,13 +58,26 @@ final class MultipartUploadStream extends OutputStream {
   }
 
   MultipartUploadStream(S3Client s3, String bucket, String key, String uploadId, int partSize) {
+    this(s3, bucket, key, uploadId, partSize, PARTS_IN_FLIGHT, true, b -> {});
+  }
+
+  /**
+   * @param createOnly complete with If-None-Match: * (the key is written once, never replaced)
+   * @param progress called on the writing thread with the bytes of the parts uploaded so far
+   */
+  MultipartUploadStream(S3Client s3, String bucket, String key, String uploadId, int partSize, int partsInFlight,
+                        boolean createOnly, LongConsumer progress) {
     this.s3 = s3;
     this.bucket = bucket;
     this.key = key;
     this.uploadId = uploadId;
     this.partSize = partSize;
+    this.partsInFlight = partsInFlight;
+    this.createOnly = createOnly;
+    this.progress = progress;
+    this.free = new ArrayBlockingQueue<>(partsInFlight + 1);
     this.filling = new byte[partSize];
-    this.uploader = Executors.newFixedThreadPool(PARTS_IN_FLIGHT, r -> {
+    this.uploader = Executors.newFixedThreadPool(partsInFlight, r -> {
       Thread t = new Thread(r, "s3-part-upload");
       t.setDaemon(true);
       return t;
@@ -97,9 +116,10 @@ final class MultipartUploadStream extends OutputStream {
     }
     finished = true;
     uploader.shutdown();
-    // If-None-Match: an archive object is written once; a store that honours it refuses to replace one.
-    return s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId).ifNoneMatch("*")
-        .multipartUpload(m -> m.parts(parts)));
+    // If-None-Match: an archive object is written once; a store that honours it refuses to replace one. A
+    // backup's dump is not: a retry whose earlier attempt completed the dump but lost the manifest rewrites it.
+    return s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+        .ifNoneMatch(createOnly ? "*" : null).multipartUpload(m -> m.parts(parts)));
   }
 
   int parts() {
@@ -118,16 +138,18 @@ final class MultipartUploadStream extends OutputStream {
   }
 
   private void ship() throws IOException {
-    while (inFlight.size() >= PARTS_IN_FLIGHT) {
+    while (inFlight.size() >= partsInFlight) {
       awaitOldest();
     }
     byte[] data = filling;
     int len = pos;
     int partNumber = parts.size() + inFlight.size() + 1;
     PartSizes.checkPartNumber(partNumber, partSize, key);
+    long bytes = len;
     byte[] next = free.poll();
     filling = next != null ? next : new byte[partSize];
     pos = 0;
+    sizes.add(bytes);
     inFlight.add(uploader.submit(() -> {
       try {
         UploadPartResponse r = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber)
@@ -149,6 +171,8 @@ final class MultipartUploadStream extends OutputStream {
     try {
       parts.add(inFlight.peekFirst().get());
       inFlight.removeFirst();
+      uploaded += sizes.removeFirst();
+      progress.accept(uploaded);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while uploading part " + (parts.size() + 1));

@@ -14,7 +14,7 @@ import io.pgrunbooks.workflows.activities.DropPartitionResult;
 import io.pgrunbooks.workflows.activities.ExportInput;
 import io.pgrunbooks.workflows.activities.ExportResult;
 import io.pgrunbooks.workflows.activities.InspectPartitionInput;
-import io.pgrunbooks.workflows.activities.PartitionFacts;
+import io.pgrunbooks.workflows.activities.ArchivePreflightFacts;
 import io.pgrunbooks.workflows.activities.PartitionRef;
 import io.pgrunbooks.workflows.activities.PostgresArchiveActivities;
 import io.pgrunbooks.workflows.activities.ReadManifestInput;
@@ -223,7 +223,7 @@ class ArchiveFaultsOnLocalStackTest {
     }
 
     @Override
-    public PartitionFacts inspectPartition(InspectPartitionInput input) {
+    public ArchivePreflightFacts inspectPartition(InspectPartitionInput input) {
       return real.inspectPartition(input);
     }
 

@@ -15,7 +15,7 @@ public interface PostgresArchiveActivities {
    * leaf partition, or a parent without a partition policy in the config. Read-only.
    */
   @ActivityMethod
-  PartitionFacts inspectPartition(InspectPartitionInput input);
+  ArchivePreflightFacts inspectPartition(InspectPartitionInput input);
 
   /** Detaches the partition (CONCURRENTLY where allowed, else with a short lock_timeout); a no-op when already detached. */
   @ActivityMethod

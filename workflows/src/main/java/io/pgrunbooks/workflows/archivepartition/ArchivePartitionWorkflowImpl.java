@@ -7,7 +7,7 @@ import io.pgrunbooks.workflows.activities.DropPartitionResult;
 import io.pgrunbooks.workflows.activities.ExportInput;
 import io.pgrunbooks.workflows.activities.ExportResult;
 import io.pgrunbooks.workflows.activities.InspectPartitionInput;
-import io.pgrunbooks.workflows.activities.PartitionFacts;
+import io.pgrunbooks.workflows.activities.ArchivePreflightFacts;
 import io.pgrunbooks.workflows.activities.PostgresArchiveActivities;
 import io.pgrunbooks.workflows.activities.S3Activities;
 import io.pgrunbooks.workflows.activities.VerifyArchiveInput;
@@ -42,7 +42,7 @@ public class ArchivePartitionWorkflowImpl extends RunbookWorkflowBase implements
       Workflow.newActivityStub(PostgresArchiveActivities.class, ArchiveActivityOptions.STREAM);
   private final S3Activities s3 = Workflow.newActivityStub(S3Activities.class, ArchiveActivityOptions.STREAM);
 
-  private PartitionFacts facts;
+  private ArchivePreflightFacts facts;
   private boolean detached;
   private boolean dropped;
   private Instant archivedAt;
@@ -209,7 +209,7 @@ public class ArchivePartitionWorkflowImpl extends RunbookWorkflowBase implements
     return s == null || s.isBlank();
   }
 
-  private static String describe(PartitionFacts f) {
+  private static String describe(ArchivePreflightFacts f) {
     return f.ref().qualified() + " of " + f.ref().parentQualified() + " " + f.boundSpec() + ", ~" + f.rowEstimate()
         + " rows, " + f.columns().size() + " columns, on " + f.primaryNode();
   }

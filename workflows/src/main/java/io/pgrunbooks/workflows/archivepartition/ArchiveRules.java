@@ -1,6 +1,6 @@
 package io.pgrunbooks.workflows.archivepartition;
 
-import io.pgrunbooks.workflows.activities.PartitionFacts;
+import io.pgrunbooks.workflows.activities.ArchivePreflightFacts;
 
 /**
  * Whether a partition may be archived and dropped (DESIGN.md invariant 3), decided from catalog
@@ -10,7 +10,7 @@ final class ArchiveRules {
   private ArchiveRules() {}
 
   /** Null when allowed; otherwise why not, in words. {@code force} only overrides "not expired yet". */
-  static String refusal(PartitionFacts f, boolean force, String reason) {
+  static String refusal(ArchivePreflightFacts f, boolean force, String reason) {
     String name = f.ref().qualified();
     if (f.isDefault()) {
       return name + " is the default partition of " + f.ref().parentQualified() + "; it is never archived";

@@ -9,7 +9,7 @@ import io.pgrunbooks.workflows.activities.DropPartitionResult;
 import io.pgrunbooks.workflows.activities.ExportInput;
 import io.pgrunbooks.workflows.activities.ExportResult;
 import io.pgrunbooks.workflows.activities.InspectPartitionInput;
-import io.pgrunbooks.workflows.activities.PartitionFacts;
+import io.pgrunbooks.workflows.activities.ArchivePreflightFacts;
 import io.pgrunbooks.workflows.activities.PartitionRef;
 import io.pgrunbooks.workflows.activities.PostgresArchiveActivities;
 import io.pgrunbooks.workflows.activities.ReadManifestInput;
@@ -95,12 +95,12 @@ public final class ArchiveFakes {
 
   final class Sql implements PostgresArchiveActivities {
     @Override
-    public PartitionFacts inspectPartition(InspectPartitionInput in) {
+    public ArchivePreflightFacts inspectPartition(InspectPartitionInput in) {
       if (!PARTITION.equals(in.partition())) {
         throw ApplicationFailure.newNonRetryableFailure("no table " + in.partition() + " in database " + in.database(),
             FailureTypes.BAD_INPUT);
       }
-      return new PartitionFacts(REF, "pg1", "PostgreSQL 15.8", false, BOUNDS, Instant.parse("2025-01-01T00:00:00Z"),
+      return new ArchivePreflightFacts(REF, "pg1", "PostgreSQL 15.8", false, BOUNDS, Instant.parse("2025-01-01T00:00:00Z"),
           upperBound, NOW, "90 days", "30 days", NOW.minusSeconds(90L * 86400), NOW.minusSeconds(30L * 86400), true,
           columns(), "RANGE (ts)", "CREATE TABLE public.events (...) PARTITION BY RANGE (ts)", List.of(), ROWS, "gzip",
           bucket);

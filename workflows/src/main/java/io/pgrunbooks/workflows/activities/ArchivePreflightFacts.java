@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What preflight learned about a partition from the catalog of the current primary; the workflow
+ * What the archive runbook's preflight learned about one partition from the catalog of the current primary
+ * (not the per-partition listing of partition maintenance, {@code PostgresPartitionActivities.PartitionFacts}); the workflow
  * decides from these facts whether it may be archived and dropped (DESIGN.md invariant 3).
  *
  * @param boundSpec {@code pg_get_expr(relpartbound)}, e.g. {@code FOR VALUES FROM ('2025-01-01') TO ('2025-02-01')};
@@ -17,7 +18,7 @@ import java.util.List;
  * @param minRetentionCutoff the compliance floor's cutoff; null when there is no floor
  * @param parentDdl the parent's column list and partition key, as {@code CREATE TABLE} text
  */
-public record PartitionFacts(
+public record ArchivePreflightFacts(
     PartitionRef ref,
     String primaryNode,
     String serverVersion,

@@ -1,0 +1,187 @@
+package io.pgrunbooks.catalog;
+
+import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.IntervalRows;
+import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.PartitionFacts;
+import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.TableFacts;
+import io.pgrunbooks.workflows.partitionmaintenance.Intervals;
+import io.pgrunbooks.workflows.partitionmaintenance.PartitionSql;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one reader of a partitioned table's facts from the catalog (pg_class, pg_namespace,
+ * pg_partitioned_table, pg_inherits; bounds from {@code pg_get_expr(relpartbound)}), shared by the
+ * partition-maintenance activities, the archive catalog (bound parsing) and the CLI's grid. Tables are
+ * looked up by bound schema and name, never by text pasted into SQL. The connection's TimeZone must be
+ * UTC so that timestamptz bounds read back in UTC. Bad input is an {@link IllegalArgumentException}
+ * naming the table and the reason; each caller turns it into its own failure.
+ */
+public final class PartitionCatalogReader {
+  /** The partition key types whose bounds are instants. */
+  public static final List<String> KEY_TYPES = List.of("date", "timestamp without time zone", "timestamp with time zone");
+  private static final Pattern RANGE = Pattern.compile("FOR VALUES FROM \\((.+)\\) TO \\((.+)\\)");
+
+  private PartitionCatalogReader() {}
+
+  /**
+   * A RANGE-partitioned parent as the catalog knows it.
+   *
+   * @param table {@code schema.name} as given
+   * @param keyType date, timestamp or timestamptz
+   * @param defaultPartition {@code schema.name} of its default partition, or null
+   */
+  public record Parent(long oid, String table, String keyColumn, String keyType, String defaultPartition) {}
+
+  /**
+   * Validates a parent: it exists, is RANGE-partitioned on exactly one date/timestamp(tz) column.
+   *
+   * @throws IllegalArgumentException naming the table and the reason
+   */
+  public static Parent parent(Connection c, String table) throws SQLException {
+    String[] parts = split(table);
+    try (PreparedStatement ps = c.prepareStatement("""
+        SELECT c.oid, c.relkind, pt.partstrat, pt.partnatts, pt.partattrs[0] AS attnum,
+               a.attname, a.atttypid::regtype::text AS keytype,
+               (SELECT dn.nspname || '.' || d.relname FROM pg_class d JOIN pg_namespace dn ON dn.oid = d.relnamespace
+                 WHERE d.oid = pt.partdefid) AS defpart
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        LEFT JOIN pg_partitioned_table pt ON pt.partrelid = c.oid
+        LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = pt.partattrs[0]
+        WHERE n.nspname = ? AND c.relname = ?""")) {
+      ps.setString(1, parts[0]);
+      ps.setString(2, parts[1]);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new IllegalArgumentException(table + ": no such table in the database");
+        }
+        String kind = rs.getString("relkind");
+        if (!"p".equals(kind)) {
+          throw new IllegalArgumentException(table + ": not a partitioned table (relkind " + kind + ")");
+        }
+        if (!"r".equals(rs.getString("partstrat"))) {
+          throw new IllegalArgumentException(table + ": partitioned by " + strategy(rs.getString("partstrat"))
+              + ", not RANGE");
+        }
+        if (rs.getInt("partnatts") != 1 || rs.getInt("attnum") == 0) {
+          throw new IllegalArgumentException(table + ": the range key must be exactly one column (it has "
+              + rs.getInt("partnatts") + (rs.getInt("attnum") == 0 ? " or an expression" : "") + ")");
+        }
+        String type = rs.getString("keytype");
+        if (!KEY_TYPES.contains(type)) {
+          throw new IllegalArgumentException(table + ": the range key " + rs.getString("attname") + " is " + type
+              + "; only date, timestamp and timestamptz are supported");
+        }
+        return new Parent(rs.getLong("oid"), table, rs.getString("attname"), type, rs.getString("defpart"));
+      }
+    }
+  }
+
+  /** The parent's range partitions (by lower bound, MINVALUE first) and its default partition's rows per interval. */
+  public static TableFacts facts(Connection c, Parent p, String interval) throws SQLException {
+    List<PartitionFacts> partitions = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("""
+        SELECT n.nspname || '.' || c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound,
+               c.reltuples::bigint AS tuples, pg_table_size(c.oid) AS tbytes, pg_indexes_size(c.oid) AS ibytes
+        FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE i.inhparent = ? ORDER BY 1""")) {
+      ps.setLong(1, p.oid());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String bound = rs.getString("bound");
+          if ("DEFAULT".equals(bound)) {
+            continue;
+          }
+          String[] b = bounds(bound);
+          partitions.add(new PartitionFacts(rs.getString("name"), b[0], b[1], bound, rs.getLong("tuples"),
+              rs.getLong("tbytes"), rs.getLong("ibytes")));
+        }
+      }
+    }
+    partitions.sort(Comparator.comparing(PartitionFacts::from, Comparator.nullsFirst(Comparator.naturalOrder())));
+    return new TableFacts(p.table(), p.keyColumn(), p.keyType(), partitions, p.defaultPartition(),
+        p.defaultPartition() == null ? List.of() : defaultRows(c, p, interval));
+  }
+
+  /** Exact rows of the default partition per interval start (UTC). */
+  private static List<IntervalRows> defaultRows(Connection c, Parent p, String interval) throws SQLException {
+    String key = PartitionSql.ident(p.keyColumn());
+    String expr = switch (p.keyType()) {
+      case "timestamp with time zone" -> key + " AT TIME ZONE 'UTC'";
+      case "date" -> key + "::timestamp";
+      default -> key;
+    };
+    List<IntervalRows> rows = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT to_char(date_trunc(?, " + expr + "), 'YYYY-MM-DD'), count(*)"
+        + " FROM " + PartitionSql.qualified(p.defaultPartition()) + " GROUP BY 1 ORDER BY 1")) {
+      ps.setString(1, interval);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(new IntervalRows(Intervals.iso(LocalDate.parse(rs.getString(1))), rs.getLong(2)));
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** {@code [from, to]} as ISO instants of a range bound expression; null for MINVALUE/MAXVALUE. */
+  public static String[] bounds(String expr) {
+    String[] literals = rangeLiterals(expr);
+    if (literals == null) {
+      throw new IllegalArgumentException("not a range bound: " + expr);
+    }
+    return new String[] {value(literals[0]), value(literals[1])};
+  }
+
+  /**
+   * The two literal lists of {@code pg_get_expr(relpartbound)} for a range partition ({@code FOR VALUES
+   * FROM ('2025-01-01') TO ('2025-02-01')} gives {@code '2025-01-01'} and {@code '2025-02-01'}); null for
+   * DEFAULT or a list/hash bound.
+   */
+  public static String[] rangeLiterals(String expr) {
+    Matcher m = expr == null ? null : RANGE.matcher(expr);
+    return m != null && m.matches() ? new String[] {m.group(1), m.group(2)} : null;
+  }
+
+  private static String value(String v) {
+    String s = v.strip();
+    if (!s.startsWith("'")) {
+      return null;
+    }
+    s = s.substring(1, s.length() - 1);
+    if (s.endsWith("infinity")) {
+      return null;
+    }
+    if (s.length() == 10) {
+      return Intervals.iso(LocalDate.parse(s));
+    }
+    s = s.replaceFirst("\\+00$", "").replace(' ', 'T');
+    return LocalDateTime.parse(s).toInstant(ZoneOffset.UTC).toString();
+  }
+
+  /** {@code [schema, name]} of {@code schema.name}; IllegalArgumentException otherwise. */
+  public static String[] split(String table) {
+    int dot = table == null ? -1 : table.indexOf('.');
+    if (dot <= 0 || dot == table.length() - 1) {
+      throw new IllegalArgumentException("'" + table + "' is not a schema.name table name");
+    }
+    return new String[] {table.substring(0, dot), table.substring(dot + 1)};
+  }
+
+  private static String strategy(String s) {
+    return s == null ? "nothing" : switch (s) {
+      case "l" -> "LIST";
+      case "h" -> "HASH";
+      default -> s;
+    };
+  }
+}
