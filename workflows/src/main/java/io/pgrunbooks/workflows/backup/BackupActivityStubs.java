@@ -1,10 +1,8 @@
 package io.pgrunbooks.workflows.backup;
 
+import io.pgrunbooks.workflows.common.ActivityStubs;
 import io.pgrunbooks.workflows.backup.BackupStoreActivities;
 import io.pgrunbooks.workflows.backup.PostgresBackupActivities;
-import io.pgrunbooks.workflows.common.FailureTypes;
-import io.pgrunbooks.workflows.common.TaskQueues;
-import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
@@ -13,21 +11,14 @@ import java.util.Map;
 
 /** Activity stubs and options shared by Backup and BackupVerification. */
 public final class BackupActivityStubs {
-  static final RetryOptions RETRY = RetryOptions.newBuilder()
-      .setInitialInterval(Duration.ofSeconds(1))
-      .setMaximumInterval(Duration.ofSeconds(30))
-      .setMaximumAttempts(5)
-      .setDoNotRetry(FailureTypes.NON_RETRYABLE)
-      .build();
+  static final RetryOptions RETRY = ActivityStubs.retry(5, Duration.ofSeconds(1), Duration.ofSeconds(30));
 
   private BackupActivityStubs() {}
 
   public static BackupStoreActivities store() {
-    return Workflow.newActivityStub(BackupStoreActivities.class, ActivityOptions.newBuilder()
-        .setTaskQueue(TaskQueues.CENTRAL)
-        .setStartToCloseTimeout(Duration.ofMinutes(2))
-        .setScheduleToCloseTimeout(Duration.ofMinutes(10))
-        .setRetryOptions(RETRY)
+    return Workflow.newActivityStub(BackupStoreActivities.class, ActivityStubs.central(Duration.ofMinutes(2))
+        .scheduleToClose(Duration.ofMinutes(10))
+        .retry(RETRY)
         .build());
   }
 
@@ -37,19 +28,12 @@ public final class BackupActivityStubs {
    * pg_restore stopped, not while it still writes.
    */
   public static PostgresBackupActivities postgres() {
-    ActivityOptions base = ActivityOptions.newBuilder()
-        .setTaskQueue(TaskQueues.CENTRAL)
-        .setStartToCloseTimeout(Duration.ofMinutes(10))
-        .setRetryOptions(RETRY)
+    ActivityOptions base = ActivityStubs.central(Duration.ofMinutes(10)).retry(RETRY).build();
+    ActivityOptions longRunning = ActivityStubs.override(Duration.ofHours(12))
+        .heartbeat(Duration.ofSeconds(60))
+        .waitForCancellation()
         .build();
-    ActivityOptions longRunning = ActivityOptions.newBuilder(base)
-        .setStartToCloseTimeout(Duration.ofHours(12))
-        .setHeartbeatTimeout(Duration.ofSeconds(60))
-        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
-        .build();
-    ActivityOptions counting = ActivityOptions.newBuilder(base)
-        .setStartToCloseTimeout(Duration.ofHours(2))
-        .build();
+    ActivityOptions counting = ActivityStubs.override(Duration.ofHours(2)).build();
     return Workflow.newActivityStub(PostgresBackupActivities.class, base, Map.of(
         "DumpToStore", longRunning,
         "Restore", longRunning,

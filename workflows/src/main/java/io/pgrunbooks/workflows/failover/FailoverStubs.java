@@ -1,12 +1,11 @@
 package io.pgrunbooks.workflows.failover;
 
+import io.pgrunbooks.workflows.common.ActivityStubs;
 import io.pgrunbooks.workflows.activities.FailoverActivities;
 import io.pgrunbooks.workflows.activities.FailoverNodeActivities;
 import io.pgrunbooks.workflows.activities.NodeActivities;
 import io.pgrunbooks.workflows.activities.PgBouncerActivities;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities;
-import io.pgrunbooks.workflows.common.FailureTypes;
-import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildWorkflowImpl;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -16,12 +15,7 @@ import java.util.Map;
 
 /** Activity stubs of the failover runbooks: central SQL, PgBouncer's agent, and each node's agent. */
 public final class FailoverStubs {
-  static final RetryOptions RETRY = RetryOptions.newBuilder()
-      .setInitialInterval(Duration.ofSeconds(1))
-      .setMaximumInterval(Duration.ofSeconds(5))
-      .setMaximumAttempts(5)
-      .setDoNotRetry(FailureTypes.NON_RETRYABLE)
-      .build();
+  static final RetryOptions RETRY = ActivityStubs.retry(5, Duration.ofSeconds(1), Duration.ofSeconds(5));
 
   private final Duration agentStartTimeout;
   private final FailoverActivities sql;
@@ -29,10 +23,9 @@ public final class FailoverStubs {
 
   public FailoverStubs(Duration agentStartTimeout) {
     this.agentStartTimeout = agentStartTimeout;
-    ActivityOptions central = ActivityOptions.newBuilder().setTaskQueue(TaskQueues.CENTRAL)
-        .setStartToCloseTimeout(Duration.ofMinutes(2)).setRetryOptions(RETRY).build();
-    ActivityOptions waits = ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(30))
-        .setHeartbeatTimeout(Duration.ofSeconds(20)).build();
+    ActivityOptions central = ActivityStubs.central(Duration.ofMinutes(2)).retry(RETRY).build();
+    // Overrides keep the stub's queue and retry policy; only the time limits differ.
+    ActivityOptions waits = ActivityStubs.override(Duration.ofMinutes(30)).heartbeat(Duration.ofSeconds(20)).build();
     sql = Workflow.newActivityStub(FailoverActivities.class, central, Map.of(
         "AwaitReplayedLsn", waits, "AwaitWritablePrimary", waits, "RunDrillProbe", waits));
     replication = Workflow.newActivityStub(PostgresReplicationActivities.class, central, Map.of(
@@ -51,8 +44,7 @@ public final class FailoverStubs {
   public FailoverNodeActivities agent(String node) {
     // pg_rewind of a large data directory outlasts the other steps; it heartbeats every 2 s while a command runs,
     // so a dead agent is noticed within the heartbeat timeout (which leaves room for the CHECKPOINT before it).
-    ActivityOptions rewind = ActivityOptions.newBuilder(agentOptions(node, Duration.ofHours(6)))
-        .setHeartbeatTimeout(Duration.ofMinutes(2)).build();
+    ActivityOptions rewind = agentStub(node, Duration.ofHours(6)).heartbeat(Duration.ofMinutes(2)).build();
     return Workflow.newActivityStub(FailoverNodeActivities.class, agentOptions(node, Duration.ofMinutes(10)),
         Map.of("RewindAsStandby", rewind));
   }
@@ -67,11 +59,10 @@ public final class FailoverStubs {
   }
 
   private ActivityOptions agentOptions(String node, Duration startToClose) {
-    return ActivityOptions.newBuilder()
-        .setTaskQueue(TaskQueues.node(node))
-        .setScheduleToStartTimeout(agentStartTimeout)
-        .setStartToCloseTimeout(startToClose)
-        .setRetryOptions(RETRY)
-        .build();
+    return agentStub(node, startToClose).build();
+  }
+
+  private ActivityStubs.Options agentStub(String node, Duration startToClose) {
+    return ActivityStubs.onNode(node, startToClose).scheduleToStart(agentStartTimeout).retry(RETRY);
   }
 }

@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.failover;
 
+import io.pgrunbooks.workflows.common.ActivityStubs;
 import io.pgrunbooks.workflows.activities.ClusterSpec;
 import io.pgrunbooks.workflows.activities.ClusterSpec.NodeSpec;
 import io.pgrunbooks.workflows.activities.ConfigActivities;
@@ -19,12 +20,10 @@ import io.pgrunbooks.workflows.common.RunRecorder;
 import io.pgrunbooks.workflows.common.RunReport;
 import io.pgrunbooks.workflows.common.RunbookState;
 import io.pgrunbooks.workflows.runbook.RunbookWorkflowBase;
-import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.pgrunbooks.workflows.failover.FailoverChecks.Loss;
 import io.pgrunbooks.workflows.lock.LockLease;
 import io.pgrunbooks.workflows.lock.TopologyLock;
-import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -36,9 +35,8 @@ import java.util.Map;
 public class FailoverWorkflowImpl extends RunbookWorkflowBase implements FailoverWorkflow {
   static final String STEP = "failover";
 
-  private final ConfigActivities config = Workflow.newActivityStub(ConfigActivities.class, ActivityOptions.newBuilder()
-      .setTaskQueue(TaskQueues.CENTRAL).setStartToCloseTimeout(Duration.ofSeconds(10))
-      .setRetryOptions(FailoverStubs.RETRY).build());
+  private final ConfigActivities config = Workflow.newActivityStub(ConfigActivities.class,
+      ActivityStubs.central(Duration.ofSeconds(10)).retry(FailoverStubs.RETRY).build());
 
   private String cluster;
   private String candidate;

@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.failoverdrill;
 
+import io.pgrunbooks.workflows.common.ActivityStubs;
 import io.pgrunbooks.workflows.backup.BackupStoreActivities;
 import io.pgrunbooks.workflows.activities.ClusterSpec;
 import io.pgrunbooks.workflows.activities.ConfigActivities;
@@ -20,12 +21,10 @@ import io.pgrunbooks.workflows.common.RunRecorder;
 import io.pgrunbooks.workflows.common.RunReport;
 import io.pgrunbooks.workflows.common.RunbookState;
 import io.pgrunbooks.workflows.runbook.RunbookWorkflowBase;
-import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.pgrunbooks.workflows.failover.FailoverStubs;
 import io.pgrunbooks.workflows.lock.LockLease;
 import io.pgrunbooks.workflows.lock.TopologyLock;
-import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -48,10 +47,11 @@ public class FailoverDrillWorkflowImpl extends RunbookWorkflowBase implements Fa
   /** Set once the drill holds the lock and starts acting: from then on a failure is documented in a report. */
   private boolean acting;
 
-  private final ConfigActivities config = Workflow.newActivityStub(ConfigActivities.class, ActivityOptions.newBuilder()
-      .setTaskQueue(TaskQueues.CENTRAL).setStartToCloseTimeout(Duration.ofSeconds(10)).build());
+  // Reads without side effects: retried until they answer, never on a non-retryable failure.
+  private final ConfigActivities config = Workflow.newActivityStub(ConfigActivities.class,
+      ActivityStubs.central(Duration.ofSeconds(10)).retry(ActivityStubs.untilDone()).build());
   private final BackupStoreActivities backups = Workflow.newActivityStub(BackupStoreActivities.class,
-      ActivityOptions.newBuilder().setTaskQueue(TaskQueues.CENTRAL).setStartToCloseTimeout(Duration.ofMinutes(1)).build());
+      ActivityStubs.central(Duration.ofMinutes(1)).retry(ActivityStubs.untilDone()).build());
 
   @Override
   public FailoverDrillResult run(FailoverDrillInput input) {

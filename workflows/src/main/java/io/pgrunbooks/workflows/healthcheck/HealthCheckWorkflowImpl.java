@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.healthcheck;
 
+import io.pgrunbooks.workflows.common.ActivityStubs;
 import io.pgrunbooks.workflows.backup.BackupStoreActivities;
 import io.pgrunbooks.workflows.activities.ClusterSpec;
 import io.pgrunbooks.workflows.activities.ClusterSpec.NodeSpec;
@@ -21,7 +22,6 @@ import io.pgrunbooks.workflows.common.RunbookState;
 import io.pgrunbooks.workflows.runbook.RunbookWorkflowBase;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.common.WorkflowTypes;
-import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
@@ -36,39 +36,19 @@ import java.util.List;
 
 /** See {@link HealthCheckWorkflow}. Collects in parallel, judges with {@link HealthEvaluator}. */
 public class HealthCheckWorkflowImpl extends RunbookWorkflowBase implements HealthCheckWorkflow {
-  private static final RetryOptions RETRY = RetryOptions.newBuilder()
-      .setInitialInterval(Duration.ofSeconds(1))
-      .setMaximumInterval(Duration.ofSeconds(10))
-      .setMaximumAttempts(3)
-      .setDoNotRetry(FailureTypes.NON_RETRYABLE)
-      .build();
+  private static final RetryOptions RETRY = ActivityStubs.retry(3, Duration.ofSeconds(1), Duration.ofSeconds(10));
 
   private final ConfigActivities config = Workflow.newActivityStub(ConfigActivities.class,
-      ActivityOptions.newBuilder()
-          .setTaskQueue(TaskQueues.CENTRAL)
-          .setStartToCloseTimeout(Duration.ofSeconds(10))
-          .setScheduleToCloseTimeout(Duration.ofMinutes(1))
-          .setRetryOptions(RETRY)
-          .build());
+      ActivityStubs.central(Duration.ofSeconds(10)).scheduleToClose(Duration.ofMinutes(1)).retry(RETRY).build());
 
   // The activity bounds its own connect and socket time; this only catches a stuck worker.
   private final PostgresActivities postgres = Workflow.newActivityStub(PostgresActivities.class,
-      ActivityOptions.newBuilder()
-          .setTaskQueue(TaskQueues.CENTRAL)
-          .setStartToCloseTimeout(Duration.ofMinutes(2))
-          .setScheduleToCloseTimeout(Duration.ofMinutes(5))
-          .setRetryOptions(RETRY)
-          .build());
+      ActivityStubs.central(Duration.ofMinutes(2)).scheduleToClose(Duration.ofMinutes(5)).retry(RETRY).build());
 
   static final String BACKUP_AGE_CHANGE = "backup-age";
 
   private final BackupStoreActivities backups = Workflow.newActivityStub(BackupStoreActivities.class,
-      ActivityOptions.newBuilder()
-          .setTaskQueue(TaskQueues.CENTRAL)
-          .setStartToCloseTimeout(Duration.ofSeconds(30))
-          .setScheduleToCloseTimeout(Duration.ofMinutes(1))
-          .setRetryOptions(RETRY)
-          .build());
+      ActivityStubs.central(Duration.ofSeconds(30)).scheduleToClose(Duration.ofMinutes(1)).retry(RETRY).build());
 
   @Override
   public HealthCheckResult run(HealthCheckInput input) {
@@ -136,12 +116,10 @@ public class HealthCheckWorkflowImpl extends RunbookWorkflowBase implements Heal
   }
 
   private NodeActivities agentOf(String node, Duration startTimeout) {
-    return Workflow.newActivityStub(NodeActivities.class, ActivityOptions.newBuilder()
-        .setTaskQueue(TaskQueues.node(node))
+    return Workflow.newActivityStub(NodeActivities.class, ActivityStubs.onNode(node, Duration.ofMinutes(5))
         // A stopped agent leaves the task unclaimed; without this the run would wait forever.
-        .setScheduleToStartTimeout(startTimeout)
-        .setStartToCloseTimeout(Duration.ofMinutes(5))
-        .setRetryOptions(RETRY)
+        .scheduleToStart(startTimeout)
+        .retry(RETRY)
         .build());
   }
 

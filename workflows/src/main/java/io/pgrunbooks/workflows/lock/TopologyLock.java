@@ -1,10 +1,8 @@
 package io.pgrunbooks.workflows.lock;
 
+import io.pgrunbooks.workflows.common.ActivityStubs;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.pgrunbooks.workflows.common.Failures;
-import io.pgrunbooks.workflows.common.TaskQueues;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
@@ -112,15 +110,9 @@ public final class TopologyLock {
 
   /** The lock's activity stub, used by acquirers and by the lock workflow itself. */
   static LockActivities activities() {
-    return Workflow.newActivityStub(LockActivities.class, ActivityOptions.newBuilder()
-        .setTaskQueue(TaskQueues.CENTRAL)
-        .setStartToCloseTimeout(Duration.ofSeconds(10))
-        .setScheduleToCloseTimeout(Duration.ofMinutes(1))
-        .setRetryOptions(RetryOptions.newBuilder()
-            .setInitialInterval(Duration.ofSeconds(1))
-            .setMaximumInterval(Duration.ofSeconds(10))
-            .setDoNotRetry(FailureTypes.NON_RETRYABLE)
-            .build())
+    return Workflow.newActivityStub(LockActivities.class, ActivityStubs.central(Duration.ofSeconds(10))
+        .scheduleToClose(Duration.ofMinutes(1))
+        .retry(ActivityStubs.retry(0, Duration.ofSeconds(1), Duration.ofSeconds(10)))
         .build());
   }
 }

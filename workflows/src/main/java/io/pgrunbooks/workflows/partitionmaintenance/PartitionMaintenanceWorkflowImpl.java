@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.partitionmaintenance;
 
+import io.pgrunbooks.workflows.common.ActivityStubs;
 import io.pgrunbooks.workflows.activities.PostgresPartitionActivities;
 import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.CreatePartitionsInput;
 import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.CreatePartitionsResult;
@@ -13,9 +14,7 @@ import io.pgrunbooks.workflows.common.RunRecorder;
 import io.pgrunbooks.workflows.common.RunReport;
 import io.pgrunbooks.workflows.common.RunbookState;
 import io.pgrunbooks.workflows.runbook.RunbookWorkflowBase;
-import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.common.WorkflowTypes;
-import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Async;
@@ -36,21 +35,11 @@ public class PartitionMaintenanceWorkflowImpl extends RunbookWorkflowBase implem
   static final long LOCK_TIMEOUT_MILLIS = 2_000;
   static final int LOCK_ATTEMPTS = 5;
 
-  private static final RetryOptions RETRY = RetryOptions.newBuilder()
-      .setInitialInterval(Duration.ofSeconds(1))
-      .setMaximumInterval(Duration.ofSeconds(20))
-      .setMaximumAttempts(3)
-      .setDoNotRetry(FailureTypes.NON_RETRYABLE)
-      .build();
+  private static final RetryOptions RETRY = ActivityStubs.retry(3, Duration.ofSeconds(1), Duration.ofSeconds(20));
 
   // DDL heartbeats per partition; attempts are bounded so a table locked for good fails the table, not the run.
   private final PostgresPartitionActivities pg = Workflow.newActivityStub(PostgresPartitionActivities.class,
-      ActivityOptions.newBuilder()
-          .setTaskQueue(TaskQueues.CENTRAL)
-          .setStartToCloseTimeout(Duration.ofMinutes(30))
-          .setHeartbeatTimeout(Duration.ofMinutes(1))
-          .setRetryOptions(RETRY)
-          .build());
+      ActivityStubs.central(Duration.ofMinutes(30)).heartbeat(Duration.ofMinutes(1)).retry(RETRY).build());
 
   @Override
   public PartitionMaintenanceResult run(PartitionMaintenanceInput input) {

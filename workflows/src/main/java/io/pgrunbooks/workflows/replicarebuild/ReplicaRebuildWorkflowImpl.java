@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.replicarebuild;
 
+import io.pgrunbooks.workflows.common.ActivityStubs;
 import io.pgrunbooks.workflows.activities.ClusterSpec;
 import io.pgrunbooks.workflows.activities.ClusterSpec.NodeSpec;
 import io.pgrunbooks.workflows.activities.ConfigActivities;
@@ -26,7 +27,6 @@ import io.pgrunbooks.workflows.common.RunRecorder;
 import io.pgrunbooks.workflows.common.RunReport;
 import io.pgrunbooks.workflows.common.RunbookState;
 import io.pgrunbooks.workflows.runbook.RunbookWorkflowBase;
-import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.pgrunbooks.workflows.lock.LockLease;
 import io.pgrunbooks.workflows.lock.TopologyLock;
@@ -46,31 +46,21 @@ public class ReplicaRebuildWorkflowImpl extends RunbookWorkflowBase implements R
   /** After the stop, a killed agent must have time to come back before its tasks time out unclaimed. */
   static final Duration AGENT_RETURN_TIMEOUT = Duration.ofMinutes(10);
 
-  private static final RetryOptions RETRY = RetryOptions.newBuilder()
-      .setInitialInterval(Duration.ofSeconds(1))
-      .setMaximumInterval(Duration.ofSeconds(10))
-      .setMaximumAttempts(5)
-      .setDoNotRetry(FailureTypes.NON_RETRYABLE)
-      .build();
+  private static final RetryOptions RETRY = ActivityStubs.retry(5, Duration.ofSeconds(1), Duration.ofSeconds(10));
 
   /**
    * Catch-up can take as long as the config's catchUpTimeout allows (the activity enforces it); it heartbeats the lag
    * meanwhile. Shared with the failover runbooks, which wait for a rejoined node the same way.
    */
-  public static final ActivityOptions CATCH_UP = ActivityOptions.newBuilder()
-      .setStartToCloseTimeout(Duration.ofHours(6))
-      .setHeartbeatTimeout(Duration.ofSeconds(30))
+  public static final ActivityOptions CATCH_UP = ActivityStubs.override(Duration.ofHours(6))
+      .heartbeat(Duration.ofSeconds(30))
       .build();
 
-  private final ConfigActivities config = Workflow.newActivityStub(ConfigActivities.class, ActivityOptions.newBuilder()
-      .setTaskQueue(TaskQueues.CENTRAL).setStartToCloseTimeout(Duration.ofSeconds(10)).setRetryOptions(RETRY).build());
+  private final ConfigActivities config = Workflow.newActivityStub(ConfigActivities.class,
+      ActivityStubs.central(Duration.ofSeconds(10)).retry(RETRY).build());
 
   private final PostgresReplicationActivities replication = Workflow.newActivityStub(
-      PostgresReplicationActivities.class, ActivityOptions.newBuilder()
-          .setTaskQueue(TaskQueues.CENTRAL)
-          .setStartToCloseTimeout(Duration.ofMinutes(2))
-          .setRetryOptions(RETRY)
-          .build(),
+      PostgresReplicationActivities.class, ActivityStubs.central(Duration.ofMinutes(2)).retry(RETRY).build(),
       Map.of("AwaitCatchUp", CATCH_UP));
 
   private String replica;
@@ -239,23 +229,19 @@ public class ReplicaRebuildWorkflowImpl extends RunbookWorkflowBase implements R
   }
 
   private NodeActivities agentOf(String node, Duration startTimeout) {
-    return Workflow.newActivityStub(NodeActivities.class, ActivityOptions.newBuilder()
-        .setTaskQueue(TaskQueues.node(node))
+    return Workflow.newActivityStub(NodeActivities.class, ActivityStubs.onNode(node, Duration.ofMinutes(2))
         // An agent that is not running leaves the task unclaimed: fail the preflight, nothing is touched yet.
-        .setScheduleToStartTimeout(startTimeout)
-        .setStartToCloseTimeout(Duration.ofMinutes(2))
-        .setRetryOptions(RETRY)
+        .scheduleToStart(startTimeout)
+        .retry(RETRY)
         .build());
   }
 
   private NodeActivities longAgentOf(String node) {
-    return Workflow.newActivityStub(NodeActivities.class, ActivityOptions.newBuilder()
-        .setTaskQueue(TaskQueues.node(node))
-        .setScheduleToStartTimeout(AGENT_RETURN_TIMEOUT)
-        .setStartToCloseTimeout(Duration.ofHours(6))
+    return Workflow.newActivityStub(NodeActivities.class, ActivityStubs.onNode(node, Duration.ofHours(6))
+        .scheduleToStart(AGENT_RETURN_TIMEOUT)
         // A killed agent is noticed within this, and the copy restarts on the agent that comes back.
-        .setHeartbeatTimeout(Duration.ofSeconds(20))
-        .setRetryOptions(RETRY)
+        .heartbeat(Duration.ofSeconds(20))
+        .retry(RETRY)
         .build());
   }
 

@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.runbook;
 
+import io.pgrunbooks.workflows.common.ActivityStubs;
 import io.pgrunbooks.workflows.activities.ApprovalActivities;
 import io.pgrunbooks.workflows.activities.ApprovalPolicyInput;
 import io.pgrunbooks.workflows.activities.Notification;
@@ -8,18 +9,14 @@ import io.pgrunbooks.workflows.approval.ApprovalGate;
 import io.pgrunbooks.workflows.approval.ApprovalSignal;
 import io.pgrunbooks.workflows.approval.Decision;
 import io.pgrunbooks.workflows.approval.DecisionResult;
-import io.pgrunbooks.workflows.common.FailureTypes;
 import io.pgrunbooks.workflows.common.Failures;
 import io.pgrunbooks.workflows.common.Progress;
 import io.pgrunbooks.workflows.common.RunRecorder;
 import io.pgrunbooks.workflows.common.RunReport;
 import io.pgrunbooks.workflows.common.RunbookInput;
 import io.pgrunbooks.workflows.common.RunbookState;
-import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.lock.LockInbox;
 import io.pgrunbooks.workflows.lock.LockResponse;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInfo;
@@ -43,28 +40,16 @@ public abstract class RunbookWorkflowBase implements Runbook {
   protected final LockInbox lockInbox = new LockInbox();
 
   private final ApprovalActivities approvals = Workflow.newActivityStub(ApprovalActivities.class,
-      ActivityOptions.newBuilder()
-          .setTaskQueue(TaskQueues.CENTRAL)
-          .setStartToCloseTimeout(Duration.ofSeconds(30))
-          .setScheduleToCloseTimeout(Duration.ofMinutes(2))
-          .setRetryOptions(RetryOptions.newBuilder()
-              .setMaximumInterval(Duration.ofSeconds(10))
-              .setDoNotRetry(FailureTypes.NON_RETRYABLE)
-              .build())
+      ActivityStubs.central(Duration.ofSeconds(30))
+          .scheduleToClose(Duration.ofMinutes(2))
+          .retry(ActivityStubs.retry(0, Duration.ofSeconds(1), Duration.ofSeconds(10)))
           .build());
 
   private final NotifyActivities notifier = Workflow.newActivityStub(NotifyActivities.class,
-      ActivityOptions.newBuilder()
-          .setTaskQueue(TaskQueues.CENTRAL)
+      ActivityStubs.central(Duration.ofSeconds(30))
           // A worker without a notifier must not hold a finished run for long: best effort only.
-          .setScheduleToStartTimeout(Duration.ofSeconds(10))
-          .setStartToCloseTimeout(Duration.ofSeconds(30))
-          .setRetryOptions(RetryOptions.newBuilder()
-              .setInitialInterval(Duration.ofSeconds(1))
-              .setMaximumInterval(Duration.ofSeconds(5))
-              .setMaximumAttempts(3)
-              .setDoNotRetry(FailureTypes.NON_RETRYABLE)
-              .build())
+          .scheduleToStart(Duration.ofSeconds(10))
+          .retry(ActivityStubs.retry(3, Duration.ofSeconds(1), Duration.ofSeconds(5)))
           .build());
 
   private RunRecorder run;

@@ -4,6 +4,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
+import io.pgrunbooks.workflows.common.ActivityStubs;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
@@ -44,6 +47,20 @@ class LayeringTest {
       .should().dependOnClassesThat().resideInAnyPackage(RUNBOOK_PACKAGES)
       .because("the approval gate, the topology lock and the shared base serve every runbook; an arrow back up "
           + "ties them to one")
+      .check(CLASSES);
+  }
+
+  @Test
+  void activityOptionsAreDeclaredOnlyThroughActivityStubs() {
+    noClasses()
+      .that().resideInAPackage("io.pgrunbooks.workflows..")
+      .and().doNotHaveFullyQualifiedName(ActivityStubs.class.getName())
+      .and().doNotHaveFullyQualifiedName(ActivityStubs.Options.class.getName())
+      .should().callMethod(ActivityOptions.class, "newBuilder")
+      .orShould().callMethod(ActivityOptions.class, "newBuilder", ActivityOptions.class)
+      .orShould().callMethod(RetryOptions.class, "newBuilder")
+      .because("one style of activity options (issue 15): every retry policy stops at the non-retryable "
+          + "failure types, and a stub's queue, timeouts and retries read the same everywhere")
       .check(CLASSES);
   }
 
