@@ -12,6 +12,7 @@ import io.pgrunbooks.activities.node.NodeActivitiesImpl;
 import io.pgrunbooks.activities.notify.NotifyActivitiesImpl;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import io.pgrunbooks.activities.postgres.PostgresActivitiesImpl;
+import io.pgrunbooks.activities.postgres.SessionActivitiesImpl;
 import io.pgrunbooks.activities.postgres.PostgresArchiveActivitiesImpl;
 import io.pgrunbooks.activities.postgres.PostgresPartitionActivitiesImpl;
 import io.pgrunbooks.activities.postgres.PostgresReplicationActivitiesImpl;
@@ -43,6 +44,7 @@ final class Wiring {
     worker.registerActivitiesImplementations(
         new ConfigActivitiesImpl(cfg),
         new PostgresActivitiesImpl(cfg, connections),
+        new SessionActivitiesImpl(cfg, connections),
         new PostgresReplicationActivitiesImpl(cfg, connections),
         new PostgresPartitionActivitiesImpl(cfg, connections),
         new PostgresArchiveActivitiesImpl(cfg, connections, s3),

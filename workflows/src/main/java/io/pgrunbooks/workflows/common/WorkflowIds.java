@@ -8,6 +8,10 @@ package io.pgrunbooks.workflows.common;
 public final class WorkflowIds {
   private WorkflowIds() {}
 
+  public static String terminateSessions(String cluster) {
+    return "terminate-sessions:" + cluster;
+  }
+
   public static String healthCheck(String cluster) {
     return "health-check:" + cluster;
   }
