@@ -6,6 +6,7 @@ import io.pgrunbooks.activities.backup.PostgresBackupActivitiesImpl;
 import io.pgrunbooks.activities.config.ConfigActivitiesImpl;
 import io.pgrunbooks.activities.failover.FailoverActivitiesImpl;
 import io.pgrunbooks.activities.pgbouncer.PgBouncerActivitiesImpl;
+import io.pgrunbooks.activities.pgbouncer.PgBouncerPoolActivitiesImpl;
 import io.pgrunbooks.activities.lock.LockActivitiesImpl;
 import io.pgrunbooks.activities.node.FailoverNodeActivitiesImpl;
 import io.pgrunbooks.activities.node.NodeActivitiesImpl;
@@ -59,6 +60,7 @@ final class Wiring {
 
   static void registerAgent(Worker worker, RunbooksConfig cfg, String node, Map<String, String> env) {
     worker.registerActivitiesImplementations(new NodeActivitiesImpl(cfg, node, env),
-        new FailoverNodeActivitiesImpl(cfg, node, env), new PgBouncerActivitiesImpl(cfg, node, env));
+        new FailoverNodeActivitiesImpl(cfg, node, env), new PgBouncerActivitiesImpl(cfg, node, env),
+        new PgBouncerPoolActivitiesImpl(cfg, node, env));
   }
 }

@@ -1,10 +1,11 @@
 package io.pgrunbooks.activities.postgres;
 
 import io.pgrunbooks.activities.Lookups;
+import io.pgrunbooks.config.ClusterConfig;
+import io.pgrunbooks.config.NodeConfig;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.workflows.activities.SessionActivities;
 import io.temporal.failure.ApplicationFailure;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -67,6 +68,23 @@ public class SessionActivitiesImpl implements SessionActivities {
       }
     } catch (SQLException e) {
       throw ApplicationFailure.newFailure("signalling pid " + signal.pid() + " failed: " + e.getMessage(), "SqlError");
+    }
+  }
+
+  @Override
+  public ConnectionBudget connectionBudget(String cluster) {
+    ClusterConfig c = Lookups.cluster(config, cluster);
+    try (Primary p = Primary.open(config, connections, cluster, "postgres");
+         PreparedStatement st = p.connection().prepareStatement("SELECT current_setting('max_connections')::int, "
+             + "current_setting('superuser_reserved_connections')::int, current_setting('max_wal_senders')::int");
+         ResultSet rs = st.executeQuery()) {
+      rs.next();
+      NodeConfig n = Lookups.node(c, cluster, p.node());
+      return new ConnectionBudget(c.pgbouncer() == null ? null : c.pgbouncer().node(), p.node(), n.host(), n.port(),
+          rs.getInt(1), rs.getInt(2), rs.getInt(3));
+    } catch (SQLException e) {
+      throw ApplicationFailure.newFailure("reading the connection budget of " + cluster + " failed: " + e.getMessage(),
+          "SqlError");
     }
   }
 

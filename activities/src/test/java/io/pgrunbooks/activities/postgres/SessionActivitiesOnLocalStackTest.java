@@ -133,6 +133,18 @@ class SessionActivitiesOnLocalStackTest {
   }
 
   @Test
+  void theConnectionBudgetIsReadFromTheCurrentPrimary() {
+    var b = activities.connectionBudget(TestStack.CLUSTER);
+
+    assertThat(b.primaryNode()).isEqualTo(primary().name());
+    assertThat(b.primaryPort()).isEqualTo(primary().port());
+    assertThat(b.maxConnections()).isEqualTo(Integer.parseInt(primary().psql("postgres", "SHOW max_connections")));
+    assertThat(b.superuserReserved()).isEqualTo(Integer.parseInt(primary().psql("postgres",
+        "SHOW superuser_reserved_connections")));
+    assertThat(b.replication()).isEqualTo(Integer.parseInt(primary().psql("postgres", "SHOW max_wal_senders")));
+  }
+
+  @Test
   void anUnknownDatabaseIsBadInputBeforeAnything() {
     assertThatThrownBy(() -> activities.findSessions(new Criteria(TestStack.CLUSTER, "no_such_db", 0L, null, null,
         null, null, null, 11)))

@@ -27,6 +27,24 @@ public interface SessionActivities {
   Outcome signalSession(Signal signal);
 
   /**
+   * The connection budget of the cluster's current primary (PoolResize's headroom) and where its PgBouncer is managed.
+   *
+   * @throws io.temporal.failure.ApplicationFailure BadInput for an unknown cluster
+   */
+  @ActivityMethod(name = "ConnectionBudget")
+  ConnectionBudget connectionBudget(String cluster);
+
+  /**
+   * {@code max_connections} and what is kept from it, read from the primary.
+   *
+   * @param bouncerNode the node whose agent manages the cluster's PgBouncer ({@code clusters.<c>.pgbouncer.node}),
+   *     null when none is configured
+   * @param replication {@code max_wal_senders}
+   */
+  record ConnectionBudget(String bouncerNode, String primaryNode, String primaryHost, int primaryPort,
+                          int maxConnections, int superuserReserved, int replication) {}
+
+  /**
    * What selects sessions; null fields do not restrict, all given ones combine with AND.
    *
    * @param database the session's database ({@code datname}); also where the activity connects

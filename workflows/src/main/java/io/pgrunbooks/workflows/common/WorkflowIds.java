@@ -12,6 +12,10 @@ public final class WorkflowIds {
     return "terminate-sessions:" + cluster;
   }
 
+  public static String poolResize(String cluster, String database) {
+    return "pool-resize:" + cluster + ":" + database;
+  }
+
   public static String healthCheck(String cluster) {
     return "health-check:" + cluster;
   }

@@ -33,6 +33,10 @@ import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceInput;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceResult;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceWorkflow;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceWorkflowImpl;
+import io.pgrunbooks.workflows.poolresize.PoolResizeInput;
+import io.pgrunbooks.workflows.poolresize.PoolResizeResult;
+import io.pgrunbooks.workflows.poolresize.PoolResizeWorkflow;
+import io.pgrunbooks.workflows.poolresize.PoolResizeWorkflowImpl;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildInput;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildResult;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildWorkflow;
@@ -160,11 +164,22 @@ public final class Runbooks {
       .markDestructive()
       .withDocs("ops/docs/terminate-sessions.md");
 
+  public static final RunbookSpec POOL_RESIZE = RunbookSpec.of(
+          PoolResizeWorkflow.class, PoolResizeWorkflowImpl.class, PoolResizeInput.class, PoolResizeResult.class,
+          "Resize one PgBouncer pool within the primary's connection headroom: evidence, approval, atomic rewrite of "
+              + "the entry, RELOAD, SHOW DATABASES check; optional revertAfter puts the old size back.",
+          "pool-resize:{cluster}:{database}", "cluster", "database", "poolSize")
+      .withTarget("cluster", "database")
+      .withDefaults("reservePoolSize", "unchanged", "revertAfter", "never (the new size stays)")
+      .withScheduleNeeds(CLUSTER, DATABASE)
+      .markDestructive()
+      .withDocs("ops/docs/pool-resize.md");
+
   /** Every runbook, in contract order. */
   public static final List<RunbookSpec> ALL = List.of(
       PARTITION_MAINTENANCE, ARCHIVE_PARTITION, RESTORE_PARTITION, REPLICA_REBUILD, FAILOVER, FAILOVER_DRILL,
       BACKUP, BACKUP_VERIFICATION, HEALTH_CHECK,
-      TERMINATE_SESSIONS);
+      TERMINATE_SESSIONS, POOL_RESIZE);
 
   private static final Map<String, RunbookSpec> BY_TYPE =
       ALL.stream().collect(Collectors.toMap(RunbookSpec::type, s -> s, (a, b) -> {

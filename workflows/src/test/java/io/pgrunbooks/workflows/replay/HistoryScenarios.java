@@ -8,6 +8,7 @@ import io.pgrunbooks.workflows.failover.FailoverPaths;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenancePaths;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildPaths;
 import io.pgrunbooks.workflows.restorepartition.RestorePartitionPaths;
+import io.pgrunbooks.workflows.poolresize.PoolResizePaths;
 import io.pgrunbooks.workflows.registry.Runbooks;
 import io.pgrunbooks.workflows.terminatesessions.TerminateSessionsPaths;
 import java.nio.file.Path;
@@ -70,7 +71,11 @@ public final class HistoryScenarios {
       new HistoryScenario("TerminateSessions", "approved", TerminateSessionsPaths::approved),
       new HistoryScenario("TerminateSessions", "rejected", TerminateSessionsPaths::rejected),
       new HistoryScenario("TerminateSessions", "dry-run", TerminateSessionsPaths::dryRun),
-      new HistoryScenario("TerminateSessions", "too-many", TerminateSessionsPaths::tooMany));
+      new HistoryScenario("TerminateSessions", "too-many", TerminateSessionsPaths::tooMany),
+      new HistoryScenario("PoolResize", "approved-reverted", PoolResizePaths::approvedReverted),
+      new HistoryScenario("PoolResize", "rejected", PoolResizePaths::rejected),
+      new HistoryScenario("PoolResize", "dry-run", PoolResizePaths::dryRun),
+      new HistoryScenario("PoolResize", "refused", PoolResizePaths::refused));
 
   private HistoryScenarios() {}
 

@@ -34,6 +34,15 @@ public final class SessionFakes implements SessionActivities {
     return sessions.stream().limit(criteria.limit()).toList();
   }
 
+  /** What {@link #connectionBudget} answers: PgBouncer on pg1, primary pg1 at 10.0.0.1:5432, 100 - 3 - 10. */
+  public volatile ConnectionBudget budget = new ConnectionBudget("pg1", "pg1", "10.0.0.1", 5432, 100, 3, 10);
+
+  @Override
+  public ConnectionBudget connectionBudget(String cluster) {
+    calls.add("budget " + cluster);
+    return budget;
+  }
+
   @Override
   public Outcome signalSession(Signal signal) {
     calls.add(signal.action() + " " + signal.pid() + "@" + signal.backendStartMicros());
