@@ -97,6 +97,27 @@ class PoolResizeOnLocalStackTest {
   }
 
   @Test
+  void aSizeThePgBouncerDoesNotShowAfterReloadPutsThePreviousFileBack() throws Exception {
+    // A hand-edited duplicate further down: PgBouncer keeps the later line, so the rewritten first one never shows.
+    String withDuplicate = edited.replace("#   keep other_pool small", "app_pool = host=127.0.0.1 port="
+        + TestStack.stack().postgres().primary().port() + " dbname=postgres pool_size=6\n#   keep other_pool small");
+    PgBouncerActivitiesImpl.writeKeepingOwner(ini, withDuplicate);
+    reload();
+    int before = shownPoolSize("app_pool");
+
+    assertThatThrownBy(() -> pools.resizeBouncerPool(new ResizeInput(TestStack.CLUSTER, "app_pool", 9, null)))
+        .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
+          assertThat(f.getType()).isEqualTo(PgBouncerPoolActivitiesImpl.FAILED);
+          assertThat(f.isNonRetryable()).isTrue();
+          assertThat(f.getOriginalMessage()).contains("SHOW DATABASES says pool_size=" + before,
+              "was restored and reloaded");
+        });
+    assertThat(Files.readString(ini)).isEqualTo(withDuplicate);
+    assertThat(shownPoolSize("app_pool")).isEqualTo(before);
+    assertThat(saved()).doesNotExist();
+  }
+
+  @Test
   void anUnknownEntryIsBadInputAndTheFileIsUntouched() throws Exception {
     assertThatThrownBy(() -> pools.resizeBouncerPool(new ResizeInput(TestStack.CLUSTER, "no_such_pool", 9, null)))
         .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
