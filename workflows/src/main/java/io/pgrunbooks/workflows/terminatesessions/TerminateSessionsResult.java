@@ -12,6 +12,8 @@ import java.util.List;
  * @param terminated pids terminated
  * @param alreadyGone pids that had ended (or whose pid belonged to another session) when the run acted
  * @param notEnded pids signalled to terminate that had not ended 5 s later
+ * @param leftAlone pids that no longer matched the criteria when the first signal was to be sent: never signalled
  */
 public record TerminateSessionsResult(RunReport report, List<Session> selected, List<Integer> cancelled,
-                                      List<Integer> terminated, List<Integer> alreadyGone, List<Integer> notEnded) {}
+                                      List<Integer> terminated, List<Integer> alreadyGone, List<Integer> notEnded,
+                                      List<Integer> leftAlone) {}

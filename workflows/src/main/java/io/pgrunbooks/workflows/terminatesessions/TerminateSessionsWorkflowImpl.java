@@ -52,6 +52,7 @@ public class TerminateSessionsWorkflowImpl extends RunbookWorkflowBase implement
   private final List<Integer> terminated = new ArrayList<>();
   private final List<Integer> gone = new ArrayList<>();
   private final List<Integer> notEnded = new ArrayList<>();
+  private final List<Integer> leftAlone = new ArrayList<>();
 
   @Override
   public TerminateSessionsResult run(TerminateSessionsInput input) {
@@ -112,7 +113,7 @@ public class TerminateSessionsWorkflowImpl extends RunbookWorkflowBase implement
         Outcome o = signal(run, criteria, s, Action.CANCEL);
         if (o != Outcome.CANCELLED) {
           left.remove(s);
-          (o == Outcome.GONE ? gone : cancelled).add(s.pid());
+          (o == Outcome.GONE ? gone : leftAlone).add(s.pid());
         }
       }
       Workflow.sleep(CANCEL_GRACE);
@@ -126,7 +127,7 @@ public class TerminateSessionsWorkflowImpl extends RunbookWorkflowBase implement
         }
         case TERMINATE_PENDING -> notEnded.add(s.pid());
         // A cancelled session that no longer matches was freed by its cancel: it keeps its connection.
-        case NO_LONGER_MATCHES -> cancelled.add(s.pid());
+        case NO_LONGER_MATCHES -> (cancelFirst ? cancelled : leftAlone).add(s.pid());
         default -> gone.add(s.pid());
       }
     }
@@ -140,12 +141,13 @@ public class TerminateSessionsWorkflowImpl extends RunbookWorkflowBase implement
 
   private String summary() {
     return "terminated " + terminated + ", cancelled and left connected " + cancelled + ", already gone " + gone
-        + (notEnded.isEmpty() ? "" : ", signalled but not ended after 5 s " + notEnded);
+        + (notEnded.isEmpty() ? "" : ", signalled but not ended after 5 s " + notEnded)
+        + (leftAlone.isEmpty() ? "" : ", no longer matching before any signal (left alone) " + leftAlone);
   }
 
   private TerminateSessionsResult result(RunbookState state, String summary, List<Session> found) {
     return new TerminateSessionsResult(finish(state, summary), found, List.copyOf(cancelled), List.copyOf(terminated),
-        List.copyOf(gone), List.copyOf(notEnded));
+        List.copyOf(gone), List.copyOf(notEnded), List.copyOf(leftAlone));
   }
 
   private static Map<String, String> evidence(List<Session> found) {

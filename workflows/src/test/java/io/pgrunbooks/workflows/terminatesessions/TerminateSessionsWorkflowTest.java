@@ -91,6 +91,19 @@ class TerminateSessionsWorkflowTest {
   }
 
   @Test
+  void aSessionThatStoppedMatchingBeforeAnySignalIsLeftAloneNotCalledCancelled() {
+    fakes.answers.put(SessionFakes.IDLER.pid() + " " + Action.CANCEL, Outcome.NO_LONGER_MATCHES);
+    CompletableFuture<TerminateSessionsResult> done = WorkflowClient.execute(run::run, SessionFakes.idleInput(false));
+    run.approve(new ApprovalSignal(TestEnvironments.awaitPendingApproval(run), "bob", "ok", null));
+
+    TerminateSessionsResult r = done.join();
+    assertThat(fakes.signals()).containsExactly("CANCEL " + BLOCKER, "CANCEL " + IDLER, "TERMINATE " + BLOCKER);
+    assertThat(r.leftAlone()).containsExactly(4343);
+    assertThat(r.cancelled()).isEmpty();
+    assertThat(r.terminated()).containsExactly(4242);
+  }
+
+  @Test
   void dryRunSelectsAndPlansButSignalsNothing() {
     TerminateSessionsResult r = run.run(SessionFakes.idleInput(true));
 
