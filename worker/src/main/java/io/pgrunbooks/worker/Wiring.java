@@ -6,12 +6,14 @@ import io.pgrunbooks.activities.backup.PostgresBackupActivitiesImpl;
 import io.pgrunbooks.activities.config.ConfigActivitiesImpl;
 import io.pgrunbooks.activities.failover.FailoverActivitiesImpl;
 import io.pgrunbooks.activities.pgbouncer.PgBouncerActivitiesImpl;
+import io.pgrunbooks.activities.pgbouncer.PgBouncerPoolActivitiesImpl;
 import io.pgrunbooks.activities.lock.LockActivitiesImpl;
 import io.pgrunbooks.activities.node.FailoverNodeActivitiesImpl;
 import io.pgrunbooks.activities.node.NodeActivitiesImpl;
 import io.pgrunbooks.activities.notify.NotifyActivitiesImpl;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import io.pgrunbooks.activities.postgres.PostgresActivitiesImpl;
+import io.pgrunbooks.activities.postgres.SessionActivitiesImpl;
 import io.pgrunbooks.activities.postgres.PostgresArchiveActivitiesImpl;
 import io.pgrunbooks.activities.postgres.PostgresPartitionActivitiesImpl;
 import io.pgrunbooks.activities.postgres.PostgresReplicationActivitiesImpl;
@@ -43,6 +45,7 @@ final class Wiring {
     worker.registerActivitiesImplementations(
         new ConfigActivitiesImpl(cfg),
         new PostgresActivitiesImpl(cfg, connections),
+        new SessionActivitiesImpl(cfg, connections),
         new PostgresReplicationActivitiesImpl(cfg, connections),
         new PostgresPartitionActivitiesImpl(cfg, connections),
         new PostgresArchiveActivitiesImpl(cfg, connections, s3),
@@ -57,6 +60,7 @@ final class Wiring {
 
   static void registerAgent(Worker worker, RunbooksConfig cfg, String node, Map<String, String> env) {
     worker.registerActivitiesImplementations(new NodeActivitiesImpl(cfg, node, env),
-        new FailoverNodeActivitiesImpl(cfg, node, env), new PgBouncerActivitiesImpl(cfg, node, env));
+        new FailoverNodeActivitiesImpl(cfg, node, env), new PgBouncerActivitiesImpl(cfg, node, env),
+        new PgBouncerPoolActivitiesImpl(cfg, node, env));
   }
 }

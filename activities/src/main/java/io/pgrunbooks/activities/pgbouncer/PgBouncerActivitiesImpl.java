@@ -125,10 +125,15 @@ public class PgBouncerActivitiesImpl implements PgBouncerActivities {
     return String.join(" ", parts);
   }
 
-  private static void writeKeepingOwner(Path file, String text) throws IOException {
+  static void writeKeepingOwner(Path file, String text) throws IOException {
+    writeLike(file, text, file);
+  }
+
+  /** Replaces {@code file} atomically (temp file + rename) with owner and mode of {@code like}. */
+  static void writeLike(Path file, String text, Path like) throws IOException {
     Path tmp = file.resolveSibling("." + file.getFileName() + ".runbooks-tmp");
     Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    PosixFileAttributes attrs = Files.readAttributes(file, PosixFileAttributes.class);
+    PosixFileAttributes attrs = Files.readAttributes(like, PosixFileAttributes.class);
     PosixFileAttributeView view = Files.getFileAttributeView(tmp, PosixFileAttributeView.class);
     view.setPermissions(attrs.permissions());
     try {

@@ -8,6 +8,14 @@ package io.pgrunbooks.workflows.common;
 public final class WorkflowIds {
   private WorkflowIds() {}
 
+  public static String terminateSessions(String cluster) {
+    return "terminate-sessions:" + cluster;
+  }
+
+  public static String poolResize(String cluster, String database) {
+    return "pool-resize:" + cluster + ":" + database;
+  }
+
   public static String healthCheck(String cluster) {
     return "health-check:" + cluster;
   }

@@ -33,6 +33,10 @@ import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceInput;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceResult;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceWorkflow;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceWorkflowImpl;
+import io.pgrunbooks.workflows.poolresize.PoolResizeInput;
+import io.pgrunbooks.workflows.poolresize.PoolResizeResult;
+import io.pgrunbooks.workflows.poolresize.PoolResizeWorkflow;
+import io.pgrunbooks.workflows.poolresize.PoolResizeWorkflowImpl;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildInput;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildResult;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildWorkflow;
@@ -41,6 +45,10 @@ import io.pgrunbooks.workflows.restorepartition.RestorePartitionInput;
 import io.pgrunbooks.workflows.restorepartition.RestorePartitionResult;
 import io.pgrunbooks.workflows.restorepartition.RestorePartitionWorkflow;
 import io.pgrunbooks.workflows.restorepartition.RestorePartitionWorkflowImpl;
+import io.pgrunbooks.workflows.terminatesessions.TerminateSessionsInput;
+import io.pgrunbooks.workflows.terminatesessions.TerminateSessionsResult;
+import io.pgrunbooks.workflows.terminatesessions.TerminateSessionsWorkflow;
+import io.pgrunbooks.workflows.terminatesessions.TerminateSessionsWorkflowImpl;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -145,10 +153,33 @@ public final class Runbooks {
           "health-check:{cluster}", "cluster")
       .withDocs("ops/docs/health-check.md");
 
+  public static final RunbookSpec TERMINATE_SESSIONS = RunbookSpec.of(
+          TerminateSessionsWorkflow.class, TerminateSessionsWorkflowImpl.class, TerminateSessionsInput.class,
+          TerminateSessionsResult.class,
+          "End stuck client sessions chosen by criteria (idle in transaction, blocking, long running, user, "
+              + "application, query): evidence, approval, cancel then terminate, each bound to (pid, backend_start).",
+          "terminate-sessions:{cluster}", "cluster")
+      .withDefaults("maxSessions", "10", "cancelFirst", "true", "database", "every database of the cluster")
+      .withScheduleNeeds(CLUSTER, DATABASE)
+      .markDestructive()
+      .withDocs("ops/docs/terminate-sessions.md");
+
+  public static final RunbookSpec POOL_RESIZE = RunbookSpec.of(
+          PoolResizeWorkflow.class, PoolResizeWorkflowImpl.class, PoolResizeInput.class, PoolResizeResult.class,
+          "Resize one PgBouncer pool within the primary's connection headroom: evidence, approval, atomic rewrite of "
+              + "the entry, RELOAD, SHOW DATABASES check; optional revertAfter puts the old size back.",
+          "pool-resize:{cluster}:{database}", "cluster", "database", "poolSize")
+      .withTarget("cluster", "database")
+      .withDefaults("reservePoolSize", "unchanged", "revertAfter", "never (the new size stays)")
+      .withScheduleNeeds(CLUSTER, DATABASE)
+      .markDestructive()
+      .withDocs("ops/docs/pool-resize.md");
+
   /** Every runbook, in contract order. */
   public static final List<RunbookSpec> ALL = List.of(
       PARTITION_MAINTENANCE, ARCHIVE_PARTITION, RESTORE_PARTITION, REPLICA_REBUILD, FAILOVER, FAILOVER_DRILL,
-      BACKUP, BACKUP_VERIFICATION, HEALTH_CHECK);
+      BACKUP, BACKUP_VERIFICATION, HEALTH_CHECK,
+      TERMINATE_SESSIONS, POOL_RESIZE);
 
   private static final Map<String, RunbookSpec> BY_TYPE =
       ALL.stream().collect(Collectors.toMap(RunbookSpec::type, s -> s, (a, b) -> {

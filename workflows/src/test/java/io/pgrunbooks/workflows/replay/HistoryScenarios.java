@@ -8,7 +8,9 @@ import io.pgrunbooks.workflows.failover.FailoverPaths;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenancePaths;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildPaths;
 import io.pgrunbooks.workflows.restorepartition.RestorePartitionPaths;
+import io.pgrunbooks.workflows.poolresize.PoolResizePaths;
 import io.pgrunbooks.workflows.registry.Runbooks;
+import io.pgrunbooks.workflows.terminatesessions.TerminateSessionsPaths;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -65,7 +67,15 @@ public final class HistoryScenarios {
       new HistoryScenario("BackupVerification", "verified", BackupPaths::verified),
       new HistoryScenario("BackupVerification", "count-mismatch", BackupPaths::countMismatch),
       new HistoryScenario("BackupVerification", "restore-failed", BackupPaths::restoreFailed),
-      new HistoryScenario("BackupVerification", "cancelled-mid-restore", BackupPaths::cancelledMidRestore));
+      new HistoryScenario("BackupVerification", "cancelled-mid-restore", BackupPaths::cancelledMidRestore),
+      new HistoryScenario("TerminateSessions", "approved", TerminateSessionsPaths::approved),
+      new HistoryScenario("TerminateSessions", "rejected", TerminateSessionsPaths::rejected),
+      new HistoryScenario("TerminateSessions", "dry-run", TerminateSessionsPaths::dryRun),
+      new HistoryScenario("TerminateSessions", "too-many", TerminateSessionsPaths::tooMany),
+      new HistoryScenario("PoolResize", "approved-reverted", PoolResizePaths::approvedReverted),
+      new HistoryScenario("PoolResize", "rejected", PoolResizePaths::rejected),
+      new HistoryScenario("PoolResize", "dry-run", PoolResizePaths::dryRun),
+      new HistoryScenario("PoolResize", "refused", PoolResizePaths::refused));
 
   private HistoryScenarios() {}
 
