@@ -12,6 +12,14 @@ public final class WorkflowIds {
     return "health-check:" + cluster;
   }
 
+  public static String createIndex(String cluster, String database, String table) {
+    return "create-index:" + cluster + ":" + database + ":" + table;
+  }
+
+  public static String dropIndex(String cluster, String database, String index) {
+    return "drop-index:" + cluster + ":" + database + ":" + index;
+  }
+
   public static String partitionMaintenance(String cluster, String database) {
     return "partition-maintenance:" + cluster + ":" + database;
   }

@@ -15,6 +15,8 @@ public final class WorkflowTypes {
   public static final String BACKUP = "Backup";
   public static final String BACKUP_VERIFICATION = "BackupVerification";
   public static final String HEALTH_CHECK = "HealthCheck";
+  public static final String CREATE_INDEX = "CreateIndex";
+  public static final String DROP_INDEX = "DropIndex";
 
   private WorkflowTypes() {}
 }
