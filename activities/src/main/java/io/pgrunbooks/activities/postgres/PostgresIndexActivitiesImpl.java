@@ -212,7 +212,7 @@ public class PostgresIndexActivitiesImpl implements PostgresIndexActivities {
           dropInvalid(c, left, cleanup);
         }
         if (!"55P03".equals(failure.getSQLState())) {
-          return new IndexBuild(false, false, -1, attempt, firstLine(failure.getMessage()), cleanup);
+          return new IndexBuild(false, false, -1, attempt, withDetail(failure), cleanup);
         }
         if (attempt > in.lockRetries()) {
           throw ApplicationFailure.newFailure("lock_timeout " + in.lockTimeoutMillis() + " ms expired on " + attempt
@@ -232,7 +232,7 @@ public class PostgresIndexActivitiesImpl implements PostgresIndexActivities {
   }
 
   /** Runs the build on {@code c} while heartbeating its progress read on {@code watch}; the build's error or null. */
-  private static SQLException runWatched(ExecutorService runner, Connection c, Connection watch, String app,
+  static SQLException runWatched(ExecutorService runner, Connection c, Connection watch, String app,
                                          String statement) throws SQLException {
     try (Statement build = c.createStatement()) {
       Future<?> f = runner.submit(() -> {
@@ -338,6 +338,14 @@ public class PostgresIndexActivitiesImpl implements PostgresIndexActivities {
   static String applicationName(IndexBuildInput in) {
     String name = "pg-runbooks create-index " + in.table().substring(0, in.table().indexOf('.') + 1) + in.name();
     return name.length() > 63 ? name.substring(0, 63) : name;
+  }
+
+  /** PostgreSQL's message and its detail ("Key (email)=(a@b) is duplicated."), on one line. */
+  static String withDetail(SQLException e) {
+    String detail = e instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null
+        ? p.getServerErrorMessage().getDetail() : null;
+    String first = firstLine(e.getMessage());
+    return detail == null ? first : first + ": " + detail;
   }
 
   private static void refuse(String problem) {

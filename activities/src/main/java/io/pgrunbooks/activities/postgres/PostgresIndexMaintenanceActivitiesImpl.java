@@ -95,8 +95,11 @@ public class PostgresIndexMaintenanceActivitiesImpl implements IndexMaintenanceA
 
   @Override
   public List<IndexSize> reindex(ReindexTarget target) {
-    try (Primary p = Primary.open(config, connections, target.cluster(), target.database())) {
-      return ReindexSql.reindex(p.connection(), target, p.node());
+    try (Primary p = Primary.open(config, connections, target.cluster(), target.database());
+         Connection watch = connections.open(target.cluster(), p.node(), target.database())) {
+      return ReindexSql.reindex(p.connection(), watch, target, p.node());
+    } catch (ConnectionFactory.NodeConnectException e) {
+      throw ApplicationFailure.newFailure("cannot watch the reindex: " + e.getMessage(), "Unreachable");
     } catch (SQLException e) {
       throw ApplicationFailure.newFailure("reindex failed: " + firstLine(e.getMessage()), PostgresActivitiesImpl.SQL_ERROR);
     }

@@ -122,7 +122,7 @@ final class ReindexSql {
     return out;
   }
 
-  static List<IndexSize> reindex(Connection c, ReindexTarget t, String node) throws SQLException {
+  static List<IndexSize> reindex(Connection c, Connection watch, ReindexTarget t, String node) throws SQLException {
     long[] ids = resolve(c, t);
     String app = ("pg-runbooks reindex " + qualifiedName(c, ids[1] != 0 ? ids[1] : ids[0]));
     app = app.length() > 63 ? app.substring(0, 63) : app;
@@ -146,9 +146,15 @@ final class ReindexSql {
       }
       String what = ids[1] != 0 ? "INDEX " + quoted(c, ids[1]) : "TABLE " + quoted(c, ids[0]);
       heartbeat("REINDEX " + what + " CONCURRENTLY");
+      java.util.concurrent.ExecutorService runner = java.util.concurrent.Executors.newSingleThreadExecutor();
+      SQLException e;
       try {
-        st.execute("REINDEX " + what.replaceFirst(" ", " CONCURRENTLY "));
-      } catch (SQLException e) {
+        // Heartbeats pg_stat_progress_create_index while it runs: a lost worker is noticed within a minute.
+        e = PostgresIndexActivitiesImpl.runWatched(runner, c, watch, app, "REINDEX " + what.replaceFirst(" ", " CONCURRENTLY "));
+      } finally {
+        runner.shutdownNow();
+      }
+      if (e != null) {
         // The failed attempt's own _ccnew copies go now; the retry finds none.
         for (String leftover : leftovers(c, ids[0])) {
           String[] parts = leftover.split("\\.", 2);

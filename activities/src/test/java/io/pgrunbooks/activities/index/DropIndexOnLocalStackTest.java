@@ -42,6 +42,28 @@ class DropIndexOnLocalStackTest {
       st.execute("CREATE INDEX items_used_idx ON public.items (used)");
       st.execute("ANALYZE public.items");
     }
+    // The replicas must have the database and its indexes before their statistics can be read.
+    PostgresNode replica = pg.replicas().get(0);
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      try (Connection c = replica.connect(DB); Statement st = c.createStatement();
+           ResultSet rs = st.executeQuery("SELECT to_regclass('public.items_used_idx') IS NOT NULL")) {
+        if (rs.next() && rs.getBoolean(1)) {
+          break;
+        }
+      } catch (SQLException notYet) {
+        // database not replayed yet
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("replica " + replica.name() + " never replayed " + DB);
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
     var config = TestStack.config(300);
     activities = new PostgresIndexMaintenanceActivitiesImpl(config,
         new ConnectionFactory(config, TestStack::env, Duration.ofSeconds(5), Duration.ofSeconds(60)));

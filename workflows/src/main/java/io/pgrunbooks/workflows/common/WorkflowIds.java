@@ -20,6 +20,10 @@ public final class WorkflowIds {
     return "drop-index:" + cluster + ":" + database + ":" + index;
   }
 
+  public static String reindex(String cluster, String database, String indexOrTable) {
+    return "reindex:" + cluster + ":" + database + ":" + indexOrTable;
+  }
+
   public static String partitionMaintenance(String cluster, String database) {
     return "partition-maintenance:" + cluster + ":" + database;
   }

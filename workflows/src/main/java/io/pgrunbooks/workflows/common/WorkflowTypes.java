@@ -17,6 +17,7 @@ public final class WorkflowTypes {
   public static final String HEALTH_CHECK = "HealthCheck";
   public static final String CREATE_INDEX = "CreateIndex";
   public static final String DROP_INDEX = "DropIndex";
+  public static final String REINDEX = "Reindex";
 
   private WorkflowTypes() {}
 }

@@ -35,6 +35,10 @@ import io.pgrunbooks.workflows.dropindex.DropIndexResult;
 import io.pgrunbooks.workflows.dropindex.DropIndexWorkflow;
 import io.pgrunbooks.workflows.dropindex.DropIndexWorkflowImpl;
 import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflow;
+import io.pgrunbooks.workflows.reindex.ReindexInput;
+import io.pgrunbooks.workflows.reindex.ReindexResult;
+import io.pgrunbooks.workflows.reindex.ReindexWorkflow;
+import io.pgrunbooks.workflows.reindex.ReindexWorkflowImpl;
 import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflowImpl;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceInput;
@@ -168,10 +172,18 @@ public final class Runbooks {
       .markDestructive()
       .withDocs("ops/docs/drop-index.md");
 
+  public static final RunbookSpec REINDEX = RunbookSpec.of(
+          ReindexWorkflow.class, ReindexWorkflowImpl.class, ReindexInput.class, ReindexResult.class,
+          "REINDEX CONCURRENTLY of an INVALID or bloated index or a table's indexes, after leftover cleanup and approval.",
+          "reindex:{cluster}:{database}:{index|table}", "cluster", "database", "index|table")
+      .withDefaults("force", "false")
+      .markDestructive()
+      .withDocs("ops/docs/reindex.md");
+
   /** Every runbook, in contract order. */
   public static final List<RunbookSpec> ALL = List.of(
       PARTITION_MAINTENANCE, ARCHIVE_PARTITION, RESTORE_PARTITION, REPLICA_REBUILD, FAILOVER, FAILOVER_DRILL,
-      BACKUP, BACKUP_VERIFICATION, HEALTH_CHECK, CREATE_INDEX, DROP_INDEX);
+      BACKUP, BACKUP_VERIFICATION, HEALTH_CHECK, CREATE_INDEX, DROP_INDEX, REINDEX);
 
   private static final Map<String, RunbookSpec> BY_TYPE =
       ALL.stream().collect(Collectors.toMap(RunbookSpec::type, s -> s, (a, b) -> {
