@@ -133,6 +133,12 @@ final class IndexCatalog {
         ps.setInt(2, limit);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
+            // The text is PREPAREd for EXPLAIN: one statement only (PgJDBC would split a ';' into two).
+            String problem = io.pgrunbooks.workflows.createindex.IndexRules.textProblem("statement", rs.getString(2));
+            if (problem != null) {
+              notes.add("statement " + rs.getString(1) + " not planned: " + problem.lines().findFirst().orElse(""));
+              continue;
+            }
             out.add(new StatementCost(rs.getString(1), rs.getString(2), rs.getLong(3), round(rs.getDouble(4)),
                 Double.NaN, Double.NaN));
           }

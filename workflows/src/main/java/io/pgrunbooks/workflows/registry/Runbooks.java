@@ -162,6 +162,7 @@ public final class Runbooks {
           "CREATE INDEX CONCURRENTLY after catalog and HypoPG checks, with evidence, approval and progress.",
           "create-index:{cluster}:{database}:{table}", "cluster", "database", "table")
       .withDefaults("name", "table_columns_idx", "unique", "false", "method", "btree")
+      .withScheduleNeeds(CLUSTER, DATABASE)
       .markDestructive()
       .withDocs("ops/docs/create-index.md");
 
@@ -169,6 +170,7 @@ public final class Runbooks {
           DropIndexWorkflow.class, DropIndexWorkflowImpl.class, DropIndexInput.class, DropIndexResult.class,
           "DROP INDEX CONCURRENTLY after approval; refuses constraint indexes and indexes a replica uses.",
           "drop-index:{cluster}:{database}:{index}", "cluster", "database", "index")
+      .withScheduleNeeds(CLUSTER, DATABASE)
       .markDestructive()
       .withDocs("ops/docs/drop-index.md");
 
@@ -177,6 +179,7 @@ public final class Runbooks {
           "REINDEX CONCURRENTLY of an INVALID or bloated index or a table's indexes, after leftover cleanup and approval.",
           "reindex:{cluster}:{database}:{index|table}", "cluster", "database", "index|table")
       .withDefaults("force", "false")
+      .withScheduleNeeds(CLUSTER, DATABASE)
       .markDestructive()
       .withDocs("ops/docs/reindex.md");
 
