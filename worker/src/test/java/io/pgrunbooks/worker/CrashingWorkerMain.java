@@ -7,6 +7,10 @@ import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInfo;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.interceptors.ActivityInboundCallsInterceptor;
 import io.temporal.common.interceptors.ActivityInboundCallsInterceptorBase;
@@ -21,9 +25,11 @@ import java.nio.file.Path;
 
 /**
  * The worker or node agent exactly as {@link WorkerMain} wires it, plus the crash sweep's "completing" kill point:
- * when the file {@code crash-trigger} beside the config names {@code <workflowId>|<activityId>}, the process halts
- * (no shutdown hook, no report, as SIGKILL) right after that activity's method returned, i.e. after its side effect
- * and before Temporal hears of it. Args: {@code worker --config F} or {@code agent --node N --config F}.
+ * when the file {@code crash-trigger} beside the config holds {@code <workflowIdSuffix>|<ordinal>}, the process halts
+ * (no shutdown hook, no report, as SIGKILL) right after the method of that run's {@code ordinal}-th scheduled activity
+ * (0-based, in history order) returned, i.e. after its side effect and before Temporal hears of it. The trigger is
+ * written before the run starts, so even an activity that takes a millisecond is caught. Args: {@code worker --config
+ * F} or {@code agent --node N --config F}.
  */
 public final class CrashingWorkerMain {
   private CrashingWorkerMain() {}
@@ -49,7 +55,7 @@ public final class CrashingWorkerMain {
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     WorkflowClient client = TemporalConnection.client(service, cfg.temporal());
     WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
-        .setWorkerInterceptors(new HaltAfter(trigger(config))).build());
+        .setWorkerInterceptors(new HaltAfter(trigger(config), service, cfg.temporal().namespace())).build());
     String queue = central ? TaskQueues.CENTRAL : TaskQueues.node(node);
     Worker worker = factory.newWorker(queue);
     if (central) {
@@ -65,9 +71,13 @@ public final class CrashingWorkerMain {
 
   private static final class HaltAfter extends WorkerInterceptorBase {
     private final Path trigger;
+    private final WorkflowServiceStubs service;
+    private final String namespace;
 
-    HaltAfter(Path trigger) {
+    HaltAfter(Path trigger, WorkflowServiceStubs service, String namespace) {
       this.trigger = trigger;
+      this.service = service;
+      this.namespace = namespace;
     }
 
     @Override
@@ -85,7 +95,7 @@ public final class CrashingWorkerMain {
         public ActivityOutput execute(ActivityInput input) {
           ActivityOutput out = super.execute(input);
           ActivityInfo info = context.getInfo();
-          if (named(info.getWorkflowId() + "|" + info.getActivityId())) {
+          if (named(info)) {
             System.out.println("crash sweep: halting after " + info.getActivityType() + " returned, before reporting it");
             System.out.flush();
             Runtime.getRuntime().halt(137);
@@ -95,12 +105,32 @@ public final class CrashingWorkerMain {
       };
     }
 
-    private boolean named(String key) {
+    private boolean named(ActivityInfo info) {
+      String[] want;
       try {
-        return Files.exists(trigger) && Files.readString(trigger).strip().equals(key);
+        if (!Files.exists(trigger)) {
+          return false;
+        }
+        want = Files.readString(trigger).strip().split("\\|");
       } catch (IOException e) {
         return false;
       }
+      if (want.length != 2 || !info.getWorkflowId().endsWith(":" + want[0])) {
+        return false;
+      }
+      int ordinal = 0;
+      for (HistoryEvent e : service.blockingStub().getWorkflowExecutionHistory(GetWorkflowExecutionHistoryRequest
+          .newBuilder().setNamespace(namespace).setExecution(WorkflowExecution.newBuilder()
+              .setWorkflowId(info.getWorkflowId()).setRunId(info.getRunId())).setMaximumPageSize(10_000).build())
+          .getHistory().getEventsList()) {
+        if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
+          if (e.getActivityTaskScheduledEventAttributes().getActivityId().equals(info.getActivityId())) {
+            return Integer.toString(ordinal).equals(want[1]);
+          }
+          ordinal++;
+        }
+      }
+      return false;
     }
   }
 }

@@ -50,6 +50,8 @@ class ArchiveImmutabilityOnLocalStackTest {
         preApprovals:
           - runbook: ArchivePartition
             step: drop-partition
+            cluster: test
+            database: postgres
             target: arch.events_d
       """;
   private ArchiveFixture f;

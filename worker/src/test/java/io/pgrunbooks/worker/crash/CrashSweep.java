@@ -26,10 +26,11 @@ import java.util.function.Predicate;
 
 /**
  * Drives one runbook through the crash-point sweep on the real stack: a clean run first, whose history gives the
- * activities in order; then one replay per kill point (before / during / after each activity), where the process
- * running that activity (the central worker, or the node agent for host-local activities) is SIGKILLed, or halts
- * right after the activity's method returned and before it reported (point "completing", see
- * {@link CrashingWorkerMain}), and a new one is started, approvals are given through the public contract whenever the run waits, and the end state is checked.
+ * activities in order; then one replay per kill point (before / during / completing / after each activity). The
+ * process running that activity in the replay (the central worker, or the node agent for host-local activities) is
+ * SIGKILLed, or halts right after the activity's method returned and before it reported ("completing", see
+ * {@link CrashingWorkerMain}); a new one is started, approvals are given through the public contract whenever the
+ * run waits, and the end state is checked.
  *
  * <p>A killed process cannot report its attempt, and Temporal only notices through the attempt's timeouts (a 20 s
  * heartbeat timeout for the streams, a start-to-close of minutes for SQL steps). Right after the kill and the restart
@@ -134,13 +135,17 @@ final class CrashSweep {
   private SweepTable.Row replay(Scenario s, KillPoint k, List<Scheduled> record) throws Exception {
     s.prepare();
     long t0 = System.nanoTime();
-    WorkflowStub stub = s.start("sweep-" + (++runs));
+    String suffix = "sweep-" + (++runs);
+    Files.deleteIfExists(trigger);
+    if (k != null && k.phase() == Phase.COMPLETING) {
+      Files.writeString(trigger, suffix + "|" + k.ordinal());
+    }
+    WorkflowStub stub = s.start(suffix);
     RunWatch watch = new RunWatch(fixture.service, fixture.stack.temporal().namespace(), stub.getExecution());
     Set<String> votes = new HashSet<>();
     String killed = null;
     String miss = null;
     ChildProcess armed = null;
-    Files.deleteIfExists(trigger);
     long lastVote = 0;
     long deadline = System.nanoTime() + runTimeout.toNanos();
     while (true) {
@@ -153,15 +158,19 @@ final class CrashSweep {
         List<Scheduled> sch = RunWatch.scheduled(h);
         if (sch.size() > k.ordinal()) {
           Scheduled target = sch.get(k.ordinal());
+          // The victim is whoever runs it in this replay: a Failover replay may go the other way than the clean run.
+          KillPoint here = new KillPoint(k.ordinal(), k.activityType(), target.taskQueue(), k.phase());
           if (!target.type().equals(k.activityType())) {
+            Files.deleteIfExists(trigger);
             miss = "diverged: activity " + (k.ordinal() + 1) + " is " + target.type();
           } else if (k.phase() == Phase.COMPLETING) {
             if (armed == null) {
-              armed = live(k);
-              Files.writeString(trigger, watch.execution().getWorkflowId() + "|" + target.activityId());
-            } else if (!armed.isAlive()) {
+              armed = latest(here);
+            }
+            if (!armed.isAlive()) {
               Files.deleteIfExists(trigger);
-              killed = "halted " + k.victim() + " pid " + armed.pid() + " after the activity returned; " + restart(k, watch);
+              killed = "halted " + here.victim() + " pid " + armed.pid() + " after the activity returned; "
+                  + restart(here, watch);
             } else if (RunWatch.closed(h, target.eventId())) {
               Files.deleteIfExists(trigger);
               miss = "not reached: the activity ended without an attempt that returned";
@@ -169,7 +178,7 @@ final class CrashSweep {
           } else if (k.phase() == Phase.BEFORE
               || k.phase() == Phase.DURING && RunWatch.started(d, target.activityId())
               || k.phase() == Phase.AFTER && RunWatch.completed(h, target.eventId())) {
-            killed = kill(k, watch);
+            killed = kill(here, watch);
           } else if (RunWatch.closed(h, target.eventId())) {
             miss = k.phase() == Phase.DURING ? "missed: the attempt finished between two polls"
                 : "not reached: the activity ended without completing";
@@ -182,7 +191,8 @@ final class CrashSweep {
       }
       if (System.nanoTime() > deadline) {
         stub.terminate("crash sweep: no end within " + runTimeout);
-        return row(s, k, t0, "FAIL", "no end within " + runTimeout + (killed == null ? "" : "; " + killed));
+        return row(s, k, t0, "FAIL", "no end within " + runTimeout + (killed != null ? "; " + killed
+            : armed != null ? "; still waiting for " + armed.name() + " to halt" : ""));
       }
       boolean hunting = k != null && killed == null && miss == null;
       Thread.sleep(hunting ? 2 : 50);
@@ -218,6 +228,11 @@ final class CrashSweep {
         (System.nanoTime() - t0) / 1e9, detail);
     SweepTable.add(r);
     return r;
+  }
+
+  /** The newest process of {@code k}'s victim, alive or (having just halted) not. */
+  private ChildProcess latest(KillPoint k) {
+    return fixture.processes.stream().filter(p -> p.name().equals(k.victim())).reduce((a, b) -> b).orElseThrow();
   }
 
   private ChildProcess live(KillPoint k) {
