@@ -32,13 +32,19 @@ final class IndexCatalog {
 
   static Table table(Connection c, String qualified) throws SQLException {
     String[] parts = Identifiers.split(qualified, "table");
-    try (PreparedStatement ps = c.prepareStatement("SELECT c.oid, n.nspname, c.relname FROM pg_class c JOIN pg_namespace n"
-        + " ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p', 'm')")) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT c.oid, n.nspname, c.relname, c.relkind FROM pg_class c"
+        + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?"
+        + " AND c.relkind IN ('r', 'p', 'm')")) {
       ps.setString(1, parts[0]);
       ps.setString(2, parts[1]);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           throw Lookups.badInput("table " + qualified + " does not exist in database " + c.getCatalog());
+        }
+        if ("p".equals(rs.getString(4))) {
+          // PostgreSQL 15 cannot build an index on a partitioned table CONCURRENTLY.
+          throw Lookups.badInput(qualified + " is partitioned: CREATE INDEX CONCURRENTLY is not possible on it;"
+              + " index its partitions one by one");
         }
         return new Table(rs.getLong(1), rs.getString(2), rs.getString(3));
       }

@@ -214,6 +214,11 @@ class CreateIndexOnLocalStackTest {
   @Test
   void unknownNamesAndInjectionAttemptsAreRefusedBeforeAnythingChanges() throws SQLException {
     table("victim", 1_000);
+    try (Connection c = primary.connect(DB); Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE IF NOT EXISTS public.parted (id int, at date) PARTITION BY RANGE (at)");
+    }
+    assertThatThrownBy(() -> activities.planCreateIndex(spec("parted", List.of("id"), "x_idx")))
+        .isInstanceOfSatisfying(ApplicationFailure.class, f -> assertThat(f.getOriginalMessage()).contains("partitioned"));
     List<CreateIndexSpec> bad = List.of(
         spec("nosuch", List.of("customer_id"), "x_idx"),
         spec("victim", List.of("nosuch"), "x_idx"),
