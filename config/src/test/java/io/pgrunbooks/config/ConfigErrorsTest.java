@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /** Each kind of mistake in a config file, and the line the operator gets for it. */
 class ConfigErrorsTest {
+
   static final String NODES =
       """
       clusters:

@@ -48,6 +48,8 @@ final class Wiring {
         new SessionActivitiesImpl(cfg, connections),
         new PostgresReplicationActivitiesImpl(cfg, connections),
         new PostgresPartitionActivitiesImpl(cfg, connections),
+        new io.pgrunbooks.activities.postgres.PostgresIndexActivitiesImpl(cfg, connections),
+        new io.pgrunbooks.activities.postgres.PostgresIndexMaintenanceActivitiesImpl(cfg, connections),
         new PostgresArchiveActivitiesImpl(cfg, connections, s3),
         new S3ActivitiesImpl(s3),
         new PostgresBackupActivitiesImpl(cfg, env),

@@ -39,6 +39,9 @@ public final class DemoDatabase {
       }
     }
     try (Connection app = connect(host, port, "app", user, password); Statement st = app.createStatement()) {
+      // QueryReport and CreateIndex need both (the stack preloads pg_stat_statements on every node).
+      st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+      st.execute("CREATE EXTENSION IF NOT EXISTS hypopg");
       if (!exists(st, "public.agent_routing_metrics")) {
         st.execute("""
             CREATE TABLE public.agent_routing_metrics (

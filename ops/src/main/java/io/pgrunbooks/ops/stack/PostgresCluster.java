@@ -55,6 +55,9 @@ public final class PostgresCluster implements AutoCloseable {
   public static PostgresCluster start(PostgresClusterOptions options) {
     Prerequisites prerequisites = new Prerequisites();
     TOOLS.forEach(prerequisites::pgTool);
+    // Preloaded on every node (PostgresNode) and created in databases by QueryReport/CreateIndex tests and the demo.
+    prerequisites.pgExtension("pg_stat_statements", Prerequisites.POSTGRES_INSTALL);
+    prerequisites.pgExtension("hypopg", Prerequisites.HYPOPG_INSTALL);
     PostgresCluster cluster = new PostgresCluster(options, prerequisites);
     ShutdownRegistry.register(cluster);
     try {

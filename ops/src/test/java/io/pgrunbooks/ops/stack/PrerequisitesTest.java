@@ -36,6 +36,24 @@ class PrerequisitesTest {
   }
 
   @Test
+  void aMissingHypopgPackageIsALoudFailureNamingItsInstallCommand(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws java.io.IOException {
+    // A PostgreSQL install without HypoPG: initdb present, no extension files.
+    java.nio.file.Path bin = java.nio.file.Files.createDirectories(dir.resolve("pg-without-hypopg/bin"));
+    java.nio.file.Path initdb = java.nio.file.Files.createFile(bin.resolve("initdb"));
+    initdb.toFile().setExecutable(true);
+    Prerequisites noHypopg = new Prerequisites(Map.of("RUNBOOKS_PG_BIN", bin.toString()));
+    assertThatThrownBy(() -> noHypopg.pgExtension("hypopg", Prerequisites.HYPOPG_INSTALL))
+        .isInstanceOf(MissingPrerequisiteException.class)
+        .hasMessageContaining("hypopg.control")
+        .hasMessageContaining("apt-get install -y postgresql-15-hypopg");
+    // Installed here (CI installs the package): both extensions of the local stack are found.
+    Prerequisites real = new Prerequisites();
+    assertThat(real.pgExtension("hypopg", Prerequisites.HYPOPG_INSTALL)).exists();
+    assertThat(real.pgExtension("pg_stat_statements", Prerequisites.POSTGRES_INSTALL)).exists();
+  }
+
+  @Test
   void installedBinariesAreFound() {
     Prerequisites real = new Prerequisites();
     assertThat(real.pgTool("pg_basebackup")).isExecutable();

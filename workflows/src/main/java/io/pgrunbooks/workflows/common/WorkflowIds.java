@@ -20,6 +20,18 @@ public final class WorkflowIds {
     return "health-check:" + cluster;
   }
 
+  public static String createIndex(String cluster, String database, String table) {
+    return "create-index:" + cluster + ":" + database + ":" + table;
+  }
+
+  public static String dropIndex(String cluster, String database, String index) {
+    return "drop-index:" + cluster + ":" + database + ":" + index;
+  }
+
+  public static String reindex(String cluster, String database, String indexOrTable) {
+    return "reindex:" + cluster + ":" + database + ":" + indexOrTable;
+  }
+
   public static String partitionMaintenance(String cluster, String database) {
     return "partition-maintenance:" + cluster + ":" + database;
   }

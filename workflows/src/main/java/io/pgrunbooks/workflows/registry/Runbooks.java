@@ -26,7 +26,19 @@ import io.pgrunbooks.workflows.failoverdrill.FailoverDrillWorkflow;
 import io.pgrunbooks.workflows.failoverdrill.FailoverDrillWorkflowImpl;
 import io.pgrunbooks.workflows.healthcheck.HealthCheckInput;
 import io.pgrunbooks.workflows.healthcheck.HealthCheckResult;
+import io.pgrunbooks.workflows.createindex.CreateIndexInput;
+import io.pgrunbooks.workflows.createindex.CreateIndexResult;
+import io.pgrunbooks.workflows.createindex.CreateIndexWorkflow;
+import io.pgrunbooks.workflows.createindex.CreateIndexWorkflowImpl;
+import io.pgrunbooks.workflows.dropindex.DropIndexInput;
+import io.pgrunbooks.workflows.dropindex.DropIndexResult;
+import io.pgrunbooks.workflows.dropindex.DropIndexWorkflow;
+import io.pgrunbooks.workflows.dropindex.DropIndexWorkflowImpl;
 import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflow;
+import io.pgrunbooks.workflows.reindex.ReindexInput;
+import io.pgrunbooks.workflows.reindex.ReindexResult;
+import io.pgrunbooks.workflows.reindex.ReindexWorkflow;
+import io.pgrunbooks.workflows.reindex.ReindexWorkflowImpl;
 import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflowImpl;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceInput;
@@ -175,11 +187,37 @@ public final class Runbooks {
       .markDestructive()
       .withDocs("ops/docs/pool-resize.md");
 
+  public static final RunbookSpec CREATE_INDEX = RunbookSpec.of(
+          CreateIndexWorkflow.class, CreateIndexWorkflowImpl.class, CreateIndexInput.class, CreateIndexResult.class,
+          "CREATE INDEX CONCURRENTLY after catalog and HypoPG checks, with evidence, approval and progress.",
+          "create-index:{cluster}:{database}:{table}", "cluster", "database", "table")
+      .withDefaults("name", "table_columns_idx", "unique", "false", "method", "btree")
+      .withScheduleNeeds(CLUSTER, DATABASE)
+      .markDestructive()
+      .withDocs("ops/docs/create-index.md");
+
+  public static final RunbookSpec DROP_INDEX = RunbookSpec.of(
+          DropIndexWorkflow.class, DropIndexWorkflowImpl.class, DropIndexInput.class, DropIndexResult.class,
+          "DROP INDEX CONCURRENTLY after approval; refuses constraint indexes and indexes a replica uses.",
+          "drop-index:{cluster}:{database}:{index}", "cluster", "database", "index")
+      .withScheduleNeeds(CLUSTER, DATABASE)
+      .markDestructive()
+      .withDocs("ops/docs/drop-index.md");
+
+  public static final RunbookSpec REINDEX = RunbookSpec.of(
+          ReindexWorkflow.class, ReindexWorkflowImpl.class, ReindexInput.class, ReindexResult.class,
+          "REINDEX CONCURRENTLY of an INVALID or bloated index or a table's indexes, after leftover cleanup and approval.",
+          "reindex:{cluster}:{database}:{index|table}", "cluster", "database", "index|table")
+      .withDefaults("force", "false")
+      .withScheduleNeeds(CLUSTER, DATABASE)
+      .markDestructive()
+      .withDocs("ops/docs/reindex.md");
+
   /** Every runbook, in contract order. */
   public static final List<RunbookSpec> ALL = List.of(
       PARTITION_MAINTENANCE, ARCHIVE_PARTITION, RESTORE_PARTITION, REPLICA_REBUILD, FAILOVER, FAILOVER_DRILL,
       BACKUP, BACKUP_VERIFICATION, HEALTH_CHECK,
-      TERMINATE_SESSIONS, POOL_RESIZE);
+      TERMINATE_SESSIONS, POOL_RESIZE, CREATE_INDEX, DROP_INDEX, REINDEX);
 
   private static final Map<String, RunbookSpec> BY_TYPE =
       ALL.stream().collect(Collectors.toMap(RunbookSpec::type, s -> s, (a, b) -> {

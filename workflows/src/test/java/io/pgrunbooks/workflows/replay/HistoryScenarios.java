@@ -26,6 +26,16 @@ public final class HistoryScenarios {
 
   public static final List<HistoryScenario> ALL = List.of(
       new HistoryScenario("HealthCheck", "healthy", HealthCheckPaths::healthy),
+      new HistoryScenario("CreateIndex", "built", io.pgrunbooks.workflows.createindex.CreateIndexPaths::built),
+      new HistoryScenario("CreateIndex", "rejected", io.pgrunbooks.workflows.createindex.CreateIndexPaths::rejected),
+      new HistoryScenario("CreateIndex", "build-failed", io.pgrunbooks.workflows.createindex.CreateIndexPaths::buildFailed),
+      new HistoryScenario("CreateIndex", "slow-build", io.pgrunbooks.workflows.createindex.CreateIndexPaths::slowBuild),
+      new HistoryScenario("DropIndex", "dropped", io.pgrunbooks.workflows.dropindex.DropIndexPaths::dropped),
+      new HistoryScenario("DropIndex", "rejected", io.pgrunbooks.workflows.dropindex.DropIndexPaths::rejected),
+      new HistoryScenario("DropIndex", "constraint-refused", io.pgrunbooks.workflows.dropindex.DropIndexPaths::constraintRefused),
+      new HistoryScenario("Reindex", "rebuilt", io.pgrunbooks.workflows.reindex.ReindexPaths::rebuilt),
+      new HistoryScenario("Reindex", "rejected", io.pgrunbooks.workflows.reindex.ReindexPaths::rejected),
+      new HistoryScenario("Reindex", "nothing-to-do", io.pgrunbooks.workflows.reindex.ReindexPaths::nothingToDo),
       new HistoryScenario("HealthCheck", "replica-down", HealthCheckPaths::replicaDown),
       new HistoryScenario("HealthCheck", "agent-missing", HealthCheckPaths::agentMissing),
       new HistoryScenario("TopologyLock", "grant-release", TopologyLockPaths::grantAndRelease),
