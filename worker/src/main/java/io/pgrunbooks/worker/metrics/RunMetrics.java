@@ -1,5 +1,6 @@
 package io.pgrunbooks.worker.metrics;
 
+import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.pgrunbooks.workflows.archivepartition.ArchivePartitionResult;
 import io.pgrunbooks.workflows.common.ApprovalRecord;
 import io.pgrunbooks.workflows.common.RunReport;
@@ -42,8 +43,8 @@ public final class RunMetrics {
   public static final String PARTITIONS_DROPPED = "runbooks_partition_drops";
 
   /** Runbooks whose last success is an operational promise (backups, their proof, drills, checks). */
-  static final Set<String> TRACKED_SUCCESS = Set.of("Backup", "BackupVerification", "FailoverDrill", "HealthCheck",
-      "PartitionMaintenance");
+  static final Set<String> TRACKED_SUCCESS = Set.of(WorkflowTypes.BACKUP, WorkflowTypes.BACKUP_VERIFICATION,
+      WorkflowTypes.FAILOVER_DRILL, WorkflowTypes.HEALTH_CHECK, WorkflowTypes.PARTITION_MAINTENANCE);
 
   /** One increment of a counter. */
   public record Count(String name, Map<String, String> tags, long amount) {}

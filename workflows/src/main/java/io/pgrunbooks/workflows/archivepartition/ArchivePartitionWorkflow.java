@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.archivepartition;
 
+import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.pgrunbooks.workflows.runbook.Runbook;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
@@ -11,6 +12,6 @@ import io.temporal.workflow.WorkflowMethod;
  */
 @WorkflowInterface
 public interface ArchivePartitionWorkflow extends Runbook {
-  @WorkflowMethod(name = "ArchivePartition")
+  @WorkflowMethod(name = WorkflowTypes.ARCHIVE_PARTITION)
   ArchivePartitionResult run(ArchivePartitionInput input);
 }

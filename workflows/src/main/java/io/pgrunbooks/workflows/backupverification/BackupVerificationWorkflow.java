@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.backupverification;
 
+import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.pgrunbooks.workflows.runbook.Runbook;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
@@ -12,6 +13,6 @@ import io.temporal.workflow.WorkflowMethod;
  */
 @WorkflowInterface
 public interface BackupVerificationWorkflow extends Runbook {
-  @WorkflowMethod(name = "BackupVerification")
+  @WorkflowMethod(name = WorkflowTypes.BACKUP_VERIFICATION)
   BackupVerificationResult run(BackupVerificationInput input);
 }

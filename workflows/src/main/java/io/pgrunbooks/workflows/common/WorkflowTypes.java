@@ -1,8 +1,9 @@
 package io.pgrunbooks.workflows.common;
 
 /**
- * Registered workflow type names as compile-time constants, for workflow code that names another
- * runbook (reports, child runs). The list of runbooks is {@code registry.Runbooks.ALL}; {@code
+ * Registered workflow type names as compile-time constants: the one place each name is spelled. The
+ * workflow interfaces' {@code @WorkflowMethod(name = ...)} use them, and so does code that names another
+ * runbook (reports, child runs, metrics). The list of runbooks is {@code registry.Runbooks.ALL}; {@code
  * RunbooksConsistencyTest} holds these constants equal to it.
  */
 public final class WorkflowTypes {

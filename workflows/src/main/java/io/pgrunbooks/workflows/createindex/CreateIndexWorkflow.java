@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.createindex;
 
+import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.pgrunbooks.workflows.runbook.Runbook;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
@@ -11,6 +12,6 @@ import io.temporal.workflow.WorkflowMethod;
  */
 @WorkflowInterface
 public interface CreateIndexWorkflow extends Runbook {
-  @WorkflowMethod(name = "CreateIndex")
+  @WorkflowMethod(name = WorkflowTypes.CREATE_INDEX)
   CreateIndexResult run(CreateIndexInput input);
 }

@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.dropindex;
 
+import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.pgrunbooks.workflows.runbook.Runbook;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
@@ -11,6 +12,6 @@ import io.temporal.workflow.WorkflowMethod;
  */
 @WorkflowInterface
 public interface DropIndexWorkflow extends Runbook {
-  @WorkflowMethod(name = "DropIndex")
+  @WorkflowMethod(name = WorkflowTypes.DROP_INDEX)
   DropIndexResult run(DropIndexInput input);
 }

@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.failover;
 
+import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.pgrunbooks.workflows.runbook.Runbook;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
@@ -12,6 +13,6 @@ import io.temporal.workflow.WorkflowMethod;
  */
 @WorkflowInterface
 public interface FailoverWorkflow extends Runbook {
-  @WorkflowMethod(name = "Failover")
+  @WorkflowMethod(name = WorkflowTypes.FAILOVER)
   FailoverResult run(FailoverInput input);
 }

@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.healthcheck;
 
+import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.pgrunbooks.workflows.runbook.Runbook;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
@@ -12,6 +13,6 @@ import io.temporal.workflow.WorkflowMethod;
  */
 @WorkflowInterface
 public interface HealthCheckWorkflow extends Runbook {
-  @WorkflowMethod(name = "HealthCheck")
+  @WorkflowMethod(name = WorkflowTypes.HEALTH_CHECK)
   HealthCheckResult run(HealthCheckInput input);
 }

@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.partitionmaintenance;
 
+import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.pgrunbooks.workflows.runbook.Runbook;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
@@ -11,6 +12,6 @@ import io.temporal.workflow.WorkflowMethod;
  */
 @WorkflowInterface
 public interface PartitionMaintenanceWorkflow extends Runbook {
-  @WorkflowMethod(name = "PartitionMaintenance")
+  @WorkflowMethod(name = WorkflowTypes.PARTITION_MAINTENANCE)
   PartitionMaintenanceResult run(PartitionMaintenanceInput input);
 }

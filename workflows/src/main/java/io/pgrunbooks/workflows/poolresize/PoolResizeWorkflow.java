@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.poolresize;
 
+import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.pgrunbooks.workflows.runbook.Runbook;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
@@ -11,6 +12,6 @@ import io.temporal.workflow.WorkflowMethod;
  */
 @WorkflowInterface
 public interface PoolResizeWorkflow extends Runbook {
-  @WorkflowMethod(name = "PoolResize")
+  @WorkflowMethod(name = WorkflowTypes.POOL_RESIZE)
   PoolResizeResult run(PoolResizeInput input);
 }

@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.reindex;
 
+import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.pgrunbooks.workflows.runbook.Runbook;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
@@ -10,6 +11,6 @@ import io.temporal.workflow.WorkflowMethod;
  */
 @WorkflowInterface
 public interface ReindexWorkflow extends Runbook {
-  @WorkflowMethod(name = "Reindex")
+  @WorkflowMethod(name = WorkflowTypes.REINDEX)
   ReindexResult run(ReindexInput input);
 }

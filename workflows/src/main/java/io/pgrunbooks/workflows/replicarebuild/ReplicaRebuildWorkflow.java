@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.replicarebuild;
 
+import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.pgrunbooks.workflows.runbook.Runbook;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
@@ -13,6 +14,6 @@ import io.temporal.workflow.WorkflowMethod;
  */
 @WorkflowInterface
 public interface ReplicaRebuildWorkflow extends Runbook {
-  @WorkflowMethod(name = "ReplicaRebuild")
+  @WorkflowMethod(name = WorkflowTypes.REPLICA_REBUILD)
   ReplicaRebuildResult run(ReplicaRebuildInput input);
 }

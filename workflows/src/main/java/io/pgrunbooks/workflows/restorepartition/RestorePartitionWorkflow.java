@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.restorepartition;
 
+import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.pgrunbooks.workflows.runbook.Runbook;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
@@ -11,6 +12,6 @@ import io.temporal.workflow.WorkflowMethod;
  */
 @WorkflowInterface
 public interface RestorePartitionWorkflow extends Runbook {
-  @WorkflowMethod(name = "RestorePartition")
+  @WorkflowMethod(name = WorkflowTypes.RESTORE_PARTITION)
   RestorePartitionResult run(RestorePartitionInput input);
 }

@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.terminatesessions;
 
+import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.pgrunbooks.workflows.runbook.Runbook;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
@@ -11,6 +12,6 @@ import io.temporal.workflow.WorkflowMethod;
  */
 @WorkflowInterface
 public interface TerminateSessionsWorkflow extends Runbook {
-  @WorkflowMethod(name = "TerminateSessions")
+  @WorkflowMethod(name = WorkflowTypes.TERMINATE_SESSIONS)
   TerminateSessionsResult run(TerminateSessionsInput input);
 }
