@@ -24,7 +24,7 @@ class DefaultsTest {
     assertThat(c.archive().compressionLevel()).isEqualTo(6);
     assertThat(c.approvals().defaultTimeout()).isEqualTo(Duration.ofHours(24));
     assertThat(c.approvals().approvers()).isEmpty();
-    assertThat(c.notifications().events()).containsExactly("approval-needed", "failed", "completed");
+    assertThat(c.notifications().events()).containsExactly("approval-needed", "failed", "completed", "findings");
     assertThat(c.schedules()).isEmpty();
     assertThat(c.api()).isEqualTo(new ApiConfig(8080, 8081, "127.0.0.1", "127.0.0.1", List.of()));
     ClusterConfig main = c.cluster("main");

@@ -73,7 +73,7 @@ class DevConfigTest {
     assertThat(c.approvals().preApprovals()).isEmpty();
     assertThat(c.approvals().signedRunbooks()).isEmpty();
     assertThat(c.approvals().signingKeyConfigured()).isFalse();
-    assertThat(c.notifications().events()).containsExactly("approval-needed", "failed", "completed");
+    assertThat(c.notifications().events()).containsExactly("approval-needed", "failed", "completed", "findings");
     assertThat(c.notifications().webhookUrl()).isNull();
     assertThat(c.notifications().webhookUrlEnv()).isNull();
 

@@ -55,6 +55,7 @@ final class SlackMessage {
       case "approval-needed" -> "Approval needed";
       case "failed" -> "Failed";
       case "completed" -> "Completed";
+      case Notification.FINDINGS -> Notification.CRITICAL.equals(n.severity()) ? "CRITICAL findings" : "Warning findings";
       default -> n.event();
     };
     String target = blank(n.target()) ? "" : " on " + n.target();

@@ -99,6 +99,21 @@ public abstract class RunbookWorkflowBase implements Runbook {
     return run().finish(outcome, summary);
   }
 
+  /**
+   * Ends a run that completed but found problems people must act on: sends the {@code findings}
+   * notification with its severity ({@link Notification#CRITICAL} or {@link Notification#WARNING})
+   * naming the findings, instead of the plain {@code completed} one, and returns the report.
+   */
+  protected final RunReport finishWithFindings(String severity, String findings, String summary) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("severity", severity);
+    fields.put("summary", summary);
+    send(new Notification(Notification.FINDINGS, runbook, Workflow.getInfo().getWorkflowId(),
+        Workflow.getInfo().getRunId(), target, "*" + runbook + "* on `" + target + "` found problems ("
+        + severity + "):\n\n" + findings, fields, severity));
+    return run().finish(RunbookState.COMPLETED, summary);
+  }
+
   /** {@link #finish} with FAILED; the caller rethrows the failure. */
   protected final RunReport fail(String summary) {
     return finish(RunbookState.FAILED, summary);
@@ -152,7 +167,11 @@ public abstract class RunbookWorkflowBase implements Runbook {
   /** Sends a notification; a failure is logged in the run and never fails it. */
   private void notify(String event, String text, Map<String, String> fields) {
     WorkflowInfo info = Workflow.getInfo();
-    Notification n = new Notification(event, runbook, info.getWorkflowId(), info.getRunId(), target, text, fields);
+    send(new Notification(event, runbook, info.getWorkflowId(), info.getRunId(), target, text, fields));
+  }
+
+  private void send(Notification n) {
+    String event = n.event();
     try {
       // Detached: a cancelled run still tells people how it ended.
       Workflow.newDetachedCancellationScope(() -> notifier.notify(n)).run();
