@@ -131,6 +131,7 @@ final class ClusterValidator {
     if (h.cacheHitUnhealthy() < 0 || h.cacheHitUnhealthy() > h.cacheHitDegraded()) {
       p.add(path + ".cacheHitUnhealthy", "must be between 0 and cacheHitDegraded (" + h.cacheHitDegraded() + ")");
     }
+    h.detail().validate(path, p);
   }
 
   private static void rebuild(RebuildConfig r, String path, Problems p) {

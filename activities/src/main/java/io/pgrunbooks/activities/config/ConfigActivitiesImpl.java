@@ -3,6 +3,8 @@ package io.pgrunbooks.activities.config;
 import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.config.ClusterConfig;
 import io.pgrunbooks.config.HealthConfig;
+import io.pgrunbooks.config.HealthDetailConfig;
+import io.pgrunbooks.workflows.activities.DetailThresholds;
 import io.pgrunbooks.config.NodeConfig;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.workflows.activities.ClusterSpec;
@@ -41,6 +43,15 @@ public class ConfigActivitiesImpl implements ConfigActivities {
   static HealthThresholds thresholds(HealthConfig h) {
     return new HealthThresholds(h.lagDegradedSeconds(), h.lagUnhealthySeconds(), h.connectionsDegradedPercent(),
         h.connectionsUnhealthyPercent(), h.longQuerySeconds(), h.cacheHitDegraded(), h.cacheHitUnhealthy(),
-        h.diskDegradedPercent(), h.diskUnhealthyPercent());
+        h.diskDegradedPercent(), h.diskUnhealthyPercent(), detail(h.detail()));
+  }
+
+  private static DetailThresholds detail(HealthDetailConfig d) {
+    return new DetailThresholds(d.idleInTransactionDegradedSeconds(), d.idleInTransactionUnhealthySeconds(),
+        d.blockingDegradedSeconds(), d.blockingUnhealthySeconds(), d.transactionAgeDegradedSeconds(),
+        d.transactionAgeUnhealthySeconds(), d.xidAgeDegraded(), d.xidAgeUnhealthy(), d.slotRetainedDegradedMb(),
+        d.slotRetainedUnhealthyMb(), d.walDegradedPercent(), d.walUnhealthyPercent(), d.archiveFailingSeconds(),
+        d.poolWaitingDegraded(), d.poolWaitingUnhealthy(), d.poolMaxwaitDegradedSeconds(),
+        d.poolMaxwaitUnhealthySeconds(), d.bloatTopN());
   }
 }

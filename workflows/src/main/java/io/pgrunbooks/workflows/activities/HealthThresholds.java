@@ -13,6 +13,7 @@ package io.pgrunbooks.workflows.activities;
  * @param cacheHitUnhealthy ratio below which it is unhealthy (0.90)
  * @param diskDegradedPercent data-dir filesystem use at or above which a node is degraded (85)
  * @param diskUnhealthyPercent use at or above which it is unhealthy (90)
+ * @param detail the morning-page thresholds; null in runs recorded before they existed (then the defaults)
  */
 public record HealthThresholds(
     double lagDegradedSeconds,
@@ -23,9 +24,24 @@ public record HealthThresholds(
     double cacheHitDegraded,
     double cacheHitUnhealthy,
     int diskDegradedPercent,
-    int diskUnhealthyPercent) {
+    int diskUnhealthyPercent,
+    DetailThresholds detail) {
+
+  /** The basic thresholds with the default {@link DetailThresholds}. */
+  public HealthThresholds(double lagDegradedSeconds, double lagUnhealthySeconds, int connectionsDegradedPercent,
+                          int connectionsUnhealthyPercent, long longQuerySeconds, double cacheHitDegraded,
+                          double cacheHitUnhealthy, int diskDegradedPercent, int diskUnhealthyPercent) {
+    this(lagDegradedSeconds, lagUnhealthySeconds, connectionsDegradedPercent, connectionsUnhealthyPercent,
+        longQuerySeconds, cacheHitDegraded, cacheHitUnhealthy, diskDegradedPercent, diskUnhealthyPercent,
+        DetailThresholds.defaults());
+  }
 
   public static HealthThresholds defaults() {
     return new HealthThresholds(1.0, 5.0, 80, 90, 300, 0.95, 0.90, 85, 90);
+  }
+
+  /** {@link #detail}, or the defaults when absent. */
+  public DetailThresholds detailOrDefaults() {
+    return detail != null ? detail : DetailThresholds.defaults();
   }
 }

@@ -8,7 +8,13 @@ import io.pgrunbooks.workflows.activities.ConfigActivities;
 import io.pgrunbooks.workflows.activities.DescribeClusterInput;
 import io.pgrunbooks.workflows.activities.DiskUsage;
 import io.pgrunbooks.workflows.activities.DiskUsageInput;
+import io.pgrunbooks.workflows.activities.HealthDetailActivities;
+import io.pgrunbooks.workflows.activities.HealthDetailActivities.DetailFacts;
+import io.pgrunbooks.workflows.activities.HealthDetailActivities.PoolFacts;
+import io.pgrunbooks.workflows.activities.HealthDetailActivities.PoolFactsInput;
 import io.pgrunbooks.workflows.activities.HealthFactsInput;
+import io.pgrunbooks.workflows.activities.HealthThresholds;
+import io.pgrunbooks.workflows.activities.Notification;
 import io.pgrunbooks.workflows.activities.NodeActivities;
 import io.pgrunbooks.workflows.activities.NodeHealthFacts;
 import io.pgrunbooks.workflows.activities.PostgresActivities;
@@ -46,6 +52,11 @@ public class HealthCheckWorkflowImpl extends RunbookWorkflowBase implements Heal
       ActivityStubs.central(Duration.ofMinutes(2)).scheduleToClose(Duration.ofMinutes(5)).retry(RETRY).build());
 
   static final String BACKUP_AGE_CHANGE = "backup-age";
+  /** Issues 16/18: sessions, wraparound, slots, WAL, archiver, indexes, PgBouncer pools; findings notification. */
+  static final String MORNING_PAGE_CHANGE = "morning-page";
+
+  private final HealthDetailActivities details = Workflow.newActivityStub(HealthDetailActivities.class,
+      ActivityStubs.central(Duration.ofMinutes(3)).scheduleToClose(Duration.ofMinutes(6)).retry(RETRY).build());
 
   private final BackupStoreActivities backups = Workflow.newActivityStub(BackupStoreActivities.class,
       ActivityStubs.central(Duration.ofSeconds(30)).scheduleToClose(Duration.ofMinutes(1)).retry(RETRY).build());
@@ -65,13 +76,22 @@ public class HealthCheckWorkflowImpl extends RunbookWorkflowBase implements Heal
       List<NodeObservation> observed = run.step("collect facts", () -> collect(spec), HealthCheckWorkflowImpl::describe);
       HealthVerdict evaluated = run.step("evaluate", () -> HealthEvaluator.evaluate(spec, observed), HealthVerdict::summary);
       // Added with the backup runbooks: runs recorded before it replay without the new activity.
-      HealthVerdict verdict = Workflow.getVersion(BACKUP_AGE_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1
-          ? run.step("backup age", () -> BackupAgeCheck.apply(evaluated, backupAges(cluster), now()),
+      boolean backupAge = Workflow.getVersion(BACKUP_AGE_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
+      // Added with the morning page: runs recorded before it replay without its activities or notification.
+      boolean morningPage = Workflow.getVersion(MORNING_PAGE_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
+      HealthVerdict detailed = morningPage
+          ? run.step("morning page", () -> morningPage(spec, evaluated), HealthVerdict::summary)
+          : evaluated;
+      HealthVerdict verdict = backupAge
+          ? run.step("backup age", () -> BackupAgeCheck.apply(detailed, backupAges(cluster), now()),
               v -> v.clusterFindings().stream().filter(f -> BackupAgeCheck.CHECK.equals(f.check()))
                   .map(Finding::message).reduce((a, b) -> a + "; " + b).orElse("no backups to judge"))
-          : evaluated;
+          : detailed;
       // A sick cluster is a successful check: the verdict is in status, not in the run outcome.
-      RunReport report = finish(RunbookState.COMPLETED, verdict.summary());
+      RunReport report = morningPage && verdict.status() != HealthStatus.HEALTHY
+          ? finishWithFindings(verdict.status() == HealthStatus.UNHEALTHY ? Notification.CRITICAL
+              : Notification.WARNING, DetailEvaluator.findingsText(verdict), verdict.summary())
+          : finish(RunbookState.COMPLETED, verdict.summary());
       return new HealthCheckResult(report, verdict.status(), verdict.primary(), verdict.clusterFindings(),
           verdict.nodes());
     } catch (RuntimeException e) {
@@ -103,6 +123,21 @@ public class HealthCheckWorkflowImpl extends RunbookWorkflowBase implements Heal
       observed.add(new NodeObservation(spec.nodes().get(i).name(), facts.get(i).get(), disk.usage(), disk.error()));
     }
     return observed;
+  }
+
+  /** Every node's detail facts and the PgBouncer pools at once; a failed collection is a finding, not a failure. */
+  private HealthVerdict morningPage(ClusterSpec spec, HealthVerdict verdict) {
+    List<Promise<DetailFacts>> facts = new ArrayList<>();
+    for (NodeSpec node : spec.nodes()) {
+      facts.add(Async.function(details::collectDetailFacts, new HealthFactsInput(spec.name(), node.name()))
+          .handle((f, e) -> e == null ? f : DetailFacts.failed(node.name(), Failures.describe(e))));
+    }
+    Promise<PoolFacts> pools = Async.function(details::collectPoolFacts, new PoolFactsInput(spec.name()))
+        .handle((p, e) -> e == null ? p : new PoolFacts(true, Failures.describe(e), List.of()));
+    Promise.allOf(Promise.allOf(facts), pools).get();
+    HealthThresholds t = spec.health() != null ? spec.health() : HealthThresholds.defaults();
+    return DetailEvaluator.apply(spec.name(), verdict, facts.stream().map(Promise::get).toList(), pools.get(),
+        t.detailOrDefaults());
   }
 
   /** The bucket cannot be read: say so in the log, never fail or sicken the check for it. */

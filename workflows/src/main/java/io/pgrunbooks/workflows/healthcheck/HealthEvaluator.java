@@ -220,7 +220,7 @@ public final class HealthEvaluator {
     }
   }
 
-  private static String summary(String cluster, HealthStatus overall, List<Finding> clusterFindings,
+  static String summary(String cluster, HealthStatus overall, List<Finding> clusterFindings,
                                 List<NodeHealth> nodes) {
     List<String> parts = new ArrayList<>();
     for (Finding f : clusterFindings) {
@@ -256,7 +256,7 @@ public final class HealthEvaluator {
     return worst;
   }
 
-  private static HealthStatus worst(List<Finding> findings) {
+  static HealthStatus worst(List<Finding> findings) {
     HealthStatus s = HealthStatus.HEALTHY;
     for (Finding f : findings) {
       s = s.worst(f.severity());

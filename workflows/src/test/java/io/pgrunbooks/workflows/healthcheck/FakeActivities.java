@@ -5,6 +5,10 @@ import io.pgrunbooks.workflows.activities.ConfigActivities;
 import io.pgrunbooks.workflows.activities.DescribeClusterInput;
 import io.pgrunbooks.workflows.activities.DiskUsage;
 import io.pgrunbooks.workflows.activities.DiskUsageInput;
+import io.pgrunbooks.workflows.activities.HealthDetailActivities;
+import io.pgrunbooks.workflows.activities.HealthDetailActivities.DetailFacts;
+import io.pgrunbooks.workflows.activities.HealthDetailActivities.PoolFacts;
+import io.pgrunbooks.workflows.activities.HealthDetailActivities.Sessions;
 import io.pgrunbooks.workflows.activities.HealthFactsInput;
 import io.pgrunbooks.workflows.activities.DiskOnlyAgent;
 import io.pgrunbooks.workflows.activities.NodeHealthFacts;
@@ -31,6 +35,9 @@ final class FakeActivities {
     final Map<String, DiskUsage> disks = new LinkedHashMap<>();
     final Map<String, RuntimeException> diskFailures = new LinkedHashMap<>();
     List<VerifiedBackupAge> backupAges = List.of();
+    /** Morning-page facts per node; a node missing here gets quiet facts. */
+    final Map<String, DetailFacts> details = new LinkedHashMap<>();
+    PoolFacts pools = new PoolFacts(false, null, List.of());
 
     Scenario() {
       facts.put("pg1", Fixtures.primary("pg1").replica(Fixtures.streaming("pg2", 0.02)).build());
@@ -71,6 +78,30 @@ final class FakeActivities {
         throw ApplicationFailure.newNonRetryableFailure("unknown node " + input.node(), FailureTypes.BAD_INPUT);
       }
       return f;
+    }
+  }
+
+  /** Morning-page facts from {@link Scenario#details} and {@link Scenario#pools}; a node without entry is quiet. */
+  static final class Details implements HealthDetailActivities {
+    private final Scenario scenario;
+
+    Details(Scenario scenario) {
+      this.scenario = scenario;
+    }
+
+    @Override
+    public DetailFacts collectDetailFacts(HealthFactsInput input) {
+      return scenario.details.getOrDefault(input.node(), quiet(input.node()));
+    }
+
+    @Override
+    public PoolFacts collectPoolFacts(PoolFactsInput input) {
+      return scenario.pools;
+    }
+
+    static DetailFacts quiet(String node) {
+      return new DetailFacts(node, null, true, Sessions.none(), List.of(), List.of(), List.of(), null, null,
+          List.of(), List.of(), List.of());
     }
   }
 

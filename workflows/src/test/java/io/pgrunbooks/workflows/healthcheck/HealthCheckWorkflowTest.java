@@ -31,6 +31,11 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import io.pgrunbooks.workflows.activities.HealthDetailActivities.DetailFacts;
+import io.pgrunbooks.workflows.activities.HealthDetailActivities.PoolFacts;
+import io.pgrunbooks.workflows.activities.HealthDetailActivities.PoolState;
+import io.pgrunbooks.workflows.activities.HealthDetailActivities.Sessions;
+import io.pgrunbooks.workflows.activities.Notification;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +46,7 @@ class HealthCheckWorkflowTest {
   /** Nodes whose agent is not running: nobody polls their task queue. */
   private final Set<String> agentsDown = new HashSet<>();
   private Worker central;
+  private final FakeActivities.Notify notify = new FakeActivities.Notify();
 
   @BeforeEach
   void setUp() {
@@ -98,8 +104,59 @@ class HealthCheckWorkflowTest {
     assertThat(result.report().summary()).isEqualTo("main: HEALTHY — pg1 primary HEALTHY, pg2 replica HEALTHY");
     assertThat(result.report().steps()).extracting(StepRecord::name, StepRecord::status).containsExactly(
         tuple("describe cluster", StepRecord.DONE), tuple("collect facts", StepRecord.DONE),
-        tuple("evaluate", StepRecord.DONE), tuple("backup age", StepRecord.DONE));
+        tuple("evaluate", StepRecord.DONE), tuple("morning page", StepRecord.DONE), tuple("backup age", StepRecord.DONE));
     assertThat(result.report().changes()).isEmpty();
+    assertThat(notify.sent).singleElement().satisfies(n -> {
+      assertThat(n.event()).isEqualTo("completed");
+      assertThat(n.severity()).isNull();
+    });
+  }
+
+  // --- morning page (issues 16, 18) ---
+
+  @Test
+  void poolWithWaitingClientsIsDegradedAndSendsAWarningNamingThePool() {
+    scenario.pools = new PoolFacts(true, null, List.of(new PoolState("app", "app_user", 5, 3, 5, 5, 2, 5, 8, 1500)));
+    HealthCheckResult result = check();
+
+    assertThat(result.status()).isEqualTo(HealthStatus.DEGRADED);
+    assertThat(result.report().outcome()).isEqualTo(RunbookState.COMPLETED);
+    assertThat(result.clusterFindings()).extracting(Finding::severity, Finding::check).containsExactly(
+        tuple(HealthStatus.DEGRADED, "pgbouncer"));
+    assertThat(notify.sent).singleElement().satisfies(n -> {
+      assertThat(n.event()).isEqualTo(Notification.FINDINGS);
+      assertThat(n.severity()).isEqualTo(Notification.WARNING);
+      assertThat(n.text()).contains("pool app/app_user: 5 clients active, 3 waiting (maxwait 2 s");
+      assertThat(n.fields()).containsEntry("severity", Notification.WARNING);
+    });
+  }
+
+  @Test
+  void idleInTransactionPastTheUnhealthyLimitSendsACriticalNotification() {
+    scenario.details.put("pg1", new DetailFacts("pg1", null, true, new Sessions(2, 4242, 1200, 4242, 1300, List.of()),
+        List.of(), List.of(), List.of(), null, null, List.of(), List.of(), List.of()));
+    HealthCheckResult result = check();
+
+    assertThat(result.status()).isEqualTo(HealthStatus.UNHEALTHY);
+    assertThat(node(result, "pg1").findings()).extracting(Finding::severity, Finding::message).contains(
+        tuple(HealthStatus.UNHEALTHY, "2 idle in transaction, the oldest pid 4242 for 1200 s ≥ 900 s"),
+        tuple(HealthStatus.DEGRADED, "oldest open transaction: pid 4242, 1300 s ≥ 900 s"));
+    assertThat(notify.sent).singleElement().satisfies(n -> {
+      assertThat(n.event()).isEqualTo(Notification.FINDINGS);
+      assertThat(n.severity()).isEqualTo(Notification.CRITICAL);
+      assertThat(n.text()).contains("pg1 UNHEALTHY sessions: 2 idle in transaction, the oldest pid 4242");
+    });
+  }
+
+  @Test
+  void detailFactsThatCannotBeCollectedAreAFindingAndTheRunCompletes() {
+    scenario.details.put("pg2", DetailFacts.failed("pg2", "connection refused"));
+    HealthCheckResult result = check();
+
+    assertThat(result.report().outcome()).isEqualTo(RunbookState.COMPLETED);
+    assertThat(node(result, "pg2").findings()).extracting(Finding::severity, Finding::message).containsExactly(
+        tuple(HealthStatus.DEGRADED, "morning-page facts not collected: connection refused"));
+    assertThat(result.status()).isEqualTo(HealthStatus.DEGRADED);
   }
 
   // --- replication ---
@@ -435,7 +492,7 @@ class HealthCheckWorkflowTest {
     central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(HealthCheckWorkflowImpl.class);
     central.registerActivitiesImplementations(new FakeActivities.Config(scenario), new FakeActivities.Postgres(scenario),
-        new FakeActivities.Notify(), new FakeActivities.BackupStore(scenario));
+        notify, new FakeActivities.BackupStore(scenario), new FakeActivities.Details(scenario));
     for (var node : scenario.spec.nodes()) {
       if (!agentsDown.contains(node.name())) {
         env.newWorker(TaskQueues.node(node.name()))
