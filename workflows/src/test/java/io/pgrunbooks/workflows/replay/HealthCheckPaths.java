@@ -6,6 +6,16 @@ import io.pgrunbooks.workflows.activities.ConfigActivities;
 import io.pgrunbooks.workflows.activities.DescribeClusterInput;
 import io.pgrunbooks.workflows.activities.DiskUsage;
 import io.pgrunbooks.workflows.activities.DiskUsageInput;
+import io.pgrunbooks.workflows.activities.HealthDetailActivities;
+import io.pgrunbooks.workflows.activities.HealthDetailActivities.Archiver;
+import io.pgrunbooks.workflows.activities.HealthDetailActivities.Blocker;
+import io.pgrunbooks.workflows.activities.HealthDetailActivities.DatabaseXid;
+import io.pgrunbooks.workflows.activities.HealthDetailActivities.DetailFacts;
+import io.pgrunbooks.workflows.activities.HealthDetailActivities.PoolFacts;
+import io.pgrunbooks.workflows.activities.HealthDetailActivities.PoolState;
+import io.pgrunbooks.workflows.activities.HealthDetailActivities.Sessions;
+import io.pgrunbooks.workflows.activities.HealthDetailActivities.Slot;
+import io.pgrunbooks.workflows.activities.HealthDetailActivities.TableXid;
 import io.pgrunbooks.workflows.activities.HealthFactsInput;
 import io.pgrunbooks.workflows.activities.HealthThresholds;
 import io.pgrunbooks.workflows.activities.DiskOnlyAgent;
@@ -60,14 +70,46 @@ final class HealthCheckPaths {
         "pg2", replica("pg2")), Set.of("pg2"));
   }
 
+  /**
+   * The morning page's findings (issues 16, 18): an idle-in-transaction blocker heading a chain on the primary, an
+   * inactive slot, and a PgBouncer pool with waiting clients; ends with a critical findings notification.
+   */
+  static String morningPageFindings(TestWorkflowEnvironment env) {
+    DetailFacts pg1 = new DetailFacts("pg1", null, true, new Sessions(1, 501, 1000, 501, 1000,
+        List.of(new Blocker(501, "app", "orders", "idle in transaction", 2, 120, false, "LOCK TABLE orders"))),
+        List.of(new DatabaseXid("orders", 90_000_000L)), List.of(new TableXid("orders", "public.orders", 89_000_000L)),
+        List.of(new Slot("old_etl", "logical", false, "reserved", 3 * GB)), GB / 4,
+        new Archiver("on", 812, "000000010000000000000032", 40L, 0, null, null), List.of(), List.of(), List.of());
+    PoolFacts pools = new PoolFacts(true, null, List.of(new PoolState("orders", "app", 10, 6, 10, 10, 4, 10, 16, 2000)));
+    return check(env, spec(0), Map.of(
+        "pg1", primary("pg1", List.of(streaming("pg2"))),
+        "pg2", replica("pg2")), Set.of(), Map.of("pg1", pg1), pools);
+  }
+
   private static String check(TestWorkflowEnvironment env, ClusterSpec spec, Map<String, NodeHealthFacts> facts,
                               Set<String> agentsDown) {
+    return check(env, spec, facts, agentsDown, Map.of(), new PoolFacts(false, null, List.of()));
+  }
+
+  private static String check(TestWorkflowEnvironment env, ClusterSpec spec, Map<String, NodeHealthFacts> facts,
+                              Set<String> agentsDown, Map<String, DetailFacts> details, PoolFacts pools) {
     Worker central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(HealthCheckWorkflowImpl.class);
     central.registerActivitiesImplementations((ConfigActivities) (DescribeClusterInput in) -> spec,
         (PostgresActivities) (HealthFactsInput in) -> facts.get(in.node()),
         (NotifyActivities) (Notification n) -> { },
-        new io.pgrunbooks.workflows.healthcheck.NoBackups());
+        new io.pgrunbooks.workflows.healthcheck.NoBackups(), new HealthDetailActivities() {
+          @Override
+          public DetailFacts collectDetailFacts(HealthFactsInput in) {
+            return details.getOrDefault(in.node(), new DetailFacts(in.node(), null, "pg1".equals(in.node()),
+                Sessions.none(), List.of(), List.of(), List.of(), null, null, List.of(), List.of(), List.of()));
+          }
+
+          @Override
+          public PoolFacts collectPoolFacts(HealthDetailActivities.PoolFactsInput in) {
+            return pools;
+          }
+        });
     for (NodeSpec node : spec.nodes()) {
       if (!agentsDown.contains(node.name())) {
         env.newWorker(TaskQueues.node(node.name()))

@@ -38,6 +38,7 @@ public final class HistoryScenarios {
       new HistoryScenario("Reindex", "nothing-to-do", io.pgrunbooks.workflows.reindex.ReindexPaths::nothingToDo),
       new HistoryScenario("HealthCheck", "replica-down", HealthCheckPaths::replicaDown),
       new HistoryScenario("HealthCheck", "agent-missing", HealthCheckPaths::agentMissing),
+      new HistoryScenario("HealthCheck", "morning-page-findings", HealthCheckPaths::morningPageFindings),
       new HistoryScenario("TopologyLock", "grant-release", TopologyLockPaths::grantAndRelease),
       new HistoryScenario("TopologyLock", "refuse", TopologyLockPaths::refuse),
       new HistoryScenario("TopologyLock", "child-shares", TopologyLockPaths::childShares),
