@@ -51,7 +51,9 @@ class HealthCheckOnLocalStackTest {
     central.registerActivitiesImplementations(new ConfigActivitiesImpl(config), new NotifyActivitiesImpl(config),
         new io.pgrunbooks.activities.backup.BackupStoreActivitiesImpl(config, TestStack.env()),
         new PostgresActivitiesImpl(config,
-            new ConnectionFactory(config, TestStack::env, Duration.ofSeconds(5), Duration.ofSeconds(30))));
+            new ConnectionFactory(config, TestStack::env, Duration.ofSeconds(5), Duration.ofSeconds(30))),
+        new io.pgrunbooks.activities.postgres.HealthDetailActivitiesImpl(config,
+            new ConnectionFactory(config, TestStack::env, Duration.ofSeconds(5), Duration.ofSeconds(30)), TestStack.env()));
     for (PostgresNode node : pg.nodes()) {
       env.newWorker(TaskQueues.node(node.name())).registerActivitiesImplementations(
           new NodeActivitiesImpl(config, node.name()));
