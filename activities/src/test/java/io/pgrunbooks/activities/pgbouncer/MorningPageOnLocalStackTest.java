@@ -171,6 +171,68 @@ class MorningPageOnLocalStackTest {
     }
   }
 
+  @Test
+  void invalidIndexWraparoundAgesWalAndArchiverAreReadFromThePrimary() throws Exception {
+    try (Connection c = primary().connect("postgres")) {
+      exec(c, "DROP TABLE IF EXISTS public.morning_page_dups; CREATE TABLE public.morning_page_dups (v int);"
+          + " INSERT INTO public.morning_page_dups VALUES (1), (1)");
+      // A failed CREATE INDEX CONCURRENTLY leaves its index behind, INVALID: what the morning page must show.
+      assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> exec(c,
+          "CREATE UNIQUE INDEX CONCURRENTLY morning_page_dups_v ON public.morning_page_dups (v)"))).isNotNull();
+
+      var facts = details.collectDetailFacts(new io.pgrunbooks.workflows.activities.HealthFactsInput(
+          TestStack.CLUSTER, primary().name()));
+
+      assertThat(facts.error()).isNull();
+      assertThat(facts.primary()).isTrue();
+      assertThat(facts.invalidIndexes()).extracting(i -> i.database() + "." + i.index())
+          .contains("postgres.public.morning_page_dups_v");
+      assertThat(facts.databases()).extracting(x -> x.database()).contains("postgres", "template0");
+      assertThat(facts.databases()).allSatisfy(x -> assertThat(x.xidAge()).isPositive());
+      assertThat(facts.oldestTables()).isNotEmpty().allSatisfy(t -> assertThat(t.table()).contains("."));
+      assertThat(facts.walBytes()).isPositive();
+      assertThat(facts.archiver()).isNotNull();
+      var replica = details.collectDetailFacts(new io.pgrunbooks.workflows.activities.HealthFactsInput(
+          TestStack.CLUSTER, TestStack.stack().postgres().replicas().get(0).name()));
+      assertThat(replica.primary()).isFalse();
+      assertThat(replica.invalidIndexes()).as("per-database facts come from the primary only").isEmpty();
+    } finally {
+      primary().psql("postgres", "DROP TABLE IF EXISTS public.morning_page_dups");
+    }
+  }
+
+  @Test
+  void bloatedIndexIsEstimatedWithHypopgAsReindexDoesAndDegradesTheNode() throws Exception {
+    String db = "morning_page_bloat";
+    try (Connection c = primary().connect("postgres")) {
+      exec(c, "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+      exec(c, "CREATE DATABASE " + db);
+    }
+    try {
+      try (Connection c = primary().connect(db)) {
+        exec(c, "CREATE EXTENSION hypopg");
+        exec(c, "CREATE TABLE public.events (id bigint PRIMARY KEY, note text)");
+        exec(c, "INSERT INTO public.events SELECT g, md5(g::text) FROM generate_series(1, 100000) g");
+        exec(c, "CREATE INDEX events_note_idx ON public.events (note)");
+        // 90% of the rows go; the index keeps its pages: bloated against a fresh copy.
+        exec(c, "DELETE FROM public.events WHERE id % 10 <> 0");
+        exec(c, "VACUUM ANALYZE public.events");
+      }
+
+      HealthCheckResult result = run();
+
+      assertThat(primaryHealth(result).findings()).filteredOn(f -> f.check().equals("bloat"))
+          .anySatisfy(f -> {
+            assertThat(f.severity()).isEqualTo(HealthStatus.DEGRADED);
+            assertThat(f.message()).startsWith("index " + db + ".public.events_note_idx bloated: ");
+          });
+    } finally {
+      try (Connection c = primary().connect("postgres")) {
+        exec(c, "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+      }
+    }
+  }
+
   private PoolState awaitWaiting() throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (true) {
