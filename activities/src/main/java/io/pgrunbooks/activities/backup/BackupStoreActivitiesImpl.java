@@ -141,11 +141,16 @@ public class BackupStoreActivitiesImpl implements BackupStoreActivities {
       if (!NAME.matcher(db).matches()) {
         continue;
       }
-      BackupEntry newest = listBackups(new ListBackupsInput(input.cluster(), db)).stream()
+      List<BackupEntry> all = listBackups(new ListBackupsInput(input.cluster(), db));
+      BackupEntry newest = all.stream()
           .filter(b -> b.complete() && b.verifiedOk())
           .max(java.util.Comparator.comparing(BackupEntry::createdAt)).orElse(null);
+      java.time.Instant newestBackup = all.stream().filter(BackupEntry::complete).map(BackupEntry::createdAt)
+          .max(java.util.Comparator.naturalOrder()).orElse(null);
+      java.time.Instant lastVerified = all.stream().filter(b -> b.verifiedOk() && b.verifiedAt() != null)
+          .map(BackupEntry::verifiedAt).max(java.util.Comparator.naturalOrder()).orElse(null);
       out.add(new VerifiedBackupAge(db, newest == null ? null : newest.key(),
-          newest == null ? null : newest.createdAt(), max));
+          newest == null ? null : newest.createdAt(), max, newestBackup, lastVerified));
     }
     return out;
   }

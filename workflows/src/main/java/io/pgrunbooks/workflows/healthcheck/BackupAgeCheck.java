@@ -23,6 +23,10 @@ final class BackupAgeCheck {
       if (a.maxAgeHours() <= 0) {
         continue;
       }
+      if (a.newestBackupAt() != null || a.lastVerifiedAt() != null) {
+        cluster.add(new Finding(HealthStatus.HEALTHY, CHECK, "database " + a.database() + ": newest backup "
+            + hoursAgo(a.newestBackupAt(), now) + ", last successful verification " + hoursAgo(a.lastVerifiedAt(), now)));
+      }
       if (a.newestVerifiedAt() == null) {
         cluster.add(new Finding(HealthStatus.UNHEALTHY, CHECK, "database " + a.database()
             + " has backups but none passed BackupVerification"));
@@ -43,5 +47,9 @@ final class BackupAgeCheck {
     String summary = bad.isEmpty() ? verdict.summary()
         : verdict.summary() + "; no recent verified backup of " + String.join(", ", bad);
     return new HealthVerdict(status, verdict.primary(), cluster, verdict.nodes(), summary);
+  }
+
+  private static String hoursAgo(Instant at, Instant now) {
+    return at == null ? "never" : Duration.between(at, now).toHours() + " h ago";
   }
 }

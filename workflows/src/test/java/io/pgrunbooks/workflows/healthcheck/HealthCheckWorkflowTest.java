@@ -80,6 +80,21 @@ class HealthCheckWorkflowTest {
   }
 
   @Test
+  void timeSinceTheNewestBackupAndTheLastSuccessfulVerificationIsReported() {
+    java.time.Instant now = java.time.Instant.now();
+    scenario.backupAges = List.of(new io.pgrunbooks.workflows.backup.VerifiedBackupAge("app", "k/app/1/",
+        now.minus(Duration.ofHours(20)), 26, now.minus(Duration.ofHours(2)).minusSeconds(60),
+        now.minus(Duration.ofHours(19)).minusSeconds(60)),
+        new io.pgrunbooks.workflows.backup.VerifiedBackupAge("new", null, null, 26, now.minus(Duration.ofHours(1)), null));
+    HealthCheckResult result = check();
+
+    assertThat(result.clusterFindings()).extracting(Finding::severity, Finding::message).contains(
+        tuple(HealthStatus.HEALTHY, "database app: newest backup 2 h ago, last successful verification 19 h ago"),
+        tuple(HealthStatus.HEALTHY, "database new: newest backup 1 h ago, last successful verification never"),
+        tuple(HealthStatus.UNHEALTHY, "database new has backups but none passed BackupVerification"));
+  }
+
+  @Test
   void backupsThatNeverVerifiedMakeTheClusterUnhealthy() {
     scenario.backupAges = List.of(new io.pgrunbooks.workflows.backup.VerifiedBackupAge("app", null, null, 26));
     HealthCheckResult result = check();
