@@ -279,6 +279,25 @@ class BackupOnLocalStackTest {
   }
 
   @Test
+  void verifiedAgesNameTheNewestBackupAndTheLastSuccessfulVerification() {
+    RunbooksConfig cfg = BackupStackFixture.config(prefix, "", "");
+    String root = prefix + "/backups/" + TestStack.CLUSTER + "/health_db/";
+    fakeBackup(root + "20200102T000000Z/", false);
+    fakeBackup(root + "20200103T000000Z/", true);
+    fakeBackup(root + "20200104T000000Z/", null);
+
+    var ages = new BackupStoreActivitiesImpl(cfg, BackupStackFixture.env())
+        .verifiedAges(new io.pgrunbooks.workflows.backup.ListBackupsInput(TestStack.CLUSTER, null));
+
+    assertThat(ages).singleElement().satisfies(a -> {
+      assertThat(a.database()).isEqualTo("health_db");
+      assertThat(a.newestVerifiedKey()).isEqualTo(root + "20200103T000000Z/");
+      assertThat(a.newestBackupAt()).isEqualTo(java.time.Instant.parse("2020-01-04T00:00:00Z"));
+      assertThat(a.lastVerifiedAt()).isEqualTo(java.time.Instant.parse("2020-01-05T00:00:00Z"));
+    });
+  }
+
+  @Test
   void retentionWithOnlyOneVerifiedBackupDeletesNothing() throws Exception {
     start(BackupStackFixture.config(prefix, "keepVerified: 1\nkeepDays: 0", ""));
     String db = richDatabase(10);
