@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +23,7 @@ import java.util.List;
  */
 final class DetailFactsReader {
   static final int MAX_ROWS = 50;
+  static final int LOCK_TIMEOUT_MS = 2000;
   private static final int QUERY_CHARS = 200;
   private static final String IDLE = "('idle in transaction', 'idle in transaction (aborted)')";
 
@@ -80,8 +82,11 @@ final class DetailFactsReader {
        WHERE NOT i.indisvalid ORDER BY 1 LIMIT %d
       """.formatted(MAX_ROWS);
 
+  // Sizes from pg_class.relpages (as of the last VACUUM/ANALYZE): pg_relation_size() would take an AccessShareLock
+  // and a health check must never queue behind an ACCESS EXCLUSIVE lock.
   private static final String LARGEST_INDEXES = """
-      SELECT n.nspname || '.' || c.relname, pg_relation_size(c.oid), pg_get_indexdef(c.oid)
+      SELECT n.nspname || '.' || c.relname, c.relpages::bigint * current_setting('block_size')::bigint,
+             pg_get_indexdef(c.oid)
         FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
        WHERE i.indisvalid AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%%'
        ORDER BY 2 DESC, 1 LIMIT ?
@@ -191,6 +196,10 @@ final class DetailFactsReader {
     c.setAutoCommit(false);
     c.setReadOnly(true);
     try (PreparedStatement ps = c.prepareStatement(LARGEST_INDEXES)) {
+      // HypoPG opens the table: behind an exclusive lock the estimate gives up (-1) instead of waiting.
+      try (Statement st = c.createStatement()) {
+        st.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT_MS + "ms'");
+      }
       ps.setInt(1, topN);
       List<String[]> rows = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {

@@ -94,6 +94,12 @@ public class HealthDetailActivitiesImpl implements HealthDetailActivities {
         }
       } catch (NodeConnectException e) {
         notes.add("database " + db + " not inspected: " + e.getMessage());
+      } catch (SQLException e) {
+        if (ConnectionFactory.lostConnection(e)) {
+          throw e;
+        }
+        // One database we may not read (permissions, a dropped extension) must not hide the others.
+        notes.add("database " + db + " not inspected: " + firstLine(e.getMessage()));
       }
     }
     if (!withoutHypopg.isEmpty()) {
