@@ -55,6 +55,10 @@ public class HealthDetailActivitiesImpl implements HealthDetailActivities {
       var slots = DetailFactsReader.slots(c);
       Long wal = DetailFactsReader.walBytes(c);
       var archiver = DetailFactsReader.archiver(c);
+      if (!primary && !"always".equals(archiver.archiveMode())) {
+        // A standby archives only with archive_mode = always; its zero counters would say nothing.
+        archiver = null;
+      }
       List<String> notes = new ArrayList<>();
       if (wal == null) {
         notes.add("pg_wal size not read: the runbooks' user needs pg_monitor for pg_ls_waldir()");

@@ -195,6 +195,7 @@ class MorningPageOnLocalStackTest {
       var replica = details.collectDetailFacts(new io.pgrunbooks.workflows.activities.HealthFactsInput(
           TestStack.CLUSTER, TestStack.stack().postgres().replicas().get(0).name()));
       assertThat(replica.primary()).isFalse();
+      assertThat(replica.walBytes()).isPositive();
       assertThat(replica.invalidIndexes()).as("per-database facts come from the primary only").isEmpty();
     } finally {
       primary().psql("postgres", "DROP TABLE IF EXISTS public.morning_page_dups");
