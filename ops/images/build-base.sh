@@ -24,7 +24,7 @@ cacerts=/etc/ssl/certs/java/cacerts
 uid=10001
 
 die() { echo "build-base.sh: $*" >&2; exit 1; }
-for tool in apt-get dpkg-deb dpkg-query sha256sum tar gzip ldconfig; do
+for tool in apt-get apt-cache dpkg-deb dpkg-query sha256sum tar gzip ldconfig; do
   command -v "$tool" >/dev/null 2>&1 || die "$tool is missing (a Debian host is needed: apt-get install -y dpkg apt tar gzip)"
 done
 [ -x "$jdk/bin/jlink" ] || die "no jlink in $jdk: apt-get install -y openjdk-17-jdk-headless"
@@ -35,6 +35,12 @@ versions=()
 for p in "${packages[@]}"; do
   v="$(dpkg-query -W -f='${Version}' "$p:$arch" 2>/dev/null || dpkg-query -W -f='${Version}' "$p" 2>/dev/null)" \
     || die "$p is not installed on this host (its installed version is the one the image takes): apt-get install -y $p"
+  # The archive keeps only the newest version of a suite: when the installed one is gone from the lists,
+  # take the candidate (the key, below, then changes with it).
+  if ! ls "$cache/debs/${p}_${v/:/%3a}_"*.deb >/dev/null 2>&1 && ! apt-cache show "$p=$v" >/dev/null 2>&1; then
+    v="$(apt-cache policy "$p" 2>/dev/null | awk '/Candidate:/ {print $2}')"
+    [ -n "$v" ] && [ "$v" != "(none)" ] || die "no downloadable version of $p: apt-get update"
+  fi
   versions+=("$p=$v")
 done
 jdk_pkg="$(dpkg-query -S "$jdk/jmods/java.base.jmod" 2>/dev/null | cut -d: -f1 | head -1)"
