@@ -27,7 +27,10 @@ app.kubernetes.io/component: {{ .component }}
 {{/* Ports come from the config the processes read, so a probe can never aim at a port nothing listens on. */}}
 {{- define "pg-runbooks.workerPort" -}}
 {{- $w := default dict .Values.config.worker -}}
-{{- $p := int (default 9464 $w.metricsPort) -}}
+{{- $p := 9464 -}}
+{{- if hasKey $w "metricsPort" -}}
+{{- $p = int $w.metricsPort -}}
+{{- end -}}
 {{- if eq $p 0 -}}
 {{- fail "config.worker.metricsPort is 0 (off): the worker's /livez and /readyz probes need it" -}}
 {{- end -}}
