@@ -28,9 +28,14 @@ class HelmChartTest {
     return Tools.repoRoot().resolve("ops/helm/pg-runbooks");
   }
 
+  /** The values a first deployment copies and edits: every rendering here starts from them. */
+  static String example() {
+    return chart().resolve("examples/production.yaml").toString();
+  }
+
   @Test
   void chartPassesHelmLintStrict() throws Exception {
-    Tools.Result r = helm("lint", "--strict", chart().toString());
+    Tools.Result r = helm("lint", "--strict", chart().toString(), "-f", example());
     assertThat(r.exitCode()).as(r.all()).isZero();
     assertThat(r.all()).contains("0 chart(s) failed").doesNotContain("[WARNING]", "[ERROR]");
   }
@@ -41,7 +46,8 @@ class HelmChartTest {
     assertThat(chart.get("appVersion").asText()).isEqualTo(ContainerImagesTest.version());
     assertThat(chart.get("version").asText()).isEqualTo(ContainerImagesTest.version());
     JsonNode worker = deployment(render(), "worker");
-    assertThat(container(worker).get("image").asText()).isEqualTo("pg-runbooks/worker:" + ContainerImagesTest.version());
+    assertThat(container(worker).get("image").asText())
+        .isEqualTo("registry.example.internal/pg-runbooks/worker:" + ContainerImagesTest.version());
   }
 
   @Test
@@ -64,8 +70,15 @@ class HelmChartTest {
     assertThat(api.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/readyz");
     assertThat(api.at("/readinessProbe/httpGet/port").asText()).isEqualTo("admin");
     assertThat(api.at("/resources/limits/memory").asText()).isNotEmpty();
-    assertThat(kinds(docs)).as("no ServiceMonitor unless asked").doesNotContain("ServiceMonitor");
     assertThat(kinds(docs)).as("the chart never holds a secret").doesNotContain("Secret");
+  }
+
+  @Test
+  void withoutAClusterRenderingFailsBecauseTheProcessesWouldRefuseTheConfig() throws Exception {
+    // Helm merges maps: a cluster in the chart's defaults would stay beside the user's, so there is none.
+    Tools.Result r = helm("template", "rb", chart().toString());
+    assertThat(r.exitCode()).isNotZero();
+    assertThat(r.all()).contains("config.clusters: name at least one cluster");
   }
 
   @Test
@@ -85,7 +98,8 @@ class HelmChartTest {
     assertThat(config.clusters()).containsKey("main");
     // With no Secret behind them, the loader names exactly the variables the Secrets must provide.
     assertThat(String.join("\n", ConfigLoader.secretProblems(config, Map.of())))
-        .contains("RUNBOOKS_PG_PASSWORD", "RUNBOOKS_API_HASH_ALICE");
+        .contains("RUNBOOKS_PG_PASSWORD", "PGBOUNCER_ADMIN_PASSWORD", "RUNBOOKS_API_HASH_ALICE");
+    assertThat(config.temporal().tls().enabled()).as("the example's mTLS files come from a Secret").isTrue();
     for (String component : List.of("worker", "api")) {
       JsonNode pod = deployment(docs, component).at("/spec/template/spec");
       JsonNode c = container(deployment(docs, component));
@@ -130,6 +144,7 @@ class HelmChartTest {
 
   @Test
   void serviceMonitorOptionScrapesTheWorkerAndTheApiPrometheusEndpoints() throws Exception {
+    assertThat(kinds(render("--set", "serviceMonitor.enabled=false"))).doesNotContain("ServiceMonitor");
     List<JsonNode> docs = render("--set", "serviceMonitor.enabled=true", "--set", "serviceMonitor.labels.release=kps");
     List<JsonNode> monitors = docs.stream().filter(d -> d.path("kind").asText().equals("ServiceMonitor")).toList();
     assertThat(monitors).hasSize(2);
@@ -148,14 +163,14 @@ class HelmChartTest {
 
   @Test
   void anApiBoundToLoopbackIsRefusedAtRenderTime() throws Exception {
-    Tools.Result r = helm("template", "rb", chart().toString(), "--set", "config.api.bindHost=127.0.0.1");
+    Tools.Result r = helm("template", "rb", chart().toString(), "-f", example(), "--set", "config.api.bindHost=127.0.0.1");
     assertThat(r.exitCode()).isNotZero();
     assertThat(r.all()).contains("config.api.bindHost and config.api.adminBindHost must be 0.0.0.0 in a pod");
   }
 
   @Test
   void aWorkerWithoutItsMetricsPortIsRefusedAtRenderTimeBecauseItsProbesNeedIt() throws Exception {
-    Tools.Result r = helm("template", "rb", chart().toString(), "--set", "config.worker.metricsPort=0");
+    Tools.Result r = helm("template", "rb", chart().toString(), "-f", example(), "--set", "config.worker.metricsPort=0");
     assertThat(r.exitCode()).isNotZero();
     assertThat(r.all()).contains("config.worker.metricsPort is 0");
   }
@@ -166,7 +181,7 @@ class HelmChartTest {
   }
 
   private static List<JsonNode> render(String... sets) throws Exception {
-    List<String> args = new ArrayList<>(List.of("template", "rb", chart().toString()));
+    List<String> args = new ArrayList<>(List.of("template", "rb", chart().toString(), "-f", example()));
     args.addAll(List.of(sets));
     Tools.Result r = helm(args.toArray(String[]::new));
     assertThat(r.exitCode()).as(r.all()).isZero();
