@@ -161,6 +161,20 @@ class HelmChartTest {
     }
   }
 
+  /** values.schema.json: a misspelled or mistyped value fails the install instead of being ignored. */
+  @Test
+  void misspelledOrMistypedValuesAreRefusedByTheSchema() throws Exception {
+    Tools.Result typo = helm("template", "rb", chart().toString(), "-f", example(), "--set", "serviceMonitor.enable=true");
+    assertThat(typo.exitCode()).isNotZero();
+    assertThat(typo.all()).contains("/serviceMonitor").contains("'enable' not allowed");
+    Tools.Result type = helm("template", "rb", chart().toString(), "-f", example(), "--set", "secrets.envFrom=pg-runbooks-env");
+    assertThat(type.exitCode()).isNotZero();
+    assertThat(type.all()).contains("/secrets/envFrom").contains("want array");
+    Tools.Result registry = helm("template", "rb", chart().toString(), "-f", example(), "--set", "image.registry=reg.example");
+    assertThat(registry.exitCode()).as("a registry without its trailing slash would glue onto the name").isNotZero();
+    assertThat(registry.all()).contains("/image/registry");
+  }
+
   @Test
   void anApiBoundToLoopbackIsRefusedAtRenderTime() throws Exception {
     Tools.Result r = helm("template", "rb", chart().toString(), "-f", example(), "--set", "config.api.bindHost=127.0.0.1");
