@@ -55,7 +55,8 @@ class DistributionArchiveTest {
     for (String f : List.of("README.md", "config/example.yml", "systemd/runbooks-worker.service",
         "systemd/runbooks-api.service", "systemd/runbooks-agent@.service", "systemd/pg-runbooks.sysusers.conf",
         "docs/config-reference.yml", "docs/backup.md", "lib/cli.classpath", "lib/worker.classpath",
-        "lib/api.classpath", "lib/runbooks.jar", "lib/pg-runbooks-worker.jar", "lib/pg-runbooks-api.jar")) {
+        "lib/api.classpath", "lib/runbooks.jar", "lib/pg-runbooks-worker.jar", "lib/pg-runbooks-api.jar",
+        "helm/pg-runbooks/Chart.yaml", "helm/pg-runbooks/values.yaml", "helm/pg-runbooks/templates/worker-deployment.yaml")) {
       assertThat(home.resolve(f)).isRegularFile();
     }
   }
