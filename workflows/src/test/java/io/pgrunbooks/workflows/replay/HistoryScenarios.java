@@ -36,6 +36,7 @@ public final class HistoryScenarios {
       new HistoryScenario("Reindex", "rebuilt", io.pgrunbooks.workflows.reindex.ReindexPaths::rebuilt),
       new HistoryScenario("Reindex", "rejected", io.pgrunbooks.workflows.reindex.ReindexPaths::rejected),
       new HistoryScenario("Reindex", "nothing-to-do", io.pgrunbooks.workflows.reindex.ReindexPaths::nothingToDo),
+      new HistoryScenario("Reindex", "slow-rebuild", io.pgrunbooks.workflows.reindex.ReindexPaths::slowRebuild),
       new HistoryScenario("HealthCheck", "replica-down", HealthCheckPaths::replicaDown),
       new HistoryScenario("HealthCheck", "agent-missing", HealthCheckPaths::agentMissing),
       new HistoryScenario("TopologyLock", "grant-release", TopologyLockPaths::grantAndRelease),
