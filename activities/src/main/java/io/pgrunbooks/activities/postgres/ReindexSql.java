@@ -86,7 +86,7 @@ final class ReindexSql {
   }
 
   /** HypoPG's size of a new copy of a definition PostgreSQL itself printed; -1 when it cannot simulate it. */
-  private static long fresh(Connection c, String definition) throws SQLException {
+  static long fresh(Connection c, String definition) throws SQLException {
     try (Statement st = c.createStatement()) {
       st.execute("SAVEPOINT pgrb_fresh");
       try (PreparedStatement ps = c.prepareStatement("SELECT hypopg_relation_size(indexrelid) FROM"
