@@ -81,16 +81,26 @@ public class QueryReportActivitiesImpl implements QueryReportActivities {
         throw e;
       }
       Snapshot previous = null;
-      if (snapshots.configured()) {
-        previous = snapshots.previous(in.cluster(), in.database(), in.runId());
-      } else {
-        notes.add("no archive bucket is configured (archive.bucket): no snapshot is kept, every report shows totals");
+      String noStore = snapshots.configured() ? null
+          : "no archive bucket is configured (archive.bucket): no snapshot is kept, every report shows totals";
+      if (noStore == null) {
+        try {
+          previous = snapshots.previous(in.cluster(), in.database(), in.runId());
+        } catch (RuntimeException e) {
+          // A report without a baseline is still worth having; it says why it shows totals.
+          noStore = "the snapshot store could not be read (" + firstLine(String.valueOf(e.getMessage()))
+              + "): totals reported, nothing kept";
+        }
+      }
+      if (noStore != null) {
+        notes.add(noStore);
       }
       boolean reset = StatementDeltas.resetSince(previous, statsReset, n.node());
       boolean first = previous == null;
       var deltas = StatementDeltas.deltas(now, previous, !first && !reset);
       String since = first || reset ? statsReset : previous.takenAt();
-      String baseline = first ? "first report: totals since pg_stat_statements was reset (" + statsReset + ")"
+      String baseline = first ? (noStore == null ? "first report" : "no previous snapshot") + ": totals since"
+          + " pg_stat_statements was reset (" + statsReset + ")"
           : reset ? "statistics were reset since the previous report of " + previous.takenAt() + (n.node().equals(
               previous.node()) ? "" : " (read on " + previous.node() + ", now on " + n.node() + ")")
               + ": totals since " + statsReset
@@ -102,9 +112,14 @@ public class QueryReportActivitiesImpl implements QueryReportActivities {
           StatementDeltas.top(deltas, d -> d.calls(), top), StatementDeltas.top(deltas, d -> d.rows(), top),
           StatementDeltas.worst(byTotal, byMean, Math.min(top,
               io.pgrunbooks.workflows.queryreport.QueryReportRules.MAX_PLANNED)), notes);
-      if (in.keepSnapshot() && snapshots.configured()) {
-        snapshots.keep(in.cluster(), in.database(), StatementDeltas.snapshot(in.runId(), takenAt, statsReset, n.node(),
-            now), takenAtMillis);
+      if (in.keepSnapshot() && noStore == null) {
+        try {
+          snapshots.keep(in.cluster(), in.database(), StatementDeltas.snapshot(in.runId(), takenAt, statsReset,
+              n.node(), now), takenAtMillis);
+        } catch (RuntimeException e) {
+          notes.add("this report's snapshot could not be kept (" + firstLine(String.valueOf(e.getMessage()))
+              + "): the next report compares with an older one");
+        }
       }
       return report;
     } catch (SQLException e) {
