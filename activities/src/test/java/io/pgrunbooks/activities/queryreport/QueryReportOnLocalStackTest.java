@@ -57,6 +57,8 @@ class QueryReportOnLocalStackTest {
   private static S3ClientFactory s3;
   private static QueryReportSnapshots snapshots;
   private static TestWorkflowEnvironment env;
+  private static RunbooksConfig config;
+  private static Map<String, String> envVars;
   private static WorkflowClient client;
 
   @BeforeAll
@@ -85,11 +87,11 @@ class QueryReportOnLocalStackTest {
         // leaves the INVALID index the report must name
       }
     }
-    Map<String, String> envVars = new HashMap<>(TestStack.env());
+    envVars = new HashMap<>(TestStack.env());
     S3Store store = stack.s3();
     envVars.put("QR_S3_ACCESS", store.accessKey());
     envVars.put("QR_S3_SECRET", store.secretKey());
-    RunbooksConfig config = ConfigLoader.parse("""
+    config = ConfigLoader.parse("""
         clusters:
           test:
             nodes:
@@ -222,6 +224,22 @@ class QueryReportOnLocalStackTest {
         FailureTypes.BAD_INPUT, "unknown node 'pg9'");
     assertApplicationFailure(() -> report(QueryReportInput.of("test", "no_such_db")), FailureTypes.BAD_INPUT,
         "does not exist");
+    assertThat(snapshotCount()).isEqualTo(before);
+  }
+
+  @Test
+  void anUnreadableSnapshotStoreGivesTotalsAndANoteInsteadOfFailingTheReport() {
+    Map<String, String> wrongKeys = new HashMap<>(envVars);
+    wrongKeys.put("QR_S3_SECRET", "not-the-secret");
+    QueryReportActivitiesImpl activities = new QueryReportActivitiesImpl(config,
+        new ConnectionFactory(config, () -> wrongKeys, Duration.ofSeconds(5), Duration.ofSeconds(60)),
+        new QueryReportSnapshots(new S3ClientFactory(config.archive(), () -> wrongKeys)));
+    int before = snapshotCount();
+    var report = activities.statements(new io.pgrunbooks.workflows.activities.QueryReportActivities.StatementsInput(
+        "test", DB, null, 5, "run-with-wrong-keys", true));
+    assertThat(report.firstRun()).isTrue();
+    assertThat(report.baseline()).startsWith("no previous snapshot: totals since");
+    assertThat(report.notes()).anySatisfy(n -> assertThat(n).startsWith("the snapshot store could not be read"));
     assertThat(snapshotCount()).isEqualTo(before);
   }
 }
