@@ -8,6 +8,7 @@ import io.pgrunbooks.workflows.activities.QueryReportActivities.StatementDelta;
 import io.pgrunbooks.workflows.activities.QueryReportActivities.StatementPlan;
 import io.pgrunbooks.workflows.common.DataConverters;
 import io.pgrunbooks.workflows.createindex.IndexRules;
+import io.pgrunbooks.workflows.queryreport.QueryReportRules;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,14 +25,12 @@ import java.util.regex.Pattern;
  */
 final class QueryPlans {
   private static final ObjectMapper JSON = DataConverters.objectMapper();
-  private static final Pattern PLANNABLE = Pattern.compile("^\\s*(select|with|insert|update|delete|values|table)\\b",
-      Pattern.CASE_INSENSITIVE);
   private static final int MAX_COLUMNS = 3;
 
   private QueryPlans() {}
 
   static StatementPlan plan(Connection c, StatementDelta s, long largeTableBytes, boolean hypopg) throws SQLException {
-    if (!PLANNABLE.matcher(s.query()).find()) {
+    if (!QueryReportRules.plannable(s.query())) {
       return unplanned(s, "not a SELECT/INSERT/UPDATE/DELETE: not explained");
     }
     String problem = IndexRules.textProblem("statement", s.query());

@@ -9,6 +9,7 @@ import io.pgrunbooks.config.NodeConfig;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.workflows.activities.QueryReportActivities;
 import io.pgrunbooks.workflows.common.FailureTypes;
+import io.pgrunbooks.workflows.queryreport.QueryReportRules;
 import io.pgrunbooks.workflows.queryreport.StatementDeltas;
 import io.pgrunbooks.workflows.queryreport.StatementDeltas.Counter;
 import io.pgrunbooks.workflows.queryreport.StatementDeltas.Snapshot;
@@ -108,10 +109,13 @@ public class QueryReportActivitiesImpl implements QueryReportActivities {
       int top = in.top();
       var byTotal = StatementDeltas.top(deltas, d -> d.totalMs(), top);
       var byMean = StatementDeltas.top(deltas, d -> d.meanMs(), top);
+      // Only what EXPLAIN can plan is worth a plan: DDL, VACUUM and SET stay in the lists but are not explained.
+      var plannable = deltas.stream().filter(d -> QueryReportRules.plannable(d.query())).toList();
+      int planned = Math.min(top, QueryReportRules.MAX_PLANNED);
       var report = new StatementsReport(n.node(), first, reset, since, baseline, byTotal, byMean,
           StatementDeltas.top(deltas, d -> d.calls(), top), StatementDeltas.top(deltas, d -> d.rows(), top),
-          StatementDeltas.worst(byTotal, byMean, Math.min(top,
-              io.pgrunbooks.workflows.queryreport.QueryReportRules.MAX_PLANNED)), notes);
+          StatementDeltas.worst(StatementDeltas.top(plannable, d -> d.totalMs(), planned),
+              StatementDeltas.top(plannable, d -> d.meanMs(), planned), planned), notes);
       if (in.keepSnapshot() && noStore == null) {
         try {
           snapshots.keep(in.cluster(), in.database(), StatementDeltas.snapshot(in.runId(), takenAt, statsReset,

@@ -51,7 +51,8 @@ public interface QueryReportActivities {
    * @param statsReset pg_stat_statements was reset since the previous snapshot: the lists are totals since the reset
    * @param since start of the interval (previous snapshot's time, else the statistics' reset time)
    * @param baseline the interval in words
-   * @param worst statements whose plans are read: the top ones by total and by mean time
+   * @param worst statements whose plans are read: the top plannable ones (no DDL, VACUUM, SET) by total and by
+   *     mean time
    */
   record StatementsReport(String node, boolean firstRun, boolean statsReset, String since, String baseline,
                           List<StatementDelta> byTotalTime, List<StatementDelta> byMeanTime,

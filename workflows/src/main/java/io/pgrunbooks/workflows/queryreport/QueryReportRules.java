@@ -20,6 +20,8 @@ public final class QueryReportRules {
   public static final int MAX_PLANNED = 10;
   /** A sequential scan of a table at least this large (main fork) is reported and gets index candidates. */
   public static final long LARGE_TABLE_BYTES = 8L * 1024 * 1024;
+  private static final Pattern PLANNABLE = Pattern.compile("^\\s*(select|with|insert|update|delete|values|table)\\b",
+      Pattern.CASE_INSENSITIVE);
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$-]{0,62}");
 
   private QueryReportRules() {}
@@ -38,6 +40,11 @@ public final class QueryReportRules {
       return "top must be between 1 and " + MAX_TOP + ", got " + in.top();
     }
     return null;
+  }
+
+  /** True for statements EXPLAIN can plan (DML and queries); utility statements (DDL, VACUUM, SET) are not. */
+  public static boolean plannable(String query) {
+    return query != null && PLANNABLE.matcher(query).find();
   }
 
   /** The best candidate of a plan (largest cost reduction), or null. */

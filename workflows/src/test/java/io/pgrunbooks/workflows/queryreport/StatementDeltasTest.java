@@ -64,4 +64,15 @@ class StatementDeltasTest {
     assertThat(QueryReportRules.inputProblem(new QueryReportInput("main", "app", 5, "pg1'--", false, null, null)))
         .contains("node must be a plain name");
   }
+
+  @Test
+  void onlyQueriesAndDmlArePlannedNeverUtilityStatements() {
+    assertThat(QueryReportRules.plannable("  select * from t where a = $1")).isTrue();
+    assertThat(QueryReportRules.plannable("WITH x AS (SELECT 1) SELECT * FROM x")).isTrue();
+    assertThat(QueryReportRules.plannable("UPDATE t SET a = $1")).isTrue();
+    assertThat(QueryReportRules.plannable("VACUUM ANALYZE public.t")).isFalse();
+    assertThat(QueryReportRules.plannable("CREATE INDEX ON t (a)")).isFalse();
+    assertThat(QueryReportRules.plannable("SET application_name = 'x'")).isFalse();
+    assertThat(QueryReportRules.plannable("selectivity")).isFalse();
+  }
 }
