@@ -187,6 +187,11 @@ final class IndexCatalog {
    * read-only transaction: PREPARE and EXPLAIN without ANALYZE execute nothing.
    */
   static String explain(Connection c, String query, String options) throws SQLException {
+    return explain(c, query, options, new ArrayList<>());
+  }
+
+  /** {@link #explain(Connection, String, String)}; PostgreSQL's reason when it cannot plan goes to {@code why}. */
+  static String explain(Connection c, String query, String options, List<String> why) throws SQLException {
     try (Statement st = c.createStatement()) {
       st.execute("SAVEPOINT pgrb_explain");
       try {
@@ -209,6 +214,7 @@ final class IndexCatalog {
         return plan.toString();
       } catch (SQLException e) {
         st.execute("ROLLBACK TO SAVEPOINT pgrb_explain");
+        why.add(String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         return null;
       } finally {
         // PREPARE outlives a rolled back savepoint.

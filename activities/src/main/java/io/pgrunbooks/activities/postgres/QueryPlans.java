@@ -37,11 +37,11 @@ final class QueryPlans {
     if (problem != null) {
       return unplanned(s, problem.lines().findFirst().orElse(problem));
     }
-    String json = IndexCatalog.explain(c, s.query(), "VERBOSE, FORMAT JSON");
-    String text = IndexCatalog.explain(c, s.query(), "FORMAT TEXT");
+    List<String> why = new ArrayList<>();
+    String json = IndexCatalog.explain(c, s.query(), "VERBOSE, FORMAT JSON", why);
+    String text = json == null ? null : IndexCatalog.explain(c, s.query(), "FORMAT TEXT", why);
     if (json == null || text == null) {
-      return unplanned(s, "PostgreSQL could not plan it here (a temporary table, a dropped object or a utility"
-          + " statement)");
+      return unplanned(s, "PostgreSQL could not plan it with NULL parameters: " + String.join("; ", why));
     }
     double cost = IndexCatalog.totalCost(json);
     List<SeqScan> scans = new ArrayList<>();

@@ -162,6 +162,9 @@ class QueryReportOnLocalStackTest {
     assertThat(slow(first.statements().byTotalTime()).calls()).isEqualTo(5);
     // DDL, VACUUM and SET are in the lists but never explained.
     assertThat(first.plans()).isNotEmpty().allSatisfy(p -> assertThat(QueryReportRules.plannable(p.query())).isTrue());
+    // The setup's INSERT ... FROM generate_series($5, $6) cannot be planned with untyped NULLs; the report says why.
+    assertThat(first.plans()).anySatisfy(p -> assertThat(p.problem())
+        .startsWith("PostgreSQL could not plan it with NULL parameters: ").contains("generate_series(unknown, unknown)"));
     StatementPlan plan = first.plans().stream().filter(p -> p.query().contains("big_orders WHERE email ="))
         .findFirst().orElseThrow();
     assertThat(plan.plan()).contains("Seq Scan on big_orders");
