@@ -291,10 +291,16 @@ async function showInsights(params) {
   } }, "cluster ", el("input", { id: "in-cluster", value: cluster }), " database ", el("input", { id: "in-database", value: database }),
     " ", el("button", { type: "submit" }, "Show"));
   main.replaceChildren(el("h1", {}, "Partition coverage of " + cluster + "/" + database), form,
-    el("div", { id: "grid-box" }, "loading ..."), el("h1", {}, "Failover drills of " + cluster), el("div", { id: "drill-box" }, "loading ..."));
-  const [g, d] = await Promise.all([
+    el("div", { id: "grid-box" }, "loading ..."), el("h1", {}, "Failover drills of " + cluster), el("div", { id: "drill-box" }, "loading ..."),
+    el("h1", {}, "Latest query report of " + cluster + "/" + database), el("div", { id: "query-report-box" }, "loading ..."));
+  const [g, d, q] = await Promise.all([
     api("GET", "/insights/partitions?cluster=" + encodeURIComponent(cluster) + "&database=" + encodeURIComponent(database)),
-    api("GET", "/insights/drills?cluster=" + encodeURIComponent(cluster))]);
+    api("GET", "/insights/drills?cluster=" + encodeURIComponent(cluster)),
+    api("GET", "/insights/query-report?cluster=" + encodeURIComponent(cluster) + "&database=" + encodeURIComponent(database))]);
+  document.getElementById("query-report-box").replaceChildren(!q.ok ? el("p", { class: "warn" }, q.data && q.data.error)
+    : !q.data.report ? el("p", { class: "muted", id: "query-report-empty" }, q.data.note)
+      : el("div", { class: "card" }, el("a", { href: q.data.uiUrl, id: "query-report-link" }, q.data.workflowId),
+        el("pre", { id: "query-report" }, q.data.report.text)));
   document.getElementById("grid-box").replaceChildren(g.ok ? grid(g.data) : el("p", { class: "warn" }, g.data && g.data.error));
   document.getElementById("drill-box").replaceChildren(!d.ok ? el("p", { class: "warn" }, d.data && d.data.error)
     : d.data.length === 0 ? el("p", { class: "muted", id: "drills-empty" }, "No completed FailoverDrill runs yet.")

@@ -413,6 +413,25 @@ class ApiResourceTest {
   }
 
   @Test
+  void latestQueryReportOfTheDemoDatabaseIsServedByTheInsightsApi() throws Exception {
+    assertThat(fields(api.get("victor", "/api/v1/insights/query-report?cluster=main"))).containsExactly("database");
+    JsonNode none = api.get("victor", "/api/v1/insights/query-report?cluster=nowhere&database=app").json();
+    assertThat(none.path("note").asText()).contains("no completed QueryReport run of nowhere/app");
+    assertThat(none.path("report").isNull()).isTrue();
+    String id = "query-report:main:app:api-" + UUID.randomUUID();
+    assertThat(api.post("olivia", "/api/v1/runs", Map.of("runbook", "QueryReport", "workflowId", id,
+        "input", Map.of("cluster", ApiFixture.CLUSTER, "database", ApiFixture.DATABASE, "top", 5))).status())
+        .isEqualTo(201);
+    JsonNode latest = api.await("victor", "/api/v1/insights/query-report?cluster=main&database=app",
+        Duration.ofSeconds(120), r -> id.equals(r.path("workflowId").asText()));
+    JsonNode report = latest.path("report");
+    assertThat(report.path("target").asText()).isEqualTo("main/app");
+    assertThat(report.path("text").asText()).startsWith("QueryReport of main/app on ");
+    assertThat(report.path("statements").path("byTotalTime").size()).isBetween(1, 5);
+    assertThat(report.path("report").path("outcome").asText()).isEqualTo("COMPLETED");
+  }
+
+  @Test
   void thePageIsServedAtTheRoot() {
     Reply page = api.send(HttpRequest.newBuilder(URI.create(api.baseUrl() + "/")).GET().build());
     assertThat(page.status()).isEqualTo(200);

@@ -182,5 +182,12 @@ class ApprovalsPageBrowserTest {
     assertThat(table.findElement(By.cssSelector(".retired")).getText()).contains("domain_events_y");
     assertThat(table.findElements(By.cssSelector(".cell.expired"))).isNotEmpty();
     browser.screenshot("partition-grid");
+    // The latest QueryReport of the database, or the note that none ran yet.
+    WebElement report = browser.waitUntil(WAIT, d -> {
+      List<WebElement> found = d.findElements(By.cssSelector("#query-report, #query-report-empty"));
+      return found.isEmpty() ? null : found.get(0);
+    });
+    assertThat(report.getText()).satisfiesAnyOf(t -> assertThat(t).startsWith("QueryReport of main/app"),
+        t -> assertThat(t).contains("no completed QueryReport run of main/app"));
   }
 }

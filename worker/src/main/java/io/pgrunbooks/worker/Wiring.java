@@ -51,6 +51,8 @@ final class Wiring {
         new PostgresPartitionActivitiesImpl(cfg, connections),
         new io.pgrunbooks.activities.postgres.PostgresIndexActivitiesImpl(cfg, connections),
         new io.pgrunbooks.activities.postgres.PostgresIndexMaintenanceActivitiesImpl(cfg, connections),
+        new io.pgrunbooks.activities.postgres.QueryReportActivitiesImpl(cfg, connections,
+            new io.pgrunbooks.activities.s3.QueryReportSnapshots(s3)),
         new PostgresArchiveActivitiesImpl(cfg, connections, s3),
         new S3ActivitiesImpl(s3),
         new PostgresBackupActivitiesImpl(cfg, env),

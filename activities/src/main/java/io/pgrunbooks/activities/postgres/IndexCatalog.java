@@ -172,6 +172,26 @@ final class IndexCatalog {
    * planned. Call inside a read-only transaction: PREPARE and EXPLAIN without ANALYZE execute nothing.
    */
   static double cost(Connection c, String query) throws SQLException {
+    return totalCost(explain(c, query, "FORMAT JSON"));
+  }
+
+  /** The top plan node's "Total Cost" of an {@code EXPLAIN (FORMAT JSON)} output, NaN when null or absent. */
+  static double totalCost(String jsonPlan) {
+    Matcher m = jsonPlan == null ? null : TOTAL_COST.matcher(jsonPlan);
+    return m != null && m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+  }
+
+  /**
+   * {@code EXPLAIN (options)} of {@code query}'s generic plan (PREPARE with plan_cache_mode=force_generic_plan, then
+   * EXPLAIN EXECUTE with a NULL per parameter), its lines joined; null when PostgreSQL cannot plan it. Call inside a
+   * read-only transaction: PREPARE and EXPLAIN without ANALYZE execute nothing.
+   */
+  static String explain(Connection c, String query, String options) throws SQLException {
+    return explain(c, query, options, new ArrayList<>());
+  }
+
+  /** {@link #explain(Connection, String, String)}; PostgreSQL's reason when it cannot plan goes to {@code why}. */
+  static String explain(Connection c, String query, String options, List<String> why) throws SQLException {
     try (Statement st = c.createStatement()) {
       st.execute("SAVEPOINT pgrb_explain");
       try {
@@ -184,18 +204,18 @@ final class IndexCatalog {
           params = rs.getInt(1);
         }
         String args = params == 0 ? "" : "(" + String.join(", ", java.util.Collections.nCopies(params, "NULL")) + ")";
-        double cost = Double.NaN;
-        try (ResultSet rs = st.executeQuery("EXPLAIN (FORMAT JSON) EXECUTE " + PREPARED + args)) {
-          if (rs.next()) {
-            Matcher m = TOTAL_COST.matcher(rs.getString(1));
-            cost = m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+        StringBuilder plan = new StringBuilder();
+        try (ResultSet rs = st.executeQuery("EXPLAIN (" + options + ") EXECUTE " + PREPARED + args)) {
+          while (rs.next()) {
+            plan.append(plan.length() == 0 ? "" : "\n").append(rs.getString(1));
           }
         }
         st.execute("RELEASE SAVEPOINT pgrb_explain");
-        return cost;
+        return plan.toString();
       } catch (SQLException e) {
         st.execute("ROLLBACK TO SAVEPOINT pgrb_explain");
-        return Double.NaN;
+        why.add(String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        return null;
       } finally {
         // PREPARE outlives a rolled back savepoint.
         try (ResultSet rs = st.executeQuery("SELECT 1 FROM pg_prepared_statements WHERE name = '" + PREPARED + "'")) {

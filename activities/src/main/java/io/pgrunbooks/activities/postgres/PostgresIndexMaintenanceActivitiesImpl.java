@@ -106,6 +106,16 @@ public class PostgresIndexMaintenanceActivitiesImpl implements IndexMaintenanceA
   }
 
   @Override
+  public String reindexProgress(ReindexTarget target) {
+    try (Primary p = Primary.open(config, connections, target.cluster(), target.database())) {
+      return ReindexSql.progress(p.connection(), target);
+    } catch (SQLException e) {
+      throw ApplicationFailure.newFailure("reading the reindex progress failed: " + firstLine(e.getMessage()),
+          PostgresActivitiesImpl.SQL_ERROR);
+    }
+  }
+
+  @Override
   public DroppedIndex dropIndex(IndexRef ref) {
     String[] parts = Identifiers.split(ref.index(), "index");
     try (Primary p = Primary.open(config, connections, ref.cluster(), ref.database())) {

@@ -124,8 +124,7 @@ final class ReindexSql {
 
   static List<IndexSize> reindex(Connection c, Connection watch, ReindexTarget t, String node) throws SQLException {
     long[] ids = resolve(c, t);
-    String app = ("pg-runbooks reindex " + qualifiedName(c, ids[1] != 0 ? ids[1] : ids[0]));
-    app = app.length() > 63 ? app.substring(0, 63) : app;
+    String app = applicationName(c, ids);
     try (PreparedStatement ps = c.prepareStatement("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
         + " WHERE application_name = ? AND pid <> pg_backend_pid()")) {
       ps.setString(1, app);
@@ -166,6 +165,17 @@ final class ReindexSql {
       }
     }
     return facts(c, node, t).indexes();
+  }
+
+  /** pg_stat_progress_create_index of the target's running reindex, in words; null when none runs. */
+  static String progress(Connection c, ReindexTarget t) throws SQLException {
+    return IndexCatalog.progress(c, applicationName(c, resolve(c, t)));
+  }
+
+  /** The application_name the rebuild's backend carries: how a retry and the progress query find it. */
+  private static String applicationName(Connection c, long[] ids) throws SQLException {
+    String app = "pg-runbooks reindex " + qualifiedName(c, ids[1] != 0 ? ids[1] : ids[0]);
+    return app.length() > 63 ? app.substring(0, 63) : app;
   }
 
   private static String quoted(Connection c, long oid) throws SQLException {

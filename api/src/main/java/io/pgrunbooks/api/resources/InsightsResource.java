@@ -57,6 +57,32 @@ public final class InsightsResource {
     return none;
   }
 
+  /**
+   * The latest completed QueryReport of the cluster and database: its result as the run returned it (statements,
+   * plans, indexes, text), with the run's workflow id and UI link; {@code report: null} and a note when none ran.
+   */
+  @GET
+  @Timed
+  @Path("/query-report")
+  public ObjectNode queryReport(@QueryParam("cluster") String cluster, @QueryParam("database") String database) {
+    require("cluster", cluster);
+    require("database", database);
+    ObjectNode out = JSON.createObjectNode();
+    out.put("target", cluster + "/" + database);
+    for (RunService.Completed run : runs.completedResults(WorkflowTypes.QUERY_REPORT, cluster, LOOK_BACK)) {
+      if ((cluster + "/" + database).equals(run.result().path("target").asText())) {
+        out.put("workflowId", run.workflowId());
+        out.put("uiUrl", runs.uiLink(run.workflowId()));
+        out.set("report", run.result());
+        return out;
+      }
+    }
+    out.putNull("workflowId");
+    out.putNull("report");
+    out.put("note", "no completed QueryReport run of " + cluster + "/" + database + " yet");
+    return out;
+  }
+
   /** Each completed drill, oldest first: startedAt, passed, writeUnavailableMillis, timeToPromoteMillis, criteria. */
   @GET
   @Timed

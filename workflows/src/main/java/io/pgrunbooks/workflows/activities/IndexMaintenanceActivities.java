@@ -33,6 +33,12 @@ public interface IndexMaintenanceActivities {
    */
   List<IndexSize> reindex(ReindexTarget target);
 
+  /**
+   * Where a running {@link #reindex} of {@code target} is (pg_stat_progress_create_index of its backend, found by
+   * its application_name), in words; null when none runs.
+   */
+  String reindexProgress(ReindexTarget target);
+
   /** Either {@code index} or {@code table} ({@code schema.name}). */
   record ReindexTarget(String cluster, String database, String index, String table) {}
 

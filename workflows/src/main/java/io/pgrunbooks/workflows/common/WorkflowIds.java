@@ -28,6 +28,10 @@ public final class WorkflowIds {
     return "drop-index:" + cluster + ":" + database + ":" + index;
   }
 
+  public static String queryReport(String cluster, String database) {
+    return "query-report:" + cluster + ":" + database;
+  }
+
   public static String reindex(String cluster, String database, String indexOrTable) {
     return "reindex:" + cluster + ":" + database + ":" + indexOrTable;
   }

@@ -35,6 +35,10 @@ import io.pgrunbooks.workflows.dropindex.DropIndexResult;
 import io.pgrunbooks.workflows.dropindex.DropIndexWorkflow;
 import io.pgrunbooks.workflows.dropindex.DropIndexWorkflowImpl;
 import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflow;
+import io.pgrunbooks.workflows.queryreport.QueryReportInput;
+import io.pgrunbooks.workflows.queryreport.QueryReportResult;
+import io.pgrunbooks.workflows.queryreport.QueryReportWorkflow;
+import io.pgrunbooks.workflows.queryreport.QueryReportWorkflowImpl;
 import io.pgrunbooks.workflows.reindex.ReindexInput;
 import io.pgrunbooks.workflows.reindex.ReindexResult;
 import io.pgrunbooks.workflows.reindex.ReindexWorkflow;
@@ -214,10 +218,18 @@ public final class Runbooks {
       .withDocs("ops/docs/reindex.md");
 
   /** Every runbook, in contract order. */
+  public static final RunbookSpec QUERY_REPORT = RunbookSpec.of(
+          QueryReportWorkflow.class, QueryReportWorkflowImpl.class, QueryReportInput.class, QueryReportResult.class,
+          "Read-only report: pg_stat_statements deltas, plans and HypoPG what-if indexes, unused/duplicate/INVALID indexes, bloat.",
+          "query-report:{cluster}:{database}", "cluster", "database")
+      .withDefaults("top", "20", "node", "the current primary")
+      .withScheduleNeeds(CLUSTER, DATABASE)
+      .withDocs("ops/docs/query-report.md");
+
   public static final List<RunbookSpec> ALL = List.of(
       PARTITION_MAINTENANCE, ARCHIVE_PARTITION, RESTORE_PARTITION, REPLICA_REBUILD, FAILOVER, FAILOVER_DRILL,
       BACKUP, BACKUP_VERIFICATION, HEALTH_CHECK,
-      TERMINATE_SESSIONS, POOL_RESIZE, CREATE_INDEX, DROP_INDEX, REINDEX);
+      TERMINATE_SESSIONS, POOL_RESIZE, CREATE_INDEX, DROP_INDEX, REINDEX, QUERY_REPORT);
 
   private static final Map<String, RunbookSpec> BY_TYPE =
       ALL.stream().collect(Collectors.toMap(RunbookSpec::type, s -> s, (a, b) -> {

@@ -12,11 +12,14 @@ import io.pgrunbooks.workflows.approval.ApprovalOutcome;
 import io.pgrunbooks.workflows.approval.ApprovalRequest;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.pgrunbooks.workflows.common.Failures;
+import io.pgrunbooks.workflows.common.Progress;
 import io.pgrunbooks.workflows.common.RunRecorder;
 import io.pgrunbooks.workflows.common.RunbookState;
 import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.pgrunbooks.workflows.runbook.RunbookWorkflowBase;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -27,6 +30,9 @@ import java.util.Map;
 public class ReindexWorkflowImpl extends RunbookWorkflowBase implements ReindexWorkflow {
   /** Approval step; request ids {@code reindex-N}, target the index or table. */
   public static final String STEP = "reindex";
+  /** getVersion id: runs from before it called the rebuild directly, without reading its progress. */
+  static final String PROGRESS_CHANGE = "reindex-progress";
+  static final Duration PROGRESS_POLL = Duration.ofSeconds(15);
 
   private final IndexMaintenanceActivities sql = Workflow.newActivityStub(IndexMaintenanceActivities.class,
       ActivityStubs.central(Duration.ofHours(12))
@@ -34,6 +40,11 @@ public class ReindexWorkflowImpl extends RunbookWorkflowBase implements ReindexW
           .heartbeat(Duration.ofMinutes(1))
           .retry(ActivityStubs.retry(5, Duration.ofSeconds(1), Duration.ofMinutes(1)))
           .build());
+  private final IndexMaintenanceActivities reads = Workflow.newActivityStub(IndexMaintenanceActivities.class,
+      ActivityStubs.central(Duration.ofMinutes(1))
+          .retry(ActivityStubs.retry(2, Duration.ofSeconds(1), Duration.ofSeconds(5)))
+          .build());
+  private String rebuildStatus;
 
   @Override
   public ReindexResult run(ReindexInput input) {
@@ -67,7 +78,9 @@ public class ReindexWorkflowImpl extends RunbookWorkflowBase implements ReindexW
         return new ReindexResult(finish(outcome.endState(), name + " not rebuilt: " + outcome.describe()),
             facts.indexes(), List.of(), List.of());
       }
-      List<IndexSize> after = run.step("reindex", () -> sql.reindex(target), ReindexWorkflowImpl::sizes);
+      List<IndexSize> after = run.step("reindex", () -> Workflow.getVersion(PROGRESS_CHANGE, Workflow.DEFAULT_VERSION,
+          1) >= 1 ? awaitReindex(target) : sql.reindex(target), ReindexWorkflowImpl::sizes);
+      rebuildStatus = null;
       facts.leftovers().forEach(l -> run.change("dropped INVALID leftover " + l));
       run.change("rebuilt " + name + " concurrently");
       return new ReindexResult(finish(RunbookState.COMPLETED, "rebuilt " + name + ": " + sizes(facts.indexes())
@@ -76,6 +89,26 @@ public class ReindexWorkflowImpl extends RunbookWorkflowBase implements ReindexW
       fail("Reindex of " + name + " failed: " + Failures.describe(e));
       throw e;
     }
+  }
+
+  /** The rebuild runs as one long activity; meanwhile its progress is read so the progress query can show it. */
+  private List<IndexSize> awaitReindex(ReindexTarget target) {
+    Promise<List<IndexSize>> promise = Async.function(sql::reindex, target);
+    while (!Workflow.await(PROGRESS_POLL, promise::isCompleted)) {
+      try {
+        rebuildStatus = reads.reindexProgress(target);
+      } catch (RuntimeException e) {
+        rebuildStatus = "progress unknown: " + Failures.describe(e);
+      }
+    }
+    return promise.get();
+  }
+
+  @Override
+  public Progress progress() {
+    Progress p = super.progress();
+    return rebuildStatus == null ? p : new Progress(p.state(), p.currentStep() + " (" + rebuildStatus + ")", p.steps(),
+        p.pendingApprovals(), p.approvals(), p.log());
   }
 
   private static NodeActivities agent(String node) {

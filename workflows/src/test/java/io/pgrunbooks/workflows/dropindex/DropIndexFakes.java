@@ -43,6 +43,11 @@ public final class DropIndexFakes implements IndexMaintenanceActivities {
   }
 
   @Override
+  public String reindexProgress(ReindexTarget target) {
+    throw new UnsupportedOperationException("DropIndex never rebuilds");
+  }
+
+  @Override
   public List<IndexSize> reindex(ReindexTarget target) {
     throw new UnsupportedOperationException("DropIndex never reindexes");
   }

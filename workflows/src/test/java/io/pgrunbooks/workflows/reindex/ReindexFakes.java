@@ -26,6 +26,9 @@ public final class ReindexFakes implements IndexMaintenanceActivities {
   public volatile long bytes = 300 * MB;
   public volatile long freeBytes = 50_000 * MB;
   public volatile List<String> leftovers = List.of();
+  /** How long the rebuild takes in real time (the test server does not skip time while an activity runs). */
+  public volatile long reindexMillis;
+  public static final String PROGRESS = "building index: scanning table, blocks 40/100 (40%)";
 
   @Override
   public ReindexFacts inspectReindex(ReindexTarget target) {
@@ -37,7 +40,20 @@ public final class ReindexFakes implements IndexMaintenanceActivities {
   @Override
   public List<IndexSize> reindex(ReindexTarget target) {
     calls.add("reindex " + target.index());
+    if (reindexMillis > 0) {
+      try {
+        Thread.sleep(reindexMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     return List.of(new IndexSize(INDEX, true, 101 * MB, 100 * MB));
+  }
+
+  @Override
+  public String reindexProgress(ReindexTarget target) {
+    calls.add("progress " + target.index());
+    return PROGRESS;
   }
 
   @Override

@@ -17,6 +17,16 @@ public final class ReindexPaths {
     return finished(env);
   }
 
+  /** The rebuild outlives a progress poll (its progress is read once), then completes. */
+  public static String slowRebuild(TestWorkflowEnvironment env) {
+    ReindexFakes fakes = new ReindexFakes();
+    fakes.reindexMillis = ReindexWorkflowImpl.PROGRESS_POLL.toMillis() + 3_000;
+    ReindexWorkflow run = ReindexFakes.stub(fakes.start(env));
+    ReindexFakes.execute(run);
+    ReindexFakes.approve(run);
+    return finished(env);
+  }
+
   public static String rejected(TestWorkflowEnvironment env) {
     ReindexWorkflow run = ReindexFakes.stub(new ReindexFakes().start(env));
     ReindexFakes.execute(run);

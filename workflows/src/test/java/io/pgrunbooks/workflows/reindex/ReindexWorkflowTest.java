@@ -72,4 +72,20 @@ class ReindexWorkflowTest {
     assertThat(result.join().report().outcome()).isEqualTo(RunbookState.REJECTED);
     assertThat(fakes.calls).noneMatch(c -> c.startsWith("reindex"));
   }
+
+  @Test
+  void slowRebuildShowsPgStatProgressCreateIndexInTheProgressQuery() throws Exception {
+    fakes.reindexMillis = ReindexWorkflowImpl.PROGRESS_POLL.toMillis() + 4_000;
+    ReindexWorkflow run = ReindexFakes.stub(client);
+    var result = ReindexFakes.execute(run);
+    ReindexFakes.approve(run);
+    TestEnvironments.awaitTrue(() -> fakes.calls.stream().anyMatch(c -> c.startsWith("reindex")), "the rebuild started");
+    Thread.sleep(ReindexWorkflowImpl.PROGRESS_POLL.toMillis());
+    TestEnvironments.awaitTrue(() -> run.progress().currentStep() != null
+        && run.progress().currentStep().contains(ReindexFakes.PROGRESS), "rebuild progress in the progress query");
+    assertThat(run.progress().currentStep()).isEqualTo("reindex (" + ReindexFakes.PROGRESS + ")");
+    assertThat(result.join().report().outcome()).isEqualTo(RunbookState.COMPLETED);
+    assertThat(run.progress().currentStep()).as("no step runs after the rebuild").isNull();
+    assertThat(fakes.calls).contains("progress " + ReindexFakes.INDEX);
+  }
 }
