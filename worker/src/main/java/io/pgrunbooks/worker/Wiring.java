@@ -46,6 +46,7 @@ final class Wiring {
         new ConfigActivitiesImpl(cfg),
         new PostgresActivitiesImpl(cfg, connections),
         new SessionActivitiesImpl(cfg, connections),
+        new io.pgrunbooks.activities.pgbouncer.PgBouncerStatsActivitiesImpl(cfg, env),
         new PostgresReplicationActivitiesImpl(cfg, connections),
         new PostgresPartitionActivitiesImpl(cfg, connections),
         new io.pgrunbooks.activities.postgres.PostgresIndexActivitiesImpl(cfg, connections),
