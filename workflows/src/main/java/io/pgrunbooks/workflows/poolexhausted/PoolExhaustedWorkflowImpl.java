@@ -55,6 +55,8 @@ public class PoolExhaustedWorkflowImpl extends RunbookWorkflowBase implements Po
   /** How often, and how many times, {@code cl_waiting} is read again after the relief. */
   static final Duration RECHECK = Duration.ofSeconds(3);
   static final int RECHECKS = 20;
+  /** Appended to the children's by-hand ids: {@code terminate-sessions:main:pool-exhausted}. */
+  public static final String CHILD_SUFFIX = ":pool-exhausted";
   private static final RetryOptions RETRY = ActivityStubs.retry(5, Duration.ofSeconds(1), Duration.ofSeconds(10));
 
   private final SessionActivities sessions = Workflow.newActivityStub(SessionActivities.class,
@@ -132,8 +134,9 @@ public class PoolExhaustedWorkflowImpl extends RunbookWorkflowBase implements Po
           WorkflowTypes.POOL_EXHAUSTED, outcome.requestId(), childStep, scope, digest,
           outcome.approvedBy().isEmpty() ? List.of("config") : outcome.approvedBy());
       String why = "PoolExhausted " + info.getWorkflowId() + ": " + plan.text();
+      // Not derived from this run's id: replay runs under another id, and one relief per cluster at a time is the point.
       String childId = (terminate ? WorkflowIds.terminateSessions(cluster) : WorkflowIds.poolResize(cluster,
-          before.name())) + ":" + info.getWorkflowId();
+          before.name())) + CHILD_SUFFIX;
       // A resize child waits revertAfter before it returns: it outlives this run, which only needs the new size.
       ChildWorkflowOptions options = ChildWorkflowOptions.newBuilder().setWorkflowId(childId)
           .setParentClosePolicy(terminate ? ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE

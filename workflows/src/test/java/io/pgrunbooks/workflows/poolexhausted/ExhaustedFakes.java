@@ -23,8 +23,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class ExhaustedFakes implements SessionActivities, PgBouncerStatsActivities {
   public static final String ID = WorkflowIds.poolExhausted("main");
-  public static final String TERMINATE_CHILD = WorkflowIds.terminateSessions("main") + ":" + ID;
-  public static final String RESIZE_CHILD = WorkflowIds.poolResize("main", "app") + ":" + ID;
+  public static final String TERMINATE_CHILD = WorkflowIds.terminateSessions("main") + PoolExhaustedWorkflowImpl.CHILD_SUFFIX;
+  public static final String RESIZE_CHILD = WorkflowIds.poolResize("main", "app") + PoolExhaustedWorkflowImpl.CHILD_SUFFIX;
 
   public volatile List<Session> sessions = new CopyOnWriteArrayList<>(List.of(SessionFakes.BLOCKER, SessionFakes.IDLER));
   /** Sessions that appear only for finds after the parent's approval (the child's own evidence). */
