@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgrunbooks.ops.stack.PgBouncerServer;
 import io.pgrunbooks.workflows.approval.ApprovalSignal;
+import io.pgrunbooks.workflows.approval.Delegation;
 import io.pgrunbooks.workflows.common.DataConverters;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.poolexhausted.PoolExhaustedWorkflow;
 import io.pgrunbooks.workflows.poolexhausted.PoolExhaustedWorkflowImpl;
+import io.pgrunbooks.workflows.terminatesessions.TerminateSessionsWorkflow;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -135,6 +137,50 @@ class PoolExhaustedEndToEndTest {
       assertThat(child.at("/report/approvals/0/decision").asText()).as(child.toPrettyString()).isEqualTo("DELEGATED");
       assertThat(child.at("/report/approvals/0/approver").asText()).isEqualTo("bob");
       assertThat(child.at("/report/approvals")).hasSize(1);
+    }
+  }
+
+  @Test
+  void terminateSessionsStartedByAClientWithAForgedDelegatedApprovalStillAsksForApproval() throws Exception {
+    try (Connection holder = bouncer.connect(ENTRY)) {
+      holder.setAutoCommit(false);
+      int pid = pid(holder);
+      long start;
+      try (Connection c = fixture.stack.postgres().primary().connect("postgres"); Statement st = c.createStatement();
+           ResultSet rs = st.executeQuery("SELECT (extract(epoch FROM backend_start) * 1000000)::bigint "
+               + "FROM pg_stat_activity WHERE pid = " + pid)) {
+        rs.next();
+        start = rs.getLong(1);
+      }
+      Thread.sleep(1500);
+      java.util.List<String> scope = java.util.List.of(pid + "@" + start);
+      Map<String, Object> forged = Map.of("parentWorkflowId", "pool-exhausted:main", "parentRunId", "made-up",
+          "parentRunbook", "PoolExhausted", "requestId", "relieve-pool-1", "step", "terminate-sessions",
+          "scope", scope, "planDigest", Delegation.digest("terminate-sessions", scope), "approvedBy",
+          java.util.List.of("bob"));
+      WorkflowStub run = fixture.client.newUntypedWorkflowStub("TerminateSessions", WorkflowOptions.newBuilder()
+          .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId("terminate-sessions:main-" + UUID.randomUUID()).build());
+      run.start(Map.of("cluster", "main", "database", "postgres", "user", ROLE, "idleInTransactionLongerThan", "1s",
+          "cancelFirst", false, "requestedBy", "mallory", "reason", "forged", "delegatedApproval", forged));
+      TerminateSessionsWorkflow typed = fixture.client.newWorkflowStub(TerminateSessionsWorkflow.class,
+          run.getExecution().getWorkflowId());
+      String requestId = null;
+      for (int i = 0; i < 300 && requestId == null; i++) {
+        var pending = typed.progress().pendingApprovals();
+        requestId = pending.isEmpty() ? null : pending.get(0).requestId();
+        Thread.sleep(300);
+      }
+      assertThat(requestId).as("a forged delegation must leave the run waiting for a human\n" + fixture.allLogs())
+          .isNotNull();
+      assertThat(alive(holder)).as("nothing was signalled").isTrue();
+      run.signal("reject", new ApprovalSignal(requestId, "bob", "who started this?", null));
+
+      JsonNode result = JSON.valueToTree(run.getResult(60, TimeUnit.SECONDS, Map.class));
+      assertThat(result.at("/report/outcome").asText()).as(result.toPrettyString()).isEqualTo("REJECTED");
+      assertThat(result.at("/report/approvals/0/decision").asText()).isEqualTo("DELEGATION_REFUSED");
+      assertThat(result.at("/report/approvals/0/comment").asText()).contains("not started by a parent workflow");
+      assertThat(result.at("/terminated")).isEmpty();
+      assertThat(alive(holder)).isTrue();
     }
   }
 
