@@ -47,6 +47,7 @@ final class Wiring {
         new PostgresActivitiesImpl(cfg, connections),
         new SessionActivitiesImpl(cfg, connections),
         new io.pgrunbooks.activities.postgres.HealthDetailActivitiesImpl(cfg, connections, env),
+        new io.pgrunbooks.activities.pgbouncer.PgBouncerStatsActivitiesImpl(cfg, env),
         new PostgresReplicationActivitiesImpl(cfg, connections),
         new PostgresPartitionActivitiesImpl(cfg, connections),
         new io.pgrunbooks.activities.postgres.PostgresIndexActivitiesImpl(cfg, connections),

@@ -94,6 +94,39 @@ public final class ApprovalGate {
   }
 
   /**
+   * {@link #request(ApprovalRequest)}, unless {@code delegated} (from the input of a child run) covers it: then the
+   * parent's approval counts, DELEGATED, named in the report with the parent's approvers. A delegation that
+   * {@link Delegation} refuses (not a child run, a parent that may not delegate, {@code items} outside the approved
+   * scope) is logged and this run asks its own approval as usual: a human still decides, nothing is refused that an
+   * approver could allow.
+   *
+   * @param items what this run's fresh evidence says the step will act on, in the delegation scope's words
+   */
+  public ApprovalOutcome request(ApprovalRequest request, DelegatedApproval delegated, List<String> items) {
+    if (delegated == null) {
+      return request(request);
+    }
+    WorkflowInfo info = Workflow.getInfo();
+    String refusal = Delegation.refusal(delegated, info.getParentWorkflowId().orElse(null),
+        info.getParentRunId().orElse(null), request.step(), items);
+    String id = request.step() + "-" + (++issued);
+    if (refusal != null) {
+      String why = "delegated approval not accepted: " + refusal + "; asking for approval instead";
+      run.approval(new ApprovalRecord(id, request.action(), null, run.now(), "DELEGATION_REFUSED", why));
+      run.record("approval " + id, StepRecord.DONE, run.now(), why);
+      return request(request);
+    }
+    String comment = "approved on parent run " + delegated.parentWorkflowId() + " (request " + delegated.requestId()
+        + ") by " + String.join(", ", delegated.approvedBy()) + "; " + items.size() + " item(s) within its plan";
+    for (String approver : delegated.approvedBy()) {
+      run.approval(new ApprovalRecord(id, request.action(), approver, run.now(), "DELEGATED", comment));
+    }
+    run.record("approval " + id, StepRecord.DONE, run.now(), comment);
+    return new ApprovalOutcome(id, request.step(), Status.DELEGATED, delegated.approvedBy(), null, comment,
+        request.planDigest());
+  }
+
+  /**
    * Gets {@code plan} approved, then recomputes it just before the step acts: when its digest
    * changed, the approval no longer counts and a new request carries the new evidence. The last plan
    * {@code plan} returned is the approved one. Fails (non-retryable, SafetyRefused) when the plan still

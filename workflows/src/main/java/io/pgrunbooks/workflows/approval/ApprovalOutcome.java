@@ -14,11 +14,14 @@ import java.util.List;
 public record ApprovalOutcome(String requestId, String step, Status status, List<String> approvedBy, String decidedBy,
                               String comment, String planDigest) {
 
-  /** PRE_APPROVED and APPROVED let the step run; REJECTED and TIMED_OUT end it. */
-  public enum Status { PRE_APPROVED, APPROVED, REJECTED, TIMED_OUT }
+  /**
+   * PRE_APPROVED, APPROVED and DELEGATED (approved on the parent run, see {@link DelegatedApproval}) let the step
+   * run; REJECTED and TIMED_OUT end it.
+   */
+  public enum Status { PRE_APPROVED, APPROVED, REJECTED, TIMED_OUT, DELEGATED }
 
   public boolean approved() {
-    return status == Status.APPROVED || status == Status.PRE_APPROVED;
+    return status == Status.APPROVED || status == Status.PRE_APPROVED || status == Status.DELEGATED;
   }
 
   /** The run state a refused step ends the run with: REJECTED or TIMED_OUT. */
@@ -33,7 +36,7 @@ public record ApprovalOutcome(String requestId, String step, Status status, List
   /** One line for the report: "approved by alice, bob", "rejected by bob: not today". */
   public String describe() {
     return switch (status) {
-      case PRE_APPROVED -> comment;
+      case PRE_APPROVED, DELEGATED -> comment;
       case APPROVED -> "approved by " + String.join(", ", approvedBy);
       case REJECTED -> "rejected by " + decidedBy + (comment == null || comment.isBlank() ? "" : ": " + comment);
       case TIMED_OUT -> "timed out: " + comment;

@@ -16,6 +16,10 @@ public final class WorkflowIds {
     return "pool-resize:" + cluster + ":" + database;
   }
 
+  public static String poolExhausted(String cluster) {
+    return "pool-exhausted:" + cluster;
+  }
+
   public static String healthCheck(String cluster) {
     return "health-check:" + cluster;
   }

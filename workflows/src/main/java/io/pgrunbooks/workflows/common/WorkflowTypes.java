@@ -18,6 +18,7 @@ public final class WorkflowTypes {
   public static final String HEALTH_CHECK = "HealthCheck";
   public static final String TERMINATE_SESSIONS = "TerminateSessions";
   public static final String POOL_RESIZE = "PoolResize";
+  public static final String POOL_EXHAUSTED = "PoolExhausted";
   public static final String CREATE_INDEX = "CreateIndex";
   public static final String DROP_INDEX = "DropIndex";
   public static final String REINDEX = "Reindex";

@@ -30,6 +30,8 @@ import java.util.Map;
 public class PoolResizeWorkflowImpl extends RunbookWorkflowBase implements PoolResizeWorkflow {
   /** Approval step name ({@code approvals.preApprovals}: target the PgBouncer entry). */
   public static final String STEP = "resize-pool";
+  /** getVersion change id of delegated approvals (PoolExhausted's children). */
+  public static final String DELEGATION_CHANGE = "delegated-approval";
   private static final RetryOptions RETRY = ActivityStubs.retry(5, Duration.ofSeconds(1), Duration.ofSeconds(10));
 
   private final SessionActivities central = Workflow.newActivityStub(SessionActivities.class,
@@ -82,8 +84,14 @@ public class PoolResizeWorkflowImpl extends RunbookWorkflowBase implements PoolR
         return new PoolResizeResult(finish(RunbookState.COMPLETED, "dry run: " + change + " fits (" + headroom.headroom()
             + " left); nothing was changed"), current.poolSize(), -1, headroom.headroom(), false);
       }
-      ApprovalOutcome outcome = gate().request(ApprovalRequest.of(STEP, "resize PgBouncer pool " + change, entry,
-          evidence(current, input, reserve, headroom)));
+      ApprovalRequest request = ApprovalRequest.of(STEP, "resize PgBouncer pool " + change, entry,
+          evidence(current, input, reserve, headroom));
+      // Only runs carrying a delegation take the new path, so runs recorded before it replay unchanged.
+      ApprovalOutcome outcome = input.delegatedApproval() != null
+          && Workflow.getVersion(DELEGATION_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1
+          ? gate().request(request, input.delegatedApproval(), List.of(PoolResizeInput.scopeItem(entry,
+              input.poolSize(), input.reservePoolSize(), revert == null ? null : revert.toSeconds())))
+          : gate().request(request);
       if (!outcome.approved()) {
         return new PoolResizeResult(finish(outcome.endState(), "resize " + outcome.describe() + "; nothing was changed"),
             current.poolSize(), -1, headroom.headroom(), false);

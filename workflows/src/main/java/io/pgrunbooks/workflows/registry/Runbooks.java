@@ -49,6 +49,10 @@ import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceInput;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceResult;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceWorkflow;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceWorkflowImpl;
+import io.pgrunbooks.workflows.poolexhausted.PoolExhaustedInput;
+import io.pgrunbooks.workflows.poolexhausted.PoolExhaustedResult;
+import io.pgrunbooks.workflows.poolexhausted.PoolExhaustedWorkflow;
+import io.pgrunbooks.workflows.poolexhausted.PoolExhaustedWorkflowImpl;
 import io.pgrunbooks.workflows.poolresize.PoolResizeInput;
 import io.pgrunbooks.workflows.poolresize.PoolResizeResult;
 import io.pgrunbooks.workflows.poolresize.PoolResizeWorkflow;
@@ -191,6 +195,18 @@ public final class Runbooks {
       .markDestructive()
       .withDocs("ops/docs/pool-resize.md");
 
+  public static final RunbookSpec POOL_EXHAUSTED = RunbookSpec.of(
+          PoolExhaustedWorkflow.class, PoolExhaustedWorkflowImpl.class, PoolExhaustedInput.class,
+          PoolExhaustedResult.class,
+          "Connection pool exhausted (RB-21): diagnose one PgBouncer pool, propose ending idle-in-transaction holders "
+              + "or a temporary bigger pool, one approval, act through a child TerminateSessions or PoolResize that "
+              + "carries it, check that cl_waiting fell.",
+          "pool-exhausted:{cluster}", "cluster")
+      .withDefaults("database", "the entry with the most waiting clients", "idleInTransactionLongerThan", "1m",
+          "revertAfter", "1h")
+      .markDestructive()
+      .withDocs("ops/docs/pool-exhausted.md");
+
   public static final RunbookSpec CREATE_INDEX = RunbookSpec.of(
           CreateIndexWorkflow.class, CreateIndexWorkflowImpl.class, CreateIndexInput.class, CreateIndexResult.class,
           "CREATE INDEX CONCURRENTLY after catalog and HypoPG checks, with evidence, approval and progress.",
@@ -229,7 +245,7 @@ public final class Runbooks {
   public static final List<RunbookSpec> ALL = List.of(
       PARTITION_MAINTENANCE, ARCHIVE_PARTITION, RESTORE_PARTITION, REPLICA_REBUILD, FAILOVER, FAILOVER_DRILL,
       BACKUP, BACKUP_VERIFICATION, HEALTH_CHECK,
-      TERMINATE_SESSIONS, POOL_RESIZE, CREATE_INDEX, DROP_INDEX, REINDEX, QUERY_REPORT);
+      TERMINATE_SESSIONS, POOL_RESIZE, POOL_EXHAUSTED, CREATE_INDEX, DROP_INDEX, REINDEX, QUERY_REPORT);
 
   private static final Map<String, RunbookSpec> BY_TYPE =
       ALL.stream().collect(Collectors.toMap(RunbookSpec::type, s -> s, (a, b) -> {

@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.terminatesessions;
 
+import io.pgrunbooks.workflows.approval.DelegatedApproval;
 import io.pgrunbooks.workflows.common.RunbookInput;
 
 /**
@@ -16,11 +17,23 @@ import io.pgrunbooks.workflows.common.RunbookInput;
  * @param queryLike SQL LIKE pattern on the query text
  * @param maxSessions the run refuses when more sessions match (default 10)
  * @param cancelFirst {@code pg_cancel_backend} first, then terminate what still matches (default true)
+ * @param delegatedApproval set by a parent runbook (PoolExhausted) whose approval covers this run; counts only when
+ *     this run really is that parent's child and every selected (pid, backend_start) was in the approved plan
  */
 public record TerminateSessionsInput(String cluster, String database, String idleInTransactionLongerThan,
                                      String blockingLongerThan, String runningLongerThan, String user,
                                      String application, String queryLike, Integer maxSessions, Boolean cancelFirst,
-                                     boolean dryRun, String requestedBy, String reason) implements RunbookInput {
+                                     boolean dryRun, String requestedBy, String reason,
+                                     DelegatedApproval delegatedApproval) implements RunbookInput {
+
+  /** An input without a delegated approval (every run not started by a parent runbook). */
+  public TerminateSessionsInput(String cluster, String database, String idleInTransactionLongerThan,
+                                String blockingLongerThan, String runningLongerThan, String user, String application,
+                                String queryLike, Integer maxSessions, Boolean cancelFirst, boolean dryRun,
+                                String requestedBy, String reason) {
+    this(cluster, database, idleInTransactionLongerThan, blockingLongerThan, runningLongerThan, user, application,
+        queryLike, maxSessions, cancelFirst, dryRun, requestedBy, reason, null);
+  }
 
   public static final int DEFAULT_MAX_SESSIONS = 10;
 

@@ -31,6 +31,8 @@ public class TerminateSessionsWorkflowImpl extends RunbookWorkflowBase implement
    * the run's {@link TerminateRules#scope} line (or {@code *}).
    */
   public static final String STEP = "terminate-sessions";
+  /** getVersion change id of delegated approvals (PoolExhausted's children). */
+  public static final String DELEGATION_CHANGE = "delegated-approval";
   /** How long a cancel gets to free a session before it is terminated. */
   static final Duration CANCEL_GRACE = Duration.ofSeconds(2);
 
@@ -81,10 +83,15 @@ public class TerminateSessionsWorkflowImpl extends RunbookWorkflowBase implement
         return result(RunbookState.COMPLETED, "dry run: " + found.size() + " session(s) would be ended; nothing was "
             + "signalled", found);
       }
-      ApprovalOutcome outcome = gate().request(ApprovalRequest.of(STEP, "end " + found.size()
+      ApprovalRequest request = ApprovalRequest.of(STEP, "end " + found.size()
           + " session(s) matching " + what + (input.cancelFirstEnabled() ? " (cancel first)" : ""),
           TerminateRules.scope(input),
-          evidence(found)));
+          evidence(found));
+      // Only runs carrying a delegation take the new path, so runs recorded before it replay unchanged.
+      ApprovalOutcome outcome = input.delegatedApproval() != null
+          && Workflow.getVersion(DELEGATION_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1
+          ? gate().request(request, input.delegatedApproval(), found.stream().map(TerminateSessionsWorkflowImpl::scopeItem).toList())
+          : gate().request(request);
       if (!outcome.approved()) {
         return result(outcome.endState(), "ending " + found.size() + " session(s) " + outcome.describe()
             + "; nothing was signalled", found);
@@ -140,6 +147,11 @@ public class TerminateSessionsWorkflowImpl extends RunbookWorkflowBase implement
   private TerminateSessionsResult result(RunbookState state, String summary, List<Session> found) {
     return new TerminateSessionsResult(finish(state, summary), found, List.copyOf(cancelled), List.copyOf(terminated),
         List.copyOf(gone), List.copyOf(notEnded), List.copyOf(leftAlone));
+  }
+
+  /** How a delegation's scope names a session: the pair (pid, backend_start) that identifies it. */
+  public static String scopeItem(Session s) {
+    return s.pid() + "@" + s.backendStartMicros();
   }
 
   private static Map<String, String> evidence(List<Session> found) {

@@ -8,6 +8,7 @@ import io.pgrunbooks.workflows.failover.FailoverPaths;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenancePaths;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildPaths;
 import io.pgrunbooks.workflows.restorepartition.RestorePartitionPaths;
+import io.pgrunbooks.workflows.poolexhausted.PoolExhaustedPaths;
 import io.pgrunbooks.workflows.poolresize.PoolResizePaths;
 import io.pgrunbooks.workflows.registry.Runbooks;
 import io.pgrunbooks.workflows.terminatesessions.TerminateSessionsPaths;
@@ -90,7 +91,13 @@ public final class HistoryScenarios {
       new HistoryScenario("PoolResize", "approved-reverted", PoolResizePaths::approvedReverted),
       new HistoryScenario("PoolResize", "rejected", PoolResizePaths::rejected),
       new HistoryScenario("PoolResize", "dry-run", PoolResizePaths::dryRun),
-      new HistoryScenario("PoolResize", "refused", PoolResizePaths::refused));
+      new HistoryScenario("PoolResize", "refused", PoolResizePaths::refused),
+      new HistoryScenario("PoolExhausted", "terminated", PoolExhaustedPaths::terminated),
+      new HistoryScenario("PoolExhausted", "resized", PoolExhaustedPaths::resized),
+      new HistoryScenario("PoolExhausted", "rejected", PoolExhaustedPaths::rejected),
+      new HistoryScenario("PoolExhausted", "nothing-to-do", PoolExhaustedPaths::nothingToDo),
+      new HistoryScenario("TerminateSessions", "delegated", PoolExhaustedPaths::delegatedTerminate),
+      new HistoryScenario("PoolResize", "delegated", PoolExhaustedPaths::delegatedResize));
 
   private HistoryScenarios() {}
 
