@@ -50,6 +50,7 @@ final class Wiring {
         new PostgresPartitionActivitiesImpl(cfg, connections),
         new io.pgrunbooks.activities.postgres.PostgresIndexActivitiesImpl(cfg, connections),
         new io.pgrunbooks.activities.postgres.PostgresIndexMaintenanceActivitiesImpl(cfg, connections),
+        new io.pgrunbooks.activities.postgres.PostgresVacuumActivitiesImpl(cfg, connections),
         new PostgresArchiveActivitiesImpl(cfg, connections, s3),
         new S3ActivitiesImpl(s3),
         new PostgresBackupActivitiesImpl(cfg, env),

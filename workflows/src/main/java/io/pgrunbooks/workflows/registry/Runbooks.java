@@ -61,6 +61,10 @@ import io.pgrunbooks.workflows.terminatesessions.TerminateSessionsInput;
 import io.pgrunbooks.workflows.terminatesessions.TerminateSessionsResult;
 import io.pgrunbooks.workflows.terminatesessions.TerminateSessionsWorkflow;
 import io.pgrunbooks.workflows.terminatesessions.TerminateSessionsWorkflowImpl;
+import io.pgrunbooks.workflows.vacuumanalyze.VacuumAnalyzeInput;
+import io.pgrunbooks.workflows.vacuumanalyze.VacuumAnalyzeResult;
+import io.pgrunbooks.workflows.vacuumanalyze.VacuumAnalyzeWorkflow;
+import io.pgrunbooks.workflows.vacuumanalyze.VacuumAnalyzeWorkflowImpl;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -213,11 +217,23 @@ public final class Runbooks {
       .markDestructive()
       .withDocs("ops/docs/reindex.md");
 
+  public static final RunbookSpec VACUUM_ANALYZE = RunbookSpec.of(
+          VacuumAnalyzeWorkflow.class, VacuumAnalyzeWorkflowImpl.class, VacuumAnalyzeInput.class,
+          VacuumAnalyzeResult.class,
+          "Plain VACUUM (ANALYZE) of the tables that need it (dead tuples, staleness, wraparound age first), one table "
+              + "at a time, pausing while a replica lags, stopping at the end of the window; no approval needed.",
+          "vacuum-analyze:{cluster}:{database}", "cluster", "database")
+      .withDefaults("tables", "chosen by thresholds", "minDeadTupleRatio", "0.1", "freeze", "false",
+          "maxReplicaLagSeconds", "30", "window", "no limit", "freezeAgeFraction", "0.8")
+      .withScheduleNeeds(CLUSTER, DATABASE)
+      .withDocs("ops/docs/vacuum-analyze.md");
+
   /** Every runbook, in contract order. */
   public static final List<RunbookSpec> ALL = List.of(
       PARTITION_MAINTENANCE, ARCHIVE_PARTITION, RESTORE_PARTITION, REPLICA_REBUILD, FAILOVER, FAILOVER_DRILL,
       BACKUP, BACKUP_VERIFICATION, HEALTH_CHECK,
-      TERMINATE_SESSIONS, POOL_RESIZE, CREATE_INDEX, DROP_INDEX, REINDEX);
+      TERMINATE_SESSIONS, POOL_RESIZE, CREATE_INDEX, DROP_INDEX, REINDEX,
+      VACUUM_ANALYZE);
 
   private static final Map<String, RunbookSpec> BY_TYPE =
       ALL.stream().collect(Collectors.toMap(RunbookSpec::type, s -> s, (a, b) -> {
