@@ -43,8 +43,9 @@ public class VacuumAnalyzeWorkflowImpl extends RunbookWorkflowBase implements Va
 
   private final VacuumActivities vacuums = Workflow.newActivityStub(VacuumActivities.class,
       ActivityStubs.central(Duration.ofHours(24))
-          // A lost worker is noticed within a minute; VACUUM is idempotent, the retry simply runs it again.
-          .heartbeat(Duration.ofMinutes(1))
+          // A lost worker (and the window's cancel, which arrives with a heartbeat) is noticed within 20 s;
+          // VACUUM is idempotent, the retry simply runs it again.
+          .heartbeat(Duration.ofSeconds(20))
           .retry(ActivityStubs.retry(5, Duration.ofSeconds(5), Duration.ofMinutes(2)))
           // At the window's end the VACUUM is cancelled and the run waits until the statement really stopped.
           .waitForCancellation()
