@@ -188,7 +188,8 @@ public class VacuumAnalyzeWorkflowImpl extends RunbookWorkflowBase implements Va
   @Override
   public Progress progress() {
     Progress p = super.progress();
-    return status == null ? p : new Progress(p.state(), p.currentStep() + " (" + status + ")", p.steps(),
+    String step = p.currentStep() == null ? status : p.currentStep() + " (" + status + ")";
+    return status == null ? p : new Progress(p.state(), step, p.steps(),
         p.pendingApprovals(), p.approvals(), p.log());
   }
 
