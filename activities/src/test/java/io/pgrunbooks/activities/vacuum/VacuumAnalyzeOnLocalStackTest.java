@@ -12,6 +12,7 @@ import io.pgrunbooks.ops.stack.PostgresCluster;
 import io.pgrunbooks.ops.stack.PostgresNode;
 import io.pgrunbooks.workflows.activities.VacuumActivities.ReplicaLag;
 import io.pgrunbooks.workflows.activities.VacuumActivities.TableVacuum;
+import io.pgrunbooks.workflows.activities.VacuumActivities.VacuumTableInput;
 import io.pgrunbooks.workflows.activities.VacuumActivities.VacuumTarget;
 import io.pgrunbooks.workflows.common.DataConverters;
 import io.pgrunbooks.workflows.common.FailureTypes;
@@ -160,6 +161,34 @@ class VacuumAnalyzeOnLocalStackTest {
         List.of("public.events_untouched\"; DROP TABLE x; --"))), FailureTypes.BAD_INPUT, "schema.name");
     assertThat(query("SELECT last_vacuum IS NULL FROM pg_stat_user_tables"
         + " WHERE relid = 'public.events_untouched'::regclass")).isEqualTo("t");
+  }
+
+  @Test
+  void retryAfterAWorkerCrashEndsTheOrphanedVacuumAndConverges() throws Exception {
+    deadTable("public.events_crashed");
+    awaitTrue(() -> deadTuples("public.events_crashed") >= 80_000, Duration.ofSeconds(20));
+    // What a crashed worker leaves: its session, under the activity's application_name, still holding the lock a
+    // VACUUM takes (SHARE UPDATE EXCLUSIVE), so a plain retry would wait for it.
+    try (Connection orphan = pg.currentPrimary().connect(DB); Statement st = orphan.createStatement()) {
+      st.execute("SET application_name = 'pg-runbooks vacuum public.events_crashed'");
+      orphan.setAutoCommit(false);
+      st.execute("LOCK TABLE public.events_crashed IN SHARE UPDATE EXCLUSIVE MODE");
+      long started = System.nanoTime();
+
+      TableVacuum v = activities.vacuumTable(new VacuumTableInput(TestStack.CLUSTER, DB, "public.events_crashed",
+          false, false));
+
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+      assertThat(v.deadBefore()).isEqualTo(80_000);
+      assertThat(v.deadAfter()).isZero();
+      assertThat(orphan.isValid(2)).isFalse();
+    }
+    // And once more, as a second retry would: VACUUM is idempotent.
+    TableVacuum again = activities.vacuumTable(new VacuumTableInput(TestStack.CLUSTER, DB, "public.events_crashed",
+        false, false));
+    assertThat(again.deadBefore()).isZero();
+    assertThat(again.deadAfter()).isZero();
+    assertThat(deadTuples("public.events_crashed")).isZero();
   }
 
   /** 100k rows, autovacuum off, the last 80% deleted (by a session that ends, so its statistics are flushed). */
