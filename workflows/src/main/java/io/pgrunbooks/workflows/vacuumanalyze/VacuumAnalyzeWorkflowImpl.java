@@ -73,15 +73,16 @@ public class VacuumAnalyzeWorkflowImpl extends RunbookWorkflowBase implements Va
       List<String> urgent = plan.stream().filter(PlannedTable::urgent).map(PlannedTable::table).toList();
       if (plan.isEmpty()) {
         return new VacuumAnalyzeResult(finish(RunbookState.COMPLETED, "no table of " + target.database()
-            + " crosses a threshold: nothing to vacuum or analyze"), plan, List.of(), List.of(), urgent, 0);
+            + " crosses a threshold: nothing to vacuum or analyze"), plan, List.of(), List.of(), List.of(), urgent, 0);
       }
       if (input.dryRun()) {
         return new VacuumAnalyzeResult(finish(RunbookState.COMPLETED, "dry run: " + plan.size() + " table(s) would be"
             + " processed" + (urgent.isEmpty() ? "" : ", urgent (wraparound): " + urgent) + "; nothing was changed"),
-            plan, List.of(), tables(plan), urgent, 0);
+            plan, List.of(), tables(plan), List.of(), urgent, 0);
       }
       List<TableVacuum> done = new ArrayList<>();
       List<String> left = new ArrayList<>();
+      List<String> failed = new ArrayList<>();
       for (PlannedTable p : plan) {
         if (!left.isEmpty() || !replicasCaughtUp(target, input.maxReplicaLagSecondsOrDefault(), deadline)) {
           left.add(p.table());
@@ -89,9 +90,16 @@ public class VacuumAnalyzeWorkflowImpl extends RunbookWorkflowBase implements Va
         }
         VacuumTableInput in = new VacuumTableInput(cluster, target.database(), p.table(),
             p.action() == VacuumPlanner.Action.FREEZE, p.action() == VacuumPlanner.Action.ANALYZE);
-        TableVacuum r = run.step(VacuumPlanner.statement(p), () -> vacuumUntil(in, deadline),
-            VacuumAnalyzeWorkflowImpl::describe);
-        status = null;
+        TableVacuum r;
+        try {
+          r = run.step(VacuumPlanner.statement(p), () -> vacuumUntil(in, deadline), VacuumAnalyzeWorkflowImpl::describe);
+        } catch (ActivityFailure e) {
+          // One table's persistent failure (a lock held past every retry) must not keep the others unvacuumed.
+          failed.add(p.table() + ": " + Failures.describe(e));
+          continue;
+        } finally {
+          status = null;
+        }
         if (r == null) {
           left.add(p.table());
         } else {
@@ -99,7 +107,7 @@ public class VacuumAnalyzeWorkflowImpl extends RunbookWorkflowBase implements Va
           run.change(r.alreadyGone() ? p.table() + " was dropped meanwhile" : describe(r));
         }
       }
-      return new VacuumAnalyzeResult(end(done, left, urgent), plan, done, left, urgent, pauses);
+      return new VacuumAnalyzeResult(end(done, left, failed, urgent), plan, done, left, failed, urgent, pauses);
     } catch (RuntimeException e) {
       fail("VacuumAnalyze of " + target.database() + " failed: " + Failures.describe(e));
       throw e;
@@ -171,18 +179,27 @@ public class VacuumAnalyzeWorkflowImpl extends RunbookWorkflowBase implements Va
     return promise.get();
   }
 
-  private RunReport end(List<TableVacuum> done, List<String> left, List<String> urgent) {
+  private RunReport end(List<TableVacuum> done, List<String> left, List<String> failed, List<String> urgent) {
     String summary = done.size() + " table(s) processed" + (left.isEmpty() ? "" : "; left for the next run (the window"
-        + " ended): " + left) + (pauses == 0 ? "" : "; paused " + pauses + " time(s) for replica lag");
-    if (urgent.isEmpty()) {
+        + " ended): " + left) + (failed.isEmpty() ? "" : "; failed: " + failed)
+        + (pauses == 0 ? "" : "; paused " + pauses + " time(s) for replica lag");
+    if (urgent.isEmpty() && failed.isEmpty()) {
       return finish(RunbookState.COMPLETED, summary);
     }
-    List<String> urgentLeft = urgent.stream().filter(left::contains).toList();
-    String findings = "tables near transaction-id wraparound (age(relfrozenxid) above the urgent fraction of"
-        + " autovacuum_freeze_max_age): " + urgent + (urgentLeft.isEmpty() ? "; all were frozen now"
-        : "; NOT frozen (the window ended): " + urgentLeft);
-    return finishWithFindings(urgentLeft.isEmpty() ? Notification.WARNING : Notification.CRITICAL, findings,
-        "urgent: " + findings + "; " + summary);
+    List<String> frozen = done.stream().map(TableVacuum::table).toList();
+    List<String> urgentLeft = urgent.stream().filter(t -> !frozen.contains(t)).toList();
+    List<String> findings = new ArrayList<>();
+    if (!urgent.isEmpty()) {
+      findings.add("tables near transaction-id wraparound (age(relfrozenxid) above the urgent fraction of"
+          + " autovacuum_freeze_max_age): " + urgent + (urgentLeft.isEmpty() ? "; all were frozen now"
+          : "; NOT frozen (the window ended or the VACUUM failed): " + urgentLeft));
+    }
+    if (!failed.isEmpty()) {
+      findings.add("VACUUM failed after its retries: " + failed);
+    }
+    String text = String.join("\n", findings);
+    return finishWithFindings(urgentLeft.isEmpty() ? Notification.WARNING : Notification.CRITICAL, text,
+        (urgent.isEmpty() ? "" : "urgent: ") + String.join("; ", findings) + "; " + summary);
   }
 
   @Override

@@ -40,6 +40,7 @@ public final class HistoryScenarios {
       new HistoryScenario("VacuumAnalyze", "window-ended", io.pgrunbooks.workflows.vacuumanalyze.VacuumAnalyzePaths::windowEnded),
       new HistoryScenario("VacuumAnalyze", "cancelled-at-window-end",
           io.pgrunbooks.workflows.vacuumanalyze.VacuumAnalyzePaths::cancelledAtWindowEnd),
+      new HistoryScenario("VacuumAnalyze", "table-failed", io.pgrunbooks.workflows.vacuumanalyze.VacuumAnalyzePaths::tableFailed),
       new HistoryScenario("VacuumAnalyze", "nothing-to-do", io.pgrunbooks.workflows.vacuumanalyze.VacuumAnalyzePaths::nothingToDo),
       new HistoryScenario("HealthCheck", "replica-down", HealthCheckPaths::replicaDown),
       new HistoryScenario("HealthCheck", "agent-missing", HealthCheckPaths::agentMissing),

@@ -33,6 +33,14 @@ public final class VacuumAnalyzePaths {
     return finished(env);
   }
 
+  /** The wraparound table's VACUUM fails for good: reported (critical), the next table is still vacuumed. */
+  public static String tableFailed(TestWorkflowEnvironment env) {
+    VacuumFakes fakes = new VacuumFakes();
+    fakes.failingTable = "public.ledger";
+    VacuumFakes.execute(VacuumFakes.stub(fakes.start(env)), VacuumAnalyzeInput.of("main", "app", null));
+    return finished(env);
+  }
+
   /** No table crosses a threshold. */
   public static String nothingToDo(TestWorkflowEnvironment env) {
     VacuumFakes fakes = new VacuumFakes();

@@ -93,7 +93,7 @@ class VacuumAnalyzeWorkflowTest {
     assertThat(r.done()).isEmpty();
     assertThat(fakes.notifications).singleElement().satisfies(n -> {
       assertThat(n.severity()).isEqualTo(Notification.CRITICAL);
-      assertThat(n.text()).contains("NOT frozen (the window ended): [public.ledger]");
+      assertThat(n.text()).contains("NOT frozen (the window ended or the VACUUM failed): [public.ledger]");
     });
   }
 
@@ -108,6 +108,25 @@ class VacuumAnalyzeWorkflowTest {
     assertThat(r.report().steps()).filteredOn(s -> s.name().equals("VACUUM (ANALYZE) public.events")).singleElement()
         .satisfies(s -> assertThat(s.detail()).isEqualTo("cancelled at the end of the window"));
     assertThat(r.report().summary()).contains("left for the next run (the window ended): [public.events]");
+  }
+
+  @Test
+  void aTableWhoseVacuumKeepsFailingIsReportedAndTheOthersAreStillVacuumed() {
+    fakes.failingTable = "public.ledger";
+    VacuumAnalyzeResult r = run(VacuumAnalyzeInput.of("main", "app", null));
+
+    assertThat(fakes.calls).contains("vacuum public.ledger freeze", "vacuum public.events");
+    assertThat(r.done()).extracting(TableVacuum::table).containsExactly("public.events");
+    assertThat(r.failed()).singleElement().satisfies(f -> assertThat(f).startsWith("public.ledger: ")
+        .contains("canceling statement due to lock timeout"));
+    assertThat(r.report().outcome()).isEqualTo(RunbookState.COMPLETED);
+    assertThat(r.report().steps()).filteredOn(s -> s.name().equals("VACUUM (FREEZE, ANALYZE) public.ledger"))
+        .singleElement().satisfies(s -> assertThat(s.status()).isEqualTo(StepRecord.FAILED));
+    assertThat(fakes.notifications).singleElement().satisfies(n -> {
+      assertThat(n.severity()).isEqualTo(Notification.CRITICAL);
+      assertThat(n.text()).contains("NOT frozen (the window ended or the VACUUM failed): [public.ledger]")
+          .contains("VACUUM failed after its retries: [public.ledger: ");
+    });
   }
 
   @Test

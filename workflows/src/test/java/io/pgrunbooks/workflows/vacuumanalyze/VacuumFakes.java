@@ -7,6 +7,7 @@ import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.common.WorkflowIds;
 import io.pgrunbooks.workflows.replay.FixedApprovals;
 import io.temporal.activity.Activity;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -31,6 +32,8 @@ public final class VacuumFakes implements VacuumActivities {
   public final Deque<Double> lags = new ArrayDeque<>(List.of(0.0));
   /** A VACUUM heartbeats until cancelled instead of finishing. */
   public volatile String slowTable;
+  /** A VACUUM that fails as one hitting lock_timeout on every attempt would. */
+  public volatile String failingTable;
 
   @Override
   public VacuumFacts inspectVacuum(VacuumTarget target) {
@@ -42,6 +45,10 @@ public final class VacuumFakes implements VacuumActivities {
   @Override
   public TableVacuum vacuumTable(VacuumTableInput in) {
     calls.add("vacuum " + in.table() + (in.freeze() ? " freeze" : "") + (in.analyzeOnly() ? " analyze" : ""));
+    if (in.table().equals(failingTable)) {
+      throw ApplicationFailure.newNonRetryableFailure("VACUUM (FREEZE, ANALYZE) \"public\".\"ledger\" failed:"
+          + " ERROR: canceling statement due to lock timeout", "LockTimeout");
+    }
     if (in.table().equals(slowTable)) {
       while (true) {
         // Cancellation arrives through the heartbeat, as with the real VACUUM.
