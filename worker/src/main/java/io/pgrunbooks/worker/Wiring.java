@@ -54,6 +54,7 @@ final class Wiring {
         new io.pgrunbooks.activities.postgres.PostgresIndexMaintenanceActivitiesImpl(cfg, connections),
         new io.pgrunbooks.activities.postgres.QueryReportActivitiesImpl(cfg, connections,
             new io.pgrunbooks.activities.s3.QueryReportSnapshots(s3)),
+        new io.pgrunbooks.activities.postgres.PostgresVacuumActivitiesImpl(cfg, connections),
         new PostgresArchiveActivitiesImpl(cfg, connections, s3),
         new S3ActivitiesImpl(s3),
         new PostgresBackupActivitiesImpl(cfg, env),

@@ -40,6 +40,10 @@ public final class WorkflowIds {
     return "reindex:" + cluster + ":" + database + ":" + indexOrTable;
   }
 
+  public static String vacuumAnalyze(String cluster, String database) {
+    return "vacuum-analyze:" + cluster + ":" + database;
+  }
+
   public static String partitionMaintenance(String cluster, String database) {
     return "partition-maintenance:" + cluster + ":" + database;
   }

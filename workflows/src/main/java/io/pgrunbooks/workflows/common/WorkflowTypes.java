@@ -23,6 +23,7 @@ public final class WorkflowTypes {
   public static final String DROP_INDEX = "DropIndex";
   public static final String REINDEX = "Reindex";
   public static final String QUERY_REPORT = "QueryReport";
+  public static final String VACUUM_ANALYZE = "VacuumAnalyze";
 
   private WorkflowTypes() {}
 }

@@ -69,6 +69,10 @@ import io.pgrunbooks.workflows.terminatesessions.TerminateSessionsInput;
 import io.pgrunbooks.workflows.terminatesessions.TerminateSessionsResult;
 import io.pgrunbooks.workflows.terminatesessions.TerminateSessionsWorkflow;
 import io.pgrunbooks.workflows.terminatesessions.TerminateSessionsWorkflowImpl;
+import io.pgrunbooks.workflows.vacuumanalyze.VacuumAnalyzeInput;
+import io.pgrunbooks.workflows.vacuumanalyze.VacuumAnalyzeResult;
+import io.pgrunbooks.workflows.vacuumanalyze.VacuumAnalyzeWorkflow;
+import io.pgrunbooks.workflows.vacuumanalyze.VacuumAnalyzeWorkflowImpl;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -233,6 +237,17 @@ public final class Runbooks {
       .markDestructive()
       .withDocs("ops/docs/reindex.md");
 
+  public static final RunbookSpec VACUUM_ANALYZE = RunbookSpec.of(
+          VacuumAnalyzeWorkflow.class, VacuumAnalyzeWorkflowImpl.class, VacuumAnalyzeInput.class,
+          VacuumAnalyzeResult.class,
+          "Plain VACUUM (ANALYZE) of the tables that need it (dead tuples, staleness, wraparound age first), one table "
+              + "at a time, pausing while a replica lags, stopping at the end of the window; no approval needed.",
+          "vacuum-analyze:{cluster}:{database}", "cluster", "database")
+      .withDefaults("tables", "chosen by thresholds", "minDeadTupleRatio", "0.1", "freeze", "false",
+          "maxReplicaLagSeconds", "30", "window", "no limit", "freezeAgeFraction", "0.8")
+      .withScheduleNeeds(CLUSTER, DATABASE)
+      .withDocs("ops/docs/vacuum-analyze.md");
+
   /** Every runbook, in contract order. */
   public static final RunbookSpec QUERY_REPORT = RunbookSpec.of(
           QueryReportWorkflow.class, QueryReportWorkflowImpl.class, QueryReportInput.class, QueryReportResult.class,
@@ -245,7 +260,8 @@ public final class Runbooks {
   public static final List<RunbookSpec> ALL = List.of(
       PARTITION_MAINTENANCE, ARCHIVE_PARTITION, RESTORE_PARTITION, REPLICA_REBUILD, FAILOVER, FAILOVER_DRILL,
       BACKUP, BACKUP_VERIFICATION, HEALTH_CHECK,
-      TERMINATE_SESSIONS, POOL_RESIZE, POOL_EXHAUSTED, CREATE_INDEX, DROP_INDEX, REINDEX, QUERY_REPORT);
+      TERMINATE_SESSIONS, POOL_RESIZE, POOL_EXHAUSTED, CREATE_INDEX, DROP_INDEX, REINDEX, QUERY_REPORT,
+      VACUUM_ANALYZE);
 
   private static final Map<String, RunbookSpec> BY_TYPE =
       ALL.stream().collect(Collectors.toMap(RunbookSpec::type, s -> s, (a, b) -> {
