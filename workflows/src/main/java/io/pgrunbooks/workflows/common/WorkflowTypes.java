@@ -21,6 +21,7 @@ public final class WorkflowTypes {
   public static final String CREATE_INDEX = "CreateIndex";
   public static final String DROP_INDEX = "DropIndex";
   public static final String REINDEX = "Reindex";
+  public static final String PHYSICAL_BACKUP = "PhysicalBackup";
 
   private WorkflowTypes() {}
 }

@@ -213,11 +213,22 @@ public final class Runbooks {
       .markDestructive()
       .withDocs("ops/docs/reindex.md");
 
+  public static final RunbookSpec PHYSICAL_BACKUP = RunbookSpec.of(
+          io.pgrunbooks.workflows.physicalbackup.PhysicalBackupWorkflow.class,
+          io.pgrunbooks.workflows.physicalbackup.PhysicalBackupWorkflowImpl.class,
+          io.pgrunbooks.workflows.physicalbackup.PhysicalBackupInput.class,
+          io.pgrunbooks.workflows.physicalbackup.PhysicalBackupResult.class,
+          "pgBackRest backup of the cluster on the primary's agent (incr, full when none exists); expire with approval.",
+          "physical-backup:{cluster}", "cluster")
+      .withDefaults("type", "incr, or full when the repository holds no full backup")
+      .markDestructive()
+      .withDocs("ops/docs/physical-backup.md");
+
   /** Every runbook, in contract order. */
   public static final List<RunbookSpec> ALL = List.of(
       PARTITION_MAINTENANCE, ARCHIVE_PARTITION, RESTORE_PARTITION, REPLICA_REBUILD, FAILOVER, FAILOVER_DRILL,
       BACKUP, BACKUP_VERIFICATION, HEALTH_CHECK,
-      TERMINATE_SESSIONS, POOL_RESIZE, CREATE_INDEX, DROP_INDEX, REINDEX);
+      TERMINATE_SESSIONS, POOL_RESIZE, CREATE_INDEX, DROP_INDEX, REINDEX, PHYSICAL_BACKUP);
 
   private static final Map<String, RunbookSpec> BY_TYPE =
       ALL.stream().collect(Collectors.toMap(RunbookSpec::type, s -> s, (a, b) -> {
