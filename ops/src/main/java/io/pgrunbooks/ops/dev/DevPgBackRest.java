@@ -37,9 +37,16 @@ public final class DevPgBackRest {
     return null;
   }
 
-  /** Before the stack starts: every node's archive settings, so the first start already archives. */
+  /**
+   * Before the stack starts, when its data dirs exist already: every node's archive settings, so the
+   * start needs no restart. A fresh dir gets them after stanza-create instead ({@link #afterStart}
+   * restarts the new nodes once): archiving before the stanza exists only piles up failed pushes that
+   * the first check then waits for.
+   */
   public static void beforeStart(ClusterConfig cluster, Path devDir) {
-    if (cluster.pgbackrest() != null) {
+    boolean existing = java.nio.file.Files.exists(devDir.resolve("pg").resolve(cluster.nodes().get(0).name())
+        .resolve("PG_VERSION"));
+    if (cluster.pgbackrest() != null && existing) {
       PgBackRestStack.binary();
       PgBackRestStack.writeArchiveSettings(devDir, cluster.nodes().stream().map(NodeConfig::name).toList(),
           cluster.pgbackrest().stanza());
