@@ -12,6 +12,7 @@ import java.util.Map;
  * @param databases databases with runbook settings (partition policies), by name
  * @param rebuild settings of the ReplicaRebuild runbook (defaults when omitted)
  * @param failover settings of the Failover and FailoverDrill runbooks (defaults when omitted)
+ * @param pgbackrest physical backups and WAL archiving with pgBackRest, or null when not set up
  */
 public record ClusterConfig(
     List<NodeConfig> nodes,
@@ -20,7 +21,8 @@ public record ClusterConfig(
     HealthConfig health,
     Map<String, DatabaseConfig> databases,
     RebuildConfig rebuild,
-    FailoverConfig failover) {
+    FailoverConfig failover,
+    PgBackRestConfig pgbackrest) {
 
   public ClusterConfig {
     nodes = Copies.list(nodes);

@@ -28,6 +28,9 @@ final class ClusterValidator {
     health(c.health(), path + ".health", p);
     rebuild(c.rebuild(), path + ".rebuild", p);
     failover(c.failover(), path + ".failover", p);
+    if (c.pgbackrest() != null) {
+      PgBackRestValidator.validate(c.pgbackrest(), path + ".pgbackrest", p);
+    }
     c.databases().forEach(
         (db, cfg) -> {
           String dbPath = Problems.child(path + ".databases", db);

@@ -107,6 +107,9 @@ public final class ConfigLoader {
           if (c.pgbouncer() != null && c.pgbouncer().credentials() != null) {
             check(out, path + ".pgbouncer.credentials", () -> c.pgbouncer().credentials().resolvePassword(env));
           }
+          if (c.pgbackrest() != null) {
+            check(out, path + ".pgbackrest", () -> c.pgbackrest().resolveCipherPass(env));
+          }
         });
     if (config.archive().configured()) {
       check(out, "archive", () -> config.archive().resolveAccessKey(env));

@@ -84,7 +84,10 @@ class DevConfigTest {
             tuple("HealthCheck", "0 6 * * *"),
             tuple("Backup", "0 1 * * *"),
             tuple("BackupVerification", "0 4 * * *"),
-            tuple("FailoverDrill", "0 3 1-7 * 0"));
+            tuple("FailoverDrill", "0 3 1-7 * 0"),
+            tuple("PhysicalBackup", "30 0 * * 0"),
+            tuple("PhysicalBackup", "30 0 * * 1-6"));
+    assertThat(c.schedules().get(5).input()).isEqualTo(Map.of("cluster", "main", "type", "full"));
     assertThat(c.schedules().get(0).input()).isEqualTo(Map.of("cluster", "main", "database", "app"));
     ScheduleConfig drill = c.schedules().get(4);
     assertThat(drill.startEarly()).isEqualTo(Duration.ofHours(3));

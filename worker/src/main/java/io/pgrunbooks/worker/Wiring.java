@@ -62,12 +62,14 @@ final class Wiring {
         new ApprovalActivitiesImpl(cfg, env),
         new NotifyActivitiesImpl(cfg, env),
         new LockActivitiesImpl(client),
-        new FailoverActivitiesImpl(cfg, connections, env, s3));
+        new FailoverActivitiesImpl(cfg, connections, env, s3),
+        new io.pgrunbooks.activities.postgres.PhysicalBackupActivitiesImpl(cfg, connections));
   }
 
   static void registerAgent(Worker worker, RunbooksConfig cfg, String node, Map<String, String> env) {
     worker.registerActivitiesImplementations(new NodeActivitiesImpl(cfg, node, env),
         new FailoverNodeActivitiesImpl(cfg, node, env), new PgBouncerActivitiesImpl(cfg, node, env),
-        new PgBouncerPoolActivitiesImpl(cfg, node, env));
+        new PgBouncerPoolActivitiesImpl(cfg, node, env),
+        new io.pgrunbooks.activities.node.PgBackRestActivitiesImpl(cfg, node, env));
   }
 }

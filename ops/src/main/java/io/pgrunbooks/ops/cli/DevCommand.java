@@ -10,6 +10,7 @@ import io.pgrunbooks.config.ScheduleConfig;
 import io.pgrunbooks.ops.dev.ChildProcess;
 import io.pgrunbooks.ops.dev.DemoDatabase;
 import io.pgrunbooks.ops.dev.DevApi;
+import io.pgrunbooks.ops.dev.DevPgBackRest;
 import io.pgrunbooks.ops.dev.DevSecrets;
 import io.pgrunbooks.ops.stack.LeftoverServers;
 import io.pgrunbooks.ops.stack.LocalStack;
@@ -85,6 +86,11 @@ final class DevCommand implements Callable<Integer> {
       return 2;
     }
     ClusterConfig cluster = cfg.clusters().values().iterator().next();
+    String pgbackrestProblem = DevPgBackRest.problem(cluster, devDir);
+    if (pgbackrestProblem != null) {
+      System.err.println(pgbackrestProblem);
+      return 2;
+    }
     LocalStackOptions options = stackOptions(cfg, cluster, devDir, env.get("RUNBOOKS_PG_PASSWORD"));
     // BackupVerification's separate instance, when the config points at one on this machine.
     BackupConfig.VerificationTarget target = cfg.backup().verification();
@@ -107,6 +113,7 @@ final class DevCommand implements Callable<Integer> {
 
     long t0 = System.nanoTime();
     System.out.println("starting the local stack in " + devDir + " ...");
+    DevPgBackRest.beforeStart(cluster, devDir);
     LocalStack stack = LocalStack.start(options);
     VerificationInstance verify = localVerify
         ? VerificationInstance.start(devDir.resolve("verify"), target.port(), env.get("RUNBOOKS_PG_PASSWORD"), true)
@@ -123,6 +130,10 @@ final class DevCommand implements Callable<Integer> {
       stopped.countDown();
     }, "runbooks-dev-stop"));
 
+    if (DevPgBackRest.afterStart(cluster, stack, env) != null) {
+      System.out.println("  WAL archiving to pgBackRest stanza " + cluster.pgbackrest().stanza() + " checked ("
+          + stack.s3().secureEndpoint() + ", CA " + stack.s3().caFile() + ")");
+    }
     PostgresNode primary = stack.postgres().primary();
     for (String line : DemoDatabase.ensure(primary.host(), primary.port(), cluster.credentials().user(),
         env.get("RUNBOOKS_PG_PASSWORD"), YearMonth.now(ZoneOffset.UTC))) {
@@ -194,11 +205,11 @@ final class DevCommand implements Callable<Integer> {
         nodes.get(0).port(),
         nodes.subList(1, nodes.size()).stream().map(NodeConfig::port).toList(),
         pgbouncerPort, s3.getPort(), temporal.getPort(), ui.getPort(), password,
-        devDir.resolve("s3"), devDir.resolve("temporal.db"), true);
+        devDir.resolve("s3"), devDir.resolve("temporal.db"), true, DevPgBackRest.S3_TLS_PORT);
   }
 
   private static List<String> busyPorts(LocalStackOptions o, int verifyPort, int... apiPorts) {
-    List<Integer> ports = new ArrayList<>(List.of(o.postgresPort(), o.pgbouncerPort(), o.s3Port(),
+    List<Integer> ports = new ArrayList<>(List.of(o.postgresPort(), o.pgbouncerPort(), o.s3Port(), o.s3TlsPort(),
         o.temporalPort(), o.temporalUiPort()));
     for (int port : apiPorts) {
       ports.add(port);

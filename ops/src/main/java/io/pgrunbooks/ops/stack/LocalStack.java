@@ -56,7 +56,8 @@ public final class LocalStack implements AutoCloseable {
         new TemporalDevServerOptions(o.temporalPort(), o.temporalUiPort(), o.temporalDbFile(),
             base.resolve("temporal.log")));
     Supplier<AutoCloseable> startS3 = () -> S3Store.start(
-        new S3StoreOptions(o.s3Port(), o.s3DataDir(), BUCKET, S3_ACCESS_KEY, S3_SECRET_KEY));
+        new S3StoreOptions(o.s3Port(), o.s3DataDir(), BUCKET, S3_ACCESS_KEY, S3_SECRET_KEY, base.resolve("tls"),
+            o.s3TlsPort()));
     Supplier<AutoCloseable> startPostgres = () -> PostgresCluster.start(new PostgresClusterOptions(base,
         o.primaryName(), o.postgresPort(), o.replicaNames(), o.replicaPorts(), o.password(), o.reuseExisting()));
     List<Parallel.Outcome<AutoCloseable>> started =
@@ -146,6 +147,8 @@ public final class LocalStack implements AutoCloseable {
     out.put("pgbouncer", b);
     Map<String, Object> store = new LinkedHashMap<>();
     store.put("endpoint", s3.endpoint().toString());
+    store.put("secureEndpoint", s3.secureEndpoint() == null ? null : s3.secureEndpoint().toString());
+    store.put("caFile", s3.caFile() == null ? null : s3.caFile().toString());
     store.put("region", s3.region());
     store.put("bucket", s3.bucket());
     store.put("accessKey", s3.accessKey());

@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param s3DataDir S3 filesystem backend dir; null = transient (in-memory)
  * @param temporalDbFile Temporal SQLite file; null = in-memory
  * @param reuseExisting restart existing data dirs and keep everything on close ({@code runbooks dev})
+ * @param s3TlsPort the S3 store's HTTPS port (pgBackRest's repository endpoint); 0 = a free port
  */
 public record LocalStackOptions(
     Path baseDir,
@@ -35,7 +36,16 @@ public record LocalStackOptions(
     String password,
     Path s3DataDir,
     Path temporalDbFile,
-    boolean reuseExisting) {
+    boolean reuseExisting,
+    int s3TlsPort) {
+
+  /** With the S3 store's HTTPS endpoint on a free port. */
+  public LocalStackOptions(Path baseDir, String primaryName, List<String> replicaNames, int postgresPort,
+      List<Integer> replicaPorts, int pgbouncerPort, int s3Port, int temporalPort, int temporalUiPort,
+      String password, Path s3DataDir, Path temporalDbFile, boolean reuseExisting) {
+    this(baseDir, primaryName, replicaNames, postgresPort, replicaPorts, pgbouncerPort, s3Port, temporalPort,
+        temporalUiPort, password, s3DataDir, temporalDbFile, reuseExisting, 0);
+  }
 
   public LocalStackOptions {
     Objects.requireNonNull(baseDir, "baseDir");
@@ -51,22 +61,27 @@ public record LocalStackOptions(
 
   public LocalStackOptions withPassword(String password) {
     return new LocalStackOptions(baseDir, primaryName, replicaNames, postgresPort, replicaPorts, pgbouncerPort,
-        s3Port, temporalPort, temporalUiPort, password, s3DataDir, temporalDbFile, reuseExisting);
+        s3Port, temporalPort, temporalUiPort, password, s3DataDir, temporalDbFile, reuseExisting, s3TlsPort);
   }
 
   public LocalStackOptions withReplicas(List<String> names) {
     return new LocalStackOptions(baseDir, primaryName, names, postgresPort, List.of(), pgbouncerPort,
-        s3Port, temporalPort, temporalUiPort, password, s3DataDir, temporalDbFile, reuseExisting);
+        s3Port, temporalPort, temporalUiPort, password, s3DataDir, temporalDbFile, reuseExisting, s3TlsPort);
   }
 
   /** Durable state for {@code runbooks dev}: S3 objects and Temporal history on disk, data dirs kept. */
   public LocalStackOptions persistent(Path s3DataDir, Path temporalDbFile) {
     return new LocalStackOptions(baseDir, primaryName, replicaNames, postgresPort, replicaPorts, pgbouncerPort,
-        s3Port, temporalPort, temporalUiPort, password, s3DataDir, temporalDbFile, true);
+        s3Port, temporalPort, temporalUiPort, password, s3DataDir, temporalDbFile, true, s3TlsPort);
   }
 
   public LocalStackOptions withTemporalUiPort(int uiPort) {
     return new LocalStackOptions(baseDir, primaryName, replicaNames, postgresPort, replicaPorts, pgbouncerPort,
-        s3Port, temporalPort, uiPort, password, s3DataDir, temporalDbFile, reuseExisting);
+        s3Port, temporalPort, uiPort, password, s3DataDir, temporalDbFile, reuseExisting, s3TlsPort);
+  }
+
+  public LocalStackOptions withS3TlsPort(int port) {
+    return new LocalStackOptions(baseDir, primaryName, replicaNames, postgresPort, replicaPorts, pgbouncerPort,
+        s3Port, temporalPort, temporalUiPort, password, s3DataDir, temporalDbFile, reuseExisting, port);
   }
 }

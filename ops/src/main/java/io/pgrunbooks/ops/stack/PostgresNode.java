@@ -64,6 +64,19 @@ public final class PostgresNode {
     return dataDir;
   }
 
+  /**
+   * This node's WAL archiving settings ({@link PgBackRestStack}), next to the data dir so that a
+   * pg_basebackup of another node never copies them in; included when it exists.
+   */
+  public Path archiveConfFile() {
+    return dataDir.resolveSibling(name + ".archive.conf");
+  }
+
+  /** The directory of the server's Unix socket. */
+  public Path socketDir() {
+    return socketDir;
+  }
+
   /** The server log ({@code pg_ctl -l}), next to the data dir. */
   public Path logFile() {
     return dataDir.resolveSibling(name + ".log");
@@ -217,7 +230,8 @@ public final class PostgresNode {
         + "unix_socket_directories = '" + socketDir + "'\n"
         + "cluster_name = '" + name + "'\n"
         // QueryReport and CreateIndex read pg_stat_statements; in the node file so reused clusters get it too.
-        + "shared_preload_libraries = 'pg_stat_statements'\n";
+        + "shared_preload_libraries = 'pg_stat_statements'\n"
+        + "include_if_exists = '" + archiveConfFile() + "'\n";
     try {
       Files.writeString(conf, text, StandardCharsets.UTF_8);
       Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));

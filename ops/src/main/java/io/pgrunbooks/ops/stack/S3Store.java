@@ -15,7 +15,10 @@ import org.gaul.s3proxy.blobstore.BlobStore;
 
 /**
  * An S3-compatible store: S3Proxy embedded in this JVM, backed by a directory or by memory. It
- * can be stopped and started again on the same port with the same objects, for fault tests.
+ * can be stopped and started again on the same port with the same objects, for fault tests. With
+ * a TLS dir it also serves HTTPS on a second port, with a certificate of the stack's own CA
+ * ({@link StackTls}): pgBackRest talks only HTTPS to S3, while the runbooks' AWS SDK clients keep
+ * the HTTP endpoint (see ops/docs/physical-backup.md).
  */
 public final class S3Store implements AutoCloseable {
   private static final String REGION = "us-east-1";
@@ -24,20 +27,26 @@ public final class S3Store implements AutoCloseable {
   private final S3StoreOptions options;
   private final int port;
   private final BlobStore blobStore;
+  private final StackTls tls;
+  private final int tlsPort;
   private final AtomicBoolean closed = new AtomicBoolean();
   private S3Proxy proxy;
 
-  private S3Store(S3StoreOptions options, int port, BlobStore blobStore) {
+  private S3Store(S3StoreOptions options, int port, BlobStore blobStore, StackTls tls, int tlsPort) {
     this.options = options;
     this.port = port;
     this.blobStore = blobStore;
+    this.tls = tls;
+    this.tlsPort = tlsPort;
   }
 
   /** Starts S3Proxy and creates the bucket if it does not exist yet. */
   public static S3Store start(S3StoreOptions options) {
     QuietLogging.apply();
     int port = options.port() == 0 ? Prerequisites.freePort() : options.port();
-    S3Store store = new S3Store(options, port, blobStore(options.dataDir()));
+    StackTls tls = options.tlsDir() == null ? null : StackTls.ensure(options.tlsDir());
+    int tlsPort = tls == null ? 0 : options.tlsPort() == 0 ? Prerequisites.freePort() : options.tlsPort();
+    S3Store store = new S3Store(options, port, blobStore(options.dataDir()), tls, tlsPort);
     ShutdownRegistry.register(store);
     try {
       if (!store.blobStore.containerExists(options.bucket())) {
@@ -61,6 +70,21 @@ public final class S3Store implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** {@code https://localhost:<tlsPort>}, or null when the store serves HTTP only. */
+  public URI secureEndpoint() {
+    return tls == null ? null : URI.create("https://" + StackTls.HOST + ":" + tlsPort);
+  }
+
+  /** The HTTPS port, 0 without TLS. */
+  public int tlsPort() {
+    return tlsPort;
+  }
+
+  /** The CA certificate (PEM) that signed the HTTPS endpoint's certificate, or null without TLS. */
+  public Path caFile() {
+    return tls == null ? null : tls.caFile();
   }
 
   public String bucket() {
@@ -93,14 +117,19 @@ public final class S3Store implements AutoCloseable {
     if (isRunning()) {
       return;
     }
-    S3Proxy p = S3Proxy.builder()
+    S3Proxy.Builder builder = S3Proxy.builder()
         .blobStore(blobStore)
         .endpoint(endpoint())
         .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, options.accessKey(), options.secretKey())
         // No graceful drain: idle keep-alive connections would hold a stop for seconds, and a
         // stop here stands for an outage anyway.
-        .stopTimeout(0)
-        .build();
+        .stopTimeout(0);
+    if (tls != null) {
+      // Bound to 127.0.0.1; clients name it localhost, the name on the certificate.
+      builder.secureEndpoint(URI.create("https://127.0.0.1:" + tlsPort))
+          .keyStore(tls.keyStore().toString(), StackTls.KEYSTORE_PASSWORD);
+    }
+    S3Proxy p = builder.build();
     try {
       p.start();
     } catch (Exception e) {

@@ -45,6 +45,8 @@ class DevSchedulesTest {
         .contains("  schedule created   failover-drill-main  FailoverDrill at 0 0 1-7 * 0 UTC (cron 0 3 1-7 * 0 started "
             + "3h early)")
         .contains("  schedule unchanged failover-drill-main")
+        .contains("  schedule created   physical-backup-main-full  PhysicalBackup at 30 0 * * 0 UTC")
+        .contains("  schedule created   physical-backup-main-incr  PhysicalBackup at 30 0 * * 1-6 UTC")
         .doesNotContain("not applied");
     WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
         WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build());

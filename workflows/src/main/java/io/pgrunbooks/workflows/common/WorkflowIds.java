@@ -75,4 +75,8 @@ public final class WorkflowIds {
   public static String backupVerification(String cluster, String database) {
     return "backup-verification:" + cluster + ":" + database;
   }
+
+  public static String physicalBackup(String cluster) {
+    return "physical-backup:" + cluster;
+  }
 }

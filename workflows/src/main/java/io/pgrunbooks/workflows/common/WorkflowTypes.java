@@ -24,6 +24,7 @@ public final class WorkflowTypes {
   public static final String REINDEX = "Reindex";
   public static final String QUERY_REPORT = "QueryReport";
   public static final String VACUUM_ANALYZE = "VacuumAnalyze";
+  public static final String PHYSICAL_BACKUP = "PhysicalBackup";
 
   private WorkflowTypes() {}
 }

@@ -49,6 +49,10 @@ import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceInput;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceResult;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceWorkflow;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceWorkflowImpl;
+import io.pgrunbooks.workflows.physicalbackup.PhysicalBackupInput;
+import io.pgrunbooks.workflows.physicalbackup.PhysicalBackupResult;
+import io.pgrunbooks.workflows.physicalbackup.PhysicalBackupWorkflow;
+import io.pgrunbooks.workflows.physicalbackup.PhysicalBackupWorkflowImpl;
 import io.pgrunbooks.workflows.poolexhausted.PoolExhaustedInput;
 import io.pgrunbooks.workflows.poolexhausted.PoolExhaustedResult;
 import io.pgrunbooks.workflows.poolexhausted.PoolExhaustedWorkflow;
@@ -247,6 +251,16 @@ public final class Runbooks {
           "maxReplicaLagSeconds", "30", "window", "no limit", "freezeAgeFraction", "0.8")
       .withScheduleNeeds(CLUSTER, DATABASE)
       .withDocs("ops/docs/vacuum-analyze.md");
+  public static final RunbookSpec PHYSICAL_BACKUP = RunbookSpec.of(
+          PhysicalBackupWorkflow.class,
+          PhysicalBackupWorkflowImpl.class,
+          PhysicalBackupInput.class,
+          PhysicalBackupResult.class,
+          "pgBackRest backup of the cluster on the primary's agent (incr, full when none exists); expire with approval.",
+          "physical-backup:{cluster}", "cluster")
+      .withDefaults("type", "incr, or full when the repository holds no full backup")
+      .markDestructive()
+      .withDocs("ops/docs/physical-backup.md");
 
   /** Every runbook, in contract order. */
   public static final RunbookSpec QUERY_REPORT = RunbookSpec.of(
@@ -261,7 +275,7 @@ public final class Runbooks {
       PARTITION_MAINTENANCE, ARCHIVE_PARTITION, RESTORE_PARTITION, REPLICA_REBUILD, FAILOVER, FAILOVER_DRILL,
       BACKUP, BACKUP_VERIFICATION, HEALTH_CHECK,
       TERMINATE_SESSIONS, POOL_RESIZE, POOL_EXHAUSTED, CREATE_INDEX, DROP_INDEX, REINDEX, QUERY_REPORT,
-      VACUUM_ANALYZE);
+      VACUUM_ANALYZE, PHYSICAL_BACKUP);
 
   private static final Map<String, RunbookSpec> BY_TYPE =
       ALL.stream().collect(Collectors.toMap(RunbookSpec::type, s -> s, (a, b) -> {

@@ -27,6 +27,13 @@ public final class HistoryScenarios {
 
   public static final List<HistoryScenario> ALL = List.of(
       new HistoryScenario("HealthCheck", "healthy", HealthCheckPaths::healthy),
+      new HistoryScenario("PhysicalBackup", "first-full",
+          io.pgrunbooks.workflows.physicalbackup.PhysicalBackupPaths::firstFull),
+      new HistoryScenario("PhysicalBackup", "expire-approved",
+          io.pgrunbooks.workflows.physicalbackup.PhysicalBackupPaths::expireApproved),
+      new HistoryScenario("PhysicalBackup", "expire-rejected",
+          io.pgrunbooks.workflows.physicalbackup.PhysicalBackupPaths::expireRejected),
+      new HistoryScenario("PhysicalBackup", "dry-run", io.pgrunbooks.workflows.physicalbackup.PhysicalBackupPaths::dryRun),
       new HistoryScenario("CreateIndex", "built", io.pgrunbooks.workflows.createindex.CreateIndexPaths::built),
       new HistoryScenario("CreateIndex", "rejected", io.pgrunbooks.workflows.createindex.CreateIndexPaths::rejected),
       new HistoryScenario("CreateIndex", "build-failed", io.pgrunbooks.workflows.createindex.CreateIndexPaths::buildFailed),

@@ -1,0 +1,40 @@
+package io.pgrunbooks.config;
+
+import java.util.regex.Pattern;
+
+/** Checks {@code clusters.<name>.pgbackrest}. */
+final class PgBackRestValidator {
+  // pgBackRest accepts more, but the stanza ends up in repository paths and workflow reports.
+  private static final Pattern STANZA = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  private PgBackRestValidator() {}
+
+  static void validate(PgBackRestConfig b, String path, Problems p) {
+    if (Checks.required(p, path + ".stanza", b.stanza()) && !STANZA.matcher(b.stanza()).matches()) {
+      p.add(path + ".stanza", "\"" + b.stanza() + "\" may only use A-Z a-z 0-9 _ - (at most 64)");
+    }
+    // Like a node's dataDir, configFile is a path on the database hosts, read by their node agents.
+    Checks.required(p, path + ".configFile", b.configFile());
+    Checks.required(p, path + ".command", b.command());
+    absolute(p, path + ".repoPath", b.repoPath());
+    if (b.retentionFull() < 1 || b.retentionFull() > 100) {
+      p.add(path + ".retentionFull", "must be between 1 and 100 (was " + b.retentionFull() + ")");
+    }
+    if (b.minFull() < 1) {
+      p.add(path + ".minFull", "must be at least 1: a restore needs a full backup (was " + b.minFull() + ")");
+    } else if (b.minFull() > b.retentionFull()) {
+      p.add(path + ".minFull", "must not exceed retentionFull (" + b.retentionFull() + "): expire would always "
+          + "need an approval (was " + b.minFull() + ")");
+    }
+    if (b.cipherPassEnv() != null) {
+      Checks.envName(p, path + ".cipherPassEnv", b.cipherPassEnv());
+    }
+    Checks.notBoth(p, path, b.cipherPassEnv(), "cipherPassEnv", b.cipherPassFile(), "cipherPassFile");
+  }
+
+  private static void absolute(Problems p, String path, String value) {
+    if (Checks.required(p, path, value) && !value.startsWith("/")) {
+      p.add(path, "must be an absolute path (was \"" + value + "\")");
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package io.pgrunbooks.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PgBackRestConfigTest {
+  private static RunbooksConfig parse(String section) {
+    return ConfigLoader.parse(ConfigErrorsTest.NODES.formatted("        dataDir: /d" + section), Map.of(), "t");
+  }
+
+  @Test
+  void aClusterWithoutTheSectionHasNoPhysicalBackups() {
+    assertThat(parse("").cluster("main").pgbackrest()).isNull();
+  }
+
+  @Test
+  void onlyTheStanzaIsRequiredAndTheRestHasDefaults() {
+    PgBackRestConfig b = parse("\n    pgbackrest:\n      stanza: main").cluster("main").pgbackrest();
+
+    assertThat(b.stanza()).isEqualTo("main");
+    assertThat(b.configFile()).isEqualTo("/etc/pgbackrest/pgbackrest.conf");
+    assertThat(b.repoPath()).isEqualTo("/pgbackrest");
+    assertThat(b.command()).isEqualTo("/usr/bin/pgbackrest");
+    assertThat(b.retentionFull()).isEqualTo(2);
+    assertThat(b.minFull()).isEqualTo(1);
+    assertThat(b.encrypted()).isFalse();
+  }
+
+  @Test
+  void everyBadValueIsReportedWithItsPathAtOnce() {
+    assertThatThrownBy(() -> parse("\n    pgbackrest:\n      stanza: \"main; rm -rf /\"\n      repoPath: pgbackrest"
+        + "\n      retentionFull: 2\n      minFull: 3\n      cipherPassEnv: NOT-A-VAR\n      cipherPassFile: /etc/pass"))
+        .hasMessageContaining("clusters.main.pgbackrest.stanza")
+        .hasMessageContaining("clusters.main.pgbackrest.repoPath: must be an absolute path")
+        .hasMessageContaining("clusters.main.pgbackrest.minFull: must not exceed retentionFull")
+        .hasMessageContaining("clusters.main.pgbackrest.cipherPassEnv")
+        .hasMessageContaining("set either cipherPassEnv or cipherPassFile");
+  }
+
+  @Test
+  void aMissingStanzaAndAZeroMinimumAreRefused() {
+    assertThatThrownBy(() -> parse("\n    pgbackrest:\n      minFull: 0"))
+        .hasMessageContaining("clusters.main.pgbackrest.stanza")
+        .hasMessageContaining("clusters.main.pgbackrest.minFull: must be at least 1");
+  }
+
+  @Test
+  void anInlinePassphraseIsRefused() {
+    assertThatThrownBy(() -> parse("\n    pgbackrest:\n      stanza: main\n      cipherPass: hunter2"))
+        .hasMessageContaining("inline secrets are not accepted")
+        .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void thePassphraseComesFromTheNamedVariableAndAnUnsetOneIsASecretProblem() {
+    RunbooksConfig c = parse("\n    pgbackrest:\n      stanza: main\n      cipherPassEnv: PGBR_PASS");
+
+    assertThat(c.cluster("main").pgbackrest().resolveCipherPass(Map.of("PGBR_PASS", "s3cr3t"))).isEqualTo("s3cr3t");
+    assertThat(ConfigLoader.secretProblems(c, Map.of())).anyMatch(s -> s.contains("clusters.main.pgbackrest")
+        && s.contains("PGBR_PASS"));
+  }
+
+  @Test
+  void theDevConfigArchivesToTheStanzaRunbooksDevCreates() {
+    PgBackRestConfig b = ConfigLoader.load(Path.of("../ops/config/dev.yml"), Map.of()).cluster("main").pgbackrest();
+
+    assertThat(b.stanza()).isEqualTo("main");
+    assertThat(b.configFile()).isEqualTo(".runbooks-dev/pgbackrest/pgbackrest.conf");
+    assertThat(b.repoPath()).isEqualTo("/pgbackrest/main");
+  }
+}

@@ -1,0 +1,132 @@
+package io.pgrunbooks.workflows.physicalbackup;
+
+import io.pgrunbooks.workflows.approval.ApprovalOutcome;
+import io.pgrunbooks.workflows.approval.ApprovalRequest;
+import io.pgrunbooks.workflows.approval.PlanDigest;
+import io.pgrunbooks.workflows.common.FailureTypes;
+import io.pgrunbooks.workflows.common.Failures;
+import io.pgrunbooks.workflows.common.RunRecorder;
+import io.pgrunbooks.workflows.common.RunReport;
+import io.pgrunbooks.workflows.common.RunbookState;
+import io.pgrunbooks.workflows.common.WorkflowTypes;
+import io.pgrunbooks.workflows.physicalbackup.PhysicalBackupRules.ExpirePlan;
+import io.pgrunbooks.workflows.runbook.RunbookWorkflowBase;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** See {@link PhysicalBackupWorkflow}. */
+public class PhysicalBackupWorkflowImpl extends RunbookWorkflowBase implements PhysicalBackupWorkflow {
+  /** Approval step name of retention's {@code expire}; pre-approvals name it. */
+  public static final String EXPIRE_STEP = "expire-backups";
+
+  private final PhysicalBackupActivities central = PhysicalBackupStubs.central();
+
+  @Override
+  public PhysicalBackupResult run(PhysicalBackupInput input) {
+    if (input == null || input.cluster() == null || input.cluster().isBlank()) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "PhysicalBackup needs a cluster, e.g. {\"cluster\": \"main\", \"type\": \"incr\"}", FailureTypes.BAD_INPUT);
+    }
+    String requested = PhysicalBackupRules.requestedType(input.type());
+    if (requested == null) {
+      throw ApplicationFailure.newNonRetryableFailure("unknown backup type '" + input.type() + "'; use one of "
+          + String.join(", ", PhysicalBackupRules.TYPES) + " (default incr)", FailureTypes.BAD_INPUT);
+    }
+    String cluster = input.cluster().strip();
+    RunRecorder run = begin(WorkflowTypes.PHYSICAL_BACKUP, cluster, cluster, input);
+    try {
+      PhysicalBackupTarget target = run.step("read target", () -> central.physicalBackupTarget(cluster),
+          t -> "stanza " + t.stanza() + " on " + t.node() + " (primary now); keep " + t.retentionFull()
+              + " full backups, at least " + t.minFull());
+      PgBackRestActivities agent = PhysicalBackupStubs.agent(target);
+      List<PgBackRestBackup> before = run.step("list backups", () -> agent.pgbackrestInfo(PgBackRestCall.info(cluster)),
+          l -> l.size() + " backups, " + l.stream().filter(PgBackRestBackup::full).count() + " full");
+      String type = PhysicalBackupRules.typeToTake(requested, before);
+      if (!type.equals(requested)) {
+        run.log("the repository holds no full backup: taking a full backup instead of " + requested);
+      }
+      if (input.dryRun()) {
+        run.plan("on " + target.node() + ": pgbackrest --stanza=" + target.stanza() + " --type=" + type + " backup");
+        ExpirePlan plan = PhysicalBackupRules.expirePlan(before, target.retentionFull(), target.minFull(), Set.of());
+        plan.expire().forEach(l -> run.plan("pgbackrest --stanza=" + target.stanza() + " expire --set=" + l
+            + (plan.needsApproval().isEmpty() ? "" : " (needs approval " + EXPIRE_STEP + ")")));
+        RunReport report = finish(RunbookState.COMPLETED, "dry run: would take a " + type + " backup of " + cluster
+            + " on " + target.node());
+        return new PhysicalBackupResult(report, target.node(), null, List.of());
+      }
+      // The run's identity as an annotation: a retried attempt recognises the backup its predecessor took.
+      String runKey = Workflow.getInfo().getWorkflowId() + "/" + Workflow.getInfo().getRunId();
+      PgBackRestBackup backup = run.step("backup", () -> agent.pgbackrestBackup(
+          new PgBackRestCall(cluster, type, runKey, List.of())), PhysicalBackupWorkflowImpl::describe);
+      run.change("took " + describe(backup));
+
+      ApprovalOutcome[] refused = {null};
+      List<String> expired = retention(run, cluster, target, agent, refused);
+      String summary = backup.type() + " backup " + backup.label() + " of " + cluster + " on " + target.node() + " ("
+          + backup.size() + " bytes, " + backup.repoSize() + " in the repository, WAL " + backup.walStart() + " to "
+          + backup.walStop() + ")";
+      if (refused[0] != null) {
+        return new PhysicalBackupResult(finish(refused[0].endState(), summary + "; expire " + refused[0].describe()
+            + ", nothing expired"), target.node(), backup, List.of());
+      }
+      return new PhysicalBackupResult(finish(RunbookState.COMPLETED, summary + "; expired " + expired.size()
+          + " full backups"), target.node(), backup, expired);
+    } catch (RuntimeException e) {
+      fail("PhysicalBackup of " + cluster + " failed: " + Failures.describe(e));
+      throw e;
+    }
+  }
+
+  private List<String> retention(RunRecorder run, String cluster, PhysicalBackupTarget target,
+                                 PgBackRestActivities agent, ApprovalOutcome[] refused) {
+    ExpirePlan first = run.step("plan retention", () -> plan(cluster, target, agent),
+        p -> p.empty() ? "nothing to expire" : "expire " + String.join(", ", p.expire()) + " with "
+            + p.dependents().size() + " backups in all; " + p.fullsLeft() + " full backups remain");
+    if (first.empty()) {
+      run.skipped("expire", "nothing beyond the newest " + target.retentionFull() + " full backups");
+      return List.of();
+    }
+    ExpirePlan[] last = {null};
+    if (!first.needsApproval().isEmpty()) {
+      ApprovalOutcome outcome = gate().approveUntilStable(EXPIRE_STEP, () -> {
+        last[0] = last[0] == null ? first : plan(cluster, target, agent);
+        return request(last[0], cluster, target);
+      });
+      if (!outcome.approved()) {
+        run.log("expire " + outcome.describe() + "; nothing expired");
+        refused[0] = outcome;
+        return List.of();
+      }
+    }
+    List<String> labels = (last[0] == null ? first : last[0]).expire();
+    List<String> expired = run.step("expire", () -> agent.pgbackrestExpire(
+        new PgBackRestCall(cluster, null, null, labels)), e -> "expired " + String.join(", ", e));
+    expired.forEach(l -> run.change("expired full backup " + l + " and its dependents"));
+    return expired;
+  }
+
+  private static ExpirePlan plan(String cluster, PhysicalBackupTarget target, PgBackRestActivities agent) {
+    // No restore drill records proofs yet, so every backup counts as unproven.
+    return PhysicalBackupRules.expirePlan(agent.pgbackrestInfo(PgBackRestCall.info(cluster)), target.retentionFull(),
+        target.minFull(), Set.of());
+  }
+
+  private static ApprovalRequest request(ExpirePlan plan, String cluster, PhysicalBackupTarget target) {
+    Map<String, String> evidence = new LinkedHashMap<>();
+    evidence.put("expire", String.join(", ", plan.expire()));
+    evidence.put("deleted with them", String.join(", ", plan.dependents()));
+    evidence.put("full backups left", String.valueOf(plan.fullsLeft()));
+    evidence.put("why approval", String.join("; ", plan.needsApproval()));
+    return new ApprovalRequest(EXPIRE_STEP, "expire " + plan.dependents().size() + " physical backups of " + cluster
+        + " (stanza " + target.stanza() + ")", cluster, evidence, PlanDigest.of(plan.dependents()), null);
+  }
+
+  static String describe(PgBackRestBackup b) {
+    return b.type() + " backup " + b.label() + ": " + b.size() + " bytes (" + b.repoSize() + " in the repository), WAL "
+        + b.walStart() + " to " + b.walStop();
+  }
+}

@@ -1,0 +1,53 @@
+package io.pgrunbooks.workflows.physicalbackup;
+
+import io.pgrunbooks.workflows.approval.ApprovalSignal;
+import io.pgrunbooks.workflows.replay.TestEnvironments;
+import io.temporal.client.WorkflowClient;
+import io.temporal.testing.TestWorkflowEnvironment;
+import java.util.concurrent.CompletableFuture;
+
+/** Recorded paths of {@code PhysicalBackup} for the replay registry. */
+public final class PhysicalBackupPaths {
+  private PhysicalBackupPaths() {}
+
+  public static String firstFull(TestWorkflowEnvironment env) {
+    new PhysicalBackupRuns(env).start().run(PhysicalBackupInput.of("main", null));
+    return PhysicalBackupRuns.ID;
+  }
+
+  public static String expireApproved(TestWorkflowEnvironment env) {
+    PhysicalBackupRuns runs = withTwoFulls(env);
+    PhysicalBackupWorkflow run = runs.start();
+    CompletableFuture<PhysicalBackupResult> done = WorkflowClient.execute(run::run, PhysicalBackupInput.of("main", "full"));
+    run.approve(new ApprovalSignal(TestEnvironments.awaitPendingApproval(run), "alice", "old full may go", null));
+    done.join();
+    return PhysicalBackupRuns.ID;
+  }
+
+  public static String expireRejected(TestWorkflowEnvironment env) {
+    PhysicalBackupRuns runs = withTwoFulls(env);
+    PhysicalBackupWorkflow run = runs.start();
+    CompletableFuture<PhysicalBackupResult> done = WorkflowClient.execute(run::run, PhysicalBackupInput.of("main", "full"));
+    TestEnvironments.awaitPendingApproval(run);
+    run.reject(new ApprovalSignal(null, "bob", "no drill yet", null));
+    done.join();
+    return PhysicalBackupRuns.ID;
+  }
+
+  public static String dryRun(TestWorkflowEnvironment env) {
+    withTwoFulls(env).start().run(new PhysicalBackupInput("main", "incr", true, "alice", "plan"));
+    return PhysicalBackupRuns.ID;
+  }
+
+  /** Two full backups with an incremental on the first: a third full pushes the first one out. */
+  static PhysicalBackupRuns withTwoFulls(TestWorkflowEnvironment env) {
+    return seedTwoFulls(new PhysicalBackupRuns(env));
+  }
+
+  static PhysicalBackupRuns seedTwoFulls(PhysicalBackupRuns runs) {
+    runs.agent.add("full");
+    runs.agent.add("incr");
+    runs.agent.add("full");
+    return runs;
+  }
+}

@@ -1,0 +1,63 @@
+package io.pgrunbooks.workflows.physicalbackup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgrunbooks.workflows.physicalbackup.PhysicalBackupRules.ExpirePlan;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class PhysicalBackupRulesTest {
+  private static PgBackRestBackup b(String label, String type, long start, String... refs) {
+    return new PgBackRestBackup(label, type, start, start + 1, 1, 1, "A", "B", List.of(refs), null);
+  }
+
+  private static final List<PgBackRestBackup> REPO = List.of(
+      b("1F", "full", 1), b("1F_2I", "incr", 2, "1F"), b("1F_3D", "diff", 3, "1F"),
+      b("4F", "full", 4), b("4F_5I", "incr", 5, "4F"), b("6F", "full", 6));
+
+  @Test
+  void typesAreNormalisedAndUnknownOnesRefused() {
+    assertThat(PhysicalBackupRules.requestedType(null)).isEqualTo("incr");
+    assertThat(PhysicalBackupRules.requestedType(" Full ")).isEqualTo("full");
+    assertThat(PhysicalBackupRules.requestedType("weekly")).isNull();
+  }
+
+  @Test
+  void anythingButFullBecomesFullOnAnEmptyRepository() {
+    assertThat(PhysicalBackupRules.typeToTake("diff", List.of())).isEqualTo("full");
+    assertThat(PhysicalBackupRules.typeToTake("incr", List.of(b("1F_2I", "incr", 2, "1F")))).isEqualTo("full");
+    assertThat(PhysicalBackupRules.typeToTake("diff", REPO)).isEqualTo("diff");
+  }
+
+  @Test
+  void fullsBeyondRetentionGoWithTheirDependentsOldestFirst() {
+    ExpirePlan p = PhysicalBackupRules.expirePlan(REPO, 1, 1, Set.of());
+
+    assertThat(p.expire()).containsExactly("1F", "4F");
+    assertThat(p.dependents()).containsExactly("1F", "1F_2I", "1F_3D", "4F", "4F_5I");
+    assertThat(p.fullsLeft()).isEqualTo(1);
+  }
+
+  @Test
+  void unprovenBackupsNeedApprovalAndProvenOnesWithinTheMinimumDoNot() {
+    assertThat(PhysicalBackupRules.expirePlan(REPO, 2, 1, Set.of()).needsApproval())
+        .singleElement().asString().contains("no restore drill has proven 1F, 1F_2I, 1F_3D");
+    assertThat(PhysicalBackupRules.expirePlan(REPO, 2, 1, Set.of("1F", "1F_2I", "1F_3D")).needsApproval()).isEmpty();
+  }
+
+  @Test
+  void leavingFewerFullsThanTheMinimumNeedsApprovalEvenWhenProven() {
+    ExpirePlan p = PhysicalBackupRules.expirePlan(REPO, 1, 2, Set.of("1F", "1F_2I", "1F_3D", "4F", "4F_5I"));
+
+    assertThat(p.needsApproval()).containsExactly("1 full backups would remain, fewer than the minimum 2");
+  }
+
+  @Test
+  void withinRetentionNothingExpires() {
+    ExpirePlan p = PhysicalBackupRules.expirePlan(REPO, 3, 1, Set.of());
+
+    assertThat(p.empty()).isTrue();
+    assertThat(p.needsApproval()).isEmpty();
+  }
+}
