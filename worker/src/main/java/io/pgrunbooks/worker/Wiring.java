@@ -56,6 +56,7 @@ final class Wiring {
         new BackupStoreActivitiesImpl(cfg, env),
         new ApprovalActivitiesImpl(cfg, env),
         new NotifyActivitiesImpl(cfg, env),
+        new io.pgrunbooks.activities.s3.ReportActivitiesImpl(s3),
         new LockActivitiesImpl(client),
         new FailoverActivitiesImpl(cfg, connections, env, s3));
   }
