@@ -24,6 +24,10 @@ import io.pgrunbooks.api.resources.InsightsResource;
 import io.pgrunbooks.api.resources.MeResource;
 import io.pgrunbooks.api.resources.RunbooksResource;
 import io.pgrunbooks.api.resources.RunsResource;
+import io.pgrunbooks.api.resources.ReportsResource;
+import io.pgrunbooks.api.reports.ReportStore;
+import java.time.Clock;
+import java.util.Optional;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.config.TlsConfig;
 import io.pgrunbooks.client.TemporalTls;
@@ -120,6 +124,14 @@ public final class ApiApplication extends Application<ApiConfiguration> {
     environment.jersey().register(new MeResource(users));
     environment.jersey().register(new InsightsResource(runs));
     environment.jersey().register(new ArchivesResource(runs, config));
+    Optional<ReportStore> reports = ReportStore.open(config.archive(), configuration.env());
+    reports.ifPresent(store -> environment.lifecycle().manage(new Managed() {
+      @Override
+      public void stop() {
+        store.close();
+      }
+    }));
+    environment.jersey().register(new ReportsResource(reports, Clock.systemUTC()));
 
     environment.healthChecks().register("temporal", new TemporalHealthCheck(service, config.temporal().namespace()));
     environment.admin().addServlet("livez", new AdminProbes.Live()).addMapping("/livez");

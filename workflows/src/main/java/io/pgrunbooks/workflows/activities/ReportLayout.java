@@ -2,8 +2,6 @@ package io.pgrunbooks.workflows.activities;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -20,15 +18,16 @@ import java.util.regex.Pattern;
 /**
  * Where run reports live in the bucket, shared by the writer (an activity) and the readers (API, CLI):
  * {@code <prefix>/reports/<yyyy-MM-dd>/<runbook>/<cluster>/<HHmmssSSS>Z.<OUTCOME>.<runId>.<workflowId>.json}
- * (segments URL-encoded). The day is the run's finish day (UTC), so a date range is a set of prefixes; the
- * run id and the finish time (workflow time, the same on every retry) make one key per run.
+ * (segments encoded by {@link #enc}: letters, digits, {@code _ -} kept, other bytes as {@code ~XX}). The
+ * day is the run's finish day (UTC), so a date range is a set of prefixes; the run id and the finish time
+ * (workflow time, the same on every retry) make one key per run.
  */
 public final class ReportLayout {
   /** Cluster segment of a run without a cluster. */
   public static final String NO_CLUSTER = "_";
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HHmmssSSS");
   private static final Pattern KEY = Pattern.compile(
-      "(\\d{4}-\\d{2}-\\d{2})/([^/]+)/([^/]+)/(\\d{9})Z\\.([A-Z_]+)\\.([^./]+)\\.([^/]+)\\.json");
+      "(\\d{4}-\\d{2}-\\d{2})/([\\w~-]+)/([\\w~-]+)/(\\d{9})Z\\.([A-Z_]+)\\.([\\w~-]+)\\.([\\w~-]+)\\.json");
   private static final Pattern SECRET = Pattern.compile("(?i).*(password|passwd|secret|token|apikey|api_key|credential).*");
 
   private ReportLayout() {}
@@ -113,11 +112,33 @@ public final class ReportLayout {
     }
   }
 
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace(".", "%2E").replace("*", "%2A");
+  /**
+   * Keeps {@code A-Z a-z 0-9 _ -} and writes every other UTF-8 byte as {@code ~XX}: ids are safe in a URL
+   * path as they are (no percent sign a server would decode) and the dots between the parts stay unambiguous.
+   */
+  static String enc(String s) {
+    StringBuilder b = new StringBuilder();
+    for (byte c : s.getBytes(StandardCharsets.UTF_8)) {
+      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-') {
+        b.append((char) c);
+      } else {
+        b.append('~').append(String.format("%02X", c & 0xff));
+      }
+    }
+    return b.toString();
   }
 
-  private static String dec(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+  static String dec(String s) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '~' && i + 2 < s.length()) {
+        out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
+        i += 2;
+      } else {
+        out.write(c);
+      }
+    }
+    return out.toString(StandardCharsets.UTF_8);
   }
 }

@@ -67,6 +67,8 @@ final class HealthCheckPaths {
     central.registerActivitiesImplementations((ConfigActivities) (DescribeClusterInput in) -> spec,
         (PostgresActivities) (HealthFactsInput in) -> facts.get(in.node()),
         (NotifyActivities) (Notification n) -> { },
+        (io.pgrunbooks.workflows.activities.ReportActivities) r ->
+            io.pgrunbooks.workflows.activities.ReportLayout.key("reports/", r),
         new io.pgrunbooks.workflows.healthcheck.NoBackups());
     for (NodeSpec node : spec.nodes()) {
       if (!agentsDown.contains(node.name())) {
