@@ -75,9 +75,9 @@ public final class ApiApplication extends Application<ApiConfiguration> {
     WorkflowServiceStubsOptions.Builder stubOptions = WorkflowServiceStubsOptions.newBuilder()
         .setTarget(config.temporal().target());
     TlsConfig tls = config.temporal().tls();
-    if (tls.enabled()) {
-      TemporalTls.apply(stubOptions, tls.certFile(), tls.keyFile(), tls.caFile(), tls.serverName());
-    }
+    // An unreadable API key fails the start naming its variable or file.
+    TemporalTls.apply(stubOptions, tls.enabled(), tls.certFile(), tls.keyFile(), tls.caFile(), tls.serverName(),
+        config.temporal().resolveApiKey(configuration.env()));
     WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(stubOptions.build());
     environment.lifecycle().manage(new Managed() {
       @Override

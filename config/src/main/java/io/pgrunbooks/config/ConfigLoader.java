@@ -108,6 +108,9 @@ public final class ConfigLoader {
             check(out, path + ".pgbouncer.credentials", () -> c.pgbouncer().credentials().resolvePassword(env));
           }
         });
+    if (config.temporal().usesApiKey()) {
+      check(out, "temporal", () -> config.temporal().resolveApiKey(env));
+    }
     if (config.archive().configured()) {
       check(out, "archive", () -> config.archive().resolveAccessKey(env));
       check(out, "archive", () -> config.archive().resolveSecretKey(env));

@@ -21,11 +21,13 @@ final class TreeChecks {
           "secretkey", "secretKey",
           "secret", "secretKey",
           "accesskeysecret", "secretKey",
-          "signingkey", "signingKey");
+          "signingkey", "signingKey",
+          "apikey", "apiKey");
 
   // Files read by the process that loads the config, hence relative to the config file.
   private static final Set<String> LOCAL_FILE_KEYS =
-      Set.of("passwordFile", "passwordHashFile", "secretKeyFile", "signingKeyFile", "certFile", "keyFile", "caFile");
+      Set.of("passwordFile", "passwordHashFile", "secretKeyFile", "signingKeyFile", "certFile", "keyFile", "caFile",
+          "apiKeyFile");
 
   private TreeChecks() {}
 
