@@ -75,7 +75,7 @@ final class ArchiveFixture implements AutoCloseable {
         pgWrap.apply(new PostgresArchiveActivitiesImpl(config, connections, s3)),
         s3Wrap.apply(new S3ActivitiesImpl(s3)),
         new ApprovalActivitiesImpl(config, env),
-        new NotifyActivitiesImpl(config, env));
+        new NotifyActivitiesImpl(config, env), new io.pgrunbooks.activities.s3.ReportActivitiesImpl(s3));
     temporal.start();
   }
 

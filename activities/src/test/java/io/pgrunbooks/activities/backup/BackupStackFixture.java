@@ -106,6 +106,7 @@ final class BackupStackFixture {
   static Object[] activities(RunbooksConfig cfg) {
     Map<String, String> env = env();
     return new Object[] {new PostgresBackupActivitiesImpl(cfg, env), new BackupStoreActivitiesImpl(cfg, env),
-        new ApprovalActivitiesImpl(cfg, env), new NotifyActivitiesImpl(cfg, env)};
+        new ApprovalActivitiesImpl(cfg, env), new NotifyActivitiesImpl(cfg, env),
+        new io.pgrunbooks.activities.s3.ReportActivitiesImpl(new io.pgrunbooks.activities.s3.S3ClientFactory(cfg.archive(), () -> env))};
   }
 }

@@ -61,7 +61,7 @@ final class MaintenanceRuns implements AutoCloseable {
     ConnectionFactory connections = new ConnectionFactory(config, TestStack::env, Duration.ofSeconds(5),
         Duration.ofSeconds(60));
     worker.registerActivitiesImplementations(new PostgresPartitionActivitiesImpl(config, connections),
-        new Approvals(), new Notify());
+        new Approvals(), new Notify(), new io.pgrunbooks.activities.s3.ReportActivitiesImpl(new io.pgrunbooks.activities.s3.S3ClientFactory(config.archive(), TestStack::env)));
     env.start();
   }
 

@@ -435,7 +435,7 @@ class HealthCheckWorkflowTest {
     central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(HealthCheckWorkflowImpl.class);
     central.registerActivitiesImplementations(new FakeActivities.Config(scenario), new FakeActivities.Postgres(scenario),
-        new FakeActivities.Notify(), new FakeActivities.BackupStore(scenario));
+        new FakeActivities.Notify(), new FakeActivities.BackupStore(scenario), new io.pgrunbooks.workflows.replay.KeptReports());
     for (var node : scenario.spec.nodes()) {
       if (!agentsDown.contains(node.name())) {
         env.newWorker(TaskQueues.node(node.name()))
