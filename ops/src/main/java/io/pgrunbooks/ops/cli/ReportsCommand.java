@@ -65,6 +65,7 @@ final class ReportsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    CliLogging.quiet();
     ArchiveConfig archive;
     ReportListing.Query query = null;
     try {
