@@ -49,6 +49,7 @@ class HealthCheckOnLocalStackTest {
     Worker central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(HealthCheckWorkflowImpl.class);
     central.registerActivitiesImplementations(new ConfigActivitiesImpl(config), new NotifyActivitiesImpl(config),
+        new io.pgrunbooks.activities.s3.ReportActivitiesImpl(new io.pgrunbooks.activities.s3.S3ClientFactory(config.archive(), TestStack::env)),
         new io.pgrunbooks.activities.backup.BackupStoreActivitiesImpl(config, TestStack.env()),
         new PostgresActivitiesImpl(config,
             new ConnectionFactory(config, TestStack::env, Duration.ofSeconds(5), Duration.ofSeconds(30))),

@@ -24,6 +24,10 @@ import io.pgrunbooks.api.resources.InsightsResource;
 import io.pgrunbooks.api.resources.MeResource;
 import io.pgrunbooks.api.resources.RunbooksResource;
 import io.pgrunbooks.api.resources.RunsResource;
+import io.pgrunbooks.api.resources.ReportsResource;
+import io.pgrunbooks.api.reports.ReportStore;
+import java.time.Clock;
+import java.util.Optional;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.config.TlsConfig;
 import io.pgrunbooks.client.TemporalTls;
@@ -71,9 +75,9 @@ public final class ApiApplication extends Application<ApiConfiguration> {
     WorkflowServiceStubsOptions.Builder stubOptions = WorkflowServiceStubsOptions.newBuilder()
         .setTarget(config.temporal().target());
     TlsConfig tls = config.temporal().tls();
-    if (tls.enabled()) {
-      TemporalTls.apply(stubOptions, tls.certFile(), tls.keyFile(), tls.caFile(), tls.serverName());
-    }
+    // An unreadable API key fails the start naming its variable or file.
+    TemporalTls.apply(stubOptions, tls.enabled(), tls.certFile(), tls.keyFile(), tls.caFile(), tls.serverName(),
+        config.temporal().resolveApiKey(configuration.env()));
     WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(stubOptions.build());
     environment.lifecycle().manage(new Managed() {
       @Override
@@ -120,6 +124,14 @@ public final class ApiApplication extends Application<ApiConfiguration> {
     environment.jersey().register(new MeResource(users));
     environment.jersey().register(new InsightsResource(runs));
     environment.jersey().register(new ArchivesResource(runs, config));
+    Optional<ReportStore> reports = ReportStore.open(config.archive(), configuration.env());
+    reports.ifPresent(store -> environment.lifecycle().manage(new Managed() {
+      @Override
+      public void stop() {
+        store.close();
+      }
+    }));
+    environment.jersey().register(new ReportsResource(reports, Clock.systemUTC()));
 
     environment.healthChecks().register("temporal", new TemporalHealthCheck(service, config.temporal().namespace()));
     environment.admin().addServlet("livez", new AdminProbes.Live()).addMapping("/livez");

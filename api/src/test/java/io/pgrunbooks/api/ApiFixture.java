@@ -55,6 +55,10 @@ final class ApiFixture implements ExtensionContext.Store.CloseableResource, Auto
   static final String DATABASE = "app";
   private static final String WORKER_MAIN = "io.pgrunbooks.worker.WorkerMain";
   private static final String PASSWORD_ENV = "RUNBOOKS_PG_PASSWORD";
+  private static final String S3_ACCESS_ENV = "RUNBOOKS_S3_ACCESS_KEY";
+  private static final String S3_SECRET_ENV = "RUNBOOKS_S3_SECRET_KEY";
+  /** This fixture's own prefix in the shared stack's bucket, so its report listings hold only its runs. */
+  final String archivePrefix = "api-test-" + java.util.UUID.randomUUID().toString().substring(0, 8);
   private static final String SIGNING_KEY_ENV = "RUNBOOKS_APPROVAL_KEY";
   /** PartitionMaintenance takes signed decisions only: every vote in these tests proves the API signs. */
   private static final String SIGNING_KEY = "hex:" + "5a".repeat(32);
@@ -124,11 +128,14 @@ final class ApiFixture implements ExtensionContext.Store.CloseableResource, Auto
     }
     env.put(PASSWORD_ENV, SharedStack.PASSWORD);
     env.put(SIGNING_KEY_ENV, SIGNING_KEY);
+    env.put(S3_ACCESS_ENV, stack.s3().accessKey());
+    env.put(S3_SECRET_ENV, stack.s3().secretKey());
     Files.writeString(config, configYaml(Prerequisites.freePort(), Prerequisites.freePort()));
 
     worker = ChildProcess.startJava("worker", workerJar.toString(), WORKER_MAIN,
         List.of("worker", "--config", config.toString()),
-        Map.of(PASSWORD_ENV, SharedStack.PASSWORD, SIGNING_KEY_ENV, SIGNING_KEY),
+        Map.of(PASSWORD_ENV, SharedStack.PASSWORD, SIGNING_KEY_ENV, SIGNING_KEY, S3_ACCESS_ENV, stack.s3().accessKey(),
+            S3_SECRET_ENV, stack.s3().secretKey()),
         dir.resolve("worker.log"));
     worker.awaitLog("polling task queue", Duration.ofSeconds(90));
 
@@ -177,6 +184,14 @@ final class ApiFixture implements ExtensionContext.Store.CloseableResource, Auto
                     retention: 24mo
                     minRetention: 12mo
                     archive: false
+        archive:
+          bucket: %s
+          prefix: %s
+          endpoint: %s
+          region: %s
+          forcePathStyle: true
+          accessKeyEnv: %s
+          secretKeyEnv: %s
         approvals:
           defaultTimeout: 1h
           signedRunbooks: [PartitionMaintenance]
@@ -194,7 +209,8 @@ final class ApiFixture implements ExtensionContext.Store.CloseableResource, Auto
           users:
         %s
         """.formatted(stack.temporal().address(), stack.temporal().namespace(), CLUSTER, PASSWORD_ENV, nodes,
-        DATABASE, SIGNING_KEY_ENV, port, adminPort, users);
+        DATABASE, stack.s3().bucket(), archivePrefix, stack.s3().endpoint(), stack.s3().region(), S3_ACCESS_ENV,
+        S3_SECRET_ENV, SIGNING_KEY_ENV, port, adminPort, users);
   }
 
   String baseUrl() {

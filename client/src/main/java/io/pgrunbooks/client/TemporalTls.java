@@ -23,6 +23,21 @@ public final class TemporalTls {
   private TemporalTls() {}
 
   /**
+   * Connection security from the config's {@code temporal} section in one call: TLS when {@code tlsEnabled}
+   * or an API key is given (Temporal Cloud takes API keys over TLS only), then the key as the
+   * {@code Authorization: Bearer} header of every call. The CLI, the worker, the agents and the API use it.
+   */
+  public static void apply(WorkflowServiceStubsOptions.Builder options, boolean tlsEnabled, String certFile,
+      String keyFile, String caFile, String serverName, String apiKey) {
+    if (tlsEnabled || apiKey != null) {
+      apply(options, certFile, keyFile, caFile, serverName);
+    }
+    if (apiKey != null) {
+      options.addApiKey(() -> apiKey);
+    }
+  }
+
+  /**
    * Turns TLS on in {@code options}.
    *
    * @param certFile client certificate (PEM) or null for server-only TLS; needs {@code keyFile}

@@ -111,6 +111,9 @@ public final class ConfigLoader {
             check(out, path + ".pgbackrest", () -> c.pgbackrest().resolveCipherPass(env));
           }
         });
+    if (config.temporal().usesApiKey()) {
+      check(out, "temporal", () -> config.temporal().resolveApiKey(env));
+    }
     if (config.archive().configured()) {
       check(out, "archive", () -> config.archive().resolveAccessKey(env));
       check(out, "archive", () -> config.archive().resolveSecretKey(env));

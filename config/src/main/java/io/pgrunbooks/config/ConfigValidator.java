@@ -83,6 +83,9 @@ final class ConfigValidator {
     if ((tls.certFile() == null) != (tls.keyFile() == null)) {
       p.add(tls.certFile() == null ? "temporal.tls.certFile" : "temporal.tls.keyFile", "certFile and keyFile go together");
     }
+    if (t.apiKeyEnv() != null && t.apiKeyFile() != null) {
+      p.add("temporal.apiKeyFile", "apiKeyEnv and apiKeyFile are alternatives: set one");
+    }
   }
 
   private static void archive(ArchiveConfig a, Problems p) {

@@ -1,5 +1,7 @@
 package io.pgrunbooks.config;
 
+import java.util.Map;
+
 /**
  * How to reach the Temporal server.
  *
@@ -7,8 +9,11 @@ package io.pgrunbooks.config;
  * @param namespace Temporal namespace (default {@code default})
  * @param uiUrl Temporal UI base URL, used to link runs in notifications and reports
  * @param tls client TLS (default disabled)
+ * @param apiKeyEnv environment variable holding a Temporal Cloud API key (implies TLS); or
+ * @param apiKeyFile file holding it (relative to the config file)
  */
-public record TemporalConfig(String target, String namespace, String uiUrl, TlsConfig tls) {
+public record TemporalConfig(String target, String namespace, String uiUrl, TlsConfig tls, String apiKeyEnv,
+                             String apiKeyFile) {
   public TemporalConfig {
     target = Copies.or(target, "127.0.0.1:7233");
     namespace = Copies.or(namespace, "default");
@@ -16,7 +21,23 @@ public record TemporalConfig(String target, String namespace, String uiUrl, TlsC
     tls = tls == null ? TlsConfig.disabled() : tls;
   }
 
+  /** Without an API key (self-hosted Temporal, or Temporal Cloud with mTLS). */
+  public TemporalConfig(String target, String namespace, String uiUrl, TlsConfig tls) {
+    this(target, namespace, uiUrl, tls, null, null);
+  }
+
   public static TemporalConfig defaults() {
     return new TemporalConfig(null, null, null, null);
+  }
+
+  /** True when an API key is configured: the connection then uses TLS even without {@code tls.enabled}. */
+  public boolean usesApiKey() {
+    return apiKeyEnv != null || apiKeyFile != null;
+  }
+
+  /** The API key, or null without one; IllegalStateException naming the variable or file when it cannot be read. */
+  public String resolveApiKey(Map<String, String> env) {
+    String key = Secrets.resolve("temporal API key", apiKeyEnv, apiKeyFile, env);
+    return key == null ? null : key.strip();
   }
 }

@@ -22,12 +22,13 @@ final class TreeChecks {
           "secret", "secretKey",
           "accesskeysecret", "secretKey",
           "signingkey", "signingKey",
-          "cipherpass", "cipherPass");
+          "cipherpass", "cipherPass",
+          "apikey", "apiKey");
 
   // Files read by the process that loads the config, hence relative to the config file.
   private static final Set<String> LOCAL_FILE_KEYS =
       Set.of("passwordFile", "passwordHashFile", "secretKeyFile", "signingKeyFile", "certFile", "keyFile", "caFile",
-          "cipherPassFile");
+          "cipherPassFile", "apiKeyFile");
 
   private TreeChecks() {}
 

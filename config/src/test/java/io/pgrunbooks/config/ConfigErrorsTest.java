@@ -313,7 +313,7 @@ class ConfigErrorsTest {
         .containsExactly(
             "clusters.main.credentials.password: inline secrets are not accepted; set passwordEnv: <ENV_VAR_NAME> or passwordFile: <path> instead",
             "clusters.main.nodes[0].host: environment variable PG1_HOST is not set",
-            "temporal.namespce: unknown field (known: target, namespace, uiUrl, tls)",
+            "temporal.namespce: unknown field (known: target, namespace, uiUrl, tls, apiKeyEnv, apiKeyFile)",
             "clusters.main.nodes[1].port: expected a number, got \"many\"",
             "clusters.main.nodes[0].port: must be 1-65535, got 0",
             "clusters.main.nodes[0].dataDir: is required",

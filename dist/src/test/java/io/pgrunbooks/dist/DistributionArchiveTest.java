@@ -93,4 +93,32 @@ class DistributionArchiveTest {
     assertThat(cfg.clusters()).containsOnlyKeys("main");
     assertThat(cfg.api().adminBindHost()).isEqualTo("0.0.0.0");
   }
+
+  /**
+   * {@code bin/runbooks dev} from the archive: it finds the worker and the API through lib/'s classpath lists
+   * (not the checkout's target/ jars) and config/dev.yml, and the processes it would launch start from them.
+   */
+  @Test
+  void devFromTheArchiveLaunchesItsWorkerAndApiFromLibAndLoadsConfigDevYml() throws Exception {
+    io.pgrunbooks.ops.dev.DevLayout layout = io.pgrunbooks.ops.dev.DevLayout.of(home);
+    assertThat(layout.distribution()).isTrue();
+    assertThat(layout.defaultConfig()).isEqualTo(home.toAbsolutePath().normalize().resolve("config/dev.yml"));
+    Map<String, String> env = new HashMap<>();
+    env.put("RUNBOOKS_PG_PASSWORD", "x");
+    env.put("RUNBOOKS_S3_SECRET_KEY", "x");
+    env.put("RUNBOOKS_DEV_DIR", unpacked.resolve(".runbooks-dev").toString());
+    assertThat(ConfigLoader.load(layout.defaultConfig(), env).clusters()).containsKey("main");
+
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Tools.Result worker = Tools.run(unpacked, java, "-cp", layout.workerClasspath(), "io.pgrunbooks.worker.WorkerMain",
+        "worker", "--version");
+    assertThat(worker.exitCode()).as(worker.all()).isZero();
+    assertThat(worker.stdout()).contains(version);
+    Tools.Result api = Tools.run(unpacked, java, "-cp", layout.apiClasspath(), "io.pgrunbooks.api.ApiMain", "serve",
+        "--version");
+    assertThat(api.exitCode()).as(api.all()).isZero();
+    assertThat(api.stdout()).contains(version);
+    Tools.Result help = Tools.run(unpacked, home.resolve("bin/runbooks").toString(), "dev", "--help");
+    assertThat(help.exitCode()).as(help.all()).isZero();
+  }
 }

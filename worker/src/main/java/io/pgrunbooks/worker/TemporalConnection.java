@@ -17,7 +17,7 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 final class TemporalConnection {
   private TemporalConnection() {}
 
-  static WorkflowServiceStubs serviceStubs(TemporalConfig cfg, MeterRegistry registry) {
+  static WorkflowServiceStubs serviceStubs(TemporalConfig cfg, java.util.Map<String, String> env, MeterRegistry registry) {
     Scope scope = new RootScopeBuilder()
         .reporter(new MicrometerClientStatsReporter(registry))
         .reportEvery(com.uber.m3.util.Duration.ofSeconds(10));
@@ -25,9 +25,8 @@ final class TemporalConnection {
         .setTarget(cfg.target())
         .setMetricsScope(scope);
     TlsConfig tls = cfg.tls();
-    if (tls != null && tls.enabled()) {
-      TemporalTls.apply(options, tls.certFile(), tls.keyFile(), tls.caFile(), tls.serverName());
-    }
+    TemporalTls.apply(options, tls.enabled(), tls.certFile(), tls.keyFile(), tls.caFile(), tls.serverName(),
+        cfg.resolveApiKey(env));
     return WorkflowServiceStubs.newServiceStubs(options.build());
   }
 

@@ -61,6 +61,7 @@ final class Wiring {
         new BackupStoreActivitiesImpl(cfg, env),
         new ApprovalActivitiesImpl(cfg, env),
         new NotifyActivitiesImpl(cfg, env),
+        new io.pgrunbooks.activities.s3.ReportActivitiesImpl(s3),
         new LockActivitiesImpl(client),
         new FailoverActivitiesImpl(cfg, connections, env, s3),
         new io.pgrunbooks.activities.postgres.PhysicalBackupActivitiesImpl(cfg, connections));

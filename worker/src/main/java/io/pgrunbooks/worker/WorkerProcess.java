@@ -58,7 +58,7 @@ final class WorkerProcess implements AutoCloseable {
     if (!missing.isEmpty()) {
       throw new ConfigException("(environment)", missing);
     }
-    return start("worker", TaskQueues.CENTRAL, cfg, cfg.worker().metricsPort(),
+    return start("worker", TaskQueues.CENTRAL, cfg, env, cfg.worker().metricsPort(),
         (worker, client) -> Wiring.registerCentral(worker, client, cfg, env));
   }
 
@@ -72,17 +72,18 @@ final class WorkerProcess implements AutoCloseable {
               : "the node name is used by several clusters " + clusters + "; node names must be unique")));
     }
     int port = cfg.cluster(clusters.get(0)).node(node).agentMetricsPort();
-    return start("agent", TaskQueues.node(node), cfg, port,
+    return start("agent", TaskQueues.node(node), cfg, env, port,
         (worker, client) -> Wiring.registerAgent(worker, cfg, node, env));
   }
 
-  private static WorkerProcess start(String mode, String queue, RunbooksConfig cfg, int metricsPort,
+  private static WorkerProcess start(String mode, String queue, RunbooksConfig cfg, Map<String, String> env,
+                                     int metricsPort,
                                      java.util.function.BiConsumer<Worker, WorkflowClient> register) {
     LogFormat.apply(cfg.worker().logFormat());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
-    WorkflowServiceStubs service = TemporalConnection.serviceStubs(cfg.temporal(), registry);
+    WorkflowServiceStubs service = TemporalConnection.serviceStubs(cfg.temporal(), env, registry);
     WorkflowClient client = TemporalConnection.client(service, cfg.temporal());
     // Runbook metrics beside the SDK's: only the central worker runs workflows.
     WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()

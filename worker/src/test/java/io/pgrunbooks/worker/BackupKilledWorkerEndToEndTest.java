@@ -99,9 +99,13 @@ class BackupKilledWorkerEndToEndTest {
       JsonNode result = JSON.valueToTree(run.getResult(4, TimeUnit.MINUTES, Map.class));
       assertThat(result.at("/report/outcome").asText()).isEqualTo("COMPLETED");
       String key = result.at("/backupKey").asText();
-      List<String> objects = s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(PREFIX)).contents().stream()
+      List<String> all = s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(PREFIX)).contents().stream()
           .map(o -> o.key()).toList();
+      // Besides the backup, the bucket holds the run's report (the audit trail), once.
+      List<String> objects = all.stream().filter(k -> !k.startsWith(PREFIX + "/reports/")).toList();
       assertThat(objects).containsExactlyInAnyOrder(key + "dump.pgdump", key + "manifest.json");
+      assertThat(all.stream().filter(k -> k.startsWith(PREFIX + "/reports/")))
+          .singleElement().asString().contains("/Backup/main/").contains(".COMPLETED.");
       assertThat(s3.listMultipartUploads(r -> r.bucket(bucket).prefix(PREFIX)).uploads()).isEmpty();
       byte[] dump = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key + "dump.pgdump")).asByteArray();
       assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(dump)))

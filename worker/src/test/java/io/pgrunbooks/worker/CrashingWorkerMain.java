@@ -51,7 +51,7 @@ public final class CrashingWorkerMain {
       }
     }
     RunbooksConfig cfg = ConfigLoader.fromArgsOrEnv(config.toString());
-    WorkflowServiceStubs service = TemporalConnection.serviceStubs(cfg.temporal(),
+    WorkflowServiceStubs service = TemporalConnection.serviceStubs(cfg.temporal(), System.getenv(),
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     WorkflowClient client = TemporalConnection.client(service, cfg.temporal());
     WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()

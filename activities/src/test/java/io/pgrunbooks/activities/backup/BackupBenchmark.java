@@ -89,7 +89,7 @@ class BackupBenchmark {
       worker.registerWorkflowImplementationTypes(BackupWorkflowImpl.class, BackupVerificationWorkflowImpl.class);
       worker.registerActivitiesImplementations(new PostgresBackupActivitiesImpl(cfg, env()),
           new BackupStoreActivitiesImpl(cfg, env()), new ApprovalActivitiesImpl(cfg, env()),
-          new NotifyActivitiesImpl(cfg, env()));
+          new NotifyActivitiesImpl(cfg, env()), (io.pgrunbooks.workflows.activities.ReportActivities) report -> null);
       env.start();
       try {
         List<double[]> rows = new ArrayList<>();

@@ -106,6 +106,7 @@ final class BackupStackFixture {
   static Object[] activities(RunbooksConfig cfg) {
     Map<String, String> env = env();
     return new Object[] {new PostgresBackupActivitiesImpl(cfg, env), new BackupStoreActivitiesImpl(cfg, env),
-        new ApprovalActivitiesImpl(cfg, env), new NotifyActivitiesImpl(cfg, env)};
+        new ApprovalActivitiesImpl(cfg, env), new NotifyActivitiesImpl(cfg, env),
+        (io.pgrunbooks.workflows.activities.ReportActivities) report -> null};
   }
 }

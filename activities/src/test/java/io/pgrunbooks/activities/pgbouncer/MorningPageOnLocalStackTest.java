@@ -79,7 +79,7 @@ class MorningPageOnLocalStackTest {
     central.registerWorkflowImplementationTypes(HealthCheckWorkflowImpl.class);
     central.registerActivitiesImplementations(new ConfigActivitiesImpl(config), new NotifyActivitiesImpl(config),
         new BackupStoreActivitiesImpl(config, TestStack.env()), new PostgresActivitiesImpl(config, connections),
-        details);
+        details, new io.pgrunbooks.workflows.replay.KeptReports());
     for (PostgresNode node : TestStack.stack().postgres().nodes()) {
       env.newWorker(TaskQueues.node(node.name())).registerActivitiesImplementations(
           new NodeActivitiesImpl(config, node.name()));

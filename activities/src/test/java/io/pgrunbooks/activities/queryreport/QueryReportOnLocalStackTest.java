@@ -116,7 +116,7 @@ class QueryReportOnLocalStackTest {
     worker.registerWorkflowImplementationTypes(QueryReportWorkflowImpl.class);
     worker.registerActivitiesImplementations(new QueryReportActivitiesImpl(config,
         new ConnectionFactory(config, () -> envVars, Duration.ofSeconds(5), Duration.ofSeconds(60)), snapshots),
-        new NotifyActivitiesImpl(config));
+        new NotifyActivitiesImpl(config), new io.pgrunbooks.workflows.replay.KeptReports());
     env.start();
     client = env.getWorkflowClient();
   }

@@ -79,7 +79,8 @@ class VacuumAnalyzeOnLocalStackTest {
     central.registerWorkflowImplementationTypes(VacuumAnalyzeWorkflowImpl.class);
     activities = new PostgresVacuumActivitiesImpl(config,
         new ConnectionFactory(config, TestStack::env, Duration.ofSeconds(5), Duration.ofSeconds(30)));
-    central.registerActivitiesImplementations(new NotifyActivitiesImpl(config), activities);
+    central.registerActivitiesImplementations(new NotifyActivitiesImpl(config), activities,
+        new io.pgrunbooks.workflows.replay.KeptReports());
     env.start();
   }
 

@@ -43,6 +43,7 @@ final class ArchivesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    CliLogging.quiet();
     if (!table.matches("[^./]+\\.[^./]+")) {
       err.println("archives: --table must be schema.name, got '" + table + "'");
       return ExitCodes.USAGE;

@@ -10,7 +10,9 @@ import java.util.List;
  * stack log only errors: the CLI reports failures itself.
  */
 final class CliLogging {
-  private static final List<String> NOISY = List.of("io.temporal", "io.grpc", "io.netty", "io.perfmark");
+  // The AWS SDK and its HTTP client too: `archives` and `reports` read the bucket.
+  private static final List<String> NOISY = List.of("io.temporal", "io.grpc", "io.netty", "io.perfmark",
+      "software.amazon.awssdk", "org.apache.hc");
 
   private CliLogging() {}
 

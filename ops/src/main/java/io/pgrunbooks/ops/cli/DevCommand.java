@@ -10,6 +10,7 @@ import io.pgrunbooks.config.ScheduleConfig;
 import io.pgrunbooks.ops.dev.ChildProcess;
 import io.pgrunbooks.ops.dev.DemoDatabase;
 import io.pgrunbooks.ops.dev.DevApi;
+import io.pgrunbooks.ops.dev.DevLayout;
 import io.pgrunbooks.ops.dev.DevPgBackRest;
 import io.pgrunbooks.ops.dev.DevSecrets;
 import io.pgrunbooks.ops.stack.LeftoverServers;
@@ -60,8 +61,8 @@ final class DevCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path home = Path.of(System.getenv().getOrDefault("RUNBOOKS_HOME", ".")).toAbsolutePath().normalize();
-    Path configFile = (config != null ? config : home.resolve("ops/config/dev.yml")).toAbsolutePath().normalize();
+    DevLayout layout = DevLayout.of(Path.of(System.getenv().getOrDefault("RUNBOOKS_HOME", ".")));
+    Path configFile = (config != null ? config : layout.defaultConfig()).toAbsolutePath().normalize();
     Path devDir = dir.toAbsolutePath().normalize();
     if (fresh) {
       Processes.deleteTree(devDir);
@@ -140,7 +141,7 @@ final class DevCommand implements Callable<Integer> {
       System.out.println("  created " + line);
     }
 
-    String classpath = home.resolve("worker/target/pg-runbooks-worker.jar").toString();
+    String classpath = layout.workerClasspath();
     Path logs = devDir.resolve("logs");
     children.add(ChildProcess.startJava("worker", classpath, WORKER_MAIN,
         List.of("worker", "--config", configFile.toString()), env, logs.resolve("worker.log")));
@@ -153,7 +154,7 @@ final class DevCommand implements Callable<Integer> {
       child.awaitLog("polling task queue", Duration.ofSeconds(90));
     }
     applySchedules(cfg.schedules(), stack.temporal().address(), stack.temporal().namespace(), System.out);
-    children.add(DevApi.start(home, configFile, cfg, env, secrets, logs));
+    children.add(DevApi.start(layout, configFile, cfg, env, secrets, logs));
 
     Map<String, Object> description = new LinkedHashMap<>(stack.describe());
     if (verify != null) {

@@ -21,15 +21,17 @@ public final class DevApi {
   private DevApi() {}
 
   /** Starts the API and waits until Jetty listens; fails naming the build command when the jar is missing. */
-  public static ChildProcess start(Path home, Path configFile, RunbooksConfig cfg, Map<String, String> env,
+  public static ChildProcess start(DevLayout layout, Path configFile, RunbooksConfig cfg, Map<String, String> env,
                                    DevSecrets secrets, Path logs) {
-    Path jar = home.resolve("api/target/pg-runbooks-api.jar");
-    if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar + " is missing; build it: mvn -B -o -q -pl api -am package -DskipTests");
-    }
-    // The API never touches a database or the bucket: it gets the environment the stack was started with plus the
-    // password hashes and the signing key, not the database password or the S3 keys the worker gets.
+    String classpath = layout.apiClasspath();
+    // The API never touches a database: it gets the environment the stack was started with plus the password
+    // hashes, the signing key and the bucket's keys (it reads the run reports there), not the database password.
     Map<String, String> apiEnv = new HashMap<>(System.getenv());
+    for (String s3Env : new String[] {cfg.archive().accessKeyEnv(), cfg.archive().secretKeyEnv()}) {
+      if (s3Env != null && env.containsKey(s3Env)) {
+        apiEnv.put(s3Env, env.get(s3Env));
+      }
+    }
     String signingKeyEnv = cfg.approvals().signingKeyEnv();
     if (signingKeyEnv != null && env.containsKey(signingKeyEnv)) {
       apiEnv.put(signingKeyEnv, env.get(signingKeyEnv));
@@ -39,7 +41,7 @@ public final class DevApi {
         apiEnv.put(u.passwordHashEnv(), secrets.apiPasswordHash(u.name()));
       }
     }
-    ChildProcess api = ChildProcess.startJava("api", jar.toString(), MAIN,
+    ChildProcess api = ChildProcess.startJava("api", classpath, MAIN,
         List.of("serve", "--config", configFile.toString()), apiEnv, logs.resolve("api.log"));
     api.awaitLog("Started oejs.Server", Duration.ofSeconds(90));
     return api;

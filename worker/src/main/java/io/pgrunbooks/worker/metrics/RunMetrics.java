@@ -5,6 +5,9 @@ import io.pgrunbooks.workflows.archivepartition.ArchivePartitionResult;
 import io.pgrunbooks.workflows.common.ApprovalRecord;
 import io.pgrunbooks.workflows.common.RunReport;
 import io.pgrunbooks.workflows.common.RunbookState;
+import io.pgrunbooks.workflows.common.StepRecord;
+import io.pgrunbooks.workflows.terminatesessions.TerminateSessionsResult;
+import java.time.Instant;
 import io.pgrunbooks.workflows.failoverdrill.FailoverDrillResult;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceResult;
 import io.pgrunbooks.workflows.partitionmaintenance.TableReport;
@@ -41,6 +44,11 @@ public final class RunMetrics {
    * "partitions_created": Prometheus reserves the {@code _created} suffix and Micrometer strips it. */
   public static final String PARTITIONS_CREATED = "runbooks_partition_creations";
   public static final String PARTITIONS_DROPPED = "runbooks_partition_drops";
+  /** Time from an approval request to each decision on it (APPROVED, REJECTED, TIMED_OUT); tags {@code runbook, decision}. */
+  public static final String APPROVAL_WAIT = "runbooks_approval_wait";
+  /** Sessions terminated by TerminateSessions (pg_terminate_backend that ended them); tags {@code cluster}. */
+  public static final String SESSIONS_TERMINATED = "runbooks_sessions_terminated";
+  private static final Set<String> WAITED_DECISIONS = Set.of("APPROVED", "REJECTED", "TIMED_OUT");
 
   /** Runbooks whose last success is an operational promise (backups, their proof, drills, checks). */
   static final Set<String> TRACKED_SUCCESS = Set.of(WorkflowTypes.BACKUP, WorkflowTypes.BACKUP_VERIFICATION,
@@ -52,8 +60,11 @@ public final class RunMetrics {
   /** One gauge value. */
   public record Gauge(String name, Map<String, String> tags, double value) {}
 
+  /** One timer sample, in milliseconds. */
+  public record Timing(String name, Map<String, String> tags, long millis) {}
+
   /** Everything a finished run emits besides runs_finished and the duration. */
-  public record Emission(String outcome, List<Count> counts, List<Gauge> gauges) {}
+  public record Emission(String outcome, List<Count> counts, List<Gauge> gauges, List<Timing> timings) {}
 
   private RunMetrics() {}
 
@@ -82,9 +93,15 @@ public final class RunMetrics {
     String outcome = report == null ? RunbookState.COMPLETED.name() : report.outcome().name();
     List<Count> counts = new ArrayList<>();
     List<Gauge> gauges = new ArrayList<>();
+    List<Timing> timings = new ArrayList<>();
     if (report != null) {
       for (ApprovalRecord a : report.approvals()) {
         counts.add(new Count(APPROVAL_DECISIONS, tags("runbook", runbook, "decision", a.decision()), 1));
+        Instant asked = askedAt(report, a.requestId());
+        if (asked != null && a.at() != null && WAITED_DECISIONS.contains(a.decision())) {
+          timings.add(new Timing(APPROVAL_WAIT, tags("runbook", runbook, "decision", a.decision()),
+              Math.max(0, a.at().toEpochMilli() - asked.toEpochMilli())));
+        }
       }
       if (!report.dryRun() && report.outcome() == RunbookState.COMPLETED && TRACKED_SUCCESS.contains(runbook)) {
         gauges.add(new Gauge(LAST_SUCCESS, tags("runbook", runbook, "cluster", report.cluster(),
@@ -111,7 +128,20 @@ public final class RunMetrics {
         }
       }
     }
-    return new Emission(outcome, counts, gauges);
+    if (real && result instanceof TerminateSessionsResult t && !t.terminated().isEmpty()) {
+      counts.add(new Count(SESSIONS_TERMINATED, tags("cluster", cluster), t.terminated().size()));
+    }
+    return new Emission(outcome, counts, gauges, timings);
+  }
+
+  /** When the run started waiting for {@code requestId}: the start of its step "approval <requestId>". */
+  private static Instant askedAt(RunReport report, String requestId) {
+    for (StepRecord step : report.steps()) {
+      if (step.name().equals("approval " + requestId)) {
+        return step.start();
+      }
+    }
+    return null;
   }
 
   static Map<String, String> tags(String... kv) {

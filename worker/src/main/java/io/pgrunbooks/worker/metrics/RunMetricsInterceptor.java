@@ -50,6 +50,9 @@ public final class RunMetricsInterceptor extends WorkerInterceptorBase {
         for (RunMetrics.Gauge g : e.gauges()) {
           root.tagged(g.tags()).gauge(g.name()).update(g.value());
         }
+        for (RunMetrics.Timing t : e.timings()) {
+          root.tagged(t.tags()).timer(t.name()).record(com.uber.m3.util.Duration.ofMillis(t.millis()));
+        }
         return out;
       }
     };

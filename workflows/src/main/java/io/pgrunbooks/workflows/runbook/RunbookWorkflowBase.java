@@ -3,8 +3,10 @@ package io.pgrunbooks.workflows.runbook;
 import io.pgrunbooks.workflows.common.ActivityStubs;
 import io.pgrunbooks.workflows.activities.ApprovalActivities;
 import io.pgrunbooks.workflows.activities.ApprovalPolicyInput;
+import io.pgrunbooks.workflows.activities.AuditReport;
 import io.pgrunbooks.workflows.activities.Notification;
 import io.pgrunbooks.workflows.activities.NotifyActivities;
+import io.pgrunbooks.workflows.activities.ReportActivities;
 import io.pgrunbooks.workflows.approval.ApprovalGate;
 import io.pgrunbooks.workflows.approval.ApprovalSignal;
 import io.pgrunbooks.workflows.approval.Decision;
@@ -35,6 +37,11 @@ public abstract class RunbookWorkflowBase implements Runbook {
   public static final String COMPLETED = "completed";
   /** Notification event of a run that ended FAILED. */
   public static final String FAILED = "failed";
+  /**
+   * Change id of the report written to the bucket when a run finishes (the audit trail that outlives
+   * Temporal): runs recorded before it finish without the write.
+   */
+  public static final String AUDIT_REPORT = "audit-report";
 
   /** Answers of the cluster's topology lock, delivered by the {@code lockResponse} signal. */
   protected final LockInbox lockInbox = new LockInbox();
@@ -52,8 +59,17 @@ public abstract class RunbookWorkflowBase implements Runbook {
           .retry(ActivityStubs.retry(3, Duration.ofSeconds(1), Duration.ofSeconds(5)))
           .build());
 
+  // Unlimited attempts within 10 minutes: an S3 blip must not lose the audit record, and a run must
+  // still end when the bucket is gone for longer (the report stays in history; the run logs it).
+  private final ReportActivities reports = Workflow.newActivityStub(ReportActivities.class,
+      ActivityStubs.central(Duration.ofSeconds(30))
+          .scheduleToClose(Duration.ofMinutes(10))
+          .retry(ActivityStubs.retry(0, Duration.ofSeconds(1), Duration.ofSeconds(30)))
+          .build());
+
   private RunRecorder run;
   private ApprovalGate gate;
+  private RunbookInput input;
   private String runbook;
   private String target;
 
@@ -64,6 +80,7 @@ public abstract class RunbookWorkflowBase implements Runbook {
   protected final RunRecorder begin(String runbook, String cluster, String target, RunbookInput input) {
     this.runbook = runbook;
     this.target = target;
+    this.input = input;
     run = RunRecorder.start(runbook, cluster, target, input.dryRun());
     gate = new ApprovalGate(run, runbook, input.requestedBy(), input.dryRun(),
         () -> approvals.approvalPolicy(new ApprovalPolicyInput(runbook, cluster, target,
@@ -96,7 +113,7 @@ public abstract class RunbookWorkflowBase implements Runbook {
     fields.put("summary", summary);
     notify(outcome == RunbookState.FAILED ? FAILED : COMPLETED,
         "*" + runbook + "* on `" + target + "`: " + outcome + "\n\n" + summary, fields);
-    return run().finish(outcome, summary);
+    return archived(run().finish(outcome, summary));
   }
 
   /**
@@ -111,7 +128,7 @@ public abstract class RunbookWorkflowBase implements Runbook {
     send(new Notification(Notification.FINDINGS, runbook, Workflow.getInfo().getWorkflowId(),
         Workflow.getInfo().getRunId(), target, "*" + runbook + "* on `" + target + "` found problems ("
         + severity + "):\n\n" + findings, fields, severity));
-    return run().finish(RunbookState.COMPLETED, summary);
+    return archived(run().finish(RunbookState.COMPLETED, summary));
   }
 
   /** {@link #finish} with FAILED; the caller rethrows the failure. */
@@ -162,6 +179,29 @@ public abstract class RunbookWorkflowBase implements Runbook {
       return;
     }
     gate.onSignal(signal, approve);
+  }
+
+  /**
+   * Writes the finished run's report to the bucket (inputs, steps, approvals, changes), detached so a
+   * cancelled run is recorded too. A write that keeps failing is logged in the run, never failing it:
+   * the report is still the run's result in Temporal.
+   */
+  private RunReport archived(RunReport report) {
+    if (Workflow.getVersion(AUDIT_REPORT, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      return report;
+    }
+    WorkflowInfo info = Workflow.getInfo();
+    AuditReport audit = new AuditReport(info.getWorkflowId(), info.getRunId(), input, report);
+    try {
+      Workflow.newDetachedCancellationScope(() -> {
+        reports.writeReport(audit);
+      }).run();
+    } catch (RuntimeException e) {
+      String line = "report not written to the bucket: " + Failures.describe(e);
+      Workflow.getLogger(RunbookWorkflowBase.class).warn(line);
+      run.log(line);
+    }
+    return report;
   }
 
   /** Sends a notification; a failure is logged in the run and never fails it. */

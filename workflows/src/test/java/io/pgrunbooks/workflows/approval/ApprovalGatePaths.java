@@ -80,7 +80,7 @@ public final class ApprovalGatePaths {
   private static GatedTestWorkflow start(TestWorkflowEnvironment env, Fakes.Approvals approvals, Fakes.Partition db) {
     Worker worker = env.newWorker(TaskQueues.CENTRAL);
     worker.registerWorkflowImplementationTypes(GatedTestWorkflowImpl.class);
-    worker.registerActivitiesImplementations(approvals, new Fakes.Notify(), db);
+    worker.registerActivitiesImplementations(approvals, new Fakes.Notify(), db, new io.pgrunbooks.workflows.replay.KeptReports());
     env.start();
     GatedTestWorkflow wf = env.getWorkflowClient().newWorkflowStub(GatedTestWorkflow.class,
         WorkflowOptions.newBuilder()

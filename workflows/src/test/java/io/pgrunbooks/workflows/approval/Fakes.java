@@ -71,6 +71,23 @@ final class Fakes {
     }
   }
 
+  /** Remembers each report a run wrote (every attempt), or fails while {@link #failing}. */
+  static final class Reports implements io.pgrunbooks.workflows.activities.ReportActivities {
+    final List<io.pgrunbooks.workflows.activities.AuditReport> written = new CopyOnWriteArrayList<>();
+    volatile int attempts;
+    volatile boolean failing;
+
+    @Override
+    public String writeReport(io.pgrunbooks.workflows.activities.AuditReport report) {
+      attempts++;
+      if (failing) {
+        throw ApplicationFailure.newFailure("bucket answered 503", "S3Unavailable");
+      }
+      written.add(report);
+      return io.pgrunbooks.workflows.activities.ReportLayout.key("reports/", report);
+    }
+  }
+
   /** Row counts come from {@link #rows} in turn, the last one repeating; calls are remembered. */
   static final class Partition implements PartitionTestActivities {
     volatile List<Long> rows = List.of(1200L);

@@ -36,6 +36,7 @@ abstract class GateTestSupport {
   final Fakes.Approvals approvals = new Fakes.Approvals();
   final Fakes.Notify notify = new Fakes.Notify();
   final Fakes.Partition db = new Fakes.Partition();
+  final Fakes.Reports reports = new Fakes.Reports();
 
   @BeforeEach
   void setUpEnvironment() {
@@ -48,7 +49,7 @@ abstract class GateTestSupport {
     // A dry run that reaches the gate is a bug; failing the run (not retrying the task) lets a test see it.
     worker.registerWorkflowImplementationTypes(WorkflowImplementationOptions.newBuilder()
         .setFailWorkflowExceptionTypes(IllegalStateException.class).build(), GatedTestWorkflowImpl.class);
-    worker.registerActivitiesImplementations(approvals, notify, db);
+    worker.registerActivitiesImplementations(approvals, notify, db, reports);
     env.start();
   }
 

@@ -23,6 +23,7 @@ public final class ArchiveTestRuns {
     var central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(ArchivePartitionWorkflowImpl.class, RestorePartitionWorkflowImpl.class);
     central.registerActivitiesImplementations(fakes.activities());
+    central.registerActivitiesImplementations(new io.pgrunbooks.workflows.replay.KeptReports());
     env.start();
     return env.getWorkflowClient();
   }

@@ -31,7 +31,7 @@ public final class BackupRuns {
     this.env = env;
     Worker central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(BackupWorkflowImpl.class, BackupVerificationWorkflowImpl.class);
-    central.registerActivitiesImplementations(store, postgres, approvals, new DroppedNotifications());
+    central.registerActivitiesImplementations(store, postgres, approvals, new DroppedNotifications(), new io.pgrunbooks.workflows.replay.KeptReports());
   }
 
   public BackupRuns start() {

@@ -83,7 +83,7 @@ public final class CreateIndexFakes implements PostgresIndexActivities {
   public WorkflowClient start(TestWorkflowEnvironment env) {
     var central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(CreateIndexWorkflowImpl.class);
-    central.registerActivitiesImplementations(this, approvals, (NotifyActivities) (Notification n) -> { });
+    central.registerActivitiesImplementations(this, approvals, (NotifyActivities) (Notification n) -> { }, new io.pgrunbooks.workflows.replay.KeptReports());
     env.newWorker(TaskQueues.node("pg1")).registerActivitiesImplementations(DiskOnlyAgent.of(in ->
         new DiskUsage(in.node(), "/srv/pg1", 10 * GB, 100 * GB, freeBytes, "host-pg1")));
     env.start();

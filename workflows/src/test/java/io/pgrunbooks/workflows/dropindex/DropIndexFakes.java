@@ -55,7 +55,7 @@ public final class DropIndexFakes implements IndexMaintenanceActivities {
   public WorkflowClient start(TestWorkflowEnvironment env) {
     var central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(DropIndexWorkflowImpl.class);
-    central.registerActivitiesImplementations(this, approvals, (NotifyActivities) (Notification n) -> { });
+    central.registerActivitiesImplementations(this, approvals, (NotifyActivities) (Notification n) -> { }, new io.pgrunbooks.workflows.replay.KeptReports());
     env.start();
     return env.getWorkflowClient();
   }

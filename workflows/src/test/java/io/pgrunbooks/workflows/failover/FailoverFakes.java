@@ -86,7 +86,7 @@ public final class FailoverFakes {
     central.registerWorkflowImplementationTypes(impls);
     central.registerWorkflowImplementationTypes(TopologyLockWorkflowImpl.class);
     central.registerActivitiesImplementations(new Config(), new Sql(), new Replication(), approvals, new DroppedNotifications(),
-        new ClientLockActivities(env.getWorkflowClient()));
+        new ClientLockActivities(env.getWorkflowClient()), new io.pgrunbooks.workflows.replay.KeptReports());
     for (String node : List.of("pg1", "pg2", "pg3")) {
       env.newWorker(TaskQueues.node(node))
           .registerActivitiesImplementations(new Agent(node), new RebuildAgent(node));

@@ -507,7 +507,8 @@ class HealthCheckWorkflowTest {
     central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(HealthCheckWorkflowImpl.class);
     central.registerActivitiesImplementations(new FakeActivities.Config(scenario), new FakeActivities.Postgres(scenario),
-        notify, new FakeActivities.BackupStore(scenario), new FakeActivities.Details(scenario));
+        notify, new FakeActivities.BackupStore(scenario), new FakeActivities.Details(scenario),
+        new io.pgrunbooks.workflows.replay.KeptReports());
     for (var node : scenario.spec.nodes()) {
       if (!agentsDown.contains(node.name())) {
         env.newWorker(TaskQueues.node(node.name()))

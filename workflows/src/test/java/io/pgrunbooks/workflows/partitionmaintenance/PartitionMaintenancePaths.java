@@ -22,7 +22,7 @@ public final class PartitionMaintenancePaths {
     Catalog catalog = new Catalog();
     Worker worker = env.newWorker(TaskQueues.CENTRAL);
     worker.registerWorkflowImplementationTypes(PartitionMaintenanceWorkflowImpl.class);
-    worker.registerActivitiesImplementations(catalog, new FixedApprovals(), new DroppedNotifications());
+    worker.registerActivitiesImplementations(catalog, new FixedApprovals(), new DroppedNotifications(), new io.pgrunbooks.workflows.replay.KeptReports());
     env.start();
     String id = WorkflowIds.partitionMaintenance("main", "app");
     env.getWorkflowClient().newWorkflowStub(PartitionMaintenanceWorkflow.class,

@@ -21,7 +21,7 @@ public final class PhysicalBackupRuns {
     this.env = env;
     Worker worker = env.newWorker(TaskQueues.CENTRAL);
     worker.registerWorkflowImplementationTypes(PhysicalBackupWorkflowImpl.class);
-    worker.registerActivitiesImplementations(central, approvals, new DroppedNotifications());
+    worker.registerActivitiesImplementations(central, approvals, new DroppedNotifications(), new io.pgrunbooks.workflows.replay.KeptReports());
     env.newWorker(TaskQueues.node("pg1")).registerActivitiesImplementations(agent);
   }
 

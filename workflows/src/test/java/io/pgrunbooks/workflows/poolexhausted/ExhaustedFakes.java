@@ -81,7 +81,7 @@ public final class ExhaustedFakes implements SessionActivities, PgBouncerStatsAc
     var central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(PoolExhaustedWorkflowImpl.class, TerminateSessionsWorkflowImpl.class,
         PoolResizeWorkflowImpl.class);
-    central.registerActivitiesImplementations(this, approvals, new DroppedNotifications());
+    central.registerActivitiesImplementations(this, approvals, new DroppedNotifications(), new io.pgrunbooks.workflows.replay.KeptReports());
     env.newWorker(TaskQueues.node("pg1")).registerActivitiesImplementations(bouncer);
     env.start();
     return env.getWorkflowClient().newWorkflowStub(PoolExhaustedWorkflow.class,

@@ -36,7 +36,7 @@ public final class PoolFakes implements PgBouncerPoolActivities {
   public PoolResizeWorkflow start(TestWorkflowEnvironment env) {
     var centralWorker = env.newWorker(TaskQueues.CENTRAL);
     centralWorker.registerWorkflowImplementationTypes(PoolResizeWorkflowImpl.class);
-    centralWorker.registerActivitiesImplementations(central, central.approvals, new DroppedNotifications());
+    centralWorker.registerActivitiesImplementations(central, central.approvals, new DroppedNotifications(), new io.pgrunbooks.workflows.replay.KeptReports());
     env.newWorker(TaskQueues.node("pg1")).registerActivitiesImplementations(this);
     env.start();
     return env.getWorkflowClient().newWorkflowStub(PoolResizeWorkflow.class,

@@ -51,7 +51,7 @@ public final class QueryReportFakes implements QueryReportActivities {
   public WorkflowClient start(TestWorkflowEnvironment env) {
     var central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(QueryReportWorkflowImpl.class);
-    central.registerActivitiesImplementations(this, (NotifyActivities) notifications::add);
+    central.registerActivitiesImplementations(this, (NotifyActivities) notifications::add, new io.pgrunbooks.workflows.replay.KeptReports());
     env.start();
     return env.getWorkflowClient();
   }

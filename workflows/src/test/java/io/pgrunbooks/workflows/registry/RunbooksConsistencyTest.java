@@ -37,7 +37,8 @@ class RunbooksConsistencyTest {
   private static final Set<String> INTERNAL_WORKFLOWS = Set.of(TopologyLockWorkflow.TYPE, "GatedTest");
   /** Pages of ops/docs that are about the whole system, not one runbook. */
   private static final Set<String> GENERAL_PAGES =
-      Set.of("api.md", "schedules.md", "pitfalls.md", "adding-a-runbook.md", "crash-sweep.md", "containers.md");
+      Set.of("api.md", "schedules.md", "pitfalls.md", "adding-a-runbook.md", "crash-sweep.md", "containers.md",
+          "audit-trail.md");
 
   @Test
   void everySpecNamesAConcreteImplementationOfItsWorkflowInterface() {

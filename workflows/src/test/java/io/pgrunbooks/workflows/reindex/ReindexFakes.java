@@ -69,7 +69,7 @@ public final class ReindexFakes implements IndexMaintenanceActivities {
   public WorkflowClient start(TestWorkflowEnvironment env) {
     var central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(ReindexWorkflowImpl.class);
-    central.registerActivitiesImplementations(this, approvals, (NotifyActivities) (Notification n) -> { });
+    central.registerActivitiesImplementations(this, approvals, (NotifyActivities) (Notification n) -> { }, new io.pgrunbooks.workflows.replay.KeptReports());
     env.newWorker(TaskQueues.node("pg1")).registerActivitiesImplementations(DiskOnlyAgent.of(in ->
         new DiskUsage(in.node(), "/srv/pg1", 10 * MB, 100_000 * MB, freeBytes, "host-pg1")));
     env.start();

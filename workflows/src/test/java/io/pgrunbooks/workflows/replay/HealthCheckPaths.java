@@ -98,6 +98,8 @@ final class HealthCheckPaths {
     central.registerActivitiesImplementations((ConfigActivities) (DescribeClusterInput in) -> spec,
         (PostgresActivities) (HealthFactsInput in) -> facts.get(in.node()),
         (NotifyActivities) (Notification n) -> { },
+        (io.pgrunbooks.workflows.activities.ReportActivities) r ->
+            io.pgrunbooks.workflows.activities.ReportLayout.key("reports/", r),
         new io.pgrunbooks.workflows.healthcheck.NoBackups(), new HealthDetailActivities() {
           @Override
           public DetailFacts collectDetailFacts(HealthFactsInput in) {

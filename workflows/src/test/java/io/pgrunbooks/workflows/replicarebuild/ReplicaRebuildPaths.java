@@ -69,7 +69,7 @@ public final class ReplicaRebuildPaths {
     Worker central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(ReplicaRebuildWorkflowImpl.class, TopologyLockWorkflowImpl.class);
     central.registerActivitiesImplementations(new RebuildFakes.Config(), replication, new FixedApprovals(),
-        new DroppedNotifications(), new ClientLockActivities(client));
+        new DroppedNotifications(), new ClientLockActivities(client), new io.pgrunbooks.workflows.replay.KeptReports());
     env.newWorker(TaskQueues.node("pg2")).registerActivitiesImplementations(new RebuildFakes.Node());
     env.start();
     return client.newWorkflowStub(ReplicaRebuildWorkflow.class, WorkflowOptions.newBuilder()

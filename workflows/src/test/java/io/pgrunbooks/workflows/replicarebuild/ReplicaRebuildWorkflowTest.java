@@ -40,7 +40,7 @@ class ReplicaRebuildWorkflowTest {
     central.registerWorkflowImplementationTypes(ReplicaRebuildWorkflowImpl.class, TopologyLockWorkflowImpl.class,
         LockTestRuns.HoldingRunImpl.class);
     central.registerActivitiesImplementations(new RebuildFakes.Config(), replication, new FixedApprovals(),
-        new DroppedNotifications(), new ClientLockActivities(client));
+        new DroppedNotifications(), new ClientLockActivities(client), new io.pgrunbooks.workflows.replay.KeptReports());
     env.newWorker(TaskQueues.node("pg2")).registerActivitiesImplementations(node);
     env.start();
   }

@@ -59,7 +59,7 @@ public final class SessionFakes implements SessionActivities {
   public TerminateSessionsWorkflow start(TestWorkflowEnvironment env) {
     var central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(TerminateSessionsWorkflowImpl.class);
-    central.registerActivitiesImplementations(this, approvals, new DroppedNotifications());
+    central.registerActivitiesImplementations(this, approvals, new DroppedNotifications(), new io.pgrunbooks.workflows.replay.KeptReports());
     env.start();
     WorkflowClient client = env.getWorkflowClient();
     return client.newWorkflowStub(TerminateSessionsWorkflow.class,

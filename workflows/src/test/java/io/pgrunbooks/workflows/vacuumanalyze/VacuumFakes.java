@@ -81,7 +81,8 @@ public final class VacuumFakes implements VacuumActivities {
   public WorkflowClient start(TestWorkflowEnvironment env) {
     var central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(VacuumAnalyzeWorkflowImpl.class);
-    central.registerActivitiesImplementations(this, approvals, (NotifyActivities) notifications::add);
+    central.registerActivitiesImplementations(this, approvals, (NotifyActivities) notifications::add,
+        new io.pgrunbooks.workflows.replay.KeptReports());
     env.start();
     return env.getWorkflowClient();
   }
