@@ -57,7 +57,9 @@ final class Wiring {
         new ApprovalActivitiesImpl(cfg, env),
         new NotifyActivitiesImpl(cfg, env),
         new LockActivitiesImpl(client),
-        new FailoverActivitiesImpl(cfg, connections, env, s3));
+        new FailoverActivitiesImpl(cfg, connections, env, s3),
+        new io.pgrunbooks.activities.postgres.PostgresRepackActivitiesImpl(cfg, connections, () -> env),
+        new io.pgrunbooks.activities.postgres.PostgresIntegrityActivitiesImpl(cfg, connections));
   }
 
   static void registerAgent(Worker worker, RunbooksConfig cfg, String node, Map<String, String> env) {

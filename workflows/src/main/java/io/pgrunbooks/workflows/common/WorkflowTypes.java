@@ -21,6 +21,8 @@ public final class WorkflowTypes {
   public static final String CREATE_INDEX = "CreateIndex";
   public static final String DROP_INDEX = "DropIndex";
   public static final String REINDEX = "Reindex";
+  public static final String REPACK = "Repack";
+  public static final String INTEGRITY_CHECK = "IntegrityCheck";
 
   private WorkflowTypes() {}
 }

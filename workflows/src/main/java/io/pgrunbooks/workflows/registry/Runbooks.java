@@ -39,6 +39,14 @@ import io.pgrunbooks.workflows.reindex.ReindexInput;
 import io.pgrunbooks.workflows.reindex.ReindexResult;
 import io.pgrunbooks.workflows.reindex.ReindexWorkflow;
 import io.pgrunbooks.workflows.reindex.ReindexWorkflowImpl;
+import io.pgrunbooks.workflows.repack.RepackInput;
+import io.pgrunbooks.workflows.repack.RepackResult;
+import io.pgrunbooks.workflows.repack.RepackWorkflow;
+import io.pgrunbooks.workflows.repack.RepackWorkflowImpl;
+import io.pgrunbooks.workflows.integritycheck.IntegrityCheckInput;
+import io.pgrunbooks.workflows.integritycheck.IntegrityCheckResult;
+import io.pgrunbooks.workflows.integritycheck.IntegrityCheckWorkflow;
+import io.pgrunbooks.workflows.integritycheck.IntegrityCheckWorkflowImpl;
 import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflowImpl;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceInput;
@@ -213,11 +221,31 @@ public final class Runbooks {
       .markDestructive()
       .withDocs("ops/docs/reindex.md");
 
+  public static final RunbookSpec REPACK = RunbookSpec.of(
+          RepackWorkflow.class, RepackWorkflowImpl.class, RepackInput.class, RepackResult.class,
+          "pg_repack of one bloated table after the key and disk headroom checks and approval; a failed or killed"
+              + " repack's repack.* objects are dropped.",
+          "repack:{cluster}:{database}:{table}", "cluster", "database", "table")
+      .withScheduleNeeds(CLUSTER, DATABASE)
+      .markDestructive()
+      .withDocs("ops/docs/repack.md");
+
+  public static final RunbookSpec INTEGRITY_CHECK = RunbookSpec.of(
+          IntegrityCheckWorkflow.class, IntegrityCheckWorkflowImpl.class, IntegrityCheckInput.class,
+          IntegrityCheckResult.class,
+          "amcheck (verify_heapam, bt_index_check) on a replica and checksum failures on every node; corruption"
+              + " pages (critical).",
+          "integrity-check:{cluster}:{database}", "cluster", "database")
+      .withDefaults("node", "a replica when there is one", "tables", "every table", "heapallindexed", "false")
+      .withScheduleNeeds(CLUSTER, DATABASE)
+      .withDocs("ops/docs/integrity-check.md");
+
   /** Every runbook, in contract order. */
   public static final List<RunbookSpec> ALL = List.of(
       PARTITION_MAINTENANCE, ARCHIVE_PARTITION, RESTORE_PARTITION, REPLICA_REBUILD, FAILOVER, FAILOVER_DRILL,
       BACKUP, BACKUP_VERIFICATION, HEALTH_CHECK,
-      TERMINATE_SESSIONS, POOL_RESIZE, CREATE_INDEX, DROP_INDEX, REINDEX);
+      TERMINATE_SESSIONS, POOL_RESIZE, CREATE_INDEX, DROP_INDEX, REINDEX,
+      REPACK, INTEGRITY_CHECK);
 
   private static final Map<String, RunbookSpec> BY_TYPE =
       ALL.stream().collect(Collectors.toMap(RunbookSpec::type, s -> s, (a, b) -> {
