@@ -25,13 +25,15 @@ final class RepackSql {
    * packed at the fillfactor into 8 kB pages. TOAST is counted as it is now (pg_repack copies it too).
    */
   private static final String FRESH = "SELECT CASE WHEN w.width IS NULL THEN -1 ELSE"
-      + " ceil(greatest(s.n_live_tup, 1) / greatest(1, floor((current_setting('block_size')::int - 24)"
+      + " ceil(greatest(l.live, 1) / greatest(1, floor((current_setting('block_size')::int - 24)"
       + " * coalesce((SELECT option_value::int FROM pg_options_to_table(c.reloptions) WHERE option_name ="
       + " 'fillfactor'), 100) / 100.0 / (w.width + 28))))::bigint * current_setting('block_size')::int"
       + " + coalesce(pg_table_size(nullif(c.reltoastrelid, 0)), 0) END,"
-      + " pg_table_size(c.oid), s.n_live_tup, s.n_dead_tup"
-      + " FROM pg_class c JOIN pg_stat_all_tables s ON s.relid = c.oid LEFT JOIN LATERAL (SELECT sum(st.avg_width)"
-      + " AS width FROM pg_stats st JOIN pg_namespace n ON n.nspname = st.schemaname WHERE n.oid = c.relnamespace"
+      + " pg_table_size(c.oid), l.live, s.n_dead_tup"
+      // reltuples is what the last ANALYZE or VACUUM counted; the cumulative counters can lag behind it.
+      + " FROM pg_class c JOIN pg_stat_all_tables s ON s.relid = c.oid CROSS JOIN LATERAL (SELECT CASE WHEN"
+      + " c.reltuples >= 0 THEN c.reltuples::bigint ELSE s.n_live_tup END AS live) l"
+      + " LEFT JOIN LATERAL (SELECT sum(st.avg_width) AS width FROM pg_stats st JOIN pg_namespace n ON n.nspname = st.schemaname WHERE n.oid = c.relnamespace"
       + " AND st.tablename = c.relname) w ON true WHERE c.oid = ?";
 
   private RepackSql() {}
