@@ -60,7 +60,7 @@ class RepackWorkflowTest {
     RepackWorkflow run = RepackFakes.stub(client);
     var result = RepackFakes.execute(run);
     RepackFakes.approve(run);
-    assertThatThrownBy(result::join).hasMessageContaining("RepackFailed");
+    assertThatThrownBy(result::join).rootCause().hasMessageContaining("pg_repack of public.orders failed (exit 1)");
     assertThat(fakes.calls).containsExactly("inspect " + RepackFakes.TABLE, "repack " + RepackFakes.TABLE,
         "cleanup " + RepackFakes.TABLE);
     var report = run.progress();
