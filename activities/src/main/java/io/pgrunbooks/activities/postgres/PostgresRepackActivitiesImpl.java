@@ -192,8 +192,9 @@ public class PostgresRepackActivitiesImpl implements RepackActivities {
 
   private static String last(List<String> output, String secret) {
     synchronized (output) {
-      String line = output.isEmpty() ? "(no output yet)" : String.join(" | ", output.subList(
-          Math.max(0, output.size() - 3), output.size()));
+      // pg_repack repeats "Waiting for N transactions" every second: the distinct last lines say more.
+      String line = output.isEmpty() ? "(no output yet)" : String.join(" | ", new java.util.LinkedHashSet<>(
+          output.subList(Math.max(0, output.size() - 3), output.size())));
       return secret == null || secret.isEmpty() ? line : line.replace(secret, "***");
     }
   }

@@ -12,7 +12,13 @@ import io.pgrunbooks.workflows.activities.RepackActivities.RepackOutcome;
 import io.pgrunbooks.workflows.activities.RepackActivities.RepackTarget;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.pgrunbooks.workflows.repack.RepackRules;
+import io.pgrunbooks.workflows.activities.RepackActivities;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -135,6 +141,39 @@ class RepackOnLocalStackTest {
       st.execute("INSERT INTO public.orders VALUES (9000001, 1, 'after the kill')");
     }
     assertThat(activities.repack(target("public.orders")).tableBytesAfter()).isPositive();
+    assertThat(repackObjects()).isZero();
+  }
+
+  @Test
+  void cancelledRepackHeartbeatsWhatPgRepackSaysIsKilledAndLeavesNothing() throws Exception {
+    bloated("refunds", 20_000);
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    try (Connection blocker = primary.connect(DB); Statement b = blocker.createStatement()) {
+      env.registerActivitiesImplementations(activities);
+      List<String> beats = new CopyOnWriteArrayList<>();
+      env.setActivityHeartbeatListener(String.class, beats::add);
+      RepackActivities stub = env.newActivityStub(RepackActivities.class, ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(5)).setHeartbeatTimeout(Duration.ofSeconds(30))
+          .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
+      blocker.setAutoCommit(false);
+      b.execute("SELECT txid_current()");
+      CompletableFuture<RepackOutcome> run = CompletableFuture.supplyAsync(() -> stub.repack(target("public.refunds")));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while ((repackObjects() < 2 || beats.isEmpty()) && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      System.out.println("pg_repack heartbeats: " + beats);
+      // pg_repack's own words while it waits for the older transaction, and the copy's size so far.
+      assertThat(beats).anyMatch(h -> h.startsWith("pg_repack public.refunds: ") && h.contains("Waiting for 1"
+          + " transactions to finish"));
+      env.requestCancelActivity();
+      assertThatThrownBy(() -> run.get(30, TimeUnit.SECONDS)).hasRootCauseInstanceOf(CanceledFailure.class);
+      blocker.rollback();
+    } finally {
+      env.close();
+    }
+    assertThat(ProcessHandle.current().descendants().filter(p -> p.info().command().orElse("").endsWith("pg_repack"))
+        .toList()).isEmpty();
     assertThat(repackObjects()).isZero();
   }
 
