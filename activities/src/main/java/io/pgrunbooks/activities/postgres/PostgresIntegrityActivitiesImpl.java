@@ -34,7 +34,13 @@ public class PostgresIntegrityActivitiesImpl implements IntegrityActivities {
     List<String> notes = new ArrayList<>();
     try (Primary p = Primary.open(config, connections, target.cluster(), target.database())) {
       List<String> tables = IntegritySql.tables(p.connection(), target.tables());
-      boolean created = IntegritySql.ensureAmcheck(p.connection());
+      boolean created = false;
+      if (!target.dryRun()) {
+        created = IntegritySql.ensureAmcheck(p.connection());
+      } else if (!IntegritySql.installed(p.connection())) {
+        notes.add("dry run: amcheck is not installed in " + target.database() + "; a real run creates it on "
+            + p.node());
+      }
       if (target.node() != null) {
         return new IntegrityPlan(target.node(), !target.node().equals(p.node()), p.node(), tables, created, notes);
       }

@@ -44,7 +44,7 @@ class IntegrityCheckOnLocalStackTest {
 
   @Test
   void amcheckRunsOnTheReplicaWithHeapallindexedAndFindsNothingOnAHealthyDatabase() throws Exception {
-    IntegrityTarget target = new IntegrityTarget(TestStack.CLUSTER, DB, null, List.of(), true);
+    IntegrityTarget target = new IntegrityTarget(TestStack.CLUSTER, DB, null, List.of(), true, false);
     IntegrityPlan plan = activities.planIntegrity(target);
     assertThat(plan.replica()).isTrue();
     assertThat(plan.node()).isNotEqualTo(plan.primaryNode());

@@ -110,7 +110,11 @@ class IntegrityCheckOnScratchInstanceTest {
 
   @Test
   void swappedBtreeItemsAreReportedWithAmchecksMessageAndHealthyRelationsAreNot() {
-    IntegrityTarget target = new IntegrityTarget("scratch", DB, null, List.of(), false);
+    // A dry run creates nothing, not even the extension.
+    IntegrityPlan dry = activities.planIntegrity(new IntegrityTarget("scratch", DB, null, List.of(), false, true));
+    assertThat(dry.createdExtension()).isFalse();
+    assertThat(dry.notes()).anyMatch(n -> n.startsWith("dry run: amcheck is not installed"));
+    IntegrityTarget target = new IntegrityTarget("scratch", DB, null, List.of(), false, false);
     IntegrityPlan plan = activities.planIntegrity(target);
     assertThat(plan.node()).isEqualTo("scratch");
     assertThat(plan.replica()).isFalse();
@@ -128,7 +132,7 @@ class IntegrityCheckOnScratchInstanceTest {
     assertThat(found.corruptions().get(0).message()).contains("item order invariant violated");
 
     // Second run: amcheck is there now; asking for the healthy table only finds nothing.
-    IntegrityTarget healthy = new IntegrityTarget("scratch", DB, null, List.of("public.healthy"), true);
+    IntegrityTarget healthy = new IntegrityTarget("scratch", DB, null, List.of("public.healthy"), true, false);
     IntegrityPlan again = activities.planIntegrity(healthy);
     assertThat(again.createdExtension()).isFalse();
     assertThat(activities.checkRelations(healthy, again).corruptions()).isEmpty();
@@ -144,9 +148,9 @@ class IntegrityCheckOnScratchInstanceTest {
   @Test
   void unknownTableOrNodeIsBadInputBeforeAnythingIsCreated() {
     assertThatThrownBy(() -> activities.planIntegrity(new IntegrityTarget("scratch", DB, null,
-        List.of("public.nope"), false))).isInstanceOfSatisfying(ApplicationFailure.class,
+        List.of("public.nope"), false, false))).isInstanceOfSatisfying(ApplicationFailure.class,
         f -> assertThat(f.getType()).isEqualTo(FailureTypes.BAD_INPUT));
-    assertThatThrownBy(() -> activities.planIntegrity(new IntegrityTarget("scratch", DB, "pg9", List.of(), false)))
+    assertThatThrownBy(() -> activities.planIntegrity(new IntegrityTarget("scratch", DB, "pg9", List.of(), false, false)))
         .isInstanceOfSatisfying(ApplicationFailure.class, f -> assertThat(f.getMessage()).contains("unknown node"));
   }
 }

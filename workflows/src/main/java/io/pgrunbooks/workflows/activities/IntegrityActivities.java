@@ -10,7 +10,8 @@ public interface IntegrityActivities {
   /**
    * Resolves the tables (unknown ones are non-retryable {@code BadInput}) and the node to check: the requested
    * one (unknown: {@code BadInput}), else the first reachable replica, else the primary (a note says so).
-   * Creates the amcheck extension on the primary when it is missing (it then replicates) and reports that.
+   * Creates the amcheck extension on the primary when it is missing (it then replicates) and reports that; on a
+   * dry run it only notes that it would.
    */
   IntegrityPlan planIntegrity(IntegrityTarget target);
 
@@ -27,8 +28,10 @@ public interface IntegrityActivities {
   /**
    * @param tables {@code schema.name}; empty: every table of the database
    * @param node null: a replica when there is one
+   * @param dryRun create nothing (not even the amcheck extension)
    */
-  record IntegrityTarget(String cluster, String database, String node, List<String> tables, boolean heapallindexed) {}
+  record IntegrityTarget(String cluster, String database, String node, List<String> tables, boolean heapallindexed,
+                         boolean dryRun) {}
 
   /**
    * @param node where amcheck runs

@@ -38,7 +38,8 @@ public class IntegrityCheckWorkflowImpl extends RunbookWorkflowBase implements I
     }
     IntegrityTarget target = new IntegrityTarget(input.cluster().strip(), input.database().strip(),
         input.node() == null || input.node().isBlank() ? null : input.node().strip(),
-        input.tables() == null ? List.of() : input.tables().stream().map(String::strip).toList(), input.allIndexed());
+        input.tables() == null ? List.of() : input.tables().stream().map(String::strip).toList(), input.allIndexed(),
+        input.dryRun());
     RunRecorder run = begin(WorkflowTypes.INTEGRITY_CHECK, target.cluster(), target.database(), input);
     try {
       IntegrityPlan plan = run.step("plan", () -> reads.planIntegrity(target), p -> p.tables().size()

@@ -20,7 +20,7 @@ public final class IntegrityCheckFakes implements IntegrityActivities {
 
   @Override
   public IntegrityPlan planIntegrity(IntegrityTarget target) {
-    calls.add("plan " + target.node());
+    calls.add("plan " + target.node() + (target.dryRun() ? " dry-run" : ""));
     String node = target.node() == null ? "pg2" : target.node();
     return new IntegrityPlan(node, !node.equals("pg1"), "pg1", List.of("public.orders", "public.customers"), false,
         List.of());

@@ -61,6 +61,17 @@ class IntegrityCheckWorkflowTest {
   }
 
   @Test
+  void dryRunPlansWithoutCreatingAndReadsCountersButRunsNoAmcheck() {
+    fakes.checksumFailuresOnPg1 = 1;
+    IntegrityCheckResult r = IntegrityCheckFakes.stub(client).run(new IntegrityCheckInput("main", "app", null, null,
+        null, true, null, null));
+    assertThat(fakes.calls).containsExactly("plan null dry-run", "checksums");
+    assertThat(r.amcheck()).isNull();
+    assertThat(r.report().summary()).startsWith("dry run: amcheck not run");
+    assertThat(r.findings()).singleElement().asString().contains("1 checksum failure");
+  }
+
+  @Test
   void badInputFailsBeforeAnyActivity() {
     assertApplicationFailure(() -> IntegrityCheckFakes.stub(client).run(new IntegrityCheckInput("main", "app", null,
         List.of("orders; drop table x"), null, false, null, null)), FailureTypes.BAD_INPUT, "schema.name");
