@@ -64,7 +64,9 @@ final class Wiring {
         new io.pgrunbooks.activities.s3.ReportActivitiesImpl(s3),
         new LockActivitiesImpl(client),
         new FailoverActivitiesImpl(cfg, connections, env, s3),
-        new io.pgrunbooks.activities.postgres.PhysicalBackupActivitiesImpl(cfg, connections));
+        new io.pgrunbooks.activities.postgres.PhysicalBackupActivitiesImpl(cfg, connections),
+        new io.pgrunbooks.activities.postgres.PostgresRepackActivitiesImpl(cfg, connections, () -> env),
+        new io.pgrunbooks.activities.postgres.PostgresIntegrityActivitiesImpl(cfg, connections));
   }
 
   static void registerAgent(Worker worker, RunbooksConfig cfg, String node, Map<String, String> env) {

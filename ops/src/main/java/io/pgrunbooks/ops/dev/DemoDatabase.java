@@ -42,6 +42,8 @@ public final class DemoDatabase {
       // QueryReport and CreateIndex need both (the stack preloads pg_stat_statements on every node).
       st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
       st.execute("CREATE EXTENSION IF NOT EXISTS hypopg");
+      // Repack needs pg_repack in the database; IntegrityCheck creates amcheck itself (on the primary).
+      st.execute("CREATE EXTENSION IF NOT EXISTS pg_repack");
       if (!exists(st, "public.agent_routing_metrics")) {
         st.execute("""
             CREATE TABLE public.agent_routing_metrics (

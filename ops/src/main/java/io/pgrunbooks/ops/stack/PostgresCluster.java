@@ -58,6 +58,13 @@ public final class PostgresCluster implements AutoCloseable {
     // Preloaded on every node (PostgresNode) and created in databases by QueryReport/CreateIndex tests and the demo.
     prerequisites.pgExtension("pg_stat_statements", Prerequisites.POSTGRES_INSTALL);
     prerequisites.pgExtension("hypopg", Prerequisites.HYPOPG_INSTALL);
+    // Repack: the extension in the database and the client beside it (Debian ships both in one package).
+    prerequisites.pgExtension("pg_repack", Prerequisites.REPACK_INSTALL);
+    if (!java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/pg_repack"))
+        && !java.nio.file.Files.isExecutable(prerequisites.pgBinDir().resolve("pg_repack"))) {
+      throw new MissingPrerequisiteException("pg_repack client", Prerequisites.REPACK_INSTALL,
+          "not found at /usr/bin/pg_repack nor in " + prerequisites.pgBinDir());
+    }
     PostgresCluster cluster = new PostgresCluster(options, prerequisites);
     ShutdownRegistry.register(cluster);
     try {

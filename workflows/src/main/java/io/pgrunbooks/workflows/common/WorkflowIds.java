@@ -44,6 +44,14 @@ public final class WorkflowIds {
     return "vacuum-analyze:" + cluster + ":" + database;
   }
 
+  public static String repack(String cluster, String database, String table) {
+    return "repack:" + cluster + ":" + database + ":" + table;
+  }
+
+  public static String integrityCheck(String cluster, String database) {
+    return "integrity-check:" + cluster + ":" + database;
+  }
+
   public static String partitionMaintenance(String cluster, String database) {
     return "partition-maintenance:" + cluster + ":" + database;
   }

@@ -43,6 +43,14 @@ import io.pgrunbooks.workflows.reindex.ReindexInput;
 import io.pgrunbooks.workflows.reindex.ReindexResult;
 import io.pgrunbooks.workflows.reindex.ReindexWorkflow;
 import io.pgrunbooks.workflows.reindex.ReindexWorkflowImpl;
+import io.pgrunbooks.workflows.repack.RepackInput;
+import io.pgrunbooks.workflows.repack.RepackResult;
+import io.pgrunbooks.workflows.repack.RepackWorkflow;
+import io.pgrunbooks.workflows.repack.RepackWorkflowImpl;
+import io.pgrunbooks.workflows.integritycheck.IntegrityCheckInput;
+import io.pgrunbooks.workflows.integritycheck.IntegrityCheckResult;
+import io.pgrunbooks.workflows.integritycheck.IntegrityCheckWorkflow;
+import io.pgrunbooks.workflows.integritycheck.IntegrityCheckWorkflowImpl;
 import io.pgrunbooks.workflows.healthcheck.HealthCheckWorkflowImpl;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceInput;
@@ -251,6 +259,7 @@ public final class Runbooks {
           "maxReplicaLagSeconds", "30", "window", "no limit", "freezeAgeFraction", "0.8")
       .withScheduleNeeds(CLUSTER, DATABASE)
       .withDocs("ops/docs/vacuum-analyze.md");
+
   public static final RunbookSpec PHYSICAL_BACKUP = RunbookSpec.of(
           PhysicalBackupWorkflow.class,
           PhysicalBackupWorkflowImpl.class,
@@ -262,7 +271,25 @@ public final class Runbooks {
       .markDestructive()
       .withDocs("ops/docs/physical-backup.md");
 
-  /** Every runbook, in contract order. */
+  public static final RunbookSpec REPACK = RunbookSpec.of(
+          RepackWorkflow.class, RepackWorkflowImpl.class, RepackInput.class, RepackResult.class,
+          "pg_repack of one bloated table after the key and disk headroom checks and approval; a failed or killed"
+              + " repack's repack.* objects are dropped.",
+          "repack:{cluster}:{database}:{table}", "cluster", "database", "table")
+      .withScheduleNeeds(CLUSTER, DATABASE)
+      .markDestructive()
+      .withDocs("ops/docs/repack.md");
+
+  public static final RunbookSpec INTEGRITY_CHECK = RunbookSpec.of(
+          IntegrityCheckWorkflow.class, IntegrityCheckWorkflowImpl.class, IntegrityCheckInput.class,
+          IntegrityCheckResult.class,
+          "amcheck (verify_heapam, bt_index_check) on a replica and checksum failures on every node; corruption"
+              + " pages (critical).",
+          "integrity-check:{cluster}:{database}", "cluster", "database")
+      .withDefaults("node", "a replica when there is one", "tables", "every table", "heapallindexed", "false")
+      .withScheduleNeeds(CLUSTER, DATABASE)
+      .withDocs("ops/docs/integrity-check.md");
+
   public static final RunbookSpec QUERY_REPORT = RunbookSpec.of(
           QueryReportWorkflow.class, QueryReportWorkflowImpl.class, QueryReportInput.class, QueryReportResult.class,
           "Read-only report: pg_stat_statements deltas, plans and HypoPG what-if indexes, unused/duplicate/INVALID indexes, bloat.",
@@ -271,11 +298,12 @@ public final class Runbooks {
       .withScheduleNeeds(CLUSTER, DATABASE)
       .withDocs("ops/docs/query-report.md");
 
+  /** Every runbook, in contract order. */
   public static final List<RunbookSpec> ALL = List.of(
       PARTITION_MAINTENANCE, ARCHIVE_PARTITION, RESTORE_PARTITION, REPLICA_REBUILD, FAILOVER, FAILOVER_DRILL,
       BACKUP, BACKUP_VERIFICATION, HEALTH_CHECK,
       TERMINATE_SESSIONS, POOL_RESIZE, POOL_EXHAUSTED, CREATE_INDEX, DROP_INDEX, REINDEX, QUERY_REPORT,
-      VACUUM_ANALYZE, PHYSICAL_BACKUP);
+      VACUUM_ANALYZE, REPACK, INTEGRITY_CHECK, PHYSICAL_BACKUP);
 
   private static final Map<String, RunbookSpec> BY_TYPE =
       ALL.stream().collect(Collectors.toMap(RunbookSpec::type, s -> s, (a, b) -> {
