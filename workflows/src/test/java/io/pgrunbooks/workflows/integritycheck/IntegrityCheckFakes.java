@@ -43,7 +43,7 @@ public final class IntegrityCheckFakes implements IntegrityActivities {
   public WorkflowClient start(TestWorkflowEnvironment env) {
     var central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(IntegrityCheckWorkflowImpl.class);
-    central.registerActivitiesImplementations(this, (NotifyActivities) sent::add);
+    central.registerActivitiesImplementations(this, (NotifyActivities) sent::add, new io.pgrunbooks.workflows.replay.KeptReports());
     env.start();
     return env.getWorkflowClient();
   }

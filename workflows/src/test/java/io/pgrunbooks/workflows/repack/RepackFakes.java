@@ -58,7 +58,8 @@ public final class RepackFakes implements RepackActivities {
   public WorkflowClient start(TestWorkflowEnvironment env) {
     var central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(RepackWorkflowImpl.class);
-    central.registerActivitiesImplementations(this, approvals, (NotifyActivities) (Notification n) -> { });
+    central.registerActivitiesImplementations(this, approvals, (NotifyActivities) (Notification n) -> { },
+        new io.pgrunbooks.workflows.replay.KeptReports());
     env.newWorker(TaskQueues.node("pg1")).registerActivitiesImplementations(DiskOnlyAgent.of(in ->
         new DiskUsage(in.node(), "/srv/pg1", 10 * MB, 100_000 * MB, freeBytes, "host-pg1")));
     env.start();
