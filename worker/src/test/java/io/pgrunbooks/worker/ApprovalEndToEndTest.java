@@ -99,7 +99,8 @@ class ApprovalEndToEndTest {
     var worker = factory.newWorker(TaskQueues.CENTRAL);
     worker.registerWorkflowImplementationTypes(GatedTestWorkflowImpl.class);
     worker.registerActivitiesImplementations(new ApprovalActivitiesImpl(config, Map.of()),
-        new NotifyActivitiesImpl(config, Map.of()), new Partitions());
+        new NotifyActivitiesImpl(config, Map.of()), new Partitions(),
+        new io.pgrunbooks.workflows.replay.KeptReports());
     factory.start();
   }
 

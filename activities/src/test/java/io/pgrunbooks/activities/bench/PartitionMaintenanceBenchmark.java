@@ -93,7 +93,8 @@ class PartitionMaintenanceBenchmark {
     ConnectionFactory connections = new ConnectionFactory(config, TestStack::env, java.time.Duration.ofSeconds(5),
         java.time.Duration.ofSeconds(120));
     worker.registerActivitiesImplementations(new PostgresPartitionActivitiesImpl(config, connections),
-        new PreApproved(), (NotifyActivities) n -> { });
+        new PreApproved(), (NotifyActivities) n -> { },
+        (io.pgrunbooks.workflows.activities.ReportActivities) report -> null);
     factory.start();
     try {
       String id = "bench-partition-maintenance-" + database + "-" + System.nanoTime();

@@ -12,6 +12,7 @@ import io.pgrunbooks.workflows.common.DataConverters;
 import io.pgrunbooks.workflows.common.Progress;
 import io.pgrunbooks.workflows.common.RunbookState;
 import io.pgrunbooks.workflows.common.TaskQueues;
+import io.pgrunbooks.workflows.replay.KeptReports;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowStub;
@@ -62,7 +63,7 @@ class TemporalUiBrowserTest {
     factory = WorkerFactory.newInstance(client);
     var worker = factory.newWorker(TaskQueues.CENTRAL);
     worker.registerWorkflowImplementationTypes(GatedReplicaRebuild.class, FakeHealthCheck.class);
-    worker.registerActivitiesImplementations(new FixedApprovalPolicy(temporal.uiUrl()));
+    worker.registerActivitiesImplementations(new FixedApprovalPolicy(temporal.uiUrl()), new KeptReports());
     factory.start();
   }
 
