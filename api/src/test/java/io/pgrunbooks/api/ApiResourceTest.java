@@ -141,7 +141,24 @@ class ApiResourceTest {
         {"runbook": "ArchivePartition", "input": {"cluster": "main", "drop": "maybe", "dryrun": true}}""");
     assertThat(bad.status()).isEqualTo(422);
     assertThat(fields(bad)).containsExactlyInAnyOrder("drop", "dryrun", "database", "partition");
-    assertThat(bad.json().path("error").asText()).contains("unknown field \"dryrun\"");
+    assertThat(bad.json().path("error").asText())
+        .contains("unknown input field \"dryrun\" for ArchivePartition; did you mean \"dryRun\"? Its fields: cluster, ")
+        .contains("field \"drop\" of ArchivePartition must be true or false, got \"maybe\"");
+    assertThat(bad.json().path("fields").findValuesAsText("problem"))
+        .contains("ArchivePartition needs fields \"database\", \"partition\" in its input (required: cluster, database, "
+            + "partition)");
+
+    Reply sessions = api.post("olivia", "/api/v1/runs", """
+        {"runbook": "TerminateSessions", "input": {"cluster": "main", "maxSessions": "ten"}}""");
+    assertThat(sessions.status()).isEqualTo(422);
+    assertThat(fields(sessions)).containsExactly("maxSessions");
+    assertThat(sessions.json().path("error").asText())
+        .isEqualTo("field \"maxSessions\" of TerminateSessions must be a whole number, got \"ten\"");
+
+    Reply broken = api.post("olivia", "/api/v1/runs", "{\"runbook\": \"HealthCheck\", \"input\": {\"cluster\": }}");
+    assertThat(broken.status()).as(broken.text()).isEqualTo(400);
+    assertThat(broken.json().path("error").asText()).startsWith("the body is not valid JSON at line 1, column ");
+    assertThat(fields(broken)).containsExactly("body");
 
     Reply requester = api.post("olivia", "/api/v1/runs", Map.of("runbook", "HealthCheck",
         "input", Map.of("cluster", "main", "requestedBy", "alice")));

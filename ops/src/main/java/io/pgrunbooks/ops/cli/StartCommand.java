@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgrunbooks.workflows.common.DataConverters;
 import io.pgrunbooks.workflows.common.RunbookState;
+import io.pgrunbooks.workflows.registry.InputErrors;
 import io.pgrunbooks.workflows.registry.Runbooks;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
@@ -105,9 +106,7 @@ final class StartCommand extends TemporalCommand {
     try {
       node = DataConverters.objectMapper().readTree(json);
     } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? ""
-          : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      throw new CliFailure(ExitCodes.USAGE, "--input is not valid JSON" + where + ": " + e.getOriginalMessage());
+      throw new CliFailure(ExitCodes.USAGE, InputErrors.malformed("--input", e));
     }
     if (node == null || node.isMissingNode()) {
       throw new CliFailure(ExitCodes.USAGE, "--input is empty; give a JSON object such as '{\"cluster\": \"main\"}'");

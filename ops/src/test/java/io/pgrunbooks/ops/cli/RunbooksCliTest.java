@@ -168,7 +168,18 @@ class RunbooksCliTest {
     Run r = cli("start", "Failover", "--input",
         "{\"cluster\": \"main\", \"promote\": \"pg2\", \"reason\": \"x\", \"forse\": true, \"force\": \"yes\"}");
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("unknown field \"forse\" for Failover").contains("field \"force\" must be");
+    assertThat(r.err()).contains("unknown input field \"forse\" for Failover; did you mean \"force\"? Its fields: "
+        + "cluster, promote, force, reason, requestedBy, dryRun")
+        .contains("field \"force\" of Failover must be true or false, got \"yes\"");
+
+    Run archive = cli("start", "ArchivePartition", "--input",
+        "{\"cluster\": \"main\", \"database\": \"app\", \"partition\": \"public.t_2025_01\", \"dryrun\": true}");
+    assertThat(archive.code()).isEqualTo(2);
+    assertThat(archive.err()).contains("unknown input field \"dryrun\" for ArchivePartition; did you mean \"dryRun\"?");
+
+    Run sessions = cli("start", "TerminateSessions", "--input", "{\"cluster\": \"main\", \"maxSessions\": \"ten\"}");
+    assertThat(sessions.code()).isEqualTo(2);
+    assertThat(sessions.err()).contains("field \"maxSessions\" of TerminateSessions must be a whole number, got \"ten\"");
   }
 
   @Test
