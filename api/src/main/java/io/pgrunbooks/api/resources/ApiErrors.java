@@ -60,6 +60,11 @@ public final class ApiErrors {
   public static final class MalformedJson implements ExceptionMapper<com.fasterxml.jackson.core.JsonProcessingException> {
     @Override
     public Response toResponse(com.fasterxml.jackson.core.JsonProcessingException e) {
+      if (!(e instanceof com.fasterxml.jackson.core.JsonParseException)
+          && !(e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException)) {
+        // Not the caller's body (e.g. a response that could not be written): no blame on the request.
+        return response(Response.Status.INTERNAL_SERVER_ERROR, "the server could not handle JSON: " + e.getOriginalMessage());
+      }
       String message = InputErrors.malformed("the body", e);
       return response(400, message, Map.of("fields", List.of(new InputProblem.Field("body", message))));
     }
