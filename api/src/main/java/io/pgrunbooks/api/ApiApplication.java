@@ -111,6 +111,7 @@ public final class ApiApplication extends Application<ApiConfiguration> {
     environment.jersey().register(new PageFriendlyUnauthorizedHandler.PageRequests());
 
     environment.jersey().register(new ApiErrors.InputProblems());
+    environment.jersey().register(new ApiErrors.MalformedJson());
     environment.jersey().register(new ApiErrors.Conflicts());
     environment.jersey().register(new ApiErrors.Refusals());
     environment.jersey().register(new ApiErrors.RoleRefusals());

@@ -141,12 +141,50 @@ class ApiResourceTest {
         {"runbook": "ArchivePartition", "input": {"cluster": "main", "drop": "maybe", "dryrun": true}}""");
     assertThat(bad.status()).isEqualTo(422);
     assertThat(fields(bad)).containsExactlyInAnyOrder("drop", "dryrun", "database", "partition");
-    assertThat(bad.json().path("error").asText()).contains("unknown field \"dryrun\"");
+    assertThat(bad.json().path("error").asText())
+        .contains("unknown input field \"dryrun\" for ArchivePartition; did you mean \"dryRun\"? Its fields: cluster, ")
+        .contains("field \"drop\" of ArchivePartition must be true or false, got \"maybe\"");
+    assertThat(bad.json().path("fields").findValuesAsText("problem"))
+        .contains("ArchivePartition needs fields \"database\", \"partition\" in its input (required: cluster, database, "
+            + "partition)");
+
+    Reply sessions = api.post("olivia", "/api/v1/runs", """
+        {"runbook": "TerminateSessions", "input": {"cluster": "main", "maxSessions": "ten"}}""");
+    assertThat(sessions.status()).isEqualTo(422);
+    assertThat(fields(sessions)).containsExactly("maxSessions");
+    assertThat(sessions.json().path("error").asText())
+        .isEqualTo("field \"maxSessions\" of TerminateSessions must be a whole number, got \"ten\"");
+
+    Reply broken = api.post("olivia", "/api/v1/runs", "{\"runbook\": \"HealthCheck\", \"input\": {\"cluster\": }}");
+    assertThat(broken.status()).as(broken.text()).isEqualTo(400);
+    assertThat(broken.json().path("error").asText()).startsWith("the body is not valid JSON at line 1, column ");
+    assertThat(broken.json().path("fields").findValuesAsText("field")).containsExactly("body");
 
     Reply requester = api.post("olivia", "/api/v1/runs", Map.of("runbook", "HealthCheck",
         "input", Map.of("cluster", "main", "requestedBy", "alice")));
     assertThat(requester.status()).isEqualTo(422);
     assertThat(fields(requester)).containsExactly("input.requestedBy");
+  }
+
+  @Test
+  void aRunStartedLikeTheTemporalUiWithAMisspelledFieldFailsWithTheSentenceOnTheRealWorker() throws Exception {
+    // The Temporal UI starts the type with the JSON typed into it, past the API's checks: the real
+    // worker process must refuse it in words, at once, not retry a Jackson stack.
+    String id = "archive-partition:main:app:ui-typo-" + UUID.randomUUID();
+    WorkflowStub stub = api.client.newUntypedWorkflowStub("ArchivePartition",
+        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.CENTRAL).setWorkflowId(id).build());
+    stub.start(Map.of("cluster", "main", "database", "app", "partition", "public.t_2025_01", "dryrun", true));
+    started.add(id);
+
+    assertThatThrownBy(() -> stub.getResult(30, java.util.concurrent.TimeUnit.SECONDS, JsonNode.class))
+        .isInstanceOf(io.temporal.client.WorkflowFailedException.class)
+        .satisfies(e -> assertThat(((io.temporal.failure.ApplicationFailure) e.getCause()).getOriginalMessage())
+            .isEqualTo("unknown input field \"dryrun\" for ArchivePartition; did you mean \"dryRun\"? Its fields: "
+                + "cluster, database, partition, drop, force, deepVerify, dryRun, requestedBy, reason"));
+    JsonNode view = api.get("victor", "/api/v1/runs/" + id).json();
+    assertThat(view.path("failure").asText()).isEqualTo("unknown input field \"dryrun\" for ArchivePartition; "
+        + "did you mean \"dryRun\"? Its fields: cluster, database, partition, drop, force, deepVerify, dryRun, "
+        + "requestedBy, reason");
   }
 
   @Test

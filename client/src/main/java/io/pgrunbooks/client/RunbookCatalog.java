@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgrunbooks.workflows.common.DataConverters;
+import io.pgrunbooks.workflows.registry.InputErrors;
 import io.pgrunbooks.workflows.registry.RunbookSpec;
 import io.pgrunbooks.workflows.registry.Runbooks;
 import java.lang.reflect.ParameterizedType;
@@ -84,48 +85,17 @@ public final class RunbookCatalog {
   }
 
   /**
-   * Checks an input as the workflow will read it, naming every bad field: unknown fields (the data
-   * converter refuses them), wrong JSON types, missing or blank required fields.
+   * Checks an input as the workflow will read it, naming every bad field in {@link InputErrors}' sentences:
+   * unknown fields (with the closest accepted name), wrong JSON types, missing or blank required fields.
    *
    * @throws InputProblem listing each bad field
    */
   public static void validate(String type, ObjectNode input) {
-    Entry entry = ENTRIES.get(type);
-    if (entry == null) {
+    if (!ENTRIES.containsKey(type)) {
       throw InputProblem.of("runbook", "unknown runbook \"" + type + "\"; valid: " + String.join(", ", ENTRIES.keySet()));
     }
-    List<InputProblem.Field> problems = new ArrayList<>();
-    Map<String, RecordComponent> components = new LinkedHashMap<>();
-    for (RecordComponent c : entry.inputClass().getRecordComponents()) {
-      components.put(c.getName(), c);
-    }
-    for (Iterator<Map.Entry<String, JsonNode>> it = input.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> f = it.next();
-      RecordComponent c = components.get(f.getKey());
-      if (c == null) {
-        problems.add(new InputProblem.Field(f.getKey(), "unknown field \"" + f.getKey() + "\" for " + type
-            + "; its fields: " + String.join(", ", components.keySet())));
-        continue;
-      }
-      if (f.getValue().isNull()) {
-        continue;
-      }
-      try {
-        JSON.convertValue(f.getValue(), JSON.constructType(c.getGenericType()));
-        if (c.getType() == String.class && !f.getValue().isTextual()) {
-          throw new IllegalArgumentException("not a string");
-        }
-      } catch (IllegalArgumentException e) {
-        problems.add(new InputProblem.Field(f.getKey(), "field \"" + f.getKey() + "\" must be "
-            + jsonType(c.getGenericType()) + ", got " + f.getValue()));
-      }
-    }
-    try {
-      RunbookTargets.checkRequired(type, input);
-    } catch (InputProblem e) {
-      e.fields().stream().filter(p -> problems.stream().noneMatch(q -> q.field().equals(p.field())))
-          .forEach(problems::add);
-    }
+    List<InputProblem.Field> problems = InputErrors.check(type, input).stream()
+        .map(p -> new InputProblem.Field(p.field(), p.message())).toList();
     if (!problems.isEmpty()) {
       throw new InputProblem(problems);
     }

@@ -2,6 +2,7 @@ package io.pgrunbooks.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgrunbooks.workflows.registry.InputErrors;
 import io.pgrunbooks.workflows.registry.RunbookSpec;
 import io.pgrunbooks.workflows.registry.Runbooks;
 import java.util.ArrayList;
@@ -25,39 +26,11 @@ public final class RunbookTargets {
    * one that is not a non-empty string; names each.
    */
   public static void checkRequired(String type, ObjectNode input) {
-    List<String> missing = new ArrayList<>();
-    List<InputProblem.Field> problems = new ArrayList<>();
-    List<String> required = spec(type).required();
-    for (String entry : required) {
-      boolean given = false;
-      for (String field : entry.split("\\|")) {
-        JsonNode v = input.get(field);
-        if (v == null || v.isNull()) {
-          continue;
-        }
-        given = true;
-        if (!v.isTextual() || v.asText().isBlank()) {
-          problems.add(new InputProblem.Field(field, type + ": field \"" + field + "\" must be a non-empty string, got "
-              + v));
-        }
-      }
-      if (!given) {
-        missing.add(entry);
-      }
-    }
+    List<InputProblem.Field> problems = InputErrors.requiredProblems(spec(type), input).stream()
+        .map(p -> new InputProblem.Field(p.field(), p.message())).toList();
     if (!problems.isEmpty()) {
       throw new InputProblem(problems);
     }
-    if (!missing.isEmpty()) {
-      String text = type + " needs " + (missing.size() == 1 ? "field " : "fields ")
-          + String.join(", ", missing.stream().map(RunbookTargets::quoted).toList()) + " in its input (required: "
-          + String.join(", ", required.stream().map(r -> r.replace("|", " or ")).toList()) + ")";
-      throw new InputProblem(missing.stream().map(f -> new InputProblem.Field(f.split("\\|")[0], text)).toList());
-    }
-  }
-
-  private static String quoted(String entry) {
-    return String.join(" or ", java.util.Arrays.stream(entry.split("\\|")).map(f -> "\"" + f + "\"").toList());
   }
 
   /** The by-hand workflow id; the input has passed {@link #checkRequired}. */

@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pgrunbooks.config.TemporalConfig;
 import io.pgrunbooks.config.TlsConfig;
 import io.pgrunbooks.client.TemporalTls;
-import io.pgrunbooks.workflows.common.DataConverters;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.common.reporter.MicrometerClientStatsReporter;
@@ -33,7 +32,7 @@ final class TemporalConnection {
   static WorkflowClient client(WorkflowServiceStubs service, TemporalConfig cfg) {
     return WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder()
         .setNamespace(cfg.namespace())
-        .setDataConverter(DataConverters.jackson())
+        .setDataConverter(io.pgrunbooks.workflows.registry.RunbookInputConverter.jackson())
         .build());
   }
 }

@@ -34,7 +34,8 @@ final class Wiring {
 
   static void registerCentral(Worker worker, WorkflowClient client, RunbooksConfig cfg, Map<String, String> env) {
     // An input that does not bind (unknown field, wrong type) fails the run with the reason
-    // instead of retrying the workflow task forever.
+    // instead of retrying the workflow task forever; the client's RunbookInputConverter says it
+    // as a sentence (RunbookInputConverter.InputRefused is a DataConverterException).
     WorkflowImplementationOptions options = WorkflowImplementationOptions.newBuilder()
         .setFailWorkflowExceptionTypes(DataConverterException.class)
         .build();

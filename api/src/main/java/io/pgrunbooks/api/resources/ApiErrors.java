@@ -6,6 +6,7 @@ import io.pgrunbooks.client.DecisionRefused;
 import io.pgrunbooks.client.InputProblem;
 import io.pgrunbooks.client.PlainWords;
 import io.pgrunbooks.client.RunConflict;
+import io.pgrunbooks.workflows.registry.InputErrors;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowServiceException;
 import jakarta.annotation.security.RolesAllowed;
@@ -49,6 +50,23 @@ public final class ApiErrors {
     @Override
     public Response toResponse(InputProblem e) {
       return response(UNPROCESSABLE, e.getMessage(), Map.of("fields", e.fields()));
+    }
+  }
+
+  /**
+   * A body that is not JSON: 400 in the same shape, saying where ({@code the body is not valid JSON at
+   * line 1, column 12: ...}) instead of Dropwizard's "Unable to process JSON".
+   */
+  public static final class MalformedJson implements ExceptionMapper<com.fasterxml.jackson.core.JsonProcessingException> {
+    @Override
+    public Response toResponse(com.fasterxml.jackson.core.JsonProcessingException e) {
+      if (!(e instanceof com.fasterxml.jackson.core.JsonParseException)
+          && !(e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException)) {
+        // Not the caller's body (e.g. a response that could not be written): no blame on the request.
+        return response(Response.Status.INTERNAL_SERVER_ERROR, "the server could not handle JSON: " + e.getOriginalMessage());
+      }
+      String message = InputErrors.malformed("the body", e);
+      return response(400, message, Map.of("fields", List.of(new InputProblem.Field("body", message))));
     }
   }
 

@@ -3,12 +3,12 @@ package io.pgrunbooks.ops.cli;
 import io.pgrunbooks.config.ConfigLoader;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.workflows.activities.ArchiveEntry;
-import io.pgrunbooks.workflows.common.DataConverters;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,8 +34,8 @@ final class ArchivesCommand implements Callable<Integer> {
   @Option(names = "--table", required = true, description = "schema.name of a partition or of its parent table.")
   String table;
 
-  @Option(names = "--json", description = "Print JSON instead of a table.")
-  boolean json;
+  @Mixin
+  OutputOptions output = new OutputOptions();
 
   PrintStream out = System.out;
   PrintStream err = System.err;
@@ -60,12 +60,8 @@ final class ArchivesCommand implements Callable<Integer> {
       err.println("archives: " + e.getMessage());
       return ExitCodes.FAILED;
     }
-    if (json) {
-      try {
-        out.println(DataConverters.objectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(entries));
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
+    if (output.structured()) {
+      out.println(output.render(entries));
       return ExitCodes.OK;
     }
     if (entries.isEmpty()) {

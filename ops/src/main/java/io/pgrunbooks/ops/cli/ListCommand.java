@@ -13,6 +13,7 @@ import io.temporal.common.SearchAttributeKey;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code runbooks list}: runs found through the visibility search attributes of the contract. */
@@ -39,8 +40,8 @@ final class ListCommand extends TemporalCommand {
   @Option(names = "--limit", defaultValue = "50", description = "At most this many runs (default: ${DEFAULT-VALUE}).")
   int limit;
 
-  @Option(names = "--json", description = "Print machine-readable JSON instead of a table.")
-  boolean json;
+  @Mixin
+  OutputOptions output;
 
   private String query;
 
@@ -64,7 +65,7 @@ final class ListCommand extends TemporalCommand {
   @Override
   int run(TemporalSession session) throws JsonProcessingException {
     List<WorkflowExecutionMetadata> runs = session.client.listExecutions(query).limit(limit).toList();
-    if (json) {
+    if (output.structured()) {
       ArrayNode array = JSON.createArrayNode();
       for (WorkflowExecutionMetadata m : runs) {
         ObjectNode o = array.addObject();
@@ -78,7 +79,7 @@ final class ListCommand extends TemporalCommand {
         o.put("startTime", String.valueOf(m.getStartTime()));
         o.put("closeTime", m.getCloseTime() == null ? null : m.getCloseTime().toString());
       }
-      out().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(array));
+      out().println(output.render(array));
       return ExitCodes.OK;
     }
     if (runs.isEmpty()) {

@@ -4,7 +4,6 @@ import io.pgrunbooks.config.ArchiveConfig;
 import io.pgrunbooks.config.ConfigLoader;
 import io.pgrunbooks.workflows.activities.ReportLayout;
 import io.pgrunbooks.workflows.activities.ReportListing;
-import io.pgrunbooks.workflows.common.DataConverters;
 import java.io.PrintStream;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -56,8 +56,8 @@ final class ReportsCommand implements Callable<Integer> {
   @Option(names = "--show", paramLabel = "<id>", description = "Print the report with this id (as listed) as JSON.")
   String show;
 
-  @Option(names = "--json", description = "Print the listing as JSON.")
-  boolean json;
+  @Mixin
+  OutputOptions output = new OutputOptions();
 
   PrintStream out = System.out;
   PrintStream err = System.err;
@@ -122,12 +122,8 @@ final class ReportsCommand implements Callable<Integer> {
   }
 
   private void print(ReportListing.Page page) {
-    if (json) {
-      try {
-        out.println(DataConverters.objectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(page));
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
+    if (output.structured()) {
+      out.println(output.render(page));
       return;
     }
     if (page.reports().isEmpty()) {

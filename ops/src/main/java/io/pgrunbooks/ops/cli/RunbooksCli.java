@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "runbooks", mixinStandardHelpOptions = true, versionProvider = RunbooksCli.Version.class,
     subcommands = {DevCommand.class, StartCommand.class, StatusCommand.class, ListCommand.class,
         ApproveCommand.class, RejectCommand.class, PartitionsCommand.class, SchedulesCommand.class,
-        ArchivesCommand.class, SetupCommand.class, ReportsCommand.class},
+        ArchivesCommand.class, SetupCommand.class, ReportsCommand.class, CancelCommand.class,
+        TerminateCommand.class, CompletionCommand.class},
     description = "Run PostgreSQL runbooks as Temporal workflows.")
 public final class RunbooksCli {
   public static void main(String[] args) {

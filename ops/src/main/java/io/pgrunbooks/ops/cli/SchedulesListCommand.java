@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code runbooks schedules list}: the namespace's schedules with their next runs and last result. */
@@ -32,18 +33,30 @@ final class SchedulesListCommand extends TemporalCommand {
   @Option(names = "--all", description = "Also list schedules not created by `runbooks schedules apply`.")
   boolean all;
 
+  @Mixin
+  OutputOptions output;
+
+  /** One schedule as listed; {@code -o json|yaml} prints these. */
+  record Row(String id, boolean fromConfig, String workflowType, String spec, String state, List<String> nextRuns,
+             String lastResult) {
+    List<String> cells() {
+      return List.of(id + (fromConfig ? "" : " (not from config)"), workflowType, spec, state, String.join(", ", nextRuns),
+          lastResult);
+    }
+  }
+
   @Override
   int run(TemporalSession session) {
     var schedules = session.schedules();
     List<ScheduleListDescription> found = new ArrayList<>(schedules.listSchedules()
         .filter(d -> all || RunbookSchedules.managed(d)).toList());
     found.sort(Comparator.comparing(ScheduleListDescription::getScheduleId));
-    if (found.isEmpty()) {
+    if (found.isEmpty() && !output.structured()) {
       out().println("no schedules" + (all ? "" : " created by `runbooks schedules apply` (--all lists the others)")
           + " in namespace " + temporal.namespace);
       return ExitCodes.OK;
     }
-    List<List<String>> rows = new ArrayList<>();
+    List<Row> rows = new ArrayList<>();
     for (ScheduleListDescription entry : found) {
       try {
         ScheduleDescription d = ScheduleSync.describeOrNull(schedules.getHandle(entry.getScheduleId()));
@@ -52,25 +65,30 @@ final class SchedulesListCommand extends TemporalCommand {
         }
       } catch (RuntimeException e) {
         // e.g. SDK 1.38 cannot decode an action with a summary but no details (set by another tool)
-        rows.add(List.of(entry.getScheduleId(), "-", ScheduleCalendars.describe(entry.getSchedule().getSpec()), "-",
-            "-", "cannot describe: " + PlainWords.failure(e)));
+        rows.add(new Row(entry.getScheduleId(), RunbookSchedules.managed(entry), "-",
+            ScheduleCalendars.describe(entry.getSchedule().getSpec()), "-", List.of(),
+            "cannot describe: " + PlainWords.failure(e)));
       }
     }
-    Text.table(List.of("ID", "WORKFLOW TYPE", "SPEC (UTC)", "STATE", "NEXT RUNS (UTC)", "LAST RESULT"), rows)
+    if (output.structured()) {
+      out().println(output.render(rows));
+      return ExitCodes.OK;
+    }
+    Text.table(List.of("ID", "WORKFLOW TYPE", "SPEC (UTC)", "STATE", "NEXT RUNS (UTC)", "LAST RESULT"),
+            rows.stream().map(Row::cells).toList())
         .forEach(out()::println);
     return ExitCodes.OK;
   }
 
-  private static List<String> row(WorkflowClient client, ScheduleDescription d) {
+  private static Row row(WorkflowClient client, ScheduleDescription d) {
     String type = d.getSchedule().getAction() instanceof ScheduleActionStartWorkflow a ? a.getWorkflowType() : "-";
     ScheduleState state = d.getSchedule().getState();
     String paused = state != null && state.isPaused()
         ? "paused" + (state.getNote() == null || state.getNote().isBlank() ? "" : " (" + state.getNote() + ")")
         : "active";
     List<String> next = d.getInfo().getNextActionTimes().stream().limit(3).map(MINUTE::format).toList();
-    return List.of(d.getId() + (RunbookSchedules.managed(d) ? "" : " (not from config)"), type,
-        ScheduleCalendars.describe(d.getSchedule().getSpec()), paused, String.join(", ", next),
-        lastResult(client, d.getInfo().getRecentActions()));
+    return new Row(d.getId(), RunbookSchedules.managed(d), type, ScheduleCalendars.describe(d.getSchedule().getSpec()),
+        paused, next, lastResult(client, d.getInfo().getRecentActions()));
   }
 
   /** "2026-11-22 06:00 COMPLETED", "... RUNNING (AWAITING_APPROVAL)", or "never ran". */

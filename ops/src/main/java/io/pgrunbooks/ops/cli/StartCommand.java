@@ -11,11 +11,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgrunbooks.workflows.common.DataConverters;
 import io.pgrunbooks.workflows.common.RunbookState;
+import io.pgrunbooks.workflows.registry.InputErrors;
 import io.pgrunbooks.workflows.registry.Runbooks;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.converter.DataConverter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,7 +67,9 @@ final class StartCommand extends TemporalCommand {
   @Option(names = "--dry-run", description = "Plan only, change nothing (sets \"dryRun\": true).")
   boolean dryRun;
 
-  @Option(names = "--wait", description = "Wait for the run to end and print its report's outcome and summary.")
+  @Option(names = "--wait", description = "Wait for the run to end, showing its progress as it changes (state, "
+      + "current step, percent where the step reports one, pending approvals and how to approve), then its "
+      + "report's outcome and summary; exits 1 when the run fails or ends REJECTED / TIMED_OUT.")
   boolean await;
 
   /** The runbook names of {@link Runbooks#ALL}, for picocli's help and completion. */
@@ -68,6 +79,9 @@ final class StartCommand extends TemporalCommand {
       return Runbooks.types().iterator();
     }
   }
+
+  /** How often --wait looks at the run's progress. */
+  private static final Duration POLL = Duration.ofSeconds(2);
 
   private ObjectNode input;
   private String id;
@@ -105,9 +119,7 @@ final class StartCommand extends TemporalCommand {
     try {
       node = DataConverters.objectMapper().readTree(json);
     } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? ""
-          : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      throw new CliFailure(ExitCodes.USAGE, "--input is not valid JSON" + where + ": " + e.getOriginalMessage());
+      throw new CliFailure(ExitCodes.USAGE, InputErrors.malformed("--input", e));
     }
     if (node == null || node.isMissingNode()) {
       throw new CliFailure(ExitCodes.USAGE, "--input is empty; give a JSON object such as '{\"cluster\": \"main\"}'");
@@ -137,18 +149,59 @@ final class StartCommand extends TemporalCommand {
       out().println("follow it with: runbooks status " + Shell.quote(id) + temporal.connectionArgs());
       return ExitCodes.OK;
     }
-    out().println("waiting for the result (Ctrl-C stops waiting, not the run) ...");
+    out().println("waiting for the result, showing progress (Ctrl-C stops waiting, not the run) ...");
     out().flush();
+    WorkflowStub run = client.newUntypedWorkflowStub(id, Optional.of(execution.getRunId()), Optional.of(type));
+    LiveProgress live = new LiveProgress();
     JsonNode result;
-    try {
-      result = client.newUntypedWorkflowStub(id, Optional.of(execution.getRunId()), Optional.of(type))
-          .getResult(JsonNode.class);
-    } catch (WorkflowException e) {
-      out().println("outcome: FAILED");
-      err().println(id + " failed: " + PlainWords.failure(e));
-      return ExitCodes.FAILED;
+    while (true) {
+      try {
+        result = run.getResult(POLL.toMillis(), TimeUnit.MILLISECONDS, JsonNode.class);
+        break;
+      } catch (TimeoutException stillRunning) {
+        String line = live.next(progress(run), beats(client, run));
+        if (line != null) {
+          out().println(line);
+          out().flush();
+        }
+      } catch (WorkflowException e) {
+        out().println("outcome: FAILED");
+        err().println(id + " failed: " + PlainWords.failure(e));
+        return ExitCodes.FAILED;
+      }
     }
     return printOutcome(result);
+  }
+
+  /** The run's progress query answer, or null while it cannot answer (no worker yet, first task pending). */
+  private static JsonNode progress(WorkflowStub run) {
+    try {
+      return run.query("progress", JsonNode.class);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The run's running activities with their latest heartbeat details (percent, a sentence). */
+  private static List<LiveProgress.Beat> beats(WorkflowClient client, WorkflowStub run) {
+    List<LiveProgress.Beat> out = new ArrayList<>();
+    try {
+      DataConverter converter = client.getOptions().getDataConverter();
+      for (PendingActivityInfo a : run.describe().getRawDescription().getPendingActivitiesList()) {
+        JsonNode details = null;
+        if (a.hasHeartbeatDetails() && a.getHeartbeatDetails().getPayloadsCount() > 0) {
+          try {
+            details = converter.fromPayloads(0, Optional.of(a.getHeartbeatDetails()), JsonNode.class, JsonNode.class);
+          } catch (RuntimeException undecodable) {
+            // Shown without its detail.
+          }
+        }
+        out.add(new LiveProgress.Beat(a.getActivityType().getName(), details));
+      }
+    } catch (RuntimeException e) {
+      // Progress is a courtesy: the result decides the exit code.
+    }
+    return out;
   }
 
   private int printOutcome(JsonNode result) {

@@ -3,9 +3,7 @@ package io.pgrunbooks.ops.cli;
 import io.pgrunbooks.client.RunViews;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pgrunbooks.workflows.common.DataConverters;
 import io.temporal.client.WorkflowClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -30,20 +29,19 @@ import picocli.CommandLine.Parameters;
         "2:bad usage",
         "3:no such workflow, namespace not found, or Temporal unreachable"})
 final class StatusCommand extends TemporalCommand {
-  private static final ObjectMapper JSON = DataConverters.objectMapper();
   private static final int LOG_LINES = 10;
 
   @Parameters(index = "0", paramLabel = "<workflowId>")
   String workflowId;
 
-  @Option(names = "--json", description = "Print machine-readable JSON instead of text.")
-  boolean json;
+  @Mixin
+  OutputOptions output;
 
   @Override
   int run(TemporalSession session) throws JsonProcessingException {
     ObjectNode view = view(session.client, workflowId, temporal);
-    if (json) {
-      out().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(view));
+    if (output.structured()) {
+      out().println(output.render(view));
     } else {
       print(view);
     }

@@ -72,6 +72,14 @@ class ArchivesCommandTest {
             .endsWith(ROOT + "events_2025_01/manifest.json"));
     assertThat(parent.lines().skip(1).toList()).hasSize(3).first().asString().contains("events_2025_02");
     assertThat(parent).doesNotContain("dd".repeat(32));
+
+    String yaml = run(config, store, "--table", "public.events_2025_01", "-o", "yaml");
+    var entries = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(yaml);
+    assertThat(entries).hasSize(2);
+    assertThat(entries.get(0).path("rows").asLong()).isEqualTo(250);
+    assertThat(entries.get(0).path("manifestKey").asText()).endsWith(ROOT + "events_2025_01/run-r2/manifest.json");
+    String json = run(config, store, "--table", "public.events_2025_01", "-o", "json");
+    assertThat(DataConverters.objectMapper().readTree(json).get(1).path("rows").asLong()).isEqualTo(100);
   }
 
   private static String run(Path config, S3Store store, String... args) {

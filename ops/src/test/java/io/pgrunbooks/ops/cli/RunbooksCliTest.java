@@ -168,7 +168,18 @@ class RunbooksCliTest {
     Run r = cli("start", "Failover", "--input",
         "{\"cluster\": \"main\", \"promote\": \"pg2\", \"reason\": \"x\", \"forse\": true, \"force\": \"yes\"}");
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("unknown field \"forse\" for Failover").contains("field \"force\" must be");
+    assertThat(r.err()).contains("unknown input field \"forse\" for Failover; did you mean \"force\"? Its fields: "
+        + "cluster, promote, force, reason, requestedBy, dryRun")
+        .contains("field \"force\" of Failover must be true or false, got \"yes\"");
+
+    Run archive = cli("start", "ArchivePartition", "--input",
+        "{\"cluster\": \"main\", \"database\": \"app\", \"partition\": \"public.t_2025_01\", \"dryrun\": true}");
+    assertThat(archive.code()).isEqualTo(2);
+    assertThat(archive.err()).contains("unknown input field \"dryrun\" for ArchivePartition; did you mean \"dryRun\"?");
+
+    Run sessions = cli("start", "TerminateSessions", "--input", "{\"cluster\": \"main\", \"maxSessions\": \"ten\"}");
+    assertThat(sessions.code()).isEqualTo(2);
+    assertThat(sessions.err()).contains("field \"maxSessions\" of TerminateSessions must be a whole number, got \"ten\"");
   }
 
   @Test
@@ -422,6 +433,130 @@ class RunbooksCliTest {
     Run ns = cli("list", "--namespace", "no-such-namespace");
     assertThat(ns.code()).isEqualTo(3);
     assertThat(ns.err()).contains("namespace no-such-namespace does not exist");
+  }
+
+  @Test
+  void startWaitShowsProgressAndThePendingApprovalUntilTheRunEnds() throws Exception {
+    String cluster = cluster("gated");
+    String id = "health-check:" + cluster;
+    Run[] waited = new Run[1];
+    Thread waiter = new Thread(() -> waited[0] = cli("start", "HealthCheck", "--input",
+        "{\"cluster\": \"" + cluster + "\"}", "--as", "alice", "--wait"));
+    waiter.start();
+    eventually(() -> new Run(0, String.valueOf(statusOrNull(id)), ""), r -> r.out().equals("AWAITING_APPROVAL"));
+    // The waiting CLI polls every 2 s: give it one look at the pending approval before deciding.
+    sleep(4500);
+    assertThat(cli("approve", id, "--as", "bob").code()).isZero();
+    waiter.join(30_000);
+
+    Run r = waited[0];
+    assertThat(r.code()).as(r.all()).isZero();
+    assertThat(r.out()).contains("AWAITING_APPROVAL | step: approval")
+        .contains("  awaiting approval drop-1: drop partition public.t_2025_01 (deadline ")
+        .contains("    runbooks approve " + id + " --request drop-1 --as <name>")
+        .contains("outcome: COMPLETED");
+  }
+
+  @Test
+  void terminateNeedsAReasonRecordsItAndRefusesClosedOrUnknownRuns() {
+    String cluster = cluster("gated");
+    String id = "health-check:" + cluster;
+    start(cluster, "alice");
+    awaitState(id, RunbookState.AWAITING_APPROVAL);
+
+    Run noReason = cli("terminate", id);
+    assertThat(noReason.code()).isEqualTo(2);
+    assertThat(noReason.err()).contains("Missing required option: '--reason=<reason>'");
+    Run blank = cli("terminate", id, "--reason", " ");
+    assertThat(blank.code()).isEqualTo(2);
+    assertThat(blank.err()).contains("--reason must say why the run is terminated");
+
+    Run done = cli("terminate", id, "--reason", "wrong cluster picked", "--as", "carol");
+    assertThat(done.code()).as(done.all()).isZero();
+    assertThat(done.out()).contains("terminated " + id + ": wrong cluster picked (by carol)");
+    WorkflowStub stub = client.newUntypedWorkflowStub(id);
+    assertThat(stub.describe().getStatus()).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
+    var terminated = client.fetchHistory(id).getEvents().stream()
+        .filter(e -> e.hasWorkflowExecutionTerminatedEventAttributes()).findFirst().orElseThrow()
+        .getWorkflowExecutionTerminatedEventAttributes();
+    assertThat(terminated.getReason()).isEqualTo("wrong cluster picked (by carol)");
+
+    Run again = cli("terminate", id, "--reason", "twice");
+    assertThat(again.code()).isEqualTo(1);
+    assertThat(again.err()).contains(id + " is already closed (TERMINATED at ").contains("nothing to terminate");
+
+    Run unknown = cli("terminate", "health-check:no-such-run", "--reason", "x");
+    assertThat(unknown.code()).isEqualTo(3);
+    assertThat(unknown.err()).contains("no workflow health-check:no-such-run");
+  }
+
+  @Test
+  void cancelAsksTheRunToStopAndRefusesAClosedOne() {
+    String cluster = cluster("gated");
+    String id = "health-check:" + cluster;
+    start(cluster, "alice");
+    awaitState(id, RunbookState.AWAITING_APPROVAL);
+
+    Run r = cli("cancel", id, "--reason", "maintenance moved", "--as", "carol");
+    assertThat(r.code()).as(r.all()).isZero();
+    assertThat(r.out()).contains("cancellation of " + id + " requested: maintenance moved (by carol)");
+    eventually(() -> new Run(0, client.newUntypedWorkflowStub(id).describe().getStatus().name(), ""),
+        s -> s.out().equals("WORKFLOW_EXECUTION_STATUS_CANCELED"));
+
+    Run again = cli("cancel", id);
+    assertThat(again.code()).isEqualTo(1);
+    assertThat(again.err()).contains(id + " is already closed (CANCELED at ").contains("nothing to cancel");
+  }
+
+  @Test
+  void readCommandsPrintYamlOrJsonWithDashO() throws Exception {
+    String cluster = cluster("gated");
+    String id = "health-check:" + cluster;
+    start(cluster, "alice");
+    awaitState(id, RunbookState.AWAITING_APPROVAL);
+
+    Run yaml = cli("status", id, "-o", "yaml");
+    assertThat(yaml.code()).as(yaml.all()).isZero();
+    JsonNode parsed = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(yaml.out());
+    assertThat(parsed.path("workflowId").asText()).isEqualTo(id);
+    assertThat(parsed.path("pendingApprovals").get(0).path("requestId").asText()).isEqualTo("drop-1");
+    assertThat(yaml.out()).contains("state: AWAITING_APPROVAL").doesNotContain("{");
+
+    Run json = eventually(() -> cli("list", "--cluster", cluster, "-o", "json"), l -> l.out().contains(id));
+    JsonNode rows = DataConverters.objectMapper().readTree(json.out());
+    assertThat(rows.get(0).path("workflowId").asText()).isEqualTo(id);
+
+    Run listYaml = cli("list", "--cluster", cluster, "--output", "yaml");
+    assertThat(new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(listYaml.out()).get(0)
+        .path("state").asText()).isEqualTo("AWAITING_APPROVAL");
+
+    Run table = cli("list", "--cluster", cluster);
+    assertThat(table.out()).contains("WORKFLOW ID").contains(id);
+
+    Run bad = cli("list", "-o", "xml");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("Invalid value for option '--output'").contains("table, json, yaml");
+  }
+
+  @Test
+  void completionPrintsABashScriptKnowingTheCommandsAndRunbooks() {
+    Run r = rawCli("completion", "bash");
+    assertThat(r.code()).as(r.all()).isZero();
+    assertThat(r.out()).startsWith("#!/usr/bin/env bash").contains("complete -F _complete_runbooks")
+        .contains("terminate").contains("cancel").contains("HealthCheck").contains("ArchivePartition")
+        .contains("format_option_args=(\"table\" \"json\" \"yaml\")");
+
+    Run fish = rawCli("completion", "fish");
+    assertThat(fish.code()).isEqualTo(2);
+    assertThat(fish.err()).contains("bash, zsh");
+  }
+
+  private static String statusOrNull(String id) {
+    try {
+      return client.newUntypedWorkflowStub(id).query("progress", Progress.class).state().name();
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   @Test

@@ -243,7 +243,8 @@ class SchedulesCommandTest {
     Path typo = ScheduleTestConfigs.write(entry("h", "HealthCheck", "0 6 * * *", "{cluster: main, dryrun: true}", ""));
     Run unknown = rawCli("schedules", "apply", "--config", typo.toString(), "--address", "127.0.0.1:1");
     assertThat(unknown.code()).isEqualTo(2);
-    assertThat(unknown.err()).contains("schedules[0] (h).input: unknown field \"dryrun\" for HealthCheck");
+    assertThat(unknown.err()).contains("schedules[0] (h).input: unknown input field \"dryrun\" for HealthCheck; "
+        + "did you mean \"dryRun\"?");
   }
 
   private static WorkflowExecutionMetadata awaitRun(String query) {
