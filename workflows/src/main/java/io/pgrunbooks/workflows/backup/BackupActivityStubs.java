@@ -46,8 +46,7 @@ public final class BackupActivityStubs {
         .waitForCancellation()
         .build();
     if (heavy) {
-      longRunning = ActivityOptions.newBuilder(longRunning).setTaskQueue(io.pgrunbooks.workflows.common.TaskQueues.HEAVY)
-          .build();
+      longRunning = ActivityStubs.onHeavyQueue(longRunning);
     }
     ActivityOptions counting = ActivityStubs.override(Duration.ofHours(2)).build();
     return Workflow.newActivityStub(PostgresBackupActivities.class, base, Map.of(

@@ -24,6 +24,6 @@ public final class HeavyQueue {
 
   /** {@code options} on the heavy queue instead of their own. */
   public static ActivityOptions on(ActivityOptions options) {
-    return ActivityOptions.newBuilder(options).setTaskQueue(TaskQueues.HEAVY).build();
+    return ActivityStubs.onHeavyQueue(options);
   }
 }
