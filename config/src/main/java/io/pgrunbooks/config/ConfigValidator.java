@@ -18,6 +18,7 @@ final class ConfigValidator {
     if (!java.util.Set.of(WorkerConfig.TEXT, WorkerConfig.JSON).contains(c.worker().logFormat())) {
       p.add("worker.logFormat", "must be text or json, got " + c.worker().logFormat());
     }
+    workerQueues(c.worker(), p);
     if (c.clusters().isEmpty()) {
       p.add("clusters", "at least one cluster is required");
     }
@@ -28,6 +29,55 @@ final class ConfigValidator {
     ScheduleValidator.validate(c, p);
     api(c.api(), p);
     backup(c, p);
+  }
+
+  /** Which queues the worker polls, and slots and pollers that Temporal's WorkerOptions accept and that make sense. */
+  static void workerQueues(WorkerConfig w, Problems p) {
+    if (w.queues().isEmpty()) {
+      p.add("worker.queues", "at least one of " + String.join(", ", WorkerConfig.QUEUES) + " is required");
+    }
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < w.queues().size(); i++) {
+      String path = Problems.index("worker.queues", i);
+      String q = w.queues().get(i);
+      if (Checks.required(p, path, q)) {
+        Checks.oneOf(p, path, q, WorkerConfig.QUEUES, "task queue");
+        if (!seen.add(q)) {
+          p.add(path, "duplicate queue " + q);
+        }
+      }
+    }
+    QueueSlots central = w.central();
+    slots(p, "worker.central.activitySlots", central.activitySlots());
+    slots(p, "worker.central.workflowTaskSlots", central.workflowTaskSlots());
+    pollers(p, "worker.central.activityPollers", central.activityPollers(), 1, central.activitySlots(), "activitySlots");
+    // One poller serves the worker's sticky queue and one the shared queue: with fewer, one of them starves.
+    pollers(p, "worker.central.workflowPollers", central.workflowPollers(), 2, central.workflowTaskSlots(),
+        "workflowTaskSlots");
+    QueueSlots heavy = w.heavy();
+    slots(p, "worker.heavy.activitySlots", heavy.activitySlots());
+    pollers(p, "worker.heavy.activityPollers", heavy.activityPollers(), 1, heavy.activitySlots(), "activitySlots");
+    if (heavy.workflowTaskSlots() != 0) {
+      p.add("worker.heavy.workflowTaskSlots", "the heavy queue runs no workflows (they all run on central); remove it");
+    }
+    if (heavy.workflowPollers() != 0) {
+      p.add("worker.heavy.workflowPollers", "the heavy queue runs no workflows (they all run on central); remove it");
+    }
+  }
+
+  private static void slots(Problems p, String path, int slots) {
+    if (slots < 1 || slots > QueueSlots.MAX_SLOTS) {
+      p.add(path, "must be 1-" + QueueSlots.MAX_SLOTS + ", got " + slots);
+    }
+  }
+
+  private static void pollers(Problems p, String path, int pollers, int min, int slots, String slotsName) {
+    if (pollers < min) {
+      p.add(path, "must be at least " + min + ", got " + pollers);
+    } else if (slots >= 1 && pollers > slots) {
+      p.add(path, pollers + " pollers for " + slots + " " + slotsName + ": a poller without a free slot only "
+          + "waits; use at most " + slots);
+    }
   }
 
   private static void backup(RunbooksConfig c, Problems p) {

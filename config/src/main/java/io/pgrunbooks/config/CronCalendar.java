@@ -115,6 +115,26 @@ public record CronCalendar(List<Integer> minutes, List<Integer> hours, List<Inte
     return daysOfMonth.stream().map(d -> d - days).toList();
   }
 
+  /**
+   * A lower bound of the time between two consecutive runs: the smallest gap between the listed times of
+   * one day, or from the day's last time to the next day's first (runs on days further apart are only
+   * further apart).
+   */
+  public Duration shortestGap() {
+    List<Integer> times = new ArrayList<>();
+    for (int h : hours) {
+      for (int m : minutes) {
+        times.add(h * 60 + m);
+      }
+    }
+    java.util.Collections.sort(times);
+    int gap = DAY - times.get(times.size() - 1) + times.get(0);
+    for (int i = 1; i < times.size(); i++) {
+      gap = Math.min(gap, times.get(i) - times.get(i - 1));
+    }
+    return Duration.ofMinutes(gap);
+  }
+
   /** "03:00" or "03:00, 03:30, ..." for messages. */
   public String times() {
     List<String> out = new ArrayList<>();

@@ -17,6 +17,10 @@ import java.util.Map;
  * @param pauseOnFailure pause the schedule after a failed run
  * @param startEarly how long before the cron time the run starts (e.g. to collect approvals in time), or null;
  *     refused when the moved times cannot be written as one calendar (see {@link CronCalendar#earlier})
+ * @param jitter each run starts up to this much after its time, at a random offset Temporal derives from
+ *     the schedule and the time (default {@link #DEFAULT_JITTER}; 0 starts on the minute): a fleet of
+ *     clusters on the same cron does not start every backup at 01:00:00. Shorter than the shortest gap
+ *     between two runs.
  */
 public record ScheduleConfig(
     String id,
@@ -26,7 +30,11 @@ public record ScheduleConfig(
     String overlap,
     Duration catchupWindow,
     boolean pauseOnFailure,
-    Duration startEarly) {
+    Duration startEarly,
+    Duration jitter) {
+
+  /** Jitter of a schedule that does not set one: spreads a fleet's runs over ten minutes. */
+  public static final Duration DEFAULT_JITTER = Duration.ofMinutes(10);
 
   public static final List<String> OVERLAP_POLICIES =
       List.of("skip", "buffer-one", "buffer-all", "cancel-other", "terminate-other", "allow-all");
@@ -35,6 +43,7 @@ public record ScheduleConfig(
     input = Copies.map(input);
     overlap = Copies.or(overlap, "skip");
     catchupWindow = catchupWindow == null ? Duration.ofHours(1) : catchupWindow;
+    jitter = jitter == null ? DEFAULT_JITTER : jitter;
   }
 
   /** When runs start: the cron's calendar moved {@link #startEarly} earlier; the config has been validated. */

@@ -1,5 +1,6 @@
 package io.pgrunbooks.config;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,25 @@ final class ScheduleValidator {
           p.add(path + ".startEarly", e.getMessage());
         }
       }
+      jitter(s, calendar, path + ".jitter", p);
       input(config, s, path + ".input", p);
+    }
+  }
+
+  /** Not negative, whole seconds, and shorter than the shortest gap between two runs (or runs would swap order). */
+  private static void jitter(ScheduleConfig s, CronCalendar calendar, String path, Problems p) {
+    Duration jitter = s.jitter();
+    if (jitter.isNegative()) {
+      p.add(path, "must be 0 (off) or positive, got " + Durations.format(jitter));
+      return;
+    }
+    if (jitter.getNano() != 0) {
+      p.add(path, "must be whole seconds, got " + Durations.format(jitter));
+      return;
+    }
+    if (calendar != null && jitter.compareTo(calendar.shortestGap()) >= 0) {
+      p.add(path, Durations.format(jitter) + " is not shorter than the " + Durations.format(calendar.shortestGap())
+          + " between two runs of \"" + s.cron() + "\"; a run could start after the next one is due");
     }
   }
 

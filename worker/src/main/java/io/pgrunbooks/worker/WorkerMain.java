@@ -63,11 +63,18 @@ public final class WorkerMain {
   }
 
   @Command(name = "worker", mixinStandardHelpOptions = true, versionProvider = WorkerMain.Version.class,
-      description = "Run the central worker (queue pg-runbooks).")
+      description = "Run the central worker (queues pg-runbooks and pg-runbooks-heavy, or those of worker.queues).")
   static final class Central extends Base {
+    @Option(names = "--queues", split = ",", paramLabel = "central|heavy",
+        description = "Task queues to poll, overriding worker.queues: central (workflows, SQL, approvals), heavy "
+            + "(exports, uploads, dumps, restores) or central,heavy.")
+    java.util.List<String> queues;
+
     @Override
     WorkerProcess start(RunbooksConfig cfg) {
-      return WorkerProcess.central(cfg, System.getenv());
+      RunbooksConfig effective = queues == null ? cfg : new RunbooksConfig(cfg.temporal(), cfg.worker().withQueues(queues),
+          cfg.clusters(), cfg.archive(), cfg.approvals(), cfg.notifications(), cfg.schedules(), cfg.api(), cfg.backup());
+      return WorkerProcess.central(effective, System.getenv());
     }
   }
 

@@ -7,11 +7,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pgrunbooks.config.ConfigException;
 import io.pgrunbooks.config.ConfigLoader;
 import io.pgrunbooks.config.RunbooksConfig;
+import io.pgrunbooks.config.WorkerConfig;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
 import io.pgrunbooks.worker.metrics.PendingApprovals;
@@ -58,8 +58,28 @@ final class WorkerProcess implements AutoCloseable {
     if (!missing.isEmpty()) {
       throw new ConfigException("(environment)", missing);
     }
-    return start("worker", TaskQueues.CENTRAL, cfg, env, cfg.worker().metricsPort(),
-        (worker, client) -> Wiring.registerCentral(worker, client, cfg, env));
+    List<String> badQueues = cfg.worker().queues().stream().filter(q -> !WorkerConfig.QUEUES.contains(q)).toList();
+    if (cfg.worker().queues().isEmpty() || !badQueues.isEmpty()) {
+      throw new ConfigException("(command line)", List.of("--queues: unknown task queue(s) " + badQueues
+          + " (known: " + String.join(", ", WorkerConfig.QUEUES) + ")"));
+    }
+    WorkerConfig w = cfg.worker();
+    List<String> queues = new java.util.ArrayList<>();
+    if (w.polls(WorkerConfig.CENTRAL)) {
+      queues.add(TaskQueues.CENTRAL);
+    }
+    if (w.polls(WorkerConfig.HEAVY)) {
+      queues.add(TaskQueues.HEAVY);
+    }
+    return start("worker", queues, cfg, env, w.metricsPort(), (factory, client) -> {
+      Wiring.CentralActivities activities = Wiring.activities(client, cfg, env);
+      if (w.polls(WorkerConfig.CENTRAL)) {
+        Wiring.registerCentral(factory.newWorker(TaskQueues.CENTRAL, Wiring.options(w.central(), true)), activities);
+      }
+      if (w.polls(WorkerConfig.HEAVY)) {
+        Wiring.registerHeavy(factory.newWorker(TaskQueues.HEAVY, Wiring.options(w.heavy(), false)), activities);
+      }
+    });
   }
 
   /** The node agent of {@code node}: host-local activities on {@code pg-runbooks-node-<node>}. */
@@ -72,13 +92,14 @@ final class WorkerProcess implements AutoCloseable {
               : "the node name is used by several clusters " + clusters + "; node names must be unique")));
     }
     int port = cfg.cluster(clusters.get(0)).node(node).agentMetricsPort();
-    return start("agent", TaskQueues.node(node), cfg, env, port,
-        (worker, client) -> Wiring.registerAgent(worker, cfg, node, env));
+    return start("agent", List.of(TaskQueues.node(node)), cfg, env, port,
+        (factory, client) -> Wiring.registerAgent(factory.newWorker(TaskQueues.node(node)), cfg, node, env));
   }
 
-  private static WorkerProcess start(String mode, String queue, RunbooksConfig cfg, Map<String, String> env,
+  private static WorkerProcess start(String mode, List<String> queues, RunbooksConfig cfg, Map<String, String> env,
                                      int metricsPort,
-                                     java.util.function.BiConsumer<Worker, WorkflowClient> register) {
+                                     java.util.function.BiConsumer<WorkerFactory, WorkflowClient> register) {
+    String queue = String.join(",", queues);
     LogFormat.apply(cfg.worker().logFormat());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
@@ -88,14 +109,14 @@ final class WorkerProcess implements AutoCloseable {
     // Runbook metrics beside the SDK's: only the central worker runs workflows.
     WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
         .setWorkerInterceptors(new RunMetricsInterceptor(), new RunMdcInterceptor()).build());
-    register.accept(factory.newWorker(queue), client);
+    register.accept(factory, client);
     factory.start();
     WorkerProcess process = new WorkerProcess(mode, queue, service, factory, registry, metricsPort);
-    if ("worker".equals(mode)) {
+    if (queues.contains(TaskQueues.CENTRAL)) {
       process.pendingApprovals = new PendingApprovals(registry, client, cfg.approvals(), java.time.Clock.systemUTC())
           .startRefreshing(java.time.Duration.ofSeconds(30));
     }
-    log.info("{} polling task queue {} on {} namespace {}", mode, queue, cfg.temporal().target(),
+    log.info("{} polling task queue(s) {} on {} namespace {}", mode, queue, cfg.temporal().target(),
         cfg.temporal().namespace());
     return process;
   }
@@ -125,6 +146,11 @@ final class WorkerProcess implements AutoCloseable {
     String json = String.format("{\"status\":\"%s\",\"mode\":\"%s\",\"taskQueue\":\"%s\",\"config\":\"valid\",\"polling\":%s,\"temporal\":\"%s\"}",
         up ? "UP" : "DOWN", mode, taskQueue, polling, temporal);
     return new HttpEndpoints.Health(up, json);
+  }
+
+  /** The Temporal worker of {@code queue} in this process, or null when it does not poll that queue. */
+  io.temporal.worker.Worker worker(String queue) {
+    return factory.tryGetWorker(queue);
   }
 
   void awaitTermination() throws InterruptedException {

@@ -59,7 +59,10 @@ public final class CrashingWorkerMain {
     String queue = central ? TaskQueues.CENTRAL : TaskQueues.node(node);
     Worker worker = factory.newWorker(queue);
     if (central) {
-      Wiring.registerCentral(worker, client, cfg, System.getenv());
+      Wiring.CentralActivities activities = Wiring.activities(client, cfg, System.getenv());
+      Wiring.registerCentral(worker, activities);
+      // The heavy queue in the same process, as the real worker does by default (crashes halt it too).
+      Wiring.registerHeavy(factory.newWorker(TaskQueues.HEAVY), activities);
     } else {
       Wiring.registerAgent(worker, cfg, node, System.getenv());
     }

@@ -71,9 +71,13 @@ final class ArchiveFixture implements AutoCloseable {
     Worker worker = temporal.newWorker(TaskQueues.CENTRAL);
     worker.registerWorkflowImplementationTypes(ArchivePartitionWorkflowImpl.class, RestorePartitionWorkflowImpl.class);
     ConnectionFactory connections = new ConnectionFactory(config, () -> env, Duration.ofSeconds(5), Duration.ofSeconds(60));
+    PostgresArchiveActivities pg = pgWrap.apply(new PostgresArchiveActivitiesImpl(config, connections, s3));
+    S3Activities objects = s3Wrap.apply(new S3ActivitiesImpl(s3));
+    // Export, verify and restore streams run on the heavy queue, as in the worker.
+    temporal.newWorker(TaskQueues.HEAVY).registerActivitiesImplementations(pg, objects);
     worker.registerActivitiesImplementations(
-        pgWrap.apply(new PostgresArchiveActivitiesImpl(config, connections, s3)),
-        s3Wrap.apply(new S3ActivitiesImpl(s3)),
+        pg,
+        objects,
         new ApprovalActivitiesImpl(config, env),
         new NotifyActivitiesImpl(config, env),
         // Reports are not what these tests look at, and some stop the S3 store: they go nowhere.

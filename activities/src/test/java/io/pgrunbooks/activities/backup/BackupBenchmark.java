@@ -87,7 +87,9 @@ class BackupBenchmark {
       TestWorkflowEnvironment env = TestEnvironments.newEnvironment();
       Worker worker = env.newWorker(TaskQueues.CENTRAL);
       worker.registerWorkflowImplementationTypes(BackupWorkflowImpl.class, BackupVerificationWorkflowImpl.class);
-      worker.registerActivitiesImplementations(new PostgresBackupActivitiesImpl(cfg, env()),
+      PostgresBackupActivitiesImpl postgres = new PostgresBackupActivitiesImpl(cfg, env());
+      env.newWorker(TaskQueues.HEAVY).registerActivitiesImplementations(postgres);
+      worker.registerActivitiesImplementations(postgres,
           new BackupStoreActivitiesImpl(cfg, env()), new ApprovalActivitiesImpl(cfg, env()),
           new NotifyActivitiesImpl(cfg, env()), (io.pgrunbooks.workflows.activities.ReportActivities) report -> null);
       env.start();

@@ -56,7 +56,11 @@ class BackupOnLocalStackTest {
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.CENTRAL);
     worker.registerWorkflowImplementationTypes(BackupWorkflowImpl.class, BackupVerificationWorkflowImpl.class);
-    worker.registerActivitiesImplementations(BackupStackFixture.activities(cfg));
+    Object[] activities = BackupStackFixture.activities(cfg);
+    worker.registerActivitiesImplementations(activities);
+    // The dump and the verification restore run on the heavy queue, as in the worker.
+    env.newWorker(TaskQueues.HEAVY).registerActivitiesImplementations(java.util.Arrays.stream(activities)
+        .filter(a -> a instanceof PostgresBackupActivities).toArray());
     env.start();
   }
 

@@ -75,7 +75,7 @@ final class RunbookSchedules {
   static Schedule schedule(ScheduleConfig s) {
     ObjectNode input = input(s);
     return Schedule.newBuilder()
-        .setSpec(ScheduleCalendars.spec(s.calendar()))
+        .setSpec(ScheduleCalendars.spec(s.calendar(), s.jitter()))
         .setAction(ScheduleActionStartWorkflow.newBuilder()
             .setWorkflowType(s.workflowType())
             .setOptions(WorkflowOptions.newBuilder(

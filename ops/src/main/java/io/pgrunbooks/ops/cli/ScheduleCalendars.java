@@ -15,9 +15,10 @@ import java.util.TreeSet;
 final class ScheduleCalendars {
   private ScheduleCalendars() {}
 
-  /** One structured calendar at second 0, in UTC, every year. */
-  static ScheduleSpec spec(CronCalendar c) {
+  /** One structured calendar at second 0, in UTC, every year; each run up to {@code jitter} later (0: on time). */
+  static ScheduleSpec spec(CronCalendar c, java.time.Duration jitter) {
     return ScheduleSpec.newBuilder()
+        .setJitter(jitter)
         .setCalendars(List.of(ScheduleCalendarSpec.newBuilder()
             .setSeconds(List.of(new ScheduleRange(0)))
             .setMinutes(ranges(c.minutes()))
@@ -32,13 +33,13 @@ final class ScheduleCalendars {
 
   /**
    * The calendar a described spec is, or null when it is something this tool never writes (cron
-   * strings, intervals, several calendars, skips, seconds, years, jitter, bounds, another time zone).
+   * strings, intervals, several calendars, skips, seconds, years, bounds, another time zone). The jitter is
+   * not part of the calendar: {@link #jitter} reads it.
    */
   static CronCalendar of(ScheduleSpec spec) {
     if (spec == null || spec.getCalendars() == null || spec.getCalendars().size() != 1
         || !empty(spec.getIntervals()) || !empty(spec.getCronExpressions()) || !empty(spec.getSkip())
         || spec.getStartAt() != null || spec.getEndAt() != null
-        || (spec.getJitter() != null && !spec.getJitter().isZero())
         || !List.of("", "UTC").contains(spec.getTimeZoneName() == null ? "" : spec.getTimeZoneName())) {
       return null;
     }
@@ -48,6 +49,11 @@ final class ScheduleCalendars {
     }
     return new CronCalendar(values(c.getMinutes(), 0, 59, List.of(0)), values(c.getHour(), 0, 23, List.of(0)),
         values(c.getDayOfMonth(), 1, 31, null), values(c.getMonth(), 1, 12, null), values(c.getDayOfWeek(), 0, 6, null));
+  }
+
+  /** The spec's jitter, zero when it has none. */
+  static java.time.Duration jitter(ScheduleSpec spec) {
+    return spec == null || spec.getJitter() == null ? java.time.Duration.ZERO : spec.getJitter();
   }
 
   /** "cron 0 0 1-7 * 0 UTC" or what else the spec holds, for people. */

@@ -30,6 +30,8 @@ final class ScheduleDiff {
     if (!Objects.equals(want, have)) {
       out.add("spec: " + ScheduleCalendars.describe(actual.getSpec()) + " -> " + want.toCron());
     }
+    compare("jitter", duration(ScheduleCalendars.jitter(actual.getSpec())),
+        duration(ScheduleCalendars.jitter(wanted.getSpec())), out);
     action((ScheduleActionStartWorkflow) wanted.getAction(), actual.getAction(), out);
     SchedulePolicy w = wanted.getPolicy();
     SchedulePolicy a = actual.getPolicy() == null ? SchedulePolicy.newBuilder().build() : actual.getPolicy();

@@ -56,7 +56,8 @@ final class ScheduleSync {
         }
         out.accept(would + "created   " + s.id() + "  " + s.workflowType() + " at " + ScheduleCalendars.describe(
             schedule.getSpec()) + " UTC" + (s.startEarly() == null ? "" : " (cron " + s.cron() + " started "
-            + Durations.format(s.startEarly()) + " early)"));
+            + Durations.format(s.startEarly()) + " early)")
+            + (s.jitter().isZero() ? "" : ", each run up to " + Durations.format(s.jitter()) + " later (jitter)"));
         created++;
       } else if (!RunbookSchedules.managed(current)) {
         out.accept("not ours  " + s.id() + ": a schedule with this id exists but was not created by runbooks "

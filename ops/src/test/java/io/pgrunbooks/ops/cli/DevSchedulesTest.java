@@ -58,8 +58,10 @@ class DevSchedulesTest {
         ZonedDateTime at = t.atZone(ZoneOffset.UTC);
         assertThat(at.getDayOfWeek()).isEqualTo(DayOfWeek.SUNDAY);
         assertThat(at.getDayOfMonth()).isBetween(1, 7);
-        assertThat(at.toLocalTime().toString()).isEqualTo("00:00");
+        // 00:00 plus up to the default 10 minutes of jitter.
+        assertThat(at.getHour() * 60 + at.getMinute()).as(t.toString()).isBetween(0, 9);
       });
+      assertThat(drill.getSchedule().getSpec().getJitter()).isEqualTo(java.time.Duration.ofMinutes(10));
       assertThat(drill.getSchedule().getPolicy().isPauseOnFailure()).isTrue();
       // Started 3 h early, the drill waits for 03:00 through its window input.
       JsonNode drillInput = ((ScheduleActionStartWorkflow) drill.getSchedule().getAction()).getArguments()

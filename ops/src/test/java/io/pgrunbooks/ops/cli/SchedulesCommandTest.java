@@ -99,7 +99,8 @@ class SchedulesCommandTest {
       ZonedDateTime at = t.atZone(ZoneOffset.UTC);
       assertThat(at.getDayOfWeek()).as(t.toString()).isEqualTo(DayOfWeek.SUNDAY);
       assertThat(at.getDayOfMonth()).as(t.toString()).isBetween(1, 7);
-      assertThat(at.getHour() * 60 + at.getMinute()).as(t.toString()).isZero();
+      // 00:00 plus the default jitter of up to 10 minutes.
+      assertThat(at.getHour() * 60 + at.getMinute()).as(t.toString()).isBetween(0, 9);
     });
 
     Instant updatedAt = drill.getInfo().getLastUpdatedAt();
@@ -190,7 +191,7 @@ class SchedulesCommandTest {
     String p = "l" + UUID.randomUUID().toString().substring(0, 6) + "-";
     String cluster = "main";
     Path config = ScheduleTestConfigs.write(
-        entry(p + "health-check", "HealthCheck", "30 6 * * 1-5", "{cluster: " + cluster + "}", ""));
+        entry(p + "health-check", "HealthCheck", "30 6 * * 1-5", "{cluster: " + cluster + "}", "jitter: 0s\n"));
     assertThat(cli("schedules", "apply", "--config", config.toString()).code()).isZero();
     schedules.getHandle(p + "health-check").trigger();
     String query = "TemporalScheduledById = '" + p + "health-check'";
@@ -221,6 +222,52 @@ class SchedulesCommandTest {
       }
     }
     assertThat(line).contains(String.join(", ", expected));
+  }
+
+  @Test
+  void jitterSpreadsTheRunsOfAFleetAndChangingItIsAnUpdate() {
+    String p = "j" + UUID.randomUUID().toString().substring(0, 6) + "-";
+    // Three clusters' backups on the same cron: the default jitter (10m) and an explicit one.
+    Path config = ScheduleTestConfigs.write(
+        entry(p + "backup-a", "Backup", "0 1 * * *", "{cluster: main, database: a}", "")
+            + entry(p + "backup-b", "Backup", "0 1 * * *", "{cluster: main, database: b}", "")
+            + entry(p + "backup-c", "Backup", "0 1 * * *", "{cluster: main, database: c}", "jitter: 45m\n"));
+
+    Run first = cli("schedules", "apply", "--config", config.toString());
+    assertThat(first.code()).as(first.all()).isZero();
+    assertThat(first.out()).contains("created   " + p + "backup-a  Backup at 0 1 * * * UTC, each run up to 10m later "
+        + "(jitter)").contains("created   " + p + "backup-c  Backup at 0 1 * * * UTC, each run up to 45m later (jitter)");
+
+    List<Instant> firstRuns = new ArrayList<>();
+    for (String id : List.of("backup-a", "backup-b", "backup-c")) {
+      ScheduleDescription d = schedules.getHandle(p + id).describe();
+      Duration jitter = id.equals("backup-c") ? Duration.ofMinutes(45) : Duration.ofMinutes(10);
+      assertThat(d.getSchedule().getSpec().getJitter()).as(id).isEqualTo(jitter);
+      assertThat(d.getInfo().getNextActionTimes()).as(id).isNotEmpty().allSatisfy(t -> {
+        Duration afterOne = Duration.between(t.atZone(ZoneOffset.UTC).withHour(1).withMinute(0).withSecond(0)
+            .withNano(0).toInstant(), t);
+        assertThat(afterOne).as(id + " " + t).isGreaterThanOrEqualTo(Duration.ZERO).isLessThan(jitter);
+      });
+      firstRuns.add(d.getInfo().getNextActionTimes().get(0));
+    }
+    // Temporal derives each offset from the schedule: the same cron does not start them at the same second.
+    assertThat(firstRuns).as("first runs of the three schedules").doesNotHaveDuplicates();
+
+    Path unjittered = ScheduleTestConfigs.write(
+        entry(p + "backup-a", "Backup", "0 1 * * *", "{cluster: main, database: a}", "jitter: 0s\n"));
+    Run update = cli("schedules", "apply", "--config", unjittered.toString());
+    assertThat(update.code()).as(update.all()).isZero();
+    assertThat(update.out()).contains("updated   " + p + "backup-a: jitter: 10m -> 0s");
+    ScheduleDescription onTime = schedules.getHandle(p + "backup-a").describe();
+    assertThat(onTime.getInfo().getNextActionTimes()).isNotEmpty().allSatisfy(t -> {
+      ZonedDateTime at = t.atZone(ZoneOffset.UTC);
+      assertThat(List.of(at.getHour(), at.getMinute(), at.getSecond())).as(t.toString()).containsExactly(1, 0, 0);
+    });
+    Run again = cli("schedules", "apply", "--config", unjittered.toString());
+    assertThat(again.out()).contains("unchanged " + p + "backup-a");
+    for (String id : List.of("backup-a", "backup-b", "backup-c")) {
+      schedules.getHandle(p + id).delete();
+    }
   }
 
   @Test

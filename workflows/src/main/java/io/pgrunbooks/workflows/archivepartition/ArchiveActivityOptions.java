@@ -22,4 +22,7 @@ public final class ArchiveActivityOptions {
       .heartbeat(Duration.ofSeconds(20))
       .retry(ActivityStubs.retry(5, Duration.ofSeconds(2), Duration.ofSeconds(30)))
       .build();
+
+  /** {@link #STREAM} on the heavy queue ({@code pg-runbooks-heavy}): what runs since the heavy queue use. */
+  public static final ActivityOptions STREAM_HEAVY = io.pgrunbooks.workflows.common.HeavyQueue.on(STREAM);
 }

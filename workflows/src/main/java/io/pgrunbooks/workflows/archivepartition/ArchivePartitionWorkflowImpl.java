@@ -16,6 +16,7 @@ import io.pgrunbooks.workflows.activities.WriteManifestInput;
 import io.pgrunbooks.workflows.approval.ApprovalOutcome;
 import io.pgrunbooks.workflows.approval.ApprovalRequest;
 import io.pgrunbooks.workflows.common.FailureTypes;
+import io.pgrunbooks.workflows.common.HeavyQueue;
 import io.pgrunbooks.workflows.common.Failures;
 import io.pgrunbooks.workflows.common.RunRecorder;
 import io.pgrunbooks.workflows.common.RunReport;
@@ -41,6 +42,11 @@ public class ArchivePartitionWorkflowImpl extends RunbookWorkflowBase implements
   private final PostgresArchiveActivities stream =
       Workflow.newActivityStub(PostgresArchiveActivities.class, ArchiveActivityOptions.STREAM);
   private final S3Activities s3 = Workflow.newActivityStub(S3Activities.class, ArchiveActivityOptions.STREAM);
+  /** Export and deep verify on the heavy queue (runs from before it: {@link #stream} and {@link #s3}, see {@link HeavyQueue}). */
+  private final PostgresArchiveActivities heavyStream =
+      Workflow.newActivityStub(PostgresArchiveActivities.class, ArchiveActivityOptions.STREAM_HEAVY);
+  private final S3Activities heavyS3 = Workflow.newActivityStub(S3Activities.class, ArchiveActivityOptions.STREAM_HEAVY);
+  private boolean heavy;
 
   private ArchivePreflightFacts facts;
   private boolean detached;
@@ -78,11 +84,12 @@ public class ArchivePartitionWorkflowImpl extends RunbookWorkflowBase implements
       detached = true;
       var how = run.step("detach", () -> sql.detachPartition(facts.ref()), d -> "detached " + name + " (" + d.how() + ")");
       run.change("detached " + name + " from " + facts.ref().parentQualified() + " (" + how.how() + ")");
-      ExportResult export = run.step("export", () -> stream.exportPartition(
+      heavy = HeavyQueue.used();
+      ExportResult export = run.step("export", () -> (heavy ? heavyStream : stream).exportPartition(
           new ExportInput(facts.ref(), Workflow.getInfo().getRunId())), ArchivePartitionWorkflowImpl::describe);
       run.change("uploaded " + export.uri());
       VerifyArchiveResult verify = run.step("verify",
-          () -> s3.verifyArchive(new VerifyArchiveInput(export, input.deepVerifyEnabled())), VerifyArchiveResult::describe);
+          () -> (heavy ? heavyS3 : s3).verifyArchive(new VerifyArchiveInput(export, input.deepVerifyEnabled())), VerifyArchiveResult::describe);
       if (!verify.ok()) {
         throw ApplicationFailure.newNonRetryableFailure("archive " + export.uri() + " failed verification: "
             + String.join("; ", verify.problems()) + "; nothing was dropped", FailureTypes.SAFETY_REFUSED);

@@ -28,11 +28,26 @@ public final class BackupActivityStubs {
    * pg_restore stopped, not while it still writes.
    */
   public static PostgresBackupActivities postgres() {
+    return postgres(false);
+  }
+
+  /**
+   * The same with the dump and the restore on the heavy queue ({@code pg-runbooks-heavy}); the short steps
+   * and the counting stay central. Runs choose between the two with {@link io.pgrunbooks.workflows.common.HeavyQueue}.
+   */
+  public static PostgresBackupActivities heavyPostgres() {
+    return postgres(true);
+  }
+
+  private static PostgresBackupActivities postgres(boolean heavy) {
     ActivityOptions base = ActivityStubs.central(Duration.ofMinutes(10)).retry(RETRY).build();
     ActivityOptions longRunning = ActivityStubs.override(Duration.ofHours(12))
         .heartbeat(Duration.ofSeconds(60))
         .waitForCancellation()
         .build();
+    if (heavy) {
+      longRunning = ActivityStubs.onHeavyQueue(longRunning);
+    }
     ActivityOptions counting = ActivityStubs.override(Duration.ofHours(2)).build();
     return Workflow.newActivityStub(PostgresBackupActivities.class, base, Map.of(
         "DumpToStore", longRunning,

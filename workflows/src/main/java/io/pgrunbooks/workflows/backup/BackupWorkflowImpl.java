@@ -6,6 +6,7 @@ import io.pgrunbooks.workflows.approval.ApprovalOutcome;
 import io.pgrunbooks.workflows.approval.ApprovalRequest;
 import io.pgrunbooks.workflows.approval.PlanDigest;
 import io.pgrunbooks.workflows.common.FailureTypes;
+import io.pgrunbooks.workflows.common.HeavyQueue;
 import io.pgrunbooks.workflows.common.Failures;
 import io.pgrunbooks.workflows.common.RunRecorder;
 import io.pgrunbooks.workflows.common.RunReport;
@@ -28,6 +29,8 @@ public class BackupWorkflowImpl extends RunbookWorkflowBase implements BackupWor
 
   private final BackupStoreActivities store = BackupActivityStubs.store();
   private final PostgresBackupActivities postgres = BackupActivityStubs.postgres();
+  /** The same with the long step on the heavy queue (runs from before it: {@link #postgres}, see {@link HeavyQueue}). */
+  private final PostgresBackupActivities heavyPostgres = BackupActivityStubs.heavyPostgres();
 
   @Override
   public BackupResult run(BackupInput input) {
@@ -61,8 +64,9 @@ public class BackupWorkflowImpl extends RunbookWorkflowBase implements BackupWor
             + source.node() + " to " + key);
         return new BackupResult(report, null, null, source.node(), List.of());
       }
+      PostgresBackupActivities dumper = HeavyQueue.used() ? heavyPostgres : postgres;
       BackupManifest manifest = run.step("dump to store",
-          () -> postgres.dumpToStore(new DumpInput(cluster, database, source.node(), key,
+          () -> dumper.dumpToStore(new DumpInput(cluster, database, source.node(), key,
               Workflow.getInfo().getWorkflowId(), Workflow.getInfo().getRunId())),
           m -> m.dumpBytes() + " bytes, " + m.tables().size() + " tables, sha256 " + m.sha256());
       run.change("uploaded backup s3://" + policy.bucket() + "/" + key + " (" + manifest.dumpBytes() + " bytes)");

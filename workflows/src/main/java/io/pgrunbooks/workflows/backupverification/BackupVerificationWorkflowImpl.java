@@ -17,6 +17,7 @@ import io.pgrunbooks.workflows.backup.ScratchInput;
 import io.pgrunbooks.workflows.backup.TableCount;
 import io.pgrunbooks.workflows.backup.VerificationRecord;
 import io.pgrunbooks.workflows.common.FailureTypes;
+import io.pgrunbooks.workflows.common.HeavyQueue;
 import io.pgrunbooks.workflows.common.Failures;
 import io.pgrunbooks.workflows.common.RunRecorder;
 import io.pgrunbooks.workflows.common.RunReport;
@@ -42,6 +43,8 @@ public class BackupVerificationWorkflowImpl extends RunbookWorkflowBase implemen
 
   private final BackupStoreActivities store = BackupActivityStubs.store();
   private final PostgresBackupActivities postgres = BackupActivityStubs.postgres();
+  /** The same with the long step on the heavy queue (runs from before it: {@link #postgres}, see {@link HeavyQueue}). */
+  private final PostgresBackupActivities heavyPostgres = BackupActivityStubs.heavyPostgres();
 
   @Override
   public BackupVerificationResult run(BackupVerificationInput input) {
@@ -108,7 +111,8 @@ public class BackupVerificationWorkflowImpl extends RunbookWorkflowBase implemen
     String reason = null;
     RuntimeException failure = null;
     try {
-      restore = run.step("download and restore", () -> postgres.restore(new RestoreInput(manifest.cluster(),
+      PostgresBackupActivities restorer = HeavyQueue.used() ? heavyPostgres : postgres;
+      restore = run.step("download and restore", () -> restorer.restore(new RestoreInput(manifest.cluster(),
               manifest.database(), manifest.dumpKey(), manifest.sha256(), manifest.dumpBytes(), scratch,
               policy.restoreJobs())),
           r -> "SHA-256 matches; restored into " + scratch + " on " + r.target() + " in "

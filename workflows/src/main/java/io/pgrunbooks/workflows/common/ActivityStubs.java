@@ -59,6 +59,11 @@ public final class ActivityStubs {
     return RetryOptions.newBuilder().setDoNotRetry(FailureTypes.NON_RETRYABLE).build();
   }
 
+  /** {@code options} on the heavy queue {@link TaskQueues#HEAVY} instead of their own (see {@link HeavyQueue}). */
+  public static ActivityOptions onHeavyQueue(ActivityOptions options) {
+    return ActivityOptions.newBuilder(options).setTaskQueue(TaskQueues.HEAVY).build();
+  }
+
   /** A stub of {@code activities} with {@code options}. */
   public static <T> T stub(Class<T> activities, ActivityOptions options) {
     return Workflow.newActivityStub(activities, options);

@@ -12,6 +12,7 @@ import io.pgrunbooks.workflows.activities.RestoreTableResult;
 import io.pgrunbooks.workflows.activities.S3Activities;
 import io.pgrunbooks.workflows.archivepartition.ArchiveActivityOptions;
 import io.pgrunbooks.workflows.common.FailureTypes;
+import io.pgrunbooks.workflows.common.HeavyQueue;
 import io.pgrunbooks.workflows.common.Failures;
 import io.pgrunbooks.workflows.common.RunRecorder;
 import io.pgrunbooks.workflows.common.RunbookState;
@@ -32,6 +33,9 @@ public class RestorePartitionWorkflowImpl extends RunbookWorkflowBase implements
   private final PostgresArchiveActivities stream =
       Workflow.newActivityStub(PostgresArchiveActivities.class, ArchiveActivityOptions.STREAM);
   private final S3Activities s3 = Workflow.newActivityStub(S3Activities.class, ArchiveActivityOptions.STREAM);
+  /** The restore stream on the heavy queue (runs from before it: {@link #stream}, see {@link HeavyQueue}). */
+  private final PostgresArchiveActivities heavyStream =
+      Workflow.newActivityStub(PostgresArchiveActivities.class, ArchiveActivityOptions.STREAM_HEAVY);
 
   /** Version marker of issue 14: the manifest's cluster and database are checked; attach only to a configured parent. */
   static final String RESTORE_CHECKS = "restore-checks-manifest-and-parent";
@@ -81,7 +85,8 @@ public class RestorePartitionWorkflowImpl extends RunbookWorkflowBase implements
         return new RestorePartitionResult(finish(RunbookState.COMPLETED, "dry run: would restore " + m.rows()
             + " rows into " + table + "; nothing was changed"), table, -1, false);
       }
-      RestoreTableResult restored = run.step("restore", () -> stream.restoreTable(new RestoreTableInput(cluster, database,
+      PostgresArchiveActivities restorer = HeavyQueue.used() ? heavyStream : stream;
+      RestoreTableResult restored = run.step("restore", () -> restorer.restoreTable(new RestoreTableInput(cluster, database,
           key, m, schema, name, Workflow.getInfo().getRunId())),
           r -> r.rows() + " rows loaded into " + table + ", SHA-256 of object and CSV match the manifest"
               + (r.alreadyRestored() ? " (committed by an earlier attempt)" : ""));

@@ -24,6 +24,8 @@ public final class ArchiveTestRuns {
     central.registerWorkflowImplementationTypes(ArchivePartitionWorkflowImpl.class, RestorePartitionWorkflowImpl.class);
     central.registerActivitiesImplementations(fakes.activities());
     central.registerActivitiesImplementations(new io.pgrunbooks.workflows.replay.KeptReports());
+    // Export, verify and restore streams go to the heavy queue: the same fakes serve it.
+    env.newWorker(TaskQueues.HEAVY).registerActivitiesImplementations(fakes.activities());
     env.start();
     return env.getWorkflowClient();
   }

@@ -32,6 +32,8 @@ public final class BackupRuns {
     Worker central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(BackupWorkflowImpl.class, BackupVerificationWorkflowImpl.class);
     central.registerActivitiesImplementations(store, postgres, approvals, new DroppedNotifications(), new io.pgrunbooks.workflows.replay.KeptReports());
+    // The dump and the verification restore go to the heavy queue: the same fake serves it.
+    env.newWorker(TaskQueues.HEAVY).registerActivitiesImplementations(postgres);
   }
 
   public BackupRuns start() {

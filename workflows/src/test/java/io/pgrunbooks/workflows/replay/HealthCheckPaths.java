@@ -44,12 +44,26 @@ import java.util.Set;
  * HealthCheck's main paths for recording, on a two-node cluster (pg1 primary, pg2 replica). Own
  * small fakes: the ones in the healthcheck test package are package-private.
  */
-final class HealthCheckPaths {
+public final class HealthCheckPaths {
   private static final String CLUSTER = "main";
   private static final Instant AT = Instant.parse("2026-01-05T09:00:00Z");
   private static final long GB = 1024L * 1024 * 1024;
 
   private HealthCheckPaths() {}
+
+  /**
+   * Registers the healthy path's workflow and fakes on {@code central} (a worker the caller made, e.g. with
+   * limited slots) and the node agents; then {@link #runHealthy} runs it once the environment is started.
+   */
+  public static void registerHealthy(TestWorkflowEnvironment env, Worker central) {
+    register(env, central, spec(0), Map.of("pg1", primary("pg1", List.of(streaming("pg2"))), "pg2", replica("pg2")),
+        Set.of(), Map.of(), new PoolFacts(false, null, List.of()));
+  }
+
+  /** Runs the HealthCheck registered by {@link #registerHealthy} to its end; returns its workflow id. */
+  public static String runHealthy(TestWorkflowEnvironment env) {
+    return run(env);
+  }
 
   static String healthy(TestWorkflowEnvironment env) {
     return check(env, spec(0), Map.of(
@@ -93,7 +107,14 @@ final class HealthCheckPaths {
 
   private static String check(TestWorkflowEnvironment env, ClusterSpec spec, Map<String, NodeHealthFacts> facts,
                               Set<String> agentsDown, Map<String, DetailFacts> details, PoolFacts pools) {
-    Worker central = env.newWorker(TaskQueues.CENTRAL);
+    register(env, env.newWorker(TaskQueues.CENTRAL), spec, facts, agentsDown, details, pools);
+    env.start();
+    return run(env);
+  }
+
+  private static void register(TestWorkflowEnvironment env, Worker central, ClusterSpec spec,
+                               Map<String, NodeHealthFacts> facts, Set<String> agentsDown,
+                               Map<String, DetailFacts> details, PoolFacts pools) {
     central.registerWorkflowImplementationTypes(HealthCheckWorkflowImpl.class);
     central.registerActivitiesImplementations((ConfigActivities) (DescribeClusterInput in) -> spec,
         (PostgresActivities) (HealthFactsInput in) -> facts.get(in.node()),
@@ -118,7 +139,9 @@ final class HealthCheckPaths {
             .registerActivitiesImplementations(DiskOnlyAgent.of(in -> disk(in.node())));
       }
     }
-    env.start();
+  }
+
+  private static String run(TestWorkflowEnvironment env) {
     String id = WorkflowIds.healthCheck(CLUSTER);
     env.getWorkflowClient().newWorkflowStub(HealthCheckWorkflow.class, WorkflowOptions.newBuilder()
             .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId(id).setWorkflowRunTimeout(Duration.ofMinutes(10)).build())
