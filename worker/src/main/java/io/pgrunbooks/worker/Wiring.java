@@ -65,6 +65,7 @@ final class Wiring {
         new LockActivitiesImpl(client),
         new FailoverActivitiesImpl(cfg, connections, env, s3),
         new io.pgrunbooks.activities.postgres.PhysicalBackupActivitiesImpl(cfg, connections),
+        new io.pgrunbooks.activities.postgres.ArchiveHealthActivitiesImpl(cfg, connections),
         new io.pgrunbooks.activities.postgres.PostgresRepackActivitiesImpl(cfg, connections, () -> env),
         new io.pgrunbooks.activities.postgres.PostgresIntegrityActivitiesImpl(cfg, connections));
   }

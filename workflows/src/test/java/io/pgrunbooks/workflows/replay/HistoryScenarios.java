@@ -64,6 +64,7 @@ public final class HistoryScenarios {
       new HistoryScenario("HealthCheck", "replica-down", HealthCheckPaths::replicaDown),
       new HistoryScenario("HealthCheck", "agent-missing", HealthCheckPaths::agentMissing),
       new HistoryScenario("HealthCheck", "morning-page-findings", HealthCheckPaths::morningPageFindings),
+      new HistoryScenario("HealthCheck", "archive-lag", HealthCheckPaths::archiveLag),
       new HistoryScenario("TopologyLock", "grant-release", TopologyLockPaths::grantAndRelease),
       new HistoryScenario("TopologyLock", "refuse", TopologyLockPaths::refuse),
       new HistoryScenario("TopologyLock", "child-shares", TopologyLockPaths::childShares),
