@@ -66,6 +66,7 @@ final class Wiring {
         new FailoverActivitiesImpl(cfg, connections, env, s3),
         new io.pgrunbooks.activities.postgres.PhysicalBackupActivitiesImpl(cfg, connections),
         new io.pgrunbooks.activities.postgres.ArchiveHealthActivitiesImpl(cfg, connections),
+        new io.pgrunbooks.activities.backup.RestoreDatabaseActivitiesImpl(cfg, env),
         new io.pgrunbooks.activities.postgres.PostgresRepackActivitiesImpl(cfg, connections, () -> env),
         new io.pgrunbooks.activities.postgres.PostgresIntegrityActivitiesImpl(cfg, connections));
   }
