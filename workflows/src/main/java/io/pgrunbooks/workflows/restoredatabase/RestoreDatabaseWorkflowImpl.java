@@ -67,7 +67,9 @@ public class RestoreDatabaseWorkflowImpl extends RunbookWorkflowBase implements 
     String target = input.targetDatabase().strip();
     RunRecorder run = begin(WorkflowTypes.RESTORE_DATABASE, cluster, target, input);
     try {
-      String marker = RestoreDatabaseRules.marker(Workflow.getInfo().getWorkflowId(), Workflow.getInfo().getRunId());
+      // Recorded once: decisions compare it with what the activities read back, so a replay must see the same value.
+      String marker = Workflow.sideEffect(String.class,
+          () -> RestoreDatabaseRules.marker(Workflow.getInfo().getWorkflowId(), Workflow.getInfo().getRunId()));
       String before = RestoreDatabaseRules.beforeName(database, Instant.ofEpochMilli(Workflow.currentTimeMillis()));
       RestoreTarget names = new RestoreTarget(cluster, database, target, before, marker);
       BackupPolicy policy = run.step("read backup policy", () -> store.policy(new ListBackupsInput(cluster, database)),
