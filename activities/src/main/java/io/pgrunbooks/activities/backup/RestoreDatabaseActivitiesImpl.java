@@ -8,7 +8,7 @@ import io.pgrunbooks.activities.s3.MultipartUpload;
 import io.pgrunbooks.config.ClusterConfig;
 import io.pgrunbooks.config.NodeConfig;
 import io.pgrunbooks.config.RunbooksConfig;
-import io.pgrunbooks.workflows.activities.RestoreDatabaseActivities;
+import io.pgrunbooks.workflows.restoredatabase.RestoreDatabaseActivities;
 import io.pgrunbooks.workflows.backup.TableCount;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.temporal.activity.Activity;

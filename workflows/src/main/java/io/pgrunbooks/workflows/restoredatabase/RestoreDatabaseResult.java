@@ -1,6 +1,6 @@
 package io.pgrunbooks.workflows.restoredatabase;
 
-import io.pgrunbooks.workflows.activities.RestoreDatabaseActivities.RestoredDatabase;
+import io.pgrunbooks.workflows.restoredatabase.RestoreDatabaseActivities.RestoredDatabase;
 import io.pgrunbooks.workflows.common.RunReport;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package io.pgrunbooks.workflows.restoredatabase;
 
-import io.pgrunbooks.workflows.activities.RestoreDatabaseActivities.RestoreFacts;
+import io.pgrunbooks.workflows.restoredatabase.RestoreDatabaseActivities.RestoreFacts;
 import io.pgrunbooks.workflows.backup.BackupManifest;
 import java.time.Instant;
 import java.time.ZoneOffset;

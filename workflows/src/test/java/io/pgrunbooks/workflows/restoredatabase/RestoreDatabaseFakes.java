@@ -3,7 +3,6 @@ package io.pgrunbooks.workflows.restoredatabase;
 import io.pgrunbooks.workflows.activities.Notification;
 import io.pgrunbooks.workflows.activities.NotifyActivities;
 import io.pgrunbooks.workflows.activities.PgBouncerDatabaseActivities;
-import io.pgrunbooks.workflows.activities.RestoreDatabaseActivities;
 import io.pgrunbooks.workflows.approval.ApprovalSignal;
 import io.pgrunbooks.workflows.backup.BackupEntry;
 import io.pgrunbooks.workflows.backup.BackupManifest;

@@ -2,7 +2,7 @@ package io.pgrunbooks.workflows.restoredatabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgrunbooks.workflows.activities.RestoreDatabaseActivities.RestoreFacts;
+import io.pgrunbooks.workflows.restoredatabase.RestoreDatabaseActivities.RestoreFacts;
 import io.pgrunbooks.workflows.restoredatabase.RestoreDatabaseRules.SwapStep;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.pgrunbooks.workflows.activities;
+package io.pgrunbooks.workflows.restoredatabase;
 
 import io.pgrunbooks.workflows.backup.TableCount;
 import io.temporal.activity.ActivityInterface;
