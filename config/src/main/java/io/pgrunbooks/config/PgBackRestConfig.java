@@ -19,6 +19,11 @@ import java.util.Map;
  * @param cipherPassEnv environment variable (of the node agents) with the repository passphrase; null =
  *     an unencrypted repository, or one whose passphrase only {@code configFile} holds
  * @param cipherPassFile file with the repository passphrase (instead of {@code cipherPassEnv})
+ * @param archiveLagDegradedSeconds HealthCheck: the oldest WAL segment waiting to be archived this long degrades
+ *     the cluster (300)
+ * @param archiveLagUnhealthySeconds ... makes it unhealthy (1800)
+ * @param backupAgeDegradedHours HealthCheck: a newest physical backup this old degrades the cluster (26)
+ * @param backupAgeUnhealthyHours ... makes it unhealthy (50)
  */
 public record PgBackRestConfig(
     String stanza,
@@ -28,7 +33,11 @@ public record PgBackRestConfig(
     int retentionFull,
     int minFull,
     String cipherPassEnv,
-    String cipherPassFile) {
+    String cipherPassFile,
+    long archiveLagDegradedSeconds,
+    long archiveLagUnhealthySeconds,
+    long backupAgeDegradedHours,
+    long backupAgeUnhealthyHours) {
 
   public static final String DEFAULT_CONFIG_FILE = "/etc/pgbackrest/pgbackrest.conf";
   public static final String DEFAULT_COMMAND = "/usr/bin/pgbackrest";
@@ -42,10 +51,15 @@ public record PgBackRestConfig(
       @JsonProperty("retentionFull") Integer retentionFull,
       @JsonProperty("minFull") Integer minFull,
       @JsonProperty("cipherPassEnv") String cipherPassEnv,
-      @JsonProperty("cipherPassFile") String cipherPassFile) {
+      @JsonProperty("cipherPassFile") String cipherPassFile,
+      @JsonProperty("archiveLagDegradedSeconds") Long archiveLagDegradedSeconds,
+      @JsonProperty("archiveLagUnhealthySeconds") Long archiveLagUnhealthySeconds,
+      @JsonProperty("backupAgeDegradedHours") Long backupAgeDegradedHours,
+      @JsonProperty("backupAgeUnhealthyHours") Long backupAgeUnhealthyHours) {
     return new PgBackRestConfig(stanza, Copies.or(configFile, DEFAULT_CONFIG_FILE), Copies.or(repoPath, "/pgbackrest"),
         Copies.or(command, DEFAULT_COMMAND), Copies.or(retentionFull, 2), Copies.or(minFull, 1), cipherPassEnv,
-        cipherPassFile);
+        cipherPassFile, Copies.or(archiveLagDegradedSeconds, 300L), Copies.or(archiveLagUnhealthySeconds, 1800L),
+        Copies.or(backupAgeDegradedHours, 26L), Copies.or(backupAgeUnhealthyHours, 50L));
   }
 
   /** Whether the repository is encrypted with a passphrase the runbooks pass. */

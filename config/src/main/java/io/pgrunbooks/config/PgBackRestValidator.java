@@ -29,7 +29,19 @@ final class PgBackRestValidator {
     if (b.cipherPassEnv() != null) {
       Checks.envName(p, path + ".cipherPassEnv", b.cipherPassEnv());
     }
+    pair(p, path, "archiveLag", "Seconds", b.archiveLagDegradedSeconds(), b.archiveLagUnhealthySeconds());
+    pair(p, path, "backupAge", "Hours", b.backupAgeDegradedHours(), b.backupAgeUnhealthyHours());
     Checks.notBoth(p, path, b.cipherPassEnv(), "cipherPassEnv", b.cipherPassFile(), "cipherPassFile");
+  }
+
+  private static void pair(Problems p, String path, String name, String unit, long degraded, long unhealthy) {
+    if (degraded <= 0) {
+      p.add(path + "." + name + "Degraded" + unit, "must be positive, got " + degraded);
+    }
+    if (unhealthy < degraded) {
+      p.add(path + "." + name + "Unhealthy" + unit, "must be at least " + name + "Degraded" + unit + " ("
+          + degraded + "), got " + unhealthy);
+    }
   }
 
   private static void absolute(Problems p, String path, String value) {

@@ -28,6 +28,24 @@ class PgBackRestConfigTest {
     assertThat(b.retentionFull()).isEqualTo(2);
     assertThat(b.minFull()).isEqualTo(1);
     assertThat(b.encrypted()).isFalse();
+    assertThat(b.archiveLagDegradedSeconds()).isEqualTo(300);
+    assertThat(b.archiveLagUnhealthySeconds()).isEqualTo(1800);
+    assertThat(b.backupAgeDegradedHours()).isEqualTo(26);
+    assertThat(b.backupAgeUnhealthyHours()).isEqualTo(50);
+  }
+
+  @Test
+  void healthThresholdsCanBeSetOneByOneAndAnInvertedPairIsRefused() {
+    PgBackRestConfig b = parse("\n    pgbackrest:\n      stanza: main\n      backupAgeUnhealthyHours: 200")
+        .cluster("main").pgbackrest();
+    assertThat(b.backupAgeUnhealthyHours()).isEqualTo(200);
+    assertThat(b.backupAgeDegradedHours()).isEqualTo(26);
+
+    assertThatThrownBy(() -> parse("\n    pgbackrest:\n      stanza: main\n      archiveLagDegradedSeconds: 600"
+        + "\n      archiveLagUnhealthySeconds: 60\n      backupAgeDegradedHours: 0"))
+        .hasMessageContaining("clusters.main.pgbackrest.archiveLagUnhealthySeconds: must be at least "
+            + "archiveLagDegradedSeconds (600), got 60")
+        .hasMessageContaining("clusters.main.pgbackrest.backupAgeDegradedHours: must be positive, got 0");
   }
 
   @Test

@@ -89,6 +89,8 @@ final class Wiring {
         new LockActivitiesImpl(client),
         new FailoverActivitiesImpl(cfg, connections, env, s3),
         new io.pgrunbooks.activities.postgres.PhysicalBackupActivitiesImpl(cfg, connections),
+        new io.pgrunbooks.activities.postgres.ArchiveHealthActivitiesImpl(cfg, connections),
+        new io.pgrunbooks.activities.backup.RestoreDatabaseActivitiesImpl(cfg, env),
         new io.pgrunbooks.activities.postgres.PostgresRepackActivitiesImpl(cfg, connections, () -> env),
         new io.pgrunbooks.activities.postgres.PostgresIntegrityActivitiesImpl(cfg, connections)};
     // The heavy queue: the interfaces whose long streams (export, verify, restore, S3 transfer, dump,

@@ -5,6 +5,8 @@ import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.config.PgBouncerConfig;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.workflows.activities.PgBouncerActivities;
+import io.pgrunbooks.workflows.activities.PgBouncerDatabaseActivities;
+import io.pgrunbooks.workflows.activities.PgBouncerDatabaseActivities.DatabaseBouncerInput;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
@@ -27,7 +29,8 @@ import java.util.regex.Pattern;
  * {@link PgBouncerActivities} of the node agent on PgBouncer's host. Refuses to act for a cluster whose
  * {@code pgbouncer.node} is another node: the config file it rewrites is on that host.
  */
-public class PgBouncerActivitiesImpl implements PgBouncerActivities {
+public class PgBouncerActivitiesImpl implements PgBouncerActivities, PgBouncerDatabaseActivities {
+  private static final Pattern DATABASE = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
   private static final Pattern ENTRY = Pattern.compile("^(\\s*[^;#=\\s][^=]*?\\s*=\\s*)(.*)$");
 
   private final RunbooksConfig config;
@@ -50,6 +53,28 @@ public class PgBouncerActivitiesImpl implements PgBouncerActivities {
   public String resumeBouncer(BouncerInput input) {
     own(input.cluster());
     return console(input.cluster(), "RESUME", "not paused", "PgBouncer resumed");
+  }
+
+  @Override
+  public String pauseDatabase(DatabaseBouncerInput input) {
+    own(input.cluster());
+    return console(input.cluster(), "PAUSE " + database(input.database()), "already",
+        "PgBouncer paused " + input.database());
+  }
+
+  @Override
+  public String resumeDatabase(DatabaseBouncerInput input) {
+    own(input.cluster());
+    return console(input.cluster(), "RESUME " + database(input.database()), "not paused",
+        "PgBouncer resumed " + input.database());
+  }
+
+  /** The admin console takes the name raw: only plain names get there. */
+  private static String database(String name) {
+    if (name == null || !DATABASE.matcher(name).matches()) {
+      throw Lookups.badInput("\"" + name + "\" is not a plain lower-case database name");
+    }
+    return name;
   }
 
   @Override

@@ -3,7 +3,9 @@ package io.pgrunbooks.activities.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgrunbooks.activities.postgres.ArchiveHealthActivitiesImpl;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
+import io.pgrunbooks.workflows.activities.ArchiveHealthActivities.ArchiveFacts;
 import io.pgrunbooks.activities.postgres.PhysicalBackupActivitiesImpl;
 import io.pgrunbooks.config.ConfigLoader;
 import io.pgrunbooks.config.RunbooksConfig;
@@ -182,6 +184,55 @@ class PgBackRestOnLocalStackTest {
         .isInstanceOf(ApplicationFailure.class).hasMessageContaining("unknown cluster 'nope'");
     assertThatThrownBy(() -> new PhysicalBackupActivitiesImpl(config, new ConnectionFactory(config))
         .physicalBackupTarget("plain")).hasMessageContaining("has no pgbackrest section");
+  }
+
+  @Test
+  @Order(7)
+  void healthCheckSeesTheArchiverCatchUpThenLagAndFailWhenArchiveCommandFails() throws Exception {
+    ArchiveHealthActivitiesImpl health = new ArchiveHealthActivitiesImpl(config, new ConnectionFactory(config));
+    assertThat(health.collectArchiveFacts("plain").configured()).isFalse();
+
+    cluster.primary().psql("postgres", "INSERT INTO t SELECT generate_series(1, 100); SELECT pg_switch_wal()");
+    ArchiveFacts ok = await(health, f -> f.readySegments() == 0 && f.lastArchivedWal() != null);
+    assertThat(ok.configured()).isTrue();
+    assertThat(ok.primary()).isEqualTo("pg1");
+    assertThat(ok.stanza()).isEqualTo("main");
+    assertThat(ok.archiveMode()).isEqualTo("on");
+    assertThat(ok.failing()).isFalse();
+    assertThat(ok.thresholds().archiveLagDegradedSeconds()).isEqualTo(300);
+
+    // A broken archive_command: the finished segment waits as .ready and the archiver records failures.
+    String command = cluster.primary().psql("postgres", "SHOW archive_command").strip();
+    // psql -c runs a multi-statement string in one transaction, and ALTER SYSTEM refuses that.
+    cluster.primary().psql("postgres", "ALTER SYSTEM SET archive_command = 'false'");
+    cluster.primary().psql("postgres", "SELECT pg_reload_conf()");
+    try {
+      Thread.sleep(1000);
+      cluster.primary().psql("postgres", "INSERT INTO t SELECT generate_series(1, 100); SELECT pg_switch_wal()");
+      ArchiveFacts broken = await(health, f -> f.readySegments() >= 1 && f.failing() && f.oldestReadySecondsAgo() >= 2);
+      assertThat(broken.failedCount()).isPositive();
+      assertThat(broken.oldestReadySecondsAgo()).isGreaterThanOrEqualTo(2);
+    } finally {
+      cluster.primary().psql("postgres", "ALTER SYSTEM RESET archive_command");
+      cluster.primary().psql("postgres", "SELECT pg_reload_conf()");
+    }
+    assertThat(cluster.primary().psql("postgres", "SHOW archive_command").strip()).isEqualTo(command);
+    ArchiveFacts healed = await(health, f -> f.readySegments() == 0 && !f.failing());
+    assertThat(healed.lastArchivedSecondsAgo()).isLessThan(120);
+  }
+
+  private static ArchiveFacts await(ArchiveHealthActivitiesImpl health, java.util.function.Predicate<ArchiveFacts> done)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    ArchiveFacts f = health.collectArchiveFacts(CLUSTER);
+    while (!done.test(f)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("archive facts never reached the expected state: " + f);
+      }
+      Thread.sleep(500);
+      f = health.collectArchiveFacts(CLUSTER);
+    }
+    return f;
   }
 
   /**

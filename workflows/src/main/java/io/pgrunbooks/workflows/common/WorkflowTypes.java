@@ -27,6 +27,7 @@ public final class WorkflowTypes {
   public static final String PHYSICAL_BACKUP = "PhysicalBackup";
   public static final String REPACK = "Repack";
   public static final String INTEGRITY_CHECK = "IntegrityCheck";
+  public static final String RESTORE_DATABASE = "RestoreDatabase";
 
   private WorkflowTypes() {}
 }

@@ -2,7 +2,12 @@ package io.pgrunbooks.workflows.healthcheck;
 
 import io.pgrunbooks.workflows.common.ActivityStubs;
 import io.pgrunbooks.workflows.backup.BackupStoreActivities;
+import io.pgrunbooks.workflows.activities.ArchiveHealthActivities;
+import io.pgrunbooks.workflows.activities.ArchiveHealthActivities.ArchiveFacts;
 import io.pgrunbooks.workflows.activities.ClusterSpec;
+import io.pgrunbooks.workflows.physicalbackup.PgBackRestActivities;
+import io.pgrunbooks.workflows.physicalbackup.PgBackRestBackup;
+import io.pgrunbooks.workflows.physicalbackup.PgBackRestCall;
 import io.pgrunbooks.workflows.activities.ClusterSpec.NodeSpec;
 import io.pgrunbooks.workflows.activities.ConfigActivities;
 import io.pgrunbooks.workflows.activities.DescribeClusterInput;
@@ -58,6 +63,12 @@ public class HealthCheckWorkflowImpl extends RunbookWorkflowBase implements Heal
   private final HealthDetailActivities details = Workflow.newActivityStub(HealthDetailActivities.class,
       ActivityStubs.central(Duration.ofMinutes(3)).scheduleToClose(Duration.ofMinutes(6)).retry(RETRY).build());
 
+  /** Issue 19: WAL archive lag and the newest physical backup's age, for clusters with a pgbackrest section. */
+  static final String ARCHIVE_LAG_CHANGE = "archive-lag";
+
+  private final ArchiveHealthActivities archive = Workflow.newActivityStub(ArchiveHealthActivities.class,
+      ActivityStubs.central(Duration.ofMinutes(1)).scheduleToClose(Duration.ofMinutes(3)).retry(RETRY).build());
+
   private final BackupStoreActivities backups = Workflow.newActivityStub(BackupStoreActivities.class,
       ActivityStubs.central(Duration.ofSeconds(30)).scheduleToClose(Duration.ofMinutes(1)).retry(RETRY).build());
 
@@ -82,11 +93,19 @@ public class HealthCheckWorkflowImpl extends RunbookWorkflowBase implements Heal
       HealthVerdict detailed = morningPage
           ? run.step("morning page", () -> morningPage(spec, evaluated), HealthVerdict::summary)
           : evaluated;
-      HealthVerdict verdict = backupAge
+      HealthVerdict aged = backupAge
           ? run.step("backup age", () -> BackupAgeCheck.apply(detailed, backupAges(cluster), now()),
               v -> v.clusterFindings().stream().filter(f -> BackupAgeCheck.CHECK.equals(f.check()))
                   .map(Finding::message).reduce((a, b) -> a + "; " + b).orElse("no backups to judge"))
           : detailed;
+      // Added with pgBackRest (issue 19): runs recorded before it replay without its activities.
+      boolean archiveLag = Workflow.getVersion(ARCHIVE_LAG_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
+      HealthVerdict verdict = archiveLag
+          ? run.step("archive lag and physical backup", () -> archiveAndPhysicalBackup(cluster, aged),
+              v -> v.clusterFindings().stream().filter(f -> ArchiveCheck.ARCHIVE_LAG.equals(f.check())
+                      || ArchiveCheck.PHYSICAL_BACKUP.equals(f.check()))
+                  .map(Finding::message).reduce((a, b) -> a + "; " + b).orElse("no pgbackrest section: not checked"))
+          : aged;
       // A sick cluster is a successful check: the verdict is in status, not in the run outcome.
       RunReport report = morningPage && verdict.status() != HealthStatus.HEALTHY
           ? finishWithFindings(verdict.status() == HealthStatus.UNHEALTHY ? Notification.CRITICAL
@@ -148,6 +167,30 @@ public class HealthCheckWorkflowImpl extends RunbookWorkflowBase implements Heal
       run().log("backup age not checked: " + Failures.describe(e));
       return List.of();
     }
+  }
+
+  /** Archive facts from the primary, backups from its agent; what cannot be read is a finding, never a failure. */
+  private HealthVerdict archiveAndPhysicalBackup(String cluster, HealthVerdict verdict) {
+    ArchiveFacts facts;
+    try {
+      facts = archive.collectArchiveFacts(cluster);
+    } catch (RuntimeException e) {
+      return ArchiveCheck.apply(verdict, null, Failures.describe(e), null, null, now());
+    }
+    if (!facts.configured()) {
+      return verdict;
+    }
+    Duration toStart = Duration.ofSeconds(Math.max(1, facts.agentStartTimeoutSeconds()));
+    PgBackRestActivities agent = Workflow.newActivityStub(PgBackRestActivities.class,
+        ActivityStubs.onNode(facts.primary(), Duration.ofMinutes(5)).scheduleToStart(toStart).retry(RETRY).build());
+    List<PgBackRestBackup> physical = null;
+    String error = null;
+    try {
+      physical = agent.pgbackrestInfo(PgBackRestCall.info(cluster));
+    } catch (RuntimeException e) {
+      error = "pgbackrest info on " + facts.primary() + " failed: " + Failures.describe(e);
+    }
+    return ArchiveCheck.apply(verdict, facts, null, physical, error, now());
   }
 
   private NodeActivities agentOf(String node, Duration startTimeout) {

@@ -43,6 +43,10 @@ import io.pgrunbooks.workflows.reindex.ReindexInput;
 import io.pgrunbooks.workflows.reindex.ReindexResult;
 import io.pgrunbooks.workflows.reindex.ReindexWorkflow;
 import io.pgrunbooks.workflows.reindex.ReindexWorkflowImpl;
+import io.pgrunbooks.workflows.restoredatabase.RestoreDatabaseInput;
+import io.pgrunbooks.workflows.restoredatabase.RestoreDatabaseResult;
+import io.pgrunbooks.workflows.restoredatabase.RestoreDatabaseWorkflow;
+import io.pgrunbooks.workflows.restoredatabase.RestoreDatabaseWorkflowImpl;
 import io.pgrunbooks.workflows.repack.RepackInput;
 import io.pgrunbooks.workflows.repack.RepackResult;
 import io.pgrunbooks.workflows.repack.RepackWorkflow;
@@ -271,6 +275,16 @@ public final class Runbooks {
       .markDestructive()
       .withDocs("ops/docs/physical-backup.md");
 
+  public static final RunbookSpec RESTORE_DATABASE = RunbookSpec.of(
+          RestoreDatabaseWorkflow.class, RestoreDatabaseWorkflowImpl.class, RestoreDatabaseInput.class,
+          RestoreDatabaseResult.class,
+          "Restores a Backup (pg_dump) into a new database on the primary and checks its row counts against the"
+              + " manifest; swap: true renames the live database away and the restored one into place (approval).",
+          "restore-database:{cluster}:{targetDatabase}", "cluster", "database", "targetDatabase")
+      .withDefaults("backupKey", "the newest complete backup of database", "swap", "false")
+      .markDestructive()
+      .withDocs("ops/docs/restore-database.md");
+
   public static final RunbookSpec REPACK = RunbookSpec.of(
           RepackWorkflow.class, RepackWorkflowImpl.class, RepackInput.class, RepackResult.class,
           "pg_repack of one bloated table after the key and disk headroom checks and approval; a failed or killed"
@@ -303,7 +317,7 @@ public final class Runbooks {
       PARTITION_MAINTENANCE, ARCHIVE_PARTITION, RESTORE_PARTITION, REPLICA_REBUILD, FAILOVER, FAILOVER_DRILL,
       BACKUP, BACKUP_VERIFICATION, HEALTH_CHECK,
       TERMINATE_SESSIONS, POOL_RESIZE, POOL_EXHAUSTED, CREATE_INDEX, DROP_INDEX, REINDEX, QUERY_REPORT,
-      VACUUM_ANALYZE, REPACK, INTEGRITY_CHECK, PHYSICAL_BACKUP);
+      VACUUM_ANALYZE, REPACK, INTEGRITY_CHECK, PHYSICAL_BACKUP, RESTORE_DATABASE);
 
   private static final Map<String, RunbookSpec> BY_TYPE =
       ALL.stream().collect(Collectors.toMap(RunbookSpec::type, s -> s, (a, b) -> {

@@ -1,6 +1,11 @@
 package io.pgrunbooks.workflows.healthcheck;
 
+import io.pgrunbooks.workflows.activities.ArchiveHealthActivities;
+import io.pgrunbooks.workflows.activities.ArchiveHealthActivities.ArchiveFacts;
 import io.pgrunbooks.workflows.activities.ClusterSpec;
+import io.pgrunbooks.workflows.physicalbackup.PgBackRestActivities;
+import io.pgrunbooks.workflows.physicalbackup.PgBackRestBackup;
+import io.pgrunbooks.workflows.physicalbackup.PgBackRestCall;
 import io.pgrunbooks.workflows.activities.ConfigActivities;
 import io.pgrunbooks.workflows.activities.DescribeClusterInput;
 import io.pgrunbooks.workflows.activities.DiskUsage;
@@ -38,6 +43,10 @@ final class FakeActivities {
     /** Morning-page facts per node; a node missing here gets quiet facts. */
     final Map<String, DetailFacts> details = new LinkedHashMap<>();
     PoolFacts pools = new PoolFacts(false, null, List.of());
+    /** WAL archiving facts (issue 19); by default the cluster has no pgbackrest section. */
+    ArchiveFacts archive = ArchiveFacts.notConfigured();
+    /** What {@code pgbackrest info} lists on the node agents; null = it fails. */
+    List<PgBackRestBackup> physical = List.of();
 
     Scenario() {
       facts.put("pg1", Fixtures.primary("pg1").replica(Fixtures.streaming("pg2", 0.02)).build());
@@ -130,6 +139,47 @@ final class FakeActivities {
   }
 
   /** Every runbook notifies when it ends; this one only remembers. */
+  static final class Archive implements ArchiveHealthActivities {
+    private final Scenario scenario;
+
+    Archive(Scenario scenario) {
+      this.scenario = scenario;
+    }
+
+    @Override
+    public ArchiveFacts collectArchiveFacts(String cluster) {
+      return scenario.archive;
+    }
+  }
+
+  /** The node agents' pgBackRest: only {@code info} is used by HealthCheck. */
+  static final class PgBackRest implements PgBackRestActivities {
+    private final Scenario scenario;
+
+    PgBackRest(Scenario scenario) {
+      this.scenario = scenario;
+    }
+
+    @Override
+    public List<PgBackRestBackup> pgbackrestInfo(PgBackRestCall call) {
+      if (scenario.physical == null) {
+        throw ApplicationFailure.newNonRetryableFailure("pgbackrest info failed (exit 82): ERROR: [082] unable to "
+            + "read repository", "PgBackRestFailed");
+      }
+      return scenario.physical;
+    }
+
+    @Override
+    public PgBackRestBackup pgbackrestBackup(PgBackRestCall call) {
+      throw new UnsupportedOperationException("HealthCheck never takes a backup");
+    }
+
+    @Override
+    public List<String> pgbackrestExpire(PgBackRestCall call) {
+      throw new UnsupportedOperationException("HealthCheck never expires");
+    }
+  }
+
   static final class Notify implements NotifyActivities {
     final List<Notification> sent = new CopyOnWriteArrayList<>();
 

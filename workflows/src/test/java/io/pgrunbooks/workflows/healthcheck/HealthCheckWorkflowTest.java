@@ -62,6 +62,75 @@ class HealthCheckWorkflowTest {
     env.close();
   }
 
+  // --- WAL archiving and physical backups (issue 19) ---
+
+  private static final io.pgrunbooks.workflows.activities.ArchiveHealthActivities.ArchiveThresholds ARCHIVE_LIMITS =
+      new io.pgrunbooks.workflows.activities.ArchiveHealthActivities.ArchiveThresholds(300, 1800, 26, 50);
+
+  private static io.pgrunbooks.workflows.activities.ArchiveHealthActivities.ArchiveFacts archive(int ready,
+      Long oldestReady) {
+    return new io.pgrunbooks.workflows.activities.ArchiveHealthActivities.ArchiveFacts(true, "pg1", "main", 30, "on",
+        "000000010000000000000041", 45L, 0, null, null, ready, oldestReady, ARCHIVE_LIMITS);
+  }
+
+  private static io.pgrunbooks.workflows.physicalbackup.PgBackRestBackup physical(String label, Duration ago) {
+    long stop = java.time.Instant.now().minus(ago).getEpochSecond();
+    return new io.pgrunbooks.workflows.physicalbackup.PgBackRestBackup(label, "full", stop - 60, stop, 50_000_000L,
+        5_000_000L, "000000010000000000000030", "000000010000000000000030", List.of(), null);
+  }
+
+  @Test
+  void archiveLagPastTheUnhealthyLimitAndAnOldPhysicalBackupSendACriticalNotification() {
+    scenario.archive = archive(7, 2400L);
+    scenario.physical = List.of(physical("20261201-010000F", Duration.ofHours(60)));
+    HealthCheckResult result = check();
+
+    assertThat(result.status()).isEqualTo(HealthStatus.UNHEALTHY);
+    assertThat(result.clusterFindings()).extracting(Finding::severity, Finding::check).contains(
+        tuple(HealthStatus.UNHEALTHY, "archive-lag"), tuple(HealthStatus.UNHEALTHY, "physical-backup"));
+    assertThat(result.clusterFindings()).extracting(Finding::message).anyMatch(m -> m.startsWith(
+        "WAL archive lag on pg1 is 2400 s: 7 WAL segment(s) waiting, the oldest for 2400 s"))
+        .anyMatch(m -> m.startsWith("newest physical backup of stanza main is 20261201-010000F (full), finished 60 h"));
+    assertThat(notify.sent).singleElement().satisfies(n -> {
+      assertThat(n.severity()).isEqualTo(Notification.CRITICAL);
+      assertThat(n.text()).contains("WAL archive lag on pg1 is 2400 s");
+    });
+  }
+
+  @Test
+  void archivingUpToDateAndAFreshPhysicalBackupAreHealthyFindings() {
+    scenario.archive = archive(0, null);
+    scenario.physical = List.of(physical("20261201-010000F", Duration.ofHours(40)),
+        physical("20261202-010000F_20261203-010000I", Duration.ofHours(3)));
+    HealthCheckResult result = check();
+
+    assertThat(result.status()).isEqualTo(HealthStatus.HEALTHY);
+    assertThat(result.clusterFindings()).extracting(Finding::severity, Finding::message).contains(
+        tuple(HealthStatus.HEALTHY, "WAL archive lag on pg1 is 0 s: no WAL segment waiting to be archived; last "
+            + "archived 000000010000000000000041 45 s ago, 0 failures in total, none since the last success"));
+    assertThat(result.clusterFindings()).extracting(Finding::message)
+        .anyMatch(m -> m.startsWith("newest physical backup of stanza main is 20261202-010000F_20261203-010000I"));
+  }
+
+  @Test
+  void aClusterWithoutPgBackRestGetsNoArchiveFindings() {
+    HealthCheckResult result = check();
+
+    assertThat(result.clusterFindings()).extracting(Finding::check).doesNotContain("archive-lag", "physical-backup");
+  }
+
+  @Test
+  void pgbackrestInfoThatFailsIsADegradedFindingAndTheRunCompletes() {
+    scenario.archive = archive(0, null);
+    scenario.physical = null;
+    HealthCheckResult result = check();
+
+    assertThat(result.status()).isEqualTo(HealthStatus.DEGRADED);
+    assertThat(result.clusterFindings()).extracting(Finding::severity, Finding::check, Finding::message).contains(
+        tuple(HealthStatus.DEGRADED, "physical-backup", "newest physical backup not checked: pgbackrest info on pg1 "
+            + "failed: pgbackrest info failed (exit 82): ERROR: [082] unable to read repository"));
+  }
+
   // --- all well ---
 
   @Test
@@ -119,7 +188,9 @@ class HealthCheckWorkflowTest {
     assertThat(result.report().summary()).isEqualTo("main: HEALTHY — pg1 primary HEALTHY, pg2 replica HEALTHY");
     assertThat(result.report().steps()).extracting(StepRecord::name, StepRecord::status).containsExactly(
         tuple("describe cluster", StepRecord.DONE), tuple("collect facts", StepRecord.DONE),
-        tuple("evaluate", StepRecord.DONE), tuple("morning page", StepRecord.DONE), tuple("backup age", StepRecord.DONE));
+        tuple("evaluate", StepRecord.DONE), tuple("morning page", StepRecord.DONE), tuple("backup age", StepRecord.DONE),
+        tuple("archive lag and physical backup", StepRecord.DONE));
+    assertThat(result.report().steps().get(5).detail()).isEqualTo("no pgbackrest section: not checked");
     assertThat(result.report().changes()).isEmpty();
     assertThat(notify.sent).singleElement().satisfies(n -> {
       assertThat(n.event()).isEqualTo("completed");
@@ -508,11 +579,11 @@ class HealthCheckWorkflowTest {
     central.registerWorkflowImplementationTypes(HealthCheckWorkflowImpl.class);
     central.registerActivitiesImplementations(new FakeActivities.Config(scenario), new FakeActivities.Postgres(scenario),
         notify, new FakeActivities.BackupStore(scenario), new FakeActivities.Details(scenario),
-        new io.pgrunbooks.workflows.replay.KeptReports());
+        new FakeActivities.Archive(scenario), new io.pgrunbooks.workflows.replay.KeptReports());
     for (var node : scenario.spec.nodes()) {
       if (!agentsDown.contains(node.name())) {
-        env.newWorker(TaskQueues.node(node.name()))
-            .registerActivitiesImplementations(new FakeActivities.Agent(scenario, node.name()));
+        env.newWorker(TaskQueues.node(node.name())).registerActivitiesImplementations(
+            new FakeActivities.Agent(scenario, node.name()), new FakeActivities.PgBackRest(scenario));
       }
     }
     env.start();

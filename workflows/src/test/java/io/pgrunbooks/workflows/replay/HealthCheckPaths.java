@@ -1,6 +1,12 @@
 package io.pgrunbooks.workflows.replay;
 
+import io.pgrunbooks.workflows.activities.ArchiveHealthActivities;
+import io.pgrunbooks.workflows.activities.ArchiveHealthActivities.ArchiveFacts;
+import io.pgrunbooks.workflows.activities.ArchiveHealthActivities.ArchiveThresholds;
 import io.pgrunbooks.workflows.activities.ClusterSpec;
+import io.pgrunbooks.workflows.physicalbackup.PgBackRestActivities;
+import io.pgrunbooks.workflows.physicalbackup.PgBackRestBackup;
+import io.pgrunbooks.workflows.physicalbackup.PgBackRestCall;
 import io.pgrunbooks.workflows.activities.ClusterSpec.NodeSpec;
 import io.pgrunbooks.workflows.activities.ConfigActivities;
 import io.pgrunbooks.workflows.activities.DescribeClusterInput;
@@ -57,7 +63,7 @@ public final class HealthCheckPaths {
    */
   public static void registerHealthy(TestWorkflowEnvironment env, Worker central) {
     register(env, central, spec(0), Map.of("pg1", primary("pg1", List.of(streaming("pg2"))), "pg2", replica("pg2")),
-        Set.of(), Map.of(), new PoolFacts(false, null, List.of()));
+        Set.of(), Map.of(), new PoolFacts(false, null, List.of()), ArchiveFacts.notConfigured(), List.of());
   }
 
   /** Runs the HealthCheck registered by {@link #registerHealthy} to its end; returns its workflow id. */
@@ -100,6 +106,21 @@ public final class HealthCheckPaths {
         "pg2", replica("pg2")), Set.of(), Map.of("pg1", pg1), pools);
   }
 
+  /**
+   * Issue 19: a cluster with a pgbackrest section whose archiver lags (segments waiting 40 min) and whose newest
+   * physical backup is 3 days old; ends with a critical findings notification.
+   */
+  static String archiveLag(TestWorkflowEnvironment env) {
+    ArchiveFacts archive = new ArchiveFacts(true, "pg1", "main", 30, "on", "000000010000000000000041", 2400L, 12,
+        "000000010000000000000042", 30L, 9, 2400L, new ArchiveThresholds(300, 1800, 26, 50));
+    long stop = AT.minus(Duration.ofHours(72)).getEpochSecond();
+    List<PgBackRestBackup> physical = List.of(new PgBackRestBackup("20260102-090000F", "full", stop - 120, stop,
+        40 * GB, 4 * GB, "000000010000000000000020", "000000010000000000000021", List.of(), "physical-backup:main"));
+    return check(env, spec(0), Map.of(
+        "pg1", primary("pg1", List.of(streaming("pg2"))),
+        "pg2", replica("pg2")), Set.of(), Map.of(), new PoolFacts(false, null, List.of()), archive, physical);
+  }
+
   private static String check(TestWorkflowEnvironment env, ClusterSpec spec, Map<String, NodeHealthFacts> facts,
                               Set<String> agentsDown) {
     return check(env, spec, facts, agentsDown, Map.of(), new PoolFacts(false, null, List.of()));
@@ -107,21 +128,29 @@ public final class HealthCheckPaths {
 
   private static String check(TestWorkflowEnvironment env, ClusterSpec spec, Map<String, NodeHealthFacts> facts,
                               Set<String> agentsDown, Map<String, DetailFacts> details, PoolFacts pools) {
-    register(env, env.newWorker(TaskQueues.CENTRAL), spec, facts, agentsDown, details, pools);
+    return check(env, spec, facts, agentsDown, details, pools, ArchiveFacts.notConfigured(), List.of());
+  }
+
+  private static String check(TestWorkflowEnvironment env, ClusterSpec spec, Map<String, NodeHealthFacts> facts,
+                              Set<String> agentsDown, Map<String, DetailFacts> details, PoolFacts pools,
+                              ArchiveFacts archive, List<PgBackRestBackup> physical) {
+    register(env, env.newWorker(TaskQueues.CENTRAL), spec, facts, agentsDown, details, pools, archive, physical);
     env.start();
     return run(env);
   }
 
   private static void register(TestWorkflowEnvironment env, Worker central, ClusterSpec spec,
                                Map<String, NodeHealthFacts> facts, Set<String> agentsDown,
-                               Map<String, DetailFacts> details, PoolFacts pools) {
+                               Map<String, DetailFacts> details, PoolFacts pools,
+                               ArchiveFacts archive, List<PgBackRestBackup> physical) {
     central.registerWorkflowImplementationTypes(HealthCheckWorkflowImpl.class);
     central.registerActivitiesImplementations((ConfigActivities) (DescribeClusterInput in) -> spec,
         (PostgresActivities) (HealthFactsInput in) -> facts.get(in.node()),
         (NotifyActivities) (Notification n) -> { },
         (io.pgrunbooks.workflows.activities.ReportActivities) r ->
             io.pgrunbooks.workflows.activities.ReportLayout.key("reports/", r),
-        new io.pgrunbooks.workflows.healthcheck.NoBackups(), new HealthDetailActivities() {
+        new io.pgrunbooks.workflows.healthcheck.NoBackups(), (ArchiveHealthActivities) cluster -> archive,
+        new HealthDetailActivities() {
           @Override
           public DetailFacts collectDetailFacts(HealthFactsInput in) {
             return details.getOrDefault(in.node(), new DetailFacts(in.node(), null, "pg1".equals(in.node()),
@@ -136,7 +165,7 @@ public final class HealthCheckPaths {
     for (NodeSpec node : spec.nodes()) {
       if (!agentsDown.contains(node.name())) {
         env.newWorker(TaskQueues.node(node.name()))
-            .registerActivitiesImplementations(DiskOnlyAgent.of(in -> disk(in.node())));
+            .registerActivitiesImplementations(DiskOnlyAgent.of(in -> disk(in.node())), new InfoOnly(physical));
       }
     }
   }
@@ -147,6 +176,24 @@ public final class HealthCheckPaths {
             .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId(id).setWorkflowRunTimeout(Duration.ofMinutes(10)).build())
         .run(HealthCheckInput.of(CLUSTER));
     return id;
+  }
+
+  /** The agents' pgBackRest as HealthCheck uses it: {@code info} only. */
+  private record InfoOnly(List<PgBackRestBackup> backups) implements PgBackRestActivities {
+    @Override
+    public List<PgBackRestBackup> pgbackrestInfo(PgBackRestCall call) {
+      return backups;
+    }
+
+    @Override
+    public PgBackRestBackup pgbackrestBackup(PgBackRestCall call) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<String> pgbackrestExpire(PgBackRestCall call) {
+      throw new UnsupportedOperationException();
+    }
   }
 
   private static ClusterSpec spec(int agentStartTimeoutSeconds) {
