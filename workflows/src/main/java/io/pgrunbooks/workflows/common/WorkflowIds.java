@@ -87,4 +87,8 @@ public final class WorkflowIds {
   public static String physicalBackup(String cluster) {
     return "physical-backup:" + cluster;
   }
+
+  public static String restoreDrill(String cluster) {
+    return "restore-drill:" + cluster;
+  }
 }
