@@ -2,6 +2,7 @@ package io.pgrunbooks.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -19,6 +20,8 @@ import java.util.Map;
  * @param cipherPassEnv environment variable (of the node agents) with the repository passphrase; null =
  *     an unencrypted repository, or one whose passphrase only {@code configFile} holds
  * @param cipherPassFile file with the repository passphrase (instead of {@code cipherPassEnv})
+ * @param rtoObjective RestoreDrill reports a finding when restore to queryable takes longer; null = no objective
+ * @param rpoObjective RestoreDrill reports a finding when the newest archived WAL is older at its start; null = none
  */
 public record PgBackRestConfig(
     String stanza,
@@ -28,7 +31,9 @@ public record PgBackRestConfig(
     int retentionFull,
     int minFull,
     String cipherPassEnv,
-    String cipherPassFile) {
+    String cipherPassFile,
+    Duration rtoObjective,
+    Duration rpoObjective) {
 
   public static final String DEFAULT_CONFIG_FILE = "/etc/pgbackrest/pgbackrest.conf";
   public static final String DEFAULT_COMMAND = "/usr/bin/pgbackrest";
@@ -42,10 +47,12 @@ public record PgBackRestConfig(
       @JsonProperty("retentionFull") Integer retentionFull,
       @JsonProperty("minFull") Integer minFull,
       @JsonProperty("cipherPassEnv") String cipherPassEnv,
-      @JsonProperty("cipherPassFile") String cipherPassFile) {
+      @JsonProperty("cipherPassFile") String cipherPassFile,
+      @JsonProperty("rtoObjective") Duration rtoObjective,
+      @JsonProperty("rpoObjective") Duration rpoObjective) {
     return new PgBackRestConfig(stanza, Copies.or(configFile, DEFAULT_CONFIG_FILE), Copies.or(repoPath, "/pgbackrest"),
         Copies.or(command, DEFAULT_COMMAND), Copies.or(retentionFull, 2), Copies.or(minFull, 1), cipherPassEnv,
-        cipherPassFile);
+        cipherPassFile, rtoObjective, rpoObjective);
   }
 
   /** Whether the repository is encrypted with a passphrase the runbooks pass. */

@@ -30,6 +30,14 @@ final class PgBackRestValidator {
       Checks.envName(p, path + ".cipherPassEnv", b.cipherPassEnv());
     }
     Checks.notBoth(p, path, b.cipherPassEnv(), "cipherPassEnv", b.cipherPassFile(), "cipherPassFile");
+    objective(p, path + ".rtoObjective", b.rtoObjective());
+    objective(p, path + ".rpoObjective", b.rpoObjective());
+  }
+
+  private static void objective(Problems p, String path, java.time.Duration d) {
+    if (d != null && (d.isNegative() || d.isZero() || d.compareTo(java.time.Duration.ofDays(7)) > 0)) {
+      p.add(path, "must be more than 0 and at most 7d (was " + d + ")");
+    }
   }
 
   private static void absolute(Problems p, String path, String value) {
