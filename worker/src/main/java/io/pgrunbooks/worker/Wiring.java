@@ -65,6 +65,7 @@ final class Wiring {
         new LockActivitiesImpl(client),
         new FailoverActivitiesImpl(cfg, connections, env, s3),
         new io.pgrunbooks.activities.postgres.PhysicalBackupActivitiesImpl(cfg, connections),
+        new io.pgrunbooks.activities.postgres.RestoreDrillActivitiesImpl(cfg, connections),
         new io.pgrunbooks.activities.postgres.PostgresRepackActivitiesImpl(cfg, connections, () -> env),
         new io.pgrunbooks.activities.postgres.PostgresIntegrityActivitiesImpl(cfg, connections));
   }
@@ -73,6 +74,7 @@ final class Wiring {
     worker.registerActivitiesImplementations(new NodeActivitiesImpl(cfg, node, env),
         new FailoverNodeActivitiesImpl(cfg, node, env), new PgBouncerActivitiesImpl(cfg, node, env),
         new PgBouncerPoolActivitiesImpl(cfg, node, env),
-        new io.pgrunbooks.activities.node.PgBackRestActivitiesImpl(cfg, node, env));
+        new io.pgrunbooks.activities.node.PgBackRestActivitiesImpl(cfg, node, env),
+        new io.pgrunbooks.activities.node.DrillScratchActivitiesImpl(cfg, node, env));
   }
 }
