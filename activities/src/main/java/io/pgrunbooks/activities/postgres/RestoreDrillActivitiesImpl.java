@@ -32,12 +32,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * RestoreDrill's SQL: the sentinels and RPO on the primary, and the checks of the restored scratch instance. The only
- * writes to the cluster are the sentinel rows in {@code pg_runbooks.drill_sentinel} (created when missing).
+ * writes to the cluster are the sentinel rows in {@code pgrunbooks.drill_sentinel} (created when missing).
  */
 public class RestoreDrillActivitiesImpl implements RestoreDrillActivities {
   /** Failure type of a WAL segment that did not reach the repository in time: retried. */
   public static final String NOT_ARCHIVED = "WalNotArchived";
-  static final String TABLE = "pg_runbooks.drill_sentinel";
+  static final String TABLE = "pgrunbooks.drill_sentinel";
   private static final Duration ARCHIVE_WAIT = Duration.ofMinutes(2);
 
   private final RunbooksConfig config;
@@ -81,7 +81,7 @@ public class RestoreDrillActivitiesImpl implements RestoreDrillActivities {
         failures = rs.getLong(3);
       }
       try (Statement st = c.createStatement()) {
-        st.execute("CREATE SCHEMA IF NOT EXISTS pg_runbooks");
+        st.execute("CREATE SCHEMA IF NOT EXISTS pgrunbooks");
         st.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (id bigserial PRIMARY KEY, run_key text NOT NULL, "
             + "kind text NOT NULL CHECK (kind IN ('before', 'after')), written_at timestamptz NOT NULL DEFAULT "
             + "clock_timestamp(), target timestamptz, UNIQUE (run_key, kind))");
@@ -104,7 +104,7 @@ public class RestoreDrillActivitiesImpl implements RestoreDrillActivities {
       }
       long earlier;
       try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + TABLE
-          + " WHERE written_at <= ? - interval '1 second' AND run_key <> ?")) {
+          + " WHERE written_at <= ?::timestamptz - interval '1 second' AND run_key <> ?")) {
         ps.setTimestamp(1, timestamp(target));
         ps.setString(2, call.runKey());
         try (ResultSet rs = ps.executeQuery()) {
@@ -142,7 +142,7 @@ public class RestoreDrillActivitiesImpl implements RestoreDrillActivities {
       long earlierPresent = 0;
       if (sentinels) {
         try (PreparedStatement ps = r.prepareStatement("SELECT count(*) FROM " + TABLE
-            + " WHERE written_at <= ? - interval '1 second'")) {
+            + " WHERE written_at <= ?::timestamptz - interval '1 second'")) {
           ps.setTimestamp(1, timestamp(s.targetEpochMicros()));
           try (ResultSet rs = ps.executeQuery()) {
             rs.next();
@@ -206,7 +206,7 @@ public class RestoreDrillActivitiesImpl implements RestoreDrillActivities {
   private static Map<String, Long> tableWrites(Connection c) throws SQLException {
     Map<String, Long> out = new LinkedHashMap<>();
     try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT schemaname, relname, "
-        + "n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables WHERE schemaname <> 'pg_runbooks' "
+        + "n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables WHERE schemaname <> 'pgrunbooks' "
         + "ORDER BY 1, 2")) {
       while (rs.next()) {
         out.put(rs.getString(1) + "." + rs.getString(2), rs.getLong(3));

@@ -14,7 +14,7 @@ public interface RestoreDrillActivities {
   DrillTarget restoreDrillTarget(String cluster, String database);
 
   /**
-   * On the primary: reads the RPO, creates {@code pg_runbooks.drill_sentinel} if missing, writes a sentinel before the
+   * On the primary: reads the RPO, creates {@code pgrunbooks.drill_sentinel} if missing, writes a sentinel before the
    * target (when the drill picks it) and one after, switches WAL and waits until the segment with the "after"
    * sentinel is archived. Idempotent: a retry reuses the rows of its run key.
    */

@@ -55,7 +55,7 @@ public class RestoreDrillWorkflowImpl extends RunbookWorkflowBase implements Res
       run.log("restoring " + backup.type() + " backup " + backup.label());
       String scratch = RestoreDrillRules.scratchName(Workflow.getInfo().getWorkflowId());
       if (input.dryRun()) {
-        run.plan("on " + target.node() + ": sentinel rows in " + target.database() + ".pg_runbooks.drill_sentinel, "
+        run.plan("on " + target.node() + ": sentinel rows in " + target.database() + ".pgrunbooks.drill_sentinel, "
             + "pg_switch_wal()");
         run.plan("on " + target.node() + ": pgbackrest --stanza=" + target.stanza() + " --set=" + backup.label()
             + " --type=time --target=" + (requested == 0 ? "<between the sentinels>"
@@ -69,7 +69,7 @@ public class RestoreDrillWorkflowImpl extends RunbookWorkflowBase implements Res
           target.database(), Workflow.getInfo().getWorkflowId(), requested)), RestoreDrillWorkflowImpl::describe);
       if (sentinels.beforeId() != 0 || sentinels.afterId() != 0) {
         run.change("sentinel rows " + (sentinels.beforeId() == 0 ? "" : sentinels.beforeId() + " (before), ")
-            + sentinels.afterId() + " (after) in " + target.database() + ".pg_runbooks.drill_sentinel");
+            + sentinels.afterId() + " (after) in " + target.database() + ".pgrunbooks.drill_sentinel");
       }
       return drill(run, cluster, target, backup, scratch, sentinels);
     } catch (RuntimeException e) {
