@@ -156,6 +156,6 @@ class RestoreDrillWorkflowTest {
   @Test
   void anUnknownClusterIsBadInput() {
     assertThatThrownBy(() -> runs.run(RestoreDrillInput.of("nope", null, null)))
-        .cause().hasMessageContaining("unknown cluster 'nope'");
+        .cause().cause().hasMessageContaining("unknown cluster 'nope'");
   }
 }
