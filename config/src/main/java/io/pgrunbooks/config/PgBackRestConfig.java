@@ -2,6 +2,7 @@ package io.pgrunbooks.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -24,6 +25,8 @@ import java.util.Map;
  * @param archiveLagUnhealthySeconds ... makes it unhealthy (1800)
  * @param backupAgeDegradedHours HealthCheck: a newest physical backup this old degrades the cluster (26)
  * @param backupAgeUnhealthyHours ... makes it unhealthy (50)
+ * @param rtoObjective RestoreDrill reports a finding when restore to queryable takes longer; null = no objective
+ * @param rpoObjective RestoreDrill reports a finding when the newest archived WAL is older at its start; null = none
  */
 public record PgBackRestConfig(
     String stanza,
@@ -37,7 +40,9 @@ public record PgBackRestConfig(
     long archiveLagDegradedSeconds,
     long archiveLagUnhealthySeconds,
     long backupAgeDegradedHours,
-    long backupAgeUnhealthyHours) {
+    long backupAgeUnhealthyHours,
+    Duration rtoObjective,
+    Duration rpoObjective) {
 
   public static final String DEFAULT_CONFIG_FILE = "/etc/pgbackrest/pgbackrest.conf";
   public static final String DEFAULT_COMMAND = "/usr/bin/pgbackrest";
@@ -55,11 +60,13 @@ public record PgBackRestConfig(
       @JsonProperty("archiveLagDegradedSeconds") Long archiveLagDegradedSeconds,
       @JsonProperty("archiveLagUnhealthySeconds") Long archiveLagUnhealthySeconds,
       @JsonProperty("backupAgeDegradedHours") Long backupAgeDegradedHours,
-      @JsonProperty("backupAgeUnhealthyHours") Long backupAgeUnhealthyHours) {
+      @JsonProperty("backupAgeUnhealthyHours") Long backupAgeUnhealthyHours,
+      @JsonProperty("rtoObjective") Duration rtoObjective,
+      @JsonProperty("rpoObjective") Duration rpoObjective) {
     return new PgBackRestConfig(stanza, Copies.or(configFile, DEFAULT_CONFIG_FILE), Copies.or(repoPath, "/pgbackrest"),
         Copies.or(command, DEFAULT_COMMAND), Copies.or(retentionFull, 2), Copies.or(minFull, 1), cipherPassEnv,
         cipherPassFile, Copies.or(archiveLagDegradedSeconds, 300L), Copies.or(archiveLagUnhealthySeconds, 1800L),
-        Copies.or(backupAgeDegradedHours, 26L), Copies.or(backupAgeUnhealthyHours, 50L));
+        Copies.or(backupAgeDegradedHours, 26L), Copies.or(backupAgeUnhealthyHours, 50L), rtoObjective, rpoObjective);
   }
 
   /** Whether the repository is encrypted with a passphrase the runbooks pass. */

@@ -32,6 +32,14 @@ final class PgBackRestValidator {
     pair(p, path, "archiveLag", "Seconds", b.archiveLagDegradedSeconds(), b.archiveLagUnhealthySeconds());
     pair(p, path, "backupAge", "Hours", b.backupAgeDegradedHours(), b.backupAgeUnhealthyHours());
     Checks.notBoth(p, path, b.cipherPassEnv(), "cipherPassEnv", b.cipherPassFile(), "cipherPassFile");
+    objective(p, path + ".rtoObjective", b.rtoObjective());
+    objective(p, path + ".rpoObjective", b.rpoObjective());
+  }
+
+  private static void objective(Problems p, String path, java.time.Duration d) {
+    if (d != null && (d.isNegative() || d.isZero() || d.compareTo(java.time.Duration.ofDays(7)) > 0)) {
+      p.add(path, "must be more than 0 and at most 7d (was " + d + ")");
+    }
   }
 
   private static void pair(Problems p, String path, String name, String unit, long degraded, long unhealthy) {

@@ -86,7 +86,8 @@ class DevConfigTest {
             tuple("BackupVerification", "0 4 * * *"),
             tuple("FailoverDrill", "0 3 1-7 * 0"),
             tuple("PhysicalBackup", "30 0 * * 0"),
-            tuple("PhysicalBackup", "30 0 * * 1-6"));
+            tuple("PhysicalBackup", "30 0 * * 1-6"),
+            tuple("RestoreDrill", "0 5 * * 0"));
     assertThat(c.schedules().get(5).input()).isEqualTo(Map.of("cluster", "main", "type", "full"));
     assertThat(c.schedules().get(0).input()).isEqualTo(Map.of("cluster", "main", "database", "app"));
     ScheduleConfig drill = c.schedules().get(4);

@@ -60,6 +60,19 @@ class PgBackRestConfigTest {
   }
 
   @Test
+  void restoreDrillObjectivesAreDurationsAndNonsenseIsRefused() {
+    PgBackRestConfig b = parse("\n    pgbackrest:\n      stanza: main\n      rtoObjective: 15m\n      rpoObjective: 5m")
+        .cluster("main").pgbackrest();
+    assertThat(b.rtoObjective()).isEqualTo(java.time.Duration.ofMinutes(15));
+    assertThat(b.rpoObjective()).isEqualTo(java.time.Duration.ofMinutes(5));
+    assertThat(parse("\n    pgbackrest:\n      stanza: main").cluster("main").pgbackrest().rtoObjective()).isNull();
+
+    assertThatThrownBy(() -> parse("\n    pgbackrest:\n      stanza: main\n      rtoObjective: 0s\n      rpoObjective: 30d"))
+        .hasMessageContaining("clusters.main.pgbackrest.rtoObjective: must be more than 0")
+        .hasMessageContaining("clusters.main.pgbackrest.rpoObjective: must be more than 0 and at most 7d");
+  }
+
+  @Test
   void aMissingStanzaAndAZeroMinimumAreRefused() {
     assertThatThrownBy(() -> parse("\n    pgbackrest:\n      minFull: 0"))
         .hasMessageContaining("clusters.main.pgbackrest.stanza")

@@ -53,7 +53,19 @@ public class ConnectionFactory {
    */
   public Connection open(String cluster, String node, String database) throws NodeConnectException {
     ClusterConfig c = Lookups.cluster(config, cluster);
-    NodeConfig n = Lookups.node(c, cluster, node);
+    return open(cluster, c, Lookups.node(c, cluster, node), database);
+  }
+
+  /**
+   * A new connection with the cluster's credentials to an instance that is no configured node: a scratch instance
+   * restored from the cluster's backup (same roles) on {@code host:port}. The caller closes it.
+   */
+  public Connection openInstance(String cluster, String host, int port, String database) throws NodeConnectException {
+    ClusterConfig c = Lookups.cluster(config, cluster);
+    return open(cluster, c, new NodeConfig("scratch", host, port, null, null, null, null, 0), database);
+  }
+
+  private Connection open(String cluster, ClusterConfig c, NodeConfig n, String database) throws NodeConnectException {
     String password;
     try {
       password = c.credentials().resolvePassword(env.get());

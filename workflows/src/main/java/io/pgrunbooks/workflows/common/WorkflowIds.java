@@ -91,4 +91,8 @@ public final class WorkflowIds {
   public static String restoreDatabase(String cluster, String targetDatabase) {
     return "restore-database:" + cluster + ":" + targetDatabase;
   }
+
+  public static String restoreDrill(String cluster) {
+    return "restore-drill:" + cluster;
+  }
 }

@@ -64,6 +64,10 @@ import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceWorkflow
 import io.pgrunbooks.workflows.physicalbackup.PhysicalBackupInput;
 import io.pgrunbooks.workflows.physicalbackup.PhysicalBackupResult;
 import io.pgrunbooks.workflows.physicalbackup.PhysicalBackupWorkflow;
+import io.pgrunbooks.workflows.restoredrill.RestoreDrillInput;
+import io.pgrunbooks.workflows.restoredrill.RestoreDrillResult;
+import io.pgrunbooks.workflows.restoredrill.RestoreDrillWorkflow;
+import io.pgrunbooks.workflows.restoredrill.RestoreDrillWorkflowImpl;
 import io.pgrunbooks.workflows.physicalbackup.PhysicalBackupWorkflowImpl;
 import io.pgrunbooks.workflows.poolexhausted.PoolExhaustedInput;
 import io.pgrunbooks.workflows.poolexhausted.PoolExhaustedResult;
@@ -275,6 +279,16 @@ public final class Runbooks {
       .markDestructive()
       .withDocs("ops/docs/physical-backup.md");
 
+  public static final RunbookSpec RESTORE_DRILL = RunbookSpec.of(
+          RestoreDrillWorkflow.class, RestoreDrillWorkflowImpl.class, RestoreDrillInput.class,
+          RestoreDrillResult.class,
+          "Restore the newest physical backup + WAL to a target time into a scratch instance, prove it with sentinel "
+              + "rows, row counts and amcheck, remove it; reports RTO and RPO.",
+          "restore-drill:{cluster}", "cluster")
+      .withDefaults("targetTime", "the newest point: between sentinels the drill writes",
+          "database", "the cluster's first configured database, else postgres")
+      .withDocs("ops/docs/restore-drill.md");
+
   public static final RunbookSpec RESTORE_DATABASE = RunbookSpec.of(
           RestoreDatabaseWorkflow.class, RestoreDatabaseWorkflowImpl.class, RestoreDatabaseInput.class,
           RestoreDatabaseResult.class,
@@ -317,7 +331,7 @@ public final class Runbooks {
       PARTITION_MAINTENANCE, ARCHIVE_PARTITION, RESTORE_PARTITION, REPLICA_REBUILD, FAILOVER, FAILOVER_DRILL,
       BACKUP, BACKUP_VERIFICATION, HEALTH_CHECK,
       TERMINATE_SESSIONS, POOL_RESIZE, POOL_EXHAUSTED, CREATE_INDEX, DROP_INDEX, REINDEX, QUERY_REPORT,
-      VACUUM_ANALYZE, REPACK, INTEGRITY_CHECK, PHYSICAL_BACKUP, RESTORE_DATABASE);
+      VACUUM_ANALYZE, REPACK, INTEGRITY_CHECK, PHYSICAL_BACKUP, RESTORE_DRILL, RESTORE_DATABASE);
 
   private static final Map<String, RunbookSpec> BY_TYPE =
       ALL.stream().collect(Collectors.toMap(RunbookSpec::type, s -> s, (a, b) -> {

@@ -27,6 +27,13 @@ public final class HistoryScenarios {
 
   public static final List<HistoryScenario> ALL = List.of(
       new HistoryScenario("HealthCheck", "healthy", HealthCheckPaths::healthy),
+      new HistoryScenario("RestoreDrill", "passed",
+          io.pgrunbooks.workflows.restoredrill.RestoreDrillPaths::passed),
+      new HistoryScenario("RestoreDrill", "after-sentinel-present",
+          io.pgrunbooks.workflows.restoredrill.RestoreDrillPaths::afterSentinelPresent),
+      new HistoryScenario("RestoreDrill", "restore-failed",
+          io.pgrunbooks.workflows.restoredrill.RestoreDrillPaths::restoreFailed),
+      new HistoryScenario("RestoreDrill", "dry-run", io.pgrunbooks.workflows.restoredrill.RestoreDrillPaths::dryRun),
       new HistoryScenario("PhysicalBackup", "first-full",
           io.pgrunbooks.workflows.physicalbackup.PhysicalBackupPaths::firstFull),
       new HistoryScenario("PhysicalBackup", "expire-approved",
