@@ -105,7 +105,9 @@ class HealthCheckEndToEndTest {
     HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(health.statusCode()).isEqualTo(200);
-    assertThat(JSON.readTree(health.body()).at("/taskQueue").asText()).isEqualTo(TaskQueues.CENTRAL);
+    // The default worker polls both queues (worker.queues: [central, heavy]).
+    assertThat(JSON.readTree(health.body()).at("/taskQueue").asText())
+        .isEqualTo(TaskQueues.CENTRAL + "," + TaskQueues.HEAVY);
     HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(ready.statusCode()).isEqualTo(200);
