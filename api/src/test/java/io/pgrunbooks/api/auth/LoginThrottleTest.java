@@ -100,8 +100,9 @@ class LoginThrottleTest {
 
     long wrong = medianNanos(() -> users.authenticate(new BasicCredentials("alice", "wrong")));
     long unknown = medianNanos(() -> users.authenticate(new BasicCredentials("zed", "wrong")));
-    // A cost-10 dummy (the old one) takes a quarter of the time of a cost-12 check.
-    assertThat((double) unknown / wrong).isBetween(0.6, 1.6);
+    // A cost-10 dummy (the old one) takes a quarter of the time of a cost-12 check; the wide band holds on a
+    // loaded 2-core machine (0.58 measured while end-to-end tests ran beside it) and still tells 0.25 from 1.
+    assertThat((double) unknown / wrong).isBetween(0.4, 2.5);
   }
 
   private static ApiUsers users(int cost) {
