@@ -62,7 +62,11 @@ class ApprovalsPageBrowserTest {
   }
 
   private void logIn(String user) {
-    page().get(api.baseUrl() + "/#/login");
+    logIn(api.baseUrl(), user);
+  }
+
+  private void logIn(String baseUrl, String user) {
+    page().get(baseUrl + "/#/login");
     browser.waitUntil(WAIT, d -> d.findElement(By.id("login-user")));
     WebElement name = page().findElement(By.id("login-user"));
     name.clear();
@@ -189,5 +193,19 @@ class ApprovalsPageBrowserTest {
     });
     assertThat(report.getText()).satisfiesAnyOf(t -> assertThat(t).startsWith("QueryReport of main/app"),
         t -> assertThat(t).contains("no completed QueryReport run of main/app"));
+  }
+
+  @Test
+  void withNoWorkerPollingTheInboxShowsABannerSayingHowToStartOneInsteadOfAnEmptyList() throws Exception {
+    try (ApiFixture.OtherApi other = api.apiInNewNamespace()) {
+      logIn(other.baseUrl(), "alice");
+      page().get(other.baseUrl() + "/#/approvals");
+      WebElement banner = browser.waitUntil(WAIT, d -> d.findElement(By.id("workers-banner")));
+      assertThat(banner.getText()).contains("No worker is running").contains("no worker is polling pg-runbooks")
+          .contains("java -jar pg-runbooks-worker.jar worker --config");
+      assertThat(page().findElements(By.id("inbox-empty"))).as("not an empty inbox").isEmpty();
+      browser.screenshot("approvals-inbox-no-worker");
+      logOut();
+    }
   }
 }
