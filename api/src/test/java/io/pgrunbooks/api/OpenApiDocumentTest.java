@@ -49,8 +49,10 @@ class OpenApiDocumentTest {
   /** "GET /v1/runs" to the query and path parameter names of the operation. */
   private static Map<String, TreeSet<String>> registeredOperations() {
     Map<String, TreeSet<String>> ops = new TreeMap<>();
-    for (Object resource : api.app.getEnvironment().jersey().getResourceConfig().getSingletons()) {
-      Class<?> type = resource.getClass();
+    var config = api.app.getEnvironment().jersey().getResourceConfig();
+    List<Class<?>> types = new java.util.ArrayList<>(config.getClasses());
+    config.getInstances().forEach(i -> types.add(i.getClass()));
+    for (Class<?> type : types) {
       Path root = type.getAnnotation(Path.class);
       if (root == null) {
         continue;

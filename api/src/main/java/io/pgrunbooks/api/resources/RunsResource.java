@@ -31,7 +31,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.pgrunbooks.api.paging.BadPageRequest;
 import io.pgrunbooks.api.paging.Cursor;
@@ -124,15 +123,22 @@ public final class RunsResource {
     }
     PageRequest page = PageRequest.parse("runs", query, limit, cursor, DEFAULT_LIMIT, MAX_LIMIT);
     RunService.RunPage found;
+    byte[] token;
     try {
-      found = runs.listPage(query, page.limit(), page.position() == null ? null
-          : Base64.getUrlDecoder().decode(page.position()));
-    } catch (IllegalArgumentException | StatusRuntimeException e) {
-      if (e instanceof StatusRuntimeException s && s.getStatus().getCode() != Status.Code.INVALID_ARGUMENT) {
-        throw s;
+      token = page.position() == null ? null : Base64.getUrlDecoder().decode(page.position());
+    } catch (IllegalArgumentException e) {
+      throw refusedToken();
+    }
+    try {
+      found = runs.listPage(query, page.limit(), token);
+    } catch (StatusRuntimeException e) {
+      // Temporal answers a page token it did not hand out with INVALID_ARGUMENT or, on some visibility stores,
+      // a bare UNKNOWN: the token is to blame only when the first page of the same query still lists.
+      if (token == null) {
+        throw e;
       }
-      throw new BadPageRequest("cursor", "cursor is not one this API returned (Temporal refused its page token); "
-          + "pass the nextCursor of the previous page unchanged, or leave cursor out to start at the first page");
+      runs.listPage(query, 1, null);
+      throw refusedToken();
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("runs", found.rows());
@@ -175,6 +181,11 @@ public final class RunsResource {
     String signature = runs.signingKey() == null ? null
         : Decisions.sign(runs.signingKey(), stub, pending, user.name(), approve);
     return Decisions.decide(stub, new Decision(requestId, user.name(), approve, vote.comment(), signature));
+  }
+
+  private static BadPageRequest refusedToken() {
+    return new BadPageRequest("cursor", "cursor is not one this API returned (Temporal refused its page token); "
+        + "pass the nextCursor of the previous page unchanged, or leave cursor out to start at the first page");
   }
 
   private static String blankToNull(String s) {
