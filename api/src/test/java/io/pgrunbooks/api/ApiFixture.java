@@ -365,6 +365,31 @@ final class ApiFixture implements ExtensionContext.Store.CloseableResource, Auto
         "input", Map.of("cluster", CLUSTER, "database", DATABASE)));
   }
 
+  /**
+   * {@link #startMaintenance} under a new id {@code partition-maintenance:main:app:<prefix><uuid>}, asserting
+   * 201; the id is added to {@code started} for {@link #terminateRunning}.
+   */
+  String newMaintenanceRun(String user, String prefix, java.util.Collection<String> started) throws SQLException {
+    String id = "partition-maintenance:main:app:" + prefix + java.util.UUID.randomUUID();
+    Reply r = startMaintenance(user, id);
+    if (r.status() != 201) {
+      throw new AssertionError("starting " + id + " answered " + r.status() + " " + r.text());
+    }
+    started.add(id);
+    return id;
+  }
+
+  /** Leaves no run behind: each of {@code ids} still running is terminated, so the next test's run plans alone. */
+  void terminateRunning(java.util.Collection<String> ids) {
+    for (String id : ids) {
+      io.temporal.client.WorkflowStub stub = client.newUntypedWorkflowStub(id);
+      if (stub.describe().getStatus()
+          == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+        stub.terminate("test cleanup");
+      }
+    }
+  }
+
   /** The pending approval of {@code workflowId}, once the run waits for it. */
   JsonNode awaitPending(String workflowId) throws InterruptedException {
     JsonNode run = await("victor", "/api/v1/runs/" + workflowId, Duration.ofSeconds(60),

@@ -6,61 +6,36 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pgrunbooks.api.ApiFixture.Reply;
 import io.pgrunbooks.api.paging.Cursor;
 import io.pgrunbooks.client.RunFilters;
-import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.client.WorkflowStub;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Cursor pagination of the list endpoints on the real stack: Temporal's own page tokens for runs, keyset
  * pages for the approvals inbox; bad limits and cursors are 400 in the error shape, naming the parameter.
  */
-@ExtendWith(ApiFixture.Extension.class)
-class ApiPagingTest {
-  private static ApiFixture api;
-  private final List<String> started = new ArrayList<>();
-
-  @BeforeAll
-  static void start() {
-    api = ApiFixture.get();
-  }
-
-  @AfterEach
-  void endLeftovers() {
-    for (String id : started) {
-      WorkflowStub stub = api.client.newUntypedWorkflowStub(id);
-      if (stub.describe().getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-        stub.terminate("test cleanup");
-      }
-    }
-  }
-
-  private String newRun() throws Exception {
-    String id = "partition-maintenance:main:app:paging-" + UUID.randomUUID();
-    Reply r = api.startMaintenance("olivia", id);
-    assertThat(r.status()).as(r.text()).isEqualTo(201);
-    started.add(id);
-    return id;
+class ApiPagingTest extends StartsRuns {
+  /** Two runs waiting for their approvals, older first, once {@code path} (a list as {@code user}) shows both. */
+  private List<String> twoPendingRuns(String user, String path, String listField) throws Exception {
+    String older = api.newMaintenanceRun("olivia", "paging-", started);
+    api.awaitPending(older);
+    String newer = api.newMaintenanceRun("olivia", "paging-", started);
+    api.awaitPending(newer);
+    api.await(user, path, Duration.ofSeconds(30), l -> ApiResourceTest.containsRun(l.path(listField), older)
+        && ApiResourceTest.containsRun(l.path(listField), newer));
+    return List.of(older, newer);
   }
 
   @Test
   void runsPageThroughTemporalsTokensNewestFirstWithoutRepeatsUntilNextCursorIsNull() throws Exception {
-    String older = newRun();
-    api.awaitPending(older);
-    String newer = newRun();
-    api.awaitPending(newer);
+    List<String> runs = twoPendingRuns("victor", "/api/v1/runs?runbook=PartitionMaintenance&state=AWAITING_APPROVAL"
+        + "&limit=10", "runs");
+    String older = runs.get(0);
+    String newer = runs.get(1);
     String filter = "/api/v1/runs?runbook=PartitionMaintenance&state=AWAITING_APPROVAL&limit=1";
-    api.await("victor", "/api/v1/runs?runbook=PartitionMaintenance&state=AWAITING_APPROVAL&limit=10",
-        Duration.ofSeconds(30),
-        l -> ApiResourceTest.containsRun(l.path("runs"), older) && ApiResourceTest.containsRun(l.path("runs"), newer));
 
     List<String> seen = new ArrayList<>();
     String cursor = null;
@@ -114,12 +89,8 @@ class ApiPagingTest {
 
   @Test
   void theInboxPagesSoonestDeadlineFirstAndSaysTheWorkerPolls() throws Exception {
-    String a = newRun();
-    api.awaitPending(a);
-    String b = newRun();
-    api.awaitPending(b);
-    JsonNode all = api.await("alice", "/api/v1/approvals", Duration.ofSeconds(30),
-        l -> ApiResourceTest.containsRun(l.path("approvals"), a) && ApiResourceTest.containsRun(l.path("approvals"), b));
+    twoPendingRuns("alice", "/api/v1/approvals", "approvals");
+    JsonNode all = api.get("alice", "/api/v1/approvals").json();
     assertThat(all.at("/workers/polling").asBoolean()).isTrue();
     assertThat(all.at("/workers/taskQueues/0/name").asText()).isEqualTo("pg-runbooks");
     assertThat(all.at("/workers/taskQueues/0/pollers").asInt()).isPositive();

@@ -12,7 +12,6 @@ import io.pgrunbooks.workflows.lock.LockRequest;
 import io.pgrunbooks.workflows.lock.TopologyLock;
 import io.pgrunbooks.workflows.lock.TopologyLockInput;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflow;
-import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -23,43 +22,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every endpoint and error code of the REST API against the real stack: the real worker runs real
  * PartitionMaintenance runs that wait for an approval to drop an expired partition, so conflicts,
  * refusals and decisions come from Temporal and the run itself, not from fakes.
  */
-@ExtendWith(ApiFixture.Extension.class)
-class ApiResourceTest {
-  private static ApiFixture api;
-  private final List<String> started = new ArrayList<>();
-
-  @BeforeAll
-  static void start() {
-    api = ApiFixture.get();
-  }
-
-  /** Leaves no run behind: a run a test left running is terminated, so the next test's run plans alone. */
-  @AfterEach
-  void endLeftovers() {
-    for (String id : started) {
-      WorkflowStub stub = api.client.newUntypedWorkflowStub(id);
-      if (stub.describe().getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-        stub.terminate("test cleanup");
-      }
-    }
-  }
-
+class ApiResourceTest extends StartsRuns {
   private String newRun(String user) throws Exception {
-    String id = "partition-maintenance:main:app:api-test-" + UUID.randomUUID();
-    Reply r = api.startMaintenance(user, id);
-    assertThat(r.status()).as(r.text()).isEqualTo(201);
-    started.add(id);
-    return id;
+    return api.newMaintenanceRun(user, "api-test-", started);
   }
 
   @Test

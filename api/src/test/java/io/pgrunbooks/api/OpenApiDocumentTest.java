@@ -182,11 +182,7 @@ class OpenApiDocumentTest {
       conforms(api.post("alice", "/api/v1/runs/" + id + "/approvals/" + requestId, Map.of("decision", "approve")),
           "POST", "/v1/runs/{workflowId}/approvals/{requestId}");
     } finally {
-      var stub = api.client.newUntypedWorkflowStub(id);
-      if (stub.describe().getStatus()
-          == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-        stub.terminate("test cleanup");
-      }
+      api.terminateRunning(List.of(id));
     }
   }
 
