@@ -276,6 +276,28 @@ final class ApiFixture implements ExtensionContext.Store.CloseableResource, Auto
     return new OtherApi(ns, support);
   }
 
+  /** A client of another API's namespace. */
+  WorkflowClient client(OtherApi other) {
+    return WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder().setNamespace(other.namespace())
+        .setDataConverter(DataConverters.jackson()).build());
+  }
+
+  /**
+   * A run in another API's namespace left waiting for an approval when its worker went away: running, with
+   * the search attributes of a PartitionMaintenance in AWAITING_APPROVAL, and no worker to answer for it.
+   */
+  String strandedRun(OtherApi other) {
+    String id = "partition-maintenance:main:app:stranded-" + java.util.UUID.randomUUID();
+    client(other).newUntypedWorkflowStub("PartitionMaintenance", io.temporal.client.WorkflowOptions.newBuilder()
+        .setTaskQueue(io.pgrunbooks.workflows.common.TaskQueues.CENTRAL).setWorkflowId(id)
+        .setTypedSearchAttributes(io.temporal.common.SearchAttributes.newBuilder()
+            .set(io.pgrunbooks.workflows.common.SearchAttributes.TYPE, "PartitionMaintenance")
+            .set(io.pgrunbooks.workflows.common.SearchAttributes.CLUSTER, CLUSTER)
+            .set(io.pgrunbooks.workflows.common.SearchAttributes.STATE, "AWAITING_APPROVAL").build()).build())
+        .start();
+    return id;
+  }
+
   /** GET against another API of this fixture. */
   Reply get(OtherApi other, String user, String path) {
     return send(request(other.baseUrl(), user, path).GET().build());

@@ -3,17 +3,12 @@ package io.pgrunbooks.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pgrunbooks.workflows.common.DataConverters;
-import io.pgrunbooks.workflows.common.SearchAttributes;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import java.time.Duration;
-import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -48,15 +43,8 @@ class InboxWorkersTest {
   void withoutAWorkerTheInboxSaysNobodyPollsAndListsTheWaitingRunThenSaysTheWorkerPollsOnceOneRuns()
       throws Exception {
     try (ApiFixture.OtherApi other = api.apiInNewNamespace()) {
-      WorkflowClient client = WorkflowClient.newInstance(api.service, WorkflowClientOptions.newBuilder()
-          .setNamespace(other.namespace()).setDataConverter(DataConverters.jackson()).build());
-      // A run left waiting for an approval when its worker went away: visibility still knows it waits.
-      String id = "partition-maintenance:main:app:stranded-" + UUID.randomUUID();
-      client.newUntypedWorkflowStub("PartitionMaintenance", WorkflowOptions.newBuilder()
-          .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId(id)
-          .setTypedSearchAttributes(io.temporal.common.SearchAttributes.newBuilder()
-              .set(SearchAttributes.TYPE, "PartitionMaintenance").set(SearchAttributes.CLUSTER, "main")
-              .set(SearchAttributes.STATE, "AWAITING_APPROVAL").build()).build()).start();
+      WorkflowClient client = api.client(other);
+      String id = api.strandedRun(other);
 
       JsonNode off = await(other, Duration.ofSeconds(60), inbox -> inbox.path("waitingRuns").size() == 1);
       assertThat(off.at("/workers/polling").asBoolean()).isFalse();
