@@ -110,20 +110,43 @@ async function showApprovals() {
 async function refreshInbox() {
   const inbox = document.getElementById("inbox");
   if (!inbox) return;
-  const r = await api("GET", "/approvals");
+  // Every page of the inbox: it is short, and an approver should see all of it at once.
+  let approvals = [], workers = null, waitingRuns = [], cursor = null, r;
+  for (let page = 0; page < 20; page++) {
+    r = await api("GET", "/approvals?limit=500" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""));
+    if (!r.ok) break;
+    approvals = approvals.concat(r.data.approvals);
+    workers = r.data.workers;
+    waitingRuns = r.data.waitingRuns || [];
+    cursor = r.data.nextCursor;
+    if (!cursor) break;
+  }
   if (!r.ok) {
     inbox.replaceChildren(el("p", { class: "decision-message error" }, (r.data && r.data.error) || "cannot load approvals"));
     return;
   }
   // Redraw only when something changed, so a typed comment or a decision's answer stays put.
-  const key = JSON.stringify(r.data.map(a => [a.workflowId, a.requestId, a.approvedBy, a.deadline]));
+  const key = JSON.stringify([workers && workers.polling, waitingRuns.map(w => w.workflowId),
+    approvals.map(a => [a.workflowId, a.requestId, a.approvedBy, a.deadline])]);
   if (inbox.dataset.key === key) return;
   inbox.dataset.key = key;
-  if (r.data.length === 0) {
-    inbox.replaceChildren(el("p", { id: "inbox-empty", class: "muted" }, "Nothing is waiting for an approval."));
+  const banner = workers && !workers.polling ? workersBanner(workers, waitingRuns) : null;
+  if (approvals.length === 0) {
+    inbox.replaceChildren(...[banner, banner ? null
+      : el("p", { id: "inbox-empty", class: "muted" }, "Nothing is waiting for an approval.")].filter(Boolean));
     return;
   }
-  inbox.replaceChildren(...r.data.map(approvalCard));
+  inbox.replaceChildren(...[banner].filter(Boolean), ...approvals.map(approvalCard));
+}
+
+// No worker polls: the runs cannot say what they wait for, so the inbox says that instead of looking empty.
+function workersBanner(workers, waitingRuns) {
+  return el("div", { id: "workers-banner", class: "card banner" },
+    el("strong", {}, "No worker is running. "), workers.message,
+    waitingRuns.length ? el("div", {}, waitingRuns.length + " run(s) wait for an approval meanwhile: ",
+      ...waitingRuns.map((w, i) => el("span", {}, i ? ", " : "",
+        el("a", { href: "#/runs/" + encodeURIComponent(w.workflowId), class: "waiting-run" }, w.workflowId))))
+      : null);
 }
 
 function approvalCard(a) {
@@ -171,13 +194,26 @@ function approvalCard(a) {
 // ---- runs ----------------------------------------------------------------------------------------
 
 async function showRuns() {
-  const r = await api("GET", "/runs?limit=100");
-  const rows = (r.data || []).map(x => el("tr", {},
-    el("td", {}, el("a", { href: "#/runs/" + encodeURIComponent(x.workflowId) }, x.workflowId)),
-    el("td", {}, x.type), el("td", {}, x.cluster || "-"), el("td", { class: "state" }, x.state), el("td", {}, x.startTime)));
-  main.replaceChildren(el("h1", {}, "Runs"), r.ok
-    ? el("table", { class: "runs" }, el("tr", {}, ["Workflow id", "Runbook", "Cluster", "State", "Started"].map(h => el("th", {}, h))), rows)
-    : el("p", { class: "decision-message error" }, (r.data && r.data.error) || "cannot list runs"));
+  const table = el("table", { class: "runs" }, el("tr", {}, ["Workflow id", "Runbook", "Cluster", "State", "Started"].map(h => el("th", {}, h))));
+  const more = el("button", { id: "runs-more", type: "button" }, "More");
+  const message = el("p", { class: "decision-message error" });
+  main.replaceChildren(el("h1", {}, "Runs"), table, more, message);
+  let cursor = null;
+  const load = async () => {
+    const r = await api("GET", "/runs?limit=100" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""));
+    if (!r.ok) {
+      message.textContent = (r.data && r.data.error) || "cannot list runs";
+      more.hidden = true;
+      return;
+    }
+    table.append(...r.data.runs.map(x => el("tr", {},
+      el("td", {}, el("a", { href: "#/runs/" + encodeURIComponent(x.workflowId) }, x.workflowId)),
+      el("td", {}, x.type), el("td", {}, x.cluster || "-"), el("td", { class: "state" }, x.state), el("td", {}, x.startTime))));
+    cursor = r.data.nextCursor;
+    more.hidden = !cursor;
+  };
+  more.onclick = load;
+  await load();
 }
 
 async function showRun(id) {

@@ -22,6 +22,7 @@ import io.pgrunbooks.api.resources.ApprovalsResource;
 import io.pgrunbooks.api.resources.ArchivesResource;
 import io.pgrunbooks.api.resources.InsightsResource;
 import io.pgrunbooks.api.resources.MeResource;
+import io.pgrunbooks.api.resources.OpenApiResource;
 import io.pgrunbooks.api.resources.RunbooksResource;
 import io.pgrunbooks.api.resources.RunsResource;
 import io.pgrunbooks.api.resources.ReportsResource;
@@ -112,6 +113,7 @@ public final class ApiApplication extends Application<ApiConfiguration> {
 
     environment.jersey().register(new ApiErrors.InputProblems());
     environment.jersey().register(new ApiErrors.MalformedJson());
+    environment.jersey().register(new ApiErrors.BadPages());
     environment.jersey().register(new ApiErrors.Conflicts());
     environment.jersey().register(new ApiErrors.Refusals());
     environment.jersey().register(new ApiErrors.RoleRefusals());
@@ -119,9 +121,10 @@ public final class ApiApplication extends Application<ApiConfiguration> {
     environment.jersey().register(new ApiErrors.TemporalUnavailable());
     environment.jersey().register(new ApiErrors.GrpcUnavailable());
 
+    environment.jersey().register(new OpenApiResource());
     environment.jersey().register(new RunbooksResource());
     environment.jersey().register(new RunsResource(runs, users));
-    environment.jersey().register(new ApprovalsResource(runs, users));
+    environment.jersey().register(new ApprovalsResource(runs, users, Clock.systemUTC()));
     environment.jersey().register(new MeResource(users));
     environment.jersey().register(new InsightsResource(runs));
     environment.jersey().register(new ArchivesResource(runs, config));

@@ -11,6 +11,14 @@ import io.pgrunbooks.workflows.common.UiLinks;
 import io.pgrunbooks.workflows.common.DataConverters;
 import io.pgrunbooks.workflows.common.RunbookState;
 import io.pgrunbooks.workflows.common.SearchAttributes;
+import com.google.protobuf.ByteString;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
+import io.temporal.api.enums.v1.TaskQueueType;
+import io.temporal.api.taskqueue.v1.TaskQueue;
+import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
+import io.temporal.api.workflowservice.v1.DescribeTaskQueueResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowExecutionMetadata;
@@ -54,32 +62,77 @@ public final class RunService {
     return RunViews.view(client, workflowId, uiLink(workflowId));
   }
 
+  /** One page of runs: the list rows and Temporal's token for the next page (null on the last). */
+  public record RunPage(ArrayNode rows, byte[] nextPageToken) {}
+
+  /**
+   * Runs matching a visibility query, newest first, one page of at most {@code limit} rows after
+   * {@code pageToken} (null: the first page). Temporal pages the listing itself, so a page costs one call
+   * however many runs match.
+   *
+   * @throws io.grpc.StatusRuntimeException INVALID_ARGUMENT for a token Temporal did not hand out
+   */
+  public RunPage listPage(String query, int limit, byte[] pageToken) {
+    ListWorkflowExecutionsRequest.Builder request = ListWorkflowExecutionsRequest.newBuilder()
+        .setNamespace(namespace).setQuery(query).setPageSize(limit);
+    if (pageToken != null) {
+      request.setNextPageToken(ByteString.copyFrom(pageToken));
+    }
+    ListWorkflowExecutionsResponse response = client.getWorkflowServiceStubs().blockingStub()
+        .withDeadlineAfter(30, TimeUnit.SECONDS).listWorkflowExecutions(request.build());
+    ArrayNode array = JSON.createArrayNode();
+    for (WorkflowExecutionInfo info : response.getExecutionsList()) {
+      row(array.addObject(), new WorkflowExecutionMetadata(info, client.getOptions().getDataConverter()));
+    }
+    byte[] next = response.getNextPageToken().isEmpty() ? null : response.getNextPageToken().toByteArray();
+    return new RunPage(array, next);
+  }
+
   /** Runs matching a visibility query, newest first, as list rows. */
   public ArrayNode list(String query, int limit) {
     ArrayNode array = JSON.createArrayNode();
     for (WorkflowExecutionMetadata m : client.listExecutions(query).limit(limit).toList()) {
-      ObjectNode o = array.addObject();
-      String id = m.getExecution().getWorkflowId();
-      o.put("workflowId", id);
-      o.put("runId", m.getExecution().getRunId());
-      o.put("type", RunFilters.type(m));
-      o.put("cluster", RunFilters.attr(m, SearchAttributes.CLUSTER));
-      o.put("target", RunFilters.attr(m, SearchAttributes.TARGET));
-      o.put("state", RunFilters.state(m));
-      o.put("temporalStatus", RunFilters.temporalStatus(m));
-      o.put("startTime", String.valueOf(m.getStartTime()));
-      o.put("closeTime", m.getCloseTime() == null ? null : m.getCloseTime().toString());
-      o.put("uiUrl", uiLink(id));
+      row(array.addObject(), m);
     }
     return array;
+  }
+
+  private void row(ObjectNode o, WorkflowExecutionMetadata m) {
+    String id = m.getExecution().getWorkflowId();
+    o.put("workflowId", id);
+    o.put("runId", m.getExecution().getRunId());
+    o.put("type", RunFilters.type(m));
+    o.put("cluster", RunFilters.attr(m, SearchAttributes.CLUSTER));
+    o.put("target", RunFilters.attr(m, SearchAttributes.TARGET));
+    o.put("state", RunFilters.state(m));
+    o.put("temporalStatus", RunFilters.temporalStatus(m));
+    o.put("startTime", String.valueOf(m.getStartTime()));
+    o.put("closeTime", m.getCloseTime() == null ? null : m.getCloseTime().toString());
+    o.put("uiUrl", uiLink(id));
+  }
+
+  /** The visibility query of running runs that wait for an approval. */
+  public static String awaitingApprovalQuery() {
+    return RunFilters.query(null, null, RunbookState.AWAITING_APPROVAL.name()) + " AND ExecutionStatus = 'Running'";
+  }
+
+  /**
+   * When each worker polling {@code taskQueue} for workflow tasks last polled, as Temporal's DescribeTaskQueue
+   * reports them (it remembers a poller for a few minutes after its last poll).
+   */
+  public List<java.time.Instant> workflowPollers(String taskQueue) {
+    DescribeTaskQueueResponse r = client.getWorkflowServiceStubs().blockingStub()
+        .withDeadlineAfter(10, TimeUnit.SECONDS).describeTaskQueue(DescribeTaskQueueRequest.newBuilder()
+            .setNamespace(namespace).setTaskQueue(TaskQueue.newBuilder().setName(taskQueue))
+            .setTaskQueueType(TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW).build());
+    return r.getPollersList().stream().map(p -> java.time.Instant.ofEpochSecond(p.getLastAccessTime().getSeconds(),
+        p.getLastAccessTime().getNanos())).toList();
   }
 
   /** Every pending approval of every run waiting for one, each with its run's id, type, summary and link. */
   public ArrayNode pendingApprovals() {
     ArrayNode out = JSON.createArrayNode();
-    String query = RunFilters.query(null, null, RunbookState.AWAITING_APPROVAL.name())
-        + " AND ExecutionStatus = 'Running'";
-    for (WorkflowExecutionMetadata m : client.listExecutions(query).limit(200).toList()) {
+    for (WorkflowExecutionMetadata m : client.listExecutions(awaitingApprovalQuery()).limit(200).toList()) {
       String id = m.getExecution().getWorkflowId();
       JsonNode progress;
       try {

@@ -130,7 +130,8 @@ final class ApiFixture implements ExtensionContext.Store.CloseableResource, Auto
     env.put(SIGNING_KEY_ENV, SIGNING_KEY);
     env.put(S3_ACCESS_ENV, stack.s3().accessKey());
     env.put(S3_SECRET_ENV, stack.s3().secretKey());
-    Files.writeString(config, configYaml(Prerequisites.freePort(), Prerequisites.freePort()));
+    Files.writeString(config, configYaml(Prerequisites.freePort(), Prerequisites.freePort(),
+        stack.temporal().namespace()));
 
     worker = ChildProcess.startJava("worker", workerJar.toString(), WORKER_MAIN,
         List.of("worker", "--config", config.toString()),
@@ -152,7 +153,7 @@ final class ApiFixture implements ExtensionContext.Store.CloseableResource, Auto
     return "API_HASH_" + user.toUpperCase();
   }
 
-  private String configYaml(int port, int adminPort) {
+  private String configYaml(int port, int adminPort, String namespace) {
     String nodes = StackYaml.nodes(stack);
     StringBuilder users = new StringBuilder();
     USERS.forEach((name, roles) -> users.append("""
@@ -208,13 +209,98 @@ final class ApiFixture implements ExtensionContext.Store.CloseableResource, Auto
           adminPort: %d
           users:
         %s
-        """.formatted(stack.temporal().address(), stack.temporal().namespace(), CLUSTER, PASSWORD_ENV, nodes,
+        """.formatted(stack.temporal().address(), namespace, CLUSTER, PASSWORD_ENV, nodes,
         DATABASE, stack.s3().bucket(), archivePrefix, stack.s3().endpoint(), stack.s3().region(), S3_ACCESS_ENV,
         S3_SECRET_ENV, SIGNING_KEY_ENV, port, adminPort, users);
   }
 
   String baseUrl() {
     return "http://127.0.0.1:" + app.getLocalPort();
+  }
+
+  /** A second API on the same stack and config, in a namespace of its own; {@link #close} stops it. */
+  record OtherApi(String namespace, DropwizardTestSupport<ApiConfiguration> app) implements AutoCloseable {
+    String baseUrl() {
+      return "http://127.0.0.1:" + app.getLocalPort();
+    }
+
+    @Override
+    public void close() {
+      app.after();
+    }
+  }
+
+  /**
+   * Starts another API in a new namespace (registered here, with the contract's search attributes), where no
+   * worker polls until a test starts one: the inbox as it is when the worker is down.
+   */
+  OtherApi apiInNewNamespace() throws Exception {
+    String ns = "api-test-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    service.blockingStub().registerNamespace(io.temporal.api.workflowservice.v1.RegisterNamespaceRequest.newBuilder()
+        .setNamespace(ns).setWorkflowExecutionRetentionPeriod(com.google.protobuf.Duration.newBuilder()
+            .setSeconds(86400)).build());
+    io.temporal.serviceclient.OperatorServiceStubs operator = io.temporal.serviceclient.OperatorServiceStubs
+        .newServiceStubs(io.temporal.serviceclient.OperatorServiceStubsOptions.newBuilder()
+            .setTarget(stack.temporal().address()).validateAndBuildWithDefaults());
+    try {
+      Map<String, io.temporal.api.enums.v1.IndexedValueType> attrs = new HashMap<>();
+      io.pgrunbooks.workflows.common.SearchAttributes.DEFINITIONS.forEach((name, type) -> attrs.put(name,
+          switch (type) {
+            case "Keyword" -> io.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+            case "Bool" -> io.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL;
+            case "Int" -> io.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT;
+            default -> throw new IllegalStateException("search attribute type " + type);
+          }));
+      long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (true) {
+        try {
+          // Refused until the new namespace reaches the server's namespace cache.
+          operator.blockingStub().addSearchAttributes(io.temporal.api.operatorservice.v1.AddSearchAttributesRequest
+              .newBuilder().setNamespace(ns).putAllSearchAttributes(attrs).build());
+          break;
+        } catch (io.grpc.StatusRuntimeException e) {
+          if (System.nanoTime() > end) {
+            throw e;
+          }
+          Thread.sleep(500);
+        }
+      }
+    } finally {
+      operator.shutdown();
+    }
+    Path other = dir.resolve("runbooks-" + ns + ".yml");
+    Files.writeString(other, configYaml(Prerequisites.freePort(), Prerequisites.freePort(), ns));
+    DropwizardTestSupport<ApiConfiguration> support = new DropwizardTestSupport<>(ApiApplication.class,
+        new ApiConfiguration(ConfigLoader.load(other, env), env));
+    support.before();
+    return new OtherApi(ns, support);
+  }
+
+  /** A client of another API's namespace. */
+  WorkflowClient client(OtherApi other) {
+    return WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder().setNamespace(other.namespace())
+        .setDataConverter(DataConverters.jackson()).build());
+  }
+
+  /**
+   * A run in another API's namespace left waiting for an approval when its worker went away: running, with
+   * the search attributes of a PartitionMaintenance in AWAITING_APPROVAL, and no worker to answer for it.
+   */
+  String strandedRun(OtherApi other) {
+    String id = "partition-maintenance:main:app:stranded-" + java.util.UUID.randomUUID();
+    client(other).newUntypedWorkflowStub("PartitionMaintenance", io.temporal.client.WorkflowOptions.newBuilder()
+        .setTaskQueue(io.pgrunbooks.workflows.common.TaskQueues.CENTRAL).setWorkflowId(id)
+        .setTypedSearchAttributes(io.temporal.common.SearchAttributes.newBuilder()
+            .set(io.pgrunbooks.workflows.common.SearchAttributes.TYPE, "PartitionMaintenance")
+            .set(io.pgrunbooks.workflows.common.SearchAttributes.CLUSTER, CLUSTER)
+            .set(io.pgrunbooks.workflows.common.SearchAttributes.STATE, "AWAITING_APPROVAL").build()).build())
+        .start();
+    return id;
+  }
+
+  /** GET against another API of this fixture. */
+  Reply get(OtherApi other, String user, String path) {
+    return send(request(other.baseUrl(), user, path).GET().build());
   }
 
   String adminUrl() {
@@ -245,7 +331,11 @@ final class ApiFixture implements ExtensionContext.Store.CloseableResource, Auto
   }
 
   HttpRequest.Builder request(String user, String path) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30));
+    return request(baseUrl(), user, path);
+  }
+
+  private HttpRequest.Builder request(String base, String user, String path) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
     if (user != null) {
       b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
           (user + ":" + password(user)).getBytes(StandardCharsets.UTF_8)));
@@ -295,6 +385,31 @@ final class ApiFixture implements ExtensionContext.Store.CloseableResource, Auto
     ensureExpiredPartition();
     return post(user, "/api/v1/runs", Map.of("runbook", "PartitionMaintenance", "workflowId", workflowId,
         "input", Map.of("cluster", CLUSTER, "database", DATABASE)));
+  }
+
+  /**
+   * {@link #startMaintenance} under a new id {@code partition-maintenance:main:app:<prefix><uuid>}, asserting
+   * 201; the id is added to {@code started} for {@link #terminateRunning}.
+   */
+  String newMaintenanceRun(String user, String prefix, java.util.Collection<String> started) throws SQLException {
+    String id = "partition-maintenance:main:app:" + prefix + java.util.UUID.randomUUID();
+    Reply r = startMaintenance(user, id);
+    if (r.status() != 201) {
+      throw new AssertionError("starting " + id + " answered " + r.status() + " " + r.text());
+    }
+    started.add(id);
+    return id;
+  }
+
+  /** Leaves no run behind: each of {@code ids} still running is terminated, so the next test's run plans alone. */
+  void terminateRunning(java.util.Collection<String> ids) {
+    for (String id : ids) {
+      io.temporal.client.WorkflowStub stub = client.newUntypedWorkflowStub(id);
+      if (stub.describe().getStatus()
+          == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+        stub.terminate("test cleanup");
+      }
+    }
   }
 
   /** The pending approval of {@code workflowId}, once the run waits for it. */

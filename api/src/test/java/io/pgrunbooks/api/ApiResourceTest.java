@@ -12,7 +12,6 @@ import io.pgrunbooks.workflows.lock.LockRequest;
 import io.pgrunbooks.workflows.lock.TopologyLock;
 import io.pgrunbooks.workflows.lock.TopologyLockInput;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflow;
-import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -23,43 +22,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every endpoint and error code of the REST API against the real stack: the real worker runs real
  * PartitionMaintenance runs that wait for an approval to drop an expired partition, so conflicts,
  * refusals and decisions come from Temporal and the run itself, not from fakes.
  */
-@ExtendWith(ApiFixture.Extension.class)
-class ApiResourceTest {
-  private static ApiFixture api;
-  private final List<String> started = new ArrayList<>();
-
-  @BeforeAll
-  static void start() {
-    api = ApiFixture.get();
-  }
-
-  /** Leaves no run behind: a run a test left running is terminated, so the next test's run plans alone. */
-  @AfterEach
-  void endLeftovers() {
-    for (String id : started) {
-      WorkflowStub stub = api.client.newUntypedWorkflowStub(id);
-      if (stub.describe().getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-        stub.terminate("test cleanup");
-      }
-    }
-  }
-
+class ApiResourceTest extends StartsRuns {
   private String newRun(String user) throws Exception {
-    String id = "partition-maintenance:main:app:api-test-" + UUID.randomUUID();
-    Reply r = api.startMaintenance(user, id);
-    assertThat(r.status()).as(r.text()).isEqualTo(201);
-    started.add(id);
-    return id;
+    return api.newMaintenanceRun(user, "api-test-", started);
   }
 
   @Test
@@ -282,8 +254,9 @@ class ApiResourceTest {
   void archivesAreListedForViewersAndBadQueriesAreRefusedField() {
     Reply none = api.get("victor", "/api/v1/archives?cluster=main&database=app&table=public.no_archives_here");
     assertThat(none.status()).isEqualTo(200);
-    assertThat(none.json().isArray()).isTrue();
-    assertThat(none.json()).isEmpty();
+    assertThat(none.json().path("archives").isArray()).isTrue();
+    assertThat(none.json().path("archives")).isEmpty();
+    assertThat(none.json().path("nextCursor").isNull()).isTrue();
     assertThat(fields(api.get("victor", "/api/v1/archives?cluster=main&database=app&table=nodot"))).containsExactly("table");
     assertThat(fields(api.get("victor", "/api/v1/archives?cluster=elsewhere&database=app&table=public.t")))
         .containsExactly("cluster");
@@ -296,9 +269,9 @@ class ApiResourceTest {
     String id = newRun("olivia");
     api.awaitPending(id);
     JsonNode list = api.await("victor", "/api/v1/runs?runbook=PartitionMaintenance&state=AWAITING_APPROVAL&cluster=main",
-        Duration.ofSeconds(60), l -> contains(l, id));
-    assertThat(find(list, "workflowId", id).path("uiUrl").asText()).contains("/workflows/");
-    assertThat(api.get("victor", "/api/v1/runs?cluster=elsewhere").json()).noneMatch(r -> r.path("workflowId").asText().equals(id));
+        Duration.ofSeconds(60), l -> contains(l.path("runs"), id));
+    assertThat(find(list.path("runs"), "workflowId", id).path("uiUrl").asText()).contains("/workflows/");
+    assertThat(api.get("victor", "/api/v1/runs?cluster=elsewhere").json().path("runs")).noneMatch(r -> r.path("workflowId").asText().equals(id));
     Reply bad = api.get("victor", "/api/v1/runs?state=SLEEPING");
     assertThat(bad.status()).isEqualTo(422);
     assertThat(fields(bad)).containsExactly("state");
@@ -319,14 +292,15 @@ class ApiResourceTest {
   void approvalsListsEveryPendingApprovalWithEvidenceAndDeadline() throws Exception {
     String id = newRun("olivia");
     String requestId = api.awaitPending(id).path("requestId").asText();
-    JsonNode all = api.await("victor", "/api/v1/approvals", Duration.ofSeconds(30), l -> contains(l, id));
-    JsonNode mine = find(all, "workflowId", id);
+    JsonNode all = api.await("victor", "/api/v1/approvals", Duration.ofSeconds(30),
+        l -> contains(l.path("approvals"), id));
+    JsonNode mine = find(all.path("approvals"), "workflowId", id);
     assertThat(mine.path("requestId").asText()).isEqualTo(requestId);
     assertThat(mine.path("runbook").asText()).isEqualTo("PartitionMaintenance");
     assertThat(mine.path("evidence").size()).isPositive();
     assertThat(mine.path("deadline").asText()).isNotBlank();
     assertThat(mine.path("youMayDecide").asBoolean()).isFalse();
-    assertThat(find(api.get("alice", "/api/v1/approvals").json(), "workflowId", id).path("youMayDecide").asBoolean())
+    assertThat(find(api.get("alice", "/api/v1/approvals").json().path("approvals"), "workflowId", id).path("youMayDecide").asBoolean())
         .isTrue();
   }
 
@@ -474,6 +448,10 @@ class ApiResourceTest {
     Reply page = api.send(HttpRequest.newBuilder(URI.create(api.baseUrl() + "/")).GET().build());
     assertThat(page.status()).isEqualTo(200);
     assertThat(page.text()).contains("<script src=\"app.js\">");
+  }
+
+  static boolean containsRun(JsonNode array, String workflowId) {
+    return contains(array, workflowId);
   }
 
   static JsonNode find(JsonNode array, String field, String value) {

@@ -62,7 +62,11 @@ class ApprovalsPageBrowserTest {
   }
 
   private void logIn(String user) {
-    page().get(api.baseUrl() + "/#/login");
+    logIn(api.baseUrl(), user);
+  }
+
+  private void logIn(String baseUrl, String user) {
+    page().get(baseUrl + "/#/login");
     browser.waitUntil(WAIT, d -> d.findElement(By.id("login-user")));
     WebElement name = page().findElement(By.id("login-user"));
     name.clear();
@@ -189,5 +193,41 @@ class ApprovalsPageBrowserTest {
     });
     assertThat(report.getText()).satisfiesAnyOf(t -> assertThat(t).startsWith("QueryReport of main/app"),
         t -> assertThat(t).contains("no completed QueryReport run of main/app"));
+  }
+
+  @Test
+  void withNoWorkerPollingTheInboxShowsABannerSayingHowToStartOneInsteadOfAnEmptyList() throws Exception {
+    try (ApiFixture.OtherApi other = api.apiInNewNamespace()) {
+      String stranded = api.strandedRun(other);
+      logIn(other.baseUrl(), "alice");
+      page().get(other.baseUrl() + "/#/approvals");
+      WebElement banner = browser.waitUntil(WAIT, d -> {
+        List<WebElement> b = d.findElements(By.cssSelector("#workers-banner"));
+        // Visibility lists the stranded run a moment after it started; the inbox refreshes every 5 s.
+        return b.isEmpty() || b.get(0).findElements(By.cssSelector("a.waiting-run")).isEmpty() ? null : b.get(0);
+      });
+      assertThat(banner.getText()).contains("No worker is running").contains("no worker is polling pg-runbooks")
+          .contains("java -jar pg-runbooks-worker.jar worker --config").contains("1 run(s) wait for an approval");
+      assertThat(banner.findElement(By.cssSelector("a.waiting-run")).getText()).isEqualTo(stranded);
+      assertThat(page().findElements(By.id("inbox-empty"))).as("not an empty inbox").isEmpty();
+      browser.screenshot("approvals-inbox-no-worker");
+      logOut();
+      api.client(other).newUntypedWorkflowStub(stranded).terminate("test done");
+    }
+  }
+
+  @Test
+  void theRunsPageListsTheNewestRunsFromTheFirstPage() throws Exception {
+    String id = "partition-maintenance:main:app:runs-page-" + UUID.randomUUID();
+    assertThat(api.startMaintenance("olivia", id).status()).isEqualTo(201);
+    try {
+      logIn("victor");
+      page().get(api.baseUrl() + "/#/runs");
+      waitFor(WAIT, d -> d.findElements(By.cssSelector("table.runs a")).stream()
+          .anyMatch(a -> a.getText().equals(id)) ? true : null);
+      logOut();
+    } finally {
+      api.terminateRunning(List.of(id));
+    }
   }
 }

@@ -96,6 +96,13 @@ class ReportsAfterRetentionTest {
         + URLEncoder.encode(token, StandardCharsets.UTF_8)).json();
     assertThat(second.path("reports").get(0).path("id").asText()).isNotEqualTo(first.at("/reports/0/id").asText());
     assertThat(second.at("/reports/0/finishedAt").asText()).isLessThanOrEqualTo(first.at("/reports/0/finishedAt").asText());
+    JsonNode byCursor = api.get("victor", "/api/v1/reports?limit=1&to=" + today + "&cursor="
+        + first.path("nextCursor").asText()).json();
+    assertThat(byCursor.at("/reports/0/id").asText()).as("cursor and the older pageToken page alike")
+        .isEqualTo(second.at("/reports/0/id").asText());
+    assertThat(api.get("victor", "/api/v1/reports?limit=1&cursor=" + first.path("nextCursor").asText()).status())
+        .as("a cursor of other filters (no to=)").isEqualTo(400);
+    assertThat(api.get("victor", "/api/v1/reports?limit=0").status()).isEqualTo(400);
 
     assertThat(api.get("victor", "/api/v1/reports?from=2026-13-01").status()).isEqualTo(422);
     assertThat(api.get("victor", "/api/v1/reports?from=2020-01-01&to=2026-01-01").text()).contains("more than 366 days");

@@ -53,6 +53,14 @@ public final class ApiErrors {
     }
   }
 
+  /** A bad {@code limit} or {@code cursor} of a list request: 400 naming the parameter. */
+  public static final class BadPages implements ExceptionMapper<io.pgrunbooks.api.paging.BadPageRequest> {
+    @Override
+    public Response toResponse(io.pgrunbooks.api.paging.BadPageRequest e) {
+      return response(400, e.getMessage(), Map.of("fields", e.fields()));
+    }
+  }
+
   /**
    * A body that is not JSON: 400 in the same shape, saying where ({@code the body is not valid JSON at
    * line 1, column 12: ...}) instead of Dropwizard's "Unable to process JSON".

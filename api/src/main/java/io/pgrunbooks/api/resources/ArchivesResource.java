@@ -20,7 +20,12 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import io.pgrunbooks.api.paging.Cursor;
+import io.pgrunbooks.api.paging.KeysetPage;
+import io.pgrunbooks.api.paging.PageRequest;
 
 /**
  * {@code GET /api/v1/archives?cluster=&database=&table=}: the archives of a partition (or of every
@@ -34,6 +39,8 @@ import java.util.List;
 public final class ArchivesResource {
   private static final ObjectMapper JSON = DataConverters.objectMapper();
   private static final int LOOK_BACK = 500;
+  static final int DEFAULT_LIMIT = 100;
+  static final int MAX_LIMIT = 500;
 
   private final RunService runs;
   private final RunbooksConfig config;
@@ -45,8 +52,9 @@ public final class ArchivesResource {
 
   @GET
   @Timed
-  public ArrayNode list(@QueryParam("cluster") String cluster, @QueryParam("database") String database,
-                        @QueryParam("table") String table) {
+  public Map<String, Object> list(@QueryParam("cluster") String cluster, @QueryParam("database") String database,
+                                  @QueryParam("table") String table, @QueryParam("limit") String limit,
+                                  @QueryParam("cursor") String cursor) {
     if (cluster == null || config.cluster(cluster) == null) {
       throw InputProblem.of("cluster", "unknown cluster '" + cluster + "'");
     }
@@ -56,8 +64,18 @@ public final class ArchivesResource {
     if (table == null || !table.matches("[^./]+\\.[^./]+")) {
       throw InputProblem.of("table", "table must be schema.name of a partition or its parent, got '" + table + "'");
     }
-    return entries(ArchiveLayout.root(config.archive().prefix()), cluster, database, table,
-        runs.completedResults(WorkflowTypes.ARCHIVE_PARTITION, cluster, LOOK_BACK));
+    String filter = cluster + "/" + database + "/" + table;
+    PageRequest request = PageRequest.parse("archives", filter, limit, cursor, DEFAULT_LIMIT, MAX_LIMIT);
+    List<JsonNode> all = new ArrayList<>();
+    entries(ArchiveLayout.root(config.archive().prefix()), cluster, database, table,
+        runs.completedResults(WorkflowTypes.ARCHIVE_PARTITION, cluster, LOOK_BACK)).forEach(all::add);
+    // Newest first; the manifest key (one per archive) breaks ties, so the order is total and stable.
+    KeysetPage<JsonNode> page = KeysetPage.of(all, e -> KeysetPage.key(
+        KeysetPage.timeKey(e.path("archivedAt").asText(null), true), e.path("manifestKey").asText()), request);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("archives", page.items());
+    body.put("nextCursor", page.nextPosition() == null ? null : Cursor.encode("archives", filter, page.nextPosition()));
+    return body;
   }
 
   /** The archives of {@code table} among completed ArchivePartition results, newest first. */

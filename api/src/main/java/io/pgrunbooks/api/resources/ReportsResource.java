@@ -3,6 +3,8 @@ package io.pgrunbooks.api.resources;
 import com.codahale.metrics.annotation.Timed;
 import io.pgrunbooks.api.auth.ApiUser;
 import io.pgrunbooks.api.reports.ReportStore;
+import io.pgrunbooks.api.paging.Cursor;
+import io.pgrunbooks.api.paging.PageRequest;
 import io.pgrunbooks.client.InputProblem;
 import io.pgrunbooks.workflows.activities.ReportLayout;
 import io.pgrunbooks.workflows.activities.ReportListing;
@@ -46,23 +48,30 @@ public final class ReportsResource {
   @Timed
   public Response list(@QueryParam("runbook") String runbook, @QueryParam("cluster") String cluster,
                        @QueryParam("from") String from, @QueryParam("to") String to,
-                       @QueryParam("limit") Integer limit, @QueryParam("pageToken") String pageToken) {
+                       @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
+                       @QueryParam("pageToken") String pageToken) {
+    String filter = runbook + "|" + cluster + "|" + from + "|" + to;
+    PageRequest page = PageRequest.parse("reports", filter, limit, cursor, DEFAULT_LIMIT, ReportListing.MAX_LIMIT);
     LocalDate end = to == null ? LocalDate.now(clock.withZone(ZoneOffset.UTC)) : date("to", to);
     LocalDate start = from == null ? end.minusDays(DEFAULT_DAYS - 1) : date("from", from);
+    // pageToken (the last report id of the previous page) is the older spelling of cursor, still accepted.
+    String after = page.position() != null ? page.position() : blankToNull(pageToken);
     ReportListing.Query q = new ReportListing.Query(start, end, blankToNull(runbook), blankToNull(cluster),
-        limit == null ? DEFAULT_LIMIT : limit, blankToNull(pageToken));
+        page.limit(), after);
     if (q.problem() != null) {
       throw InputProblem.of(null, q.problem());
     }
     if (store.isEmpty()) {
       return noStore();
     }
-    ReportListing.Page page = store.get().list(q);
+    ReportListing.Page found = store.get().list(q);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("from", start.toString());
     body.put("to", end.toString());
-    body.put("reports", page.reports().stream().map(ReportsResource::entry).toList());
-    body.put("nextPageToken", page.nextPageToken());
+    body.put("reports", found.reports().stream().map(ReportsResource::entry).toList());
+    body.put("nextCursor", found.nextPageToken() == null ? null
+        : Cursor.encode("reports", filter, found.nextPageToken()));
+    body.put("nextPageToken", found.nextPageToken());
     return Response.ok(body).build();
   }
 

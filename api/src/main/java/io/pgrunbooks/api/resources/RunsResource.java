@@ -2,7 +2,6 @@ package io.pgrunbooks.api.resources;
 
 import com.codahale.metrics.annotation.Timed;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dropwizard.auth.Auth;
 import io.pgrunbooks.api.RunService;
@@ -23,7 +22,6 @@ import io.temporal.api.common.v1.WorkflowExecution;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -33,6 +31,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
+import io.grpc.StatusRuntimeException;
+import io.pgrunbooks.api.paging.BadPageRequest;
+import io.pgrunbooks.api.paging.Cursor;
+import io.pgrunbooks.api.paging.PageRequest;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -44,7 +47,8 @@ import java.util.Map;
 @Path("/v1/runs")
 @Produces(MediaType.APPLICATION_JSON)
 public final class RunsResource {
-  private static final int MAX_LIMIT = 500;
+  static final int DEFAULT_LIMIT = 50;
+  static final int MAX_LIMIT = 500;
 
   private final RunService runs;
   private final ApiUsers users;
@@ -99,21 +103,48 @@ public final class RunsResource {
     return Response.created(UriBuilder.fromPath("/api/v1/runs/{id}").build(workflowId)).entity(out).build();
   }
 
+  /**
+   * Runs newest first, one page of {@code limit} (default 50) after {@code cursor}: Temporal's own page
+   * token travels inside the cursor, so a page costs one visibility call however many runs match.
+   */
   @GET
   @Timed
   @PermitAll
-  public ArrayNode list(@QueryParam("runbook") String runbook, @QueryParam("state") String state,
-                        @QueryParam("cluster") String cluster, @QueryParam("limit") @DefaultValue("50") int limit) {
-    if (limit < 1 || limit > MAX_LIMIT) {
-      throw InputProblem.of("limit", "limit must be 1-" + MAX_LIMIT + ", got " + limit);
-    }
+  public Map<String, Object> list(@QueryParam("runbook") String runbook, @QueryParam("state") String state,
+                                  @QueryParam("cluster") String cluster, @QueryParam("limit") String limit,
+                                  @QueryParam("cursor") String cursor) {
+    String query;
     try {
-      return runs.list(RunFilters.query(blankToNull(runbook), blankToNull(cluster), blankToNull(state)), limit);
+      query = RunFilters.query(blankToNull(runbook), blankToNull(cluster), blankToNull(state));
     } catch (InputProblem e) {
       // The API calls the type filter "runbook".
       throw new InputProblem(e.fields().stream().map(f -> f.field().equals("type")
           ? new InputProblem.Field("runbook", f.problem()) : f).toList());
     }
+    PageRequest page = PageRequest.parse("runs", query, limit, cursor, DEFAULT_LIMIT, MAX_LIMIT);
+    RunService.RunPage found;
+    byte[] token;
+    try {
+      token = page.position() == null ? null : Base64.getUrlDecoder().decode(page.position());
+    } catch (IllegalArgumentException e) {
+      throw refusedToken();
+    }
+    try {
+      found = runs.listPage(query, page.limit(), token);
+    } catch (StatusRuntimeException e) {
+      // Temporal answers a page token it did not hand out with INVALID_ARGUMENT or, on some visibility stores,
+      // a bare UNKNOWN: the token is to blame only when the first page of the same query still lists.
+      if (token == null) {
+        throw e;
+      }
+      runs.listPage(query, 1, null);
+      throw refusedToken();
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("runs", found.rows());
+    body.put("nextCursor", found.nextPageToken() == null ? null
+        : Cursor.encode("runs", query, Base64.getUrlEncoder().encodeToString(found.nextPageToken())));
+    return body;
   }
 
   @GET
@@ -150,6 +181,11 @@ public final class RunsResource {
     String signature = runs.signingKey() == null ? null
         : Decisions.sign(runs.signingKey(), stub, pending, user.name(), approve);
     return Decisions.decide(stub, new Decision(requestId, user.name(), approve, vote.comment(), signature));
+  }
+
+  private static BadPageRequest refusedToken() {
+    return new BadPageRequest("cursor", "cursor is not one this API returned (Temporal refused its page token); "
+        + "pass the nextCursor of the previous page unchanged, or leave cursor out to start at the first page");
   }
 
   private static String blankToNull(String s) {
