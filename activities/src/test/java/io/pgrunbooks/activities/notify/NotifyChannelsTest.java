@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import io.pgrunbooks.config.ConfigLoader;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.workflows.activities.Notification;
@@ -29,14 +28,12 @@ class NotifyChannelsTest {
   @BeforeEach
   void start() throws Exception {
     http = new Receivers();
-    smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
-    smtp.start();
+    smtp = http.smtp;
   }
 
   @AfterEach
   void stop() {
     http.close();
-    smtp.stop();
   }
 
   RunbooksConfig config(String channels) {
@@ -53,16 +50,10 @@ class NotifyChannelsTest {
         notifications:
           approvalsPageUrl: https://runbooks.example.com/
           channels:
-        """ + channels.formatted(http.url("/slack"), http.url("/hook"), smtp.getSmtp().getPort(), http.url("/pd"))
-        .indent(4), Map.of(), "test");
+        """ + http.channels(channels).indent(4), Map.of(), "test");
   }
 
-  static final String ALL_TYPES = """
-      - {name: chat, type: slack, url: "%s"}
-      - {name: audit, type: webhook, url: "%s"}
-      - {name: mail, type: email, host: 127.0.0.1, port: %d, starttls: false, from: runbooks@example.com, to: [dba@example.com]}
-      - {name: pager, type: pagerduty, routingKeyEnv: PD_ROUTING_KEY, eventsUrl: "%s"}
-      """;
+  static final String ALL_TYPES = Receivers.ALL_TYPES;
 
   NotifyActivitiesImpl notifier(String channels) {
     return new NotifyActivitiesImpl(config(channels), Map.of("PD_ROUTING_KEY", ROUTING_KEY));

@@ -3,8 +3,6 @@ package io.pgrunbooks.activities.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import io.pgrunbooks.config.ConfigLoader;
 import io.pgrunbooks.workflows.activities.Notification;
 import io.pgrunbooks.workflows.activities.NotifyActivities;
@@ -50,14 +48,11 @@ class NotifyRetryWorkflowTest {
   }
 
   Receivers http;
-  GreenMail smtp;
   TestWorkflowEnvironment env;
 
   @BeforeEach
   void start() throws Exception {
     http = new Receivers();
-    smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
-    smtp.start();
     env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
         .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(DataConverters.jackson()).build())
         .build());
@@ -68,11 +63,7 @@ class NotifyRetryWorkflowTest {
               - {name: pg1, host: db1.internal, dataDir: /srv/pg}
         notifications:
           channels:
-            - {name: chat, type: slack, url: "%s"}
-            - {name: audit, type: webhook, url: "%s"}
-            - {name: mail, type: email, host: 127.0.0.1, port: %d, starttls: false, from: r@example.com, to: [a@example.com]}
-            - {name: pager, type: pagerduty, routingKeyEnv: PD_ROUTING_KEY, eventsUrl: "%s"}
-        """.formatted(http.url("/slack"), http.url("/hook"), smtp.getSmtp().getPort(), http.url("/pd")), Map.of(), "t");
+        """ + http.channels(Receivers.ALL_TYPES).indent(4), Map.of(), "t");
     var worker = env.newWorker(TaskQueues.CENTRAL);
     worker.registerWorkflowImplementationTypes(NotifyOnceImpl.class);
     worker.registerActivitiesImplementations(new NotifyActivitiesImpl(config, Map.of("PD_ROUTING_KEY", "k3y-k3y-k3y")));
@@ -83,7 +74,6 @@ class NotifyRetryWorkflowTest {
   void stop() {
     env.close();
     http.close();
-    smtp.stop();
   }
 
   private Throwable run(Notification n) {
@@ -101,7 +91,7 @@ class NotifyRetryWorkflowTest {
     assertThat(http.at("/pd")).hasSize(2);
     assertThat(http.at("/slack")).hasSize(1);
     assertThat(http.at("/hook")).hasSize(1);
-    assertThat(smtp.getReceivedMessages()).hasSize(1);
+    assertThat(http.smtp.getReceivedMessages()).hasSize(1);
   }
 
   @Test
