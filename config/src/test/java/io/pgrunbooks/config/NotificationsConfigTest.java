@@ -53,6 +53,16 @@ class NotificationsConfigTest {
   }
 
   @Test
+  void exampleConfigNamesItsChannelsSecretsByVariable() {
+    RunbooksConfig c = ConfigLoader.load(java.nio.file.Path.of("../ops/config/example.yml"),
+        Map.of("RUNBOOKS_PG_PASSWORD", "x", "PGBOUNCER_ADMIN_PASSWORD", "x"));
+    assertThat(c.notifications().allChannels()).extracting(ChannelConfig::name).containsExactly("dba-chat", "oncall");
+    assertThat(ConfigLoader.secretProblems(c, Map.of())).contains(
+        "notifications.channels[0].urlEnv: environment variable RUNBOOKS_WEBHOOK_URL of channel dba-chat is not set",
+        "notifications.channels[1].routingKeyEnv: environment variable PAGERDUTY_ROUTING_KEY of channel oncall is not set");
+  }
+
+  @Test
   void olderSingleWebhookKeysBecomeOneSlackChannel() {
     NotificationsConfig n = parse("""
         webhookUrlEnv: RUNBOOKS_WEBHOOK_URL
