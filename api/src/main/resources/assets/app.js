@@ -93,7 +93,11 @@ function showLogin(message) {
 
 // ---- approvals inbox -----------------------------------------------------------------------------
 
-async function showApprovals() {
+// A notification's link (#/approvals?workflowId=...&requestId=...) marks that request's card.
+let linkedRequest = null;
+
+async function showApprovals(params) {
+  linkedRequest = params && params.get("requestId") ? { workflowId: params.get("workflowId"), requestId: params.get("requestId") } : null;
   main.replaceChildren(el("h1", {}, "Pending approvals"), el("div", { id: "inbox" }, "loading ..."));
   await refreshInbox();
   every(5000, () => {
@@ -137,6 +141,12 @@ async function refreshInbox() {
     return;
   }
   inbox.replaceChildren(...[banner].filter(Boolean), ...approvals.map(approvalCard));
+  const linked = linkedRequest && [...inbox.querySelectorAll(".card.approval")].find(c =>
+    c.dataset.requestId === linkedRequest.requestId && (!linkedRequest.workflowId || c.dataset.workflowId === linkedRequest.workflowId));
+  if (linked) {
+    linked.classList.add("linked");
+    linked.scrollIntoView({ block: "center" });
+  }
 }
 
 // No worker polls: the runs cannot say what they wait for, so the inbox says that instead of looking empty.
@@ -365,7 +375,7 @@ async function route() {
   else if (path === "/runs") showRuns();
   else if (path === "/insights") showInsights(new URLSearchParams(query || ""));
   else if (path === "/login") showLogin();
-  else showApprovals();
+  else showApprovals(new URLSearchParams(query || ""));
 }
 
 document.getElementById("logout").addEventListener("click", () => {

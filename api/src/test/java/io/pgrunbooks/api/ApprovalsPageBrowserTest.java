@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgrunbooks.api.ApiFixture.Reply;
 import io.pgrunbooks.ops.browser.HeadlessChromium;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -148,6 +149,26 @@ class ApprovalsPageBrowserTest {
     assertThat(grid.getDomAttribute("data-table")).isEqualTo("public.domain_events");
     assertThat(grid.findElements(By.cssSelector(".cell.exists, .cell.created"))).hasSizeGreaterThan(12);
     browser.screenshot("run-page");
+  }
+
+  @Test
+  void aNotificationsLinkMarksItsRequestOnTheApprovalsPage() throws Exception {
+    String id = "partition-maintenance:main:app:link-" + UUID.randomUUID();
+    Reply started = api.startMaintenance("olivia", id);
+    assertThat(started.status()).as(started.text()).isEqualTo(201);
+    String requestId = api.awaitPending(id).path("requestId").asText();
+
+    logIn("victor");
+    // The link approval notifications carry (notifications.approvalsPageUrl).
+    page().get(api.baseUrl() + "/#/approvals?workflowId=" + java.net.URLEncoder.encode(id, StandardCharsets.UTF_8)
+        + "&requestId=" + requestId);
+    WebElement linked = waitFor(WAIT, d -> d.findElements(By.cssSelector(".approval.linked")).stream().findFirst()
+        .orElse(null));
+    assertThat(linked.getDomAttribute("data-workflow-id")).isEqualTo(id);
+    assertThat(linked.getDomAttribute("data-request-id")).isEqualTo(requestId);
+    logOut();
+    assertThat(api.post("alice", "/api/v1/runs/" + id + "/approvals/" + requestId,
+        Map.of("decision", "reject", "comment", "only a link test")).status()).isEqualTo(200);
   }
 
   @Test

@@ -133,6 +133,17 @@ public final class ConfigLoader {
     if (urlEnv != null && (env.get(urlEnv) == null || env.get(urlEnv).isEmpty())) {
       out.add("notifications.webhookUrlEnv: environment variable " + urlEnv + " is not set");
     }
+    List<ChannelConfig> channels = config.notifications().channels();
+    for (int i = 0; i < channels.size(); i++) {
+      ChannelConfig c = channels.get(i);
+      for (String[] key : new String[][] {{"urlEnv", c.urlEnv()}, {"passwordEnv", c.passwordEnv()},
+          {"routingKeyEnv", c.routingKeyEnv()}}) {
+        if (key[1] != null && (env.get(key[1]) == null || env.get(key[1]).isEmpty())) {
+          out.add("notifications.channels[" + i + "]." + key[0] + ": environment variable " + key[1] + " of channel "
+              + c.name() + " is not set");
+        }
+      }
+    }
     return out;
   }
 

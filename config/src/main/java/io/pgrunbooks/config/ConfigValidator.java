@@ -25,7 +25,7 @@ final class ConfigValidator {
     c.clusters().forEach((name, cluster) -> ClusterValidator.validate(name, cluster, c.archive(), p));
     archive(c.archive(), p);
     approvals(c, c.approvals(), p);
-    notifications(c.notifications(), p);
+    notifications(c.notifications(), c.clusters().keySet(), p);
     ScheduleValidator.validate(c, p);
     api(c.api(), p);
     backup(c, p);
@@ -275,13 +275,12 @@ final class ConfigValidator {
     }
   }
 
-  private static void notifications(NotificationsConfig n, Problems p) {
+  private static void notifications(NotificationsConfig n, java.util.Set<String> clusters, Problems p) {
     Checks.envName(p, "notifications.webhookUrlEnv", n.webhookUrlEnv());
     Checks.notBoth(p, "notifications", n.webhookUrlEnv(), "webhookUrlEnv", n.webhookUrl(), "webhookUrl");
     Checks.httpUrl(p, "notifications.webhookUrl", n.webhookUrl());
-    for (int i = 0; i < n.events().size(); i++) {
-      Checks.required(p, Problems.index("notifications.events", i), n.events().get(i));
-    }
+    NotificationsValidator.events(p, "notifications.events", n.events());
+    NotificationsValidator.validate(n, clusters, p);
   }
 
   private static void api(ApiConfig a, Problems p) {

@@ -66,7 +66,8 @@ public class ApprovalActivitiesImpl implements ApprovalActivities {
         Math.max(1, a.timeout(runbook).toSeconds()),
         List.copyOf(preApprovals),
         a.signedRunbooks().contains(runbook),
-        config.temporal().uiUrl());
+        config.temporal().uiUrl(),
+        config.notifications().reminders());
   }
 
   @Override

@@ -1,46 +1,59 @@
 package io.pgrunbooks.activities.notify;
 
 import io.pgrunbooks.activities.Lookups;
-import io.pgrunbooks.config.NotificationsConfig;
+import io.pgrunbooks.config.ChannelConfig;
+
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.workflows.activities.Notification;
 import io.pgrunbooks.workflows.activities.NotifyActivities;
 import io.temporal.failure.ApplicationFailure;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link NotifyActivities} as a Slack-compatible JSON webhook. The webhook URL usually embeds a
- * token, so it is never logged nor put in a failure message; only its host is.
+ * {@link NotifyActivities} to every configured channel whose filters match (Slack, webhook, e-mail,
+ * PagerDuty). Each channel gets each event once: a retry of the activity skips the channels that already
+ * took it (and the receivers can deduplicate by the event's key). One channel failing never keeps the
+ * others from their message; the activity then fails retryable (5xx, connection errors) or, when every
+ * failure was a refusal (4xx), non-retryable naming the channel and the status.
  */
 public class NotifyActivitiesImpl implements NotifyActivities {
-  /** Failure type of a webhook that could not be reached or refused the post; retryable. */
-  public static final String WEBHOOK_FAILED = "WebhookFailed";
+  /** Failure type when a channel could not be reached or answered 5xx; retryable. */
+  public static final String DELIVERY_FAILED = "NotificationDeliveryFailed";
+  /** Failure type when a channel refused the event (4xx, bad address, login refused); not retried. */
+  public static final String DELIVERY_REFUSED = "NotificationRefused";
 
-  static final Duration TIMEOUT = Duration.ofSeconds(10);
-  private static final int ANSWER_CHARS = 200;
+  private static final int REMEMBERED = 10_000;
   private static final Logger log = LoggerFactory.getLogger(NotifyActivitiesImpl.class);
 
   private final RunbooksConfig config;
   private final Map<String, String> env;
-  private final HttpClient http;
+  private final HttpPost http = new HttpPost();
+  /** channel + idempotency key of every event a channel took or refused, so a retry does not send it again. */
+  private final Set<String> done = Collections.synchronizedSet(Collections.newSetFromMap(
+      new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > REMEMBERED;
+        }
+      }));
+  /** Check keys with a failure or findings not yet resolved (this worker's memory; PagerDuty keeps its own). */
+  private final Set<String> open = Collections.synchronizedSet(new java.util.HashSet<>());
 
   public NotifyActivitiesImpl(RunbooksConfig config) {
     this(config, System.getenv());
   }
 
-  /** With the environment {@code notifications.webhookUrlEnv} is read from (tests pass their own). */
+  /** With the environment the channels' {@code urlEnv}, {@code passwordEnv} and {@code routingKeyEnv} are read from. */
   public NotifyActivitiesImpl(RunbooksConfig config, Map<String, String> env) {
     this.config = config;
     this.env = env;
-    this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
   }
 
   @Override
@@ -48,77 +61,106 @@ public class NotifyActivitiesImpl implements NotifyActivities {
     if (notification == null) {
       throw Lookups.badInput("a notification is required");
     }
-    NotificationsConfig n = config.notifications();
-    if (!n.events().contains(notification.event())) {
-      log.debug("notification {} of {} not sent: event not in notifications.events {}", notification.event(),
-          notification.workflowId(), n.events());
-      return;
+    List<String> retry = new ArrayList<>();
+    List<String> refused = new ArrayList<>();
+    for (Outgoing o : events(notification)) {
+      for (ChannelConfig channel : config.notifications().allChannels()) {
+        if (!o.pagerDutyOnly() || "pagerduty".equals(channel.type())) {
+          deliver(channel, o.notification(), retry, refused);
+        }
+      }
     }
-    String url = webhookUrl(n);
-    if (url == null) {
-      return;
+    if (!retry.isEmpty()) {
+      throw ApplicationFailure.newFailure(String.join("; ", concat(retry, refused)), DELIVERY_FAILED);
     }
-    URI uri;
-    try {
-      uri = URI.create(url);
-    } catch (IllegalArgumentException e) {
-      throw Lookups.config("notifications: the webhook URL" + source(n) + " is not a valid URL");
+    if (!refused.isEmpty()) {
+      throw ApplicationFailure.newNonRetryableFailure(String.join("; ", refused), DELIVERY_REFUSED);
     }
-    String body = SlackMessage.json(notification, config.temporal().uiUrl(), config.temporal().namespace());
-    HttpRequest request = HttpRequest.newBuilder(uri)
-        .timeout(TIMEOUT)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .build();
-    HttpResponse<String> response;
-    try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw ApplicationFailure.newFailure("webhook post to " + uri.getHost() + " failed: " + scrub(describe(e), url),
-          WEBHOOK_FAILED);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ApplicationFailure.newFailure("webhook post to " + uri.getHost() + " was interrupted", WEBHOOK_FAILED);
-    }
-    int status = response.statusCode();
-    if (status < 200 || status > 299) {
-      String answer = response.body() == null ? "" : response.body();
-      answer = answer.length() > ANSWER_CHARS ? answer.substring(0, ANSWER_CHARS) : answer;
-      throw ApplicationFailure.newFailure("webhook at " + uri.getHost() + " answered HTTP " + status + ": "
-          + scrub(answer, url), WEBHOOK_FAILED);
-    }
-    log.info("notified {} of {} ({})", notification.event(), notification.workflowId(), notification.runbook());
   }
 
-  private String webhookUrl(NotificationsConfig n) {
-    if (n.webhookUrl() != null) {
-      return n.webhookUrl();
+  /** An event to send; {@code pagerDutyOnly} for a resolve of a problem this worker never saw. */
+  private record Outgoing(Notification notification, boolean pagerDutyOnly) {}
+
+  /** The notification itself, and {@code resolved} when a COMPLETED run ends a problem of its check. */
+  private List<Outgoing> events(Notification n) {
+    if (Notification.FAILED.equals(n.event()) || Notification.FINDINGS.equals(n.event())) {
+      open.add(Routing.checkKey(n));
     }
-    if (n.webhookUrlEnv() == null) {
-      log.debug("notifications: no webhook configured (notifications.webhookUrl or webhookUrlEnv); nothing sent");
-      return null;
+    if (!Routing.resolves(n)) {
+      return List.of(new Outgoing(n, false));
     }
-    String url = env.get(n.webhookUrlEnv());
-    if (url == null || url.isBlank()) {
+    // Chat and mail hear "resolved" only after a problem this worker saw (else every healthy run would say it);
+    // PagerDuty resolves by dedup key, a no-op when nothing is open there.
+    boolean wasOpen = open.remove(Routing.checkKey(n));
+    return List.of(new Outgoing(n, false), new Outgoing(Routing.resolved(n), !wasOpen));
+  }
+
+  private void deliver(ChannelConfig channel, Notification n, List<String> retry, List<String> refused) {
+    String severity = Routing.severity(n);
+    if (!Routing.matches(channel, n, severity)) {
+      return;
+    }
+    OutgoingEvent e = new OutgoingEvent(n, severity, Routing.dedupKey(n), n.keyOrDerived(),
+        SlackMessage.runUrl(config.temporal().uiUrl(), config.temporal().namespace(), n.workflowId()),
+        Routing.approvalUrl(config.notifications().approvalsPageUrl(), n), Routing.approveCommand(n));
+    String once = channel.name() + "|" + e.idempotencyKey();
+    if (done.contains(once)) {
+      log.info("notification {} already delivered to channel {}; not sent again", e.idempotencyKey(), channel.name());
+      return;
+    }
+    ChannelSender sender = sender(channel);
+    if (sender == null) {
+      return;
+    }
+    try {
+      sender.send(e);
+      done.add(once);
+      log.info("notified channel {} of {} ({} of {})", channel.name(), n.event(), n.runbook(), n.workflowId());
+    } catch (DeliveryFailure f) {
+      log.warn("notification {} not delivered: {}", e.idempotencyKey(), f.getMessage());
+      if (f.retryable) {
+        retry.add(f.getMessage());
+      } else {
+        done.add(once);
+        refused.add(f.getMessage());
+      }
+    }
+  }
+
+  private ChannelSender sender(ChannelConfig c) {
+    return switch (c.type()) {
+      case "slack", "webhook" -> {
+        String url = c.url() != null ? c.url() : secret(c, "urlEnv", c.urlEnv());
+        yield url == null ? null : "slack".equals(c.type()) ? HttpSenders.slack(http, c.name(), url)
+            : HttpSenders.webhook(http, c.name(), url);
+      }
+      case "pagerduty" -> {
+        String key = secret(c, "routingKeyEnv", c.routingKeyEnv());
+        yield key == null ? null : HttpSenders.pagerDuty(http, c.name(), c.eventsUrl(), key);
+      }
+      case "email" -> {
+        String password = c.passwordEnv() == null ? null : secret(c, "passwordEnv", c.passwordEnv());
+        yield c.passwordEnv() != null && password == null ? null : new EmailSender(c, password);
+      }
+      default -> null;
+    };
+  }
+
+  private String secret(ChannelConfig c, String key, String variable) {
+    String value = variable == null ? null : env.get(variable);
+    if (value == null || value.isBlank()) {
       // Start-up checks report it (ConfigLoader.secretProblems); a run must not wait on it.
-      log.warn("notifications: environment variable {} (notifications.webhookUrlEnv) is not set; nothing sent",
-          n.webhookUrlEnv());
+      log.warn("notifications: environment variable {} ({} of channel {}) is not set; nothing sent to it", variable,
+          key, c.name());
       return null;
     }
-    return url.strip();
+    return value.strip();
   }
 
-  private static String source(NotificationsConfig n) {
-    return n.webhookUrlEnv() != null ? " in " + n.webhookUrlEnv() : " (notifications.webhookUrl)";
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
   }
 
-  private static String describe(IOException e) {
-    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-  }
-
-  private static String scrub(String text, String url) {
-    String out = text.replace(url, "<webhook>");
-    String path = URI.create(url).getRawPath();
-    return path == null || path.length() < 2 ? out : out.replace(path, "<path>");
-  }
 }

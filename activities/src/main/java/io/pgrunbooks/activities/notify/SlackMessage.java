@@ -24,9 +24,9 @@ final class SlackMessage {
 
   private SlackMessage() {}
 
-  static String json(Notification n, String uiUrl, String namespace) {
+  static String json(OutgoingEvent e) {
+    Notification n = e.notification();
     String header = header(n);
-    String link = runUrl(uiUrl, namespace, n.workflowId());
     ObjectNode root = MAPPER.createObjectNode();
     root.put("text", cut(escape(header) + (blank(n.text()) ? "" : ": " + escape(n.text())), TEXT_MAX));
     ArrayNode blocks = root.putArray("blocks");
@@ -41,20 +41,27 @@ final class SlackMessage {
         section.add(mrkdwn(cut("*" + escape(f.getKey()) + "*\n" + escape(String.valueOf(f.getValue())), FIELD_MAX)));
       }
     }
+    if (e.approvalUrl() != null) {
+      blocks.addObject().put("type", "section").set("text",
+          mrkdwn("<" + e.approvalUrl() + "|Decide on the approvals page>"));
+    }
     blocks.addObject().put("type", "section").set("text",
-        mrkdwn("<" + link + "|Open the run in the Temporal UI> · `" + escape(n.workflowId()) + "`"));
+        mrkdwn("<" + e.runUrl() + "|Open the run in the Temporal UI> · `" + escape(n.workflowId()) + "`"));
     try {
       return MAPPER.writeValueAsString(root);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write notification JSON", e);
+    } catch (JsonProcessingException ex) {
+      throw new IllegalStateException("cannot write notification JSON", ex);
     }
   }
 
   static String header(Notification n) {
     String what = switch (String.valueOf(n.event())) {
-      case "approval-needed" -> "Approval needed";
-      case "failed" -> "Failed";
-      case "completed" -> "Completed";
+      case Notification.APPROVAL_NEEDED -> "Approval needed";
+      case Notification.APPROVAL_REMINDER -> "Approval reminder";
+      case Notification.APPROVAL_EXPIRED -> "Approval expired";
+      case Notification.FAILED -> "Failed";
+      case Notification.COMPLETED -> "Completed";
+      case Notification.RESOLVED -> "Resolved";
       case Notification.FINDINGS -> Notification.CRITICAL.equals(n.severity()) ? "CRITICAL findings" : "Warning findings";
       default -> n.event();
     };

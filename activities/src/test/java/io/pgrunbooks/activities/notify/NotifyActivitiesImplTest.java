@@ -140,9 +140,9 @@ class NotifyActivitiesImplTest {
     ApplicationFailure e = catchThrowableOfType(ApplicationFailure.class, () -> notify.notify(approvalNeeded()));
 
     assertThat(e.isNonRetryable()).isFalse();
-    assertThat(e.getType()).isEqualTo(NotifyActivitiesImpl.WEBHOOK_FAILED);
+    assertThat(e.getType()).isEqualTo(NotifyActivitiesImpl.DELIVERY_FAILED);
     assertThat(e.getOriginalMessage())
-        .isEqualTo("webhook at 127.0.0.1 answered HTTP 503: " + answer.substring(0, 200))
+        .isEqualTo("channel slack (slack) at 127.0.0.1 answered HTTP 503: " + answer.substring(0, 200))
         .doesNotContain("s3cr3tT0ken");
   }
 
@@ -155,7 +155,7 @@ class NotifyActivitiesImplTest {
     ApplicationFailure e = catchThrowableOfType(ApplicationFailure.class, () -> notify.notify(approvalNeeded()));
 
     assertThat(e.isNonRetryable()).isFalse();
-    assertThat(e.getOriginalMessage()).startsWith("webhook post to 127.0.0.1 failed: ").doesNotContain("s3cr3tT0ken");
+    assertThat(e.getOriginalMessage()).startsWith("channel slack (slack): post to 127.0.0.1 failed: ").doesNotContain("s3cr3tT0ken");
   }
 
   @Test

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param preApprovals steps the config approves in advance for this runbook and target
  * @param signatureRequired decisions must carry a valid API signature (signals without one are ignored)
  * @param uiUrl Temporal UI base URL, for links in notifications and current details
+ * @param reminders fractions of the timeout at which a pending request is reminded of (config
+ *     {@code notifications.reminders}); null in policies recorded before reminders: then 0.5 and 0.9
  */
 public record ApprovalPolicy(
     Map<String, List<String>> approvers,
@@ -22,7 +24,17 @@ public record ApprovalPolicy(
     long timeoutSeconds,
     List<PreApproval> preApprovals,
     boolean signatureRequired,
-    String uiUrl) {
+    String uiUrl,
+    List<Double> reminders) {
+
+  /** The reminders used when the policy names none. */
+  public static final List<Double> DEFAULT_REMINDERS = List.of(0.5, 0.9);
+
+  /** A policy with the default reminders. */
+  public ApprovalPolicy(Map<String, List<String>> approvers, List<String> allowedRoles, int approvalsNeeded,
+                        long timeoutSeconds, List<PreApproval> preApprovals, boolean signatureRequired, String uiUrl) {
+    this(approvers, allowedRoles, approvalsNeeded, timeoutSeconds, preApprovals, signatureRequired, uiUrl, null);
+  }
 
   /**
    * A step approved in advance by config.

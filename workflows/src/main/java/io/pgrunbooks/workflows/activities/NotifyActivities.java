@@ -3,10 +3,16 @@ package io.pgrunbooks.workflows.activities;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 
-/** Notifications to people (Slack-compatible JSON webhook). A failure to notify never fails a run. */
+/**
+ * Notifications to people, through the configured channels (Slack, webhook, e-mail, PagerDuty). A failure
+ * to notify never fails a run: callers log it in the run.
+ */
 @ActivityInterface
 public interface NotifyActivities {
-  /** Posts the notification when its event is enabled in config; does nothing otherwise. */
+  /**
+   * Sends the notification to every channel whose filters match it, each once per idempotency key; fails
+   * retryable while a channel could not be reached (5xx, connection), non-retryable when one refused it (4xx).
+   */
   @ActivityMethod
   void notify(Notification notification);
 }

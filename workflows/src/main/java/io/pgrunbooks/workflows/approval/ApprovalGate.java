@@ -3,6 +3,7 @@ package io.pgrunbooks.workflows.approval;
 import io.pgrunbooks.workflows.activities.ApprovalActivities;
 import io.pgrunbooks.workflows.activities.ApprovalPolicy;
 import io.pgrunbooks.workflows.activities.ApprovalPolicy.PreApproval;
+import io.pgrunbooks.workflows.activities.Notification;
 import io.pgrunbooks.workflows.approval.ApprovalOutcome.Status;
 import io.pgrunbooks.workflows.common.ApprovalRecord;
 import io.pgrunbooks.workflows.common.FailureTypes;
@@ -13,6 +14,8 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInfo;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,10 +32,16 @@ public final class ApprovalGate {
   /** Sends a notification; implementations never throw (a failed notification never fails a run). */
   @FunctionalInterface
   public interface Notifier {
-    void send(String event, String text, Map<String, String> fields);
+    /** @param key the event's idempotency key, the same on every attempt */
+    void send(String event, String text, Map<String, String> fields, String key);
   }
 
-  public static final String APPROVAL_NEEDED = "approval-needed";
+  public static final String APPROVAL_NEEDED = Notification.APPROVAL_NEEDED;
+  /**
+   * Change id of the reminders at fractions of the timeout and the {@code approval-expired} notification:
+   * requests recorded before it wait for their deadline with one timer and expire silently.
+   */
+  public static final String REMINDERS = "approval-reminders";
   /** Failure type of a {@code decide} update refused after its validator passed. */
   public static final String REFUSED = "ApprovalRefused";
   static final Duration DEFAULT_TIMEOUT = Duration.ofHours(24);
@@ -173,16 +182,31 @@ public final class ApprovalGate {
 
   private ApprovalOutcome await(Ballot ballot) {
     PendingApproval pending = ApprovalText.pending(ballot, policy, workflowId());
+    Instant asked = run.now();
     run.awaiting(pending);
     try {
       notifier.send(APPROVAL_NEEDED, ApprovalText.notificationText(runbook, pending),
-          ApprovalText.notificationFields(pending, link()));
+          ApprovalText.notificationFields(pending, link()), key(APPROVAL_NEEDED, ballot.id));
+      boolean remind = Workflow.getVersion(REMINDERS, Workflow.DEFAULT_VERSION, 1) >= 1;
+      Deque<Instant> reminders = ApprovalReminders.times(asked, ballot.deadline,
+          remind ? policy.reminders() : List.of());
       while (ballot.open()) {
-        Duration left = Duration.between(run.now(), ballot.deadline);
+        Instant now = run.now();
+        Duration left = Duration.between(now, ballot.deadline);
         if (left.isNegative() || left.isZero()) {
           expire(ballot);
+          if (remind) {
+            notifier.send(Notification.APPROVAL_EXPIRED, ApprovalText.expiredText(runbook, pending, ballot.outcome()),
+                ApprovalText.notificationFields(pending, link()), key(Notification.APPROVAL_EXPIRED, ballot.id));
+          }
+        } else if (!reminders.isEmpty() && !reminders.peek().isAfter(now)) {
+          String percent = ApprovalReminders.percent(asked, ballot.deadline, reminders.poll());
+          PendingApproval still = ApprovalText.pending(ballot, policy, workflowId());
+          notifier.send(Notification.APPROVAL_REMINDER, ApprovalText.reminderText(runbook, still, percent, left),
+              ApprovalText.notificationFields(still, link()), key(Notification.APPROVAL_REMINDER, ballot.id + "/" + percent));
         } else {
-          Workflow.await(left, () -> !ballot.open() || ballots.hasQueued());
+          Duration wait = reminders.isEmpty() ? left : min(left, Duration.between(now, reminders.peek()));
+          Workflow.await(wait, () -> !ballot.open() || ballots.hasQueued());
           votes.countQueued();
         }
       }
@@ -190,6 +214,16 @@ public final class ApprovalGate {
       run.decided(ballot.id);
     }
     return ballot.outcome();
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  /** Idempotency key of one notification of this run: the same on every attempt and on replay. */
+  private static String key(String event, String suffix) {
+    WorkflowInfo info = Workflow.getInfo();
+    return info.getWorkflowId() + "/" + info.getRunId() + "/" + event + "/" + suffix;
   }
 
   private void expire(Ballot ballot) {
@@ -229,7 +263,8 @@ public final class ApprovalGate {
       policy = new ApprovalPolicy(p.approvers() == null ? Map.of() : p.approvers(),
           p.allowedRoles() == null || p.allowedRoles().isEmpty() ? List.of("approver") : p.allowedRoles(),
           Math.max(1, p.approvalsNeeded()), p.timeoutSeconds(),
-          p.preApprovals() == null ? List.of() : p.preApprovals(), p.signatureRequired(), p.uiUrl());
+          p.preApprovals() == null ? List.of() : p.preApprovals(), p.signatureRequired(), p.uiUrl(),
+          p.reminders() == null ? ApprovalPolicy.DEFAULT_REMINDERS : p.reminders());
       ballots.policy(policy);
     }
     return policy;

@@ -42,6 +42,28 @@ final class ApprovalText {
     return "*Approval needed* for " + runbook + "\n\n" + PendingApprovalText.markdown(p);
   }
 
+  static String reminderText(String runbook, PendingApproval p, String percent, java.time.Duration left) {
+    return "*Reminder: approval still needed* for " + runbook + " (" + percent + " of its time passed, "
+        + words(left) + " left)\n\n" + PendingApprovalText.markdown(p);
+  }
+
+  /** "2h 5m", "40m", "30s": the time left, as people read it (to the nearest minute from a minute on). */
+  static String words(java.time.Duration d) {
+    long s = Math.max(0, d.toSeconds());
+    if (s < 60) {
+      return s + "s";
+    }
+    long minutes = Math.round(s / 60.0);
+    long h = minutes / 60;
+    long m = minutes % 60;
+    return h == 0 ? m + "m" : m == 0 ? h + "h" : h + "h " + m + "m";
+  }
+
+  static String expiredText(String runbook, PendingApproval p, ApprovalOutcome outcome) {
+    return "*Approval expired* for " + runbook + ": " + p.action() + (p.target() == null ? "" : " on " + p.target())
+        + " was not done (" + outcome.comment() + ")";
+  }
+
   static Map<String, String> notificationFields(PendingApproval p, String link) {
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put("requestId", p.requestId());

@@ -34,9 +34,9 @@ import java.util.Map;
  */
 public abstract class RunbookWorkflowBase implements Runbook {
   /** Notification event of a run that ended COMPLETED, REJECTED or TIMED_OUT (the outcome is a field). */
-  public static final String COMPLETED = "completed";
+  public static final String COMPLETED = Notification.COMPLETED;
   /** Notification event of a run that ended FAILED. */
-  public static final String FAILED = "failed";
+  public static final String FAILED = Notification.FAILED;
   /**
    * Change id of the report written to the bucket when a run finishes (the audit trail that outlives
    * Temporal): runs recorded before it finish without the write.
@@ -70,6 +70,7 @@ public abstract class RunbookWorkflowBase implements Runbook {
   private RunRecorder run;
   private ApprovalGate gate;
   private RunbookInput input;
+  private String cluster;
   private String runbook;
   private String target;
 
@@ -79,6 +80,7 @@ public abstract class RunbookWorkflowBase implements Runbook {
    */
   protected final RunRecorder begin(String runbook, String cluster, String target, RunbookInput input) {
     this.runbook = runbook;
+    this.cluster = cluster;
     this.target = target;
     this.input = input;
     run = RunRecorder.start(runbook, cluster, target, input.dryRun());
@@ -111,8 +113,8 @@ public abstract class RunbookWorkflowBase implements Runbook {
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put("outcome", outcome.name());
     fields.put("summary", summary);
-    notify(outcome == RunbookState.FAILED ? FAILED : COMPLETED,
-        "*" + runbook + "* on `" + target + "`: " + outcome + "\n\n" + summary, fields);
+    String event = outcome == RunbookState.FAILED ? FAILED : COMPLETED;
+    notify(event, "*" + runbook + "* on `" + target + "`: " + outcome + "\n\n" + summary, fields, null);
     return archived(run().finish(outcome, summary));
   }
 
@@ -125,9 +127,10 @@ public abstract class RunbookWorkflowBase implements Runbook {
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put("severity", severity);
     fields.put("summary", summary);
-    send(new Notification(Notification.FINDINGS, runbook, Workflow.getInfo().getWorkflowId(),
-        Workflow.getInfo().getRunId(), target, "*" + runbook + "* on `" + target + "` found problems ("
-        + severity + "):\n\n" + findings, fields, severity));
+    WorkflowInfo info = Workflow.getInfo();
+    send(new Notification(Notification.FINDINGS, runbook, info.getWorkflowId(), info.getRunId(), target,
+        "*" + runbook + "* on `" + target + "` found problems (" + severity + "):\n\n" + findings, fields, severity,
+        cluster, null));
     return archived(run().finish(RunbookState.COMPLETED, summary));
   }
 
@@ -205,9 +208,10 @@ public abstract class RunbookWorkflowBase implements Runbook {
   }
 
   /** Sends a notification; a failure is logged in the run and never fails it. */
-  private void notify(String event, String text, Map<String, String> fields) {
+  private void notify(String event, String text, Map<String, String> fields, String key) {
     WorkflowInfo info = Workflow.getInfo();
-    send(new Notification(event, runbook, info.getWorkflowId(), info.getRunId(), target, text, fields));
+    send(new Notification(event, runbook, info.getWorkflowId(), info.getRunId(), target, text, fields, null, cluster,
+        key));
   }
 
   private void send(Notification n) {

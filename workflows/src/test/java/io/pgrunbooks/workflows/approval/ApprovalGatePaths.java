@@ -42,6 +42,14 @@ public final class ApprovalGatePaths {
     return finished(wf);
   }
 
+  /** Approved after the 50% reminder went out (change id {@code approval-reminders}). */
+  public static String remindedThenApproved(TestWorkflowEnvironment env) {
+    GatedTestWorkflow wf = startAwaiting(env, new Fakes.Approvals(), new Fakes.Partition());
+    env.sleep(Duration.ofHours(13));
+    wf.decide(new Decision(GateTestSupport.FIRST, "alice", true, "sorry, was away", null));
+    return finished(wf);
+  }
+
   public static String twoPerson(TestWorkflowEnvironment env) {
     Fakes.Approvals approvals = new Fakes.Approvals();
     approvals.policy = Fakes.policy(2, List.of(), false);

@@ -54,6 +54,8 @@ final class Fakes {
 
   static final class Notify implements NotifyActivities {
     final List<Notification> sent = new CopyOnWriteArrayList<>();
+    /** When each sent notification was scheduled, in workflow time. */
+    final List<java.time.Instant> scheduled = new CopyOnWriteArrayList<>();
     volatile int attempts;
     volatile boolean failing;
 
@@ -63,6 +65,8 @@ final class Fakes {
       if (failing) {
         throw ApplicationFailure.newFailure("webhook answered 500", "WebhookFailed");
       }
+      scheduled.add(java.time.Instant.ofEpochMilli(
+          io.temporal.activity.Activity.getExecutionContext().getInfo().getScheduledTimestamp()));
       sent.add(notification);
     }
 

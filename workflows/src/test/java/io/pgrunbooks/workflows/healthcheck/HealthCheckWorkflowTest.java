@@ -195,6 +195,9 @@ class HealthCheckWorkflowTest {
     assertThat(notify.sent).singleElement().satisfies(n -> {
       assertThat(n.event()).isEqualTo("completed");
       assertThat(n.severity()).isNull();
+      // The notifier resolves pg-runbooks/<cluster>/HealthCheck from a COMPLETED outcome of this cluster.
+      assertThat(n.cluster()).isEqualTo("main");
+      assertThat(n.fields()).containsEntry("outcome", "COMPLETED");
     });
   }
 
@@ -214,6 +217,7 @@ class HealthCheckWorkflowTest {
       assertThat(n.severity()).isEqualTo(Notification.WARNING);
       assertThat(n.text()).contains("pool app/app_user: 5 clients active, 3 waiting (maxwait 2 s");
       assertThat(n.fields()).containsEntry("severity", Notification.WARNING);
+      assertThat(n.cluster()).isEqualTo("main");
     });
   }
 

@@ -87,6 +87,7 @@ public final class HistoryScenarios {
       new HistoryScenario("GatedTest", "approved-by-signal", ApprovalGatePaths::approvedBySignal),
       new HistoryScenario("GatedTest", "rejected", ApprovalGatePaths::rejected),
       new HistoryScenario("GatedTest", "timed-out", ApprovalGatePaths::timedOut),
+      new HistoryScenario("GatedTest", "reminded-then-approved", ApprovalGatePaths::remindedThenApproved),
       new HistoryScenario("GatedTest", "two-person", ApprovalGatePaths::twoPerson),
       new HistoryScenario("GatedTest", "plan-changed", ApprovalGatePaths::planChanged),
       new HistoryScenario("GatedTest", "pre-approved", ApprovalGatePaths::preApproved),
