@@ -76,7 +76,7 @@ public final class OidcLoginServlet extends HttpServlet {
     q.put("nonce", l.nonce());
     q.put("code_challenge", l.challenge());
     q.put("code_challenge_method", "S256");
-    resp.sendRedirect(with(w.provider().authorizationEndpoint(), q));
+    redirect(resp, with(w.provider().authorizationEndpoint(), q));
   }
 
   private void callback(Wiring w, HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -107,7 +107,7 @@ public final class OidcLoginServlet extends HttpServlet {
     }
     Sessions.Session s = w.sessions().create(user, idToken);
     resp.addHeader("Set-Cookie", cookie(w, s.id(), w.sessions().lifetime().toSeconds()));
-    resp.sendRedirect(w.config().pageUrl() + "#/approvals");
+    redirect(resp, w.config().pageUrl() + "#/approvals");
   }
 
   private String exchange(Wiring w, String code, String verifier) throws IOException {
@@ -151,14 +151,14 @@ public final class OidcLoginServlet extends HttpServlet {
     resp.addHeader("Set-Cookie", cookie(w, "", 0));
     URI endSession = w.provider().endSessionEndpoint();
     if (endSession == null) {
-      resp.sendRedirect(w.config().pageUrl() + "#/login");
+      redirect(resp, w.config().pageUrl() + "#/login");
       return;
     }
     Map<String, String> q = new LinkedHashMap<>();
     q.put("client_id", w.config().clientId());
     q.put("post_logout_redirect_uri", w.config().pageUrl());
     ended.ifPresent(s -> q.put("id_token_hint", s.idToken()));
-    resp.sendRedirect(with(endSession, q));
+    redirect(resp, with(endSession, q));
   }
 
   private static String sessionId(HttpServletRequest req) {
@@ -180,7 +180,13 @@ public final class OidcLoginServlet extends HttpServlet {
   }
 
   private static void back(Wiring w, HttpServletResponse resp, String why) throws IOException {
-    resp.sendRedirect(w.config().pageUrl() + "#/login?error=" + enc(why));
+    redirect(resp, w.config().pageUrl() + "#/login?error=" + enc(why));
+  }
+
+  /** A 302 as is: Jetty's sendRedirect refuses the page's fragment ({@code #/approvals}). */
+  private static void redirect(HttpServletResponse resp, String location) {
+    resp.setStatus(HttpServletResponse.SC_FOUND);
+    resp.setHeader("Location", location);
   }
 
   private static String with(URI endpoint, Map<String, String> query) {
