@@ -3,34 +3,17 @@ package io.pgrunbooks.api.auth.oidc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrunbooks.api.auth.ApiUser;
+import io.pgrunbooks.api.auth.SettableClock;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SessionsTest {
-  private Instant now = Instant.parse("2026-12-06T12:00:00Z");
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
+  private final SettableClock clock = new SettableClock("2026-12-06T12:00:00Z");
 
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  };
   private final Sessions sessions = new Sessions(Duration.ofHours(8), clock);
   private final ApiUser ada = new ApiUser("ada", Set.of("approver"), "sub-1", "Ada");
 
@@ -41,7 +24,7 @@ class SessionsTest {
     assertThat(sessions.takeLogin(l.state())).isEmpty();
 
     Sessions.PendingLogin stale = sessions.beginLogin();
-    now = now.plus(Duration.ofMinutes(11));
+    clock.advance(Duration.ofMinutes(11));
     assertThat(sessions.takeLogin(stale.state())).isEmpty();
     assertThat(sessions.takeLogin(null)).isEmpty();
   }
@@ -66,7 +49,7 @@ class SessionsTest {
 
     assertThat(sessions.end(other.id())).contains(other);
     assertThat(sessions.find(other.id())).isEmpty();
-    now = now.plus(Duration.ofHours(8)).plusSeconds(1);
+    clock.advance(Duration.ofHours(8).plusSeconds(1));
     assertThat(sessions.find(s.id())).isEmpty();
   }
 }
