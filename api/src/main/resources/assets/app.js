@@ -214,7 +214,7 @@ async function showRun(id) {
         (v.pendingApprovals || []).map(p => el("div", { class: "card pending" }, el("strong", {}, "pending: "), p.action,
           kv(p.evidence), el("a", { href: "#/approvals" }, "decide in the inbox"))),
         (v.approvals || []).map(a => el("div", { class: "decision" },
-          a.decision + " of " + a.requestId + (a.approver ? " by " + a.approver : "") + " at " + a.at + (a.comment ? " (" + a.comment + ")" : "")))),
+          a.decision + " of " + a.requestId + (a.approver ? " by " + a.approver + (a.approverDisplayName && a.approverDisplayName !== a.approver ? " (" + a.approverDisplayName + ")" : "") : "") + " at " + a.at + (a.comment ? " (" + a.comment + ")" : "")))),
       report ? el("div", { id: "run-report", class: "card" }, el("h2", {}, "Report: " + report.outcome + (report.dryRun ? " (dry run)" : "")),
         el("p", {}, report.summary || ""),
         el("ul", {}, (report.changes || []).map(c => el("li", {}, c))),

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * pg-runbooks); users ada (group dbas) and vera (group viewers), passwords "pw-" + name.
  * Keycloak 26 needs Java 21 or newer, looked for in {@code KEYCLOAK_JAVA_HOME} and {@code /usr/lib/jvm}.
  */
-final class KeycloakServer implements ExtensionContext.Store.CloseableResource {
+final class KeycloakServer implements ExtensionContext.Store.CloseableResource, AutoCloseable {
   static final String REALM = "pgr";
   static final String CLIENT = "pg-runbooks";
   static final String CLIENT_SECRET = "pgr-client-secret";

@@ -220,7 +220,16 @@ class OidcSignInTest {
       });
       JsonNode run = api.await("victor", "/api/v1/runs/" + id, WAIT, v -> v.path("approvals").toString()
           .contains("signed in through SSO"));
-      assertThat(run.path("approvals").toString()).contains("\"ada\"");
+      JsonNode approval = java.util.stream.StreamSupport.stream(run.path("approvals").spliterator(), false)
+          .filter(a -> a.path("comment").asText().equals("signed in through SSO")).findFirst().orElseThrow();
+      assertThat(approval.path("approver").asText()).isEqualTo("ada");
+      assertThat(approval.path("approverDisplayName").asText()).isEqualTo("Ada Lovelace");
+      assertThat(approval.path("approverSubject").asText()).isEqualTo(
+          withBearer("GET", "/api/v1/me", keycloak.accessToken(KeycloakServer.CLIENT, "ada"), null)
+              .json().path("subject").asText());
+      page.get(base() + "/#/runs/" + id);
+      browser.waitUntil(WAIT, d -> d.findElement(By.id("run-approvals")).getText()
+          .contains("by ada (Ada Lovelace)"));
 
       page.findElement(By.id("logout")).click();
       browser.waitUntil(WAIT, d -> d.findElement(By.id("login-user")));
