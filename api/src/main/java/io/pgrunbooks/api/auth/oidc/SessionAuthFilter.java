@@ -6,7 +6,6 @@ import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Cookie;
-import java.util.Optional;
 
 /** The approvals page's sign-in: the session cookie set by {@link OidcLoginServlet}. */
 @Priority(Priorities.AUTHENTICATION)
@@ -24,7 +23,7 @@ public final class SessionAuthFilter extends AuthFilter<String, ApiUser> {
   /** Authenticates session ids against {@code sessions}. */
   public static final class Builder extends AuthFilterBuilder<String, ApiUser, SessionAuthFilter> {
     public Builder(Sessions sessions) {
-      setAuthenticator(id -> sessions.find(id).map(Sessions.Session::user).or(Optional::empty));
+      setAuthenticator(id -> sessions.find(id).map(Sessions.Session::user));
       setPrefix("Session");
     }
 
