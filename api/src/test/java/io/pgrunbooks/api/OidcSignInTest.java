@@ -170,7 +170,10 @@ class OidcSignInTest {
     HttpResponse<String> fromPage = send(browserLike, post(path).header("X-CSRF-Token", csrf).build());
     assertThat(fromPage.statusCode()).as(fromPage.body()).isEqualTo(404);
 
-    HttpResponse<String> out = send(browserLike, get("/auth/logout"));
+    assertThat(send(browserLike, get("/auth/logout")).statusCode()).isEqualTo(405);
+    assertThat(send(browserLike, logout("forged")).statusCode()).isEqualTo(403);
+    assertThat(send(browserLike, get("/api/v1/me")).statusCode()).isEqualTo(200);
+    HttpResponse<String> out = send(browserLike, logout(csrf));
     assertThat(out.statusCode()).isEqualTo(302);
     assertThat(out.headers().firstValue("Location").orElseThrow())
         .startsWith(keycloak.issuer() + "/protocol/openid-connect/logout?")
@@ -263,6 +266,12 @@ class OidcSignInTest {
 
   private static HttpRequest get(String path) {
     return HttpRequest.newBuilder(URI.create(base() + path)).GET().build();
+  }
+
+  private static HttpRequest logout(String csrf) {
+    return HttpRequest.newBuilder(URI.create(base() + "/auth/logout"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("csrf=" + URLEncoder.encode(csrf, StandardCharsets.UTF_8))).build();
   }
 
   private static HttpRequest.Builder post(String path) {

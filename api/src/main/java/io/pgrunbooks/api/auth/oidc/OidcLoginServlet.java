@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
  * The page's sign-in, under {@code /auth}: {@code options} (whether single sign-on is on),
  * {@code login} (to the provider with a state, a nonce and a PKCE S256 challenge),
  * {@code callback} (code for tokens, ID token verified, session cookie set) and {@code logout}
- * (session ended, then the provider's logout when it advertises one). Failures go back to the
+ * (a POST with the session's CSRF token: session ended, then the provider's logout when it
+ * advertises one). Failures go back to the
  * page's login screen with a sentence.
  */
 public final class OidcLoginServlet extends HttpServlet {
@@ -60,9 +61,27 @@ public final class OidcLoginServlet extends HttpServlet {
     switch (path) {
       case "/login" -> login(w, resp);
       case "/callback" -> callback(w, req, resp);
-      case "/logout" -> logout(w, req, resp);
+      case "/logout" -> resp.sendError(405, "log out with a POST carrying the session's csrf token (the page's"
+          + " Log out button does)");
       default -> resp.sendError(404);
     }
+  }
+
+  /** {@code POST /auth/logout} with the form field {@code csrf}: another site cannot end the session. */
+  @Override
+  protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    String path = req.getPathInfo() == null ? "" : req.getPathInfo();
+    if (oidc.isEmpty() || !path.equals("/logout")) {
+      resp.sendError(404);
+      return;
+    }
+    Wiring w = oidc.get();
+    Optional<Sessions.Session> session = w.sessions().find(sessionId(req));
+    if (session.isPresent() && !Sessions.csrfMatches(session.get(), req.getParameter("csrf"))) {
+      resp.sendError(403, "a logout needs the session's csrf token (the page's Log out button sends it)");
+      return;
+    }
+    logout(w, req, resp);
   }
 
   private void login(Wiring w, HttpServletResponse resp) throws IOException {
