@@ -81,8 +81,10 @@ final class KeycloakServer implements ExtensionContext.Store.CloseableResource, 
     List<String> command = List.of(home.resolve("bin/kc.sh").toString(), "start-dev", "--http-host=127.0.0.1",
         "--http-port=" + port, "--http-management-port=" + Prerequisites.freePort(), "--import-realm",
         "--db=dev-mem", "--health-enabled=false");
+    // The bootstrap admin (test only) lets rotateKeys() add a signing key through the admin API.
     process = ChildProcess.start("keycloak", command, Map.of("JAVA_HOME", java.toString(),
-        "JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx512m"), Path.of("target", "keycloak-" + port + ".log").toAbsolutePath());
+        "JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx512m", "KC_BOOTSTRAP_ADMIN_USERNAME", "admin",
+        "KC_BOOTSTRAP_ADMIN_PASSWORD", "admin"), Path.of("target", "keycloak-" + port + ".log").toAbsolutePath());
     process.awaitLog("Listening on:", Duration.ofSeconds(240));
   }
 
@@ -155,20 +157,61 @@ final class KeycloakServer implements ExtensionContext.Store.CloseableResource, 
     }
     String body = form.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(),
         StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+    HttpResponse<String> r = post(issuer() + "/protocol/openid-connect/token", "application/x-www-form-urlencoded",
+        body, null);
+    JsonNode json = json(r);
+    if (!json.hasNonNull("access_token")) {
+      throw new IllegalStateException("Keycloak gave no token for " + user + " from " + client + ": " + r.body());
+    }
+    return json.path("access_token").asText();
+  }
+
+  /**
+   * Adds a new RSA signing key of higher priority to the realm (as an operator rotating keys would):
+   * tokens issued from now on name a key id the API has not cached.
+   */
+  void rotateKeys() {
+    String admin = json(post("http://127.0.0.1:" + port + "/realms/master/protocol/openid-connect/token",
+        "application/x-www-form-urlencoded", "grant_type=password&client_id=admin-cli&username=admin&password=admin",
+        null)).path("access_token").asText();
+    String realmId = json(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/realms/" + REALM))
+        .header("Authorization", "Bearer " + admin).GET().build())).path("id").asText();
+    long priority = System.currentTimeMillis() / 1000;
+    HttpResponse<String> r = post("http://127.0.0.1:" + port + "/admin/realms/" + REALM + "/components",
+        "application/json", """
+            {"name": "rotated-%d", "providerId": "rsa-generated", "providerType": "org.keycloak.keys.KeyProvider",
+             "parentId": "%s", "config": {"priority": ["%d"], "keySize": ["2048"], "active": ["true"],
+             "enabled": ["true"], "algorithm": ["RS256"]}}""".formatted(priority, realmId, priority), admin);
+    if (r.statusCode() != 201) {
+      throw new IllegalStateException("Keycloak did not add a signing key: HTTP " + r.statusCode() + " " + r.body());
+    }
+  }
+
+  private HttpResponse<String> post(String url, String type, String body, String bearer) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", type)
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (bearer != null) {
+      b.header("Authorization", "Bearer " + bearer);
+    }
+    return send(b.build());
+  }
+
+  private HttpResponse<String> send(HttpRequest request) {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(issuer() + "/protocol/openid-connect/token"))
-          .header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode json = ApiFixture.JSON.readTree(r.body());
-      if (!json.hasNonNull("access_token")) {
-        throw new IllegalStateException("Keycloak gave no token for " + user + " from " + client + ": " + r.body());
-      }
-      return json.path("access_token").asText();
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static JsonNode json(HttpResponse<String> r) {
+    try {
+      return ApiFixture.JSON.readTree(r.body());
+    } catch (IOException e) {
+      throw new IllegalStateException("not JSON from Keycloak: HTTP " + r.statusCode() + " " + r.body(), e);
     }
   }
 

@@ -142,6 +142,25 @@ class OidcSignInTest {
   }
 
   @Test
+  void tokenSignedWithARotatedKeyIsAcceptedWithoutARestart() throws Exception {
+    String before = keycloak.accessToken(KeycloakServer.CLIENT, "ada");
+    assertThat(withBearer("GET", "/api/v1/me", before, null).status()).isEqualTo(200);
+
+    keycloak.rotateKeys();
+    String after = keycloak.accessToken(KeycloakServer.CLIENT, "ada");
+    assertThat(header(after).path("kid").asText()).isNotEqualTo(header(before).path("kid").asText());
+
+    // The unknown key id makes the API fetch the JWKS again (rate-limited by the library, hence the patience).
+    long end = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+    Reply r = withBearer("GET", "/api/v1/me", after, null);
+    while (r.status() != 200 && System.nanoTime() < end) {
+      Thread.sleep(500);
+      r = withBearer("GET", "/api/v1/me", after, null);
+    }
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+  }
+
+  @Test
   void viewersGroupMapsToViewerWhoMayNotDecide() {
     String token = keycloak.accessToken(KeycloakServer.CLIENT, "vera");
     assertThat(withBearer("GET", "/api/v1/me", token, null).json().path("roles").toString()).isEqualTo("[\"viewer\"]");
@@ -318,6 +337,10 @@ class OidcSignInTest {
       }
       return r;
     }
+  }
+
+  private static JsonNode header(String jwt) throws Exception {
+    return ApiFixture.JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[0]));
   }
 
   private static JsonNode claims(String jwt) throws Exception {
