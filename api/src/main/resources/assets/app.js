@@ -30,6 +30,8 @@ async function api(method, path, body) {
   const headers = { [HEADER]: "pg-runbooks-page", "Accept": "application/json" };
   const auth = credentials();
   if (auth) headers["Authorization"] = "Basic " + auth;
+  // Signed in through single sign-on: the session cookie travels by itself, the CSRF token only from here.
+  else if (me && me.csrfToken) headers["X-CSRF-Token"] = me.csrfToken;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const r = await fetch("/api/v1" + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   let data = null;
@@ -37,7 +39,7 @@ async function api(method, path, body) {
   if (r.status === 401) {
     sessionStorage.removeItem("pg-runbooks-auth");
     me = null;
-    location.hash = "#/login";
+    if (!location.hash.startsWith("#/login")) location.hash = "#/login";
   }
   return { status: r.status, ok: r.ok, data };
 }
@@ -69,7 +71,8 @@ function kv(obj) {
 
 function showLogin(message) {
   clearTimers();
-  main.replaceChildren(el("h1", {}, "Log in"),
+  const sso = el("div", { id: "login-sso-box" });
+  main.replaceChildren(el("h1", {}, "Log in"), sso,
     el("form", { class: "login", id: "login-form", onsubmit: async ev => {
       ev.preventDefault();
       const user = document.getElementById("login-user").value;
@@ -89,6 +92,10 @@ function showLogin(message) {
       el("label", {}, "Password ", el("input", { id: "login-password", type: "password", autocomplete: "current-password" })),
       el("button", { id: "login-submit", type: "submit" }, "Log in"),
       el("div", { id: "login-error", class: "decision-message error" }, message || "")));
+  fetch("/auth/options").then(r => r.json()).then(o => {
+    if (o.oidc) sso.replaceChildren(el("p", {}, el("a", { id: "login-sso", class: "button", href: "/auth/login" },
+      "Sign in with single sign-on")), el("p", { class: "muted" }, "or with an API user's password:"));
+  }).catch(() => {});
 }
 
 // ---- approvals inbox -----------------------------------------------------------------------------
@@ -253,7 +260,7 @@ async function showRun(id) {
         (v.pendingApprovals || []).map(p => el("div", { class: "card pending" }, el("strong", {}, "pending: "), p.action,
           kv(p.evidence), el("a", { href: "#/approvals" }, "decide in the inbox"))),
         (v.approvals || []).map(a => el("div", { class: "decision" },
-          a.decision + " of " + a.requestId + (a.approver ? " by " + a.approver : "") + " at " + a.at + (a.comment ? " (" + a.comment + ")" : "")))),
+          a.decision + " of " + a.requestId + (a.approver ? " by " + a.approver + (a.approverDisplayName && a.approverDisplayName !== a.approver ? " (" + a.approverDisplayName + ")" : "") : "") + " at " + a.at + (a.comment ? " (" + a.comment + ")" : "")))),
       report ? el("div", { id: "run-report", class: "card" }, el("h2", {}, "Report: " + report.outcome + (report.dryRun ? " (dry run)" : "")),
         el("p", {}, report.summary || ""),
         el("ul", {}, (report.changes || []).map(c => el("li", {}, c))),
@@ -359,18 +366,19 @@ async function showInsights(params) {
 async function route() {
   clearTimers();
   const hash = location.hash || "#/approvals";
-  if (!credentials()) {
-    showLogin();
+  const [path, query] = hash.substring(1).split("?");
+  if (path === "/login") {
+    showLogin(new URLSearchParams(query || "").get("error"));
     return;
   }
   if (!me) {
+    // Basic credentials of this tab, or else the single sign-on session cookie; a 401 leads to the login screen.
     const r = await api("GET", "/me");
     if (!r.ok) return;
     me = r.data;
   }
   document.getElementById("whoami").textContent = me.name + " (" + me.roles.join(", ") + ")";
   document.getElementById("logout").hidden = false;
-  const [path, query] = hash.substring(1).split("?");
   if (path.startsWith("/runs/")) showRun(decodeURIComponent(path.substring(6)));
   else if (path === "/runs") showRuns();
   else if (path === "/insights") showInsights(new URLSearchParams(query || ""));
@@ -379,10 +387,20 @@ async function route() {
 }
 
 document.getElementById("logout").addEventListener("click", () => {
+  const session = me && me.session ? me.csrfToken : null;
   sessionStorage.removeItem("pg-runbooks-auth");
   me = null;
   document.getElementById("whoami").textContent = "";
   document.getElementById("logout").hidden = true;
+  if (session) {
+    // Ends the session here and, when the provider offers it, there too; it comes back to the login screen.
+    // A POST with the session's token: no other site can sign anyone out.
+    const form = el("form", { method: "POST", action: "/auth/logout", hidden: true },
+      el("input", { type: "hidden", name: "csrf", value: session }));
+    document.body.append(form);
+    form.submit();
+    return;
+  }
   location.hash = "#/login";
   showLogin();
 });

@@ -3,6 +3,9 @@ package io.pgrunbooks.api;
 import com.github.benmanes.caffeine.cache.CaffeineSpec;
 import io.dropwizard.assets.AssetsBundle;
 import io.dropwizard.auth.AuthDynamicFeature;
+import io.dropwizard.auth.AuthFilter;
+import io.dropwizard.auth.chained.ChainedAuthFilter;
+import io.dropwizard.auth.oauth.OAuthCredentialAuthFilter;
 import io.dropwizard.auth.AuthValueFactoryProvider;
 import io.dropwizard.auth.CachingAuthenticator;
 import io.dropwizard.auth.basic.BasicCredentialAuthFilter;
@@ -17,6 +20,12 @@ import io.pgrunbooks.api.auth.LoginThrottleFilter;
 import io.pgrunbooks.api.auth.PageFriendlyUnauthorizedHandler;
 import io.pgrunbooks.api.auth.SecurityHeaders;
 import io.pgrunbooks.api.auth.StateChangeGuard;
+import io.pgrunbooks.api.auth.oidc.BearerAuthenticator;
+import io.pgrunbooks.api.auth.oidc.OidcLoginServlet;
+import io.pgrunbooks.api.auth.oidc.OidcProvider;
+import io.pgrunbooks.api.auth.oidc.RoleMapping;
+import io.pgrunbooks.api.auth.oidc.SessionAuthFilter;
+import io.pgrunbooks.api.auth.oidc.Sessions;
 import io.pgrunbooks.api.resources.ApiErrors;
 import io.pgrunbooks.api.resources.ApprovalsResource;
 import io.pgrunbooks.api.resources.ArchivesResource;
@@ -29,6 +38,7 @@ import io.pgrunbooks.api.resources.ReportsResource;
 import io.pgrunbooks.api.reports.ReportStore;
 import java.time.Clock;
 import java.util.Optional;
+import io.pgrunbooks.config.OidcConfig;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.config.TlsConfig;
 import io.pgrunbooks.client.TemporalTls;
@@ -38,7 +48,10 @@ import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import jakarta.servlet.DispatcherType;
+import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.glassfish.jersey.server.filter.RolesAllowedDynamicFeature;
@@ -98,15 +111,46 @@ public final class ApiApplication extends Application<ApiConfiguration> {
     CachingAuthenticator<io.dropwizard.auth.basic.BasicCredentials, ApiUser> cached = new CachingAuthenticator<>(
         environment.metrics(), LoginThrottleFilter.counting(users, throttle),
         CaffeineSpec.parse("maximumSize=1000, expireAfterWrite=10m"));
-    environment.jersey().register(new AuthDynamicFeature(new BasicCredentialAuthFilter.Builder<ApiUser>()
-        .setAuthenticator(cached)
-        .setAuthorizer(users)
-        .setRealm("pg-runbooks")
-        .setUnauthorizedHandler(new PageFriendlyUnauthorizedHandler())
-        .buildAuthFilter()));
+    OidcConfig oidcConfig = config.api().oidc();
+    PageFriendlyUnauthorizedHandler unauthorized = new PageFriendlyUnauthorizedHandler(oidcConfig != null);
+    AuthFilter<io.dropwizard.auth.basic.BasicCredentials, ApiUser> basic =
+        new BasicCredentialAuthFilter.Builder<ApiUser>()
+            .setAuthenticator(cached)
+            .setAuthorizer(users)
+            .setRealm("pg-runbooks")
+            .setUnauthorizedHandler(unauthorized)
+            .buildAuthFilter();
+    Optional<OidcLoginServlet.Wiring> oidc = Optional.empty();
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    if (oidcConfig == null) {
+      environment.jersey().register(new AuthDynamicFeature(basic));
+    } else {
+      OidcProvider provider = OidcProvider.discover(oidcConfig, http, Clock.systemUTC());
+      RoleMapping mapping = new RoleMapping(oidcConfig.groupsClaim(), oidcConfig.usernameClaim(), oidcConfig.roles());
+      Sessions sessions = new Sessions(oidcConfig.sessionLifetime(), Clock.systemUTC());
+      oidc = Optional.of(new OidcLoginServlet.Wiring(oidcConfig, provider, mapping, sessions,
+          oidcConfig.resolveClientSecret(configuration.env())));
+      // Bearer first: when every way fails, the first refusal is the answer, and it says why a token was refused.
+      AuthFilter<String, ApiUser> bearer = new OAuthCredentialAuthFilter.Builder<ApiUser>()
+          .setAuthenticator(new BearerAuthenticator(provider, mapping, oidcConfig.expectedAudience()))
+          .setAuthorizer(users)
+          .setPrefix("Bearer")
+          .setRealm("pg-runbooks")
+          .setUnauthorizedHandler(unauthorized)
+          .buildAuthFilter();
+      AuthFilter<String, ApiUser> session = new SessionAuthFilter.Builder(sessions)
+          .setAuthorizer(users)
+          .setRealm("pg-runbooks")
+          .setUnauthorizedHandler(unauthorized)
+          .buildAuthFilter();
+      // Explicit credentials (Authorization) before the cookie, so a script's own login is what counts.
+      environment.jersey().register(new AuthDynamicFeature(new ChainedAuthFilter<>(List.of(bearer, basic, session))));
+    }
+    Sessions sessions = oidc.map(OidcLoginServlet.Wiring::sessions).orElse(null);
+    environment.servlets().addServlet("auth", new OidcLoginServlet(oidc, http)).addMapping("/auth/*");
     environment.jersey().register(RolesAllowedDynamicFeature.class);
     environment.jersey().register(new AuthValueFactoryProvider.Binder<>(ApiUser.class));
-    environment.jersey().register(new StateChangeGuard());
+    environment.jersey().register(new StateChangeGuard(sessions));
     environment.servlets().addFilter("security-headers", new SecurityHeaders())
         .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
     environment.jersey().register(new PageFriendlyUnauthorizedHandler.PageRequests());
@@ -125,7 +169,7 @@ public final class ApiApplication extends Application<ApiConfiguration> {
     environment.jersey().register(new RunbooksResource());
     environment.jersey().register(new RunsResource(runs, users));
     environment.jersey().register(new ApprovalsResource(runs, users, Clock.systemUTC()));
-    environment.jersey().register(new MeResource(users));
+    environment.jersey().register(new MeResource(users, sessions));
     environment.jersey().register(new InsightsResource(runs));
     environment.jersey().register(new ArchivesResource(runs, config));
     Optional<ReportStore> reports = ReportStore.open(config.archive(), configuration.env());

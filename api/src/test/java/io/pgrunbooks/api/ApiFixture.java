@@ -46,6 +46,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * reading the same config file. Users: alice and bob approve (bob also operates), olivia operates,
  * victor views, carol has only the role sre, mallory has the approver role but is not a configured
  * approver, tess views (only the login-throttle test logs in as her, and fails on purpose). Every password is "pw-" + name; the hashes reach the API only through the environment.
+ * ada is a configured approver who signs in through OpenID Connect only (KeycloakServer).
  * PartitionMaintenance requires signed decisions, so every vote the tests cast goes through the
  * API's signature and the worker's check of it.
  */
@@ -131,7 +132,7 @@ final class ApiFixture implements ExtensionContext.Store.CloseableResource, Auto
     env.put(S3_ACCESS_ENV, stack.s3().accessKey());
     env.put(S3_SECRET_ENV, stack.s3().secretKey());
     Files.writeString(config, configYaml(Prerequisites.freePort(), Prerequisites.freePort(),
-        stack.temporal().namespace()));
+        stack.temporal().namespace(), ""));
 
     worker = ChildProcess.startJava("worker", workerJar.toString(), WORKER_MAIN,
         List.of("worker", "--config", config.toString()),
@@ -153,7 +154,24 @@ final class ApiFixture implements ExtensionContext.Store.CloseableResource, Auto
     return "API_HASH_" + user.toUpperCase();
   }
 
-  private String configYaml(int port, int adminPort, String namespace) {
+  /**
+   * A second API on the same stack and worker, its config's {@code api} section extended by {@code apiYaml}
+   * (e.g. an {@code oidc:} block, where {@code %PORT%} stands for its port); the caller stops it.
+   */
+  DropwizardTestSupport<ApiConfiguration> startApi(String apiYaml, Map<String, String> extraEnv) throws Exception {
+    int port = Prerequisites.freePort();
+    Path file = dir.resolve("runbooks-" + port + ".yml");
+    Files.writeString(file, configYaml(port, Prerequisites.freePort(), stack.temporal().namespace(),
+        apiYaml.replace("%PORT%", Integer.toString(port)).indent(2)));
+    Map<String, String> allEnv = new HashMap<>(env);
+    allEnv.putAll(extraEnv);
+    DropwizardTestSupport<ApiConfiguration> second = new DropwizardTestSupport<>(ApiApplication.class,
+        new ApiConfiguration(ConfigLoader.load(file, allEnv), allEnv));
+    second.before();
+    return second;
+  }
+
+  private String configYaml(int port, int adminPort, String namespace, String apiExtra) {
     String nodes = StackYaml.nodes(stack);
     StringBuilder users = new StringBuilder();
     USERS.forEach((name, roles) -> users.append("""
@@ -204,14 +222,16 @@ final class ApiFixture implements ExtensionContext.Store.CloseableResource, Auto
               roles: [approver]
             - name: carol
               roles: [sre]
+            - name: ada
+              roles: [approver]
         api:
           port: %d
           adminPort: %d
           users:
-        %s
+        %s%s
         """.formatted(stack.temporal().address(), namespace, CLUSTER, PASSWORD_ENV, nodes,
         DATABASE, stack.s3().bucket(), archivePrefix, stack.s3().endpoint(), stack.s3().region(), S3_ACCESS_ENV,
-        S3_SECRET_ENV, SIGNING_KEY_ENV, port, adminPort, users);
+        S3_SECRET_ENV, SIGNING_KEY_ENV, port, adminPort, users, apiExtra);
   }
 
   String baseUrl() {
@@ -269,7 +289,7 @@ final class ApiFixture implements ExtensionContext.Store.CloseableResource, Auto
       operator.shutdown();
     }
     Path other = dir.resolve("runbooks-" + ns + ".yml");
-    Files.writeString(other, configYaml(Prerequisites.freePort(), Prerequisites.freePort(), ns));
+    Files.writeString(other, configYaml(Prerequisites.freePort(), Prerequisites.freePort(), ns, ""));
     DropwizardTestSupport<ApiConfiguration> support = new DropwizardTestSupport<>(ApiApplication.class,
         new ApiConfiguration(ConfigLoader.load(other, env), env));
     support.before();

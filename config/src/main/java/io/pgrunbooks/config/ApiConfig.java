@@ -12,9 +12,11 @@ import java.util.List;
  * @param bindHost address the application port listens on (default 127.0.0.1: the login is HTTP Basic, so expose
  *     it through a TLS proxy, or set the address to listen on)
  * @param adminBindHost address the admin port listens on (default 127.0.0.1: it has no login)
- * @param users who may log in
+ * @param users who may log in with HTTP Basic
+ * @param oidc OpenID Connect sign-in (page) and bearer tokens (API); null when off
  */
-public record ApiConfig(int port, int adminPort, String bindHost, String adminBindHost, List<ApiUserConfig> users) {
+public record ApiConfig(int port, int adminPort, String bindHost, String adminBindHost, List<ApiUserConfig> users,
+                        OidcConfig oidc) {
   public static final String LOOPBACK = "127.0.0.1";
 
   public ApiConfig {
@@ -22,7 +24,7 @@ public record ApiConfig(int port, int adminPort, String bindHost, String adminBi
   }
 
   public static ApiConfig defaults() {
-    return fromYaml(null, null, null, null, null);
+    return fromYaml(null, null, null, null, null, null);
   }
 
   @JsonCreator
@@ -31,8 +33,9 @@ public record ApiConfig(int port, int adminPort, String bindHost, String adminBi
       @JsonProperty("adminPort") Integer adminPort,
       @JsonProperty("bindHost") String bindHost,
       @JsonProperty("adminBindHost") String adminBindHost,
-      @JsonProperty("users") List<ApiUserConfig> users) {
+      @JsonProperty("users") List<ApiUserConfig> users,
+      @JsonProperty("oidc") OidcConfig oidc) {
     return new ApiConfig(Copies.or(port, 8080), Copies.or(adminPort, 8081), Copies.or(bindHost, LOOPBACK),
-        Copies.or(adminBindHost, LOOPBACK), users);
+        Copies.or(adminBindHost, LOOPBACK), users, oidc);
   }
 }

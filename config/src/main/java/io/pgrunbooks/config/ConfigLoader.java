@@ -123,6 +123,9 @@ public final class ConfigLoader {
       ApiUserConfig u = users.get(i);
       check(out, "api.users[" + i + "]", () -> u.resolvePasswordHash(env));
     }
+    if (config.api().oidc() != null) {
+      check(out, "api.oidc", () -> config.api().oidc().resolveClientSecret(env));
+    }
     if (config.approvals().signingKeyConfigured()) {
       check(out, "approvals", () -> {
         config.approvals().signingKey(env);

@@ -1,5 +1,6 @@
 package io.pgrunbooks.config;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -318,5 +319,42 @@ final class ConfigValidator {
         p.add(path, "set passwordHashEnv: <ENV_VAR_NAME> or passwordHashFile: <path>");
       }
     }
+    if (a.oidc() != null) {
+      oidc(a.oidc(), p);
+    }
+  }
+
+  private static void oidc(OidcConfig o, Problems p) {
+    String path = "api.oidc";
+    if (Checks.required(p, path + ".issuer", o.issuer())) {
+      Checks.httpUrl(p, path + ".issuer", o.issuer());
+    }
+    Checks.required(p, path + ".clientId", o.clientId());
+    Checks.envName(p, path + ".clientSecretEnv", o.clientSecretEnv());
+    Checks.notBoth(p, path, o.clientSecretEnv(), "clientSecretEnv", o.clientSecretFile(), "clientSecretFile");
+    if (o.publicUrl() == null && o.redirectUri() == null) {
+      p.add(path, "set publicUrl: <the URL people open the page at> (the callback is <publicUrl>/auth/callback),"
+          + " or redirectUri: <the full callback URL>");
+    }
+    Checks.httpUrl(p, path + ".publicUrl", o.publicUrl());
+    Checks.httpUrl(p, path + ".redirectUri", o.redirectUri());
+    if (!o.scopes().contains("openid")) {
+      p.add(path + ".scopes", "must contain openid (got " + o.scopes() + ")");
+    }
+    Checks.nonBlankIfSet(p, path + ".groupsClaim", o.groupsClaim());
+    Checks.nonBlankIfSet(p, path + ".usernameClaim", o.usernameClaim());
+    if (o.roles().isEmpty()) {
+      p.add(path + ".roles", "map at least one group to roles, e.g. roles: {dbas: [approver], sre: [operator, viewer]};"
+          + " without it nobody signing in has a role");
+    }
+    o.roles().forEach((group, roles) -> {
+      if (roles == null || roles.isEmpty() || roles.stream().anyMatch(Checks::blank)) {
+        p.add(path + ".roles." + group, "at least one role is required, and no empty ones");
+      }
+    });
+    if (o.clockSkew().isNegative() || o.clockSkew().compareTo(Duration.ofMinutes(5)) > 0) {
+      p.add(path + ".clockSkew", "must be between 0s and 5m, got " + Durations.format(o.clockSkew()));
+    }
+    Checks.positive(p, path + ".sessionLifetime", o.sessionLifetime());
   }
 }

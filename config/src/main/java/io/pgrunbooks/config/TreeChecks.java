@@ -23,12 +23,13 @@ final class TreeChecks {
           "accesskeysecret", "secretKey",
           "signingkey", "signingKey",
           "cipherpass", "cipherPass",
-          "apikey", "apiKey");
+          "apikey", "apiKey",
+          "clientsecret", "clientSecret");
 
   // Files read by the process that loads the config, hence relative to the config file.
   private static final Set<String> LOCAL_FILE_KEYS =
       Set.of("passwordFile", "passwordHashFile", "secretKeyFile", "signingKeyFile", "certFile", "keyFile", "caFile",
-          "cipherPassFile", "apiKeyFile");
+          "cipherPassFile", "apiKeyFile", "clientSecretFile");
 
   private TreeChecks() {}
 

@@ -26,7 +26,7 @@ class DefaultsTest {
     assertThat(c.approvals().approvers()).isEmpty();
     assertThat(c.notifications().events()).containsExactly("approval-needed", "failed", "completed", "findings");
     assertThat(c.schedules()).isEmpty();
-    assertThat(c.api()).isEqualTo(new ApiConfig(8080, 8081, "127.0.0.1", "127.0.0.1", List.of()));
+    assertThat(c.api()).isEqualTo(new ApiConfig(8080, 8081, "127.0.0.1", "127.0.0.1", List.of(), null));
     ClusterConfig main = c.cluster("main");
     assertThat(main.credentials().user()).isEqualTo("postgres");
     assertThat(main.pgbouncer()).isNull();

@@ -14,10 +14,35 @@ import jakarta.ws.rs.core.Response;
  * the page's login form rather than its native password dialog; curl still gets the challenge.
  */
 public final class PageFriendlyUnauthorizedHandler implements UnauthorizedHandler {
+  // Jersey runs the auth filters and this handler on the request's thread.
+  private static final ThreadLocal<String> REASON = new ThreadLocal<>();
+
+  private final String howToLogIn;
+
+  /** For Basic users only. */
+  public PageFriendlyUnauthorizedHandler() {
+    this(false);
+  }
+
+  /** {@code oidc}: bearer tokens and the page's sign-in are accepted too. */
+  public PageFriendlyUnauthorizedHandler(boolean oidc) {
+    howToLogIn = oidc ? "log in: an OpenID Connect bearer token, the approvals page's sign-in, or HTTP Basic"
+        + " credentials of an API user" : "log in: HTTP Basic credentials of an API user";
+  }
+
+  /** Why this request's credentials were refused, for the 401 body (a sentence). */
+  public static void explain(String reason) {
+    REASON.set(reason);
+  }
+
   @Override
   public Response buildResponse(String prefix, String realm) {
-    Response r = ApiErrors.response(Response.Status.UNAUTHORIZED, "log in: HTTP Basic credentials of an API user");
-    return Response.fromResponse(r).header(HttpHeaders.WWW_AUTHENTICATE, prefix + " realm=\"" + realm + "\"").build();
+    String reason = REASON.get();
+    REASON.remove();
+    Response r = ApiErrors.response(Response.Status.UNAUTHORIZED, reason != null ? reason : howToLogIn);
+    String challenge = "Session".equals(prefix) ? "Basic" : prefix;
+    return Response.fromResponse(r).header(HttpHeaders.WWW_AUTHENTICATE, challenge + " realm=\"" + realm + "\""
+        + (reason != null && "Bearer".equals(prefix) ? ", error=\"invalid_token\"" : "")).build();
   }
 
   /** Removes the challenge from 401s answered to the page. */

@@ -5,19 +5,38 @@ import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
+import io.pgrunbooks.api.auth.oidc.Sessions;
+import jakarta.ws.rs.core.Cookie;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Cross-site request forgery guard: a state-changing request must carry a JSON body and the
  * {@value #HEADER} header. A form on another site can send neither (a custom header or a JSON
- * content type makes the browser ask first, and this API answers no CORS pre-flight).
+ * content type makes the browser ask first, and this API answers no CORS pre-flight). A request
+ * authenticated by the page's sign-in cookie (no {@code Authorization} header) must also carry its
+ * session's token in {@value #CSRF_HEADER}: the cookie travels by itself, the token only from the page.
  */
 @PreMatching
 public final class StateChangeGuard implements ContainerRequestFilter {
   public static final String HEADER = "X-Requested-By";
+  public static final String CSRF_HEADER = "X-CSRF-Token";
   private static final Set<String> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
+
+  private final Sessions sessions;
+
+  /** Without single sign-on (no session cookies). */
+  public StateChangeGuard() {
+    this(null);
+  }
+
+  /** {@code sessions}: the page's sign-ins, whose state changes need their CSRF token; null when off. */
+  public StateChangeGuard(Sessions sessions) {
+    this.sessions = sessions;
+  }
 
   @Override
   public void filter(ContainerRequestContext request) {
@@ -34,6 +53,17 @@ public final class StateChangeGuard implements ContainerRequestFilter {
     if (type == null || !type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
       request.abortWith(ApiErrors.response(Response.Status.UNSUPPORTED_MEDIA_TYPE, "a " + request.getMethod()
           + " needs Content-Type: application/json, got " + (type == null ? "none" : type.toString())));
+      return;
+    }
+    Cookie cookie = request.getCookies().get(Sessions.COOKIE);
+    if (sessions == null || cookie == null || request.getHeaderString(HttpHeaders.AUTHORIZATION) != null) {
+      return;
+    }
+    Optional<Sessions.Session> session = sessions.find(cookie.getValue());
+    if (session.isPresent() && !Sessions.csrfMatches(session.get(), request.getHeaderString(CSRF_HEADER))) {
+      request.abortWith(ApiErrors.response(Response.Status.FORBIDDEN, "a " + request.getMethod() + " signed in"
+          + " through the page needs the header " + CSRF_HEADER + " with its session's token (GET /api/v1/me"
+          + " gives it as csrfToken); the approvals page sends it"));
     }
   }
 }

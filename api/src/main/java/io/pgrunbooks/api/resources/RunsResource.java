@@ -180,7 +180,9 @@ public final class RunsResource {
     }
     String signature = runs.signingKey() == null ? null
         : Decisions.sign(runs.signingKey(), stub, pending, user.name(), approve);
-    return Decisions.decide(stub, new Decision(requestId, user.name(), approve, vote.comment(), signature));
+    // A signed-in (OIDC) approver is recorded with the provider's subject and display name beside the name.
+    return Decisions.decide(stub, new Decision(requestId, user.name(), approve, vote.comment(), signature,
+        user.subject(), user.displayName()));
   }
 
   private static BadPageRequest refusedToken() {

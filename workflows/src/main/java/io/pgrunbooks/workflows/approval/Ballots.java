@@ -54,7 +54,14 @@ final class Ballots {
 
   /** Queues a vote that passed {@link #refusal}, with its request id resolved. */
   Vote enqueue(String requestId, String approver, boolean approve, String comment, String signature, String via) {
-    Vote vote = new Vote(resolve(requestId).id, approver.strip(), approve, comment, signature, via);
+    return enqueue(requestId, approver, approve, comment, signature, null, null, via);
+  }
+
+  /** A vote with the approver's provider identity (subject, display name), recorded beside the name. */
+  Vote enqueue(String requestId, String approver, boolean approve, String comment, String signature, String subject,
+               String displayName, String via) {
+    Vote vote = new Vote(resolve(requestId).id, approver.strip(), approve, comment, signature, subject, displayName,
+        via);
     queue.add(vote);
     return vote;
   }

@@ -10,17 +10,23 @@ final class Vote {
   final boolean approve;
   final String comment;
   final String signature;
+  /** The provider identity of an approver signed in through OpenID Connect; null otherwise. */
+  final String subject;
+  final String displayName;
   /** "signal approve", "signal reject" or "update decide": how the vote came, for the run log. */
   final String via;
   DecisionResult result;
   String refusal;
 
-  Vote(String requestId, String approver, boolean approve, String comment, String signature, String via) {
+  Vote(String requestId, String approver, boolean approve, String comment, String signature, String subject,
+       String displayName, String via) {
     this.requestId = requestId;
     this.approver = approver;
     this.approve = approve;
     this.comment = comment;
     this.signature = signature;
+    this.subject = subject;
+    this.displayName = displayName;
     this.via = via;
   }
 

@@ -57,7 +57,7 @@ final class VoteCounter {
       throw ApplicationFailure.newFailure(refusal, ApprovalGate.REFUSED);
     }
     Vote vote = ballots.enqueue(decision.requestId(), decision.approver(), decision.approve(), decision.comment(),
-        decision.signature(), "update decide");
+        decision.signature(), decision.approverSubject(), decision.approverDisplayName(), "update decide");
     Workflow.await(vote::done);
     if (vote.refusal != null) {
       throw ApplicationFailure.newFailure(vote.refusal, ApprovalGate.REFUSED);
@@ -84,7 +84,7 @@ final class VoteCounter {
       Ballot ballot = ballots.get(vote.requestId);
       vote.result = ballot.count(vote);
       run.approval(new ApprovalRecord(ballot.id, ballot.request.action(), vote.approver, run.now(),
-          vote.approve ? "APPROVED" : "REJECTED", vote.comment));
+          vote.approve ? "APPROVED" : "REJECTED", vote.comment, vote.subject, vote.displayName));
       if (ballot.open()) {
         run.awaiting(ApprovalText.pending(ballot, ballots.policy(), Workflow.getInfo().getWorkflowId()));
       }

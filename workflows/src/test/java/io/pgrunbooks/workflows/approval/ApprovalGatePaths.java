@@ -23,6 +23,14 @@ public final class ApprovalGatePaths {
     return finished(wf);
   }
 
+  /** An approver signed in through OpenID Connect: the subject and display name travel with the decision. */
+  public static String approvedByOidcUpdate(TestWorkflowEnvironment env) {
+    GatedTestWorkflow wf = startAwaiting(env, new Fakes.Approvals(), new Fakes.Partition());
+    wf.decide(new Decision(GateTestSupport.FIRST, "alice", true, "archive verified", null,
+        "f81d4fae-7dec-11d0-a765-00a0c91e6bf6", "Alice Example"));
+    return finished(wf);
+  }
+
   public static String approvedBySignal(TestWorkflowEnvironment env) {
     GatedTestWorkflow wf = startAwaiting(env, new Fakes.Approvals(), new Fakes.Partition());
     wf.approve(new ApprovalSignal(null, "bob", "ok", null));

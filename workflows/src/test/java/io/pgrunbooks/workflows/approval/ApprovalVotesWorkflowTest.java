@@ -54,6 +54,29 @@ class ApprovalVotesWorkflowTest extends GateTestSupport {
   }
 
   @Test
+  void decisionOfAnOidcApproverRecordsSubjectAndDisplayNameBesideTheName() {
+    GatedTestWorkflow wf = startAndAwaitApproval();
+
+    wf.decide(new Decision(FIRST, "alice", true, "checked", null, "f81d4fae", "Alice Example"));
+
+    RunReport report = result(wf);
+    assertThat(report.approvals()).extracting(ApprovalRecord::approver, ApprovalRecord::approverSubject,
+        ApprovalRecord::approverDisplayName).containsExactly(tuple("alice", "f81d4fae", "Alice Example"));
+  }
+
+  @Test
+  void identityFieldsAreLeftOutOfTheJsonWhenAbsentSoOlderReadersSeeNoChange() throws Exception {
+    var json = io.pgrunbooks.workflows.common.DataConverters.objectMapper();
+    String basic = json.writeValueAsString(new Decision(FIRST, "alice", true, "ok", null));
+    assertThat(basic).doesNotContain("approverSubject").doesNotContain("approverDisplayName");
+    assertThat(json.readValue(basic, Decision.class)).isEqualTo(new Decision(FIRST, "alice", true, "ok", null));
+    Decision oidc = new Decision(FIRST, "alice", true, "ok", null, "f81d4fae", "Alice Example");
+    assertThat(json.readValue(json.writeValueAsString(oidc), Decision.class)).isEqualTo(oidc);
+    assertThat(json.writeValueAsString(new ApprovalRecord(FIRST, "drop", "bob", null, "APPROVED", null)))
+        .doesNotContain("approverSubject");
+  }
+
+  @Test
   void rejectionRunsCompensationAndEndsRejected() {
     GatedTestWorkflow wf = startAndAwaitApproval();
 
