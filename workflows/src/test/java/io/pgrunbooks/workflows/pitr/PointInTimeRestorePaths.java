@@ -7,9 +7,10 @@ import java.time.Duration;
 public final class PointInTimeRestorePaths {
   private PointInTimeRestorePaths() {}
 
-  /** Restored to a time, kept for the whole keepFor, removed. */
+  /** Restored to a time, kept for the whole keepFor (1 h: the default 24 h only adds progress ticks), removed. */
   public static String keptUntilTimeout(TestWorkflowEnvironment env) {
-    new PointInTimeRestoreRuns(env).run(PointInTimeRestoreInput.toTime("main", "2025-12-07T12:00:00Z"));
+    new PointInTimeRestoreRuns(env).run(new PointInTimeRestoreInput("main", "2025-12-07T12:00:00Z", null, null, null,
+        null, "1h", false, null, null));
     return PointInTimeRestoreRuns.ID;
   }
 
