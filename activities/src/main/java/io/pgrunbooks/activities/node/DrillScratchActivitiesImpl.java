@@ -67,7 +67,7 @@ public class DrillScratchActivitiesImpl implements DrillScratchActivities {
     List<String> restore = new ArrayList<>(List.of(s.config().command(),
         "--config=" + Path.of(s.config().configFile()).toAbsolutePath().normalize(),
         "--stanza=" + s.config().stanza(), "--repo1-path=" + s.config().repoPath(), "--pg1-path=" + s.dir(),
-        "--set=" + call.backupLabel(), "--type=time", "--target=" + call.target(), "--target-action=promote",
+        "--set=" + call.backupLabel(), "--type=" + call.type(), "--target=" + call.target(), "--target-action=promote",
         // The scratch instance must never push WAL of its new timeline into the cluster's repository.
         "--archive-mode=off", "--tablespace-map-all=" + s.dir().resolve("tablespaces"),
         "--log-level-console=info", "restore"));

@@ -5,16 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import io.pgrunbooks.activities.postgres.RestoreDrillActivitiesImpl;
-import io.pgrunbooks.config.ConfigLoader;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.ops.stack.LocalStack;
-import io.pgrunbooks.ops.stack.PgBackRestStack;
 import io.pgrunbooks.ops.stack.PostgresCluster;
-import io.pgrunbooks.ops.stack.PostgresClusterOptions;
-import io.pgrunbooks.ops.stack.S3Store;
-import io.pgrunbooks.ops.stack.S3StoreOptions;
 import io.pgrunbooks.workflows.physicalbackup.PgBackRestBackup;
-import io.pgrunbooks.workflows.physicalbackup.PgBackRestCall;
 import io.pgrunbooks.workflows.restoredrill.DrillCheck;
 import io.pgrunbooks.workflows.restoredrill.DrillCheckCall;
 import io.pgrunbooks.workflows.restoredrill.DrillFacts;
@@ -30,7 +24,6 @@ import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,59 +38,30 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RestoreDrillOnLocalStackTest {
-  private static final String CLUSTER = "pitr";
+  private static final String CLUSTER = PgBackRestScratchFixture.CLUSTER;
+  private static PgBackRestScratchFixture stack;
   private static Path dir;
   private static PostgresCluster cluster;
-  private static S3Store s3;
   private static RunbooksConfig config;
   private static RestoreDrillActivitiesImpl central;
   private static DrillScratchActivitiesImpl scratch;
-  private static PgBackRestActivitiesImpl pgbackrest;
   private static PgBackRestBackup full;
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory("runbooks-drill-");
-    PgBackRestStack.writeArchiveSettings(dir, List.of("pg1"), "main");
-    s3 = S3Store.start(new S3StoreOptions(0, dir.resolve("s3"), LocalStack.BUCKET, "ak", "sk-secret",
-        dir.resolve("tls"), 0));
-    cluster = PostgresCluster.start(new PostgresClusterOptions(dir, "pg1", 0, List.of(), List.of(), null, false));
-    PgBackRestStack stack = PgBackRestStack.configure(dir, cluster, s3, "main", "/pgbackrest/main", null);
-    config = ConfigLoader.parse("""
-        clusters:
-          %s:
-            nodes:
-              - name: pg1
-                host: 127.0.0.1
-                port: %d
-                dataDir: %s
-            pgbackrest:
-              stanza: main
-              configFile: %s
-              repoPath: /pgbackrest/main
-              rtoObjective: 10m
-        """.formatted(CLUSTER, cluster.primary().port(), cluster.primary().dataDir(), stack.configFile()),
-        Map.of(), "drill-test");
-    central = new RestoreDrillActivitiesImpl(config, new ConnectionFactory(config));
-    scratch = new DrillScratchActivitiesImpl(config, "pg1", Map.of());
-    pgbackrest = new PgBackRestActivitiesImpl(config, "pg1", Map.of());
-    cluster.primary().psql("postgres", "CREATE DATABASE app");
-    cluster.primary().psql("app", "CREATE TABLE quiet(id int PRIMARY KEY, v text); "
-        + "INSERT INTO quiet SELECT g, md5(g::text) FROM generate_series(1, 20000) g; "
-        + "CREATE TABLE busy(id int PRIMARY KEY)");
-    full = pgbackrest.pgbackrestBackup(new PgBackRestCall(CLUSTER, "full", "drill-test-full", List.of()));
+    stack = PgBackRestScratchFixture.start("runbooks-drill-");
+    dir = stack.dir;
+    cluster = stack.cluster;
+    config = stack.config;
+    central = stack.central;
+    scratch = stack.scratch;
+    full = stack.full;
   }
 
   @AfterAll
   static void stop() {
-    if (scratch != null) {
-      Stream.of("drill-test-1", "drill-test-2").forEach(n -> scratch.drillRemove(new DrillRemoveCall(CLUSTER, n)));
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (s3 != null) {
-      s3.close();
+    if (stack != null) {
+      stack.close("drill-test-1", "drill-test-2");
     }
   }
 

@@ -95,4 +95,8 @@ public final class WorkflowIds {
   public static String restoreDrill(String cluster) {
     return "restore-drill:" + cluster;
   }
+
+  public static String pointInTimeRestore(String cluster) {
+    return "point-in-time-restore:" + cluster;
+  }
 }

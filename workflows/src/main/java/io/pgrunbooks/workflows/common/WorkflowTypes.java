@@ -26,6 +26,7 @@ public final class WorkflowTypes {
   public static final String VACUUM_ANALYZE = "VacuumAnalyze";
   public static final String PHYSICAL_BACKUP = "PhysicalBackup";
   public static final String RESTORE_DRILL = "RestoreDrill";
+  public static final String POINT_IN_TIME_RESTORE = "PointInTimeRestore";
   public static final String REPACK = "Repack";
   public static final String INTEGRITY_CHECK = "IntegrityCheck";
   public static final String RESTORE_DATABASE = "RestoreDatabase";

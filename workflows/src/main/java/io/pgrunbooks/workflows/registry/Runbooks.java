@@ -61,6 +61,10 @@ import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceInput;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceResult;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceWorkflow;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceWorkflowImpl;
+import io.pgrunbooks.workflows.pitr.PointInTimeRestoreInput;
+import io.pgrunbooks.workflows.pitr.PointInTimeRestoreResult;
+import io.pgrunbooks.workflows.pitr.PointInTimeRestoreWorkflow;
+import io.pgrunbooks.workflows.pitr.PointInTimeRestoreWorkflowImpl;
 import io.pgrunbooks.workflows.physicalbackup.PhysicalBackupInput;
 import io.pgrunbooks.workflows.physicalbackup.PhysicalBackupResult;
 import io.pgrunbooks.workflows.physicalbackup.PhysicalBackupWorkflow;
@@ -289,6 +293,15 @@ public final class Runbooks {
           "database", "the cluster's first configured database, else postgres")
       .withDocs("ops/docs/restore-drill.md");
 
+  public static final RunbookSpec POINT_IN_TIME_RESTORE = RunbookSpec.of(
+          PointInTimeRestoreWorkflow.class, PointInTimeRestoreWorkflowImpl.class, PointInTimeRestoreInput.class,
+          PointInTimeRestoreResult.class,
+          "Restore the physical backup + WAL to a time, LSN or restore point into a scratch instance beside the "
+              + "primary, verify the target was reached, keep it for keepFor (release signal ends it), remove it.",
+          "point-in-time-restore:{cluster}", "cluster")
+      .withDefaults("into", "scratch", "keepFor", "24h")
+      .withDocs("ops/docs/point-in-time-restore.md");
+
   public static final RunbookSpec RESTORE_DATABASE = RunbookSpec.of(
           RestoreDatabaseWorkflow.class, RestoreDatabaseWorkflowImpl.class, RestoreDatabaseInput.class,
           RestoreDatabaseResult.class,
@@ -331,7 +344,8 @@ public final class Runbooks {
       PARTITION_MAINTENANCE, ARCHIVE_PARTITION, RESTORE_PARTITION, REPLICA_REBUILD, FAILOVER, FAILOVER_DRILL,
       BACKUP, BACKUP_VERIFICATION, HEALTH_CHECK,
       TERMINATE_SESSIONS, POOL_RESIZE, POOL_EXHAUSTED, CREATE_INDEX, DROP_INDEX, REINDEX, QUERY_REPORT,
-      VACUUM_ANALYZE, REPACK, INTEGRITY_CHECK, PHYSICAL_BACKUP, RESTORE_DRILL, RESTORE_DATABASE);
+      VACUUM_ANALYZE, REPACK, INTEGRITY_CHECK, PHYSICAL_BACKUP, RESTORE_DRILL, POINT_IN_TIME_RESTORE,
+      RESTORE_DATABASE);
 
   private static final Map<String, RunbookSpec> BY_TYPE =
       ALL.stream().collect(Collectors.toMap(RunbookSpec::type, s -> s, (a, b) -> {

@@ -5,8 +5,8 @@ import io.temporal.common.RetryOptions;
 import java.time.Duration;
 import java.util.Map;
 
-/** Activity options of {@code RestoreDrill}. */
-final class RestoreDrillStubs {
+/** Activity options of {@code RestoreDrill}, shared with {@code PointInTimeRestore} (same scratch instance). */
+public final class RestoreDrillStubs {
   static final RetryOptions RETRY = ActivityStubs.retry(5, Duration.ofSeconds(1), Duration.ofSeconds(30));
   // A failed restore is retried a little (an agent restart); a recovery PostgreSQL refused is non-retryable.
   static final RetryOptions RESTORE_RETRY = ActivityStubs.retry(3, Duration.ofSeconds(10), Duration.ofMinutes(1));
@@ -15,7 +15,7 @@ final class RestoreDrillStubs {
 
   private RestoreDrillStubs() {}
 
-  static RestoreDrillActivities central() {
+  public static RestoreDrillActivities central() {
     return ActivityStubs.stub(RestoreDrillActivities.class,
         ActivityStubs.central(Duration.ofMinutes(2)).retry(RETRY).build(),
         Map.of("DrillSentinels", ActivityStubs.override(Duration.ofMinutes(5)).heartbeat(Duration.ofSeconds(30))
@@ -25,7 +25,7 @@ final class RestoreDrillStubs {
   }
 
   /** On the primary's agent; the restore runs for hours on a big database and heartbeats every 2 s. */
-  static DrillScratchActivities agent(DrillTarget target) {
+  public static DrillScratchActivities agent(DrillTarget target) {
     Duration toStart = Duration.ofSeconds(Math.max(1, target.agentStartTimeoutSeconds()));
     return ActivityStubs.stub(DrillScratchActivities.class,
         ActivityStubs.onNode(target.node(), Duration.ofMinutes(10)).scheduleToStart(toStart).retry(REMOVE_RETRY)
@@ -34,7 +34,7 @@ final class RestoreDrillStubs {
             .scheduleToStart(toStart).retry(RESTORE_RETRY).build()));
   }
 
-  static io.pgrunbooks.workflows.physicalbackup.PgBackRestActivities pgbackrest(DrillTarget target) {
+  public static io.pgrunbooks.workflows.physicalbackup.PgBackRestActivities pgbackrest(DrillTarget target) {
     Duration toStart = Duration.ofSeconds(Math.max(1, target.agentStartTimeoutSeconds()));
     return ActivityStubs.stub(io.pgrunbooks.workflows.physicalbackup.PgBackRestActivities.class,
         ActivityStubs.onNode(target.node(), Duration.ofMinutes(10)).scheduleToStart(toStart).retry(RETRY).build());

@@ -26,6 +26,8 @@ public final class RestoreDrillFakes {
   /** What the restored instance holds; a test changes it to a broken restore. */
   public volatile DrillFacts facts = new DrillFacts(false, 2, true, false, 0,
       List.of(new TableCheck("public.quiet", 20000, 20000)), 1, 3, List.of());
+  /** The log line the restored instance reports as where recovery stopped. */
+  public volatile String recoveryStop = "LOG:  recovery stopping before commit of transaction 730";
   /** Non-null: the restore fails with this non-retryable message. */
   public volatile String restoreFailure;
   /** Non-null: the check step fails with this non-retryable message. */
@@ -68,12 +70,13 @@ public final class RestoreDrillFakes {
   public final DrillScratchActivities agent = new DrillScratchActivities() {
     @Override
     public DrillInstance drillRestore(DrillRestoreCall call) {
-      calls.add("restore " + call.backupLabel() + " " + call.target() + " into " + call.scratch());
+      calls.add("restore " + call.backupLabel() + " " + (call.type().equals(DrillRestoreCall.TIME) ? ""
+          : call.type() + " ") + call.target() + " into " + call.scratch());
       if (restoreFailure != null) {
         throw ApplicationFailure.newNonRetryableFailure(restoreFailure, "RestoreDrillFailed");
       }
       return new DrillInstance("/var/lib/postgresql/15/pg-runbooks-drills/" + call.scratch(), 54321, rto - 2, rto,
-          "LOG:  recovery stopping before commit of transaction 730");
+          recoveryStop);
     }
 
     @Override

@@ -1,0 +1,217 @@
+package io.pgrunbooks.workflows.pitr;
+
+import io.pgrunbooks.workflows.activities.PostgresReplicationActivities.NodeRole;
+import io.pgrunbooks.workflows.activities.PostgresReplicationActivities.Topology;
+import io.pgrunbooks.workflows.physicalbackup.PgBackRestBackup;
+import io.pgrunbooks.workflows.restoredrill.DrillRestoreCall;
+import io.pgrunbooks.workflows.restoredrill.RestoreDrillRules;
+import io.pgrunbooks.workflows.terminatesessions.TerminateRules;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The decisions of {@code PointInTimeRestore}, pure: input checks, the target, the backup, whether it was reached. */
+public final class PitrRules {
+  public static final String SCRATCH = "scratch";
+  public static final String NODE = "node";
+  public static final String IN_PLACE = "inPlace";
+  public static final Duration DEFAULT_KEEP = Duration.ofHours(24);
+  /** How often a kept scratch instance's run wakes to refresh the time left its progress shows. */
+  public static final Duration PROGRESS_TICK = Duration.ofMinutes(10);
+
+  private static final Pattern LSN = Pattern.compile("([0-9A-Fa-f]{1,8})/([0-9A-Fa-f]{1,8})");
+  private static final Pattern RESTORE_POINT = Pattern.compile("[A-Za-z0-9_.:-]{1,63}");
+  private static final Pattern SEGMENT = Pattern.compile("[0-9A-F]{8}([0-9A-F]{8})([0-9A-F]{8})");
+  /** WAL segment size pgBackRest's segment names are counted in (PostgreSQL's default, what initdb gives). */
+  private static final long SEGMENT_BYTES = 16L * 1024 * 1024;
+
+  private PitrRules() {}
+
+  /**
+   * Every problem of the input that needs no server, as sentences (empty when it is fine): cluster missing, not
+   * exactly one target kind, an unparseable target, a time target in the future, an unknown {@code into}, the node
+   * missing or given without {@code into: node}, {@code inPlace} (not supported yet), a bad {@code keepFor}.
+   */
+  public static List<String> problems(PointInTimeRestoreInput in, long nowMicros) {
+    List<String> out = new ArrayList<>();
+    if (in == null) {
+      return List.of("PointInTimeRestore needs an input, e.g. {\"cluster\": \"main\", \"targetTime\": "
+          + "\"2026-12-06T14:01:59Z\"}");
+    }
+    if (blank(in.cluster())) {
+      out.add("cluster is required, e.g. {\"cluster\": \"main\", \"targetTime\": \"2026-12-06T14:01:59Z\"}");
+    }
+    int kinds = (blank(in.targetTime()) ? 0 : 1) + (blank(in.targetLsn()) ? 0 : 1) + (blank(in.targetName()) ? 0 : 1);
+    if (kinds == 0) {
+      out.add("a target is required: targetTime (e.g. 2026-12-06T14:01:59Z), targetLsn (e.g. 0/5000060) or "
+          + "targetName (a restore point)");
+    } else if (kinds > 1) {
+      out.add("give exactly one of targetTime, targetLsn and targetName, not " + kinds);
+    } else {
+      try {
+        PitrTarget t = target(in);
+        if (t.micros() > nowMicros) {
+          out.add("targetTime " + t.value() + " is in the future (now " + RestoreDrillRules.targetText(nowMicros)
+              + "); a restore can only reach WAL already archived");
+        }
+      } catch (IllegalArgumentException e) {
+        out.add(e.getMessage());
+      }
+    }
+    String into = into(in);
+    switch (into) {
+      case SCRATCH -> {
+        if (!blank(in.node())) {
+          out.add("node is only for into: node; into: scratch restores beside the primary (leave node out)");
+        }
+      }
+      case NODE -> {
+        if (blank(in.node())) {
+          out.add("into: node needs node, the replica whose data directory the restore replaces");
+        }
+      }
+      case IN_PLACE -> out.add("into: inPlace (taking the whole cluster back to the target) is not supported yet; "
+          + "use into: scratch and copy the rows back, or into: node for a replica");
+      default -> out.add("into must be scratch, node or inPlace, not '" + in.into() + "'");
+    }
+    try {
+      Duration keep = keepFor(in);
+      if (keep.isNegative() || keep.isZero()) {
+        out.add("keepFor must be positive, got '" + in.keepFor() + "'");
+      }
+    } catch (RuntimeException e) {
+      out.add("keepFor is not a duration (30m, 24h, 2d, PT8H): '" + in.keepFor() + "'");
+    }
+    return out;
+  }
+
+  /** {@code into}, defaulting to scratch. */
+  public static String into(PointInTimeRestoreInput in) {
+    return blank(in.into()) ? SCRATCH : in.into().strip();
+  }
+
+  /** {@code keepFor}, default 24 h. */
+  public static Duration keepFor(PointInTimeRestoreInput in) {
+    return blank(in.keepFor()) ? DEFAULT_KEEP : TerminateRules.parse(in.keepFor());
+  }
+
+  /**
+   * The one target of a checked input.
+   *
+   * @throws IllegalArgumentException for a time, LSN or restore point name that cannot be one
+   */
+  public static PitrTarget target(PointInTimeRestoreInput in) {
+    if (!blank(in.targetTime())) {
+      long micros = RestoreDrillRules.parseTarget(in.targetTime());
+      return new PitrTarget(DrillRestoreCall.TIME, RestoreDrillRules.targetText(micros), micros, -1);
+    }
+    if (!blank(in.targetLsn())) {
+      Matcher m = LSN.matcher(in.targetLsn().strip());
+      if (!m.matches()) {
+        throw new IllegalArgumentException("targetLsn '" + in.targetLsn() + "' is not a WAL location like 0/5000060 "
+            + "(pg_current_wal_lsn())");
+      }
+      long lsn = (Long.parseLong(m.group(1), 16) << 32) | Long.parseLong(m.group(2), 16);
+      return new PitrTarget(DrillRestoreCall.LSN, m.group(1).toUpperCase(Locale.ROOT) + "/"
+          + m.group(2).toUpperCase(Locale.ROOT), 0, lsn);
+    }
+    String name = in.targetName().strip();
+    if (!RESTORE_POINT.matcher(name).matches()) {
+      throw new IllegalArgumentException("targetName '" + in.targetName() + "' is not a restore point name: letters, "
+          + "digits and _ . : - only, at most 63 characters");
+    }
+    return new PitrTarget(DrillRestoreCall.NAME, name, 0, -1);
+  }
+
+  /**
+   * The backup to restore: for a time, the newest that ended at or before it (BadInput text when the target is before
+   * the oldest backup ended); for an LSN, the newest whose last WAL segment ends at or before it; for a restore
+   * point, whose position no catalog knows, the oldest backup, so any point after it is reached.
+   *
+   * @throws IllegalArgumentException when no backup can reach the target
+   */
+  public static PgBackRestBackup chooseBackup(List<PgBackRestBackup> backups, PitrTarget t, String cluster) {
+    if (DrillRestoreCall.TIME.equals(t.type()) || backups.isEmpty()) {
+      return RestoreDrillRules.chooseBackup(backups, Math.max(1, t.micros()), cluster);
+    }
+    List<PgBackRestBackup> byStop = backups.stream().sorted(Comparator.comparingLong(PgBackRestBackup::stopEpoch))
+        .toList();
+    if (DrillRestoreCall.NAME.equals(t.type())) {
+      return byStop.get(0);
+    }
+    PgBackRestBackup chosen = null;
+    for (PgBackRestBackup b : byStop) {
+      if (walEnd(b.walStop()) <= t.lsn()) {
+        chosen = b;
+      }
+    }
+    if (chosen == null) {
+      PgBackRestBackup oldest = byStop.get(0);
+      throw new IllegalArgumentException("targetLsn " + t.value() + " is before the oldest backup " + oldest.label()
+          + " of cluster " + cluster + " became consistent (WAL up to segment " + oldest.walStop() + "); no backup "
+          + "can be restored to it");
+    }
+    return chosen;
+  }
+
+  /** The LSN just after WAL segment {@code segment} (a 24-hex-digit name), or Long.MAX_VALUE when unreadable. */
+  static long walEnd(String segment) {
+    Matcher m = segment == null ? null : SEGMENT.matcher(segment);
+    if (m == null || !m.matches()) {
+      return Long.MAX_VALUE;
+    }
+    return (Long.parseLong(m.group(1), 16) << 32) + (Long.parseLong(m.group(2), 16) + 1) * SEGMENT_BYTES;
+  }
+
+  /**
+   * Null when PostgreSQL's log says recovery stopped at the target kind asked for; else why not. PostgreSQL writes
+   * {@code recovery stopping before commit of transaction N, time T} (time), {@code recovery stopping after WAL
+   * location (LSN) "X"} (lsn) and {@code recovery stopping at restore point "N", time T} (name).
+   */
+  public static String notReached(PitrTarget t, String recoveryStop) {
+    if (recoveryStop == null) {
+      return "the restored instance's log names no recovery stop point: recovery ran to the end of the archived WAL "
+          + "without reaching " + t.type() + " " + t.value();
+    }
+    boolean ok = switch (t.type()) {
+      case DrillRestoreCall.LSN -> recoveryStop.contains("WAL location (LSN)");
+      case DrillRestoreCall.NAME -> recoveryStop.contains("restore point \"" + t.value() + "\"");
+      default -> recoveryStop.contains("commit of transaction") || recoveryStop.contains("abort of transaction");
+    };
+    return ok ? null : "recovery stopped somewhere else than " + t.type() + " " + t.value() + ": " + recoveryStop;
+  }
+
+  /**
+   * For {@code into: node}: null when {@code node} may be replaced; else why not (the primary, or no primary known).
+   * An unknown node is refused earlier by the topology read itself.
+   */
+  public static String nodeRefusal(Topology t, String node) {
+    if (t.nodes().stream().map(NodeRole::name).noneMatch(node::equals)) {
+      return "node " + node + " is not a node of cluster " + t.cluster() + " (nodes: " + String.join(", ",
+          t.nodes().stream().map(NodeRole::name).toList()) + ")";
+    }
+    if (node.equals(t.primary())) {
+      return "node " + node + " is the primary of cluster " + t.cluster() + ": into: node never replaces the primary; "
+          + "use into: scratch, or fail over first";
+    }
+    if (t.primary() == null) {
+      return "cluster " + t.cluster() + " has no single primary now (" + t.problem() + "); refusing to replace a node";
+    }
+    return null;
+  }
+
+  /** Time left until {@code untilMillis}, as {@code 23h 59m} or {@code 4m 10s}. */
+  public static String left(long nowMillis, long untilMillis) {
+    long s = Math.max(0, (untilMillis - nowMillis) / 1000);
+    return s >= 3600 ? String.format(Locale.ROOT, "%dh %02dm", s / 3600, s % 3600 / 60)
+        : String.format(Locale.ROOT, "%dm %02ds", s / 60, s % 60);
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+}

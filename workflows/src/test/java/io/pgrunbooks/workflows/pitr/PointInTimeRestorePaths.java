@@ -1,0 +1,47 @@
+package io.pgrunbooks.workflows.pitr;
+
+import io.temporal.testing.TestWorkflowEnvironment;
+import java.time.Duration;
+
+/** Recorded paths of {@code PointInTimeRestore} for the replay registry. */
+public final class PointInTimeRestorePaths {
+  private PointInTimeRestorePaths() {}
+
+  /** Restored to a time, kept for the whole keepFor (1 h: the default 24 h only adds progress ticks), removed. */
+  public static String keptUntilTimeout(TestWorkflowEnvironment env) {
+    new PointInTimeRestoreRuns(env).run(new PointInTimeRestoreInput("main", "2025-12-07T12:00:00Z", null, null, null,
+        null, "1h", false, null, null));
+    return PointInTimeRestoreRuns.ID;
+  }
+
+  /** Restored to an LSN, released by a DBA before keepFor ended. */
+  public static String released(TestWorkflowEnvironment env) {
+    PointInTimeRestoreRuns runs = new PointInTimeRestoreRuns(env);
+    runs.fakes.recoveryStop = "LOG:  recovery stopping after WAL location (LSN) \"1/50000060\"";
+    PointInTimeRestoreWorkflow stub = runs.start(new PointInTimeRestoreInput("main", null, "1/50000060", null,
+        "scratch", null, "2h", false, "alice", "copy back deleted orders"));
+    env.sleep(Duration.ofMinutes(5));
+    stub.release("bob");
+    env.getWorkflowClient().newUntypedWorkflowStub(PointInTimeRestoreRuns.ID)
+        .getResult(PointInTimeRestoreResult.class);
+    return PointInTimeRestoreRuns.ID;
+  }
+
+  /** Recovery stopped somewhere else than the target: the run fails and the scratch instance is removed. */
+  public static String targetNotReached(TestWorkflowEnvironment env) {
+    PointInTimeRestoreRuns runs = new PointInTimeRestoreRuns(env);
+    runs.fakes.recoveryStop = null;
+    try {
+      runs.run(PointInTimeRestoreInput.toTime("main", "2025-12-07T12:00:00Z"));
+    } catch (RuntimeException expected) {
+      // the failed run is the path
+    }
+    return PointInTimeRestoreRuns.ID;
+  }
+
+  public static String dryRun(TestWorkflowEnvironment env) {
+    new PointInTimeRestoreRuns(env).run(new PointInTimeRestoreInput("main", "2025-12-07T12:00:00Z", null, null,
+        null, null, null, true, "alice", "plan"));
+    return PointInTimeRestoreRuns.ID;
+  }
+}
