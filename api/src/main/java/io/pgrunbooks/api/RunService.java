@@ -36,12 +36,22 @@ public final class RunService {
   private final String namespace;
   private final String uiUrl;
   private final byte[] signingKey;
+  private final String oidcIssuer;
 
   public RunService(WorkflowClient client, RunbooksConfig config, Map<String, String> env) {
     this.client = client;
     this.namespace = config.temporal().namespace();
     this.uiUrl = config.temporal().uiUrl();
     this.signingKey = config.approvals().signingKey(env);
+    this.oidcIssuer = config.api().oidc() == null ? null : config.api().oidc().issuer();
+  }
+
+  /**
+   * Who vouches for the roles of a user, as signed with its decisions: {@code oidc <issuer>} for a user signed in
+   * through the provider (it has a subject), {@code basic} for a user of {@code api.users}.
+   */
+  public String identitySource(boolean signedInThroughProvider) {
+    return signedInThroughProvider && oidcIssuer != null ? "oidc " + oidcIssuer : "basic";
   }
 
   public WorkflowClient client() {

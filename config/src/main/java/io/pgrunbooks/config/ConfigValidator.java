@@ -200,7 +200,7 @@ final class ConfigValidator {
       Checks.oneOf(p, path, runbook, RunbookKinds.fromClassPath().names(), "runbook");
       if (roles == null || roles.isEmpty() || roles.stream().anyMatch(Checks::blank)) {
         p.add(path, "at least one role is required, and no empty ones (omit the entry for the default [approver])");
-      } else if (!a.approvers().isEmpty() && a.approvers().stream()
+      } else if (!a.identityRoles(runbook) && !a.approvers().isEmpty() && a.approvers().stream()
           .noneMatch(ap -> ap != null && ap.roles().stream().anyMatch(roles::contains))) {
         p.add(path, "no approver in approvals.approvers has any of the roles " + roles
             + ", so no " + runbook + " run could ever be approved");
@@ -212,7 +212,7 @@ final class ConfigValidator {
       List<String> able = a.approvers().stream()
           .filter(ap -> ap != null && ap.name() != null && ap.roles().stream().anyMatch(allowed::contains))
           .map(ApproverConfig::name).toList();
-      if (!a.approvers().isEmpty() && !able.isEmpty() && able.size() < 2) {
+      if (!a.identityRoles(runbook) && !a.approvers().isEmpty() && !able.isEmpty() && able.size() < 2) {
         p.add(Problems.index("approvals.twoPersonRunbooks", i), runbook + " needs two approvers with one of the roles "
             + allowed + ", but only " + able.get(0) + " has one");
       }
@@ -222,6 +222,11 @@ final class ConfigValidator {
     Checks.notBoth(p, "approvals", a.signingKeyEnv(), "signingKeyEnv", a.signingKeyFile(), "signingKeyFile");
     if (!a.signedRunbooks().isEmpty() && !a.signingKeyConfigured()) {
       p.add("approvals.signedRunbooks", "needs approvals.signingKeyEnv or approvals.signingKeyFile");
+    }
+    if (a.identityRoles() && a.signedRunbooks().isEmpty()) {
+      p.add("approvals.identityRoles", "trusts roles only when the REST API signed them, so it needs signed decisions:"
+          + " list the runbooks in approvals.signedRunbooks (and set approvals.signingKeyEnv or signingKeyFile),"
+          + " or set identityRoles: false");
     }
     for (int i = 0; i < a.preApprovals().size(); i++) {
       String path = "approvals.preApprovals[" + i + "]";
