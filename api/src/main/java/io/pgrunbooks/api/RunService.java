@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.client.RunFilters;
 import io.pgrunbooks.client.RunViews;
+import io.pgrunbooks.workflows.approval.ApprovalSignatures;
 import io.pgrunbooks.workflows.common.UiLinks;
 import io.pgrunbooks.workflows.common.DataConverters;
 import io.pgrunbooks.workflows.common.RunbookState;
@@ -51,7 +52,8 @@ public final class RunService {
    * through the provider (it has a subject), {@code basic} for a user of {@code api.users}.
    */
   public String identitySource(boolean signedInThroughProvider) {
-    return signedInThroughProvider && oidcIssuer != null ? "oidc " + oidcIssuer : "basic";
+    return signedInThroughProvider && oidcIssuer != null ? ApprovalSignatures.oidcSource(oidcIssuer)
+        : ApprovalSignatures.BASIC_SOURCE;
   }
 
   public WorkflowClient client() {

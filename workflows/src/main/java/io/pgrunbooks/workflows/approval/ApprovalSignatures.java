@@ -28,10 +28,19 @@ public final class ApprovalSignatures {
   /** Prefix of the signed text; a new format gets a new version so old signatures never verify. */
   public static final String VERSION = "pg-runbooks-approval-v2";
 
+  /** Identity source of a user of the config's {@code api.users} (HTTP Basic). */
+  public static final String BASIC_SOURCE = "basic";
+  /** Prefix of the identity source of a user signed in through OpenID Connect: {@code oidc <issuer>}. */
+  public static final String OIDC_SOURCE_PREFIX = "oidc ";
   /** Prefix of the signed text of a decision that carries the approver's roles. */
   public static final String VERSION_ROLES = "pg-runbooks-approval-v3";
 
   private ApprovalSignatures() {}
+
+  /** The identity source of a user the provider {@code issuer} signed in. */
+  public static String oidcSource(String issuer) {
+    return OIDC_SOURCE_PREFIX + issuer;
+  }
 
   /**
    * The v3 signature: the v2 fields plus {@code identitySource} and the roles, sorted and joined with commas.

@@ -74,16 +74,20 @@ final class Ballots {
    * the queued vote itself is being counted).
    */
   String refusal(String requestId, String approver, boolean approve, String signature, boolean countQueued) {
-    return refusal(requestId, approver, null, null, approve, signature, countQueued);
+    return refusal(new Decision(requestId, approver, approve, null, signature), countQueued);
   }
 
   /**
-   * {@link #refusal(String, String, boolean, String, boolean)} for a vote that may carry the approver's provider
-   * {@code subject} (a second vote by the same subject under another name is a duplicate) and the roles the API
+   * {@link #refusal(String, String, boolean, String, boolean)} for a decision that may carry the approver's
+   * provider subject (a second vote by the same subject under another name is a duplicate) and the roles the API
    * signed ({@link ApproverRoles}).
    */
-  String refusal(String requestId, String approver, String subject, List<String> signedRoles, boolean approve,
-                 String signature, boolean countQueued) {
+  String refusal(Decision d, boolean countQueued) {
+    String requestId = d.requestId();
+    String approver = d.approver();
+    String subject = d.approverSubject();
+    boolean approve = d.approve();
+    String signature = d.signature();
     if (approver == null || approver.isBlank()) {
       return "no approver given";
     }
@@ -112,7 +116,7 @@ final class Ballots {
     if (approve && requestedBy != null && requestedBy.equalsIgnoreCase(who)) {
       return who + " requested this run and may not approve it";
     }
-    String roleRefusal = ApproverRoles.refusal(policy, who, signedRoles);
+    String roleRefusal = ApproverRoles.refusal(policy, who, d.approverRoles(), d.identitySource());
     if (roleRefusal != null) {
       return roleRefusal;
     }

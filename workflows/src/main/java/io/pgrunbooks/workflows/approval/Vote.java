@@ -37,6 +37,11 @@ final class Vote {
     this.via = via;
   }
 
+  /** This vote as the decision it came from (a signal's without identity). */
+  Decision asDecision() {
+    return new Decision(requestId, approver, approve, comment, signature, subject, displayName, roles, identitySource);
+  }
+
   boolean done() {
     return result != null || refusal != null;
   }

@@ -90,13 +90,11 @@ final class VoteCounter {
   }
 
   private String refusal(Decision d) {
-    return ballots.refusal(d.requestId(), d.approver(), d.approverSubject(), d.approverRoles(), d.approve(),
-        d.signature(), true);
+    return ballots.refusal(d, true);
   }
 
   private String recheck(Vote vote) {
-    return ballots.refusal(vote.requestId, vote.approver, vote.subject, vote.roles, vote.approve, vote.signature,
-        false);
+    return ballots.refusal(vote.asDecision(), false);
   }
 
   private String checkSignature(Vote vote) {

@@ -10,32 +10,33 @@ import org.junit.jupiter.api.Test;
 class ApproverRolesTest {
   private static final ApprovalPolicy TRUSTING = Fakes.identityPolicy(1, List.of("approver"));
   private static final ApprovalPolicy LISTED_ONLY = Fakes.policy(1, List.of(), true);
+  private static final String SSO = ApprovalSignatures.oidcSource("https://sso.example.com/realms/pgr");
 
   @Test
   void unlistedApproverWithAnAllowedSignedRoleMayDecideWhenIdentityRolesAreTrusted() {
-    assertThat(ApproverRoles.refusal(TRUSTING, "erin", List.of("viewer", "approver"))).isNull();
+    assertThat(ApproverRoles.refusal(TRUSTING, "erin", List.of("viewer", "approver"), SSO)).isNull();
   }
 
   @Test
   void unlistedApproverWithoutTheRunbooksRoleIsRefusedWithItsRoles() {
     ApprovalPolicy dbaOnly = Fakes.identityPolicy(1, List.of("dba"));
 
-    assertThat(ApproverRoles.refusal(dbaOnly, "erin", List.of("viewer", "approver")))
+    assertThat(ApproverRoles.refusal(dbaOnly, "erin", List.of("viewer", "approver"), SSO))
         .isEqualTo("erin has role(s) [approver, viewer] from the identity provider; deciding needs one of [dba]");
   }
 
   @Test
   void unlistedApproverWithoutSignedRolesIsToldWhereToDecide() {
-    assertThat(ApproverRoles.refusal(TRUSTING, "erin", null)).isEqualTo("erin is not a configured approver and the"
+    assertThat(ApproverRoles.refusal(TRUSTING, "erin", null, null)).isEqualTo("erin is not a configured approver and the"
         + " decision carries no roles signed by the API; decide through the approvals page or the REST API");
   }
 
   @Test
   void signedRolesCountForNobodyWhenIdentityRolesAreOff() {
-    assertThat(ApproverRoles.refusal(LISTED_ONLY, "erin", List.of("approver"))).isEqualTo("erin is not a configured"
+    assertThat(ApproverRoles.refusal(LISTED_ONLY, "erin", List.of("approver"), SSO)).isEqualTo("erin is not a configured"
         + " approver (roles from the identity provider count only with approvals.identityRoles: true on a signed"
         + " runbook)");
-    assertThat(ApproverRoles.refusal(LISTED_ONLY, "erin", null)).isEqualTo("erin is not a configured approver");
+    assertThat(ApproverRoles.refusal(LISTED_ONLY, "erin", null, null)).isEqualTo("erin is not a configured approver");
   }
 
   @Test
@@ -44,13 +45,20 @@ class ApproverRolesTest {
         false, null, null, true);
 
     assertThat(ApproverRoles.trustsIdentityRoles(unsigned)).isFalse();
-    assertThat(ApproverRoles.refusal(unsigned, "erin", List.of("approver"))).startsWith("erin is not a configured");
+    assertThat(ApproverRoles.refusal(unsigned, "erin", List.of("approver"), SSO)).startsWith("erin is not a configured");
+  }
+
+  @Test
+  void rolesOfABasicUserCountOnlyThroughTheConfigsApproverList() {
+    assertThat(ApproverRoles.refusal(TRUSTING, "mallory", List.of("approver"), ApprovalSignatures.BASIC_SOURCE))
+        .isEqualTo("mallory is not a configured approver, and only roles from the identity provider count for"
+            + " approvers it does not list (these come from basic); add mallory to approvals.approvers");
   }
 
   @Test
   void theConfigsRolesWinForAListedApprover() {
-    assertThat(ApproverRoles.refusal(TRUSTING, "victor", List.of("approver")))
+    assertThat(ApproverRoles.refusal(TRUSTING, "victor", List.of("approver"), SSO))
         .isEqualTo("victor has role(s) [viewer]; deciding needs one of [approver]");
-    assertThat(ApproverRoles.refusal(TRUSTING, "alice", List.of("viewer"))).isNull();
+    assertThat(ApproverRoles.refusal(TRUSTING, "alice", List.of("viewer"), ApprovalSignatures.BASIC_SOURCE)).isNull();
   }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * the decision (v3 signature); forged or insufficient roles are refused with a sentence.
  */
 class IdentityRolesWorkflowTest extends GateTestSupport {
-  static final String SOURCE = "oidc https://sso.example.com/realms/pgr";
+  static final String SOURCE = ApprovalSignatures.oidcSource("https://sso.example.com/realms/pgr");
 
   /** A decision as the API sends it for an SSO user: roles and source signed with the decision. */
   static Decision ssoDecision(GatedTestWorkflow wf, String who, String subject, List<String> roles) {
