@@ -34,7 +34,8 @@ import org.openqa.selenium.WebElement;
  * groups mapped to roles, tokens for another audience, expired or with a broken signature are
  * refused with a sentence; a viewer's group cannot approve; the page's sign-in (code + PKCE) gives
  * a session whose state changes need its CSRF token; in headless Chromium an approver signs in
- * through Keycloak's login form, approves (recorded under her OIDC identity) and logs out.
+ * through Keycloak's login form, approves (recorded under her OIDC identity) and logs out; a provider user the
+ * worker's config does not list approves a real run on the roles the API signed (approvals.identityRoles).
  */
 @ExtendWith({ApiFixture.Extension.class, KeycloakServer.Extension.class})
 class OidcSignInTest {
@@ -168,6 +169,31 @@ class OidcSignInTest {
     Reply r = withBearer("POST", "/api/v1/runs/some-run/approvals/r1", token, "{\"decision\": \"approve\"}");
     assertThat(r.status()).as(r.text()).isEqualTo(403);
     assertThat(r.json().path("error").asText()).contains("vera has role(s) [viewer] and may not decide approvals");
+  }
+
+  @Test
+  void providerUserTheWorkerConfigDoesNotListApprovesARealRunWithItsSignedGroupRoles() throws Exception {
+    String id = "partition-maintenance:main:app:sso-roles-" + UUID.randomUUID();
+    Reply started = api.startMaintenance("olivia", id);
+    assertThat(started.status()).as(started.text()).isEqualTo(201);
+    String requestId = api.awaitPending(id).path("requestId").asText();
+    String grace = keycloak.accessToken(KeycloakServer.CLIENT, "grace");
+    assertThat(withBearer("GET", "/api/v1/me", grace, null).json().path("roles").toString())
+        .isEqualTo("[\"approver\"]");
+
+    Reply decided = withBearer("POST", "/api/v1/runs/" + id + "/approvals/" + requestId, grace,
+        "{\"decision\": \"approve\", \"comment\": \"dbas group, not in the worker config\"}");
+
+    assertThat(decided.status()).as(decided.text()).isEqualTo(200);
+    assertThat(decided.json().path("outcome").asText()).isEqualTo("APPROVED");
+    JsonNode run = api.await("victor", "/api/v1/runs/" + id, WAIT, v -> v.path("approvals").toString()
+        .contains("dbas group, not in the worker config"));
+    JsonNode approval = java.util.stream.StreamSupport.stream(run.path("approvals").spliterator(), false)
+        .filter(a -> a.path("approver").asText().equals("grace")).findFirst().orElseThrow();
+    assertThat(approval.path("decision").asText()).isEqualTo("APPROVED");
+    assertThat(approval.path("approverDisplayName").asText()).isEqualTo("Grace Hopper");
+    assertThat(approval.path("approverSubject").asText())
+        .isEqualTo(withBearer("GET", "/api/v1/me", grace, null).json().path("subject").asText());
   }
 
   @Test
