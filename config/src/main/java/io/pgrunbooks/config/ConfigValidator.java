@@ -318,6 +318,7 @@ final class ConfigValidator {
       if (u.roles().isEmpty() || u.roles().stream().anyMatch(Checks::blank)) {
         p.add(path + ".roles", "at least one role is required, and no empty ones");
       }
+      Checks.signableRoles(p, path + ".roles", u.roles());
       Checks.envName(p, path + ".passwordHashEnv", u.passwordHashEnv());
       Checks.notBoth(p, path, u.passwordHashEnv(), "passwordHashEnv", u.passwordHashFile(), "passwordHashFile");
       if (u.passwordHashEnv() == null && u.passwordHashFile() == null) {
@@ -356,6 +357,7 @@ final class ConfigValidator {
       if (roles == null || roles.isEmpty() || roles.stream().anyMatch(Checks::blank)) {
         p.add(path + ".roles." + group, "at least one role is required, and no empty ones");
       }
+      Checks.signableRoles(p, path + ".roles." + group, roles);
     });
     if (o.clockSkew().isNegative() || o.clockSkew().compareTo(Duration.ofMinutes(5)) > 0) {
       p.add(path + ".clockSkew", "must be between 0s and 5m, got " + Durations.format(o.clockSkew()));
