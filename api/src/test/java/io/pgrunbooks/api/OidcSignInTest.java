@@ -186,10 +186,8 @@ class OidcSignInTest {
 
     assertThat(decided.status()).as(decided.text()).isEqualTo(200);
     assertThat(decided.json().path("outcome").asText()).isEqualTo("APPROVED");
-    JsonNode run = api.await("victor", "/api/v1/runs/" + id, WAIT, v -> v.path("approvals").toString()
-        .contains("dbas group, not in the worker config"));
-    JsonNode approval = java.util.stream.StreamSupport.stream(run.path("approvals").spliterator(), false)
-        .filter(a -> a.path("approver").asText().equals("grace")).findFirst().orElseThrow();
+    JsonNode approval = approvalWithComment(id, "dbas group, not in the worker config");
+    assertThat(approval.path("approver").asText()).isEqualTo("grace");
     assertThat(approval.path("decision").asText()).isEqualTo("APPROVED");
     assertThat(approval.path("approverDisplayName").asText()).isEqualTo("Grace Hopper");
     assertThat(approval.path("approverSubject").asText())
@@ -266,10 +264,7 @@ class OidcSignInTest {
           return d.findElements(By.cssSelector(".approval[data-workflow-id='" + id + "']")).isEmpty();
         }
       });
-      JsonNode run = api.await("victor", "/api/v1/runs/" + id, WAIT, v -> v.path("approvals").toString()
-          .contains("signed in through SSO"));
-      JsonNode approval = java.util.stream.StreamSupport.stream(run.path("approvals").spliterator(), false)
-          .filter(a -> a.path("comment").asText().equals("signed in through SSO")).findFirst().orElseThrow();
+      JsonNode approval = approvalWithComment(id, "signed in through SSO");
       assertThat(approval.path("approver").asText()).isEqualTo("ada");
       assertThat(approval.path("approverDisplayName").asText()).isEqualTo("Ada Lovelace");
       assertThat(approval.path("approverSubject").asText()).isEqualTo(
@@ -286,6 +281,14 @@ class OidcSignInTest {
       browser.waitUntil(WAIT, d -> d.findElement(By.id("login-sso")));
       browser.screenshot("oidc-logged-out");
     }
+  }
+
+  /** The run's recorded approval with this comment, once the run shows it. */
+  private static JsonNode approvalWithComment(String workflowId, String comment) throws Exception {
+    JsonNode run = api.await("victor", "/api/v1/runs/" + workflowId, WAIT, v -> v.path("approvals").toString()
+        .contains(comment));
+    return java.util.stream.StreamSupport.stream(run.path("approvals").spliterator(), false)
+        .filter(a -> a.path("comment").asText().equals(comment)).findFirst().orElseThrow();
   }
 
   /** Code flow by hand: /auth/login, Keycloak's form, the callback; the session cookie lands in the client. */
