@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.client.RunFilters;
 import io.pgrunbooks.client.RunViews;
+import io.pgrunbooks.workflows.approval.ApprovalSignatures;
 import io.pgrunbooks.workflows.common.UiLinks;
 import io.pgrunbooks.workflows.common.DataConverters;
 import io.pgrunbooks.workflows.common.RunbookState;
@@ -36,12 +37,23 @@ public final class RunService {
   private final String namespace;
   private final String uiUrl;
   private final byte[] signingKey;
+  private final String oidcIssuer;
 
   public RunService(WorkflowClient client, RunbooksConfig config, Map<String, String> env) {
     this.client = client;
     this.namespace = config.temporal().namespace();
     this.uiUrl = config.temporal().uiUrl();
     this.signingKey = config.approvals().signingKey(env);
+    this.oidcIssuer = config.api().oidc() == null ? null : config.api().oidc().issuer();
+  }
+
+  /**
+   * Who vouches for the roles of a user, as signed with its decisions: {@code oidc <issuer>} for a user signed in
+   * through the provider (it has a subject), {@code basic} for a user of {@code api.users}.
+   */
+  public String identitySource(boolean signedInThroughProvider) {
+    return signedInThroughProvider && oidcIssuer != null ? ApprovalSignatures.oidcSource(oidcIssuer)
+        : ApprovalSignatures.BASIC_SOURCE;
   }
 
   public WorkflowClient client() {

@@ -46,9 +46,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * reading the same config file. Users: alice and bob approve (bob also operates), olivia operates,
  * victor views, carol has only the role sre, mallory has the approver role but is not a configured
  * approver, tess views (only the login-throttle test logs in as her, and fails on purpose). Every password is "pw-" + name; the hashes reach the API only through the environment.
- * ada is a configured approver who signs in through OpenID Connect only (KeycloakServer).
- * PartitionMaintenance requires signed decisions, so every vote the tests cast goes through the
- * API's signature and the worker's check of it.
+ * ada is a configured approver who signs in through OpenID Connect only (KeycloakServer); grace is in
+ * the provider's dbas group too but not in approvals.approvers: with approvals.identityRoles the worker
+ * accepts her on the roles the API signed. PartitionMaintenance requires signed decisions, so every vote
+ * the tests cast goes through the API's signature and the worker's check of it.
  */
 final class ApiFixture implements ExtensionContext.Store.CloseableResource, AutoCloseable {
   static final ObjectMapper JSON = DataConverters.objectMapper();
@@ -215,6 +216,7 @@ final class ApiFixture implements ExtensionContext.Store.CloseableResource, Auto
           defaultTimeout: 1h
           signedRunbooks: [PartitionMaintenance]
           signingKeyEnv: %s
+          identityRoles: true
           approvers:
             - name: alice
               roles: [dba, approver]

@@ -34,7 +34,8 @@ import org.openqa.selenium.WebElement;
  * groups mapped to roles, tokens for another audience, expired or with a broken signature are
  * refused with a sentence; a viewer's group cannot approve; the page's sign-in (code + PKCE) gives
  * a session whose state changes need its CSRF token; in headless Chromium an approver signs in
- * through Keycloak's login form, approves (recorded under her OIDC identity) and logs out.
+ * through Keycloak's login form, approves (recorded under her OIDC identity) and logs out; a provider user the
+ * worker's config does not list approves a real run on the roles the API signed (approvals.identityRoles).
  */
 @ExtendWith({ApiFixture.Extension.class, KeycloakServer.Extension.class})
 class OidcSignInTest {
@@ -171,6 +172,29 @@ class OidcSignInTest {
   }
 
   @Test
+  void providerUserTheWorkerConfigDoesNotListApprovesARealRunWithItsSignedGroupRoles() throws Exception {
+    String id = "partition-maintenance:main:app:sso-roles-" + UUID.randomUUID();
+    Reply started = api.startMaintenance("olivia", id);
+    assertThat(started.status()).as(started.text()).isEqualTo(201);
+    String requestId = api.awaitPending(id).path("requestId").asText();
+    String grace = keycloak.accessToken(KeycloakServer.CLIENT, "grace");
+    assertThat(withBearer("GET", "/api/v1/me", grace, null).json().path("roles").toString())
+        .isEqualTo("[\"approver\"]");
+
+    Reply decided = withBearer("POST", "/api/v1/runs/" + id + "/approvals/" + requestId, grace,
+        "{\"decision\": \"approve\", \"comment\": \"dbas group, not in the worker config\"}");
+
+    assertThat(decided.status()).as(decided.text()).isEqualTo(200);
+    assertThat(decided.json().path("outcome").asText()).isEqualTo("APPROVED");
+    JsonNode approval = approvalWithComment(id, "dbas group, not in the worker config");
+    assertThat(approval.path("approver").asText()).isEqualTo("grace");
+    assertThat(approval.path("decision").asText()).isEqualTo("APPROVED");
+    assertThat(approval.path("approverDisplayName").asText()).isEqualTo("Grace Hopper");
+    assertThat(approval.path("approverSubject").asText())
+        .isEqualTo(withBearer("GET", "/api/v1/me", grace, null).json().path("subject").asText());
+  }
+
+  @Test
   void pageSessionNeedsItsCsrfTokenForStateChangesAndLogoutEndsIt() throws Exception {
     CookieJar browserLike = new CookieJar();
     signIn(browserLike, "ada");
@@ -240,10 +264,7 @@ class OidcSignInTest {
           return d.findElements(By.cssSelector(".approval[data-workflow-id='" + id + "']")).isEmpty();
         }
       });
-      JsonNode run = api.await("victor", "/api/v1/runs/" + id, WAIT, v -> v.path("approvals").toString()
-          .contains("signed in through SSO"));
-      JsonNode approval = java.util.stream.StreamSupport.stream(run.path("approvals").spliterator(), false)
-          .filter(a -> a.path("comment").asText().equals("signed in through SSO")).findFirst().orElseThrow();
+      JsonNode approval = approvalWithComment(id, "signed in through SSO");
       assertThat(approval.path("approver").asText()).isEqualTo("ada");
       assertThat(approval.path("approverDisplayName").asText()).isEqualTo("Ada Lovelace");
       assertThat(approval.path("approverSubject").asText()).isEqualTo(
@@ -260,6 +281,14 @@ class OidcSignInTest {
       browser.waitUntil(WAIT, d -> d.findElement(By.id("login-sso")));
       browser.screenshot("oidc-logged-out");
     }
+  }
+
+  /** The run's recorded approval with this comment, once the run shows it. */
+  private static JsonNode approvalWithComment(String workflowId, String comment) throws Exception {
+    JsonNode run = api.await("victor", "/api/v1/runs/" + workflowId, WAIT, v -> v.path("approvals").toString()
+        .contains(comment));
+    return java.util.stream.StreamSupport.stream(run.path("approvals").spliterator(), false)
+        .filter(a -> a.path("comment").asText().equals(comment)).findFirst().orElseThrow();
   }
 
   /** Code flow by hand: /auth/login, Keycloak's form, the callback; the session cookie lands in the client. */

@@ -8,6 +8,7 @@ import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
+import java.util.Collection;
 import java.util.Optional;
 
 /**
@@ -50,15 +51,38 @@ public final class Decisions {
    */
   public static String sign(byte[] key, WorkflowStub stub, JsonNode pendingRequest, String approver,
                             boolean approve) {
+    WorkflowExecution run = boundRun(stub);
+    return ApprovalSignatures.sign(key, run.getWorkflowId(), run.getRunId(), pendingRequest.path("requestId").asText(),
+        approver, decision(approve), digest(pendingRequest));
+  }
+
+  /**
+   * {@link #sign}, in the v3 format that also binds the approver's {@code roles} as the API granted them and the
+   * {@code identitySource} that vouched for them ({@link ApprovalSignatures#signWithRoles}).
+   */
+  public static String signWithRoles(byte[] key, WorkflowStub stub, JsonNode pendingRequest, String approver,
+                                     boolean approve, String identitySource, Collection<String> roles) {
+    WorkflowExecution run = boundRun(stub);
+    return ApprovalSignatures.signWithRoles(key, run.getWorkflowId(), run.getRunId(),
+        pendingRequest.path("requestId").asText(), approver, decision(approve), digest(pendingRequest),
+        identitySource, roles);
+  }
+
+  private static WorkflowExecution boundRun(WorkflowStub stub) {
     WorkflowExecution run = stub.getExecution();
     if (run == null || run.getRunId().isEmpty()) {
       throw new IllegalStateException("a signed decision needs a stub bound to one run (Decisions.currentRun)");
     }
+    return run;
+  }
+
+  private static String decision(boolean approve) {
+    return approve ? ApprovalSignatures.APPROVE : ApprovalSignatures.REJECT;
+  }
+
+  private static String digest(JsonNode pendingRequest) {
     JsonNode digest = pendingRequest.get("planDigest");
-    return ApprovalSignatures.sign(key, run.getWorkflowId(), run.getRunId(), pendingRequest.path("requestId").asText(),
-        approver,
-        approve ? ApprovalSignatures.APPROVE : ApprovalSignatures.REJECT,
-        digest == null || digest.isNull() ? null : digest.asText());
+    return digest == null || digest.isNull() ? null : digest.asText();
   }
 
   /**

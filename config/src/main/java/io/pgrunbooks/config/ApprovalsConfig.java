@@ -18,6 +18,9 @@ import java.util.Map;
  * @param roles per workflow type, the roles that may approve it (default {@code [approver]})
  * @param signingKeyEnv environment variable holding the key approval signatures are made with
  * @param signingKeyFile file holding that key (instead of {@code signingKeyEnv}); one trailing newline is ignored
+ * @param identityRoles (default false) on the {@code signedRunbooks}, a person not listed in {@code approvers} may
+ *     decide with the roles the REST API granted it (from {@code api.oidc.roles} or {@code api.users}) and signed
+ *     with the decision; listed approvers keep their config roles
  */
 public record ApprovalsConfig(
     Duration defaultTimeout,
@@ -28,7 +31,8 @@ public record ApprovalsConfig(
     Map<String, Duration> timeouts,
     Map<String, List<String>> roles,
     String signingKeyEnv,
-    String signingKeyFile) {
+    String signingKeyFile,
+    boolean identityRoles) {
 
   /** The role an approver needs when a runbook has no {@code roles} entry. */
   public static final List<String> DEFAULT_ROLES = List.of("approver");
@@ -50,7 +54,12 @@ public record ApprovalsConfig(
   }
 
   public static ApprovalsConfig defaults() {
-    return new ApprovalsConfig(null, null, null, null, null, null, null, null, null);
+    return new ApprovalsConfig(null, null, null, null, null, null, null, null, null, false);
+  }
+
+  /** Whether this workflow type accepts unlisted approvers with signed identity roles. */
+  public boolean identityRoles(String runbook) {
+    return identityRoles && signedRunbooks.contains(runbook);
   }
 
   /** The approver with this name, or null. */

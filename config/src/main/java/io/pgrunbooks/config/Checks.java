@@ -18,6 +18,19 @@ final class Checks {
     return s == null || s.isBlank();
   }
 
+  /** Roles the API grants are signed as one comma-joined list with each decision: no commas or line breaks. */
+  static void signableRoles(Problems p, String path, java.util.List<String> roles) {
+    if (roles == null) {
+      return;
+    }
+    for (String role : roles) {
+      if (role != null && (role.contains(",") || role.contains("\n") || role.contains("\r"))) {
+        p.add(path, "role '" + role.replace("\n", "\\n").replace("\r", "\\r") + "' holds a comma or line"
+            + " break; the API signs roles as one comma-joined list with each decision, so use plain words");
+      }
+    }
+  }
+
   static boolean required(Problems p, String path, String value) {
     if (blank(value)) {
       p.add(path, "is required");

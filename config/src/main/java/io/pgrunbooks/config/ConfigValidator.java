@@ -200,7 +200,7 @@ final class ConfigValidator {
       Checks.oneOf(p, path, runbook, RunbookKinds.fromClassPath().names(), "runbook");
       if (roles == null || roles.isEmpty() || roles.stream().anyMatch(Checks::blank)) {
         p.add(path, "at least one role is required, and no empty ones (omit the entry for the default [approver])");
-      } else if (!a.approvers().isEmpty() && a.approvers().stream()
+      } else if (!a.identityRoles(runbook) && !a.approvers().isEmpty() && a.approvers().stream()
           .noneMatch(ap -> ap != null && ap.roles().stream().anyMatch(roles::contains))) {
         p.add(path, "no approver in approvals.approvers has any of the roles " + roles
             + ", so no " + runbook + " run could ever be approved");
@@ -212,7 +212,7 @@ final class ConfigValidator {
       List<String> able = a.approvers().stream()
           .filter(ap -> ap != null && ap.name() != null && ap.roles().stream().anyMatch(allowed::contains))
           .map(ApproverConfig::name).toList();
-      if (!a.approvers().isEmpty() && !able.isEmpty() && able.size() < 2) {
+      if (!a.identityRoles(runbook) && !a.approvers().isEmpty() && !able.isEmpty() && able.size() < 2) {
         p.add(Problems.index("approvals.twoPersonRunbooks", i), runbook + " needs two approvers with one of the roles "
             + allowed + ", but only " + able.get(0) + " has one");
       }
@@ -222,6 +222,11 @@ final class ConfigValidator {
     Checks.notBoth(p, "approvals", a.signingKeyEnv(), "signingKeyEnv", a.signingKeyFile(), "signingKeyFile");
     if (!a.signedRunbooks().isEmpty() && !a.signingKeyConfigured()) {
       p.add("approvals.signedRunbooks", "needs approvals.signingKeyEnv or approvals.signingKeyFile");
+    }
+    if (a.identityRoles() && a.signedRunbooks().isEmpty()) {
+      p.add("approvals.identityRoles", "trusts roles only when the REST API signed them, so it needs signed decisions:"
+          + " list the runbooks in approvals.signedRunbooks (and set approvals.signingKeyEnv or signingKeyFile),"
+          + " or set identityRoles: false");
     }
     for (int i = 0; i < a.preApprovals().size(); i++) {
       String path = "approvals.preApprovals[" + i + "]";
@@ -313,6 +318,7 @@ final class ConfigValidator {
       if (u.roles().isEmpty() || u.roles().stream().anyMatch(Checks::blank)) {
         p.add(path + ".roles", "at least one role is required, and no empty ones");
       }
+      Checks.signableRoles(p, path + ".roles", u.roles());
       Checks.envName(p, path + ".passwordHashEnv", u.passwordHashEnv());
       Checks.notBoth(p, path, u.passwordHashEnv(), "passwordHashEnv", u.passwordHashFile(), "passwordHashFile");
       if (u.passwordHashEnv() == null && u.passwordHashFile() == null) {
@@ -351,6 +357,7 @@ final class ConfigValidator {
       if (roles == null || roles.isEmpty() || roles.stream().anyMatch(Checks::blank)) {
         p.add(path + ".roles." + group, "at least one role is required, and no empty ones");
       }
+      Checks.signableRoles(p, path + ".roles." + group, roles);
     });
     if (o.clockSkew().isNegative() || o.clockSkew().compareTo(Duration.ofMinutes(5)) > 0) {
       p.add(path + ".clockSkew", "must be between 0s and 5m, got " + Durations.format(o.clockSkew()));

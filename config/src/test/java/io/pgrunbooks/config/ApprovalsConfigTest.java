@@ -147,6 +147,35 @@ class ApprovalsConfigTest {
   }
 
   @Test
+  void identityRolesWithoutSignedDecisionsIsRefusedWithASentence() {
+    assertThat(errors(yaml("identityRoles: true")))
+        .containsExactly("approvals.identityRoles: trusts roles only when the REST API signed them, so it needs"
+            + " signed decisions: list the runbooks in approvals.signedRunbooks (and set approvals.signingKeyEnv or"
+            + " signingKeyFile), or set identityRoles: false");
+    assertThat(parse("approvers: []").identityRoles()).isFalse();
+  }
+
+  @Test
+  void identityRolesApplyToSignedRunbooksOnlyAndLetTheConfigNameTooFewApprovers() {
+    String withIdentityRoles = """
+        identityRoles: true
+        signedRunbooks: [Failover]
+        signingKeyEnv: APPROVAL_KEY
+        approvers: [{name: alice, roles: [dba]}]
+        roles: {Failover: [sre]}
+        twoPersonRunbooks: [Failover]
+        """;
+    ApprovalsConfig a = parse(withIdentityRoles);
+
+    assertThat(a.identityRoles("Failover")).isTrue();
+    assertThat(a.identityRoles("Backup")).isFalse();
+    // Without identity roles nobody listed could approve: the same file is refused.
+    assertThat(errors(yaml(withIdentityRoles.replace("identityRoles: true", "identityRoles: false")))).containsExactly(
+        "approvals.roles.Failover: no approver in approvals.approvers has any of the roles [sre], so no Failover run"
+            + " could ever be approved");
+  }
+
+  @Test
   void signingKeyEnvAndFileTogetherOrABadEnvNameAreRefused() {
     assertThat(errors(yaml("signingKeyEnv: A\nsigningKeyFile: k")))
         .containsExactly("approvals.signingKeyFile: set either signingKeyEnv or signingKeyFile, not both");

@@ -87,13 +87,22 @@ class OidcConfigTest {
         .hasMessageContaining("api.oidc.clientSecretEnv:");
   }
 
+  private static final String CLIENT = """
+      issuer: https://id.example.com
+      clientId: pg-runbooks
+      publicUrl: https://runbooks.example.com
+      """;
+
   @Test
   void withoutGroupMappingsNobodyWouldHaveARoleSoTheStartStops() throws Exception {
-    assertThatThrownBy(() -> ConfigLoader.load(writeConfig("""
-        issuer: https://id.example.com
-        clientId: pg-runbooks
-        publicUrl: https://runbooks.example.com
-        """), Map.of()))
+    assertThatThrownBy(() -> ConfigLoader.load(writeConfig(CLIENT), Map.of()))
         .hasMessageContaining("api.oidc.roles: map at least one group to roles");
+  }
+
+  @Test
+  void aRoleWithACommaIsRefusedBecauseRolesAreSignedAsOneCommaJoinedList() throws Exception {
+    assertThatThrownBy(() -> ConfigLoader.load(writeConfig(CLIENT + "roles: {dbas: [\"approver,dba\"]}\n"), Map.of()))
+        .hasMessageContaining("api.oidc.roles.dbas: role 'approver,dba' holds a comma or line break; the API signs"
+            + " roles as one comma-joined list with each decision, so use plain words");
   }
 }

@@ -67,7 +67,8 @@ public class ApprovalActivitiesImpl implements ApprovalActivities {
         List.copyOf(preApprovals),
         a.signedRunbooks().contains(runbook),
         config.temporal().uiUrl(),
-        config.notifications().reminders());
+        config.notifications().reminders(),
+        a.identityRoles(runbook));
   }
 
   @Override
@@ -77,13 +78,20 @@ public class ApprovalActivitiesImpl implements ApprovalActivities {
     }
     // Read at call time: a rotated key file takes effect without restarting the worker.
     byte[] key = signingKey();
-    boolean valid = ApprovalSignatures.verify(key, input.workflowId(), input.runId(), input.requestId(),
-        input.approver(), input.decision(), input.planDigest(), input.signature());
+    // A decision with roles was signed in the v3 format, which binds them; one without keeps v2.
+    boolean withRoles = input.approverRoles() != null;
+    boolean valid = withRoles
+        ? ApprovalSignatures.verifyWithRoles(key, input.workflowId(), input.runId(), input.requestId(),
+            input.approver(), input.decision(), input.planDigest(), input.identitySource(), input.approverRoles(),
+            input.signature())
+        : ApprovalSignatures.verify(key, input.workflowId(), input.runId(), input.requestId(),
+            input.approver(), input.decision(), input.planDigest(), input.signature());
     String why = valid ? "valid"
         : ApprovalSignatures.isUnboundSignature(key, input.workflowId(), input.requestId(), input.approver(),
             input.decision(), input.planDigest(), input.signature())
             ? "INVALID (old signature format without the run id: upgrade the signing CLI/API)" : "INVALID";
-    log.info("approval signature of {} by {} on {} run {} request {}: {}", input.decision(), input.approver(),
+    log.info("approval signature of {} by {}{} on {} run {} request {}: {}", input.decision(), input.approver(),
+        withRoles ? " with roles " + input.approverRoles() + " from " + input.identitySource() : "",
         input.workflowId(), input.runId(), input.requestId(), why);
     return valid;
   }

@@ -90,6 +90,34 @@ class ApprovalActivitiesImplTest {
   }
 
   @Test
+  void identityRolesReachThePolicyOfSignedRunbooksOnly() {
+    RunbooksConfig trusting = ConfigLoader.parse(YAML.replace("  signedRunbooks: [Failover]\n",
+        "  signedRunbooks: [Failover]\n  identityRoles: true\n"), Map.of(), "test");
+    ApprovalActivitiesImpl withRoles = new ApprovalActivitiesImpl(trusting, Map.of("APPROVAL_KEY", KEY));
+
+    assertThat(withRoles.approvalPolicy(new ApprovalPolicyInput("Failover", "main", "main")).identityRoles()).isTrue();
+    assertThat(withRoles.approvalPolicy(new ApprovalPolicyInput("Backup", "main", "app")).identityRoles()).isFalse();
+    assertThat(activities.approvalPolicy(new ApprovalPolicyInput("Failover", "main", "main")).identityRoles()).isFalse();
+  }
+
+  @Test
+  void decisionWithRolesIsVerifiedAgainstTheV3TextThatBindsThem() {
+    byte[] key = KEY.getBytes(StandardCharsets.UTF_8);
+    String source = "oidc https://sso.example.com/realms/pgr";
+    String signed = ApprovalSignatures.signWithRoles(key, WF, RUN, "req-1", "erin", ApprovalSignatures.APPROVE,
+        DIGEST, source, List.of("dba", "viewer"));
+
+    assertThat(activities.verifySignature(new VerifySignatureInput(WF, RUN, "req-1", "erin",
+        ApprovalSignatures.APPROVE, DIGEST, signed, List.of("viewer", "dba"), source))).isTrue();
+    assertThat(activities.verifySignature(new VerifySignatureInput(WF, RUN, "req-1", "erin",
+        ApprovalSignatures.APPROVE, DIGEST, signed, List.of("dba", "viewer", "approver"), source))).isFalse();
+    assertThat(activities.verifySignature(new VerifySignatureInput(WF, RUN, "req-1", "erin",
+        ApprovalSignatures.APPROVE, DIGEST, signed, List.of("dba", "viewer"), "basic"))).isFalse();
+    // The same signature without its roles is checked as v2, and fails.
+    assertThat(activities.verifySignature(decision(WF, "erin", ApprovalSignatures.APPROVE, DIGEST, signed))).isFalse();
+  }
+
+  @Test
   void perRunbookTimeoutAndRolesOverrideDefaults() {
     ApprovalPolicy failover = activities.approvalPolicy(new ApprovalPolicyInput("Failover", "main", "main"));
     ApprovalPolicy archive = activities.approvalPolicy(new ApprovalPolicyInput("ArchivePartition", "main", "x"));

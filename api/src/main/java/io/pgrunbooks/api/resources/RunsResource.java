@@ -37,6 +37,7 @@ import io.pgrunbooks.api.paging.Cursor;
 import io.pgrunbooks.api.paging.PageRequest;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -178,11 +179,19 @@ public final class RunsResource {
       throw new DecisionRefused(user.name() + " has role(s) " + user.roles().stream().sorted().toList()
           + "; deciding needs one of " + pending.path("roles"), false);
     }
-    String signature = runs.signingKey() == null ? null
-        : Decisions.sign(runs.signingKey(), stub, pending, user.name(), approve);
+    if (runs.signingKey() == null) {
+      // Without a key the worker cannot trust roles, so none are sent (and the v2-era payload is kept).
+      return Decisions.decide(stub, new Decision(requestId, user.name(), approve, vote.comment(), null,
+          user.subject(), user.displayName()));
+    }
+    // The roles this API granted travel with the decision, signed (v3): a worker with approvals.identityRoles
+    // accepts an approver its config does not list on the strength of them.
+    List<String> roles = user.roles().stream().sorted().toList();
+    String source = runs.identitySource(user.subject() != null);
+    String signature = Decisions.signWithRoles(runs.signingKey(), stub, pending, user.name(), approve, source, roles);
     // A signed-in (OIDC) approver is recorded with the provider's subject and display name beside the name.
     return Decisions.decide(stub, new Decision(requestId, user.name(), approve, vote.comment(), signature,
-        user.subject(), user.displayName()));
+        user.subject(), user.displayName(), roles, source));
   }
 
   private static BadPageRequest refusedToken() {

@@ -56,7 +56,7 @@ abstract class DecideCommand extends TemporalCommand {
     }
     if (signKeyEnv != null) {
       try {
-        signingKey = new ApprovalsConfig(null, null, null, null, null, null, null, signKeyEnv, null)
+        signingKey = new ApprovalsConfig(null, null, null, null, null, null, null, signKeyEnv, null, false)
             .signingKey(environment);
       } catch (RuntimeException e) {
         // The config's messages name the variable, never the value.

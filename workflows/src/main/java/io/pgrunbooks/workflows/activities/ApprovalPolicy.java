@@ -16,6 +16,8 @@ import java.util.Map;
  * @param uiUrl Temporal UI base URL, for links in notifications and current details
  * @param reminders fractions of the timeout at which a pending request is reminded of (config
  *     {@code notifications.reminders}); null in policies recorded before reminders: then 0.5 and 0.9
+ * @param identityRoles an approver not in {@code approvers} may decide with the roles the API signed with the
+ *     decision (config {@code approvals.identityRoles}, only on signed runbooks); false in policies recorded before it
  */
 public record ApprovalPolicy(
     Map<String, List<String>> approvers,
@@ -25,10 +27,19 @@ public record ApprovalPolicy(
     List<PreApproval> preApprovals,
     boolean signatureRequired,
     String uiUrl,
-    List<Double> reminders) {
+    List<Double> reminders,
+    boolean identityRoles) {
 
   /** The reminders used when the policy names none. */
   public static final List<Double> DEFAULT_REMINDERS = List.of(0.5, 0.9);
+
+  /** A policy without identity roles. */
+  public ApprovalPolicy(Map<String, List<String>> approvers, List<String> allowedRoles, int approvalsNeeded,
+                        long timeoutSeconds, List<PreApproval> preApprovals, boolean signatureRequired, String uiUrl,
+                        List<Double> reminders) {
+    this(approvers, allowedRoles, approvalsNeeded, timeoutSeconds, preApprovals, signatureRequired, uiUrl, reminders,
+        false);
+  }
 
   /** A policy with the default reminders. */
   public ApprovalPolicy(Map<String, List<String>> approvers, List<String> allowedRoles, int approvalsNeeded,

@@ -242,8 +242,14 @@ public final class ApprovalGate {
         request.planDigest());
   }
 
-  /** A request nobody can approve would only wait for its deadline: say so now. */
+  /**
+   * A request nobody can approve would only wait for its deadline: say so now. Not when the policy trusts identity
+   * roles: anyone the identity provider gives an allowed role may come, and the config cannot count them.
+   */
   private void requireEnoughApprovers(ApprovalRequest request) {
+    if (ApproverRoles.trustsIdentityRoles(policy)) {
+      return;
+    }
     List<String> eligible = policy.approvers().entrySet().stream()
         .filter(e -> e.getValue() != null && e.getValue().stream().anyMatch(policy.allowedRoles()::contains))
         .map(Map.Entry::getKey)
@@ -264,7 +270,7 @@ public final class ApprovalGate {
           p.allowedRoles() == null || p.allowedRoles().isEmpty() ? List.of("approver") : p.allowedRoles(),
           Math.max(1, p.approvalsNeeded()), p.timeoutSeconds(),
           p.preApprovals() == null ? List.of() : p.preApprovals(), p.signatureRequired(), p.uiUrl(),
-          p.reminders() == null ? ApprovalPolicy.DEFAULT_REMINDERS : p.reminders());
+          p.reminders() == null ? ApprovalPolicy.DEFAULT_REMINDERS : p.reminders(), p.identityRoles());
       ballots.policy(policy);
     }
     return policy;

@@ -15,6 +15,8 @@ final class Ballot {
   final Instant deadline;
   final List<String> approvedBy = new ArrayList<>();
   final Set<String> voters = new HashSet<>();
+  /** Provider subjects of the voters: one person under two names still votes once. */
+  final Set<String> voterSubjects = new HashSet<>();
   private Status status;
   private String decidedBy;
   private String comment;
@@ -37,6 +39,9 @@ final class Ballot {
   /** Counts a vote that passed every check; one rejection decides, approvals need {@link #needed}. */
   DecisionResult count(Vote vote) {
     voters.add(vote.approver);
+    if (vote.subject != null) {
+      voterSubjects.add(vote.subject);
+    }
     if (!vote.approve) {
       close(Status.REJECTED, vote.approver, vote.comment);
       return result("REJECTED", "rejected by " + vote.approver);

@@ -54,14 +54,16 @@ final class Ballots {
 
   /** Queues a vote that passed {@link #refusal}, with its request id resolved. */
   Vote enqueue(String requestId, String approver, boolean approve, String comment, String signature, String via) {
-    return enqueue(requestId, approver, approve, comment, signature, null, null, via);
+    return enqueue(new Decision(requestId, approver, approve, comment, signature), via);
   }
 
-  /** A vote with the approver's provider identity (subject, display name), recorded beside the name. */
-  Vote enqueue(String requestId, String approver, boolean approve, String comment, String signature, String subject,
-               String displayName, String via) {
-    Vote vote = new Vote(resolve(requestId).id, approver.strip(), approve, comment, signature, subject, displayName,
-        via);
+  /**
+   * A vote of the {@code decide} update, with the approver's provider identity (subject, display name, recorded
+   * beside the name) and the roles the API signed with it.
+   */
+  Vote enqueue(Decision d, String via) {
+    Vote vote = new Vote(resolve(d.requestId()).id, d.approver().strip(), d.approve(), d.comment(), d.signature(),
+        d.approverSubject(), d.approverDisplayName(), d.approverRoles(), d.identitySource(), via);
     queue.add(vote);
     return vote;
   }
@@ -72,6 +74,20 @@ final class Ballots {
    * the queued vote itself is being counted).
    */
   String refusal(String requestId, String approver, boolean approve, String signature, boolean countQueued) {
+    return refusal(new Decision(requestId, approver, approve, null, signature), countQueued);
+  }
+
+  /**
+   * {@link #refusal(String, String, boolean, String, boolean)} for a decision that may carry the approver's
+   * provider subject (a second vote by the same subject under another name is a duplicate) and the roles the API
+   * signed ({@link ApproverRoles}).
+   */
+  String refusal(Decision d, boolean countQueued) {
+    String requestId = d.requestId();
+    String approver = d.approver();
+    String subject = d.approverSubject();
+    boolean approve = d.approve();
+    String signature = d.signature();
     if (approver == null || approver.isBlank()) {
       return "no approver given";
     }
@@ -89,19 +105,20 @@ final class Ballots {
     if (!ballot.open()) {
       return "request " + ballot.id + " is already decided (" + ballot.status() + ")";
     }
-    if (ballot.voters.contains(who) || (countQueued && queued(ballot.id, who))) {
+    if (ballot.voters.contains(who) || (countQueued && queued(ballot.id, who, null))) {
       return who + " already voted on request " + ballot.id;
+    }
+    if (subject != null && (ballot.voterSubjects.contains(subject) || (countQueued && queued(ballot.id, null, subject)))) {
+      return who + " already voted on request " + ballot.id + " as the same identity-provider subject under another"
+          + " name";
     }
     // Rejecting is always safe, so only approving one's own run is refused.
     if (approve && requestedBy != null && requestedBy.equalsIgnoreCase(who)) {
       return who + " requested this run and may not approve it";
     }
-    List<String> roles = policy.approvers().get(who);
-    if (roles == null) {
-      return who + " is not a configured approver";
-    }
-    if (roles.stream().noneMatch(policy.allowedRoles()::contains)) {
-      return who + " has role(s) " + roles + "; deciding needs one of " + policy.allowedRoles();
+    String roleRefusal = ApproverRoles.refusal(policy, who, d.approverRoles(), d.identitySource());
+    if (roleRefusal != null) {
+      return roleRefusal;
     }
     if (policy.signatureRequired() && (signature == null || signature.isBlank())) {
       return "this runbook requires signed decisions and the vote of " + who
@@ -117,8 +134,10 @@ final class Ballots {
     return byId.get(requestId);
   }
 
-  private boolean queued(String requestId, String approver) {
-    return queue.stream().anyMatch(v -> v.requestId.equals(requestId) && v.approver.equals(approver));
+  /** Whether a vote on {@code requestId} by this approver name, or by this subject, waits to be counted. */
+  private boolean queued(String requestId, String approver, String subject) {
+    return queue.stream().anyMatch(v -> v.requestId.equals(requestId)
+        && (approver != null ? v.approver.equals(approver) : subject.equals(v.subject)));
   }
 
   private static String ids(List<Ballot> ballots) {

@@ -42,7 +42,7 @@ final class VoteCounter {
 
   void validate(Decision decision) {
     String refusal = decision == null ? "empty decision"
-        : ballots.refusal(decision.requestId(), decision.approver(), decision.approve(), decision.signature(), true);
+        : refusal(decision);
     if (refusal != null) {
       throw new IllegalArgumentException(refusal);
     }
@@ -50,14 +50,12 @@ final class VoteCounter {
 
   DecisionResult decide(Decision decision) {
     // The validator passed, but another message may have changed the state since.
-    String refusal = ballots.refusal(decision.requestId(), decision.approver(), decision.approve(),
-        decision.signature(), true);
+    String refusal = refusal(decision);
     if (refusal != null) {
       refused("refused update", "decide", decision.approver(), decision.requestId(), refusal);
       throw ApplicationFailure.newFailure(refusal, ApprovalGate.REFUSED);
     }
-    Vote vote = ballots.enqueue(decision.requestId(), decision.approver(), decision.approve(), decision.comment(),
-        decision.signature(), decision.approverSubject(), decision.approverDisplayName(), "update decide");
+    Vote vote = ballots.enqueue(decision, "update decide");
     Workflow.await(vote::done);
     if (vote.refusal != null) {
       throw ApplicationFailure.newFailure(vote.refusal, ApprovalGate.REFUSED);
@@ -91,8 +89,12 @@ final class VoteCounter {
     }
   }
 
+  private String refusal(Decision d) {
+    return ballots.refusal(d, true);
+  }
+
   private String recheck(Vote vote) {
-    return ballots.refusal(vote.requestId, vote.approver, vote.approve, vote.signature, false);
+    return ballots.refusal(vote.asDecision(), false);
   }
 
   private String checkSignature(Vote vote) {
@@ -101,10 +103,12 @@ final class VoteCounter {
     try {
       // The run id binds the signature to this run: one signed for an earlier run of the same workflow
       // id (whose request ids repeat) or for another request of this run fails here and is logged.
+      // A vote with roles was signed in the v3 format, which binds those roles: forged roles fail here.
       boolean valid = approvals.verifySignature(new VerifySignatureInput(Workflow.getInfo().getWorkflowId(),
           Workflow.getInfo().getRunId(), ballot.id, vote.approver, decision, ballot.request.planDigest(),
-          vote.signature));
+          vote.signature, vote.roles, vote.roles == null ? null : vote.identitySource));
       return valid ? null : "the signature on the " + decision + " by " + vote.approver
+          + (vote.roles == null ? "" : " with role(s) " + vote.roles.stream().sorted().toList())
           + " is not valid for request " + ballot.id + " of this run and its plan";
     } catch (ActivityFailure e) {
       return "the signature of " + vote.approver + " could not be checked: " + Failures.describe(e);

@@ -31,6 +31,18 @@ public final class ApprovalGatePaths {
     return finished(wf);
   }
 
+  /**
+   * An SSO approver the config does not list ({@code approvals.identityRoles}): its roles travel with the decision,
+   * signed by the API (v3), and the worker verifies them before the vote counts.
+   */
+  public static String approvedBySsoRoles(TestWorkflowEnvironment env) {
+    Fakes.Approvals approvals = new Fakes.Approvals();
+    approvals.policy = Fakes.identityPolicy(1, List.of("approver"));
+    GatedTestWorkflow wf = startAwaiting(env, approvals, new Fakes.Partition());
+    wf.decide(IdentityRolesWorkflowTest.ssoDecision(wf, "erin", "3f2a9c51-sso-erin", List.of("approver", "viewer")));
+    return finished(wf);
+  }
+
   public static String approvedBySignal(TestWorkflowEnvironment env) {
     GatedTestWorkflow wf = startAwaiting(env, new Fakes.Approvals(), new Fakes.Partition());
     wf.approve(new ApprovalSignal(null, "bob", "ok", null));

@@ -53,8 +53,8 @@ class BallotsTest {
   void oneRejectionDecidesEvenAfterApprovals() {
     Ballot ballot = ballots.open("drop-partition-1", request(), 2, DEADLINE);
 
-    ballot.count(new Vote(ballot.id, "alice", true, null, null, null, null, "update decide"));
-    DecisionResult rejected = ballot.count(new Vote(ballot.id, "bob", false, "wrong table", null, null, null, "signal reject"));
+    ballot.count(new Vote(ballot.id, "alice", true, null, null, null, null, null, null, "update decide"));
+    DecisionResult rejected = ballot.count(new Vote(ballot.id, "bob", false, "wrong table", null, null, null, null, null, "signal reject"));
 
     assertThat(rejected.outcome()).isEqualTo("REJECTED");
     assertThat(ballot.outcome().describe()).isEqualTo("rejected by bob: wrong table");

@@ -33,6 +33,18 @@ final class Fakes {
         "http://localhost:8233");
   }
 
+  /**
+   * A signed policy that trusts identity roles ({@code approvals.identityRoles}); only alice is listed, as an
+   * approver, and victor as a viewer: everyone else comes with the roles the API signed.
+   */
+  static ApprovalPolicy identityPolicy(int approvalsNeeded, List<String> allowedRoles) {
+    Map<String, List<String>> approvers = new LinkedHashMap<>();
+    approvers.put("alice", List.of("approver"));
+    approvers.put("victor", List.of("viewer"));
+    return new ApprovalPolicy(approvers, allowedRoles, approvalsNeeded, 24 * 3600, List.of(), true,
+        "http://localhost:8233", null, true);
+  }
+
   static final class Approvals implements ApprovalActivities {
     volatile ApprovalPolicy policy = policy(1, List.of(), false);
     final List<ApprovalPolicyInput> policyCalls = new CopyOnWriteArrayList<>();
@@ -47,8 +59,11 @@ final class Fakes {
     @Override
     public boolean verifySignature(VerifySignatureInput in) {
       verified.add(in);
-      return ApprovalSignatures.verify(KEY, in.workflowId(), in.runId(), in.requestId(), in.approver(),
-          in.decision(), in.planDigest(), in.signature());
+      return in.approverRoles() != null
+          ? ApprovalSignatures.verifyWithRoles(KEY, in.workflowId(), in.runId(), in.requestId(), in.approver(),
+              in.decision(), in.planDigest(), in.identitySource(), in.approverRoles(), in.signature())
+          : ApprovalSignatures.verify(KEY, in.workflowId(), in.runId(), in.requestId(), in.approver(),
+              in.decision(), in.planDigest(), in.signature());
     }
   }
 

@@ -93,6 +93,7 @@ public final class HistoryScenarios {
       // The approval gate, through the test runbook every real runbook's gate behaves like.
       new HistoryScenario("GatedTest", "approved-by-update", ApprovalGatePaths::approvedByUpdate),
       new HistoryScenario("GatedTest", "approved-by-oidc-update", ApprovalGatePaths::approvedByOidcUpdate),
+      new HistoryScenario("GatedTest", "approved-by-sso-roles", ApprovalGatePaths::approvedBySsoRoles),
       new HistoryScenario("GatedTest", "approved-by-signal", ApprovalGatePaths::approvedBySignal),
       new HistoryScenario("GatedTest", "rejected", ApprovalGatePaths::rejected),
       new HistoryScenario("GatedTest", "timed-out", ApprovalGatePaths::timedOut),
