@@ -67,76 +67,193 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
   }
 
   @Override
+  public List<TableFacts> inspectPartitionedTables(InspectTablesInput input) {
+    List<PartitionPolicyConfig> policies = input.policies().stream()
+        .map(p -> policy(input.cluster(), input.database(), p.table())).toList();
+    List<TableFacts> facts = new ArrayList<>();
+    String current = null;
+    try (Connection c = primary(input.cluster(), input.database())) {
+      for (PartitionPolicyConfig policy : policies) {
+        current = policy.table();
+        heartbeat("reading " + current);
+        facts.add(PartitionCatalog.facts(c, PartitionCatalog.parent(c, policy.table()), policy.interval()));
+      }
+      return facts;
+    } catch (SQLException e) {
+      throw sqlFailure("reading the partitions of " + current, e);
+    }
+  }
+
+  @Override
+  public List<TableCreated> createPartitionsOfTables(TablesInput<CreatePartitionsInput> input) {
+    List<TableCreated> out = new ArrayList<>();
+    try (Connection c = primary(input.cluster(), input.database())) {
+      for (CreatePartitionsInput t : input.tables()) {
+        PartitionPolicyConfig policy = policy(input.cluster(), input.database(), t.table());
+        List<String> created = new ArrayList<>();
+        List<String> existed = new ArrayList<>();
+        try {
+          create(c, policy, t, created, existed);
+          List<PartitionFacts> fresh = PartitionCatalog.facts(c, PartitionCatalog.parent(c, policy.table()),
+              policy.interval()).partitions().stream()
+              .filter(f -> created.contains(PartitionCatalog.split(f.name())[1])).toList();
+          out.add(new TableCreated(t.table(), created, existed, fresh, null));
+        } catch (SQLException | ApplicationFailure e) {
+          rethrowIfConnectionLost(c, e);
+          RuntimeException f = e instanceof SQLException sql ? createFailure(policy, created, sql) : (ApplicationFailure) e;
+          out.add(new TableCreated(t.table(), created, existed, List.of(), f.getMessage()));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw sqlFailure("creating partitions (done so far: " + out.size() + " tables)", e);
+    }
+  }
+
+  @Override
+  public List<TableCounts> countRowsOfTables(TablesInput<CountRowsInput> input) {
+    List<TableCounts> out = new ArrayList<>();
+    String current = null;
+    try (Connection c = primary(input.cluster(), input.database())) {
+      for (CountRowsInput t : input.tables()) {
+        PartitionPolicyConfig policy = policy(input.cluster(), input.database(), t.table());
+        current = policy.table();
+        out.add(new TableCounts(t.table(), count(c, policy, t.partitions())));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw sqlFailure("counting rows of partitions of " + current, e);
+    }
+  }
+
+  @Override
+  public List<TableDropped> dropPartitionsOfTables(TablesInput<DropPartitionsInput> input) {
+    List<TableDropped> out = new ArrayList<>();
+    try (Connection c = primary(input.cluster(), input.database())) {
+      for (DropPartitionsInput t : input.tables()) {
+        PartitionPolicyConfig policy = policy(input.cluster(), input.database(), t.table());
+        List<String> dropped = new ArrayList<>();
+        List<String> gone = new ArrayList<>();
+        try {
+          drop(c, policy, t, dropped, gone);
+          out.add(new TableDropped(t.table(), dropped, gone, null));
+        } catch (SQLException | ApplicationFailure e) {
+          rethrowIfConnectionLost(c, e);
+          String why = e instanceof SQLException sql
+              ? sqlFailure("dropping partitions of " + policy.table() + " (dropped so far: " + dropped + ")", sql).getMessage()
+              : e.getMessage();
+          out.add(new TableDropped(t.table(), dropped, gone, why));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw sqlFailure("dropping partitions (done so far: " + out.size() + " tables)", e);
+    }
+  }
+
+  /** A connection that is gone fails the whole activity (retried); any other failure is the table's own. */
+  private static void rethrowIfConnectionLost(Connection c, Exception e) throws SQLException {
+    boolean lost;
+    try {
+      lost = c.isClosed() || !c.isValid(5);
+    } catch (SQLException ignored) {
+      lost = true;
+    }
+    if (lost) {
+      throw e instanceof SQLException sql ? sql : new SQLException("connection lost: " + e.getMessage(), "08006", e);
+    }
+  }
+
+  @Override
   public CreatePartitionsResult createMissingPartitions(CreatePartitionsInput input) {
     PartitionPolicyConfig policy = policy(input.cluster(), input.database(), input.table());
     List<String> created = new ArrayList<>();
     List<String> existed = new ArrayList<>();
     try (Connection c = primary(input.cluster(), input.database())) {
-      Parent parent = PartitionCatalog.parent(c, policy.table());
-      for (NewPartition p : input.partitions()) {
-        if (!NAME.matcher(p.name()).matches()) {
-          throw Lookups.badInput(p.name() + " is not a plain lower-case identifier; refused");
-        }
-        heartbeat("creating " + p.name());
-        Relation r = PartitionCatalog.relation(c, policy.schema(), p.name());
-        if (r != null) {
-          if (r.parentOid() == parent.oid() && r.bound() != null && !"DEFAULT".equals(r.bound())
-              && List.of(p.from(), p.to()).equals(List.of(PartitionCatalog.bounds(r.bound())))) {
-            existed.add(p.name());
-            continue;
-          }
-          throw refused(policy.schema() + "." + p.name() + " exists but is not the partition of " + policy.table()
-              + " for [" + p.from() + ", " + p.to() + "); nothing created for it");
-        }
-        String sql = PartitionSql.create(policy.table(), parent.keyType(), p.name(), p.from(), p.to());
-        withLockRetry(c, input.lockTimeoutMillis(), input.lockAttempts(), "create " + p.name(), st -> st.execute(sql));
-        created.add(p.name());
-        String analyze = PartitionSql.analyze(policy.schema() + "." + p.name());
-        withLockRetry(c, input.lockTimeoutMillis(), input.lockAttempts(), "analyze " + p.name(),
-            st -> st.execute(analyze));
-      }
+      create(c, policy, input, created, existed);
       return new CreatePartitionsResult(created, existed);
     } catch (SQLException e) {
-      if ("23514".equals(e.getSQLState())) {
-        throw refused("creating a partition of " + policy.table() + " was refused by PostgreSQL because the default "
-            + "partition holds rows in its range: " + firstLine(e.getMessage()) + "; created so far: " + created);
-      }
-      throw sqlFailure("creating partitions of " + policy.table() + " (created so far: " + created + ")", e);
+      throw createFailure(policy, created, e);
     }
+  }
+
+  /** Creates the missing partitions of one table, each its own transaction, then ANALYZEs the new ones at once. */
+  private static void create(Connection c, PartitionPolicyConfig policy, CreatePartitionsInput input,
+                             List<String> created, List<String> existed) throws SQLException {
+    Parent parent = PartitionCatalog.parent(c, policy.table());
+    for (NewPartition p : input.partitions()) {
+      if (!NAME.matcher(p.name()).matches()) {
+        throw Lookups.badInput(p.name() + " is not a plain lower-case identifier; refused");
+      }
+      heartbeat("creating " + p.name());
+      Relation r = PartitionCatalog.relation(c, policy.schema(), p.name());
+      if (r != null) {
+        if (r.parentOid() == parent.oid() && r.bound() != null && !"DEFAULT".equals(r.bound())
+            && List.of(p.from(), p.to()).equals(List.of(PartitionCatalog.bounds(r.bound())))) {
+          existed.add(p.name());
+          continue;
+        }
+        throw refused(policy.schema() + "." + p.name() + " exists but is not the partition of " + policy.table()
+            + " for [" + p.from() + ", " + p.to() + "); nothing created for it");
+      }
+      String sql = PartitionSql.create(policy.table(), parent.keyType(), p.name(), p.from(), p.to());
+      withLockRetry(c, input.lockTimeoutMillis(), input.lockAttempts(), "create " + p.name(), st -> st.execute(sql));
+      created.add(p.name());
+    }
+    if (!created.isEmpty()) {
+      // One ANALYZE statement for the table's new (empty) partitions instead of one per partition.
+      String analyze = PartitionSql.analyze(created.stream().map(n -> policy.schema() + "." + n).toList());
+      withLockRetry(c, input.lockTimeoutMillis(), input.lockAttempts(), "analyze " + created,
+          st -> st.execute(analyze));
+    }
+  }
+
+  private static ApplicationFailure createFailure(PartitionPolicyConfig policy, List<String> created, SQLException e) {
+    if ("23514".equals(e.getSQLState())) {
+      return refused("creating a partition of " + policy.table() + " was refused by PostgreSQL because the default "
+          + "partition holds rows in its range: " + firstLine(e.getMessage()) + "; created so far: " + created);
+    }
+    return sqlFailure("creating partitions of " + policy.table() + " (created so far: " + created + ")", e);
   }
 
   @Override
   public List<PartitionCount> countPartitionRows(CountRowsInput input) {
     PartitionPolicyConfig policy = policy(input.cluster(), input.database(), input.table());
-    List<PartitionCount> counts = new ArrayList<>();
     try (Connection c = primary(input.cluster(), input.database())) {
-      Parent parent = PartitionCatalog.parent(c, policy.table());
-      for (String name : input.partitions()) {
-        String[] parts = PartitionCatalog.split(name);
-        Relation r = PartitionCatalog.relation(c, parts[0], parts[1]);
-        if (r == null) {
-          continue;
-        }
-        requirePartitionOf(r, parent, name);
-        heartbeat("counting " + name);
-        String[] b = PartitionCatalog.bounds(r.bound());
-        // Exact rows and the canonical CSV SHA-256: the drop re-checks both under its lock (content, not just count).
-        c.setAutoCommit(false);
-        try (Statement st = c.createStatement()) {
-          ContentHash.Result content = ContentHash.of(c, PartitionSql.qualified(name));
-          try (ResultSet rs = st.executeQuery("SELECT pg_total_relation_size(" + r.oid() + "::oid)")) {
-            rs.next();
-            counts.add(new PartitionCount(name, b[0], b[1], content.rows(), rs.getLong(1), content.sha256()));
-          }
-          c.commit();
-        } finally {
-          c.setAutoCommit(true);
-        }
-      }
-      return counts;
+      return count(c, policy, input.partitions());
     } catch (SQLException e) {
       throw sqlFailure("counting rows of partitions of " + policy.table(), e);
     }
+  }
+
+  /** Exact rows, total size and the canonical CSV SHA-256 of the named partitions of one table. */
+  private static List<PartitionCount> count(Connection c, PartitionPolicyConfig policy, List<String> partitions)
+      throws SQLException {
+    List<PartitionCount> counts = new ArrayList<>();
+    Parent parent = PartitionCatalog.parent(c, policy.table());
+    for (String name : partitions) {
+      String[] parts = PartitionCatalog.split(name);
+      Relation r = PartitionCatalog.relation(c, parts[0], parts[1]);
+      if (r == null) {
+        continue;
+      }
+      requirePartitionOf(r, parent, name);
+      heartbeat("counting " + name);
+      String[] b = PartitionCatalog.bounds(r.bound());
+      // Exact rows and the canonical CSV SHA-256: the drop re-checks both under its lock (content, not just count).
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement()) {
+        ContentHash.Result content = ContentHash.of(c, PartitionSql.qualified(name));
+        try (ResultSet rs = st.executeQuery("SELECT pg_total_relation_size(" + r.oid() + "::oid)")) {
+          rs.next();
+          counts.add(new PartitionCount(name, b[0], b[1], content.rows(), rs.getLong(1), content.sha256()));
+        }
+        c.commit();
+      } finally {
+        c.setAutoCommit(true);
+      }
+    }
+    return counts;
   }
 
   @Override
@@ -145,28 +262,34 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
     List<String> dropped = new ArrayList<>();
     List<String> gone = new ArrayList<>();
     try (Connection c = primary(input.cluster(), input.database())) {
-      Parent parent = PartitionCatalog.parent(c, policy.table());
-      for (PartitionCount p : input.partitions()) {
-        heartbeat("dropping " + p.name());
-        String[] parts = PartitionCatalog.split(p.name());
-        boolean done = withLockRetry(c, input.lockTimeoutMillis(), input.lockAttempts(), "drop " + p.name(), st -> {
-          c.setAutoCommit(false);
-          try {
-            boolean result = dropOne(c, st, policy, parent, p, parts);
-            c.commit();
-            return result;
-          } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-          } finally {
-            c.setAutoCommit(true);
-          }
-        });
-        (done ? dropped : gone).add(p.name());
-      }
+      drop(c, policy, input, dropped, gone);
       return new DropPartitionsResult(dropped, gone);
     } catch (SQLException e) {
       throw sqlFailure("dropping partitions of " + policy.table() + " (dropped so far: " + dropped + ")", e);
+    }
+  }
+
+  /** Drops the approved partitions of one table, each in its own transaction (see {@link #dropOne}). */
+  private void drop(Connection c, PartitionPolicyConfig policy, DropPartitionsInput input, List<String> dropped,
+                    List<String> gone) throws SQLException {
+    Parent parent = PartitionCatalog.parent(c, policy.table());
+    for (PartitionCount p : input.partitions()) {
+      heartbeat("dropping " + p.name());
+      String[] parts = PartitionCatalog.split(p.name());
+      boolean done = withLockRetry(c, input.lockTimeoutMillis(), input.lockAttempts(), "drop " + p.name(), st -> {
+        c.setAutoCommit(false);
+        try {
+          boolean result = dropOne(c, st, policy, parent, p, parts);
+          c.commit();
+          return result;
+        } catch (SQLException | RuntimeException e) {
+          c.rollback();
+          throw e;
+        } finally {
+          c.setAutoCommit(true);
+        }
+      });
+      (done ? dropped : gone).add(p.name());
     }
   }
 

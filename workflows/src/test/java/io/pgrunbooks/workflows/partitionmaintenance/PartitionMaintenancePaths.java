@@ -64,5 +64,30 @@ public final class PartitionMaintenancePaths {
     public DropPartitionsResult dropExpiredPartitions(DropPartitionsInput input) {
       throw new IllegalStateException("nothing is expired on this path");
     }
+
+    @Override
+    public List<TableFacts> inspectPartitionedTables(InspectTablesInput input) {
+      return input.policies().stream().map(p -> inspectPartitionedTable(
+          new InspectTableInput(input.cluster(), input.database(), p))).toList();
+    }
+
+    @Override
+    public List<TableCreated> createPartitionsOfTables(TablesInput<CreatePartitionsInput> input) {
+      return input.tables().stream().map(t -> {
+        CreatePartitionsResult r = createMissingPartitions(t);
+        return new TableCreated(t.table(), r.created(), r.alreadyExisted(), r.created().stream()
+            .map(n -> new PartitionFacts("public." + n, null, null, "", 0, 8192, 8192)).toList(), null);
+      }).toList();
+    }
+
+    @Override
+    public List<TableCounts> countRowsOfTables(TablesInput<CountRowsInput> input) {
+      return input.tables().stream().map(t -> new TableCounts(t.table(), countPartitionRows(t))).toList();
+    }
+
+    @Override
+    public List<TableDropped> dropPartitionsOfTables(TablesInput<DropPartitionsInput> input) {
+      throw new IllegalStateException("nothing is expired on this path");
+    }
   }
 }
