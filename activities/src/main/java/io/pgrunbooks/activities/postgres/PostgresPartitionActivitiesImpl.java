@@ -135,7 +135,7 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
         List<String> dropped = new ArrayList<>();
         List<String> gone = new ArrayList<>();
         try {
-          drop(c, policy, t, dropped, gone);
+          dropInOneTransaction(c, policy, t, dropped, gone);
           out.add(new TableDropped(t.table(), dropped, gone, null));
         } catch (SQLException | ApplicationFailure e) {
           rethrowIfConnectionLost(c, e);
@@ -291,6 +291,36 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
       });
       (done ? dropped : gone).add(p.name());
     }
+  }
+
+  /**
+   * Drops the approved partitions of one table in one transaction: every partition re-checked under its lock as in
+   * {@link #dropOne}; one refusal rolls back the table's drops (nothing of it dropped); a lock not granted retries
+   * the whole table.
+   */
+  private void dropInOneTransaction(Connection c, PartitionPolicyConfig policy, DropPartitionsInput input,
+                                    List<String> dropped, List<String> gone) throws SQLException {
+    Parent parent = PartitionCatalog.parent(c, policy.table());
+    heartbeat("dropping " + input.partitions().size() + " partitions of " + policy.table());
+    withLockRetry(c, input.lockTimeoutMillis(), input.lockAttempts(), "drop partitions of " + policy.table(), st -> {
+      List<String> d = new ArrayList<>();
+      List<String> g = new ArrayList<>();
+      c.setAutoCommit(false);
+      try {
+        for (PartitionCount p : input.partitions()) {
+          (dropOne(c, st, policy, parent, p, PartitionCatalog.split(p.name())) ? d : g).add(p.name());
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+      dropped.addAll(d);
+      gone.addAll(g);
+      return null;
+    });
   }
 
   /** Inside the dropping transaction, with the partition locked: every rule again, then DROP. */

@@ -62,8 +62,9 @@ public interface PostgresPartitionActivities {
   List<TableCounts> countRowsOfTables(TablesInput<CountRowsInput> input);
 
   /**
-   * {@link #dropExpiredPartitions} for several tables over one connection, each partition still in its own
-   * transaction with every re-check under its lock. A table that fails reports its error and the others go on.
+   * {@link #dropExpiredPartitions} for several tables over one connection, each table's partitions in one
+   * transaction with every partition's re-check under its lock: one refusal keeps all of that table's partitions,
+   * a lock not granted within lock_timeout retries the table. A table that fails reports its error, the others go on.
    */
   @ActivityMethod
   List<TableDropped> dropPartitionsOfTables(TablesInput<DropPartitionsInput> input);
