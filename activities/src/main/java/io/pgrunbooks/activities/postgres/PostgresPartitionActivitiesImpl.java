@@ -86,27 +86,49 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
 
   @Override
   public List<TableCreated> createPartitionsOfTables(TablesInput<CreatePartitionsInput> input) {
-    List<TableCreated> out = new ArrayList<>();
+    return eachTable(input, CreatePartitionsInput::table, "creating partitions", (c, policy, t, created, existed) -> {
+      create(c, policy, t, created, existed);
+      List<PartitionFacts> fresh = PartitionCatalog.facts(c, PartitionCatalog.parent(c, policy.table()),
+          policy.interval()).partitions().stream()
+          .filter(f -> created.contains(PartitionCatalog.split(f.name())[1])).toList();
+      return new TableCreated(t.table(), created, existed, fresh, null);
+    }, (t, policy, created, existed, e) -> new TableCreated(t.table(), created, existed, List.of(),
+        message(e instanceof SQLException sql ? createFailure(policy, created, sql) : e)));
+  }
+
+  @FunctionalInterface
+  private interface TableStep<T, R> {
+    R run(Connection c, PartitionPolicyConfig policy, T table, List<String> done, List<String> other)
+        throws SQLException;
+  }
+
+  @FunctionalInterface
+  private interface TableFailure<T, R> {
+    R failed(T table, PartitionPolicyConfig policy, List<String> done, List<String> other, Exception e);
+  }
+
+  /**
+   * Runs {@code step} for each table over one connection; a table's own failure (SQL error, refusal, lock not
+   * granted) becomes its result through {@code failure} and the next table goes on; a lost connection fails all.
+   */
+  private <T, R> List<R> eachTable(TablesInput<T> input, java.util.function.Function<T, String> table, String what,
+                                   TableStep<T, R> step, TableFailure<T, R> failure) {
+    List<R> out = new ArrayList<>();
     try (Connection c = primary(input.cluster(), input.database())) {
-      for (CreatePartitionsInput t : input.tables()) {
-        PartitionPolicyConfig policy = policy(input.cluster(), input.database(), t.table());
-        List<String> created = new ArrayList<>();
-        List<String> existed = new ArrayList<>();
+      for (T t : input.tables()) {
+        PartitionPolicyConfig policy = policy(input.cluster(), input.database(), table.apply(t));
+        List<String> done = new ArrayList<>();
+        List<String> other = new ArrayList<>();
         try {
-          create(c, policy, t, created, existed);
-          List<PartitionFacts> fresh = PartitionCatalog.facts(c, PartitionCatalog.parent(c, policy.table()),
-              policy.interval()).partitions().stream()
-              .filter(f -> created.contains(PartitionCatalog.split(f.name())[1])).toList();
-          out.add(new TableCreated(t.table(), created, existed, fresh, null));
+          out.add(step.run(c, policy, t, done, other));
         } catch (SQLException | ApplicationFailure e) {
           rethrowIfConnectionLost(c, e);
-          RuntimeException f = e instanceof SQLException sql ? createFailure(policy, created, sql) : (ApplicationFailure) e;
-          out.add(new TableCreated(t.table(), created, existed, List.of(), f.getMessage()));
+          out.add(failure.failed(t, policy, done, other, e));
         }
       }
       return out;
     } catch (SQLException e) {
-      throw sqlFailure("creating partitions (done so far: " + out.size() + " tables)", e);
+      throw sqlFailure(what + " (done so far: " + out.size() + " tables)", e);
     }
   }
 
@@ -128,27 +150,16 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
 
   @Override
   public List<TableDropped> dropPartitionsOfTables(TablesInput<DropPartitionsInput> input) {
-    List<TableDropped> out = new ArrayList<>();
-    try (Connection c = primary(input.cluster(), input.database())) {
-      for (DropPartitionsInput t : input.tables()) {
-        PartitionPolicyConfig policy = policy(input.cluster(), input.database(), t.table());
-        List<String> dropped = new ArrayList<>();
-        List<String> gone = new ArrayList<>();
-        try {
-          dropInOneTransaction(c, policy, t, dropped, gone);
-          out.add(new TableDropped(t.table(), dropped, gone, null));
-        } catch (SQLException | ApplicationFailure e) {
-          rethrowIfConnectionLost(c, e);
-          String why = e instanceof SQLException sql
-              ? sqlFailure("dropping partitions of " + policy.table() + " (dropped so far: " + dropped + ")", sql).getMessage()
-              : e.getMessage();
-          out.add(new TableDropped(t.table(), dropped, gone, why));
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw sqlFailure("dropping partitions (done so far: " + out.size() + " tables)", e);
-    }
+    return eachTable(input, DropPartitionsInput::table, "dropping partitions", (c, policy, t, dropped, gone) -> {
+      dropInOneTransaction(c, policy, t, dropped, gone);
+      return new TableDropped(t.table(), dropped, gone, null);
+    }, (t, policy, dropped, gone, e) -> new TableDropped(t.table(), dropped, gone, message(e instanceof SQLException sql
+        ? sqlFailure("dropping partitions of " + policy.table() + " (dropped so far: " + dropped + ")", sql) : e)));
+  }
+
+  /** The sentence of a failure (an ApplicationFailure's own message, without its type decoration). */
+  private static String message(Exception e) {
+    return e instanceof ApplicationFailure f ? f.getOriginalMessage() : e.getMessage();
   }
 
   /** A connection that is gone fails the whole activity (retried); any other failure is the table's own. */
@@ -160,7 +171,7 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
       lost = true;
     }
     if (lost) {
-      throw e instanceof SQLException sql ? sql : new SQLException("connection lost: " + e.getMessage(), "08006", e);
+      throw e instanceof SQLException sql ? sql : new SQLException("connection lost: " + message(e), "08006", e);
     }
   }
 

@@ -158,7 +158,7 @@ class PartitionDropSafetyTest {
     List<TableDropped> r = a.dropPartitionsOfTables(new TablesInput<>(TestStack.CLUSTER, PartitionFixture.DB,
         evidence.stream().map(e -> new DropPartitionsInput(TestStack.CLUSTER, PartitionFixture.DB, e.table(),
             e.counts(), 1000, 1)).toList()));
-    assertThat(r.get(0).error()).contains("holds 1 rows, not the approved 0");
+    assertThat(r.get(0).error()).contains("holds 1 rows, not the approved 0").doesNotContain("type=");
     assertThat(r.get(0).dropped()).isEmpty();
     // One transaction per table: the partition checked before the refused one is kept too.
     assertThat(partitions(changed)).contains(name(-8), name(-7)).hasSize(10);

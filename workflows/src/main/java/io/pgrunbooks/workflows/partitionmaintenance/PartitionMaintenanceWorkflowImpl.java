@@ -201,8 +201,7 @@ public class PartitionMaintenanceWorkflowImpl extends RunbookWorkflowBase implem
       n += r.created().size();
       w.addPartitions(r.facts());
       if (r.error() != null) {
-        w.failed(r.error().startsWith("creating partitions failed") ? r.error()
-            : "creating partitions failed: " + r.error());
+        w.failed(r.error());
       }
     }
     return n;
