@@ -68,19 +68,36 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
 
   @Override
   public List<TableFacts> inspectPartitionedTables(InspectTablesInput input) {
-    List<PartitionPolicyConfig> policies = input.policies().stream()
-        .map(p -> policy(input.cluster(), input.database(), p.table())).toList();
-    List<TableFacts> facts = new ArrayList<>();
-    String current = null;
-    try (Connection c = primary(input.cluster(), input.database())) {
-      for (PartitionPolicyConfig policy : policies) {
-        current = policy.table();
-        heartbeat("reading " + current);
-        facts.add(PartitionCatalog.facts(c, PartitionCatalog.parent(c, policy.table()), policy.interval()));
+    return allTables(input.cluster(), input.database(), input.policies(), PartitionPolicy::table,
+        "reading the partitions of ", (c, policy, p) -> {
+          heartbeat("reading " + policy.table());
+          return PartitionCatalog.facts(c, PartitionCatalog.parent(c, policy.table()), policy.interval());
+        });
+  }
+
+  @FunctionalInterface
+  private interface TableRead<T, R> {
+    R run(Connection c, PartitionPolicyConfig policy, T table) throws SQLException;
+  }
+
+  /**
+   * Runs {@code read} for each table over one connection, every table's policy resolved first (an unknown table
+   * fails before anything is read); any failure fails the whole activity naming the table.
+   */
+  private <T, R> List<R> allTables(String cluster, String database, List<T> tables,
+                                   java.util.function.Function<T, String> table, String what, TableRead<T, R> read) {
+    List<PartitionPolicyConfig> policies = tables.stream().map(t -> policy(cluster, database, table.apply(t))).toList();
+    List<R> out = new ArrayList<>();
+    if (tables.isEmpty()) {
+      return out;
+    }
+    try (Connection c = primary(cluster, database)) {
+      for (int i = 0; i < tables.size(); i++) {
+        out.add(read.run(c, policies.get(i), tables.get(i)));
       }
-      return facts;
+      return out;
     } catch (SQLException e) {
-      throw sqlFailure("reading the partitions of " + current, e);
+      throw sqlFailure(what + policies.get(Math.min(out.size(), policies.size() - 1)).table(), e);
     }
   }
 
@@ -134,18 +151,8 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
 
   @Override
   public List<TableCounts> countRowsOfTables(TablesInput<CountRowsInput> input) {
-    List<TableCounts> out = new ArrayList<>();
-    String current = null;
-    try (Connection c = primary(input.cluster(), input.database())) {
-      for (CountRowsInput t : input.tables()) {
-        PartitionPolicyConfig policy = policy(input.cluster(), input.database(), t.table());
-        current = policy.table();
-        out.add(new TableCounts(t.table(), count(c, policy, t.partitions())));
-      }
-      return out;
-    } catch (SQLException e) {
-      throw sqlFailure("counting rows of partitions of " + current, e);
-    }
+    return allTables(input.cluster(), input.database(), input.tables(), CountRowsInput::table,
+        "counting rows of partitions of ", (c, policy, t) -> new TableCounts(t.table(), count(c, policy, t.partitions())));
   }
 
   @Override
