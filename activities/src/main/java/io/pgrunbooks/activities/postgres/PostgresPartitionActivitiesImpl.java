@@ -67,76 +67,211 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
   }
 
   @Override
+  public List<TableFacts> inspectPartitionedTables(InspectTablesInput input) {
+    return allTables(input.cluster(), input.database(), input.policies(), PartitionPolicy::table,
+        "reading the partitions of ", (c, policy, p) -> {
+          heartbeat("reading " + policy.table());
+          return PartitionCatalog.facts(c, PartitionCatalog.parent(c, policy.table()), policy.interval());
+        });
+  }
+
+  @FunctionalInterface
+  private interface TableRead<T, R> {
+    R run(Connection c, PartitionPolicyConfig policy, T table) throws SQLException;
+  }
+
+  /**
+   * Runs {@code read} for each table over one connection, every table's policy resolved first (an unknown table
+   * fails before anything is read); any failure fails the whole activity naming the table.
+   */
+  private <T, R> List<R> allTables(String cluster, String database, List<T> tables,
+                                   java.util.function.Function<T, String> table, String what, TableRead<T, R> read) {
+    List<PartitionPolicyConfig> policies = tables.stream().map(t -> policy(cluster, database, table.apply(t))).toList();
+    List<R> out = new ArrayList<>();
+    if (tables.isEmpty()) {
+      return out;
+    }
+    try (Connection c = primary(cluster, database)) {
+      for (int i = 0; i < tables.size(); i++) {
+        out.add(read.run(c, policies.get(i), tables.get(i)));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw sqlFailure(what + policies.get(Math.min(out.size(), policies.size() - 1)).table(), e);
+    }
+  }
+
+  @Override
+  public List<TableCreated> createPartitionsOfTables(TablesInput<CreatePartitionsInput> input) {
+    return eachTable(input, CreatePartitionsInput::table, "creating partitions", (c, policy, t, created, existed) -> {
+      create(c, policy, t, created, existed);
+      List<PartitionFacts> fresh = PartitionCatalog.facts(c, PartitionCatalog.parent(c, policy.table()),
+          policy.interval()).partitions().stream()
+          .filter(f -> created.contains(PartitionCatalog.split(f.name())[1])).toList();
+      return new TableCreated(t.table(), created, existed, fresh, null);
+    }, (t, policy, created, existed, e) -> new TableCreated(t.table(), created, existed, List.of(),
+        message(e instanceof SQLException sql ? createFailure(policy, created, sql) : e)));
+  }
+
+  @FunctionalInterface
+  private interface TableStep<T, R> {
+    R run(Connection c, PartitionPolicyConfig policy, T table, List<String> done, List<String> other)
+        throws SQLException;
+  }
+
+  @FunctionalInterface
+  private interface TableFailure<T, R> {
+    R failed(T table, PartitionPolicyConfig policy, List<String> done, List<String> other, Exception e);
+  }
+
+  /**
+   * Runs {@code step} for each table over one connection; a table's own failure (SQL error, refusal, lock not
+   * granted) becomes its result through {@code failure} and the next table goes on; a lost connection fails all.
+   */
+  private <T, R> List<R> eachTable(TablesInput<T> input, java.util.function.Function<T, String> table, String what,
+                                   TableStep<T, R> step, TableFailure<T, R> failure) {
+    List<R> out = new ArrayList<>();
+    try (Connection c = primary(input.cluster(), input.database())) {
+      for (T t : input.tables()) {
+        PartitionPolicyConfig policy = policy(input.cluster(), input.database(), table.apply(t));
+        List<String> done = new ArrayList<>();
+        List<String> other = new ArrayList<>();
+        try {
+          out.add(step.run(c, policy, t, done, other));
+        } catch (SQLException | ApplicationFailure e) {
+          rethrowIfConnectionLost(c, e);
+          out.add(failure.failed(t, policy, done, other, e));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw sqlFailure(what + " (done so far: " + out.size() + " tables)", e);
+    }
+  }
+
+  @Override
+  public List<TableCounts> countRowsOfTables(TablesInput<CountRowsInput> input) {
+    return allTables(input.cluster(), input.database(), input.tables(), CountRowsInput::table,
+        "counting rows of partitions of ", (c, policy, t) -> new TableCounts(t.table(), count(c, policy, t.partitions())));
+  }
+
+  @Override
+  public List<TableDropped> dropPartitionsOfTables(TablesInput<DropPartitionsInput> input) {
+    return eachTable(input, DropPartitionsInput::table, "dropping partitions", (c, policy, t, dropped, gone) -> {
+      dropInOneTransaction(c, policy, t, dropped, gone);
+      return new TableDropped(t.table(), dropped, gone, null);
+    }, (t, policy, dropped, gone, e) -> new TableDropped(t.table(), dropped, gone, message(e instanceof SQLException sql
+        ? sqlFailure("dropping partitions of " + policy.table() + " (dropped so far: " + dropped + ")", sql) : e)));
+  }
+
+  /** The sentence of a failure (an ApplicationFailure's own message, without its type decoration). */
+  private static String message(Exception e) {
+    return e instanceof ApplicationFailure f ? f.getOriginalMessage() : e.getMessage();
+  }
+
+  /** A connection that is gone fails the whole activity (retried); any other failure is the table's own. */
+  private static void rethrowIfConnectionLost(Connection c, Exception e) throws SQLException {
+    boolean lost;
+    try {
+      lost = c.isClosed() || !c.isValid(5);
+    } catch (SQLException ignored) {
+      lost = true;
+    }
+    if (lost) {
+      throw e instanceof SQLException sql ? sql : new SQLException("connection lost: " + message(e), "08006", e);
+    }
+  }
+
+  @Override
   public CreatePartitionsResult createMissingPartitions(CreatePartitionsInput input) {
     PartitionPolicyConfig policy = policy(input.cluster(), input.database(), input.table());
     List<String> created = new ArrayList<>();
     List<String> existed = new ArrayList<>();
     try (Connection c = primary(input.cluster(), input.database())) {
-      Parent parent = PartitionCatalog.parent(c, policy.table());
-      for (NewPartition p : input.partitions()) {
-        if (!NAME.matcher(p.name()).matches()) {
-          throw Lookups.badInput(p.name() + " is not a plain lower-case identifier; refused");
-        }
-        heartbeat("creating " + p.name());
-        Relation r = PartitionCatalog.relation(c, policy.schema(), p.name());
-        if (r != null) {
-          if (r.parentOid() == parent.oid() && r.bound() != null && !"DEFAULT".equals(r.bound())
-              && List.of(p.from(), p.to()).equals(List.of(PartitionCatalog.bounds(r.bound())))) {
-            existed.add(p.name());
-            continue;
-          }
-          throw refused(policy.schema() + "." + p.name() + " exists but is not the partition of " + policy.table()
-              + " for [" + p.from() + ", " + p.to() + "); nothing created for it");
-        }
-        String sql = PartitionSql.create(policy.table(), parent.keyType(), p.name(), p.from(), p.to());
-        withLockRetry(c, input.lockTimeoutMillis(), input.lockAttempts(), "create " + p.name(), st -> st.execute(sql));
-        created.add(p.name());
-        String analyze = PartitionSql.analyze(policy.schema() + "." + p.name());
-        withLockRetry(c, input.lockTimeoutMillis(), input.lockAttempts(), "analyze " + p.name(),
-            st -> st.execute(analyze));
-      }
+      create(c, policy, input, created, existed);
       return new CreatePartitionsResult(created, existed);
     } catch (SQLException e) {
-      if ("23514".equals(e.getSQLState())) {
-        throw refused("creating a partition of " + policy.table() + " was refused by PostgreSQL because the default "
-            + "partition holds rows in its range: " + firstLine(e.getMessage()) + "; created so far: " + created);
-      }
-      throw sqlFailure("creating partitions of " + policy.table() + " (created so far: " + created + ")", e);
+      throw createFailure(policy, created, e);
     }
+  }
+
+  /** Creates the missing partitions of one table, each its own transaction, then ANALYZEs the new ones at once. */
+  private static void create(Connection c, PartitionPolicyConfig policy, CreatePartitionsInput input,
+                             List<String> created, List<String> existed) throws SQLException {
+    Parent parent = PartitionCatalog.parent(c, policy.table());
+    for (NewPartition p : input.partitions()) {
+      if (!NAME.matcher(p.name()).matches()) {
+        throw Lookups.badInput(p.name() + " is not a plain lower-case identifier; refused");
+      }
+      heartbeat("creating " + p.name());
+      Relation r = PartitionCatalog.relation(c, policy.schema(), p.name());
+      if (r != null) {
+        if (r.parentOid() == parent.oid() && r.bound() != null && !"DEFAULT".equals(r.bound())
+            && List.of(p.from(), p.to()).equals(List.of(PartitionCatalog.bounds(r.bound())))) {
+          existed.add(p.name());
+          continue;
+        }
+        throw refused(policy.schema() + "." + p.name() + " exists but is not the partition of " + policy.table()
+            + " for [" + p.from() + ", " + p.to() + "); nothing created for it");
+      }
+      String sql = PartitionSql.create(policy.table(), parent.keyType(), p.name(), p.from(), p.to());
+      withLockRetry(c, input.lockTimeoutMillis(), input.lockAttempts(), "create " + p.name(), st -> st.execute(sql));
+      created.add(p.name());
+    }
+    if (!created.isEmpty()) {
+      // One ANALYZE statement for the table's new (empty) partitions instead of one per partition.
+      String analyze = PartitionSql.analyze(created.stream().map(n -> policy.schema() + "." + n).toList());
+      withLockRetry(c, input.lockTimeoutMillis(), input.lockAttempts(), "analyze " + created,
+          st -> st.execute(analyze));
+    }
+  }
+
+  private static ApplicationFailure createFailure(PartitionPolicyConfig policy, List<String> created, SQLException e) {
+    if ("23514".equals(e.getSQLState())) {
+      return refused("creating a partition of " + policy.table() + " was refused by PostgreSQL because the default "
+          + "partition holds rows in its range: " + firstLine(e.getMessage()) + "; created so far: " + created);
+    }
+    return sqlFailure("creating partitions of " + policy.table() + " (created so far: " + created + ")", e);
   }
 
   @Override
   public List<PartitionCount> countPartitionRows(CountRowsInput input) {
     PartitionPolicyConfig policy = policy(input.cluster(), input.database(), input.table());
-    List<PartitionCount> counts = new ArrayList<>();
     try (Connection c = primary(input.cluster(), input.database())) {
-      Parent parent = PartitionCatalog.parent(c, policy.table());
-      for (String name : input.partitions()) {
-        String[] parts = PartitionCatalog.split(name);
-        Relation r = PartitionCatalog.relation(c, parts[0], parts[1]);
-        if (r == null) {
-          continue;
-        }
-        requirePartitionOf(r, parent, name);
-        heartbeat("counting " + name);
-        String[] b = PartitionCatalog.bounds(r.bound());
-        // Exact rows and the canonical CSV SHA-256: the drop re-checks both under its lock (content, not just count).
-        c.setAutoCommit(false);
-        try (Statement st = c.createStatement()) {
-          ContentHash.Result content = ContentHash.of(c, PartitionSql.qualified(name));
-          try (ResultSet rs = st.executeQuery("SELECT pg_total_relation_size(" + r.oid() + "::oid)")) {
-            rs.next();
-            counts.add(new PartitionCount(name, b[0], b[1], content.rows(), rs.getLong(1), content.sha256()));
-          }
-          c.commit();
-        } finally {
-          c.setAutoCommit(true);
-        }
-      }
-      return counts;
+      return count(c, policy, input.partitions());
     } catch (SQLException e) {
       throw sqlFailure("counting rows of partitions of " + policy.table(), e);
     }
+  }
+
+  /** Exact rows, total size and the canonical CSV SHA-256 of the named partitions of one table. */
+  private static List<PartitionCount> count(Connection c, PartitionPolicyConfig policy, List<String> partitions)
+      throws SQLException {
+    List<PartitionCount> counts = new ArrayList<>();
+    Parent parent = PartitionCatalog.parent(c, policy.table());
+    for (String name : partitions) {
+      String[] parts = PartitionCatalog.split(name);
+      Relation r = PartitionCatalog.relation(c, parts[0], parts[1]);
+      if (r == null) {
+        continue;
+      }
+      requirePartitionOf(r, parent, name);
+      heartbeat("counting " + name);
+      String[] b = PartitionCatalog.bounds(r.bound());
+      // Exact rows and the canonical CSV SHA-256: the drop re-checks both under its lock (content, not just count).
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement()) {
+        ContentHash.Result content = ContentHash.of(c, PartitionSql.qualified(name));
+        try (ResultSet rs = st.executeQuery("SELECT pg_total_relation_size(" + r.oid() + "::oid)")) {
+          rs.next();
+          counts.add(new PartitionCount(name, b[0], b[1], content.rows(), rs.getLong(1), content.sha256()));
+        }
+        c.commit();
+      } finally {
+        c.setAutoCommit(true);
+      }
+    }
+    return counts;
   }
 
   @Override
@@ -145,29 +280,65 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
     List<String> dropped = new ArrayList<>();
     List<String> gone = new ArrayList<>();
     try (Connection c = primary(input.cluster(), input.database())) {
-      Parent parent = PartitionCatalog.parent(c, policy.table());
-      for (PartitionCount p : input.partitions()) {
-        heartbeat("dropping " + p.name());
-        String[] parts = PartitionCatalog.split(p.name());
-        boolean done = withLockRetry(c, input.lockTimeoutMillis(), input.lockAttempts(), "drop " + p.name(), st -> {
-          c.setAutoCommit(false);
-          try {
-            boolean result = dropOne(c, st, policy, parent, p, parts);
-            c.commit();
-            return result;
-          } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-          } finally {
-            c.setAutoCommit(true);
-          }
-        });
-        (done ? dropped : gone).add(p.name());
-      }
+      drop(c, policy, input, dropped, gone);
       return new DropPartitionsResult(dropped, gone);
     } catch (SQLException e) {
       throw sqlFailure("dropping partitions of " + policy.table() + " (dropped so far: " + dropped + ")", e);
     }
+  }
+
+  /** Drops the approved partitions of one table, each in its own transaction (see {@link #dropOne}). */
+  private void drop(Connection c, PartitionPolicyConfig policy, DropPartitionsInput input, List<String> dropped,
+                    List<String> gone) throws SQLException {
+    Parent parent = PartitionCatalog.parent(c, policy.table());
+    for (PartitionCount p : input.partitions()) {
+      heartbeat("dropping " + p.name());
+      String[] parts = PartitionCatalog.split(p.name());
+      boolean done = withLockRetry(c, input.lockTimeoutMillis(), input.lockAttempts(), "drop " + p.name(), st -> {
+        c.setAutoCommit(false);
+        try {
+          boolean result = dropOne(c, st, policy, parent, p, parts);
+          c.commit();
+          return result;
+        } catch (SQLException | RuntimeException e) {
+          c.rollback();
+          throw e;
+        } finally {
+          c.setAutoCommit(true);
+        }
+      });
+      (done ? dropped : gone).add(p.name());
+    }
+  }
+
+  /**
+   * Drops the approved partitions of one table in one transaction: every partition re-checked under its lock as in
+   * {@link #dropOne}; one refusal rolls back the table's drops (nothing of it dropped); a lock not granted retries
+   * the whole table.
+   */
+  private void dropInOneTransaction(Connection c, PartitionPolicyConfig policy, DropPartitionsInput input,
+                                    List<String> dropped, List<String> gone) throws SQLException {
+    Parent parent = PartitionCatalog.parent(c, policy.table());
+    heartbeat("dropping " + input.partitions().size() + " partitions of " + policy.table());
+    withLockRetry(c, input.lockTimeoutMillis(), input.lockAttempts(), "drop partitions of " + policy.table(), st -> {
+      List<String> d = new ArrayList<>();
+      List<String> g = new ArrayList<>();
+      c.setAutoCommit(false);
+      try {
+        for (PartitionCount p : input.partitions()) {
+          (dropOne(c, st, policy, parent, p, PartitionCatalog.split(p.name())) ? d : g).add(p.name());
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+      dropped.addAll(d);
+      gone.addAll(g);
+      return null;
+    });
   }
 
   /** Inside the dropping transaction, with the partition locked: every rule again, then DROP. */

@@ -109,6 +109,7 @@ class PartitionMaintenanceBenchmark {
       System.out.printf("  runbook: %s; %d tables, %d created, %d dropped; history %d events, %.1f MB%n",
           r.report().outcome(), r.tables().size(), r.tables().stream().mapToInt(t -> t.created().size()).sum(),
           r.tables().stream().mapToInt(t -> t.retired().size()).sum(), h.getEventsCount(), bytes / 1e6);
+      profile(h);
       if (r.tables().stream().map(TableReport::status).anyMatch("FAILED"::equals)) {
         throw new AssertionError("a table failed: " + r.report().summary());
       }
@@ -117,6 +118,34 @@ class PartitionMaintenanceBenchmark {
       factory.shutdownNow();
       service.shutdownNow();
     }
+  }
+
+  /** Where the run's time went, from its history: per activity type, calls, time running and time queued. */
+  static void profile(History h) {
+    Map<Long, String> type = new java.util.HashMap<>();
+    Map<Long, Long> scheduled = new java.util.HashMap<>();
+    Map<Long, Long> started = new java.util.HashMap<>();
+    Map<String, long[]> byType = new java.util.TreeMap<>();
+    for (var e : h.getEventsList()) {
+      long t = e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000;
+      if (e.hasActivityTaskScheduledEventAttributes()) {
+        type.put(e.getEventId(), e.getActivityTaskScheduledEventAttributes().getActivityType().getName());
+        scheduled.put(e.getEventId(), t);
+      } else if (e.hasActivityTaskStartedEventAttributes()) {
+        started.put(e.getActivityTaskStartedEventAttributes().getScheduledEventId(), t);
+      } else if (e.hasActivityTaskCompletedEventAttributes()) {
+        long id = e.getActivityTaskCompletedEventAttributes().getScheduledEventId();
+        long[] a = byType.computeIfAbsent(type.get(id), k -> new long[4]);
+        a[0]++;
+        a[1] += t - started.getOrDefault(id, t);
+        a[2] += started.getOrDefault(id, t) - scheduled.get(id);
+        a[3] = Math.max(a[3], t - started.getOrDefault(id, t));
+      }
+    }
+    int tasks = (int) h.getEventsList().stream().filter(e -> e.hasWorkflowTaskCompletedEventAttributes()).count();
+    System.out.printf("  PROFILE %d workflow tasks%n", tasks);
+    byType.forEach((k, a) -> System.out.printf("  PROFILE %-28s %5d calls, %8.1f s running (max %.2f s), %6.1f s queued%n",
+        k, a[0], a[1] / 1e3, a[3] / 1e3, a[2] / 1e3));
   }
 
   private double partman(PostgresNode primary, String database) throws Exception {

@@ -14,6 +14,9 @@ import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.CountRowsInput;
 import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.DropPartitionsInput;
 import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.PartitionCount;
+import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.TableCounts;
+import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.TableDropped;
+import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.TablesInput;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.Connection;
@@ -136,5 +139,36 @@ class PartitionDropSafetyTest {
     // Unchanged content: the same evidence drops it.
     PartitionCount fresh = counted(a, config, t, -6);
     assertThat(a.dropExpiredPartitions(drop(t, fresh, 1000, 1)).dropped()).containsExactly(fresh.name());
+  }
+
+  @Test
+  void batchedDropKeepsEveryPartitionOfATableWhoseContentChangedAndDropsTheOtherTables() throws Exception {
+    String changed = table("3mo");
+    String clean = table("3mo");
+    RunbooksConfig config = PartitionFixture.config("{table: " + changed + ", retention: 3mo}",
+        "{table: " + clean + ", retention: 3mo}");
+    PostgresPartitionActivitiesImpl a = activities(config);
+    List<TableCounts> evidence = a.countRowsOfTables(new TablesInput<>(TestStack.CLUSTER, PartitionFixture.DB, List.of(
+        new CountRowsInput(TestStack.CLUSTER, PartitionFixture.DB, changed, expired(changed)),
+        new CountRowsInput(TestStack.CLUSTER, PartitionFixture.DB, clean, expired(clean)))));
+    assertThat(evidence).extracting(TableCounts::table).containsExactly(changed, clean);
+    assertThat(evidence.get(0).counts()).hasSize(2);
+    exec("INSERT INTO " + changed + " (created_at) VALUES ('" + month.minusMonths(7) + " 12:00:00+00')");
+
+    List<TableDropped> r = a.dropPartitionsOfTables(new TablesInput<>(TestStack.CLUSTER, PartitionFixture.DB,
+        evidence.stream().map(e -> new DropPartitionsInput(TestStack.CLUSTER, PartitionFixture.DB, e.table(),
+            e.counts(), 1000, 1)).toList()));
+    assertThat(r.get(0).error()).contains("holds 1 rows, not the approved 0").doesNotContain("type=");
+    assertThat(r.get(0).dropped()).isEmpty();
+    // One transaction per table: the partition checked before the refused one is kept too.
+    assertThat(partitions(changed)).contains(name(-8), name(-7)).hasSize(10);
+    assertThat(r.get(1).error()).isNull();
+    assertThat(r.get(1).dropped()).hasSize(2);
+    assertThat(partitions(clean)).doesNotContain(name(-8), name(-7)).hasSize(8);
+  }
+
+  private List<String> expired(String table) {
+    String schema = table.substring(0, table.indexOf('.'));
+    return List.of(schema + "." + name(-8), schema + "." + name(-7));
   }
 }

@@ -93,7 +93,7 @@ class CrashPointSweepArchiveTest {
   @Test
   void partitionMaintenanceRetirementCrashedAtEveryBoundaryDropsOnlyTheExpiredPartitions() throws Exception {
     assertNoFailure(sweep.sweep(new MaintenanceScenario(),
-        CrashSweep.sample("COMPLETING DropExpiredPartitions"), KNOWN_FAILING));
+        CrashSweep.sample("COMPLETING DropPartitionsOfTables"), KNOWN_FAILING));
   }
 
   @Test

@@ -43,6 +43,50 @@ public interface PostgresPartitionActivities {
   DropPartitionsResult dropExpiredPartitions(DropPartitionsInput input);
 
   /**
+   * {@link #inspectPartitionedTable} for several tables over one connection, results in input order; BadInput
+   * naming the first invalid table (nothing is planned until every table is valid).
+   */
+  @ActivityMethod
+  List<TableFacts> inspectPartitionedTables(InspectTablesInput input);
+
+  /**
+   * {@link #createMissingPartitions} for several tables over one connection: each table's partitions, then one
+   * ANALYZE of that table's new partitions. A table that fails (lock never granted, refused, SQL error) reports its
+   * error and the others go on; a lost connection fails the activity (retried: creation is idempotent).
+   */
+  @ActivityMethod
+  List<TableCreated> createPartitionsOfTables(TablesInput<CreatePartitionsInput> input);
+
+  /** {@link #countPartitionRows} for several tables over one connection, results in input order. */
+  @ActivityMethod
+  List<TableCounts> countRowsOfTables(TablesInput<CountRowsInput> input);
+
+  /**
+   * {@link #dropExpiredPartitions} for several tables over one connection, each table's partitions in one
+   * transaction with every partition's re-check under its lock: one refusal keeps all of that table's partitions,
+   * a lock not granted within lock_timeout retries the table. A table that fails reports its error, the others go on.
+   */
+  @ActivityMethod
+  List<TableDropped> dropPartitionsOfTables(TablesInput<DropPartitionsInput> input);
+
+  /** Several tables' inputs for one activity on one cluster and database. */
+  record TablesInput<T>(String cluster, String database, List<T> tables) {}
+
+  record InspectTablesInput(String cluster, String database, List<PartitionPolicy> policies) {}
+
+  /**
+   * @param created the new partitions as the catalog describes them after their ANALYZE
+   * @param error why this table failed, or null
+   */
+  record TableCreated(String table, List<String> created, List<String> alreadyExisted, List<PartitionFacts> facts,
+                      String error) {}
+
+  record TableCounts(String table, List<PartitionCount> counts) {}
+
+  /** @param error why this table failed (partitions dropped before it are listed), or null */
+  record TableDropped(String table, List<String> dropped, List<String> alreadyGone, String error) {}
+
+  /**
    * A partition policy as the workflow needs it.
    *
    * @param table parent {@code schema.name}

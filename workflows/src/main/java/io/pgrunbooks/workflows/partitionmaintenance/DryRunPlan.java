@@ -15,7 +15,9 @@ final class DryRunPlan {
       String schema = w.table().substring(0, w.table().indexOf('.'));
       for (NewPartition p : w.plan.create()) {
         run.plan(PartitionSql.create(w.table(), w.plan.keyType(), p.name(), p.from(), p.to()));
-        run.plan(PartitionSql.analyze(schema + "." + p.name()));
+      }
+      if (!w.plan.create().isEmpty()) {
+        run.plan(PartitionSql.analyze(w.plan.create().stream().map(p -> schema + "." + p.name()).toList()));
       }
     }
     for (TableWork w : work) {

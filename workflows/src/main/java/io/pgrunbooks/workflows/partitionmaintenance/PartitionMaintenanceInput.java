@@ -10,9 +10,17 @@ import java.util.List;
  * @param database configured database (required)
  * @param tables {@code schema.name} of configured parents to maintain; null or empty for all configured
  * @param premake how many intervals ahead to keep created instead of each policy's premake (1-120), or null
+ * @param parallel activities run at once, each over one connection to the primary and a batch of tables
+ *     (1-32), or null for 4
  */
 public record PartitionMaintenanceInput(String cluster, String database, List<String> tables, Integer premake,
-                                        boolean dryRun, String requestedBy, String reason) implements RunbookInput {
+                                        boolean dryRun, String requestedBy, String reason, Integer parallel)
+    implements RunbookInput {
+
+  public PartitionMaintenanceInput(String cluster, String database, List<String> tables, Integer premake,
+                                   boolean dryRun, String requestedBy, String reason) {
+    this(cluster, database, tables, premake, dryRun, requestedBy, reason, null);
+  }
 
   public static PartitionMaintenanceInput of(String cluster, String database) {
     return new PartitionMaintenanceInput(cluster, database, null, null, false, null, null);

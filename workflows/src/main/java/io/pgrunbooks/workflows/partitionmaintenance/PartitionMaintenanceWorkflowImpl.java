@@ -5,6 +5,9 @@ import io.pgrunbooks.workflows.activities.PostgresPartitionActivities;
 import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.CreatePartitionsInput;
 import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.CreatePartitionsResult;
 import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.InspectTableInput;
+import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.InspectTablesInput;
+import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.TableCreated;
+import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.TablesInput;
 import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.PartitionPoliciesInput;
 import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.PartitionPolicy;
 import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.TableFacts;
@@ -35,6 +38,10 @@ public class PartitionMaintenanceWorkflowImpl extends RunbookWorkflowBase implem
   static final long LOCK_TIMEOUT_MILLIS = 2_000;
   static final int LOCK_ATTEMPTS = 5;
 
+  /** Version of the batched shape: tables in batches per activity, batches in parallel, stats read at creation. */
+  static final String BATCHED = "partition-maintenance-batched";
+  static final int BATCHED_V1 = 1;
+
   private static final RetryOptions RETRY = ActivityStubs.retry(3, Duration.ofSeconds(1), Duration.ofSeconds(20));
 
   // DDL heartbeats per partition; attempts are bounded so a table locked for good fails the table, not the run.
@@ -52,9 +59,14 @@ public class PartitionMaintenanceWorkflowImpl extends RunbookWorkflowBase implem
           () -> selected(pg.partitionPolicies(new PartitionPoliciesInput(cluster, database)), input.tables()),
           p -> p.size() + " tables: " + String.join(", ", p.stream().map(PartitionPolicy::table).toList()));
       Instant now = run.now();
+      boolean batched = Workflow.getVersion(BATCHED, Workflow.DEFAULT_VERSION, BATCHED_V1) >= BATCHED_V1;
+      int parallel = TableBatches.parallel(input.parallel());
       // Every table is validated and planned before any is changed: one bad table changes nothing.
-      List<TableFacts> facts = run.step("validate tables", () -> inParallel(policies,
-          p -> Async.function(pg::inspectPartitionedTable, new InspectTableInput(cluster, database, p))),
+      List<TableFacts> facts = run.step("validate tables", () -> batched
+              ? inBatches(policies, parallel, b -> Async.function(pg::inspectPartitionedTables,
+                  new InspectTablesInput(cluster, database, b)))
+              : inParallel(policies, p -> Async.function(pg::inspectPartitionedTable,
+                  new InspectTableInput(cluster, database, p))),
           f -> f.size() + " range-partitioned tables validated");
       List<TableWork> work = run.step("plan", () -> plan(policies, facts, now, input.premake()), PartitionMaintenanceWorkflowImpl::describePlan);
       if (input.dryRun()) {
@@ -62,9 +74,15 @@ public class PartitionMaintenanceWorkflowImpl extends RunbookWorkflowBase implem
         return new PartitionMaintenanceResult(finish(RunbookState.COMPLETED, "dry run: " + describePlan(work)
             + "; nothing was changed"), reports(work));
       }
-      run.step("create partitions", () -> create(cluster, database, work), n -> n + " partitions created");
-      run.step("collect stats", () -> refreshStats(cluster, database, work), n -> n + " tables re-read");
-      RunbookState outcome = new Retirement(run, gate(), pg, cluster, database, input).retire(work);
+      if (batched) {
+        run.step("create partitions", () -> createInBatches(cluster, database, work, parallel),
+            n -> n + " partitions created and analyzed");
+      } else {
+        run.step("create partitions", () -> create(cluster, database, work), n -> n + " partitions created");
+        run.step("collect stats", () -> refreshStats(cluster, database, work), n -> n + " tables re-read");
+      }
+      RunbookState outcome = new Retirement(run, gate(), pg, cluster, database, input, batched ? parallel : 0)
+          .retire(work);
       return new PartitionMaintenanceResult(finish(outcome, summary(work, outcome)), reports(work));
     } catch (RuntimeException e) {
       fail("PartitionMaintenance of " + cluster + "/" + database + " failed: " + Failures.describe(e));
@@ -81,6 +99,10 @@ public class PartitionMaintenanceWorkflowImpl extends RunbookWorkflowBase implem
     if (input.premake() != null && (input.premake() < 1 || input.premake() > 120)) {
       throw ApplicationFailure.newNonRetryableFailure("premake must be 1-120, got " + input.premake(),
           FailureTypes.BAD_INPUT);
+    }
+    if (input.parallel() != null && (input.parallel() < 1 || input.parallel() > TableBatches.MAX_PARALLEL)) {
+      throw ApplicationFailure.newNonRetryableFailure("parallel must be 1-" + TableBatches.MAX_PARALLEL + ", got "
+          + input.parallel(), FailureTypes.BAD_INPUT);
     }
   }
 
@@ -149,6 +171,64 @@ public class PartitionMaintenanceWorkflowImpl extends RunbookWorkflowBase implem
       }
     }
     return n;
+  }
+
+  /**
+   * Batched creation: each activity creates the partitions of a batch of tables over one connection and returns
+   * the new partitions' facts after their ANALYZE, so no table is read again.
+   */
+  private int createInBatches(String cluster, String database, List<TableWork> work, int parallel) {
+    List<TableWork> todo = work.stream().filter(w -> !w.plan.create().isEmpty()).toList();
+    List<TableCreated> results = inBatches(todo, parallel, b -> Async.function(pg::createPartitionsOfTables,
+        new TablesInput<>(cluster, database, b.stream().map(w -> new CreatePartitionsInput(cluster, database,
+            w.table(), w.plan.keyType(), w.plan.create(), LOCK_TIMEOUT_MILLIS, LOCK_ATTEMPTS)).toList()))
+        .handle((r, e) -> {
+          if (e == null) {
+            return r;
+          }
+          String why = "creating partitions failed: " + Failures.describe(e);
+          return b.stream().map(w -> new TableCreated(w.table(), List.of(), List.of(), List.of(), why)).toList();
+        }));
+    int n = 0;
+    for (int i = 0; i < todo.size(); i++) {
+      TableWork w = todo.get(i);
+      TableCreated r = results.get(i);
+      String schema = w.table().substring(0, w.table().indexOf('.') + 1);
+      for (String c : r.created()) {
+        w.created.add(schema + c);
+        run().change("created partition " + schema + c);
+      }
+      n += r.created().size();
+      w.addPartitions(r.facts());
+      if (r.error() != null) {
+        w.failed(r.error());
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Runs {@code call} for {@code items} split by {@link TableBatches} ({@code parallel} at once), one result per
+   * item in input order; a batch's call must answer one result per item of its batch.
+   */
+  static <T, R> List<R> inBatches(List<T> items, int parallel, Function<List<T>, Promise<List<R>>> call) {
+    List<List<T>> batches = TableBatches.split(items, parallel);
+    List<R> out = new ArrayList<>();
+    for (int i = 0; i < batches.size(); i += parallel) {
+      List<Promise<List<R>>> wave = new ArrayList<>();
+      for (List<T> batch : batches.subList(i, Math.min(batches.size(), i + parallel))) {
+        wave.add(call.apply(batch));
+      }
+      for (int j = 0; j < wave.size(); j++) {
+        List<R> r = wave.get(j).get();
+        if (r.size() != batches.get(i + j).size()) {
+          throw ApplicationFailure.newNonRetryableFailure("a batch of " + batches.get(i + j).size() + " tables answered "
+              + r.size() + " results; nothing more is done", FailureTypes.BAD_INPUT);
+        }
+        out.addAll(r);
+      }
+    }
+    return out;
   }
 
   /** Stats after creation: tables that gained partitions are read again. */

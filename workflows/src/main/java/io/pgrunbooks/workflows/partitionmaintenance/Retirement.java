@@ -6,6 +6,9 @@ import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.DropPartit
 import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.DropPartitionsResult;
 import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.PartitionCount;
 import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.PartitionFacts;
+import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.TableCounts;
+import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.TableDropped;
+import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.TablesInput;
 import io.pgrunbooks.workflows.approval.ApprovalGate;
 import io.pgrunbooks.workflows.approval.ApprovalOutcome;
 import io.pgrunbooks.workflows.approval.ApprovalRequest;
@@ -16,6 +19,7 @@ import io.pgrunbooks.workflows.common.RunbookState;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.common.WorkflowIds;
 import io.pgrunbooks.workflows.common.WorkflowTypes;
+import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.ChildWorkflowStub;
 import io.temporal.workflow.Workflow;
@@ -38,11 +42,14 @@ final class Retirement {
   private final String cluster;
   private final String database;
   private final PartitionMaintenanceInput input;
+  /** Activities at once in the batched shape, 0 for the one-table-at-a-time shape of older runs. */
+  private final int parallel;
   /** The evidence of the last plan shown to approvers, per table: what an approval is about. */
   private Map<TableWork, List<PartitionCount>> lastPlan = Map.of();
 
   Retirement(RunRecorder run, ApprovalGate gate, PostgresPartitionActivities pg, String cluster, String database,
-             PartitionMaintenanceInput input) {
+             PartitionMaintenanceInput input, int parallel) {
+    this.parallel = parallel;
     this.run = run;
     this.gate = gate;
     this.pg = pg;
@@ -68,6 +75,10 @@ final class Retirement {
       drops.forEach(w -> w.skipped.add("expired partitions kept: drop batch " + outcome.describe()));
       return outcome.endState();
     }
+    if (parallel > 0) {
+      dropInBatches(drops);
+      return RunbookState.COMPLETED;
+    }
     for (TableWork w : drops) {
       List<PartitionCount> approved = lastPlan.getOrDefault(w, List.of());
       if (approved.isEmpty()) {
@@ -89,14 +100,65 @@ final class Retirement {
     return RunbookState.COMPLETED;
   }
 
+  /** The approved drops, a batch of tables per activity, {@link #parallel} activities at once. */
+  private void dropInBatches(List<TableWork> drops) {
+    List<TableWork> todo = drops.stream().filter(w -> !lastPlan.getOrDefault(w, List.of()).isEmpty()).toList();
+    if (todo.isEmpty()) {
+      return;
+    }
+    long lockTimeout = PartitionMaintenanceWorkflowImpl.LOCK_TIMEOUT_MILLIS;
+    int attempts = PartitionMaintenanceWorkflowImpl.LOCK_ATTEMPTS;
+    List<TableDropped> results = run.step("drop expired partitions of " + todo.size() + " tables",
+        () -> PartitionMaintenanceWorkflowImpl.inBatches(todo, parallel, b -> Async.function(pg::dropPartitionsOfTables,
+            new TablesInput<>(cluster, database, b.stream().map(w -> new DropPartitionsInput(cluster, database,
+                w.table(), lastPlan.get(w), lockTimeout, attempts)).toList()))
+            .handle((r, e) -> {
+              if (e == null) {
+                return r;
+              }
+              String why = Failures.describe(e);
+              return b.stream().map(w -> new TableDropped(w.table(), List.of(), List.of(), why)).toList();
+            })),
+        r -> r.stream().mapToInt(d -> d.dropped().size()).sum() + " dropped, "
+            + r.stream().mapToInt(d -> d.alreadyGone().size()).sum() + " already gone, "
+            + r.stream().filter(d -> d.error() != null).count() + " tables failed");
+    for (int i = 0; i < todo.size(); i++) {
+      TableWork w = todo.get(i);
+      TableDropped d = results.get(i);
+      for (String name : d.dropped()) {
+        w.retired.add(name);
+        run.change("dropped partition " + name);
+      }
+      if (d.error() != null) {
+        w.failed("dropping expired partitions failed: " + d.error());
+      }
+    }
+  }
+
+  /** Exact evidence of every table: one activity per table, or per batch of tables in the batched shape. */
+  private List<List<PartitionCount>> counts(List<TableWork> drops) {
+    if (parallel == 0) {
+      return drops.stream().map(w -> pg.countPartitionRows(new CountRowsInput(cluster, database, w.table(),
+          expiredNames(w)))).toList();
+    }
+    return PartitionMaintenanceWorkflowImpl.inBatches(drops, parallel, b -> Async.function(pg::countRowsOfTables,
+        new TablesInput<>(cluster, database, b.stream().map(w -> new CountRowsInput(cluster, database, w.table(),
+            expiredNames(w))).toList()))).stream().map(TableCounts::counts).toList();
+  }
+
+  private static List<String> expiredNames(TableWork w) {
+    return w.plan.expired().stream().map(PartitionFacts::name).toList();
+  }
+
   private ApprovalRequest request(List<TableWork> drops) {
     Map<TableWork, List<PartitionCount>> plan = new LinkedHashMap<>();
     Map<String, String> evidence = new LinkedHashMap<>();
     List<String> digest = new ArrayList<>();
     int partitions = 0;
-    for (TableWork w : drops) {
-      List<PartitionCount> counts = pg.countPartitionRows(new CountRowsInput(cluster, database, w.table(),
-          w.plan.expired().stream().map(PartitionFacts::name).toList()));
+    List<List<PartitionCount>> all = counts(drops);
+    for (int i = 0; i < drops.size(); i++) {
+      TableWork w = drops.get(i);
+      List<PartitionCount> counts = all.get(i);
       plan.put(w, counts);
       for (PartitionCount c : counts) {
         evidence.put(c.name(), "[" + c.from() + ", " + c.to() + "): " + c.rows() + " rows, " + c.totalBytes() + " bytes"

@@ -24,6 +24,19 @@ final class TableWork {
     return plan.policy().table();
   }
 
+  /** Adds partitions created during the run to the facts, in bound order (MINVALUE first). */
+  void addPartitions(List<PartitionFacts> added) {
+    if (added.isEmpty()) {
+      return;
+    }
+    List<PartitionFacts> all = new ArrayList<>(facts.partitions());
+    all.addAll(added);
+    all.sort(java.util.Comparator.comparing(PartitionFacts::from,
+        java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
+    facts = new TableFacts(facts.table(), facts.keyColumn(), facts.keyType(), List.copyOf(all),
+        facts.defaultPartition(), facts.defaultRows());
+  }
+
   void failed(String why) {
     failed = true;
     skipped.add(why);

@@ -115,7 +115,8 @@ public final class Runbooks {
           "Create future partitions, report coverage gaps and default-partition rows, retire expired partitions "
               + "(drops need approval).",
           "partition-maintenance:{cluster}:{database}", "cluster", "database")
-      .withDefaults("tables", "all configured tables", "premake", "each table's configured premake")
+      .withDefaults("tables", "all configured tables", "premake", "each table's configured premake",
+          "parallel", "4 (activities at once, each one connection to the primary)")
       .withScheduleNeeds(CLUSTER, PARTITIONED_DATABASE)
       .markDestructive()
       .markPartitionsOnly()

@@ -106,6 +106,7 @@ public final class HistoryScenarios {
       new HistoryScenario("ReplicaRebuild", "dry-run", ReplicaRebuildPaths::dryRun),
       new HistoryScenario("ReplicaRebuild", "restored-after-failure", ReplicaRebuildPaths::restoredAfterFailure),
       new HistoryScenario("PartitionMaintenance", "created-ahead", PartitionMaintenancePaths::createdAhead),
+      new HistoryScenario("PartitionMaintenance", "retired", PartitionMaintenancePaths::retired),
       new HistoryScenario("ArchivePartition", "approved-drop", ArchivePartitionPaths::approvedDrop),
       new HistoryScenario("ArchivePartition", "rejected", ArchivePartitionPaths::rejected),
       new HistoryScenario("ArchivePartition", "verify-mismatch", ArchivePartitionPaths::verifyMismatch),
