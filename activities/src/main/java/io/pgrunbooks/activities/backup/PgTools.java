@@ -1,19 +1,27 @@
 package io.pgrunbooks.activities.backup;
 
+import io.pgrunbooks.activities.ActivitySupport;
 import io.pgrunbooks.activities.Lookups;
+import io.temporal.activity.Activity;
+import io.temporal.failure.ApplicationFailure;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** Finds the PostgreSQL client tools and drains what child processes say on stderr. */
+/** Finds the PostgreSQL client tools, runs them heartbeating, and drains what child processes say. */
 final class PgTools {
+  /** Failure type of a client tool (pg_restore, pg_amcheck) that exited with an error. */
+  static final String RESTORE_FAILED = "RestoreFailed";
   private final Path binDir;
 
   PgTools(String configured) {
@@ -91,6 +99,46 @@ final class PgTools {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /**
+   * Runs a client tool to its end, heartbeating every 2 s; on cancellation or failure it (and its children) are
+   * killed. A non-zero exit fails with type RestoreFailed, naming the tool and its last output (password masked);
+   * {@code retryable} says whether the next attempt may do better.
+   */
+  static void runHeartbeating(List<String> cmd, String password, String name, Map<String, String> childEnv,
+                              boolean retryable) {
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().putAll(childEnv);
+    if (password != null) {
+      pb.environment().put("PGPASSWORD", password);
+    }
+    pb.redirectErrorStream(true);
+    Process p;
+    try {
+      p = pb.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Tail output = new Tail(p.getInputStream(), name + "-output");
+    try {
+      long t0 = System.nanoTime();
+      while (!p.waitFor(2, TimeUnit.SECONDS)) {
+        Activity.getExecutionContext().heartbeat(name + " running " + (System.nanoTime() - t0) / 1_000_000_000 + " s");
+      }
+      if (p.exitValue() != 0) {
+        String message = name + " failed (exit " + p.exitValue() + "): " + output.text(password);
+        throw retryable ? ApplicationFailure.newFailure(message, RESTORE_FAILED)
+            : ApplicationFailure.newNonRetryableFailure(message, RESTORE_FAILED);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      ActivitySupport.killTree(p);
+      throw new IllegalStateException(name + " interrupted", e);
+    } catch (RuntimeException e) {
+      ActivitySupport.killTree(p);
+      throw e;
     }
   }
 

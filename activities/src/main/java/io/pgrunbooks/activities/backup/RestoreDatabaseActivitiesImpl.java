@@ -4,7 +4,6 @@ import io.pgrunbooks.activities.ActivitySupport;
 import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import io.pgrunbooks.activities.postgres.Identifiers;
-import io.pgrunbooks.activities.s3.MultipartUpload;
 import io.pgrunbooks.config.ClusterConfig;
 import io.pgrunbooks.config.NodeConfig;
 import io.pgrunbooks.config.RunbooksConfig;
@@ -14,12 +13,9 @@ import io.pgrunbooks.workflows.common.FailureTypes;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,12 +23,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
@@ -115,9 +108,11 @@ public class RestoreDatabaseActivitiesImpl implements RestoreDatabaseActivities 
       NodeConfig node = Lookups.node(c, in.cluster(), p.node());
       long t1 = System.nanoTime();
       // Owners and privileges are kept: the roles are the cluster's own, and a swapped-in copy must behave the same.
-      restore(List.of(tools.tool("pg_restore").toString(), "--jobs", Integer.toString(Math.max(1, in.jobs())),
-          "--exit-on-error", "--no-password", "--host", node.host(), "--port", Integer.toString(node.port()),
-          "--username", c.credentials().user(), "--dbname", target, file.toString()), password(c, in.cluster()));
+      // Retryable: the next attempt finds the marked, half-restored target, drops it and starts over.
+      PgTools.runHeartbeating(List.of(tools.tool("pg_restore").toString(), "--jobs",
+          Integer.toString(Math.max(1, in.jobs())), "--exit-on-error", "--no-password", "--host", node.host(),
+          "--port", Integer.toString(node.port()), "--username", c.credentials().user(), "--dbname", target,
+          file.toString()), password(c, in.cluster()), "pg_restore", Map.of(), true);
       double restoreSeconds = (System.nanoTime() - t1) / 1e9;
       return new RestoredDatabase(p.node(), redone, downloadSeconds, restoreSeconds,
           databases(p.connection(), List.of(target)).get(target).bytes());
@@ -207,81 +202,13 @@ public class RestoreDatabaseActivitiesImpl implements RestoreDatabaseActivities 
   }
 
   private Path download(RestoreIntoInput in) {
-    Path file = null;
     try (S3Client s3 = BackupS3.client(config.archive(), env)) {
-      // pg_restore --jobs needs a seekable file: the dump goes to a temp file, checked while it streams.
-      file = Files.createTempFile("pgrb-restore-", ".pgdump");
-      MessageDigest sha = MultipartUpload.sha256();
-      long bytes = 0;
-      try (InputStream input = s3.getObject(r -> r.bucket(config.archive().bucket()).key(in.dumpKey()),
-          ResponseTransformer.toInputStream()); OutputStream out = Files.newOutputStream(file)) {
-        byte[] buf = new byte[1 << 20];
-        long lastBeat = 0;
-        for (int n; (n = input.read(buf)) > 0; ) {
-          sha.update(buf, 0, n);
-          out.write(buf, 0, n);
-          bytes += n;
-          if (bytes - lastBeat >= 64L << 20) {
-            Activity.getExecutionContext().heartbeat("downloaded " + bytes + " bytes");
-            lastBeat = bytes;
-          }
-        }
-      }
-      String got = HexFormat.of().formatHex(sha.digest());
-      if (!got.equals(in.sha256()) || bytes != in.dumpBytes()) {
-        throw ApplicationFailure.newNonRetryableFailure("checksum mismatch: s3 object " + in.dumpKey() + " has "
-            + bytes + " bytes with SHA-256 " + got + ", the manifest says " + in.dumpBytes() + " bytes with "
-            + in.sha256() + " (the object was changed or corrupted after the backup)", FailureTypes.SAFETY_REFUSED);
-      }
-      Path done = file;
-      file = null;
-      return done;
+      return DumpDownload.toTempFile(s3, config.archive().bucket(), in.dumpKey(), "pgrb-restore-", in.dumpBytes(),
+          in.sha256()).file();
     } catch (NoSuchKeyException e) {
       throw Lookups.badInput("the dump " + in.dumpKey() + " is missing from the bucket");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } finally {
-      if (file != null) {
-        try {
-          Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-          // temp dir cleanup
-        }
-      }
-    }
-  }
-
-  /** pg_restore to its end, heartbeating; on cancellation or failure it (and its workers) are killed. */
-  private static void restore(List<String> cmd, String password) {
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    if (password != null) {
-      pb.environment().put("PGPASSWORD", password);
-    }
-    pb.redirectErrorStream(true);
-    Process proc;
-    try {
-      proc = pb.start();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    PgTools.Tail output = new PgTools.Tail(proc.getInputStream(), "pg_restore-output");
-    try {
-      long t0 = System.nanoTime();
-      while (!proc.waitFor(2, TimeUnit.SECONDS)) {
-        Activity.getExecutionContext().heartbeat("pg_restore running " + (System.nanoTime() - t0) / 1_000_000_000 + " s");
-      }
-      if (proc.exitValue() != 0) {
-        // Retryable: the next attempt finds the marked, half-restored target, drops it and starts over.
-        throw ApplicationFailure.newFailure("pg_restore failed (exit " + proc.exitValue() + "): "
-            + output.text(password), "RestoreFailed");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      ActivitySupport.killTree(proc);
-      throw new IllegalStateException("pg_restore interrupted", e);
-    } catch (RuntimeException e) {
-      ActivitySupport.killTree(proc);
-      throw e;
     }
   }
 

@@ -1,10 +1,8 @@
 package io.pgrunbooks.activities.backup;
 
-import io.pgrunbooks.activities.ActivitySupport;
 import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import io.pgrunbooks.activities.postgres.Identifiers;
-import io.pgrunbooks.activities.s3.MultipartUpload;
 import io.pgrunbooks.config.BackupConfig.VerificationTarget;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.workflows.backup.AmcheckResult;
@@ -17,12 +15,8 @@ import io.pgrunbooks.workflows.common.FailureTypes;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -30,7 +24,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -44,7 +37,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
@@ -71,33 +63,9 @@ final class ScratchRestore {
     String scratch = scratch(input.scratchDatabase());
     Path file = null;
     try (S3Client s3 = BackupS3.client(config.archive(), env)) {
-      // pg_restore --jobs needs a seekable file: the dump goes to a temp file, checked while it streams.
-      file = Files.createTempFile("pgrb-verify-", ".pgdump");
-      long t0 = System.nanoTime();
-      MessageDigest sha = MultipartUpload.sha256();
-      long bytes = 0;
-      try (InputStream in = s3.getObject(r -> r.bucket(config.archive().bucket()).key(input.dumpKey()),
-          ResponseTransformer.toInputStream()); OutputStream out = Files.newOutputStream(file)) {
-        byte[] buf = new byte[1 << 20];
-        long lastBeat = 0;
-        for (int n; (n = in.read(buf)) > 0; ) {
-          sha.update(buf, 0, n);
-          out.write(buf, 0, n);
-          bytes += n;
-          if (bytes - lastBeat >= 64L << 20) {
-            Activity.getExecutionContext().heartbeat("downloaded " + bytes + " bytes");
-            lastBeat = bytes;
-          }
-        }
-      }
-      String got = HexFormat.of().formatHex(sha.digest());
-      double downloadSeconds = (System.nanoTime() - t0) / 1e9;
-      if (!got.equals(input.expectedSha256()) || bytes != input.expectedBytes()) {
-        throw ApplicationFailure.newNonRetryableFailure("checksum mismatch: s3 object " + input.dumpKey() + " has "
-            + bytes + " bytes with SHA-256 " + got + ", the manifest says " + input.expectedBytes() + " bytes with "
-            + input.expectedSha256() + " (the object was changed or corrupted after the backup)",
-            FailureTypes.SAFETY_REFUSED);
-      }
+      DumpDownload.Downloaded dump = DumpDownload.toTempFile(s3, config.archive().bucket(), input.dumpKey(),
+          "pgrb-verify-", input.expectedBytes(), input.expectedSha256());
+      file = dump.file();
       String password = targetPassword(target);
       try (Connection c = openTarget(target, target.maintenanceDatabase(), password); Statement st = c.createStatement()) {
         st.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(scratch) + " WITH (FORCE)");
@@ -109,7 +77,7 @@ final class ScratchRestore {
           "--port", Integer.toString(target.port()), "--username", target.credentials().user(),
           "--dbname", scratch, file.toString());
       // The scratch database is dropped at the end whatever happens: its commits need not wait for a WAL flush.
-      runChild(cmd, password, "pg_restore", Map.of("PGOPTIONS", "-c synchronous_commit=off"));
+      PgTools.runHeartbeating(cmd, password, "pg_restore", Map.of("PGOPTIONS", "-c synchronous_commit=off"), false);
       double restoreSeconds = (System.nanoTime() - t1) / 1e9;
       long size;
       try (Connection c = openTarget(target, target.maintenanceDatabase(), password); Statement st = c.createStatement();
@@ -117,7 +85,8 @@ final class ScratchRestore {
         rs.next();
         size = rs.getLong(1);
       }
-      return new RestoreResult(target.host() + ":" + target.port(), bytes, got, downloadSeconds, restoreSeconds, size);
+      return new RestoreResult(target.host() + ":" + target.port(), dump.bytes(), dump.sha256(), dump.seconds(),
+          restoreSeconds, size);
     } catch (NoSuchKeyException e) {
       throw Lookups.badInput("the dump " + input.dumpKey() + " is missing from the bucket");
     } catch (SQLException e) {
@@ -125,13 +94,7 @@ final class ScratchRestore {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      if (file != null) {
-        try {
-          Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-          // temp dir cleanup
-        }
-      }
+      DumpDownload.deleteQuietly(file);
     }
   }
 
@@ -206,7 +169,7 @@ final class ScratchRestore {
         "--host", target.host(), "--port", Integer.toString(target.port()), "--username", target.credentials().user(),
         "--database", scratch);
     try {
-      runChild(cmd, targetPassword(target), "pg_amcheck", Map.of());
+      PgTools.runHeartbeating(cmd, targetPassword(target), "pg_amcheck", Map.of(), false);
       return new AmcheckResult(true, true, "pg_amcheck: no corruption found in tables and B-tree indexes");
     } catch (ApplicationFailure e) {
       if (e.getOriginalMessage().contains("amcheck") && e.getOriginalMessage().contains("extension")) {
@@ -234,39 +197,6 @@ final class ScratchRestore {
   }
 
   /** Runs a child to its end, heartbeating; on cancellation or failure it (and its workers) are killed. */
-  private void runChild(List<String> cmd, String password, String name, Map<String, String> childEnv) {
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().putAll(childEnv);
-    if (password != null) {
-      pb.environment().put("PGPASSWORD", password);
-    }
-    pb.redirectErrorStream(true);
-    Process p;
-    try {
-      p = pb.start();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    PgTools.Tail output = new PgTools.Tail(p.getInputStream(), name + "-output");
-    try {
-      long t0 = System.nanoTime();
-      while (!p.waitFor(2, TimeUnit.SECONDS)) {
-        Activity.getExecutionContext().heartbeat(name + " running " + (System.nanoTime() - t0) / 1_000_000_000 + " s");
-      }
-      if (p.exitValue() != 0) {
-        throw ApplicationFailure.newNonRetryableFailure(name + " failed (exit " + p.exitValue() + "): "
-            + output.text(password), "RestoreFailed");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      ActivitySupport.killTree(p);
-      throw new IllegalStateException(name + " interrupted", e);
-    } catch (RuntimeException e) {
-      ActivitySupport.killTree(p);
-      throw e;
-    }
-  }
-
   private VerificationTarget target() {
     VerificationTarget t = config.backup().verification();
     if (t == null) {

@@ -60,7 +60,7 @@ public final class RunsResource {
   }
 
   /**
-   * {@code {"runbook": "HealthCheck", "input": {...}, "workflowId": optional}}; {@code requestedBy} is
+   * {@code {"runbook": "<workflow type>", "input": {...}, "workflowId": optional}}; {@code requestedBy} is
    * always the authenticated user, so the requester can never approve their own run.
    */
   @POST
