@@ -60,7 +60,10 @@ class ReportsAfterRetentionTest {
     assertThat(entry).as("listed: %s", list.text()).isNotNull();
     assertThat(entry.path("runId").asText()).isEqualTo(runId);
     assertThat(entry.path("outcome").asText()).isEqualTo("COMPLETED");
-    assertThat(entry.path("id").asText()).startsWith(today + "/PartitionMaintenance/main/");
+    // The report is filed under the UTC day the run finished, which is yesterday when the test crosses midnight.
+    String finishedDay = entry.path("finishedAt").asText().substring(0, 10);
+    assertThat(finishedDay).isIn(today, LocalDate.now(ZoneOffset.UTC).minusDays(1).toString());
+    assertThat(entry.path("id").asText()).startsWith(finishedDay + "/PartitionMaintenance/main/");
 
     Reply got = api.get("victor", "/api/v1/reports/" + entry.path("id").asText());
     assertThat(got.status()).as(got.text()).isEqualTo(200);
