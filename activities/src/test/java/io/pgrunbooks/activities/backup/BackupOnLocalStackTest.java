@@ -138,10 +138,15 @@ class BackupOnLocalStackTest {
     start(BackupStackFixture.config(prefix, "", ""));
     String db = richDatabase(1000);
     BackupResult backup = backup(db);
+    flipAByteAndExpectAChecksumMismatch(db, backup, 2);
+  }
+
+  /** Flips the byte at 1/{@code part} of the dump in the bucket; verification fails naming the mismatch. */
+  private void flipAByteAndExpectAChecksumMismatch(String db, BackupResult backup, int part) {
     String dumpKey = backup.manifest().dumpKey();
     try (S3Client s3 = BackupStackFixture.s3()) {
       byte[] body = s3.getObjectAsBytes(r -> r.bucket(bucket()).key(dumpKey)).asByteArray();
-      body[body.length / 2] ^= (byte) 0xFF;
+      body[body.length / part] ^= (byte) 0xFF;
       s3.putObject(r -> r.bucket(bucket()).key(dumpKey), RequestBody.fromBytes(body));
     }
     ApplicationFailure failure = failureOf(() -> verification(db, null)
@@ -168,17 +173,8 @@ class BackupOnLocalStackTest {
       assertThat(files.toList()).as("no temporary dump file").isEmpty();
     }
 
-    String dumpKey = backup.manifest().dumpKey();
-    try (S3Client s3 = BackupStackFixture.s3()) {
-      byte[] body = s3.getObjectAsBytes(r -> r.bucket(bucket()).key(dumpKey)).asByteArray();
-      body[body.length / 3] ^= (byte) 0xFF;
-      s3.putObject(r -> r.bucket(bucket()).key(dumpKey), RequestBody.fromBytes(body));
-    }
-    ApplicationFailure failure = failureOf(() -> verification(db, null)
-        .run(BackupVerificationInput.of(TestStack.CLUSTER, db, backup.backupKey())));
-    assertThat(failure.getOriginalMessage()).contains("did not verify").contains("checksum mismatch")
-        .contains(backup.manifest().sha256());
-    assertThat(scratchDatabases()).isEmpty();
+    // Streamed: pg_restore has read part of the changed dump by the time the hash is known.
+    flipAByteAndExpectAChecksumMismatch(db, backup, 3);
   }
 
   @Test
