@@ -1,6 +1,11 @@
 package io.pgrunbooks.workflows.restoredrill;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgrunbooks.workflows.activities.ArchiveLayout;
+import io.pgrunbooks.workflows.common.DataConverters;
+import java.io.UncheckedIOException;
 import io.pgrunbooks.workflows.activities.ReportLayout;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -23,6 +28,19 @@ public final class DrillHistory {
   /** The folder of one cluster's drills. */
   public static String folder(String archivePrefix, String cluster) {
     return ArchiveLayout.root(archivePrefix) + ".pg-runbooks/restore-drills/" + ReportLayout.enc(cluster) + "/";
+  }
+
+  /** The stored JSON of {@code r}: {@code format} and the record's fields. */
+  public static byte[] json(DrillRecord r) {
+    ObjectMapper mapper = DataConverters.objectMapper();
+    ObjectNode doc = mapper.createObjectNode();
+    doc.put("format", FORMAT);
+    doc.setAll((ObjectNode) mapper.valueToTree(r));
+    try {
+      return mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The key of {@code r}: same run, same key. */
