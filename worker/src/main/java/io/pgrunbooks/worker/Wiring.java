@@ -86,6 +86,7 @@ final class Wiring {
         new ApprovalActivitiesImpl(cfg, env),
         new NotifyActivitiesImpl(cfg, env),
         new io.pgrunbooks.activities.s3.ReportActivitiesImpl(s3),
+        new io.pgrunbooks.activities.s3.DrillHistoryActivitiesImpl(s3),
         new LockActivitiesImpl(client),
         new FailoverActivitiesImpl(cfg, connections, env, s3),
         new io.pgrunbooks.activities.postgres.PhysicalBackupActivitiesImpl(cfg, connections),
