@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.pitr;
 
+import io.pgrunbooks.workflows.activities.NodeActivities.NodePlan;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities.NodeRole;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities.Topology;
 import io.pgrunbooks.workflows.physicalbackup.PgBackRestBackup;
@@ -202,6 +203,28 @@ public final class PitrRules {
       return "cluster " + t.cluster() + " has no single primary now (" + t.problem() + "); refusing to replace a node";
     }
     return null;
+  }
+
+  /**
+   * The commands of {@code into: node} on the replica, in order, for the approval and the dry run: stop, move the
+   * data directory aside, restore into a partial directory renamed into place, start paused at the target, and what
+   * happens to the old directory.
+   */
+  public static List<String> nodePlan(NodePlan n, String node, String stanza, String backupLabel, PitrTarget t,
+                                      boolean keepOld) {
+    String partial = n.dataDir() + ".partial-<runId>";
+    List<String> out = new ArrayList<>();
+    out.add("on " + node + ": " + String.join(" ", n.stop()) + " (refused if " + node + " is not in recovery)");
+    out.add("on " + node + ": " + String.join("; ", n.moveAside()));
+    out.add("on " + node + ": pgbackrest --stanza=" + stanza + " --pg1-path=" + partial + " --set=" + backupLabel
+        + " --type=" + t.type() + " --target=" + t.value() + " --target-action=pause --archive-mode=off restore; mv "
+        + partial + " " + n.dataDir());
+    out.add("on " + node + ": " + String.join("; ", n.start()) + ", then wait until recovery is paused at the target");
+    out.add("verify: PostgreSQL's log names the recovery stop point of " + t.type() + " " + t.value());
+    out.add(keepOld ? "keep " + n.oldCopy() + " (keepOldDataDir: true)" : "after the verify: "
+        + String.join("; ", n.removeOld()));
+    out.add("on failure before the verify: " + String.join("; ", n.restore()) + "; start " + node + " on it again");
+    return out;
   }
 
   /** Time left until {@code untilMillis}, as {@code 23h 59m} or {@code 4m 10s}. */

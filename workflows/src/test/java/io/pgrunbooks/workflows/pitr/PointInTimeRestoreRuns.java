@@ -1,6 +1,11 @@
 package io.pgrunbooks.workflows.pitr;
 
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities;
+import io.pgrunbooks.workflows.approval.ApprovalSignal;
+import io.pgrunbooks.workflows.lock.ClientLockActivities;
+import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
+import io.pgrunbooks.workflows.replay.TestEnvironments;
+import io.pgrunbooks.workflows.replicarebuild.RebuildFakes;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.common.WorkflowIds;
@@ -15,7 +20,8 @@ import io.temporal.worker.Worker;
 import java.util.List;
 
 /**
- * PointInTimeRestore of cluster main on RestoreDrill's fakes (pg1 primary at 10.0.0.1, pg2 a replica); shared by the
+ * PointInTimeRestore of cluster main on RestoreDrill's fakes (pg1 primary at 10.0.0.1, pg2 a replica whose agent is
+ * ReplicaRebuild's fake plus {@link NodeRestorer}); shared by the
  * workflow test and the replay paths.
  */
 public final class PointInTimeRestoreRuns {
@@ -24,14 +30,20 @@ public final class PointInTimeRestoreRuns {
   public final TestWorkflowEnvironment env;
   public final RestoreDrillFakes fakes = new RestoreDrillFakes();
   public final KeptReports reports = new KeptReports();
+  public final FixedApprovals approvals = new FixedApprovals();
+  public final Replication replication = new Replication();
+  /** The node agent of pg2 (the replica into: node replaces); its journal also holds the restore. */
+  public final RebuildFakes.Node node = new RebuildFakes.Node();
+  public final NodeRestorer restorer = new NodeRestorer(node.calls);
 
   public PointInTimeRestoreRuns(TestWorkflowEnvironment env) {
     this.env = env;
     Worker worker = env.newWorker(TaskQueues.CENTRAL);
-    worker.registerWorkflowImplementationTypes(PointInTimeRestoreWorkflowImpl.class);
-    worker.registerActivitiesImplementations(fakes.central, new Replication(), new FixedApprovals(), fakes.notifier,
-        reports);
+    worker.registerWorkflowImplementationTypes(PointInTimeRestoreWorkflowImpl.class, TopologyLockWorkflowImpl.class);
+    worker.registerActivitiesImplementations(fakes.central, replication, approvals, fakes.notifier, reports,
+        new ClientLockActivities(env.getWorkflowClient()));
     env.newWorker(TaskQueues.node("pg1")).registerActivitiesImplementations(fakes.agent, fakes.pgbackrest);
+    env.newWorker(TaskQueues.node("pg2")).registerActivitiesImplementations(node, restorer);
   }
 
   /** Runs to the end (time skipping runs keepFor out). */
@@ -53,22 +65,55 @@ public final class PointInTimeRestoreRuns {
         WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.CENTRAL).setWorkflowId(ID).build());
   }
 
-  /** Roles of main: pg1 primary, pg2 replica; any other node is unknown. */
-  static final class Replication implements PostgresReplicationActivities {
+  /** Approves the pending approval as {@code approver} once it shows in the progress query. */
+  public static void approve(PointInTimeRestoreWorkflow run, String approver) {
+    run.approve(new ApprovalSignal(TestEnvironments.awaitPendingApproval(run), approver, "go", null));
+  }
+
+  /** The restore on pg2's agent: journals into pg2's calls; fails when {@code failure} is set. */
+  public static final class NodeRestorer implements PitrNodeActivities {
+    public volatile String failure;
+    public volatile String recoveryStop = "LOG:  recovery stopping before commit of transaction 730, time "
+        + "2025-12-07 11:59:59.5+00";
+    private final List<String> calls;
+
+    NodeRestorer(List<String> calls) {
+      this.calls = calls;
+    }
+
     @Override
-    public Topology topology(TopologyInput input) {
+    public NodeRestore restoreNodeToTarget(NodeRestoreCall call) {
+      calls.add("restoreNode " + call.backupLabel() + " " + call.targetType() + " " + call.target());
+      if (failure != null) {
+        throw ApplicationFailure.newNonRetryableFailure(failure, "RestoreDrillFailed");
+      }
+      return new NodeRestore("/data/pg2", 5432, 12.5, recoveryStop, "1/50000060");
+    }
+  }
+
+  /** Roles of main: pg1 primary, pg2 replica (settable: {@code primary}); any other node is unknown. */
+  public static final class Replication implements PostgresReplicationActivities {
+    /** The primary the topology reports from the {@code primaryMovesAfter}-th call on. */
+    public volatile String movedPrimary;
+    public volatile int primaryMovesAfter = Integer.MAX_VALUE;
+    public volatile boolean keepOld;
+    private int calls;
+
+    @Override
+    public synchronized Topology topology(TopologyInput input) {
       if (!List.of("pg1", "pg2").contains(input.replica())) {
         throw ApplicationFailure.newNonRetryableFailure("unknown node '" + input.replica() + "' in cluster main; "
             + "its nodes: pg1, pg2", FailureTypes.BAD_INPUT);
       }
-      return new Topology("main", List.of(new NodeRole("pg1", "10.0.0.1", 5432, true, false, null),
-          new NodeRole("pg2", "10.0.0.2", 5432, true, true, null)), "pg1", null, "streaming", 0, "pg2", true, true,
-          1_000_000);
+      String primary = ++calls > primaryMovesAfter ? movedPrimary : "pg1";
+      return new Topology("main", List.of(new NodeRole("pg1", "10.0.0.1", 5432, true, !"pg1".equals(primary), null),
+          new NodeRole("pg2", "10.0.0.2", 5432, true, !"pg2".equals(primary), null)), primary, null, "streaming", 0,
+          "pg2", true, true, 1_000_000);
     }
 
     @Override
     public RebuildSettings rebuildSettings(TopologyInput input) {
-      throw new UnsupportedOperationException("PointInTimeRestore reads no rebuild settings");
+      return new RebuildSettings(keepOld, 1, 60, 5, 1.2);
     }
 
     @Override

@@ -163,13 +163,6 @@ class PointInTimeRestoreWorkflowTest {
         false, null, null), "unknown node 'pg9'");
   }
 
-  @Test
-  void intoNodeForAReplicaIsRefusedAsNotSupportedYetWithNothingChanged() {
-    assertRefused(new PointInTimeRestoreInput("main", "2025-12-07T12:00:00Z", null, null, "node", "pg2", null,
-        false, null, null), "into: node (replacing the data directory of pg2) is not supported yet");
-    assertThat(fakes.calls).containsExactly("target main null");
-  }
-
   private void assertRefused(PointInTimeRestoreInput input, String sentence) {
     assertThatThrownBy(() -> runs.run(input)).isInstanceOf(WorkflowFailedException.class).rootCause()
         .isInstanceOfSatisfying(ApplicationFailure.class, f -> {

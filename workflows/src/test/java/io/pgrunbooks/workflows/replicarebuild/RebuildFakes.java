@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Stand-ins for the activities of a replica rebuild: pg1 primary, pg2 the replica, a journal of node calls. */
-final class RebuildFakes {
+public final class RebuildFakes {
   private RebuildFakes() {}
 
   static final class Config implements ConfigActivities {
@@ -68,11 +68,11 @@ final class RebuildFakes {
   }
 
   /** The node agent of pg2: remembers every mutating call; {@code freeBytes} and {@code running} are settable. */
-  static final class Node implements NodeActivities {
-    final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+  public static final class Node implements NodeActivities {
+    public final List<String> calls = Collections.synchronizedList(new ArrayList<>());
     volatile long freeBytes = 10L * 1024 * 1024 * 1024;
-    volatile Boolean inRecovery = true;
-    volatile boolean moved;
+    public volatile Boolean inRecovery = true;
+    public volatile boolean moved;
 
     @Override
     public DiskUsage diskUsage(DiskUsageInput input) {
