@@ -44,4 +44,34 @@ public final class PointInTimeRestorePaths {
         null, null, null, true, "alice", "plan"));
     return PointInTimeRestoreRuns.ID;
   }
+
+  /** into: node for replica pg2, approved: stopped, moved aside, restored paused at the target, old dir removed. */
+  public static String intoNodeApproved(TestWorkflowEnvironment env) {
+    PointInTimeRestoreRuns runs = new PointInTimeRestoreRuns(env);
+    PointInTimeRestoreWorkflow stub = runs.start(intoPg2());
+    PointInTimeRestoreRuns.approve(stub, "alice");
+    env.getWorkflowClient().newUntypedWorkflowStub(PointInTimeRestoreRuns.ID)
+        .getResult(PointInTimeRestoreResult.class);
+    return PointInTimeRestoreRuns.ID;
+  }
+
+  /** into: node whose restore failed after the move: the old data dir is put back and started; the run fails. */
+  public static String intoNodePutBack(TestWorkflowEnvironment env) {
+    PointInTimeRestoreRuns runs = new PointInTimeRestoreRuns(env);
+    runs.restorer.failure = "the restored instance stopped before recovery reached the target";
+    PointInTimeRestoreWorkflow stub = runs.start(intoPg2());
+    PointInTimeRestoreRuns.approve(stub, "alice");
+    try {
+      env.getWorkflowClient().newUntypedWorkflowStub(PointInTimeRestoreRuns.ID)
+          .getResult(PointInTimeRestoreResult.class);
+    } catch (RuntimeException expected) {
+      // the failed run is the path
+    }
+    return PointInTimeRestoreRuns.ID;
+  }
+
+  private static PointInTimeRestoreInput intoPg2() {
+    return new PointInTimeRestoreInput("main", "2025-12-07T12:00:00Z", null, null, "node", "pg2", null, false,
+        "carol", "copy back orders");
+  }
 }
