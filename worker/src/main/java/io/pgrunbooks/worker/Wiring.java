@@ -123,6 +123,7 @@ final class Wiring {
         new FailoverNodeActivitiesImpl(cfg, node, env), new PgBouncerActivitiesImpl(cfg, node, env),
         new PgBouncerPoolActivitiesImpl(cfg, node, env),
         new io.pgrunbooks.activities.node.PgBackRestActivitiesImpl(cfg, node, env),
-        new io.pgrunbooks.activities.node.DrillScratchActivitiesImpl(cfg, node, env));
+        new io.pgrunbooks.activities.node.DrillScratchActivitiesImpl(cfg, node, env),
+        new io.pgrunbooks.activities.node.PitrNodeActivitiesImpl(cfg, node, env));
   }
 }

@@ -1,0 +1,155 @@
+package io.pgrunbooks.activities.node;
+
+import static io.pgrunbooks.activities.ActivitySupport.heartbeat;
+
+import io.pgrunbooks.activities.ActivitySupport;
+import io.pgrunbooks.activities.Lookups;
+import io.pgrunbooks.activities.postgres.ConnectionFactory;
+import io.pgrunbooks.config.ClusterConfig;
+import io.pgrunbooks.config.NodeConfig;
+import io.pgrunbooks.config.PgBackRestConfig;
+import io.pgrunbooks.config.RunbooksConfig;
+import io.pgrunbooks.workflows.common.FailureTypes;
+import io.pgrunbooks.workflows.pitr.PitrNodeActivities;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code PointInTimeRestore into: node} on this agent's own node: the restore goes into
+ * {@code <dataDir>.partial-<runId>} (never started), is renamed to the data directory once pgBackRest finished, and is
+ * started with the node's own start command; then PostgreSQL replays to the target and pauses there, read-only.
+ * Tablespaces are restored under {@code <dataDir>.tablespaces-<runId>}.
+ */
+public class PitrNodeActivitiesImpl implements PitrNodeActivities {
+  private final RunbooksConfig config;
+  private final String nodeName;
+  private final Map<String, String> env;
+  private final NodeActivitiesImpl nodes;
+  private final ConnectionFactory connections;
+
+  public PitrNodeActivitiesImpl(RunbooksConfig config, String nodeName, Map<String, String> env) {
+    this.config = config;
+    this.nodeName = nodeName;
+    this.env = env;
+    this.nodes = new NodeActivitiesImpl(config, nodeName, env);
+    this.connections = new ConnectionFactory(config, () -> env, Duration.ofSeconds(5), Duration.ofSeconds(30));
+  }
+
+  @Override
+  public NodeRestore restoreNodeToTarget(NodeRestoreCall call) {
+    ReplicaRebuilder node = nodes.rebuilder(call.cluster(), call.node());
+    ClusterConfig cluster = Lookups.cluster(config, call.cluster());
+    PgBackRestConfig b = PgBackRestRestore.config(cluster, call.cluster());
+    NodeConfig own = Lookups.node(cluster, call.cluster(), nodeName);
+    Path data = node.dataDir();
+    Path part = node.partial(call.runId());
+    if (!Files.isDirectory(node.oldCopy(call.runId()))) {
+      throw ApplicationFailure.newNonRetryableFailure(data + " was not moved aside by this run (no "
+          + node.oldCopy(call.runId()) + "): refusing to restore over it", FailureTypes.SAFETY_REFUSED);
+    }
+    double restoreSeconds = 0;
+    // Renamed into place by an earlier attempt: that restore was complete (as ReplicaRebuilder's base backup).
+    if (!Files.isDirectory(data) || Files.exists(part)) {
+      restoreSeconds = restore(call, node, b, own, data, part);
+    }
+    if (!node.running()) {
+      try {
+        node.start();
+      } catch (ApplicationFailure e) {
+        throw ApplicationFailure.newNonRetryableFailure("the restored " + call.node() + " did not start: "
+            + e.getOriginalMessage() + "\n" + tail(node), DrillScratchActivitiesImpl.FAILED);
+      }
+    }
+    return awaitPaused(call, node, own, restoreSeconds);
+  }
+
+  private double restore(NodeRestoreCall call, ReplicaRebuilder node, PgBackRestConfig b, NodeConfig own, Path data,
+                         Path part) {
+    if (Files.exists(data)) {
+      throw ApplicationFailure.newNonRetryableFailure(data + " exists but is not a restore made by this run: "
+          + "refusing to restore over it", FailureTypes.SAFETY_REFUSED);
+    }
+    Path tablespaces = data.resolveSibling(data.getFileName() + ".tablespaces-" + call.runId());
+    // Half a restore of a killed agent may still be written: stop it, start again from an empty directory.
+    HostCommands.killProcessesUsing(part.toString());
+    HostCommands.deleteTree(part);
+    HostCommands.deleteTree(tablespaces);
+    try {
+      Files.createDirectory(part, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      HostCommands.chown(part, own.runAs());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + part, e);
+    }
+    long t0 = System.nanoTime();
+    List<String> restore = PgBackRestRestore.command(b, part, call.backupLabel(), call.targetType(), call.target(),
+        "pause", tablespaces);
+    HostCommands.Result r = HostCommands.run(HostCommands.as(own.runAs(), restore), PgBackRestRestore.env(b, env),
+        TimeUnit.HOURS.toSeconds(12), line -> { }, line -> line.contains("restore file") ? line.strip() : null);
+    if (!r.ok()) {
+      HostCommands.deleteTree(part);
+      throw ApplicationFailure.newFailure("pgbackrest restore of " + call.backupLabel() + " into " + part
+          + " failed (exit " + r.exitCode() + "): " + r.tail().strip(), "PgBackRestRestoreFailed");
+    }
+    try {
+      Files.move(part, data, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move " + part + " to " + data, e);
+    }
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /**
+   * Waits until recovery is paused at the target ({@code pg_get_wal_replay_pause_state() = 'paused'}), or fails with
+   * the server's log when it stopped (a target never reached, WAL missing from the repository) or ended recovery.
+   */
+  private NodeRestore awaitPaused(NodeRestoreCall call, ReplicaRebuilder node, NodeConfig own,
+                                  double restoreSeconds) {
+    long started = System.nanoTime();
+    while (true) {
+      try (Connection c = connections.open(call.cluster(), nodeName, "postgres"); Statement s = c.createStatement();
+           ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery(), pg_get_wal_replay_pause_state(), "
+               + "pg_last_wal_replay_lsn()::text")) {
+        rs.next();
+        if (!rs.getBoolean(1)) {
+          throw ApplicationFailure.newNonRetryableFailure("the restored " + call.node() + " ended recovery instead of "
+              + "pausing at the target (recovery_target_action overridden?): " + tail(node),
+              DrillScratchActivitiesImpl.FAILED);
+        }
+        if ("paused".equals(rs.getString(2))) {
+          return new NodeRestore(node.dataDir().toString(), own.port(), restoreSeconds, stopLine(node),
+              rs.getString(3));
+        }
+        heartbeat("replaying, at " + rs.getString(3));
+      } catch (java.sql.SQLException | ConnectionFactory.NodeConnectException e) {
+        if (!node.running() && System.nanoTime() - started > TimeUnit.SECONDS.toNanos(2)) {
+          throw ApplicationFailure.newNonRetryableFailure("the restored " + call.node() + " stopped before recovery "
+              + "reached the target: " + tail(node), DrillScratchActivitiesImpl.FAILED);
+        }
+        heartbeat("starting: " + e.getMessage());
+      }
+      ActivitySupport.pause(500, DrillScratchActivitiesImpl.FAILED + "Interrupted");
+    }
+  }
+
+  /** The last "recovery stopping" line of the node's log: a pause happens only at a reached target, after it. */
+  private static String stopLine(ReplicaRebuilder node) {
+    List<String> stops = DrillScratchActivitiesImpl.read(node.logFile()).lines().filter(l -> l.contains("recovery stopping")).toList();
+    return stops.isEmpty() ? null : stops.get(stops.size() - 1).strip();
+  }
+
+  private static String tail(ReplicaRebuilder node) {
+    return DrillScratchActivitiesImpl.tail(node.logFile());
+  }
+}
