@@ -103,6 +103,9 @@ public class PitrNodeActivitiesImpl implements PitrNodeActivities {
           + " failed (exit " + r.exitCode() + "): " + r.tail().strip(), "PgBackRestRestoreFailed");
     }
     try {
+      // pgBackRest wrote restore_command with --pg1-path of where it restored: it must name the data directory.
+      Path autoConf = part.resolve("postgresql.auto.conf");
+      Files.writeString(autoConf, Files.readString(autoConf).replace("--pg1-path=" + part, "--pg1-path=" + data));
       Files.move(part, data, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot move " + part + " to " + data, e);
