@@ -44,9 +44,19 @@ final class PgBackRestRestore {
    */
   static List<String> command(PgBackRestConfig c, Path pgPath, String label, String type, String target,
                               String action, Path tablespaces) {
+    return command(c, pgPath, label, type, target, action, tablespaces, false);
+  }
+
+  /**
+   * As the other, but with {@code archives} the restored server keeps the archiving settings of the backup
+   * ({@code --archive-mode=preserve}): into: inPlace, where the restored server is the cluster's primary again.
+   */
+  static List<String> command(PgBackRestConfig c, Path pgPath, String label, String type, String target,
+                              String action, Path tablespaces, boolean archives) {
     return List.of(c.command(), "--config=" + Path.of(c.configFile()).toAbsolutePath().normalize(),
         "--stanza=" + c.stanza(), "--repo1-path=" + c.repoPath(), "--pg1-path=" + pgPath, "--set=" + label,
-        "--type=" + type, "--target=" + target, "--target-action=" + action, "--archive-mode=off",
-        "--tablespace-map-all=" + tablespaces, "--log-level-console=info", "restore");
+        "--type=" + type, "--target=" + target, "--target-action=" + action,
+        "--archive-mode=" + (archives ? "preserve" : "off"), "--tablespace-map-all=" + tablespaces,
+        "--log-level-console=info", "restore");
   }
 }

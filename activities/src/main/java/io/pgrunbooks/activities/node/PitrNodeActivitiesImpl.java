@@ -72,7 +72,8 @@ public class PitrNodeActivitiesImpl implements PitrNodeActivities {
             + e.getOriginalMessage() + "\n" + tail(node), DrillScratchActivitiesImpl.FAILED);
       }
     }
-    return awaitPaused(call, node, own, restoreSeconds);
+    return call.promote() ? awaitPromoted(call, node, own, restoreSeconds)
+        : awaitPaused(call, node, own, restoreSeconds);
   }
 
   private double restore(NodeRestoreCall call, ReplicaRebuilder node, PgBackRestConfig b, NodeConfig own, Path data,
@@ -94,7 +95,7 @@ public class PitrNodeActivitiesImpl implements PitrNodeActivities {
     }
     long t0 = System.nanoTime();
     List<String> restore = PgBackRestRestore.command(b, part, call.backupLabel(), call.targetType(), call.target(),
-        "pause", tablespaces);
+        call.promote() ? "promote" : "pause", tablespaces, call.promote());
     HostCommands.Result r = HostCommands.run(HostCommands.as(own.runAs(), restore), PgBackRestRestore.env(b, env),
         TimeUnit.HOURS.toSeconds(12), line -> { }, line -> line.contains("restore file") ? line.strip() : null);
     if (!r.ok()) {
@@ -132,9 +133,58 @@ public class PitrNodeActivitiesImpl implements PitrNodeActivities {
         }
         if ("paused".equals(rs.getString(2))) {
           return new NodeRestore(node.dataDir().toString(), own.port(), restoreSeconds, stopLine(node),
-              rs.getString(3));
+              rs.getString(3), null, null);
         }
         heartbeat("replaying, at " + rs.getString(3));
+      } catch (java.sql.SQLException | ConnectionFactory.NodeConnectException e) {
+        if (!node.running() && System.nanoTime() - started > TimeUnit.SECONDS.toNanos(2)) {
+          throw ApplicationFailure.newNonRetryableFailure("the restored " + call.node() + " stopped before recovery "
+              + "reached the target: " + tail(node), DrillScratchActivitiesImpl.FAILED);
+        }
+        heartbeat("starting: " + e.getMessage());
+      }
+      ActivitySupport.pause(500, DrillScratchActivitiesImpl.FAILED + "Interrupted");
+    }
+  }
+
+  /**
+   * into: inPlace: waits until recovery ended (promoted at the target), then writes ({@code txid_current()}, a WAL
+   * switch) and waits until that segment of the new timeline is archived: the restored primary writes and archives.
+   */
+  private NodeRestore awaitPromoted(NodeRestoreCall call, ReplicaRebuilder node, NodeConfig own,
+                                    double restoreSeconds) {
+    long started = System.nanoTime();
+    String segment = null;
+    while (true) {
+      try (Connection c = connections.open(call.cluster(), nodeName, "postgres"); Statement s = c.createStatement()) {
+        try (ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+          rs.next();
+          if (rs.getBoolean(1)) {
+            heartbeat("recovering");
+            ActivitySupport.pause(500, DrillScratchActivitiesImpl.FAILED + "Interrupted");
+            continue;
+          }
+        }
+        if (segment == null) {
+          try (ResultSet rs = s.executeQuery("SELECT txid_current(), pg_walfile_name(pg_switch_wal())")) {
+            rs.next();
+            segment = rs.getString(2);
+          }
+        }
+        try (ResultSet rs = s.executeQuery("SELECT coalesce(last_archived_wal, ''), pg_current_wal_lsn()::text "
+            + "FROM pg_stat_archiver")) {
+          rs.next();
+          if (rs.getString(1).compareTo(segment) >= 0) {
+            return new NodeRestore(node.dataDir().toString(), own.port(), restoreSeconds, stopLine(node),
+                rs.getString(2), segment.substring(0, 8), rs.getString(1));
+          }
+        }
+        if (System.nanoTime() - started > TimeUnit.MINUTES.toNanos(10)) {
+          throw ApplicationFailure.newNonRetryableFailure("the restored primary " + call.node() + " wrote but did not "
+              + "archive WAL segment " + segment + " within 10 minutes: see pg_stat_archiver and the pgBackRest log",
+              DrillScratchActivitiesImpl.FAILED);
+        }
+        heartbeat("waiting for " + segment + " in the repository");
       } catch (java.sql.SQLException | ConnectionFactory.NodeConnectException e) {
         if (!node.running() && System.nanoTime() - started > TimeUnit.SECONDS.toNanos(2)) {
           throw ApplicationFailure.newNonRetryableFailure("the restored " + call.node() + " stopped before recovery "

@@ -67,7 +67,8 @@ class PointInTimeRestoreIntoNodeOnLocalStackTest {
     String runId = "test-" + UUID.randomUUID();
     RebuildStep step = new RebuildStep(CLUSTER, "pg2", runId);
     PitrTarget t = PitrRules.target(PointInTimeRestoreInput.toTime(CLUSTER, target.toString()));
-    NodeRestoreCall call = new NodeRestoreCall(CLUSTER, "pg2", runId, stack.full.label(), t.value(), t.type());
+    NodeRestoreCall call = new NodeRestoreCall(CLUSTER, "pg2", runId, stack.full.label(), t.value(), t.type(),
+        false);
 
     assertThatThrownBy(() -> pitr.restoreNodeToTarget(call)).hasMessageContaining("was not moved aside by this run");
     agent.stopPostgres(step);

@@ -132,7 +132,7 @@ final class PitrIntoNode {
       run.change("moved " + plan.dataDir() + " to " + plan.oldCopy());
       stage = node + " stopped; old data dir at " + plan.oldCopy();
       NodeRestore restored = run.step("restore", () -> restorer(node).restoreNodeToTarget(new NodeRestoreCall(cluster,
-          node, step.runId(), backup.label(), target.value(), target.type())), r -> "backup " + backup.label()
+          node, step.runId(), backup.label(), target.value(), target.type(), false)), r -> "backup " + backup.label()
           + " + WAL restored into " + r.dataDir() + ", paused in recovery at " + r.replayLsn() + " on port "
           + r.port());
       run.change("restored backup " + backup.label() + " to " + target.type() + " " + target.value() + " into "
@@ -195,7 +195,7 @@ final class PitrIntoNode {
         + "into it; " + node + " stops being a replica", node, evidence, digest, null);
   }
 
-  private static PitrNodeActivities restorer(String node) {
+  static PitrNodeActivities restorer(String node) {
     return Workflow.newActivityStub(PitrNodeActivities.class, ActivityStubs.onNode(node, Duration.ofHours(12))
         .scheduleToStart(NodeStubs.AGENT_RETURN_TIMEOUT)
         .heartbeat(Duration.ofSeconds(30))

@@ -34,13 +34,15 @@ import java.util.concurrent.TimeUnit;
 public class PointInTimeRestoreWorkflowImpl extends RunbookWorkflowBase implements PointInTimeRestoreWorkflow {
   /** Change id: {@code into: node} for a replica is carried out instead of refused. */
   static final String INTO_NODE = "pitr-into-node";
+  /** Change id: {@code into: inPlace} is carried out instead of refused. */
+  static final String IN_PLACE = "pitr-in-place";
   private final RestoreDrillActivities central = RestoreDrillStubs.central();
   private final PostgresReplicationActivities replication = ActivityStubs.stub(PostgresReplicationActivities.class,
       ActivityStubs.central(Duration.ofMinutes(2)).retry(ActivityStubs.retry(5, Duration.ofSeconds(1),
           Duration.ofSeconds(10))).build());
   private String releasedBy;
-  /** The {@code into: node} path once it started; its stage says what is on the node's disk. */
-  private PitrIntoNode nodePath;
+  /** The into: node or inPlace path once it started: what is on the node's disk. */
+  private java.util.function.Supplier<String> stage;
   /** When the kept scratch instance is due for removal; 0 while none is kept. */
   private long keepUntilMillis;
 
@@ -48,6 +50,12 @@ public class PointInTimeRestoreWorkflowImpl extends RunbookWorkflowBase implemen
   public PointInTimeRestoreResult run(PointInTimeRestoreInput input) {
     List<String> problems = PitrRules.problems(input,
         TimeUnit.MILLISECONDS.toMicros(Workflow.currentTimeMillis()));
+    // Runs started before into: inPlace was built refused it with the input checks; they must replay that way.
+    if (problems.isEmpty() && PitrRules.IN_PLACE.equals(PitrRules.into(input))
+        && Workflow.getVersion(IN_PLACE, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      problems = List.of("into: inPlace (taking the whole cluster back to the target) is not supported yet; use "
+          + "into: scratch and copy the rows back, or into: node for a replica");
+    }
     if (!problems.isEmpty()) {
       throw badInput("PointInTimeRestore refused, nothing was changed: " + String.join("; ", problems));
     }
@@ -59,6 +67,9 @@ public class PointInTimeRestoreWorkflowImpl extends RunbookWorkflowBase implemen
           t -> "stanza " + t.stanza() + ", primary " + t.node() + " (" + t.host() + ")");
       if (PitrRules.NODE.equals(PitrRules.into(input))) {
         return intoNode(run, input, cluster, where, target);
+      }
+      if (PitrRules.IN_PLACE.equals(PitrRules.into(input))) {
+        return inPlace(run, input, cluster, where, target);
       }
       PgBackRestBackup backup = backup(run, cluster, where, target);
       String scratch = RestoreDrillRules.scratchName(Workflow.getInfo().getWorkflowId());
@@ -76,7 +87,7 @@ public class PointInTimeRestoreWorkflowImpl extends RunbookWorkflowBase implemen
       return scratch(run, cluster, where, backup, target, scratch, keep);
     } catch (RuntimeException e) {
       fail("PointInTimeRestore of " + cluster + " failed: " + Failures.describe(e)
-          + (nodePath == null ? "" : ". On " + input.node().strip() + ": " + nodePath.stage()));
+          + (stage == null ? "" : ". On disk: " + stage.get()));
       throw e;
     }
   }
@@ -90,6 +101,18 @@ public class PointInTimeRestoreWorkflowImpl extends RunbookWorkflowBase implemen
     } catch (IllegalArgumentException e) {
       throw badInput(e.getMessage());
     }
+  }
+
+  /** {@code into: inPlace}: checks first (nothing changed), then {@link PitrInPlace}. */
+  private PointInTimeRestoreResult inPlace(RunRecorder run, PointInTimeRestoreInput input, String cluster,
+                                           DrillTarget where, PitrTarget target) {
+    PgBackRestBackup backup = backup(run, cluster, where, target);
+    PitrInPlace path = new PitrInPlace(run, gate(), lockInbox, replication);
+    stage = path::stage;
+    PitrIntoNode.Outcome done = path.run(input, cluster, where, backup, target);
+    RunReport report = finish(done.state(), done.summary());
+    return new PointInTimeRestoreResult(report, where.node(), done.host(), done.port(), done.dataDir(),
+        backup.label(), target.type(), target.value(), done.reached(), null, null, done.oldDataDir());
   }
 
   /** {@code into: node}: checks first (nothing changed), then {@link PitrIntoNode}. */
@@ -108,7 +131,8 @@ public class PointInTimeRestoreWorkflowImpl extends RunbookWorkflowBase implemen
       throw badInput(refusal);
     }
     PgBackRestBackup backup = backup(run, cluster, where, target);
-    nodePath = new PitrIntoNode(run, gate(), lockInbox, replication);
+    PitrIntoNode nodePath = new PitrIntoNode(run, gate(), lockInbox, replication);
+    stage = nodePath::stage;
     PitrIntoNode.Outcome done = nodePath.run(input, cluster, node, topology, where, backup, target);
     RunReport report = finish(done.state(), done.summary());
     return new PointInTimeRestoreResult(report, node, done.host(), done.port(), done.dataDir(), backup.label(),

@@ -1,5 +1,7 @@
 package io.pgrunbooks.workflows.pitr;
 
+import io.pgrunbooks.workflows.activities.FailoverNodeActivities;
+import io.pgrunbooks.workflows.activities.PgBouncerActivities;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities;
 import io.pgrunbooks.workflows.approval.ApprovalSignal;
 import io.pgrunbooks.workflows.lock.ClientLockActivities;
@@ -35,14 +37,19 @@ public final class PointInTimeRestoreRuns {
   /** The node agent of pg2 (the replica into: node replaces); its journal also holds the restore. */
   public final RebuildFakes.Node node = new RebuildFakes.Node();
   public final NodeRestorer restorer = new NodeRestorer(node.calls);
+  /** The agent of pg1 (the primary into: inPlace restores; PgBouncer's agent too): one journal for all its calls. */
+  public final RebuildFakes.Node primary = new RebuildFakes.Node("pg1");
+  public final NodeRestorer primaryRestorer = new NodeRestorer(primary.calls);
+  public final PrimaryAgent primaryAgent = new PrimaryAgent(primary.calls);
 
   public PointInTimeRestoreRuns(TestWorkflowEnvironment env) {
     this.env = env;
     Worker worker = env.newWorker(TaskQueues.CENTRAL);
     worker.registerWorkflowImplementationTypes(PointInTimeRestoreWorkflowImpl.class, TopologyLockWorkflowImpl.class);
     worker.registerActivitiesImplementations(fakes.central, replication, approvals, fakes.notifier, reports,
-        new ClientLockActivities(env.getWorkflowClient()));
-    env.newWorker(TaskQueues.node("pg1")).registerActivitiesImplementations(fakes.agent, fakes.pgbackrest);
+        new ClientLockActivities(env.getWorkflowClient()), primaryAgent);
+    env.newWorker(TaskQueues.node("pg1")).registerActivitiesImplementations(fakes.agent, fakes.pgbackrest, primary,
+        primaryRestorer, primaryAgent.failover, primaryAgent.bouncer);
     env.newWorker(TaskQueues.node("pg2")).registerActivitiesImplementations(node, restorer);
   }
 
@@ -70,6 +77,73 @@ public final class PointInTimeRestoreRuns {
     run.approve(new ApprovalSignal(TestEnvironments.awaitPendingApproval(run), approver, "go", null));
   }
 
+  /**
+   * What into: inPlace reads and does around the primary pg1: its position (central), the switchover stop (pg1's
+   * agent) and PgBouncer (driven by pg1's agent); journals into pg1's calls.
+   */
+  public static final class PrimaryAgent implements PitrClusterActivities {
+    public volatile String bouncerNode = "pg1";
+    private final List<String> calls;
+    final FailoverNodeActivities failover;
+    final PgBouncerActivities bouncer;
+
+    PrimaryAgent(List<String> calls) {
+      this.calls = calls;
+      this.failover = new FailoverNodeActivities() {
+        @Override
+        public StopResult stopForSwitchover(FailoverNodeInput input) {
+          calls.add("stopPrimary " + input.node());
+          return new StopResult("stopped " + input.node() + " (fast)", 0x9000060L, "0/9000060", true);
+        }
+
+        @Override
+        public FenceResult fencePostgres(FailoverNodeInput input) {
+          throw new UnsupportedOperationException("into: inPlace stops the primary cleanly, it never fences");
+        }
+
+        @Override
+        public io.pgrunbooks.workflows.activities.NodeActivities.CommandOutcome promotePostgres(
+            FailoverNodeInput input) {
+          throw new UnsupportedOperationException("pgBackRest promotes the restore");
+        }
+
+        @Override
+        public io.pgrunbooks.workflows.activities.NodeActivities.CommandOutcome rewindAsStandby(StandbyInput input) {
+          throw new UnsupportedOperationException("no rewind");
+        }
+
+        @Override
+        public io.pgrunbooks.workflows.activities.NodeActivities.CommandOutcome followNewPrimary(
+            StandbyInput input) {
+          throw new UnsupportedOperationException("no follow");
+        }
+      };
+      this.bouncer = new PgBouncerActivities() {
+        @Override
+        public String pauseBouncer(BouncerInput input) {
+          calls.add("pause");
+          return "paused";
+        }
+
+        @Override
+        public String resumeBouncer(BouncerInput input) {
+          calls.add("resume");
+          return "resumed";
+        }
+
+        @Override
+        public String repointBouncer(RepointInput input) {
+          throw new UnsupportedOperationException("the primary stays where it is");
+        }
+      };
+    }
+
+    @Override
+    public InPlaceFacts inPlaceFacts(InPlaceFactsCall call) {
+      return new InPlaceFacts("0/9000060", 0x9000060L, "2025-12-07T13:00:00.000000Z", "00000001", bouncerNode);
+    }
+  }
+
   /** The restore on pg2's agent: journals into pg2's calls; fails when {@code failure} is set. */
   public static final class NodeRestorer implements PitrNodeActivities {
     public volatile String failure;
@@ -83,11 +157,12 @@ public final class PointInTimeRestoreRuns {
 
     @Override
     public NodeRestore restoreNodeToTarget(NodeRestoreCall call) {
-      calls.add("restoreNode " + call.backupLabel() + " " + call.targetType() + " " + call.target());
+      calls.add((call.promote() ? "restorePrimary " : "restoreNode ") + call.backupLabel() + " " + call.targetType() + " " + call.target());
       if (failure != null) {
         throw ApplicationFailure.newNonRetryableFailure(failure, "RestoreDrillFailed");
       }
-      return new NodeRestore("/data/pg2", 5432, 12.5, recoveryStop, "1/50000060");
+      return call.promote() ? new NodeRestore("/data/" + call.node(), 5432, 12.5, recoveryStop, "0/3000148", "00000002",
+          "000000020000000000000003") : new NodeRestore("/data/pg2", 5432, 12.5, recoveryStop, "1/50000060", null, null);
     }
   }
 

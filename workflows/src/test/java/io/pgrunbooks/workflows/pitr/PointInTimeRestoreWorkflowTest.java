@@ -137,13 +137,6 @@ class PointInTimeRestoreWorkflowTest {
   }
 
   @Test
-  void inPlaceIsRefusedAsNotSupportedYet() {
-    assertRefused(new PointInTimeRestoreInput("main", "2025-12-07T12:00:00Z", null, null, "inPlace", null, null,
-        false, null, null), "into: inPlace (taking the whole cluster back to the target) is not supported yet");
-    assertThat(fakes.calls).isEmpty();
-  }
-
-  @Test
   void aTargetBeforeTheOldestBackupEndedIsRefusedBeforeAnyRestore() {
     assertRefused(PointInTimeRestoreInput.toTime("main", "2025-12-01T00:00:00Z"), "is before the oldest backup "
         + "20251206-054000F of cluster main ended");
