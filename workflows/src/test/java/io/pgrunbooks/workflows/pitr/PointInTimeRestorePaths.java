@@ -70,6 +70,35 @@ public final class PointInTimeRestorePaths {
     return PointInTimeRestoreRuns.ID;
   }
 
+  /** into: inPlace approved by alice and bob: PgBouncer paused, pg1 restored and promoted, resumed. */
+  public static String inPlaceApproved(TestWorkflowEnvironment env) {
+    PointInTimeRestoreRuns runs = new PointInTimeRestoreRuns(env);
+    return inPlace(runs);
+  }
+
+  /** into: inPlace whose restore failed: the old primary put back and started, PgBouncer resumed; the run fails. */
+  public static String inPlacePutBack(TestWorkflowEnvironment env) {
+    PointInTimeRestoreRuns runs = new PointInTimeRestoreRuns(env);
+    runs.primaryRestorer.failure = "pgbackrest restore failed";
+    return inPlace(runs);
+  }
+
+  private static String inPlace(PointInTimeRestoreRuns runs) {
+    runs.approvals.approvalsNeeded = 2;
+    PointInTimeRestoreWorkflow stub = runs.start(new PointInTimeRestoreInput("main", "2025-12-07T12:00:00Z", null,
+        null, "inPlace", null, null, false, "carol", "undo the bad migration"));
+    String id = io.pgrunbooks.workflows.replay.TestEnvironments.awaitPendingApproval(stub);
+    stub.approve(new io.pgrunbooks.workflows.approval.ApprovalSignal(id, "alice", "ok", null));
+    stub.approve(new io.pgrunbooks.workflows.approval.ApprovalSignal(id, "bob", "ok", null));
+    try {
+      runs.env.getWorkflowClient().newUntypedWorkflowStub(PointInTimeRestoreRuns.ID)
+          .getResult(PointInTimeRestoreResult.class);
+    } catch (RuntimeException expected) {
+      // the put-back path fails on purpose
+    }
+    return PointInTimeRestoreRuns.ID;
+  }
+
   private static PointInTimeRestoreInput intoPg2() {
     return new PointInTimeRestoreInput("main", "2025-12-07T12:00:00Z", null, null, "node", "pg2", null, false,
         "carol", "copy back orders");
