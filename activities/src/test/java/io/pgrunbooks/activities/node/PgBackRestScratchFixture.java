@@ -34,9 +34,11 @@ final class PgBackRestScratchFixture implements AutoCloseable {
   final DrillScratchActivitiesImpl scratch;
   final PgBackRestActivitiesImpl pgbackrest;
   final PgBackRestBackup full;
+  /** The stanza's pgBackRest, for {@code check} and the like. */
+  final PgBackRestStack repo;
 
   private PgBackRestScratchFixture(Path dir, PostgresCluster cluster, S3Store s3, RunbooksConfig config,
-                                   PgBackRestBackup full) {
+                                   PgBackRestBackup full, PgBackRestStack repo) {
     this.dir = dir;
     this.cluster = cluster;
     this.s3 = s3;
@@ -45,6 +47,7 @@ final class PgBackRestScratchFixture implements AutoCloseable {
     this.scratch = new DrillScratchActivitiesImpl(config, "pg1", Map.of());
     this.pgbackrest = new PgBackRestActivitiesImpl(config, "pg1", Map.of());
     this.full = full;
+    this.repo = repo;
   }
 
   static PgBackRestScratchFixture start(String tempPrefix) throws Exception {
@@ -92,7 +95,7 @@ final class PgBackRestScratchFixture implements AutoCloseable {
         + "CREATE TABLE busy(id int PRIMARY KEY)");
     PgBackRestBackup full = new PgBackRestActivitiesImpl(config, "pg1", Map.of())
         .pgbackrestBackup(new PgBackRestCall(CLUSTER, "full", "drill-test-full", List.of()));
-    return new PgBackRestScratchFixture(dir, cluster, s3, config, full);
+    return new PgBackRestScratchFixture(dir, cluster, s3, config, full, stack);
   }
 
   /** Removes the named scratch instances (a test that failed half-way leaves them running), then stops the stack. */

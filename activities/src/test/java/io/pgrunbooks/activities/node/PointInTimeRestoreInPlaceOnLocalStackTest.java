@@ -1,0 +1,111 @@
+package io.pgrunbooks.activities.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgrunbooks.activities.postgres.ConnectionFactory;
+import io.pgrunbooks.activities.postgres.PitrClusterActivitiesImpl;
+import io.pgrunbooks.ops.stack.PostgresNode;
+import io.pgrunbooks.workflows.activities.FailoverNodeActivities.FailoverNodeInput;
+import io.pgrunbooks.workflows.activities.NodeActivities.RebuildStep;
+import io.pgrunbooks.workflows.pitr.PitrClusterActivities.InPlaceFacts;
+import io.pgrunbooks.workflows.pitr.PitrClusterActivities.InPlaceFactsCall;
+import io.pgrunbooks.workflows.pitr.PitrNodeActivities.NodeRestore;
+import io.pgrunbooks.workflows.pitr.PitrNodeActivities.NodeRestoreCall;
+import io.pgrunbooks.workflows.pitr.PitrRules;
+import io.pgrunbooks.workflows.pitr.PitrTarget;
+import io.pgrunbooks.workflows.pitr.PointInTimeRestoreInput;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * PointInTimeRestore {@code into: inPlace} on the node agent of a real primary: real pgBackRest 2.45 with the
+ * repository in the S3 store over HTTPS, real PostgreSQL 15. The primary is stopped cleanly, moved aside, restored to
+ * a whole-second target and promoted: the row committed before the target is there, the one after is not, it writes
+ * on a new timeline whose WAL reaches the repository, and {@code pgbackrest check} passes afterwards.
+ */
+class PointInTimeRestoreInPlaceOnLocalStackTest {
+  private static final String CLUSTER = PgBackRestScratchFixture.CLUSTER;
+  private static PgBackRestScratchFixture stack;
+  private static PostgresNode primary;
+
+  @BeforeAll
+  static void start() throws Exception {
+    stack = PgBackRestScratchFixture.start("runbooks-pitr-inplace-");
+    primary = stack.cluster.primary();
+    primary.psql("app", "CREATE TABLE marker(name text PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void thePrimaryGoesBackToTheTargetAndWritesAndArchivesOnANewTimeline() throws Exception {
+    primary.psql("app", "INSERT INTO marker(name) VALUES ('before')");
+    Instant target = Instant.parse(primary.psql("app", "SELECT to_char(date_trunc('second', clock_timestamp()) "
+        + "+ interval '1 second', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM (SELECT set_config('TimeZone', 'UTC', "
+        + "false)) s").strip());
+    while (!"t".equals(primary.psql("app", "SELECT clock_timestamp() > '" + target + "'::timestamptz").strip())) {
+      Thread.sleep(50);
+    }
+    primary.psql("app", "INSERT INTO marker(name) VALUES ('after')");
+    InPlaceFacts before = new PitrClusterActivitiesImpl(stack.config, new ConnectionFactory(stack.config))
+        .inPlaceFacts(new InPlaceFactsCall(CLUSTER, "pg1"));
+    assertThat(before.timeline()).isEqualTo("00000001");
+    assertThat(before.bouncerNode()).isNull();
+
+    NodeActivitiesImpl agent = new NodeActivitiesImpl(stack.config, "pg1", Map.of());
+    PitrNodeActivitiesImpl pitr = new PitrNodeActivitiesImpl(stack.config, "pg1", Map.of());
+    String runId = "test-" + UUID.randomUUID();
+    RebuildStep step = new RebuildStep(CLUSTER, "pg1", runId);
+    PitrTarget t = PitrRules.target(PointInTimeRestoreInput.toTime(CLUSTER, target.toString()));
+
+    // The clean stop archives the last segment ('after' included): recovery must stop before it on its own.
+    new FailoverNodeActivitiesImpl(stack.config, "pg1", Map.of()).stopForSwitchover(new FailoverNodeInput(CLUSTER,
+        "pg1"));
+    agent.moveDataDirAside(step);
+    NodeRestore restored = pitr.restoreNodeToTarget(new NodeRestoreCall(CLUSTER, "pg1", runId, stack.full.label(),
+        t.value(), t.type(), true));
+    System.out.printf("in-place restore to %s: restore %.1f s, timeline %s, archived %s, %s%n", t.value(),
+        restored.restoreSeconds(), restored.timeline(), restored.archivedWal(), restored.recoveryStop());
+
+    assertThat(PitrRules.inPlaceNotVerified(t, restored, before.timeline())).isNull();
+    assertThat(restored.timeline()).isEqualTo("00000002");
+    assertThat(primary.psql("app", "SELECT string_agg(name, ',' ORDER BY at) FROM marker").strip()).isEqualTo("before");
+    primary.psql("app", "INSERT INTO marker(name) VALUES ('new-timeline')");
+    assertThat(primary.psql("app", "SELECT pg_is_in_recovery()").strip()).isEqualTo("f");
+    assertThat(stack.repo.run(Duration.ofMinutes(2), "check")).doesNotContain("ERROR");
+
+    // A retry of the restore step after the promotion converges without restoring again.
+    NodeRestore again = pitr.restoreNodeToTarget(new NodeRestoreCall(CLUSTER, "pg1", runId, stack.full.label(),
+        t.value(), t.type(), true));
+    assertThat(again.restoreSeconds()).isZero();
+    assertThat(again.timeline()).isEqualTo("00000002");
+
+    agent.removeOldDataDir(step);
+    assertThat(Path.of(primary.dataDir() + ".rebuild-" + runId)).doesNotExist();
+    HostCommands.deleteTree(Path.of(primary.dataDir() + ".tablespaces-" + runId));
+    awaitArchived();
+  }
+
+  private static void awaitArchived() throws InterruptedException {
+    Instant deadline = Instant.now().plus(2, ChronoUnit.MINUTES);
+    while (!"0".equals(primary.psql("app", "SELECT failed_count FROM pg_stat_archiver").strip())) {
+      assertThat(Instant.now()).as("no failed archive_command").isBefore(deadline);
+      Thread.sleep(500);
+    }
+    assertThat(List.of(primary.psql("app", "SELECT last_archived_wal FROM pg_stat_archiver").strip()))
+        .allMatch(w -> w.startsWith("00000002"));
+  }
+}
