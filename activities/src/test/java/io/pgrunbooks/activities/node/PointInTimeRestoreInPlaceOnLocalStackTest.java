@@ -3,10 +3,16 @@ package io.pgrunbooks.activities.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
+import io.pgrunbooks.activities.pgbouncer.PgBouncerActivitiesImpl;
 import io.pgrunbooks.activities.postgres.PitrClusterActivitiesImpl;
+import io.pgrunbooks.config.ConfigLoader;
+import io.pgrunbooks.config.RunbooksConfig;
+import io.pgrunbooks.ops.stack.PgBouncerOptions;
+import io.pgrunbooks.ops.stack.PgBouncerServer;
 import io.pgrunbooks.ops.stack.PostgresNode;
 import io.pgrunbooks.workflows.activities.FailoverNodeActivities.FailoverNodeInput;
 import io.pgrunbooks.workflows.activities.NodeActivities.RebuildStep;
+import io.pgrunbooks.workflows.activities.PgBouncerActivities.BouncerInput;
 import io.pgrunbooks.workflows.pitr.PitrClusterActivities.InPlaceFacts;
 import io.pgrunbooks.workflows.pitr.PitrClusterActivities.InPlaceFactsCall;
 import io.pgrunbooks.workflows.pitr.PitrNodeActivities.NodeRestore;
@@ -15,6 +21,9 @@ import io.pgrunbooks.workflows.pitr.PitrRules;
 import io.pgrunbooks.workflows.pitr.PitrTarget;
 import io.pgrunbooks.workflows.pitr.PointInTimeRestoreInput;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -29,22 +38,48 @@ import org.junit.jupiter.api.Test;
  * PointInTimeRestore {@code into: inPlace} on the node agent of a real primary: real pgBackRest 2.45 with the
  * repository in the S3 store over HTTPS, real PostgreSQL 15. The primary is stopped cleanly, moved aside, restored to
  * a whole-second target and promoted: the row committed before the target is there, the one after is not, it writes
- * on a new timeline whose WAL reaches the repository, and {@code pgbackrest check} passes afterwards.
+ * on a new timeline whose WAL reaches the repository, {@code pgbackrest check} passes afterwards, and PgBouncer, paused
+ * around it, serves the restored primary again.
  */
 class PointInTimeRestoreInPlaceOnLocalStackTest {
   private static final String CLUSTER = PgBackRestScratchFixture.CLUSTER;
   private static PgBackRestScratchFixture stack;
   private static PostgresNode primary;
+  private static PgBouncerServer bouncer;
+  /** The fixture's cluster with a {@code pgbouncer} section: PgBouncer in front of pg1, driven by pg1's agent. */
+  private static RunbooksConfig config;
 
   @BeforeAll
   static void start() throws Exception {
     stack = PgBackRestScratchFixture.start("runbooks-pitr-inplace-");
     primary = stack.cluster.primary();
     primary.psql("app", "CREATE TABLE marker(name text PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())");
+    bouncer = PgBouncerServer.start(new PgBouncerOptions(stack.dir.resolve("pgbouncer"), 0, primary.host(),
+        primary.port(), null, false));
+    config = ConfigLoader.parse("""
+        clusters:
+          %s:
+            nodes:
+              - {name: pg1, host: 127.0.0.1, port: %d, dataDir: %s}
+            pgbouncer:
+              host: %s
+              port: %d
+              node: pg1
+              adminUser: postgres
+              configFile: %s
+            pgbackrest:
+              stanza: main
+              configFile: %s
+              repoPath: /pgbackrest/main
+        """.formatted(CLUSTER, primary.port(), primary.dataDir(), bouncer.host(), bouncer.port(), bouncer.iniFile(),
+        stack.repo.configFile()), Map.of(), "pitr-inplace-test");
   }
 
   @AfterAll
   static void stop() {
+    if (bouncer != null) {
+      bouncer.close();
+    }
     if (stack != null) {
       stack.close();
     }
@@ -60,19 +95,21 @@ class PointInTimeRestoreInPlaceOnLocalStackTest {
       Thread.sleep(50);
     }
     primary.psql("app", "INSERT INTO marker(name) VALUES ('after')");
-    InPlaceFacts before = new PitrClusterActivitiesImpl(stack.config, new ConnectionFactory(stack.config))
+    InPlaceFacts before = new PitrClusterActivitiesImpl(config, new ConnectionFactory(config))
         .inPlaceFacts(new InPlaceFactsCall(CLUSTER, "pg1"));
     assertThat(before.timeline()).isEqualTo("00000001");
-    assertThat(before.bouncerNode()).isNull();
+    assertThat(before.bouncerNode()).isEqualTo("pg1");
 
-    NodeActivitiesImpl agent = new NodeActivitiesImpl(stack.config, "pg1", Map.of());
-    PitrNodeActivitiesImpl pitr = new PitrNodeActivitiesImpl(stack.config, "pg1", Map.of());
+    NodeActivitiesImpl agent = new NodeActivitiesImpl(config, "pg1", Map.of());
+    PitrNodeActivitiesImpl pitr = new PitrNodeActivitiesImpl(config, "pg1", Map.of());
+    PgBouncerActivitiesImpl pgbouncer = new PgBouncerActivitiesImpl(config, "pg1", Map.of());
     String runId = "test-" + UUID.randomUUID();
     RebuildStep step = new RebuildStep(CLUSTER, "pg1", runId);
     PitrTarget t = PitrRules.target(PointInTimeRestoreInput.toTime(CLUSTER, target.toString()));
 
     // The clean stop archives the last segment ('after' included): recovery must stop before it on its own.
-    new FailoverNodeActivitiesImpl(stack.config, "pg1", Map.of()).stopForSwitchover(new FailoverNodeInput(CLUSTER,
+    pgbouncer.pauseBouncer(new BouncerInput(CLUSTER));
+    new FailoverNodeActivitiesImpl(config, "pg1", Map.of()).stopForSwitchover(new FailoverNodeInput(CLUSTER,
         "pg1"));
     agent.moveDataDirAside(step);
     NodeRestore restored = pitr.restoreNodeToTarget(new NodeRestoreCall(CLUSTER, "pg1", runId, stack.full.label(),
@@ -83,7 +120,15 @@ class PointInTimeRestoreInPlaceOnLocalStackTest {
     assertThat(PitrRules.inPlaceNotVerified(t, restored, before.timeline())).isNull();
     assertThat(restored.timeline()).isEqualTo("00000002");
     assertThat(primary.psql("app", "SELECT string_agg(name, ',' ORDER BY at) FROM marker").strip()).isEqualTo("before");
-    primary.psql("app", "INSERT INTO marker(name) VALUES ('new-timeline')");
+    pgbouncer.resumeBouncer(new BouncerInput(CLUSTER));
+    // Clients come back through PgBouncer to the restored primary, and write.
+    try (Connection c = bouncer.connect("app"); Statement st = c.createStatement()) {
+      st.executeUpdate("INSERT INTO marker(name) VALUES ('new-timeline')");
+      try (ResultSet rs = st.executeQuery("SELECT string_agg(name, ',' ORDER BY at) FROM marker")) {
+        rs.next();
+        assertThat(rs.getString(1)).isEqualTo("before,new-timeline");
+      }
+    }
     assertThat(primary.psql("app", "SELECT pg_is_in_recovery()").strip()).isEqualTo("f");
     assertThat(stack.repo.run(Duration.ofMinutes(2), "check")).doesNotContain("ERROR");
 
