@@ -36,7 +36,7 @@ public final class PitrRules {
   /**
    * Every problem of the input that needs no server, as sentences (empty when it is fine): cluster missing, not
    * exactly one target kind, an unparseable target, a time target in the future, an unknown {@code into}, the node
-   * missing or given without {@code into: node}, {@code inPlace} (not supported yet), a bad {@code keepFor}.
+   * missing or given without {@code into: node}, a bad {@code keepFor}.
    */
   public static List<String> problems(PointInTimeRestoreInput in, long nowMicros) {
     List<String> out = new ArrayList<>();
