@@ -137,11 +137,7 @@ public class PitrNodeActivitiesImpl implements PitrNodeActivities {
         }
         heartbeat("replaying, at " + rs.getString(3));
       } catch (java.sql.SQLException | ConnectionFactory.NodeConnectException e) {
-        if (!node.running() && System.nanoTime() - started > TimeUnit.SECONDS.toNanos(2)) {
-          throw ApplicationFailure.newNonRetryableFailure("the restored " + call.node() + " stopped before recovery "
-              + "reached the target: " + tail(node), DrillScratchActivitiesImpl.FAILED);
-        }
-        heartbeat("starting: " + e.getMessage());
+        notAnswering(call, node, started, e);
       }
       ActivitySupport.pause(500, DrillScratchActivitiesImpl.FAILED + "Interrupted");
     }
@@ -186,14 +182,19 @@ public class PitrNodeActivitiesImpl implements PitrNodeActivities {
         }
         heartbeat("waiting for " + segment + " in the repository");
       } catch (java.sql.SQLException | ConnectionFactory.NodeConnectException e) {
-        if (!node.running() && System.nanoTime() - started > TimeUnit.SECONDS.toNanos(2)) {
-          throw ApplicationFailure.newNonRetryableFailure("the restored " + call.node() + " stopped before recovery "
-              + "reached the target: " + tail(node), DrillScratchActivitiesImpl.FAILED);
-        }
-        heartbeat("starting: " + e.getMessage());
+        notAnswering(call, node, started, e);
       }
       ActivitySupport.pause(500, DrillScratchActivitiesImpl.FAILED + "Interrupted");
     }
+  }
+
+  /** A server that does not answer yet: still starting (heartbeat), or stopped (the log's tail says why). */
+  private static void notAnswering(NodeRestoreCall call, ReplicaRebuilder node, long started, Exception e) {
+    if (!node.running() && System.nanoTime() - started > TimeUnit.SECONDS.toNanos(2)) {
+      throw ApplicationFailure.newNonRetryableFailure("the restored " + call.node() + " stopped before recovery "
+          + "reached the target: " + tail(node), DrillScratchActivitiesImpl.FAILED);
+    }
+    heartbeat("starting: " + e.getMessage());
   }
 
   /** The last "recovery stopping" line of the node's log: a pause happens only at a reached target, after it. */

@@ -53,7 +53,6 @@ class PointInTimeRestoreInPlaceOnLocalStackTest {
   static void start() throws Exception {
     stack = PgBackRestScratchFixture.start("runbooks-pitr-inplace-");
     primary = stack.cluster.primary();
-    primary.psql("app", "CREATE TABLE marker(name text PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())");
     bouncer = PgBouncerServer.start(new PgBouncerOptions(stack.dir.resolve("pgbouncer"), 0, primary.host(),
         primary.port(), null, false));
     config = ConfigLoader.parse("""
@@ -87,14 +86,7 @@ class PointInTimeRestoreInPlaceOnLocalStackTest {
 
   @Test
   void thePrimaryGoesBackToTheTargetAndWritesAndArchivesOnANewTimeline() throws Exception {
-    primary.psql("app", "INSERT INTO marker(name) VALUES ('before')");
-    Instant target = Instant.parse(primary.psql("app", "SELECT to_char(date_trunc('second', clock_timestamp()) "
-        + "+ interval '1 second', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM (SELECT set_config('TimeZone', 'UTC', "
-        + "false)) s").strip());
-    while (!"t".equals(primary.psql("app", "SELECT clock_timestamp() > '" + target + "'::timestamptz").strip())) {
-      Thread.sleep(50);
-    }
-    primary.psql("app", "INSERT INTO marker(name) VALUES ('after')");
+    Instant target = PgBackRestScratchFixture.markersAroundATarget(primary);
     InPlaceFacts before = new PitrClusterActivitiesImpl(config, new ConnectionFactory(config))
         .inPlaceFacts(new InPlaceFactsCall(CLUSTER, "pg1"));
     assertThat(before.timeline()).isEqualTo("00000001");

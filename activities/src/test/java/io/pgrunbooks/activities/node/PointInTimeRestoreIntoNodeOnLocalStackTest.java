@@ -39,7 +39,6 @@ class PointInTimeRestoreIntoNodeOnLocalStackTest {
     stack = PgBackRestScratchFixture.start("runbooks-pitr-node-", List.of("pg2"));
     primary = stack.cluster.primary();
     replica = stack.cluster.node("pg2");
-    primary.psql("app", "CREATE TABLE marker(name text PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())");
   }
 
   @AfterAll
@@ -51,15 +50,8 @@ class PointInTimeRestoreIntoNodeOnLocalStackTest {
 
   @Test
   void theReplicaIsRestoredPausedAtTheTargetWithTheRowBeforeItAndNotTheOneAfterThenPutBack() throws Exception {
-    primary.psql("app", "INSERT INTO marker(name) VALUES ('before')");
-    Instant target = Instant.parse(primary.psql("app", "SELECT to_char(date_trunc('second', clock_timestamp()) "
-        + "+ interval '1 second', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM (SELECT set_config('TimeZone', 'UTC', "
-        + "false)) s").strip());
-    while (!"t".equals(primary.psql("app", "SELECT clock_timestamp() > '" + target + "'::timestamptz").strip())) {
-      Thread.sleep(50);
-    }
-    primary.psql("app", "INSERT INTO marker(name) VALUES ('after')");
-    archiveCurrentSegment();
+    Instant target = PgBackRestScratchFixture.markersAroundATarget(primary);
+    PgBackRestScratchFixture.archiveCurrentSegment(primary);
     awaitRows(replica, 2);
 
     NodeActivitiesImpl agent = new NodeActivitiesImpl(stack.config, "pg2", Map.of());
@@ -118,20 +110,6 @@ class PointInTimeRestoreIntoNodeOnLocalStackTest {
         // starting up
       }
       assertThat(Instant.now()).as(node.name() + " has " + rows + " marker rows within a minute").isBefore(deadline);
-      Thread.sleep(200);
-    }
-  }
-
-  /** Switches WAL and waits until the segment holding everything so far is in the repository. */
-  private static void archiveCurrentSegment() throws InterruptedException {
-    String segment = primary.psql("app", "SELECT pg_walfile_name(pg_switch_wal())").strip();
-    Instant deadline = Instant.now().plus(2, ChronoUnit.MINUTES);
-    while (true) {
-      String archived = primary.psql("app", "SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver").strip();
-      if (archived.compareTo(segment) >= 0) {
-        return;
-      }
-      assertThat(Instant.now()).as("segment " + segment + " archived within 2 minutes").isBefore(deadline);
       Thread.sleep(200);
     }
   }

@@ -120,13 +120,7 @@ final class PitrInPlace {
             + "not " + primary + " as approved; nothing was done, start a new run", FailureTypes.SAFETY_REFUSED);
       }
       NodeRestore restored = replace(name, primary, step, nodePlan, backup, target, facts);
-      if (settings.keepOldDataDir()) {
-        run.skipped("remove old data dir", "keepOldDataDir: true; " + nodePlan.oldCopy() + " kept");
-      } else {
-        run.step("remove old data dir", () -> NodeStubs.longAgent(primary).removeOldDataDir(step),
-            CommandOutcome::summary);
-        run.change("removed " + nodePlan.oldCopy());
-      }
+      PitrIntoNode.removeOrKeepOld(run, step, nodePlan, settings.keepOldDataDir());
       lease.release();
       String summary = "cluster " + name + " taken back to " + target.type() + " " + target.value() + " from backup "
           + backup.label() + ": " + primary + " promoted on timeline " + restored.timeline() + " at "
@@ -168,14 +162,9 @@ final class PitrInPlace {
       run.change("restored backup " + backup.label() + " to " + target.type() + " " + target.value() + " into "
           + plan.dataDir() + " and promoted " + primary + " on timeline " + restored.timeline());
       stage = primary + " running on the restore; old data dir at " + plan.oldCopy();
-      run.step("verify", () -> {
-        String why = PitrRules.inPlaceNotVerified(target, restored, facts.timeline());
-        if (why != null) {
-          throw ApplicationFailure.newNonRetryableFailure(why, FailureTypes.SAFETY_REFUSED);
-        }
-        return restored.recoveryStop() + "; timeline " + facts.timeline() + " -> " + restored.timeline()
-            + "; WAL " + restored.archivedWal() + " archived";
-      }, s -> s);
+      PitrIntoNode.verify(run, PitrRules.inPlaceNotVerified(target, restored, facts.timeline()),
+          restored.recoveryStop() + "; timeline " + facts.timeline() + " -> " + restored.timeline() + "; WAL "
+          + restored.archivedWal() + " archived");
     } catch (RuntimeException e) {
       Workflow.newDetachedCancellationScope(() -> putBack(name, agent, bouncer, step, plan, e)).run();
       throw e;
@@ -191,20 +180,7 @@ final class PitrInPlace {
   private void putBack(String name, NodeActivities agent, PgBouncerActivities bouncer, RebuildStep step,
                        NodePlan plan, RuntimeException cause) {
     run.log("failed at: " + stage + " (" + Failures.describe(cause) + ")");
-    try {
-      NodeActivities.NodeState s = agent.nodeState(step);
-      if (s.oldCopyExists()) {
-        run.step("put old data dir back", () -> agent.restoreOldDataDir(step), CommandOutcome::summary);
-        run.change("put " + plan.oldCopy() + " back as " + plan.dataDir() + " (a restore, if any, was moved to "
-            + plan.dataDir() + ".failed-" + step.runId() + ")");
-      }
-      if (s.oldCopyExists() || s.dataDirExists()) {
-        run.step("start old primary", () -> agent.startPostgres(step), CommandOutcome::summary);
-        stage = step.node() + " running on its old data dir " + plan.dataDir() + " again";
-      }
-    } catch (RuntimeException f) {
-      stage = stage + "; putting the old data dir back failed: " + Failures.describe(f);
-    }
+    stage = PitrIntoNode.putOldDataDirBack(run, agent, step, plan, "start old primary", stage);
     if (bouncer != null) {
       try {
         run.step("resume pgbouncer", () -> bouncer.resumeBouncer(new BouncerInput(name)), s -> s);

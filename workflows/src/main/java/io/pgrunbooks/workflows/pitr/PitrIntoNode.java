@@ -101,13 +101,7 @@ final class PitrIntoNode {
       NodeState onNode = run.step("re-check node", () -> agent.nodeState(step), s -> "in recovery " + s.inRecovery());
       RebuildChecks.notPrimaryOnNode(onNode, now);
       NodeRestore restored = replace(cluster, node, step, nodePlan, backup, target);
-      if (settings.keepOldDataDir()) {
-        run.skipped("remove old data dir", "keepOldDataDir: true; " + nodePlan.oldCopy() + " kept");
-      } else {
-        run.step("remove old data dir", () -> NodeStubs.longAgent(node).removeOldDataDir(step),
-            CommandOutcome::summary);
-        run.change("removed " + nodePlan.oldCopy());
-      }
+      removeOrKeepOld(run, step, nodePlan, settings.keepOldDataDir());
       lease.release();
       String summary = node + " restored to " + target.type() + " " + target.value() + " from backup "
           + backup.label() + ": PostgreSQL on " + role.host() + ":" + role.port() + " is paused in recovery at the "
@@ -138,13 +132,7 @@ final class PitrIntoNode {
       run.change("restored backup " + backup.label() + " to " + target.type() + " " + target.value() + " into "
           + plan.dataDir() + " on " + node + "; it runs paused in recovery and is no replica any more");
       stage = node + " running on the restore; old data dir at " + plan.oldCopy();
-      run.step("verify", () -> {
-        String why = PitrRules.notReached(target, restored.recoveryStop());
-        if (why != null) {
-          throw ApplicationFailure.newNonRetryableFailure(why, FailureTypes.SAFETY_REFUSED);
-        }
-        return restored.recoveryStop();
-      }, stop -> stop);
+      verify(run, PitrRules.notReached(target, restored.recoveryStop()), restored.recoveryStop());
       return restored;
     } catch (RuntimeException e) {
       Workflow.newDetachedCancellationScope(() -> putBack(agent, step, plan, e)).run();
@@ -155,6 +143,17 @@ final class PitrIntoNode {
   /** Puts the replica back as it was: its old data directory in place and PostgreSQL started on it. */
   private void putBack(NodeActivities agent, RebuildStep step, NodePlan plan, RuntimeException cause) {
     run.log("failed at: " + stage + " (" + Failures.describe(cause) + ")");
+    stage = putOldDataDirBack(run, agent, step, plan, "start postgres on the old data dir", stage);
+    run.log("left: " + stage);
+  }
+
+  /**
+   * What into: node and inPlace do after a failure before the verify: the moved-aside data directory back in place
+   * (a restore, if any, moved to {@code <dataDir>.failed-<runId>}) and PostgreSQL started on it. Returns the new
+   * stage: what is on the node's disk now.
+   */
+  static String putOldDataDirBack(RunRecorder run, NodeActivities agent, RebuildStep step, NodePlan plan,
+                                  String startStep, String stage) {
     try {
       NodeState s = agent.nodeState(step);
       if (s.oldCopyExists()) {
@@ -163,13 +162,34 @@ final class PitrIntoNode {
             + plan.dataDir() + ".failed-" + step.runId() + ")");
       }
       if (s.oldCopyExists() || s.dataDirExists()) {
-        run.step("start postgres on the old data dir", () -> agent.startPostgres(step), CommandOutcome::summary);
-        stage = step.node() + " running on its old data dir " + plan.dataDir() + " again";
+        run.step(startStep, () -> agent.startPostgres(step), CommandOutcome::summary);
+        return step.node() + " running on its old data dir " + plan.dataDir() + " again";
       }
+      return stage;
     } catch (RuntimeException f) {
-      stage = stage + "; putting the old data dir back failed: " + Failures.describe(f);
+      return stage + "; putting the old data dir back failed: " + Failures.describe(f);
     }
-    run.log("left: " + stage);
+  }
+
+  /** After the verify: the moved-aside data directory removed, or kept ({@code rebuild.keepOldDataDir}). */
+  static void removeOrKeepOld(RunRecorder run, RebuildStep step, NodePlan plan, boolean keep) {
+    if (keep) {
+      run.skipped("remove old data dir", "keepOldDataDir: true; " + plan.oldCopy() + " kept");
+    } else {
+      run.step("remove old data dir", () -> NodeStubs.longAgent(step.node()).removeOldDataDir(step),
+          CommandOutcome::summary);
+      run.change("removed " + plan.oldCopy());
+    }
+  }
+
+  /** The verify step of every path: fails the run (SafetyRefused) with {@code why} when it is not null. */
+  static void verify(RunRecorder run, String why, String detail) {
+    run.step("verify", () -> {
+      if (why != null) {
+        throw ApplicationFailure.newNonRetryableFailure(why, FailureTypes.SAFETY_REFUSED);
+      }
+      return detail;
+    }, d -> d);
   }
 
   String stage() {

@@ -151,13 +151,7 @@ public class PointInTimeRestoreWorkflowImpl extends RunbookWorkflowBase implemen
           + ", listening on " + where.host() + ":" + i.port());
       run.change("scratch instance " + scratch + " on " + where.node() + " (" + where.host() + ":" + instance.port()
           + ", " + instance.dataDir() + ")");
-      run.step("verify", () -> {
-        String why = PitrRules.notReached(target, instance.recoveryStop());
-        if (why != null) {
-          throw ApplicationFailure.newNonRetryableFailure(why, FailureTypes.SAFETY_REFUSED);
-        }
-        return instance.recoveryStop();
-      }, stop -> stop);
+      PitrIntoNode.verify(run, PitrRules.notReached(target, instance.recoveryStop()), instance.recoveryStop());
       keepUntilMillis = Workflow.currentTimeMillis() + keep.toMillis();
       keptUntil = Instant.ofEpochMilli(keepUntilMillis).toString();
       // A durable timer: the instance outlives worker restarts and is removed by this run, not by a person.
