@@ -98,41 +98,6 @@ final class PgBackRestScratchFixture implements AutoCloseable {
     return new PgBackRestScratchFixture(dir, cluster, s3, config, full, stack);
   }
 
-  /**
-   * Creates table {@code marker} in {@code app}, commits {@code before}, waits past the next whole second (the
-   * target, returned) and commits {@code after}: a restore to the target has the first row and not the second.
-   */
-  static java.time.Instant markersAroundATarget(io.pgrunbooks.ops.stack.PostgresNode primary)
-      throws InterruptedException {
-    primary.psql("app", "CREATE TABLE IF NOT EXISTS marker(name text PRIMARY KEY, at timestamptz NOT NULL DEFAULT "
-        + "clock_timestamp())");
-    primary.psql("app", "INSERT INTO marker(name) VALUES ('before')");
-    java.time.Instant target = java.time.Instant.parse(primary.psql("app", "SELECT to_char(date_trunc('second', "
-        + "clock_timestamp()) + interval '1 second', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM (SELECT "
-        + "set_config('TimeZone', 'UTC', false)) s").strip());
-    while (!"t".equals(primary.psql("app", "SELECT clock_timestamp() > '" + target + "'::timestamptz").strip())) {
-      Thread.sleep(50);
-    }
-    primary.psql("app", "INSERT INTO marker(name) VALUES ('after')");
-    return target;
-  }
-
-  /** Switches WAL and waits until the segment holding everything so far is in the repository. */
-  static void archiveCurrentSegment(io.pgrunbooks.ops.stack.PostgresNode primary) throws InterruptedException {
-    String segment = primary.psql("app", "SELECT pg_walfile_name(pg_switch_wal())").strip();
-    java.time.Instant deadline = java.time.Instant.now().plusSeconds(120);
-    while (true) {
-      String archived = primary.psql("app", "SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver").strip();
-      if (archived.compareTo(segment) >= 0) {
-        return;
-      }
-      if (java.time.Instant.now().isAfter(deadline)) {
-        throw new AssertionError("segment " + segment + " not archived within 2 minutes (last: " + archived + ")");
-      }
-      Thread.sleep(200);
-    }
-  }
-
   /** Removes the named scratch instances (a test that failed half-way leaves them running), then stops the stack. */
   void close(String... scratchNames) {
     for (String n : scratchNames) {

@@ -9,6 +9,7 @@ import io.pgrunbooks.config.ConfigLoader;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.ops.stack.PgBouncerOptions;
 import io.pgrunbooks.ops.stack.PgBouncerServer;
+import io.pgrunbooks.ops.stack.PitrMarkers;
 import io.pgrunbooks.ops.stack.PostgresNode;
 import io.pgrunbooks.workflows.activities.FailoverNodeActivities.FailoverNodeInput;
 import io.pgrunbooks.workflows.activities.NodeActivities.RebuildStep;
@@ -86,7 +87,7 @@ class PointInTimeRestoreInPlaceOnLocalStackTest {
 
   @Test
   void thePrimaryGoesBackToTheTargetAndWritesAndArchivesOnANewTimeline() throws Exception {
-    Instant target = PgBackRestScratchFixture.markersAroundATarget(primary);
+    Instant target = PitrMarkers.aroundATarget(primary, "app");
     InPlaceFacts before = new PitrClusterActivitiesImpl(config, new ConnectionFactory(config))
         .inPlaceFacts(new InPlaceFactsCall(CLUSTER, "pg1"));
     assertThat(before.timeline()).isEqualTo("00000001");

@@ -3,6 +3,7 @@ package io.pgrunbooks.activities.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgrunbooks.ops.stack.PitrMarkers;
 import io.pgrunbooks.ops.stack.PostgresNode;
 import io.pgrunbooks.workflows.activities.NodeActivities.RebuildStep;
 import io.pgrunbooks.workflows.pitr.PitrNodeActivities.NodeRestore;
@@ -50,8 +51,8 @@ class PointInTimeRestoreIntoNodeOnLocalStackTest {
 
   @Test
   void theReplicaIsRestoredPausedAtTheTargetWithTheRowBeforeItAndNotTheOneAfterThenPutBack() throws Exception {
-    Instant target = PgBackRestScratchFixture.markersAroundATarget(primary);
-    PgBackRestScratchFixture.archiveCurrentSegment(primary);
+    Instant target = PitrMarkers.aroundATarget(primary, "app");
+    PitrMarkers.archiveCurrentSegment(primary);
     awaitRows(replica, 2);
 
     NodeActivitiesImpl agent = new NodeActivitiesImpl(stack.config, "pg2", Map.of());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
+import io.pgrunbooks.ops.stack.PitrMarkers;
 import io.pgrunbooks.ops.stack.PostgresNode;
 import io.pgrunbooks.workflows.physicalbackup.PgBackRestCall;
 import io.pgrunbooks.workflows.pitr.PitrRules;
@@ -49,8 +50,8 @@ class PointInTimeRestoreOnLocalStackTest {
   @Test
   void aTimeTargetToTheSecondKeepsTheRowCommittedBeforeItAndNotTheOneAfter() throws Exception {
     // The target is the next whole second after 'before' committed; 'after' commits within that second.
-    Instant target = PgBackRestScratchFixture.markersAroundATarget(primary);
-    PgBackRestScratchFixture.archiveCurrentSegment(primary);
+    Instant target = PitrMarkers.aroundATarget(primary, "app");
+    PitrMarkers.archiveCurrentSegment(primary);
 
     PitrTarget t = PitrRules.target(PointInTimeRestoreInput.toTime(CLUSTER, target.toString()));
     assertThat(PitrRules.chooseBackup(stack.pgbackrest.pgbackrestInfo(PgBackRestCall.info(CLUSTER)), t, CLUSTER)
@@ -72,7 +73,7 @@ class PointInTimeRestoreOnLocalStackTest {
     primary.psql("app", "INSERT INTO marker(name) VALUES ('before-point')");
     primary.psql("app", "SELECT pg_create_restore_point('pitr-test-point')");
     primary.psql("app", "INSERT INTO marker(name) VALUES ('after-point')");
-    PgBackRestScratchFixture.archiveCurrentSegment(primary);
+    PitrMarkers.archiveCurrentSegment(primary);
 
     PitrTarget t = PitrRules.target(new PointInTimeRestoreInput(CLUSTER, null, null, "pitr-test-point", null, null,
         null, false, null, null));

@@ -93,8 +93,9 @@ final class PitrInPlace {
         primary)), f -> primary + " at " + f.lsn() + " on timeline " + f.timeline() + " (" + f.time() + ")");
     NodeActivities agent = NodeStubs.agent(primary, Duration.ofSeconds(Math.max(1, where.agentStartTimeoutSeconds())));
     RebuildStep step = new RebuildStep(name, primary, Workflow.getInfo().getRunId());
+    // The plan's pg_basebackup line is not used here; its slot only has to be a name.
     NodePlan nodePlan = agent.rebuildPlan(new BaseBackupInput(name, primary, step.runId(), primary, role.host(),
-        role.port(), null));
+        role.port(), primary));
     RebuildSettings settings = replication.rebuildSettings(topologyInput);
     List<String> plan = PitrRules.inPlacePlan(nodePlan, primary, where.stanza(), backup.label(), target,
         facts.bouncerNode(), replicas, settings.keepOldDataDir());
@@ -125,8 +126,8 @@ final class PitrInPlace {
       String summary = "cluster " + name + " taken back to " + target.type() + " " + target.value() + " from backup "
           + backup.label() + ": " + primary + " promoted on timeline " + restored.timeline() + " at "
           + restored.replayLsn() + " (" + restored.recoveryStop() + "), a write archived (" + restored.archivedWal()
-          + ")" + (facts.bouncerNode() == null ? "" : ", PgBouncer resumed") + "; lost: WAL "
-          + facts.lsn() + " and before down to the target, timeline " + facts.timeline() + "; "
+          + ")" + (facts.bouncerNode() == null ? "" : ", PgBouncer resumed") + "; lost: what timeline "
+          + facts.timeline() + " wrote after the target, up to " + facts.lsn() + "; "
           + (settings.keepOldDataDir() ? "old data dir kept at " + nodePlan.oldCopy() : "old data dir removed")
           + PitrRules.rebuildAdvice(name, replicas);
       return new PitrIntoNode.Outcome(RunbookState.COMPLETED, summary, role.host(), role.port(), restored.dataDir(),

@@ -74,7 +74,7 @@ final class PitrIntoNode {
     run.step("inspect node", () -> agent.nodeState(step), s -> "running " + s.running() + ", in recovery "
         + s.inRecovery() + ", control state " + s.controlState());
     NodePlan nodePlan = agent.rebuildPlan(new BaseBackupInput(cluster, node, step.runId(), primary.name(),
-        primary.host(), primary.port(), topology.slot()));
+        primary.host(), primary.port(), topology.slot() == null ? node : topology.slot()));
     List<String> plan = PitrRules.nodePlan(nodePlan, node, where.stanza(), backup.label(), target,
         settings.keepOldDataDir());
     plan.forEach(run::plan);

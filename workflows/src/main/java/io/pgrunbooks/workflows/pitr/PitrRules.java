@@ -293,7 +293,7 @@ public final class PitrRules {
     if (replicas.isEmpty()) {
       return "";
     }
-    return ". Replicas " + String.join(", ", replicas) + " are on the lost timeline: rebuild each with "
+    return ". On the lost timeline, to rebuild: " + String.join(", ", replicas) + "; run "
         + String.join(" and ", replicas.stream().map(r -> "ReplicaRebuild {\"cluster\": \"" + cluster
             + "\", \"replica\": \"" + r + "\"}").toList());
   }
