@@ -50,25 +50,13 @@ class PointInTimeRestoreEndToEndTest {
     stack = LocalStack.start(LocalStackOptions.defaults(base).withPassword(SharedStack.PASSWORD));
     pgbackrest = PgBackRestStack.configure(stack, "main", "/pgbackrest/pitr-e2e", null);
     fixture = new WorkerFixture(stack);
-    Path passFile = stack.postgres().primary().dataDir().toAbsolutePath().getParent().resolve(".pgpass");
-    String cluster = """
-            pgbouncer:
-              host: %s
-              port: %d
-              node: pg1
-              adminUser: postgres
-              configFile: %s
-            rebuild:
-              stopTimeout: 20s
-              catchUpTimeout: 5m
-              streamingPassFile: %s
+    String cluster = FailoverFixture.bouncerAndRebuildYaml(stack) + """
             pgbackrest:
               stanza: main
               configFile: %s
               repoPath: /pgbackrest/pitr-e2e
             credentials:
-        """.formatted(stack.pgbouncer().host(), stack.pgbouncer().port(), stack.pgbouncer().iniFile(), passFile,
-        pgbackrest.configFile());
+        """.formatted(pgbackrest.configFile());
     Files.writeString(fixture.config, WorkerFixture.configYaml(stack, fixture.metricsPort)
         .replace("    credentials:\n", cluster) + """
         approvals:
