@@ -34,9 +34,11 @@ final class PgBackRestScratchFixture implements AutoCloseable {
   final DrillScratchActivitiesImpl scratch;
   final PgBackRestActivitiesImpl pgbackrest;
   final PgBackRestBackup full;
+  /** The stanza's pgBackRest, for {@code check} and the like. */
+  final PgBackRestStack repo;
 
   private PgBackRestScratchFixture(Path dir, PostgresCluster cluster, S3Store s3, RunbooksConfig config,
-                                   PgBackRestBackup full) {
+                                   PgBackRestBackup full, PgBackRestStack repo) {
     this.dir = dir;
     this.cluster = cluster;
     this.s3 = s3;
@@ -45,16 +47,29 @@ final class PgBackRestScratchFixture implements AutoCloseable {
     this.scratch = new DrillScratchActivitiesImpl(config, "pg1", Map.of());
     this.pgbackrest = new PgBackRestActivitiesImpl(config, "pg1", Map.of());
     this.full = full;
+    this.repo = repo;
   }
 
   static PgBackRestScratchFixture start(String tempPrefix) throws Exception {
+    return start(tempPrefix, List.of());
+  }
+
+  /** As {@link #start(String)}, with streaming replicas of pg1 named {@code replicas} (their nodes in the config). */
+  static PgBackRestScratchFixture start(String tempPrefix, List<String> replicas) throws Exception {
     Path dir = Files.createTempDirectory(tempPrefix);
-    PgBackRestStack.writeArchiveSettings(dir, List.of("pg1"), "main");
+    List<String> names = new java.util.ArrayList<>(List.of("pg1"));
+    names.addAll(replicas);
+    PgBackRestStack.writeArchiveSettings(dir, names, "main");
     S3Store s3 = S3Store.start(new S3StoreOptions(0, dir.resolve("s3"), LocalStack.BUCKET, "ak", "sk-secret",
         dir.resolve("tls"), 0));
-    PostgresCluster cluster = PostgresCluster.start(new PostgresClusterOptions(dir, "pg1", 0, List.of(), List.of(),
+    PostgresCluster cluster = PostgresCluster.start(new PostgresClusterOptions(dir, "pg1", 0, replicas, List.of(),
         null, false));
     PgBackRestStack stack = PgBackRestStack.configure(dir, cluster, s3, "main", "/pgbackrest/main", null);
+    StringBuilder more = new StringBuilder();
+    for (String r : replicas) {
+      more.append("      - {name: %s, host: 127.0.0.1, port: %d, dataDir: %s}\n".formatted(r,
+          cluster.node(r).port(), cluster.node(r).dataDir()));
+    }
     RunbooksConfig config = ConfigLoader.parse("""
         clusters:
           %s:
@@ -63,12 +78,16 @@ final class PgBackRestScratchFixture implements AutoCloseable {
                 host: 127.0.0.1
                 port: %d
                 dataDir: %s
+        %s
+            rebuild:
+              stopTimeout: 20s
             pgbackrest:
               stanza: main
               configFile: %s
               repoPath: /pgbackrest/main
               rtoObjective: 10m
-        """.formatted(CLUSTER, cluster.primary().port(), cluster.primary().dataDir(), stack.configFile()),
+        """.formatted(CLUSTER, cluster.primary().port(), cluster.primary().dataDir(), more.toString().stripTrailing(),
+        stack.configFile()),
         Map.of(), "drill-test");
     cluster.primary().psql("postgres", "CREATE DATABASE app");
     cluster.primary().psql("app", "CREATE TABLE quiet(id int PRIMARY KEY, v text); "
@@ -76,7 +95,7 @@ final class PgBackRestScratchFixture implements AutoCloseable {
         + "CREATE TABLE busy(id int PRIMARY KEY)");
     PgBackRestBackup full = new PgBackRestActivitiesImpl(config, "pg1", Map.of())
         .pgbackrestBackup(new PgBackRestCall(CLUSTER, "full", "drill-test-full", List.of()));
-    return new PgBackRestScratchFixture(dir, cluster, s3, config, full);
+    return new PgBackRestScratchFixture(dir, cluster, s3, config, full, stack);
   }
 
   /** Removes the named scratch instances (a test that failed half-way leaves them running), then stops the stack. */
