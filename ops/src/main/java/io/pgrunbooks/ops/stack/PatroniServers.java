@@ -38,6 +38,7 @@ public final class PatroniServers {
   private final Path dir;
   private final String password;
   private final int etcdPort;
+  private final int etcdPeerPort;
   private final Map<String, Integer> restPorts;
   private final Map<String, Process> patronis = new LinkedHashMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -45,13 +46,15 @@ public final class PatroniServers {
 
   /**
    * @param restPorts REST API port per node name (0 = a free port)
-   * @param etcdPort etcd's client port (0 = a free port); its peer port is a free one
+   * @param etcdPort etcd's client port (0 = a free port); its peer port is the next one (a free one with 0)
    * @param password of the database superuser and replicator, and of the REST API; null = trust, no auth
    */
   PatroniServers(Path baseDir, Map<String, Integer> restPorts, int etcdPort, String password) {
     this.dir = baseDir.toAbsolutePath().resolve("patroni");
     this.password = password;
     this.etcdPort = etcdPort != 0 ? etcdPort : Prerequisites.freePort();
+    // Fixed with a fixed client port: a restarted etcd finds the peer URL its data dir recorded.
+    this.etcdPeerPort = etcdPort != 0 ? etcdPort + 1 : Prerequisites.freePort();
     this.restPorts = new LinkedHashMap<>();
     restPorts.forEach((node, port) -> this.restPorts.put(node, port != 0 ? port : Prerequisites.freePort()));
   }
@@ -233,8 +236,7 @@ public final class PatroniServers {
   }
 
   private void startEtcd(Path etcdBin) {
-    int peerPort = Prerequisites.freePort();
-    String peer = "http://127.0.0.1:" + peerPort;
+    String peer = "http://127.0.0.1:" + etcdPeerPort;
     // Single member; --initial-cluster is ignored once the data dir exists, so a restart keeps its data.
     etcd = startAsPostgres(List.of(etcdBin.toString(), "--name", "etcd1", "--data-dir", dir.resolve("etcd").toString(),
         "--listen-client-urls", etcdUrl(), "--advertise-client-urls", etcdUrl(), "--listen-peer-urls", peer,
