@@ -12,6 +12,7 @@ import io.pgrunbooks.config.ClusterConfig;
 import io.pgrunbooks.config.NodeConfig;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.workflows.activities.PatroniActivities;
+import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniMember;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
@@ -37,6 +38,43 @@ public class PatroniActivitiesImpl implements PatroniActivities {
   public PatroniFacts facts(PatroniFactsInput input) {
     ClusterConfig cluster = patroniCluster(config, input.cluster());
     return read(input.cluster(), cluster, new PatroniRestClient(cluster.patroni(), env), connections);
+  }
+
+  @Override
+  public String reinitialize(ReinitializeInput input) {
+    ClusterConfig cluster = patroniCluster(config, input.cluster());
+    Lookups.node(cluster, input.cluster(), input.node());
+    PatroniRestClient rest = new PatroniRestClient(cluster.patroni(), env);
+    // Asked again right before the call: a switchover since the workflow's check must not wipe the new leader.
+    PatroniFacts facts = read(input.cluster(), cluster, rest, connections);
+    PatroniMember member = facts.members().stream().filter(m -> input.node().equals(m.node())).findFirst()
+        .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure("node " + input.node() + " is no member of the"
+            + " Patroni cluster " + input.cluster() + "; not reinitializing", FailureTypes.SAFETY_REFUSED));
+    if (member.isLeader()) {
+      throw ApplicationFailure.newNonRetryableFailure(input.node() + " holds Patroni's leader lock; a leader is never"
+          + " reinitialized", FailureTypes.SAFETY_REFUSED);
+    }
+    PatroniRestClient.Answer answer;
+    try {
+      answer = rest.post(input.node(), "/reinitialize", "{}");
+    } catch (IOException e) {
+      throw ApplicationFailure.newFailure("POST /reinitialize to Patroni of " + input.node() + " got no answer: "
+          + firstLine(e.getMessage()), FailureTypes.UNREACHABLE);
+    }
+    String body = answer.body() == null ? "" : answer.body().strip();
+    if (answer.ok()) {
+      return body;
+    }
+    if (body.contains("in progress")) {
+      // A retry after a lost answer: Patroni is already doing it.
+      return body;
+    }
+    if (answer.status() == 401 || answer.status() == 403) {
+      throw Lookups.config("Patroni of " + input.node() + " refused the credentials of clusters." + input.cluster()
+          + ".patroni.credentials (HTTP " + answer.status() + ")");
+    }
+    throw ApplicationFailure.newFailure("Patroni of " + input.node() + " answered POST /reinitialize with HTTP "
+        + answer.status() + ": " + body, FailureTypes.UNREACHABLE);
   }
 
   /** The cluster, refused (BadInput) when it is unknown or not managed by Patroni. */

@@ -59,8 +59,9 @@ final class PatroniFactsBuilder {
       boolean streaming = "streaming".equals(m.state()) || "streaming".equals(ns == null ? null : ns.replicationState())
           || ("running".equals(m.state()) && leaderStatus != null && leaderStatus.streamingReplicas().contains(m.name()));
       boolean pending = m.pendingRestart() || (ns != null && ns.pendingRestart());
-      PatroniMember member = new PatroniMember(m.name(), node, m.role(), m.state(), !isLeaderRole(m.role()) && streaming,
-          m.timeline(), m.lag(), m.receiveLag(), m.replayLag(), pending, ns == null ? null : ns.version(), inRecovery);
+      PatroniMember member = new PatroniMember(m.name(), node, node == null ? null : config.node(node).dataDir(),
+          m.role(), m.state(), !isLeaderRole(m.role()) && streaming, m.timeline(), m.lag(), m.receiveLag(),
+          m.replayLag(), pending, ns == null ? null : ns.version(), inRecovery);
       members.add(member);
       memberFindings(member, leaderMember, leaderStatus != null, findings);
     }

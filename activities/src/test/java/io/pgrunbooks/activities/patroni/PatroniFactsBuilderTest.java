@@ -40,8 +40,8 @@ class PatroniFactsBuilderTest {
     assertThat(f.leader()).isEqualTo("pg1");
     assertThat(f.paused()).isFalse();
     assertThat(f.pendingRestart()).isFalse();
-    assertThat(f.member("pg2")).isEqualTo(new PatroniMember("pg2", "pg2", "replica", "running", true, 1, 0L, null,
-        null, false, "3.0.2", true));
+    assertThat(f.member("pg2")).isEqualTo(new PatroniMember("pg2", "pg2", "/d/pg2", "replica", "running", true, 1,
+        0L, null, null, false, "3.0.2", true));
     assertThat(PatroniBackend.judge(f)).isEqualTo(new Roles("pg1", null, Map.of("pg1", false, "pg2", true), Map.of()));
   }
 

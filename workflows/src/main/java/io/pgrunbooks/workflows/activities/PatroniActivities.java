@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.activities;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 import java.util.List;
@@ -20,7 +21,19 @@ public interface PatroniActivities {
   @ActivityMethod
   PatroniFacts facts(PatroniFactsInput input);
 
+  /**
+   * {@code POST /reinitialize} to the Patroni of {@code node}: Patroni stops its PostgreSQL, wipes the data directory
+   * and clones it from the leader, at once and without asking. Refused (SafetyRefused) when the node is no member
+   * or holds the leader lock (asked of Patroni just before the call). Answers Patroni's text; a retry that finds the
+   * reinitialization already in progress succeeds.
+   */
+  @ActivityMethod
+  String reinitialize(ReinitializeInput input);
+
   record PatroniFactsInput(String cluster) {}
+
+  /** @param node the configured node whose Patroni member to reinitialize */
+  record ReinitializeInput(String cluster, String node) {}
 
   /**
    * @param leader the member holding the leader lock, null when none does
@@ -37,6 +50,7 @@ public interface PatroniActivities {
     }
 
     /** Whether any member waits for a restart to apply a changed parameter. */
+    @JsonIgnore
     public boolean pendingRestart() {
       return members.stream().anyMatch(PatroniMember::pendingRestart);
     }
@@ -50,6 +64,7 @@ public interface PatroniActivities {
    *
    * @param name Patroni's member name
    * @param node the configured node it runs on (same name, else same host and port), null when none matches
+   * @param dataDir that node's configured data directory (what Patroni wipes on reinitialize), null without a node
    * @param role {@code primary} (Patroni's {@code leader}/{@code master}/{@code primary}), {@code replica},
    *     {@code standby_leader}, {@code sync_standby}, ... as reported, leader names normalised
    * @param state Patroni's state: {@code running}, {@code streaming} (4.x replicas), {@code stopped}, ...
@@ -63,9 +78,11 @@ public interface PatroniActivities {
    * @param patroniVersion from the member's own {@code /patroni}, null when it did not answer
    * @param inRecovery {@code pg_is_in_recovery()} of its PostgreSQL, null when it did not answer
    */
-  record PatroniMember(String name, String node, String role, String state, boolean streaming, long timeline,
+  record PatroniMember(String name, String node, String dataDir, String role, String state, boolean streaming, long timeline,
                        Long lagBytes, Long receiveLagBytes, Long replayLagBytes, boolean pendingRestart,
                        String patroniVersion, Boolean inRecovery) {
+    /** Holds the leader lock (of the cluster, or of a standby cluster). */
+    @JsonIgnore
     public boolean isLeader() {
       return "primary".equals(role) || "standby_leader".equals(role);
     }
