@@ -19,6 +19,7 @@ import io.pgrunbooks.workflows.activities.NodeActivities.RebuildStep;
 import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniFacts;
 import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniFactsInput;
 import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniMember;
+import io.pgrunbooks.workflows.activities.PatroniActivities.ReinitializeInput;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities.Topology;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities.TopologyInput;
 import java.nio.file.Files;
@@ -95,9 +96,45 @@ class PatroniOnLocalStackTest {
           .stopPostgres(new RebuildStep("main", "pg2", "run-1")))
           .hasMessageContaining("cluster main is managed by Patroni (topology: patroni)");
       assertThat(stack.postgres().node("pg2").isRunning()).isTrue();
+
+      // ReplicaRebuild's Patroni step: the leader is refused, the replica is wiped and cloned by Patroni.
+      PatroniActivitiesImpl activities = new PatroniActivitiesImpl(config, connections, () -> env);
+      assertThatThrownBy(() -> activities.reinitialize(new ReinitializeInput("main", "pg1")))
+          .hasMessageContaining("pg1 holds Patroni's leader lock; a leader is never reinitialized");
+      stack.postgres().node("pg1").psql("postgres", "CREATE TABLE before_reinit AS SELECT 1 AS v");
+      Path marker = stack.postgres().node("pg2").dataDir().resolve("runbooks-reinit-marker");
+      Files.writeString(marker, "wiped by a reinitialize");
+      long pg2Before = stack.postgres().node("pg2").pid().orElseThrow();
+
+      String answer = activities.reinitialize(new ReinitializeInput("main", "pg2"));
+
+      assertThat(answer).containsIgnoringCase("reinitialize");
+      awaitFacts(activities, f -> f.member("pg2").streaming() && !Files.exists(marker)
+          && f.member("pg2").inRecovery() != null);
+      assertThat(stack.postgres().node("pg2").pid().orElseThrow()).isNotEqualTo(pg2Before);
+      stack.postgres().awaitStreaming("pg2", Duration.ofSeconds(60));
+      assertThat(stack.postgres().node("pg2").psql("postgres", "SELECT v FROM before_reinit")).isEqualTo("1");
     }
     assertThat(processes).noneMatch(Processes::isLive);
     assertThat(dir).doesNotExist();
+  }
+
+  private static PatroniFacts awaitFacts(PatroniActivitiesImpl activities, java.util.function.Predicate<PatroniFacts> ok) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    PatroniFacts last = null;
+    while (System.nanoTime() < deadline) {
+      last = activities.facts(new PatroniFactsInput("main"));
+      if (ok.test(last)) {
+        return last;
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new AssertionError("Patroni facts never became as expected; last: " + last);
   }
 
   private static RunbooksConfig config(LocalStack stack, PatroniServers patroni) {
