@@ -171,47 +171,33 @@ public final class PatroniServers {
   }
 
   private void awaitRole(String node, boolean leader) {
-    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    String last = "no answer";
-    while (System.nanoTime() < deadline) {
-      requireAlive(node);
-      try {
-        JsonNode s = get(node, "/patroni");
-        String role = s.path("role").asText();
-        boolean isLeader = List.of("master", "primary").contains(role);
-        if ("running".equals(s.path("state").asText()) && isLeader == leader) {
-          return;
-        }
-        last = "state " + s.path("state").asText() + ", role " + role;
-      } catch (RuntimeException e) {
-        last = e.getMessage();
-      }
-      Processes.sleep(Duration.ofMillis(500));
-    }
-    throw new IllegalStateException("Patroni of " + node + " is not a running " + (leader ? "leader" : "replica")
-        + " after " + READY_TIMEOUT.toSeconds() + " s (" + last + ")\n--- tail of " + logFile(node) + " ---\n"
-        + Processes.tail(logFile(node), 30));
+    awaitStatus(node, "a running " + (leader ? "leader" : "replica"), s -> "running".equals(s.path("state").asText())
+        && List.of("master", "primary").contains(s.path("role").asText()) == leader);
   }
 
   private void awaitRunning(String node) {
+    awaitStatus(node, "running PostgreSQL", s -> "running".equals(s.path("state").asText()));
+  }
+
+  /** Polls the node's {@code GET /patroni} until {@code ok}; fails with the last answer and the log's tail. */
+  private void awaitStatus(String node, String what, java.util.function.Predicate<JsonNode> ok) {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     String last = "no answer";
     while (System.nanoTime() < deadline) {
       requireAlive(node);
       try {
         JsonNode s = get(node, "/patroni");
-        if ("running".equals(s.path("state").asText())) {
+        if (ok.test(s)) {
           return;
         }
-        last = "state " + s.path("state").asText();
+        last = "state " + s.path("state").asText() + ", role " + s.path("role").asText();
       } catch (RuntimeException e) {
         last = e.getMessage();
       }
       Processes.sleep(Duration.ofMillis(500));
     }
-    throw new IllegalStateException("Patroni of " + node + " does not run PostgreSQL after "
-        + READY_TIMEOUT.toSeconds() + " s (" + last + ")\n--- tail of " + logFile(node) + " ---\n"
-        + Processes.tail(logFile(node), 30));
+    throw new IllegalStateException("Patroni of " + node + " is not " + what + " after " + READY_TIMEOUT.toSeconds()
+        + " s (" + last + ")\n--- tail of " + logFile(node) + " ---\n" + Processes.tail(logFile(node), 30));
   }
 
   private void requireAlive(String node) {
@@ -228,7 +214,7 @@ public final class PatroniServers {
       Prerequisites.giveToPostgresUser(dir);
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
       if (password != null) {
-        writePrivate(passwordFile(), password + "\n");
+        PostgresCluster.writePrivate(passwordFile(), password + "\n");
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare " + dir, e);
@@ -319,7 +305,7 @@ public final class PatroniServers {
         """.formatted(SCOPE, node.name(), restPorts.get(node.name()), restAuth, etcdPort, LOOP_WAIT_SECONDS,
         node.port(), quoted(node.dataDir().toString()), quoted(binDir.toString()),
         quoted(dir.resolve(node.name() + ".pgpass").toString()), pw, auth, quoted(socketDir.toString()));
-    writePrivate(configFile(node.name()), yaml);
+    PostgresCluster.writePrivate(configFile(node.name()), yaml);
   }
 
   /** A YAML double-quoted scalar. */
@@ -327,14 +313,4 @@ public final class PatroniServers {
     return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
-  private static void writePrivate(Path file, String text) {
-    try {
-      Files.deleteIfExists(file);
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(file, text, StandardCharsets.UTF_8);
-      Prerequisites.giveToPostgresUser(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
-  }
 }

@@ -352,7 +352,8 @@ public final class PostgresCluster implements AutoCloseable {
     return nodes.stream().map(PostgresNode::name).toList();
   }
 
-  private static void writePrivate(Path file, String text) {
+  /** Writes a 0600 file owned by the postgres OS user (replacing any), for passwords and configs with them. */
+  static void writePrivate(Path file, String text) {
     try {
       Files.deleteIfExists(file);
       Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
