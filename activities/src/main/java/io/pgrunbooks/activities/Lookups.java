@@ -20,6 +20,20 @@ public final class Lookups {
     return cluster;
   }
 
+  /**
+   * The configured cluster, refused (SafetyRefused) when Patroni manages it: Patroni would fight a node agent
+   * that runs pg_ctl, pg_basebackup or pg_rewind under it, so the direct topology steps never touch its nodes.
+   */
+  public static ClusterConfig directCluster(RunbooksConfig config, String name) {
+    ClusterConfig cluster = cluster(config, name);
+    if (cluster.onPatroni()) {
+      throw ApplicationFailure.newNonRetryableFailure("cluster " + name + " is managed by Patroni (topology: patroni):"
+          + " the node agent never runs pg_ctl, pg_basebackup or pg_rewind on its nodes; topology changes go through"
+          + " Patroni's REST API (ops/docs/patroni.md)", FailureTypes.SAFETY_REFUSED);
+    }
+    return cluster;
+  }
+
   /** The configured node of a cluster, or BadInput naming the cluster's nodes. */
   public static NodeConfig node(ClusterConfig cluster, String clusterName, String node) {
     NodeConfig found = cluster.node(node);

@@ -13,6 +13,9 @@ import java.util.Map;
  * @param rebuild settings of the ReplicaRebuild runbook (defaults when omitted)
  * @param failover settings of the Failover and FailoverDrill runbooks (defaults when omitted)
  * @param pgbackrest physical backups and WAL archiving with pgBackRest, or null when not set up
+ * @param topology who changes the topology: {@code direct} (default; the node agents run pg_ctl,
+ *     pg_basebackup, pg_rewind) or {@code patroni} (the runbooks ask Patroni's REST API)
+ * @param patroni how to reach Patroni; required with {@code topology: patroni}, refused otherwise
  */
 public record ClusterConfig(
     List<NodeConfig> nodes,
@@ -22,7 +25,12 @@ public record ClusterConfig(
     Map<String, DatabaseConfig> databases,
     RebuildConfig rebuild,
     FailoverConfig failover,
-    PgBackRestConfig pgbackrest) {
+    PgBackRestConfig pgbackrest,
+    String topology,
+    PatroniConfig patroni) {
+
+  public static final String DIRECT = "direct";
+  public static final String PATRONI = "patroni";
 
   public ClusterConfig {
     nodes = Copies.list(nodes);
@@ -31,6 +39,12 @@ public record ClusterConfig(
     databases = Copies.map(databases);
     rebuild = rebuild == null ? RebuildConfig.defaults() : rebuild;
     failover = failover == null ? FailoverConfig.defaults() : failover;
+    topology = topology == null ? DIRECT : topology;
+  }
+
+  /** Whether Patroni manages this cluster (the runbooks then never run pg_ctl on its nodes). */
+  public boolean onPatroni() {
+    return PATRONI.equals(topology);
   }
 
   /** The node with this name, or null if the cluster has none. */

@@ -31,6 +31,7 @@ final class ClusterValidator {
     if (c.pgbackrest() != null) {
       PgBackRestValidator.validate(c.pgbackrest(), path + ".pgbackrest", p);
     }
+    PatroniValidator.validate(c, path, p);
     c.databases().forEach(
         (db, cfg) -> {
           String dbPath = Problems.child(path + ".databases", db);
@@ -112,7 +113,7 @@ final class ClusterValidator {
     }
   }
 
-  private static String nodeNames(ClusterConfig c) {
+  static String nodeNames(ClusterConfig c) {
     return String.join(", ", c.nodes().stream().filter(n -> n != null && n.name() != null).map(NodeConfig::name).toList());
   }
 

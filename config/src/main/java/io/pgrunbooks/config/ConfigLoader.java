@@ -110,6 +110,9 @@ public final class ConfigLoader {
           if (c.pgbackrest() != null) {
             check(out, path + ".pgbackrest", () -> c.pgbackrest().resolveCipherPass(env));
           }
+          if (c.patroni() != null && c.patroni().credentials() != null) {
+            check(out, path + ".patroni.credentials", () -> c.patroni().credentials().resolvePassword(env));
+          }
         });
     if (config.temporal().usesApiKey()) {
       check(out, "temporal", () -> config.temporal().resolveApiKey(env));

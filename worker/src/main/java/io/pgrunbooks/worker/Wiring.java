@@ -28,6 +28,7 @@ import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerOptions;
 import io.temporal.worker.WorkflowImplementationOptions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** All wiring in one place: which workflows and activities each process registers. */
@@ -72,7 +73,10 @@ final class Wiring {
         new SessionActivitiesImpl(cfg, connections),
         new io.pgrunbooks.activities.postgres.HealthDetailActivitiesImpl(cfg, connections, env),
         new io.pgrunbooks.activities.pgbouncer.PgBouncerStatsActivitiesImpl(cfg, env),
-        new PostgresReplicationActivitiesImpl(cfg, connections),
+        new PostgresReplicationActivitiesImpl(cfg, connections, List.of(
+            new io.pgrunbooks.activities.postgres.DirectBackend(connections),
+            new io.pgrunbooks.activities.patroni.PatroniBackend(connections, () -> env))),
+        new io.pgrunbooks.activities.patroni.PatroniActivitiesImpl(cfg, connections, () -> env),
         new PostgresPartitionActivitiesImpl(cfg, connections),
         new io.pgrunbooks.activities.postgres.PostgresIndexActivitiesImpl(cfg, connections),
         new io.pgrunbooks.activities.postgres.PostgresIndexMaintenanceActivitiesImpl(cfg, connections),

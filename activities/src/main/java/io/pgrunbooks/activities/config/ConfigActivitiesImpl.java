@@ -33,7 +33,7 @@ public class ConfigActivitiesImpl implements ConfigActivities {
     return new ClusterSpec(name,
         cluster.nodes().stream().map(ConfigActivitiesImpl::spec).toList(),
         thresholds(cluster.health()),
-        (int) Math.min(Integer.MAX_VALUE, config.worker().agentStartTimeout().toSeconds()));
+        (int) Math.min(Integer.MAX_VALUE, config.worker().agentStartTimeout().toSeconds()), cluster.topology());
   }
 
   private static NodeSpec spec(NodeConfig n) {

@@ -55,12 +55,12 @@ public class FailoverNodeActivitiesImpl implements FailoverNodeActivities {
   }
 
   private NodeFailover failover(String clusterName, String node) {
-    ClusterConfig c = Lookups.cluster(config, clusterName);
+    ClusterConfig c = Lookups.directCluster(config, clusterName);
     return new NodeFailover(rebuilder(clusterName, node), c, clusterName, ownNode(c, clusterName, node), connections);
   }
 
   private ReplicaRebuilder rebuilder(String clusterName, String node) {
-    ClusterConfig c = Lookups.cluster(config, clusterName);
+    ClusterConfig c = Lookups.directCluster(config, clusterName);
     NodeConfig n = ownNode(c, clusterName, node);
     if (n.dataDir() == null || n.dataDir().isBlank()) {
       throw Lookups.config("node " + nodeName + " of cluster " + clusterName + " has no dataDir configured");

@@ -93,7 +93,7 @@ public class NodeActivitiesImpl implements NodeActivities {
     if (n.dataDir() == null || n.dataDir().isBlank()) {
       throw Lookups.config("node " + nodeName + " of cluster " + clusterName + " has no dataDir configured");
     }
-    return new ReplicaRebuilder(Lookups.cluster(config, clusterName), clusterName, n, connections, env);
+    return new ReplicaRebuilder(Lookups.directCluster(config, clusterName), clusterName, n, connections, env);
   }
 
   @Override

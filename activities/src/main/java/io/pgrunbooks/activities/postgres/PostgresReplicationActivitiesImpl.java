@@ -28,37 +28,41 @@ public class PostgresReplicationActivitiesImpl implements PostgresReplicationAct
 
   private final RunbooksConfig config;
   private final ConnectionFactory connections;
+  private final java.util.Map<String, TopologyBackend> backends;
 
+  /** Every cluster on the direct backend (a Patroni cluster is refused as a config error). */
   public PostgresReplicationActivitiesImpl(RunbooksConfig config, ConnectionFactory connections) {
+    this(config, connections, List.of(new DirectBackend(connections)));
+  }
+
+  /** @param backends one per {@code clusters.<name>.topology} value this worker serves */
+  public PostgresReplicationActivitiesImpl(RunbooksConfig config, ConnectionFactory connections,
+      List<TopologyBackend> backends) {
     this.config = config;
     this.connections = connections;
+    this.backends = backends.stream().collect(java.util.stream.Collectors.toMap(TopologyBackend::name, b -> b));
   }
 
   @Override
   public Topology topology(TopologyInput input) {
     ClusterConfig cluster = Lookups.cluster(config, input.cluster());
     NodeConfig replica = Lookups.node(cluster, input.cluster(), input.replica());
+    TopologyBackend backend = backends.get(cluster.topology());
+    if (backend == null) {
+      throw Lookups.config("cluster " + input.cluster() + " has topology " + cluster.topology()
+          + ", which this worker has no backend for");
+    }
+    TopologyBackend.Roles found = backend.roles(input.cluster(), cluster);
     List<NodeRole> roles = new ArrayList<>();
-    List<String> primaries = new ArrayList<>();
     for (NodeConfig n : cluster.nodes()) {
-      try (Connection c = connections.open(input.cluster(), n.name(), DATABASE);
-           Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
-        rs.next();
-        boolean inRecovery = rs.getBoolean(1);
-        roles.add(new NodeRole(n.name(), n.host(), n.port(), true, inRecovery, null));
-        if (!inRecovery) {
-          primaries.add(n.name());
-        }
-      } catch (NodeConnectException | SQLException e) {
-        roles.add(new NodeRole(n.name(), n.host(), n.port(), false, null, firstLine(e.getMessage())));
-      }
+      Boolean inRecovery = found.inRecovery().get(n.name());
+      roles.add(new NodeRole(n.name(), n.host(), n.port(), inRecovery != null, inRecovery,
+          inRecovery != null ? null : found.errors().getOrDefault(n.name(), "did not answer pg_is_in_recovery()")));
     }
-    if (primaries.size() != 1) {
-      String problem = primaries.isEmpty() ? "no reachable node is out of recovery"
-          : "more than one writable node: " + String.join(", ", primaries);
-      return new Topology(input.cluster(), roles, null, problem, null, -1, replica.slot(), false, false, 0);
+    if (found.primary() == null) {
+      return new Topology(input.cluster(), roles, null, found.problem(), null, -1, replica.slot(), false, false, 0);
     }
-    String primary = primaries.get(0);
+    String primary = found.primary();
     try (Connection c = connections.open(input.cluster(), primary, DATABASE)) {
       String state = null;
       double lag = -1;

@@ -11,11 +11,13 @@ import io.pgrunbooks.ops.dev.ChildProcess;
 import io.pgrunbooks.ops.dev.DemoDatabase;
 import io.pgrunbooks.ops.dev.DevApi;
 import io.pgrunbooks.ops.dev.DevLayout;
+import io.pgrunbooks.ops.dev.DevPatroni;
 import io.pgrunbooks.ops.dev.DevPgBackRest;
 import io.pgrunbooks.ops.dev.DevSecrets;
 import io.pgrunbooks.ops.stack.LeftoverServers;
 import io.pgrunbooks.ops.stack.LocalStack;
 import io.pgrunbooks.ops.stack.LocalStackOptions;
+import io.pgrunbooks.ops.stack.PatroniServers;
 import io.pgrunbooks.ops.stack.PostgresNode;
 import io.pgrunbooks.ops.stack.Processes;
 import io.pgrunbooks.ops.stack.VerificationInstance;
@@ -59,6 +61,10 @@ final class DevCommand implements Callable<Integer> {
   @Option(names = "--fresh", description = "Delete the state directory first: new databases, bucket and history.")
   boolean fresh;
 
+  @Option(names = "--topology", description = "direct (default: the stack runs PostgreSQL with pg_ctl) or patroni "
+      + "(one etcd and one Patroni per node; the cluster is run with topology: patroni, see ops/docs/patroni.md).")
+  String topology = ClusterConfig.DIRECT;
+
   @Override
   public Integer call() throws Exception {
     DevLayout layout = DevLayout.of(Path.of(System.getenv().getOrDefault("RUNBOOKS_HOME", ".")));
@@ -87,12 +93,34 @@ final class DevCommand implements Callable<Integer> {
       return 2;
     }
     ClusterConfig cluster = cfg.clusters().values().iterator().next();
+    if (!List.of(ClusterConfig.DIRECT, ClusterConfig.PATRONI).contains(topology)) {
+      System.err.println("--topology must be direct or patroni, not " + topology);
+      return 2;
+    }
+    boolean onPatroni = ClusterConfig.PATRONI.equals(topology);
+    if (!onPatroni && cluster.onPatroni()) {
+      System.err.println(configFile + " has a Patroni cluster; start it with --topology patroni");
+      return 2;
+    }
+    if (onPatroni) {
+      try {
+        configFile = DevPatroni.config(configFile, cfg.clusters().keySet().iterator().next(), cluster, devDir);
+        cfg = ConfigLoader.load(configFile, env);
+      } catch (ConfigException e) {
+        System.err.println(e.getMessage());
+        return 2;
+      }
+      cluster = cfg.clusters().values().iterator().next();
+    }
     String pgbackrestProblem = DevPgBackRest.problem(cluster, devDir);
     if (pgbackrestProblem != null) {
       System.err.println(pgbackrestProblem);
       return 2;
     }
     LocalStackOptions options = stackOptions(cfg, cluster, devDir, env.get("RUNBOOKS_PG_PASSWORD"));
+    if (onPatroni) {
+      options = options.withPatroni(DevPatroni.ports(cluster));
+    }
     // BackupVerification's separate instance, when the config points at one on this machine.
     BackupConfig.VerificationTarget target = cfg.backup().verificationFor(cfg.clusters().keySet().iterator().next());
     boolean localVerify = target != null && List.of("127.0.0.1", "localhost").contains(target.host());
@@ -135,7 +163,8 @@ final class DevCommand implements Callable<Integer> {
       System.out.println("  WAL archiving to pgBackRest stanza " + cluster.pgbackrest().stanza() + " checked ("
           + stack.s3().secureEndpoint() + ", CA " + stack.s3().caFile() + ")");
     }
-    PostgresNode primary = stack.postgres().primary();
+    // Under Patroni the leader after a restart may be any node.
+    PostgresNode primary = onPatroni ? stack.postgres().currentPrimary() : stack.postgres().primary();
     for (String line : DemoDatabase.ensure(primary.host(), primary.port(), cluster.credentials().user(),
         env.get("RUNBOOKS_PG_PASSWORD"), YearMonth.now(ZoneOffset.UTC))) {
       System.out.println("  created " + line);
@@ -170,6 +199,11 @@ final class DevCommand implements Callable<Integer> {
     printBanner(stack, cfg, cluster, stackJson, logs, (System.nanoTime() - t0) / 1_000_000);
     System.out.printf("  Approvals page  http://127.0.0.1:%d  (REST API under /api/v1; users %s, passwords in %s)%n%n",
         cfg.api().port(), DevApi.describe(cfg).get("users"), secrets.file());
+    if (onPatroni) {
+      System.out.printf("  Patroni         REST APIs %s (user %s, password in %s), etcd %s; config %s%n%n",
+          stack.postgres().patroni().restUrls(), PatroniServers.REST_USER, stack.postgres().patroni().passwordFile(),
+          stack.postgres().patroni().etcdUrl(), configFile);
+    }
     stopped.await();
     return 0;
   }
@@ -212,6 +246,9 @@ final class DevCommand implements Callable<Integer> {
   private static List<String> busyPorts(LocalStackOptions o, int verifyPort, int... apiPorts) {
     List<Integer> ports = new ArrayList<>(List.of(o.postgresPort(), o.pgbouncerPort(), o.s3Port(), o.s3TlsPort(),
         o.temporalPort(), o.temporalUiPort()));
+    if (o.patroni() != null) {
+      ports.addAll(DevPatroni.listenPorts(o.patroni()));
+    }
     for (int port : apiPorts) {
       ports.add(port);
     }

@@ -29,6 +29,16 @@ public final class LeftoverServers {
     if (!Files.isDirectory(dir)) {
       return stopped;
     }
+    // Patroni first: it would restart a PostgreSQL stopped under it. Then etcd, which Patroni needs until it stops.
+    for (String name : patroniPidNames(dir)) {
+      firstLinePid(dir.resolve("patroni").resolve(name + ".pid")).flatMap(ProcessHandle::of).filter(Processes::isLive)
+          .filter(h -> List.of(h.info().arguments().orElse(new String[0])).stream()
+              .anyMatch(a -> a.startsWith(dir.resolve("patroni").toString())))
+          .ifPresent(h -> {
+            Processes.killTree(h, Duration.ofSeconds(30));
+            stopped.add((name.equals("etcd") ? "etcd" : "Patroni of " + name) + " (pid " + h.pid() + ")");
+          });
+    }
     for (Path pid : postmasterPids(dir)) {
       Path dataDir = pid.getParent();
       firstLinePid(pid).flatMap(ProcessHandle::of).filter(Processes::isLive)
@@ -71,6 +81,18 @@ public final class LeftoverServers {
       }
     }
     return other;
+  }
+
+  /** The Patroni pid files' names, etcd last. */
+  private static List<String> patroniPidNames(Path dir) {
+    try (var files = Files.list(dir.resolve("patroni"))) {
+      List<String> names = new ArrayList<>(files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".pid"))
+          .map(f -> f.substring(0, f.length() - 4)).filter(n -> !n.equals("etcd")).sorted().toList());
+      names.add("etcd");
+      return names;
+    } catch (java.io.IOException e) {
+      return List.of();
+    }
   }
 
   private static List<Path> postmasterPids(Path dir) {

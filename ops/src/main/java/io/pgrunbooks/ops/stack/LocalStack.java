@@ -58,8 +58,13 @@ public final class LocalStack implements AutoCloseable {
     Supplier<AutoCloseable> startS3 = () -> S3Store.start(
         new S3StoreOptions(o.s3Port(), o.s3DataDir(), BUCKET, S3_ACCESS_KEY, S3_SECRET_KEY, base.resolve("tls"),
             o.s3TlsPort()));
+    if (o.patroni() != null) {
+      prerequisites.patroni();
+      prerequisites.etcd();
+    }
     Supplier<AutoCloseable> startPostgres = () -> PostgresCluster.start(new PostgresClusterOptions(base,
-        o.primaryName(), o.postgresPort(), o.replicaNames(), o.replicaPorts(), o.password(), o.reuseExisting()));
+        o.primaryName(), o.postgresPort(), o.replicaNames(), o.replicaPorts(), o.password(), o.reuseExisting(),
+        o.patroni()));
     List<Parallel.Outcome<AutoCloseable>> started =
         Parallel.all("stack-start", List.of(startTemporal, startS3, startPostgres));
 
@@ -76,9 +81,11 @@ public final class LocalStack implements AutoCloseable {
     PgBouncerServer pgbouncer = null;
     if (failure == null) {
       PostgresCluster cluster = (PostgresCluster) started.get(2).value();
+      // Under Patroni a restarted stack's leader may be any node; direct stacks start pg1 as the primary.
+      PostgresNode target = o.patroni() != null ? cluster.currentPrimary() : cluster.primary();
       try {
         pgbouncer = PgBouncerServer.start(new PgBouncerOptions(base.resolve("pgbouncer"), o.pgbouncerPort(),
-            cluster.primary().host(), cluster.primary().port(), o.password(), o.reuseExisting()));
+            target.host(), target.port(), o.password(), o.reuseExisting()));
       } catch (RuntimeException e) {
         failure = e;
       }
@@ -139,6 +146,16 @@ public final class LocalStack implements AutoCloseable {
     // Scripts log in with PGPASSFILE=<this> (libpq), instead of reading secrets.properties.
     pg.put("passFile", postgres.passFile() == null ? null : postgres.passFile().toString());
     out.put("postgres", pg);
+    PatroniServers patroni = postgres.patroni();
+    if (patroni != null) {
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put("scope", PatroniServers.SCOPE);
+      p.put("restApi", patroni.restUrls());
+      p.put("user", patroni.passwordFile() == null ? null : PatroniServers.REST_USER);
+      p.put("passwordFile", patroni.passwordFile() == null ? null : patroni.passwordFile().toString());
+      p.put("etcd", patroni.etcdUrl());
+      out.put("patroni", p);
+    }
     Map<String, Object> b = new LinkedHashMap<>();
     b.put("host", pgbouncer.host());
     b.put("port", pgbouncer.port());
@@ -180,7 +197,7 @@ public final class LocalStack implements AutoCloseable {
     try {
       failure = attempt(failure, pgbouncer::close);
       failure = attempt(failure, () -> Parallel.run("stack-stop", List.of(temporal::close, s3::close,
-          () -> Parallel.run("pg-stop", postgres.nodes().stream().<Runnable>map(n -> n::stop).toList()))));
+          postgres::stopServers)));
       // Last, with its nodes already stopped: it deletes the base dir, which holds the Temporal log.
       failure = attempt(failure, postgres::close);
     } finally {

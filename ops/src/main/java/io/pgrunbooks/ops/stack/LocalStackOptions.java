@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param temporalDbFile Temporal SQLite file; null = in-memory
  * @param reuseExisting restart existing data dirs and keep everything on close ({@code runbooks dev})
  * @param s3TlsPort the S3 store's HTTPS port (pgBackRest's repository endpoint); 0 = a free port
+ * @param patroni the PostgreSQL nodes under Patroni and one etcd (ports); null = direct, run with pg_ctl
  */
 public record LocalStackOptions(
     Path baseDir,
@@ -37,7 +38,16 @@ public record LocalStackOptions(
     Path s3DataDir,
     Path temporalDbFile,
     boolean reuseExisting,
-    int s3TlsPort) {
+    int s3TlsPort,
+    PostgresClusterOptions.Patroni patroni) {
+
+  /** Direct topology. */
+  public LocalStackOptions(Path baseDir, String primaryName, List<String> replicaNames, int postgresPort,
+      List<Integer> replicaPorts, int pgbouncerPort, int s3Port, int temporalPort, int temporalUiPort,
+      String password, Path s3DataDir, Path temporalDbFile, boolean reuseExisting, int s3TlsPort) {
+    this(baseDir, primaryName, replicaNames, postgresPort, replicaPorts, pgbouncerPort, s3Port, temporalPort,
+        temporalUiPort, password, s3DataDir, temporalDbFile, reuseExisting, s3TlsPort, null);
+  }
 
   /** With the S3 store's HTTPS endpoint on a free port. */
   public LocalStackOptions(Path baseDir, String primaryName, List<String> replicaNames, int postgresPort,
@@ -61,27 +71,33 @@ public record LocalStackOptions(
 
   public LocalStackOptions withPassword(String password) {
     return new LocalStackOptions(baseDir, primaryName, replicaNames, postgresPort, replicaPorts, pgbouncerPort,
-        s3Port, temporalPort, temporalUiPort, password, s3DataDir, temporalDbFile, reuseExisting, s3TlsPort);
+        s3Port, temporalPort, temporalUiPort, password, s3DataDir, temporalDbFile, reuseExisting, s3TlsPort, patroni);
   }
 
   public LocalStackOptions withReplicas(List<String> names) {
     return new LocalStackOptions(baseDir, primaryName, names, postgresPort, List.of(), pgbouncerPort,
-        s3Port, temporalPort, temporalUiPort, password, s3DataDir, temporalDbFile, reuseExisting, s3TlsPort);
+        s3Port, temporalPort, temporalUiPort, password, s3DataDir, temporalDbFile, reuseExisting, s3TlsPort, patroni);
   }
 
   /** Durable state for {@code runbooks dev}: S3 objects and Temporal history on disk, data dirs kept. */
   public LocalStackOptions persistent(Path s3DataDir, Path temporalDbFile) {
     return new LocalStackOptions(baseDir, primaryName, replicaNames, postgresPort, replicaPorts, pgbouncerPort,
-        s3Port, temporalPort, temporalUiPort, password, s3DataDir, temporalDbFile, true, s3TlsPort);
+        s3Port, temporalPort, temporalUiPort, password, s3DataDir, temporalDbFile, true, s3TlsPort, patroni);
   }
 
   public LocalStackOptions withTemporalUiPort(int uiPort) {
     return new LocalStackOptions(baseDir, primaryName, replicaNames, postgresPort, replicaPorts, pgbouncerPort,
-        s3Port, temporalPort, uiPort, password, s3DataDir, temporalDbFile, reuseExisting, s3TlsPort);
+        s3Port, temporalPort, uiPort, password, s3DataDir, temporalDbFile, reuseExisting, s3TlsPort, patroni);
+  }
+
+  /** The PostgreSQL nodes under Patroni, with REST API ports per node (primary first) and etcd's port. */
+  public LocalStackOptions withPatroni(PostgresClusterOptions.Patroni ports) {
+    return new LocalStackOptions(baseDir, primaryName, replicaNames, postgresPort, replicaPorts, pgbouncerPort,
+        s3Port, temporalPort, temporalUiPort, password, s3DataDir, temporalDbFile, reuseExisting, s3TlsPort, ports);
   }
 
   public LocalStackOptions withS3TlsPort(int port) {
     return new LocalStackOptions(baseDir, primaryName, replicaNames, postgresPort, replicaPorts, pgbouncerPort,
-        s3Port, temporalPort, temporalUiPort, password, s3DataDir, temporalDbFile, reuseExisting, port);
+        s3Port, temporalPort, temporalUiPort, password, s3DataDir, temporalDbFile, reuseExisting, port, patroni);
   }
 }

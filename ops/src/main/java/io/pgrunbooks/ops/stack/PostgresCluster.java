@@ -37,6 +37,7 @@ public final class PostgresCluster implements AutoCloseable {
   private final Path passFile;
   private final List<PostgresNode> nodes = new ArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private PatroniServers patroni;
 
   private PostgresCluster(PostgresClusterOptions options, Prerequisites prerequisites) {
     this.options = options;
@@ -44,6 +45,11 @@ public final class PostgresCluster implements AutoCloseable {
     this.pgDir = options.baseDir().toAbsolutePath().resolve("pg");
     this.socketDir = pgDir.resolve("run");
     this.passFile = options.superuserPassword() == null ? null : pgDir.resolve(".pgpass");
+  }
+
+  /** The Patroni mode's etcd and Patronis, or null when the stack runs the nodes with pg_ctl. */
+  public PatroniServers patroni() {
+    return patroni;
   }
 
   /** The libpq passfile of the superuser (for PGPASSFILE or passfile=), or null without a password. */
@@ -157,7 +163,7 @@ public final class PostgresCluster implements AutoCloseable {
       return;
     }
     try {
-      Parallel.run("pg-stop", nodes.stream().<Runnable>map(n -> n::stop).toList());
+      stopServers();
     } finally {
       ShutdownRegistry.unregister(this);
       if (!options.reuseExisting()) {
@@ -166,8 +172,23 @@ public final class PostgresCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops every node: in the Patroni mode every Patroni first (each stops its PostgreSQL; a paused one leaves it
+   * running), then whatever PostgreSQL still runs, by data directory.
+   */
+  public void stopServers() {
+    if (patroni != null) {
+      patroni.stop();
+    }
+    Parallel.run("pg-stop", nodes.stream().<Runnable>map(n -> n::stop).toList());
+  }
+
   private void boot() {
     prepareDirectories();
+    if (options.patroni() != null) {
+      bootPatroni();
+      return;
+    }
     PostgresNode primary = newNode(options.primaryName(), options.primaryPort());
     nodes.add(primary);
     if (isInitialised(primary.dataDir())) {
@@ -186,6 +207,25 @@ public final class PostgresCluster implements AutoCloseable {
       }
       replica.start();
     }
+  }
+
+  private void bootPatroni() {
+    List<String> names = new ArrayList<>(List.of(options.primaryName()));
+    names.addAll(options.replicaNames());
+    List<Integer> ports = new ArrayList<>(List.of(options.primaryPort()));
+    ports.addAll(options.replicaPorts());
+    java.util.Map<String, Integer> restPorts = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      // A free port, not the previous one: Patroni rewrites the port on every start from its YAML.
+      int port = ports.get(i) != 0 ? ports.get(i) : Prerequisites.freePort();
+      nodes.add(new PostgresNode(prerequisites, names.get(i), port, pgDir.resolve(names.get(i)), socketDir,
+          options.superuserPassword(), passFile));
+      List<Integer> rest = options.patroni().restPorts();
+      restPorts.put(names.get(i), i < rest.size() ? rest.get(i) : 0);
+    }
+    patroni = new PatroniServers(options.baseDir(), restPorts, options.patroni().etcdPort(),
+        options.superuserPassword());
+    patroni.start(prerequisites, nodes, socketDir);
   }
 
   private PostgresNode newNode(String name, int requestedPort) {
@@ -312,7 +352,8 @@ public final class PostgresCluster implements AutoCloseable {
     return nodes.stream().map(PostgresNode::name).toList();
   }
 
-  private static void writePrivate(Path file, String text) {
+  /** Writes a 0600 file owned by the postgres OS user (replacing any), for passwords and configs with them. */
+  static void writePrivate(Path file, String text) {
     try {
       Files.deleteIfExists(file);
       Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param replicaPorts one per replica, 0 = free port; may be empty for all-free
  * @param superuserPassword password of the {@code postgres} role; null = trust authentication
  * @param reuseExisting start existing data dirs instead of initdb, and keep them on close
+ * @param patroni run the nodes under Patroni (with one etcd) instead of pg_ctl; null = direct
  */
 public record PostgresClusterOptions(
     Path baseDir,
@@ -24,7 +25,26 @@ public record PostgresClusterOptions(
     List<String> replicaNames,
     List<Integer> replicaPorts,
     String superuserPassword,
-    boolean reuseExisting) {
+    boolean reuseExisting,
+    Patroni patroni) {
+
+  /**
+   * The Patroni mode's ports.
+   *
+   * @param restPorts REST API port per node, primary first (0 or missing = a free port)
+   * @param etcdPort etcd's client port (0 = a free port)
+   */
+  public record Patroni(List<Integer> restPorts, int etcdPort) {
+    public Patroni {
+      restPorts = restPorts == null ? List.of() : List.copyOf(restPorts);
+    }
+  }
+
+  /** Direct mode: the stack runs the nodes with pg_ctl. */
+  public PostgresClusterOptions(Path baseDir, String primaryName, int primaryPort, List<String> replicaNames,
+      List<Integer> replicaPorts, String superuserPassword, boolean reuseExisting) {
+    this(baseDir, primaryName, primaryPort, replicaNames, replicaPorts, superuserPassword, reuseExisting, null);
+  }
 
   public PostgresClusterOptions {
     Objects.requireNonNull(baseDir, "baseDir");

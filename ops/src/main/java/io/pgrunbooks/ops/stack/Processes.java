@@ -164,7 +164,7 @@ public final class Processes {
    * Alive and not a zombie. An orphan (a postmaster after pg_ctl exits) is reaped by PID 1, which
    * in some containers does so only every second or two; a zombie holds no port, file or memory.
    */
-  static boolean isLive(ProcessHandle process) {
+  public static boolean isLive(ProcessHandle process) {
     if (!process.isAlive()) {
       return false;
     }

@@ -49,6 +49,34 @@ class LeftoverServersTest {
   }
 
   @Test
+  void aPatroniClusterLeftRunningIsStoppedPatroniFirstThenPostgresThenEtcd() throws Exception {
+    Prerequisites.giveToPostgresUser(stateDir);
+    // The cluster's owner "died": its servers are found by the pid files of the state directory alone.
+    PostgresCluster abandoned = PostgresCluster.start(new PostgresClusterOptions(stateDir, "pg1", 0, List.of("pg2"),
+        List.of(), "pw", true, new PostgresClusterOptions.Patroni(List.of(), 0)));
+    try {
+      List<ProcessHandle> servers = new java.util.ArrayList<>();
+      for (PostgresNode n : abandoned.nodes()) {
+        servers.add(ProcessHandle.of(n.pid().orElseThrow()).orElseThrow());
+        servers.add(ProcessHandle.of(abandoned.patroni().pid(n.name())).orElseThrow());
+      }
+      long etcd = Long.parseLong(Files.readString(stateDir.resolve("patroni/etcd.pid")).strip());
+      servers.add(ProcessHandle.of(etcd).orElseThrow());
+      long pg1 = abandoned.patroni().pid("pg1");
+      long pg2 = abandoned.patroni().pid("pg2");
+
+      List<String> stopped = LeftoverServers.stop(stateDir);
+
+      assertThat(stopped).startsWith("Patroni of pg1 (pid " + pg1 + ")", "Patroni of pg2 (pid " + pg2 + ")",
+          "etcd (pid " + etcd + ")");
+      assertThat(servers).noneMatch(Processes::isLive);
+      assertThat(LeftoverServers.stop(stateDir)).isEmpty();
+    } finally {
+      abandoned.close();
+    }
+  }
+
+  @Test
   void aLiveEarlierOwnerIsNoLeftoverAndADeadOneIsReplaced() throws Exception {
     Files.writeString(stateDir.resolve("runbooks-dev.pid"), ProcessHandle.current().parent().orElseThrow().pid() + "\n");
     assertThat(LeftoverServers.claim(stateDir)).isPresent();

@@ -11,6 +11,7 @@ import io.pgrunbooks.workflows.activities.NodeActivities.CommandOutcome;
 import io.pgrunbooks.workflows.activities.NodeActivities.NodePlan;
 import io.pgrunbooks.workflows.activities.NodeActivities.NodeState;
 import io.pgrunbooks.workflows.activities.NodeActivities.RebuildStep;
+import io.pgrunbooks.workflows.activities.PatroniActivities;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities.CatchUp;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities.CatchUpInput;
@@ -44,6 +45,8 @@ public class ReplicaRebuildWorkflowImpl extends RunbookWorkflowBase implements R
   static final String STEP = "rebuild-replica";
   static final String RESTORE_STEP = "restore-old-data-dir";
   static final Duration AGENT_RETURN_TIMEOUT = NodeStubs.AGENT_RETURN_TIMEOUT;
+  /** getVersion change id: clusters with topology patroni are rebuilt through Patroni's POST /reinitialize. */
+  static final String PATRONI_CHANGE = "rebuild-through-patroni";
 
   private static final RetryOptions RETRY = ActivityStubs.retry(5, Duration.ofSeconds(1), Duration.ofSeconds(10));
 
@@ -61,6 +64,9 @@ public class ReplicaRebuildWorkflowImpl extends RunbookWorkflowBase implements R
   private final PostgresReplicationActivities replication = Workflow.newActivityStub(
       PostgresReplicationActivities.class, ActivityStubs.central(Duration.ofMinutes(2)).retry(RETRY).build(),
       Map.of("AwaitCatchUp", CATCH_UP));
+
+  private final PatroniActivities patroni = Workflow.newActivityStub(PatroniActivities.class,
+      ActivityStubs.central(Duration.ofMinutes(2)).retry(RETRY).build());
 
   private String replica;
   private String stage = "nothing changed yet";
@@ -82,6 +88,12 @@ public class ReplicaRebuildWorkflowImpl extends RunbookWorkflowBase implements R
           .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure("unknown node '" + replica + "' in cluster "
               + cluster + "; its nodes: " + String.join(", ", spec.nodes().stream().map(NodeSpec::name).toList()),
               FailureTypes.BAD_INPUT));
+      // Runs recorded before the Patroni backend have no topology in the spec and never reach this version check.
+      if (spec.onPatroni() && Workflow.getVersion(PATRONI_CHANGE, Workflow.DEFAULT_VERSION, 1) == 1) {
+        stage = "nothing changed yet (Patroni reinitializes the node itself)";
+        return new PatroniRebuild(replication, patroni, run, gate(), this::finish)
+            .rebuild(cluster, replica, input.dryRun(), input.reason(), lockInbox);
+      }
       TopologyInput topologyInput = new TopologyInput(cluster, replica);
       RebuildSettings settings = replication.rebuildSettings(topologyInput);
       Topology topology = run.step("discover roles", () -> replication.topology(topologyInput),

@@ -38,7 +38,7 @@ class RunbooksConsistencyTest {
   /** Pages of ops/docs that are about the whole system, not one runbook. */
   private static final Set<String> GENERAL_PAGES =
       Set.of("api.md", "schedules.md", "pitfalls.md", "adding-a-runbook.md", "crash-sweep.md", "containers.md",
-          "audit-trail.md", "worker-sizing.md", "notifications.md");
+          "audit-trail.md", "worker-sizing.md", "notifications.md", "patroni.md");
 
   @Test
   void everySpecNamesAConcreteImplementationOfItsWorkflowInterface() {

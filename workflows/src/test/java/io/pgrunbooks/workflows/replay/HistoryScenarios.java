@@ -115,6 +115,7 @@ public final class HistoryScenarios {
       new HistoryScenario("ReplicaRebuild", "rejected", ReplicaRebuildPaths::rejected),
       new HistoryScenario("ReplicaRebuild", "dry-run", ReplicaRebuildPaths::dryRun),
       new HistoryScenario("ReplicaRebuild", "restored-after-failure", ReplicaRebuildPaths::restoredAfterFailure),
+      new HistoryScenario("ReplicaRebuild", "patroni-reinitialized", ReplicaRebuildPaths::patroniReinitialized),
       new HistoryScenario("PartitionMaintenance", "created-ahead", PartitionMaintenancePaths::createdAhead),
       new HistoryScenario("PartitionMaintenance", "retired", PartitionMaintenancePaths::retired),
       new HistoryScenario("ArchivePartition", "approved-drop", ArchivePartitionPaths::approvedDrop),

@@ -8,6 +8,7 @@ import io.pgrunbooks.workflows.activities.DiskUsage;
 import io.pgrunbooks.workflows.activities.DiskUsageInput;
 import io.pgrunbooks.workflows.activities.HealthThresholds;
 import io.pgrunbooks.workflows.activities.NodeActivities;
+import io.pgrunbooks.workflows.activities.PatroniActivities;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
@@ -21,13 +22,24 @@ public final class RebuildFakes {
   private RebuildFakes() {}
 
   static final class Config implements ConfigActivities {
+    private final String topology;
+
+    Config() {
+      this(null);
+    }
+
+    /** @param topology the cluster's topology; null as in specs from before the Patroni backend */
+    Config(String topology) {
+      this.topology = topology;
+    }
+
     @Override
     public ClusterSpec describeCluster(DescribeClusterInput input) {
       if (!"main".equals(input.cluster())) {
         throw ApplicationFailure.newNonRetryableFailure("unknown cluster '" + input.cluster() + "'", FailureTypes.BAD_INPUT);
       }
       return new ClusterSpec("main", List.of(new NodeSpec("pg1", "127.0.0.1", 15432, "pg1"),
-          new NodeSpec("pg2", "127.0.0.1", 15433, "pg2")), (HealthThresholds) null, 2);
+          new NodeSpec("pg2", "127.0.0.1", 15433, "pg2")), (HealthThresholds) null, 2, topology);
     }
   }
 
@@ -142,6 +154,29 @@ public final class RebuildFakes {
     private CommandOutcome done(String what) {
       calls.add(what);
       return new CommandOutcome(what, List.of(), "", 0);
+    }
+  }
+
+  /** Patroni of a two-node cluster: {@code leader} holds the lock, pg2's data dir is /data/pg2. */
+  static final class Patroni implements PatroniActivities {
+    volatile String leader = "pg1";
+    final List<String> calls = new CopyOnWriteArrayList<>();
+
+    @Override
+    public PatroniFacts facts(PatroniFactsInput input) {
+      return new PatroniFacts("main", leader, false, null, List.of(member("pg1"), member("pg2")), "pg1", List.of());
+    }
+
+    private PatroniMember member(String name) {
+      boolean isLeader = name.equals(leader);
+      return new PatroniMember(name, name, "/data/" + name, isLeader ? "primary" : "replica",
+          isLeader ? "running" : "streaming", !isLeader, 1, isLeader ? null : 0L, null, null, false, "4.0.4", !isLeader);
+    }
+
+    @Override
+    public String reinitialize(ReinitializeInput input) {
+      calls.add("reinitialize " + input.node());
+      return "reinitialize started";
     }
   }
 }

@@ -47,6 +47,22 @@ public final class ReplicaRebuildPaths {
     return finished(env);
   }
 
+  /** A cluster with topology patroni: Patroni reinitializes pg2 after the approval. */
+  public static String patroniReinitialized(TestWorkflowEnvironment env) {
+    WorkflowClient client = env.getWorkflowClient();
+    Worker central = env.newWorker(TaskQueues.CENTRAL);
+    central.registerWorkflowImplementationTypes(ReplicaRebuildWorkflowImpl.class, TopologyLockWorkflowImpl.class);
+    central.registerActivitiesImplementations(new RebuildFakes.Config("patroni"), new RebuildFakes.Replication(),
+        new RebuildFakes.Patroni(), new FixedApprovals(), new DroppedNotifications(), new ClientLockActivities(client),
+        new io.pgrunbooks.workflows.replay.KeptReports());
+    env.start();
+    ReplicaRebuildWorkflow run = client.newWorkflowStub(ReplicaRebuildWorkflow.class, WorkflowOptions.newBuilder()
+        .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId(ID).build());
+    WorkflowClient.execute(run::run, ReplicaRebuildInput.of("main", "pg2")).exceptionally(e -> null);
+    approve(run, "alice");
+    return finished(env);
+  }
+
   /** Waits for the run's end (letting time skip) so the stored history is complete. */
   private static String finished(TestWorkflowEnvironment env) {
     try {

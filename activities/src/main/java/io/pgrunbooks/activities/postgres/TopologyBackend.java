@@ -1,0 +1,25 @@
+package io.pgrunbooks.activities.postgres;
+
+import io.pgrunbooks.config.ClusterConfig;
+import java.util.Map;
+
+/**
+ * Who decides a cluster's roles, per {@code clusters.<name>.topology}: {@code direct} asks every PostgreSQL
+ * ({@code pg_is_in_recovery()}, exactly one writable node), {@code patroni} takes Patroni's leader and requires
+ * PostgreSQL to agree. The topology facts the runbooks read come through here; the Patroni runbooks
+ * (switchover, reinitialize, restart) add their calls beside this one.
+ */
+public interface TopologyBackend {
+  /** {@code direct} or {@code patroni}, as in the config. */
+  String name();
+
+  /** The current primary of the cluster, or why there is none. */
+  Roles roles(String clusterName, ClusterConfig cluster);
+
+  /**
+   * @param primary the node that is primary now, null when {@code problem} says why there is none
+   * @param inRecovery {@code pg_is_in_recovery()} per node that answered
+   * @param errors why a node's PostgreSQL did not answer, per node name
+   */
+  record Roles(String primary, String problem, Map<String, Boolean> inRecovery, Map<String, String> errors) {}
+}

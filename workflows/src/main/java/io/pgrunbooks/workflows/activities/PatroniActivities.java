@@ -1,0 +1,90 @@
+package io.pgrunbooks.workflows.activities;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+import java.util.List;
+
+/**
+ * Patroni's view of a cluster with {@code topology: patroni}, read by the central worker over Patroni's REST
+ * API ({@code GET /cluster} and each member's {@code GET /patroni}) and cross-checked against
+ * {@code pg_is_in_recovery()} on every node. The switchover, reinitialize and restart calls of the Patroni
+ * topology runbooks join this interface.
+ */
+@ActivityInterface
+public interface PatroniActivities {
+  /**
+   * Roles, timeline, lag, state, pause and pending restarts of every member, and the findings where Patroni and
+   * PostgreSQL disagree. Unknown cluster or a cluster without {@code topology: patroni}: BadInput. A REST API or a
+   * PostgreSQL that does not answer is a finding, not a failure; none of the REST APIs answering is retryable.
+   */
+  @ActivityMethod
+  PatroniFacts facts(PatroniFactsInput input);
+
+  /**
+   * {@code POST /reinitialize} to the Patroni of {@code node}: Patroni stops its PostgreSQL, wipes the data directory
+   * and clones it from the leader, at once and without asking. Refused (SafetyRefused) when the node is no member
+   * or holds the leader lock (asked of Patroni just before the call). Answers Patroni's text; a retry that finds the
+   * reinitialization already in progress succeeds.
+   */
+  @ActivityMethod
+  String reinitialize(ReinitializeInput input);
+
+  record PatroniFactsInput(String cluster) {}
+
+  /** @param node the configured node whose Patroni member to reinitialize */
+  record ReinitializeInput(String cluster, String node) {}
+
+  /**
+   * @param leader the member holding the leader lock, null when none does
+   * @param paused automatic failover paused ({@code PATCH /config {"pause": true}})
+   * @param scheduledSwitchover a switchover Patroni will run later, null when none is scheduled
+   * @param answeredBy the node whose REST API answered {@code GET /cluster}
+   * @param findings sentences about every disagreement (Patroni against PostgreSQL, member against config)
+   */
+  record PatroniFacts(String cluster, String leader, boolean paused, ScheduledSwitchover scheduledSwitchover,
+                      List<PatroniMember> members, String answeredBy, List<String> findings) {
+    /** The member with this name, or null. */
+    public PatroniMember member(String name) {
+      return members.stream().filter(m -> m.name().equals(name)).findFirst().orElse(null);
+    }
+
+    /** Whether any member waits for a restart to apply a changed parameter. */
+    @JsonIgnore
+    public boolean pendingRestart() {
+      return members.stream().anyMatch(PatroniMember::pendingRestart);
+    }
+  }
+
+  /** @param at ISO-8601 time Patroni will switch over; {@code from}/{@code to} members, {@code to} may be null */
+  record ScheduledSwitchover(String at, String from, String to) {}
+
+  /**
+   * One member as Patroni and PostgreSQL see it.
+   *
+   * @param name Patroni's member name
+   * @param node the configured node it runs on (same name, else same host and port), null when none matches
+   * @param dataDir that node's configured data directory (what Patroni wipes on reinitialize), null without a node
+   * @param role {@code primary} (Patroni's {@code leader}/{@code master}/{@code primary}), {@code replica},
+   *     {@code standby_leader}, {@code sync_standby}, ... as reported, leader names normalised
+   * @param state Patroni's state: {@code running}, {@code streaming} (4.x replicas), {@code stopped}, ...
+   * @param streaming a replica receiving WAL from the leader (4.x: state streaming; 3.x: running and listed as
+   *     streaming in the leader's replication)
+   * @param timeline -1 when Patroni reports none
+   * @param lagBytes Patroni's lag behind the leader, null when unknown (leaders, or {@code "unknown"})
+   * @param receiveLagBytes 4.x only, else null
+   * @param replayLagBytes 4.x only, else null
+   * @param pendingRestart a parameter change waits for a restart of this member
+   * @param patroniVersion from the member's own {@code /patroni}, null when it did not answer
+   * @param inRecovery {@code pg_is_in_recovery()} of its PostgreSQL, null when it did not answer
+   */
+  record PatroniMember(String name, String node, String dataDir, String role, String state, boolean streaming, long timeline,
+                       Long lagBytes, Long receiveLagBytes, Long replayLagBytes, boolean pendingRestart,
+                       String patroniVersion, Boolean inRecovery) {
+    /** Holds the leader lock (of the cluster, or of a standby cluster). */
+    @JsonIgnore
+    public boolean isLeader() {
+      return "primary".equals(role) || "standby_leader".equals(role);
+    }
+  }
+}
