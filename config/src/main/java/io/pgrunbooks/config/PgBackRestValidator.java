@@ -38,8 +38,8 @@ final class PgBackRestValidator {
       p.add(path + ".backupStandby", "needs a replica to back up from, but the cluster has " + nodes
           + (nodes == 1 ? " node" : " nodes") + "; add a replica node or set backupStandby: false");
     }
-    if (b.socketPath() != null) {
-      absolute(p, path + ".socketPath", b.socketPath());
+    if (b.socketPath() != null && b.socketPath().isBlank()) {
+      p.add(path + ".socketPath", "must name a directory (leave it out for pgBackRest's default)");
     }
   }
 

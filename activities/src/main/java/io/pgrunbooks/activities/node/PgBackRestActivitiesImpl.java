@@ -99,7 +99,9 @@ public class PgBackRestActivitiesImpl implements PgBackRestActivities {
    */
   private List<String> pgOptions(Setup s, String clusterName, String primaryName) {
     List<String> opts = new ArrayList<>();
-    String socket = s.config().socketPath();
+    // Relative like the dev config's other host paths: resolved against the agent's working directory.
+    String socket = s.config().socketPath() == null ? null
+        : Path.of(s.config().socketPath()).toAbsolutePath().normalize().toString();
     if (primaryName == null) {
       opts.addAll(List.of("--pg1-path=" + s.dataDir(), "--pg1-port=" + s.node().port()));
       return opts;
