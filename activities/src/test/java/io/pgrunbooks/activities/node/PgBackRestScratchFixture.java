@@ -48,13 +48,31 @@ final class PgBackRestScratchFixture implements AutoCloseable {
   }
 
   static PgBackRestScratchFixture start(String tempPrefix) throws Exception {
+    return start(tempPrefix, false);
+  }
+
+  /**
+   * With {@code standby}: a streaming replica {@code pg2} too, config {@code backupStandby: true} with the stack's
+   * socket directory, and the full backup taken on pg2's agent from the standby.
+   */
+  static PgBackRestScratchFixture start(String tempPrefix, boolean standby) throws Exception {
     Path dir = Files.createTempDirectory(tempPrefix);
-    PgBackRestStack.writeArchiveSettings(dir, List.of("pg1"), "main");
+    PgBackRestStack.writeArchiveSettings(dir, standby ? List.of("pg1", "pg2") : List.of("pg1"), "main");
     S3Store s3 = S3Store.start(new S3StoreOptions(0, dir.resolve("s3"), LocalStack.BUCKET, "ak", "sk-secret",
         dir.resolve("tls"), 0));
-    PostgresCluster cluster = PostgresCluster.start(new PostgresClusterOptions(dir, "pg1", 0, List.of(), List.of(),
-        null, false));
+    PostgresCluster cluster = PostgresCluster.start(standby ? PostgresClusterOptions.primaryAndOneReplica(dir, null)
+        : new PostgresClusterOptions(dir, "pg1", 0, List.of(), List.of(), null, false));
     PgBackRestStack stack = PgBackRestStack.configure(dir, cluster, s3, "main", "/pgbackrest/main", null);
+    String replica = !standby ? "" : """
+              - name: pg2
+                host: 127.0.0.1
+                port: %d
+                dataDir: %s
+        """.formatted(cluster.node("pg2").port(), cluster.node("pg2").dataDir());
+    String fromStandby = !standby ? "" : """
+              backupStandby: true
+              socketPath: %s
+        """.formatted(cluster.primary().socketDir());
     RunbooksConfig config = ConfigLoader.parse("""
         clusters:
           %s:
@@ -63,19 +81,19 @@ final class PgBackRestScratchFixture implements AutoCloseable {
                 host: 127.0.0.1
                 port: %d
                 dataDir: %s
-            pgbackrest:
+        %s    pgbackrest:
               stanza: main
               configFile: %s
               repoPath: /pgbackrest/main
               rtoObjective: 10m
-        """.formatted(CLUSTER, cluster.primary().port(), cluster.primary().dataDir(), stack.configFile()),
-        Map.of(), "drill-test");
+        %s""".formatted(CLUSTER, cluster.primary().port(), cluster.primary().dataDir(), replica, stack.configFile(),
+        fromStandby), Map.of(), "drill-test");
     cluster.primary().psql("postgres", "CREATE DATABASE app");
     cluster.primary().psql("app", "CREATE TABLE quiet(id int PRIMARY KEY, v text); "
         + "INSERT INTO quiet SELECT g, md5(g::text) FROM generate_series(1, 20000) g; "
         + "CREATE TABLE busy(id int PRIMARY KEY)");
-    PgBackRestBackup full = new PgBackRestActivitiesImpl(config, "pg1", Map.of())
-        .pgbackrestBackup(new PgBackRestCall(CLUSTER, "full", "drill-test-full", List.of()));
+    PgBackRestBackup full = new PgBackRestActivitiesImpl(config, standby ? "pg2" : "pg1", Map.of())
+        .pgbackrestBackup(new PgBackRestCall(CLUSTER, "full", "drill-test-full", List.of(), standby ? "pg1" : null));
     return new PgBackRestScratchFixture(dir, cluster, s3, config, full);
   }
 
