@@ -300,13 +300,14 @@ function grid(g) {
     legend, tables);
 }
 
-function drillChart(points) {
+// One bar per point, oldest left: height = value(p) in seconds, green passed, red failed; an optional dashed objective.
+function barChart(id, barClass, points, value, title, objective) {
   const W = 760, H = 260, left = 50, bottom = 40, top = 20;
-  const max = Math.max(1000, ...points.map(p => p.writeUnavailableMillis || 0));
+  const max = Math.max(1, objective || 0, ...points.map(value));
   const bw = Math.max(8, Math.min(60, (W - left - 10) / Math.max(1, points.length) - 8));
   const ns = "http://www.w3.org/2000/svg";
   const svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("id", "drill-chart");
+  svg.setAttribute("id", id);
   svg.setAttribute("width", W);
   svg.setAttribute("height", H);
   const add = (tag, attrs, text) => {
@@ -316,22 +317,55 @@ function drillChart(points) {
     svg.append(e);
     return e;
   };
+  const yOf = v => H - bottom - Math.round(v / max * (H - top - bottom));
   add("line", { x1: left, y1: H - bottom, x2: W, y2: H - bottom, stroke: "#8a94a3" });
   add("line", { x1: left, y1: top, x2: left, y2: H - bottom, stroke: "#8a94a3" });
-  add("text", { x: 4, y: top + 4 }, (max / 1000).toFixed(1) + " s");
+  add("text", { x: 4, y: top + 4 }, max.toFixed(1) + " s");
   add("text", { x: 4, y: H - bottom }, "0 s");
+  if (objective) {
+    add("line", { class: "objective", x1: left, y1: yOf(objective), x2: W, y2: yOf(objective), stroke: "#8a5a00",
+      "stroke-dasharray": "6 4" });
+    add("text", { x: W - 120, y: yOf(objective) - 4 }, "objective " + objective + " s");
+  }
   points.forEach((p, i) => {
-    const h = Math.round((p.writeUnavailableMillis || 0) / max * (H - top - bottom));
+    const h = H - bottom - yOf(value(p));
     const x = left + 8 + i * (bw + 8);
-    const bar = add("rect", { class: "drill-bar", x, y: H - bottom - h, width: bw, height: Math.max(h, 1),
+    const bar = add("rect", { class: barClass, x, y: H - bottom - h, width: bw, height: Math.max(h, 1),
       fill: p.passed ? "#1f7a3a" : "#b3261e", "data-passed": String(!!p.passed), "data-started": p.startedAt });
-    const failed = (p.criteria || []).filter(c => !c.passed).map(c => c.name + ": " + c.evidence);
-    bar.append(Object.assign(document.createElementNS(ns, "title"), { textContent: p.startedAt + ": " + (p.passed ? "passed" : "FAILED")
-      + ", writes unavailable " + p.writeUnavailableMillis + " ms" + (failed.length ? "; " + failed.join("; ") : "") }));
+    bar.append(Object.assign(document.createElementNS(ns, "title"), { textContent: title(p) }));
     add("text", { x, y: H - bottom + 14 }, (p.startedAt || "").substring(5, 10));
     add("text", { x, y: H - bottom - h - 4 }, p.passed ? "pass" : "FAIL");
   });
   return svg;
+}
+
+function drillChart(points) {
+  return barChart("drill-chart", "drill-bar", points, p => (p.writeUnavailableMillis || 0) / 1000, p => {
+    const failed = (p.criteria || []).filter(c => !c.passed).map(c => c.name + ": " + c.evidence);
+    return p.startedAt + ": " + (p.passed ? "passed" : "FAILED") + ", writes unavailable " + p.writeUnavailableMillis
+      + " ms" + (failed.length ? "; " + failed.join("; ") : "");
+  });
+}
+
+// The restore drill trend: RTO per drill (bars, oldest left), pass rate, last passed drill, objectives, a table.
+function restoreDrills(t) {
+  if (!t.drills.length) return el("p", { class: "muted", id: "restore-drills-empty" }, t.note);
+  const o = t.objectives || {};
+  const oldestFirst = t.drills.slice().reverse();
+  return el("div", { class: "card" },
+    el("div", { id: "restore-drill-summary" }, "passed " + t.passed + " of " + t.count + " (" + Math.round(t.passRate * 100)
+      + " %); last passed: " + (t.lastPassed ? t.lastPassed.startedAt + ", backup " + t.lastPassed.backupLabel : "none")
+      + "; objectives RTO " + (o.rtoSeconds != null ? o.rtoSeconds + " s" : "none") + ", RPO "
+      + (o.rpoSeconds != null ? o.rpoSeconds + " s" : "none")),
+    el("div", { class: "muted" }, "RTO per drill (bar height), green passed, red failed; a failed restore has no RTO."),
+    barChart("restore-drill-chart", "restore-drill-bar", oldestFirst, p => Math.max(0, p.rtoSeconds),
+      p => p.startedAt + ": " + (p.passed ? "passed" : "FAILED " + p.failedChecks.join(", ")) + ", RTO "
+        + (p.rtoSeconds < 0 ? "none" : p.rtoSeconds + " s") + ", RPO " + p.rpoSeconds + " s, backup " + p.backupLabel,
+      o.rtoSeconds),
+    el("table", { id: "restore-drill-table" }, el("tr", {}, ["started", "backup", "RTO s", "RPO s", "verdict"].map(h => el("th", {}, h))),
+      t.drills.map(d => el("tr", { class: d.passed ? "passed" : "failed" }, el("td", {}, el("a", { href: d.uiUrl }, d.startedAt)),
+        el("td", {}, d.backupLabel), el("td", {}, d.rtoSeconds < 0 ? "-" : String(d.rtoSeconds)), el("td", {}, String(d.rpoSeconds)),
+        el("td", {}, d.passed ? "passed" : "FAILED " + d.failedChecks.join(", "))))));
 }
 
 async function showInsights(params) {
@@ -345,11 +379,15 @@ async function showInsights(params) {
     " ", el("button", { type: "submit" }, "Show"));
   main.replaceChildren(el("h1", {}, "Partition coverage of " + cluster + "/" + database), form,
     el("div", { id: "grid-box" }, "loading ..."), el("h1", {}, "Failover drills of " + cluster), el("div", { id: "drill-box" }, "loading ..."),
+    el("h1", {}, "Restore drills of " + cluster), el("div", { id: "restore-drill-box" }, "loading ..."),
     el("h1", {}, "Latest query report of " + cluster + "/" + database), el("div", { id: "query-report-box" }, "loading ..."));
-  const [g, d, q] = await Promise.all([
+  const [g, d, q, r] = await Promise.all([
     api("GET", "/insights/partitions?cluster=" + encodeURIComponent(cluster) + "&database=" + encodeURIComponent(database)),
     api("GET", "/insights/drills?cluster=" + encodeURIComponent(cluster)),
-    api("GET", "/insights/query-report?cluster=" + encodeURIComponent(cluster) + "&database=" + encodeURIComponent(database))]);
+    api("GET", "/insights/query-report?cluster=" + encodeURIComponent(cluster) + "&database=" + encodeURIComponent(database)),
+    api("GET", "/insights/restore-drills?cluster=" + encodeURIComponent(cluster))]);
+  document.getElementById("restore-drill-box").replaceChildren(r.ok ? restoreDrills(r.data)
+    : el("p", { class: "warn" }, r.data && r.data.error));
   document.getElementById("query-report-box").replaceChildren(!q.ok ? el("p", { class: "warn" }, q.data && q.data.error)
     : !q.data.report ? el("p", { class: "muted", id: "query-report-empty" }, q.data.note)
       : el("div", { class: "card" }, el("a", { href: q.data.uiUrl, id: "query-report-link" }, q.data.workflowId),

@@ -180,6 +180,7 @@ public final class ApiApplication extends Application<ApiConfiguration> {
       }
     }));
     environment.jersey().register(new ReportsResource(reports, Clock.systemUTC()));
+    environment.jersey().register(new io.pgrunbooks.api.resources.RestoreDrillsResource(reports, config, runs));
 
     environment.healthChecks().register("temporal", new TemporalHealthCheck(service, config.temporal().namespace()));
     environment.admin().addServlet("livez", new AdminProbes.Live()).addMapping("/livez");

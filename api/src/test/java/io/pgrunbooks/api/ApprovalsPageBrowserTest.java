@@ -172,6 +172,32 @@ class ApprovalsPageBrowserTest {
   }
 
   @Test
+  void restoreDrillTrendShowsRtoPerDrillAndTheLastPassedDrill() {
+    String cluster = "restores-" + UUID.randomUUID().toString().substring(0, 8);
+    StoredDrills.store(api, List.of(
+        StoredDrills.drill(cluster, "2026-11-01T05:00:00Z", true, 40.5, 12, List.of()),
+        StoredDrills.drill(cluster, "2026-11-08T05:00:00Z", false, -1, 30, List.of("restore")),
+        StoredDrills.drill(cluster, "2026-11-15T05:00:00Z", true, 120.0, 8, List.of())));
+
+    logIn("victor");
+    page().get(api.baseUrl() + "/#/insights?cluster=" + cluster + "&database=app");
+    List<WebElement> bars = browser.waitUntil(WAIT, d -> {
+      List<WebElement> b = d.findElements(By.cssSelector("#restore-drill-chart .restore-drill-bar"));
+      return b.size() == 3 ? b : null;
+    });
+    assertThat(bars).extracting(b -> b.getDomAttribute("data-started"))
+        .containsExactly("2026-11-01T05:00:00Z", "2026-11-08T05:00:00Z", "2026-11-15T05:00:00Z");
+    assertThat(bars).extracting(b -> b.getDomAttribute("data-passed")).containsExactly("true", "false", "true");
+    assertThat(Double.parseDouble(bars.get(2).getDomAttribute("height")))
+        .isGreaterThan(Double.parseDouble(bars.get(0).getDomAttribute("height")) * 2);
+    String summary = page().findElement(By.id("restore-drill-summary")).getText();
+    assertThat(summary).contains("passed 2 of 3").contains("last passed: 2026-11-15T05:00:00Z");
+    assertThat(page().findElements(By.cssSelector("#restore-drill-table tr.failed"))).singleElement()
+        .satisfies(r -> assertThat(r.getText()).contains("FAILED restore"));
+    browser.screenshot("restore-drill-trend");
+  }
+
+  @Test
   void partitionGridAndDrillChartDrawTheLatestResults() throws Exception {
     String cluster = "drills-" + UUID.randomUUID().toString().substring(0, 8);
     FakeDrills.run(api.client, cluster, List.of(

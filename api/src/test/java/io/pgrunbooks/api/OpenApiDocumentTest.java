@@ -167,6 +167,10 @@ class OpenApiDocumentTest {
       conforms(api.get("victor", "/api/v1/insights/query-report?cluster=nowhere&database=app"), "GET",
           "/v1/insights/query-report");
       conforms(api.get("victor", "/api/v1/insights/drills?cluster=main"), "GET", "/v1/insights/drills");
+      conforms(api.get("victor", "/api/v1/insights/restore-drills?cluster=nowhere"), "GET",
+          "/v1/insights/restore-drills");
+      conforms(api.get("victor", "/api/v1/insights/restore-drills?cluster=main&limit=0"), "GET",
+          "/v1/insights/restore-drills");
       // Errors, each in the documented shape of its status.
       conforms(api.get(null, "/api/v1/runs"), "GET", "/v1/runs");
       conforms(api.get("victor", "/api/v1/runs?limit=0"), "GET", "/v1/runs");

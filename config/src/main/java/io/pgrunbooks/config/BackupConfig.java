@@ -2,6 +2,9 @@ package io.pgrunbooks.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Settings of the {@code Backup} and {@code BackupVerification} runbooks (section {@code backup}).
@@ -18,6 +21,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param pgBinDir directory of pg_dump, pg_restore and pg_amcheck; null searches PATH and
  *     /usr/lib/postgresql/{version}/bin
  * @param verification the separate PostgreSQL instance verification restores into
+ * @param verificationTargets per cluster, the instance its backups are verified on instead of {@code verification}
+ *     (one instance for many clusters is a bottleneck); never null
+ * @param tempDir where a dump is downloaded for a parallel {@code pg_restore}; null: the JVM's temporary directory
  */
 public record BackupConfig(
     boolean preferReplica,
@@ -27,10 +33,18 @@ public record BackupConfig(
     int restoreJobs,
     int maxVerifiedAgeHours,
     String pgBinDir,
-    VerificationTarget verification) {
+    VerificationTarget verification,
+    Map<String, VerificationTarget> verificationTargets,
+    String tempDir) {
+
+  public BackupConfig {
+    // Kept with null entries (a cluster named without a target), which the validator reports.
+    verificationTargets = verificationTargets == null ? Map.of()
+        : Collections.unmodifiableMap(new LinkedHashMap<>(verificationTargets));
+  }
 
   public static BackupConfig defaults() {
-    return new BackupConfig(true, 1000, 7, 14, 0, 26, null, null);
+    return new BackupConfig(true, 1000, 7, 14, 0, 26, null, null, Map.of(), null);
   }
 
   @JsonCreator
@@ -42,13 +56,21 @@ public record BackupConfig(
       @JsonProperty("restoreJobs") Integer restoreJobs,
       @JsonProperty("maxVerifiedAgeHours") Integer maxVerifiedAgeHours,
       @JsonProperty("pgBinDir") String pgBinDir,
-      @JsonProperty("verification") VerificationTarget verification) {
+      @JsonProperty("verification") VerificationTarget verification,
+      @JsonProperty("verificationTargets") Map<String, VerificationTarget> verificationTargets,
+      @JsonProperty("tempDir") String tempDir) {
     BackupConfig d = defaults();
     return new BackupConfig(Copies.or(preferReplica, d.preferReplica()),
         Copies.or(exactCountMaxTables, d.exactCountMaxTables()),
         Copies.or(keepVerified, d.keepVerified()), Copies.or(keepDays, d.keepDays()),
         Copies.or(restoreJobs, d.restoreJobs()), Copies.or(maxVerifiedAgeHours, d.maxVerifiedAgeHours()),
-        pgBinDir, verification);
+        pgBinDir, verification, verificationTargets, tempDir);
+  }
+
+  /** The instance {@code cluster}'s backups are verified on: its own when configured, else {@code verification}. */
+  public VerificationTarget verificationFor(String cluster) {
+    VerificationTarget own = cluster == null ? null : verificationTargets.get(cluster);
+    return own != null ? own : verification;
   }
 
   /** {@code pg_restore --jobs}: the configured number, or the worker's cores. */

@@ -99,13 +99,30 @@ final class ConfigValidator {
     if (b.maxVerifiedAgeHours() < 0) {
       p.add("backup.maxVerifiedAgeHours", "must be 0 (off) or more, got " + b.maxVerifiedAgeHours());
     }
-    BackupConfig.VerificationTarget v = b.verification();
+    verificationTarget(c, b.verification(), "backup.verification", p);
+    b.verificationTargets().forEach((cluster, target) -> {
+      String path = "backup.verificationTargets." + cluster;
+      if (!c.clusters().containsKey(cluster)) {
+        p.add(path, "names no configured cluster (clusters: " + String.join(", ", c.clusters().keySet()) + ")");
+      }
+      if (target == null) {
+        p.add(path, "needs host and port of the PostgreSQL instance this cluster's backups are verified on");
+      }
+      verificationTarget(c, target, path, p);
+    });
+    if (b.tempDir() != null && b.tempDir().isBlank()) {
+      p.add("backup.tempDir", "is empty: leave it out for the JVM's temporary directory, or name a directory");
+    }
+  }
+
+  private static void verificationTarget(RunbooksConfig c, BackupConfig.VerificationTarget v, String path,
+                                         Problems p) {
     if (v == null) {
       return;
     }
-    Checks.required(p, "backup.verification.host", v.host());
-    Checks.port(p, "backup.verification.port", v.port());
-    ClusterValidator.credentials(v.credentials(), "backup.verification.credentials", p);
+    Checks.required(p, path + ".host", v.host());
+    Checks.port(p, path + ".port", v.port());
+    ClusterValidator.credentials(v.credentials(), path + ".credentials", p);
     if (!v.allowPrimary() && v.host() != null) {
       c.clusters().forEach((name, cluster) -> {
         if (cluster == null) {
@@ -113,7 +130,7 @@ final class ConfigValidator {
         }
         for (NodeConfig n : cluster.nodes()) {
           if (n != null && v.host().equals(n.host()) && v.port() == n.port()) {
-            p.add("backup.verification", "is node " + n.name() + " of cluster " + name
+            p.add(path, "is node " + n.name() + " of cluster " + name
                 + ": verification restores into a separate instance; set allowPrimary: true to allow it anyway");
           }
         }

@@ -88,4 +88,54 @@ class BackupConfigTest {
             credentials: {passwordEnv: "1bad"}
         """)).contains("backup.verification.host: is required");
   }
+
+  @Test
+  void aClusterCanHaveItsOwnVerificationTargetAndTheOthersUseTheDefault() {
+    BackupConfig b = ConfigLoader.parse(CLUSTER + """
+          billing:
+            nodes:
+              - name: b1
+                host: 127.0.0.1
+                port: 16432
+                dataDir: /data/b1
+        backup:
+          tempDir: /var/tmp/pgrb
+          verification:
+            host: 127.0.0.1
+            port: 15434
+          verificationTargets:
+            billing:
+              host: verify-billing.internal
+              port: 5432
+        """, Map.of(), "t.yml").backup();
+    assertThat(b.verificationFor("billing").host()).isEqualTo("verify-billing.internal");
+    assertThat(b.verificationFor("main").port()).isEqualTo(15434);
+    assertThat(b.verificationFor(null).port()).isEqualTo(15434);
+    assertThat(b.tempDir()).isEqualTo("/var/tmp/pgrb");
+  }
+
+  @Test
+  void perClusterTargetsAreCheckedLikeTheDefaultAndMustNameAConfiguredCluster() {
+    assertThat(ConfigErrorsTest.errors(CLUSTER + """
+        backup:
+          tempDir: " "
+          verificationTargets:
+            mian:
+              host: 127.0.0.1
+              port: 15433
+            main:
+              host: 127.0.0.1
+              port: 15432
+        """)).containsExactlyInAnyOrder(
+        "backup.verificationTargets.mian: names no configured cluster (clusters: main)",
+        "backup.verificationTargets.main: is node pg1 of cluster main: verification restores into a separate"
+            + " instance; set allowPrimary: true to allow it anyway",
+        "backup.tempDir: is empty: leave it out for the JVM's temporary directory, or name a directory");
+    assertThat(ConfigErrorsTest.errors(CLUSTER + """
+        backup:
+          verificationTargets:
+            main:
+        """)).containsExactly("backup.verificationTargets.main: needs host and port of the PostgreSQL instance"
+        + " this cluster's backups are verified on");
+  }
 }

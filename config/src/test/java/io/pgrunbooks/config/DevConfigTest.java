@@ -67,7 +67,7 @@ class DevConfigTest {
             new ApproverConfig("alice", List.of("dba", "approver")),
             new ApproverConfig("bob", List.of("dba", "approver")),
             new ApproverConfig("carol", List.of("sre", "approver")));
-    assertThat(c.approvals().twoPersonRunbooks()).containsExactly("Failover", "RestoreDatabase");
+    assertThat(c.approvals().twoPersonRunbooks()).containsExactly("Failover", "RestoreDatabase", "PointInTimeRestore");
     assertThat(c.approvals().timeouts()).isEmpty();
     assertThat(c.approvals().roles()).isEmpty();
     assertThat(c.approvals().preApprovals()).isEmpty();

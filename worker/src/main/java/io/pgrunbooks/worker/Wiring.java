@@ -86,12 +86,14 @@ final class Wiring {
         new ApprovalActivitiesImpl(cfg, env),
         new NotifyActivitiesImpl(cfg, env),
         new io.pgrunbooks.activities.s3.ReportActivitiesImpl(s3),
+        new io.pgrunbooks.activities.s3.DrillHistoryActivitiesImpl(s3),
         new LockActivitiesImpl(client),
         new FailoverActivitiesImpl(cfg, connections, env, s3),
         new io.pgrunbooks.activities.postgres.PhysicalBackupActivitiesImpl(cfg, connections),
         new io.pgrunbooks.activities.postgres.ArchiveHealthActivitiesImpl(cfg, connections),
         new io.pgrunbooks.activities.backup.RestoreDatabaseActivitiesImpl(cfg, env),
         new io.pgrunbooks.activities.postgres.RestoreDrillActivitiesImpl(cfg, connections),
+        new io.pgrunbooks.activities.postgres.PitrClusterActivitiesImpl(cfg, connections),
         new io.pgrunbooks.activities.postgres.PostgresRepackActivitiesImpl(cfg, connections, () -> env),
         new io.pgrunbooks.activities.postgres.PostgresIntegrityActivitiesImpl(cfg, connections)};
     // The heavy queue: the interfaces whose long streams (export, verify, restore, S3 transfer, dump,
@@ -123,6 +125,7 @@ final class Wiring {
         new FailoverNodeActivitiesImpl(cfg, node, env), new PgBouncerActivitiesImpl(cfg, node, env),
         new PgBouncerPoolActivitiesImpl(cfg, node, env),
         new io.pgrunbooks.activities.node.PgBackRestActivitiesImpl(cfg, node, env),
-        new io.pgrunbooks.activities.node.DrillScratchActivitiesImpl(cfg, node, env));
+        new io.pgrunbooks.activities.node.DrillScratchActivitiesImpl(cfg, node, env),
+        new io.pgrunbooks.activities.node.PitrNodeActivitiesImpl(cfg, node, env));
   }
 }

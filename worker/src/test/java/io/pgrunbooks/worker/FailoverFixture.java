@@ -149,13 +149,13 @@ public final class FailoverFixture implements AutoCloseable {
     return dir;
   }
 
-  /** WorkerFixture's config plus PgBouncer, rebuild and failover settings, pg1's wrapper bin dir, S3, approvers. */
-  private static String configYaml(LocalStack stack, Path pg1Bin) {
+  /**
+   * The {@code pgbouncer} (driven by pg1's agent) and {@code rebuild} sections of cluster {@code main} on a stack of
+   * its own, indented for {@link WorkerFixture#configYaml}'s cluster.
+   */
+  static String bouncerAndRebuildYaml(LocalStack stack) {
     Path passFile = stack.postgres().node("pg1").dataDir().toAbsolutePath().getParent().resolve(".pgpass");
-    String base = WorkerFixture.configYaml(stack, 0).replaceFirst("(?m)^(\\s*)dataDir: "
-        + Pattern.quote(stack.postgres().node("pg1").dataDir().toString()) + "$",
-        "$0\n$1binDir: " + Matcher.quoteReplacement(pg1Bin.toString()));
-    String cluster = """
+    return """
             pgbouncer:
               host: %s
               port: %d
@@ -166,6 +166,15 @@ public final class FailoverFixture implements AutoCloseable {
               stopTimeout: 20s
               catchUpTimeout: 5m
               streamingPassFile: %s
+        """.formatted(stack.pgbouncer().host(), stack.pgbouncer().port(), stack.pgbouncer().iniFile(), passFile);
+  }
+
+  /** WorkerFixture's config plus PgBouncer, rebuild and failover settings, pg1's wrapper bin dir, S3, approvers. */
+  private static String configYaml(LocalStack stack, Path pg1Bin) {
+    String base = WorkerFixture.configYaml(stack, 0).replaceFirst("(?m)^(\\s*)dataDir: "
+        + Pattern.quote(stack.postgres().node("pg1").dataDir().toString()) + "$",
+        "$0\n$1binDir: " + Matcher.quoteReplacement(pg1Bin.toString()));
+    String cluster = bouncerAndRebuildYaml(stack) + """
             failover:
               replayTimeout: 10s
               promoteTimeout: 30s
@@ -173,7 +182,7 @@ public final class FailoverFixture implements AutoCloseable {
                 sentinelRows: 10
                 baselineTables: [public.e2e_baseline]
             credentials:
-        """.formatted(stack.pgbouncer().host(), stack.pgbouncer().port(), stack.pgbouncer().iniFile(), passFile);
+        """;
     return base.replace("    credentials:\n", cluster) + WorkerFixture.archiveYaml(stack, "failover-e2e") + """
         approvals:
           defaultTimeout: 1h

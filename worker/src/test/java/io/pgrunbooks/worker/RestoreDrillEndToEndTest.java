@@ -21,6 +21,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * RestoreDrill through the public contract on a stack of its own (primary only, archiving to pgBackRest over HTTPS):
@@ -32,6 +36,7 @@ class RestoreDrillEndToEndTest {
   private static LocalStack stack;
   private static PgBackRestStack pgbackrest;
   private static WorkerFixture fixture;
+  private static final String PREFIX = "drill-e2e";
 
   @BeforeAll
   static void start() throws Exception {
@@ -46,7 +51,13 @@ class RestoreDrillEndToEndTest {
               configFile: %s
               repoPath: /pgbackrest/drill-e2e
               rtoObjective: 10m
-        """.formatted(pgbackrest.configFile()));
+              retentionFull: 1
+              minFull: 1
+        """.formatted(pgbackrest.configFile()) + WorkerFixture.archiveYaml(stack, PREFIX) + """
+        approvals:
+          approvers:
+            - {name: bob, roles: [approver]}
+        """);
   }
 
   @AfterAll
@@ -63,8 +74,7 @@ class RestoreDrillEndToEndTest {
   void aScheduledStyleDrillRestoresToItsSentinelsAndRemovesTheScratchInstance() throws Exception {
     stack.postgres().primary().psql("postgres", "CREATE TABLE quiet AS SELECT g AS id FROM generate_series(1, 5000) g");
     pgbackrest.run(Duration.ofMinutes(5), "--type=full", "--repo1-path=/pgbackrest/drill-e2e", "backup");
-    fixture.startWorker();
-    fixture.startAgent("pg1");
+    startProcesses();
     WorkflowStub run = fixture.client.newUntypedWorkflowStub("RestoreDrill", WorkflowOptions.newBuilder()
         .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId("restore-drill:main").build());
     run.start(Map.of("cluster", "main", "database", "postgres"));
@@ -79,6 +89,92 @@ class RestoreDrillEndToEndTest {
     Path drills = stack.postgres().primary().dataDir().resolveSibling("pg-runbooks-drills");
     try (var left = Files.exists(drills) ? Files.list(drills) : java.util.stream.Stream.<Path>empty()) {
       assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
+  void aPassedDrillProvesItsBackupSoItsExpireNeedsNoApprovalWhileAnUnprovenOneDoes() throws Exception {
+    stack.postgres().primary().psql("postgres", "CREATE TABLE IF NOT EXISTS proof AS SELECT g AS id "
+        + "FROM generate_series(1, 1000) g");
+    pgbackrest.run(Duration.ofMinutes(5), "--type=full", "--repo1-path=/pgbackrest/drill-e2e", "backup");
+    startProcesses();
+
+    JsonNode drill = run("RestoreDrill", "restore-drill:main:proof", Map.of("cluster", "main", "database", "postgres"));
+    assertThat(drill.at("/passed").asBoolean()).as(drill.at("/checks").toString()).isTrue();
+    String proven = drill.at("/backupLabel").asText();
+    JsonNode info = JSON.readTree(pgbackrest.infoJson()).get(0).get("backup");
+    JsonNode annotated = null;
+    for (JsonNode b : info) {
+      if (b.path("label").asText().equals(proven)) {
+        annotated = b;
+      }
+    }
+    assertThat(annotated).as("backup %s in %s", proven, info).isNotNull();
+    assertThat(annotated.at("/annotation/pg-runbooks-drill").asText()).startsWith("restore-drill:main:proof/");
+    JsonNode record = drillRecord(drill.at("/report/changes").toString());
+    assertThat(record.path("format").asText()).isEqualTo("pg-runbooks-restore-drill/1");
+    assertThat(record.path("backupLabel").asText()).isEqualTo(proven);
+    assertThat(record.path("passed").asBoolean()).isTrue();
+    assertThat(record.path("rtoSeconds").asDouble()).isPositive();
+
+    // retentionFull 1: the next full pushes out every older full; all of them were restored by a passed drill.
+    JsonNode first = run("PhysicalBackup", "physical-backup:main:1", Map.of("cluster", "main", "type", "full"));
+    System.out.println("expire of proven backups: " + first.at("/report/log"));
+    assertThat(first.at("/report/outcome").asText()).isEqualTo("COMPLETED");
+    assertThat(first.at("/report/approvals")).isEmpty();
+    assertThat(JSON.convertValue(first.at("/expired"), List.class)).contains(proven);
+    assertThat(first.at("/report/log").toString()).contains("expire needs no approval").contains(proven + ": restore-drill:main:proof/");
+
+    // The backup just taken was never drilled: pushing it out needs approval.
+    WorkflowStub second = start("PhysicalBackup", "physical-backup:main:2", Map.of("cluster", "main", "type", "full"));
+    JsonNode pending = awaitPendingApproval(second);
+    assertThat(pending.at("/evidence/expire").asText()).isEqualTo(first.at("/backup/label").asText());
+    assertThat(pending.at("/evidence/why approval").asText()).contains("no restore drill has proven");
+    second.signal("reject", Map.of("approver", "bob", "comment", "drill it first"));
+    JsonNode rejected = JSON.valueToTree(second.getResult(2, TimeUnit.MINUTES, Map.class));
+    assertThat(rejected.at("/report/outcome").asText()).isEqualTo("REJECTED");
+  }
+
+  private static synchronized void startProcesses() {
+    if (fixture.processes.isEmpty()) {
+      fixture.startWorker();
+      fixture.startAgent("pg1");
+    }
+  }
+
+  private static WorkflowStub start(String type, String id, Map<String, String> input) {
+    WorkflowStub run = fixture.client.newUntypedWorkflowStub(type, WorkflowOptions.newBuilder()
+        .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId(id).build());
+    run.start(input);
+    return run;
+  }
+
+  private static JsonNode run(String type, String id, Map<String, String> input) throws Exception {
+    return JSON.valueToTree(start(type, id, input).getResult(5, TimeUnit.MINUTES, Map.class));
+  }
+
+  private static JsonNode awaitPendingApproval(WorkflowStub run) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (System.nanoTime() < deadline) {
+      JsonNode pending = JSON.valueToTree(run.query("progress", Map.class)).path("pendingApprovals");
+      if (pending.size() > 0) {
+        return pending.get(0);
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("no approval was asked within 3 minutes");
+  }
+
+  /** The drill history object the run's changes name, read from the bucket. */
+  private static JsonNode drillRecord(String changes) throws Exception {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("drill history record (\\S+\\.json)").matcher(changes);
+    assertThat(m.find()).as("changes %s", changes).isTrue();
+    assertThat(m.group(1)).startsWith(PREFIX + "/.pg-runbooks/restore-drills/main/");
+    try (S3Client s3 = S3Client.builder().endpointOverride(java.net.URI.create(stack.s3().endpoint().toString()))
+        .region(Region.of(stack.s3().region())).forcePathStyle(true)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(stack.s3().accessKey(),
+            stack.s3().secretKey()))).build()) {
+      return JSON.readTree(s3.getObjectAsBytes(b -> b.bucket(stack.s3().bucket()).key(m.group(1))).asByteArray());
     }
   }
 }

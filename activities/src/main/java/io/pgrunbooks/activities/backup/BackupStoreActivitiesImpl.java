@@ -64,7 +64,8 @@ public class BackupStoreActivitiesImpl implements BackupStoreActivities {
       throw Lookups.config("backups need the archive bucket: set archive.bucket in the worker's config");
     }
     BackupConfig b = config.backup();
-    String target = b.verification() == null ? null : b.verification().host() + ":" + b.verification().port();
+    BackupConfig.VerificationTarget v = b.verificationFor(input.cluster());
+    String target = v == null ? null : v.host() + ":" + v.port();
     return new BackupPolicy(config.archive().bucket(), root, b.preferReplica(), b.keepVerified(), b.keepDays(),
         b.effectiveRestoreJobs(), b.maxVerifiedAgeHours(), target);
   }

@@ -7,6 +7,7 @@ import io.temporal.failure.ApplicationFailure;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /** Finds the PostgreSQL client tools, runs them heartbeating, and drains what child processes say. */
@@ -109,6 +111,24 @@ final class PgTools {
    */
   static void runHeartbeating(List<String> cmd, String password, String name, Map<String, String> childEnv,
                               boolean retryable) {
+    runHeartbeating(cmd, password, name, childEnv, retryable, null);
+  }
+
+  /**
+   * What a child reads on its standard input, written on a thread of its own (interrupted when the child is killed);
+   * the feeder closes the stream.
+   */
+  interface Feeder {
+    void feed(OutputStream stdin) throws IOException;
+  }
+
+  /**
+   * {@link #runHeartbeating(List, String, String, Map, boolean)} with {@code feeder} writing the child's standard
+   * input. A failure of the feeder (a changed dump, say) is reported before the child's own exit status: the child
+   * only saw what the feeder gave it.
+   */
+  static void runHeartbeating(List<String> cmd, String password, String name, Map<String, String> childEnv,
+                              boolean retryable, Feeder feeder) {
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().putAll(childEnv);
     if (password != null) {
@@ -122,10 +142,32 @@ final class PgTools {
       throw new UncheckedIOException(e);
     }
     Tail output = new Tail(p.getInputStream(), name + "-output");
+    AtomicReference<Throwable> feedFailure = new AtomicReference<>();
+    Thread input = feeder == null ? null : new Thread(() -> {
+      try {
+        feeder.feed(p.getOutputStream());
+      } catch (IOException | RuntimeException e) {
+        feedFailure.set(e);
+      }
+    }, name + "-input");
+    if (input != null) {
+      input.setDaemon(true);
+      input.start();
+    }
     try {
       long t0 = System.nanoTime();
-      while (!p.waitFor(2, TimeUnit.SECONDS)) {
+      while (!p.waitFor(2, TimeUnit.SECONDS) && feedFailure.get() == null) {
         Activity.getExecutionContext().heartbeat(name + " running " + (System.nanoTime() - t0) / 1_000_000_000 + " s");
+      }
+      while (input != null && input.isAlive() && feedFailure.get() == null) {
+        input.join(2000);
+        Activity.getExecutionContext().heartbeat(name + " ended; its input is still being read to its end");
+      }
+      Throwable failed = feedFailure.get();
+      if (failed instanceof RuntimeException r) {
+        throw r;
+      } else if (failed != null) {
+        throw new UncheckedIOException(name + " input: " + failed.getMessage(), (IOException) failed);
       }
       if (p.exitValue() != 0) {
         String message = name + " failed (exit " + p.exitValue() + "): " + output.text(password);
@@ -134,11 +176,19 @@ final class PgTools {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      ActivitySupport.killTree(p);
+      stop(p, input);
       throw new IllegalStateException(name + " interrupted", e);
     } catch (RuntimeException e) {
-      ActivitySupport.killTree(p);
+      stop(p, input);
       throw e;
+    }
+  }
+
+  /** Kills the child and its children, and tells its feeder to stop reading. */
+  private static void stop(Process p, Thread input) {
+    ActivitySupport.killTree(p);
+    if (input != null) {
+      input.interrupt();
     }
   }
 

@@ -203,8 +203,8 @@ public class RestoreDatabaseActivitiesImpl implements RestoreDatabaseActivities 
 
   private Path download(RestoreIntoInput in) {
     try (S3Client s3 = BackupS3.client(config.archive(), env)) {
-      return DumpDownload.toTempFile(s3, config.archive().bucket(), in.dumpKey(), "pgrb-restore-", in.dumpBytes(),
-          in.sha256()).file();
+      return DumpDownload.toTempFile(s3, config.archive().bucket(), in.dumpKey(), DumpDownload.tempDir(config.backup()),
+          "pgrb-restore-", in.dumpBytes(), in.sha256()).file();
     } catch (NoSuchKeyException e) {
       throw Lookups.badInput("the dump " + in.dumpKey() + " is missing from the bucket");
     } catch (IOException e) {

@@ -36,6 +36,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -59,25 +60,40 @@ final class ScratchRestore {
   }
 
   RestoreResult restore(RestoreInput input) {
-    VerificationTarget target = target();
+    VerificationTarget target = target(input.cluster());
     String scratch = scratch(input.scratchDatabase());
     Path file = null;
     try (S3Client s3 = BackupS3.client(config.archive(), env)) {
-      DumpDownload.Downloaded dump = DumpDownload.toTempFile(s3, config.archive().bucket(), input.dumpKey(),
-          "pgrb-verify-", input.expectedBytes(), input.expectedSha256());
-      file = dump.file();
       String password = targetPassword(target);
       try (Connection c = openTarget(target, target.maintenanceDatabase(), password); Statement st = c.createStatement()) {
         st.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(scratch) + " WITH (FORCE)");
         st.execute("CREATE DATABASE " + Identifiers.quote(scratch));
       }
-      long t1 = System.nanoTime();
-      List<String> cmd = List.of(tools.tool("pg_restore").toString(), "--jobs", Integer.toString(Math.max(1, input.jobs())),
-          "--no-owner", "--no-privileges", "--exit-on-error", "--no-password", "--host", target.host(),
-          "--port", Integer.toString(target.port()), "--username", target.credentials().user(),
-          "--dbname", scratch, file.toString());
+      Path dir = DumpDownload.tempDir(config.backup());
+      boolean stream = input.jobs() <= 1 || !DumpDownload.fits(input.expectedBytes(), DumpDownload.usable(dir));
+      List<String> cmd = new ArrayList<>(List.of(tools.tool("pg_restore").toString(), "--jobs",
+          Integer.toString(stream ? 1 : input.jobs()), "--no-owner", "--no-privileges", "--exit-on-error",
+          "--no-password", "--host", target.host(), "--port", Integer.toString(target.port()), "--username",
+          target.credentials().user(), "--dbname", scratch));
       // The scratch database is dropped at the end whatever happens: its commits need not wait for a WAL flush.
-      PgTools.runHeartbeating(cmd, password, "pg_restore", Map.of("PGOPTIONS", "-c synchronous_commit=off"), false);
+      Map<String, String> childEnv = Map.of("PGOPTIONS", "-c synchronous_commit=off");
+      DumpDownload.Downloaded dump;
+      long t1 = System.nanoTime();
+      if (stream) {
+        // No parallelism asked for, or no room for the file: pg_restore reads the dump from its standard input.
+        AtomicReference<DumpDownload.Downloaded> streamed = new AtomicReference<>();
+        PgTools.runHeartbeating(cmd, password, "pg_restore", childEnv, false, stdin -> streamed.set(
+            DumpDownload.stream(s3, config.archive().bucket(), input.dumpKey(), stdin, input.expectedBytes(),
+                input.expectedSha256())));
+        dump = streamed.get();
+      } else {
+        dump = DumpDownload.toTempFile(s3, config.archive().bucket(), input.dumpKey(), dir, "pgrb-verify-",
+            input.expectedBytes(), input.expectedSha256());
+        file = dump.file();
+        t1 = System.nanoTime();
+        cmd.add(file.toString());
+        PgTools.runHeartbeating(cmd, password, "pg_restore", childEnv, false);
+      }
       double restoreSeconds = (System.nanoTime() - t1) / 1e9;
       long size;
       try (Connection c = openTarget(target, target.maintenanceDatabase(), password); Statement st = c.createStatement();
@@ -86,7 +102,7 @@ final class ScratchRestore {
         size = rs.getLong(1);
       }
       return new RestoreResult(target.host() + ":" + target.port(), dump.bytes(), dump.sha256(), dump.seconds(),
-          restoreSeconds, size);
+          restoreSeconds, size, stream);
     } catch (NoSuchKeyException e) {
       throw Lookups.badInput("the dump " + input.dumpKey() + " is missing from the bucket");
     } catch (SQLException e) {
@@ -99,7 +115,7 @@ final class ScratchRestore {
   }
 
   List<TableCount> countRows(CountRowsInput input) {
-    VerificationTarget target = target();
+    VerificationTarget target = target(input.cluster());
     String scratch = scratch(input.scratchDatabase());
     String password = targetPassword(target);
     List<TableCount> exact = input.tables().stream().filter(TableCount::exact).toList();
@@ -158,7 +174,7 @@ final class ScratchRestore {
   }
 
   AmcheckResult amcheck(ScratchInput input) {
-    VerificationTarget target = target();
+    VerificationTarget target = target(input.cluster());
     String scratch = scratch(input.scratchDatabase());
     if (!tools.has("pg_amcheck")) {
       return new AmcheckResult(false, true, "pg_amcheck not available on the worker: skipped");
@@ -180,7 +196,7 @@ final class ScratchRestore {
   }
 
   boolean dropScratch(ScratchInput input) {
-    VerificationTarget target = target();
+    VerificationTarget target = target(input.cluster());
     String scratch = scratch(input.scratchDatabase());
     try (Connection c = openTarget(target, target.maintenanceDatabase(), targetPassword(target));
          Statement st = c.createStatement()) {
@@ -196,11 +212,12 @@ final class ScratchRestore {
     }
   }
 
-  /** Runs a child to its end, heartbeating; on cancellation or failure it (and its workers) are killed. */
-  private VerificationTarget target() {
-    VerificationTarget t = config.backup().verification();
+  /** The verification target of {@code cluster}'s backups (null cluster: the default target). */
+  private VerificationTarget target(String cluster) {
+    VerificationTarget t = config.backup().verificationFor(cluster);
     if (t == null) {
-      throw Lookups.config("no verification target: set backup.verification in the worker's config");
+      throw Lookups.config("no verification target for cluster " + cluster + ": set backup.verification (or"
+          + " backup.verificationTargets." + cluster + ") in the worker's config");
     }
     if (!t.allowPrimary()) {
       config.clusters().forEach((name, cl) -> cl.nodes().forEach(n -> {

@@ -21,8 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -64,13 +62,8 @@ public class DrillScratchActivitiesImpl implements DrillScratchActivities {
       throw new UncheckedIOException("cannot create " + s.dir(), e);
     }
     long t0 = System.nanoTime();
-    List<String> restore = new ArrayList<>(List.of(s.config().command(),
-        "--config=" + Path.of(s.config().configFile()).toAbsolutePath().normalize(),
-        "--stanza=" + s.config().stanza(), "--repo1-path=" + s.config().repoPath(), "--pg1-path=" + s.dir(),
-        "--set=" + call.backupLabel(), "--type=" + call.type(), "--target=" + call.target(), "--target-action=promote",
-        // The scratch instance must never push WAL of its new timeline into the cluster's repository.
-        "--archive-mode=off", "--tablespace-map-all=" + s.dir().resolve("tablespaces"),
-        "--log-level-console=info", "restore"));
+    List<String> restore = PgBackRestRestore.command(s.config(), s.dir(), call.backupLabel(), call.type(),
+        call.target(), "promote", s.dir().resolve("tablespaces"));
     HostCommands.Result r = HostCommands.run(HostCommands.as(s.node().runAs(), restore), s.env(),
         TimeUnit.HOURS.toSeconds(12), line -> { }, line -> line.contains("restore file") ? line.strip() : null);
     if (!r.ok()) {
@@ -152,7 +145,7 @@ public class DrillScratchActivitiesImpl implements DrillScratchActivities {
     }
   }
 
-  private static String read(Path log) {
+  static String read(Path log) {
     try {
       return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
     } catch (IOException e) {
@@ -165,7 +158,8 @@ public class DrillScratchActivitiesImpl implements DrillScratchActivities {
     return lines.isEmpty() ? "starting" : lines.get(lines.size() - 1);
   }
 
-  private static String tail(Path log) {
+  /** The last 12 lines of a PostgreSQL log file (empty when it is missing). */
+  static String tail(Path log) {
     List<String> lines = read(log).lines().toList();
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 12), lines.size()));
   }
@@ -175,17 +169,9 @@ public class DrillScratchActivitiesImpl implements DrillScratchActivities {
       throw Lookups.badInput("'" + scratch + "' is not a restore drill scratch name (drill-...)");
     }
     ClusterConfig cluster = Lookups.cluster(config, clusterName);
-    PgBackRestConfig b = cluster.pgbackrest();
-    if (b == null) {
-      throw Lookups.badInput("cluster " + clusterName + " has no pgbackrest section (see ops/docs/physical-backup.md)");
-    }
+    PgBackRestConfig b = PgBackRestRestore.config(cluster, clusterName);
     NodeConfig node = Lookups.node(cluster, clusterName, nodeName);
-    Map<String, String> childEnv = new HashMap<>();
-    String pass = b.resolveCipherPass(env);
-    if (pass != null) {
-      childEnv.put("PGBACKREST_REPO1_CIPHER_PASS", pass);
-      childEnv.put("PGBACKREST_REPO1_CIPHER_TYPE", "aes-256-cbc");
-    }
+    Map<String, String> childEnv = PgBackRestRestore.env(b, env);
     Path dir = Path.of(node.dataDir()).toAbsolutePath().normalize().resolveSibling(DRILLS_DIR).resolve(scratch);
     return new Setup(b, node, childEnv, dir);
   }

@@ -87,7 +87,8 @@ public class NodeActivitiesImpl implements NodeActivities {
     return rebuilder(input.cluster(), input.node()).restore(input.runId());
   }
 
-  private ReplicaRebuilder rebuilder(String clusterName, String node) {
+  /** The rebuild steps for this agent's own node (BadInput for another node, Config without a dataDir). */
+  ReplicaRebuilder rebuilder(String clusterName, String node) {
     NodeConfig n = ownNode(clusterName, node);
     if (n.dataDir() == null || n.dataDir().isBlank()) {
       throw Lookups.config("node " + nodeName + " of cluster " + clusterName + " has no dataDir configured");

@@ -7,6 +7,7 @@ import io.pgrunbooks.config.PgBackRestConfig;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.pgrunbooks.workflows.physicalbackup.PgBackRestActivities;
+import io.pgrunbooks.workflows.physicalbackup.PgBackRestAnnotateCall;
 import io.pgrunbooks.workflows.physicalbackup.PgBackRestBackup;
 import io.pgrunbooks.workflows.physicalbackup.PgBackRestCall;
 import io.temporal.failure.ApplicationFailure;
@@ -120,6 +121,27 @@ public class PgBackRestActivitiesImpl implements PgBackRestActivities {
       opts.addAll(List.of("--pg1-socket-path=" + socket, "--pg2-socket-path=" + socket));
     }
     return opts;
+  }
+
+  @Override
+  public void pgbackrestAnnotate(PgBackRestAnnotateCall call) {
+    Setup s = setup(call.cluster());
+    List<PgBackRestBackup> backups = info(s);
+    Optional<PgBackRestBackup> backup = backups.stream().filter(b -> b.label().equals(call.label())).findFirst();
+    if (backup.isEmpty()) {
+      throw ApplicationFailure.newNonRetryableFailure("backup " + call.label() + " of stanza " + s.config().stanza()
+          + " is gone (expired since the drill restored it): nothing to mark as proven", FAILED);
+    }
+    if (call.proof().equals(backup.get().drillProof())) {
+      return;
+    }
+    List<String> cmd = s.command();
+    cmd.addAll(List.of("--set=" + call.label(),
+        "--annotation=" + PgBackRestInfo.DRILL_ANNOTATION + "=" + call.proof(), "annotate"));
+    HostCommands.Result r = HostCommands.run(HostCommands.as(s.node().runAs(), cmd), s.env(), 300, line -> { });
+    if (!r.ok()) {
+      throw failure("annotate --set=" + call.label(), r);
+    }
   }
 
   private List<PgBackRestBackup> info(Setup s) {

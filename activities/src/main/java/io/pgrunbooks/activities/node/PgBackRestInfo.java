@@ -12,6 +12,8 @@ import java.util.List;
 final class PgBackRestInfo {
   /** The annotation key carrying the run that took a backup. */
   static final String RUN_ANNOTATION = "pg-runbooks-run";
+  /** The annotation key a passed restore drill leaves on the backup it restored. */
+  static final String DRILL_ANNOTATION = "pg-runbooks-drill";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private PgBackRestInfo() {}
@@ -32,15 +34,19 @@ final class PgBackRestInfo {
       for (JsonNode b : s.path("backup")) {
         List<String> refs = new ArrayList<>();
         b.path("reference").forEach(r -> refs.add(r.asText()));
-        JsonNode annotation = b.path("annotation").path(RUN_ANNOTATION);
         out.add(new PgBackRestBackup(b.path("label").asText(), b.path("type").asText(),
             b.path("timestamp").path("start").asLong(), b.path("timestamp").path("stop").asLong(),
             b.path("info").path("size").asLong(), b.path("info").path("repository").path("delta").asLong(),
             b.path("archive").path("start").asText(null), b.path("archive").path("stop").asText(null), refs,
-            annotation.isMissingNode() || annotation.isNull() ? null : annotation.asText()));
+            annotation(b, RUN_ANNOTATION), annotation(b, DRILL_ANNOTATION)));
       }
     }
     return out;
+  }
+
+  private static String annotation(JsonNode backup, String key) {
+    JsonNode a = backup.path("annotation").path(key);
+    return a.isMissingNode() || a.isNull() ? null : a.asText();
   }
 
   /** The status message of the stanza ({@code ok}, {@code missing stanza path}, ...), or null when absent. */

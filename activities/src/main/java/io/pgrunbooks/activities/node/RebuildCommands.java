@@ -57,7 +57,8 @@ final class RebuildCommands {
             + cluster.credentials().user() + " application_name=" + node.name());
   }
 
-  private Path logFile() {
+  /** Where the default start command has PostgreSQL log: {@code <dataDir>.log}. */
+  Path logFile() {
     return layout.dataDir().resolveSibling(layout.dataDir().getFileName() + ".log");
   }
 

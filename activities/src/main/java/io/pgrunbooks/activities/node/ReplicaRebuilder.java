@@ -102,6 +102,11 @@ final class ReplicaRebuilder {
     return commands.startCommand();
   }
 
+  /** See {@link RebuildCommands#logFile}. */
+  Path logFile() {
+    return commands.logFile();
+  }
+
   List<String> baseBackupCommand(BaseBackupInput in) {
     return commands.baseBackupCommand(in);
   }

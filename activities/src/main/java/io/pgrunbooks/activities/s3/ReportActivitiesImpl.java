@@ -10,10 +10,6 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
-import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
  * {@link ReportActivities} on the configured archive bucket. One PUT of a small JSON object per run: a
@@ -40,18 +36,7 @@ public class ReportActivitiesImpl implements ReportActivities {
       return null;
     }
     String key = ReportLayout.key(ReportLayout.root(s3.config().prefix()), report);
-    byte[] body = body(report);
-    PutObjectRequest.Builder put = PutObjectRequest.builder().bucket(s3.bucket()).key(key)
-        .contentType("application/json");
-    if (s3.config().sse() != null) {
-      put.serverSideEncryption(ServerSideEncryption.fromValue(s3.config().sse()));
-      if (s3.config().kmsKeyId() != null) {
-        put.ssekmsKeyId(s3.config().kmsKeyId());
-      }
-    }
-    try (S3Client client = s3.client()) {
-      client.putObject(put.build(), RequestBody.fromBytes(body));
-    }
+    s3.putJson(key, body(report));
     return key;
   }
 

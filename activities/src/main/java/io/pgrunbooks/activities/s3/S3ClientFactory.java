@@ -44,6 +44,22 @@ public class S3ClientFactory {
     return config.bucket();
   }
 
+  /** Writes a small JSON document at {@code key} in one PUT, with the configured server-side encryption. */
+  public void putJson(String key, byte[] body) {
+    software.amazon.awssdk.services.s3.model.PutObjectRequest.Builder put =
+        software.amazon.awssdk.services.s3.model.PutObjectRequest.builder().bucket(bucket()).key(key)
+            .contentType("application/json");
+    if (config.sse() != null) {
+      put.serverSideEncryption(software.amazon.awssdk.services.s3.model.ServerSideEncryption.fromValue(config.sse()));
+      if (config.kmsKeyId() != null) {
+        put.ssekmsKeyId(config.kmsKeyId());
+      }
+    }
+    try (S3Client s3 = client()) {
+      s3.putObject(put.build(), software.amazon.awssdk.core.sync.RequestBody.fromBytes(body));
+    }
+  }
+
   /** A new client; the caller closes it. */
   public S3Client client() {
     bucket();

@@ -138,16 +138,68 @@ class BackupOnLocalStackTest {
     start(BackupStackFixture.config(prefix, "", ""));
     String db = richDatabase(1000);
     BackupResult backup = backup(db);
+    flipAByteAndExpectAChecksumMismatch(db, backup, 2);
+  }
+
+  /** Flips the byte at 1/{@code part} of the dump in the bucket; verification fails naming the mismatch. */
+  private void flipAByteAndExpectAChecksumMismatch(String db, BackupResult backup, int part) {
     String dumpKey = backup.manifest().dumpKey();
     try (S3Client s3 = BackupStackFixture.s3()) {
       byte[] body = s3.getObjectAsBytes(r -> r.bucket(bucket()).key(dumpKey)).asByteArray();
-      body[body.length / 2] ^= (byte) 0xFF;
+      body[body.length / part] ^= (byte) 0xFF;
       s3.putObject(r -> r.bucket(bucket()).key(dumpKey), RequestBody.fromBytes(body));
     }
     ApplicationFailure failure = failureOf(() -> verification(db, null)
         .run(BackupVerificationInput.of(TestStack.CLUSTER, db, backup.backupKey())));
     assertThat(failure.getOriginalMessage()).contains("did not verify").contains("checksum mismatch")
         .contains(backup.manifest().sha256());
+    assertThat(scratchDatabases()).isEmpty();
+  }
+
+  @Test
+  void withOneRestoreJobTheDumpIsStreamedIntoPgRestoreAndAChangedObjectIsStillNamedAsSuch() throws Exception {
+    java.nio.file.Path tempDir = java.nio.file.Files.createTempDirectory("pgrb-verify-tmp-");
+    start(BackupStackFixture.config(prefix, "restoreJobs: 1\ntempDir: " + tempDir, ""));
+    String db = richDatabase(20_000);
+    BackupResult backup = backup(db);
+
+    BackupVerificationResult v = verification(db, null).run(BackupVerificationInput.of(TestStack.CLUSTER, db, null));
+    assertThat(v.passed()).as(v.reason()).isTrue();
+    assertThat(v.restore().streamed()).isTrue();
+    assertThat(v.restore().downloadedBytes()).isEqualTo(backup.manifest().dumpBytes());
+    assertThat(v.differences()).isEmpty();
+    assertThat(v.report().steps()).anyMatch(s -> s.detail().contains("streamed into pg_restore"));
+    try (var files = java.nio.file.Files.list(tempDir)) {
+      assertThat(files.toList()).as("no temporary dump file").isEmpty();
+    }
+
+    // Streamed: pg_restore has read part of the changed dump by the time the hash is known.
+    flipAByteAndExpectAChecksumMismatch(db, backup, 3);
+  }
+
+  @Test
+  void aClusterWithItsOwnVerificationTargetIsVerifiedThereAndNotOnTheDefault() throws Exception {
+    PostgresNode own = BackupStackFixture.verifyInstance();
+    int nobody;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      nobody = s.getLocalPort();
+    }
+    // The default target has no server: any step that went there would fail to connect.
+    start(BackupStackFixture.config(prefix, "127.0.0.1", nobody, """
+        verificationTargets:
+          %s:
+            host: %s
+            port: %d
+            credentials: {user: postgres, passwordEnv: %s}
+        """.formatted(TestStack.CLUSTER, own.host(), own.port(), TestStack.PASSWORD_ENV), ""));
+    String db = richDatabase(1000);
+    backup(db);
+
+    BackupVerificationResult v = verification(db, null).run(BackupVerificationInput.of(TestStack.CLUSTER, db, null));
+    assertThat(v.passed()).as(v.reason()).isTrue();
+    assertThat(v.restore().target()).isEqualTo(own.host() + ":" + own.port());
+    assertThat(v.report().steps()).anyMatch(s -> s.name().equals("read backup policy")
+        && s.detail().contains("verification target " + own.host() + ":" + own.port()));
     assertThat(scratchDatabases()).isEmpty();
   }
 

@@ -55,8 +55,13 @@ final class BackupStackFixture {
 
   /** The stack's config with archive, backup and approval sections; {@code extra} is appended YAML. */
   static RunbooksConfig config(String prefix, String backupExtra, String extra) {
-    LocalStack stack = TestStack.stack();
     PostgresNode v = verifyInstance();
+    return config(prefix, v.host(), v.port(), backupExtra, extra);
+  }
+
+  /** The config with {@code backup.verification} at {@code verifyHost:verifyPort}. */
+  static RunbooksConfig config(String prefix, String verifyHost, int verifyPort, String backupExtra, String extra) {
+    LocalStack stack = TestStack.stack();
     StringBuilder yaml = new StringBuilder();
     yaml.append("""
         clusters:
@@ -88,7 +93,7 @@ final class BackupStackFixture {
               roles: [approver]
         %s
         """.formatted(TestStack.PASSWORD_ENV, stack.s3().bucket(), prefix, stack.s3().endpoint(), S3_ACCESS_ENV,
-        S3_SECRET_ENV, v.host(), v.port(), TestStack.PASSWORD_ENV, backupExtra.indent(2), extra));
+        S3_SECRET_ENV, verifyHost, verifyPort, TestStack.PASSWORD_ENV, backupExtra.indent(2), extra));
     return ConfigLoader.parse(yaml.toString(), env(), "backup-test");
   }
 

@@ -15,6 +15,7 @@ import io.pgrunbooks.ops.stack.PostgresCluster;
 import io.pgrunbooks.ops.stack.PostgresClusterOptions;
 import io.pgrunbooks.ops.stack.S3Store;
 import io.pgrunbooks.ops.stack.S3StoreOptions;
+import io.pgrunbooks.workflows.physicalbackup.PgBackRestAnnotateCall;
 import io.pgrunbooks.workflows.physicalbackup.PgBackRestBackup;
 import io.pgrunbooks.workflows.physicalbackup.PgBackRestCall;
 import io.pgrunbooks.workflows.physicalbackup.PhysicalBackupTarget;
@@ -219,6 +220,26 @@ class PgBackRestOnLocalStackTest {
     assertThat(cluster.primary().psql("postgres", "SHOW archive_command").strip()).isEqualTo(command);
     ArchiveFacts healed = await(health, f -> f.readySegments() == 0 && !f.failing());
     assertThat(healed.lastArchivedSecondsAgo()).isLessThan(120);
+  }
+
+  @Test
+  @Order(8)
+  void aDrillProofIsAnAnnotationNextToTheRunKeyAndWritingItAgainChangesNothing() {
+    List<PgBackRestBackup> backups = agent.pgbackrestInfo(PgBackRestCall.info(CLUSTER));
+    PgBackRestBackup backup = backups.isEmpty()
+        ? agent.pgbackrestBackup(new PgBackRestCall(CLUSTER, "full", "run-d", List.of())) : backups.get(0);
+    String proof = "restore-drill:" + CLUSTER + "/run-1@2026-12-07T05:00:00Z";
+
+    agent.pgbackrestAnnotate(new PgBackRestAnnotateCall(CLUSTER, backup.label(), proof));
+    agent.pgbackrestAnnotate(new PgBackRestAnnotateCall(CLUSTER, backup.label(), proof));
+
+    PgBackRestBackup proven = agent.pgbackrestInfo(PgBackRestCall.info(CLUSTER)).stream()
+        .filter(b -> b.label().equals(backup.label())).findFirst().orElseThrow();
+    assertThat(proven.drillProof()).isEqualTo(proof);
+    assertThat(proven.runKey()).as("the run annotation is kept").isEqualTo(backup.runKey()).isNotNull();
+    assertThatThrownBy(() -> agent.pgbackrestAnnotate(new PgBackRestAnnotateCall(CLUSTER, "20200101-000000F", proof)))
+        .isInstanceOf(ApplicationFailure.class).hasMessageContaining("backup 20200101-000000F of stanza main is gone")
+        .matches(e -> ((ApplicationFailure) e).isNonRetryable());
   }
 
   private static ArchiveFacts await(ArchiveHealthActivitiesImpl health, java.util.function.Predicate<ArchiveFacts> done)

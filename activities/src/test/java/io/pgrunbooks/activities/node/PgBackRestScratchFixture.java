@@ -34,9 +34,11 @@ final class PgBackRestScratchFixture implements AutoCloseable {
   final DrillScratchActivitiesImpl scratch;
   final PgBackRestActivitiesImpl pgbackrest;
   final PgBackRestBackup full;
+  /** The stanza's pgBackRest, for {@code check} and the like. */
+  final PgBackRestStack repo;
 
   private PgBackRestScratchFixture(Path dir, PostgresCluster cluster, S3Store s3, RunbooksConfig config,
-                                   PgBackRestBackup full) {
+                                   PgBackRestBackup full, PgBackRestStack repo) {
     this.dir = dir;
     this.cluster = cluster;
     this.s3 = s3;
@@ -45,34 +47,38 @@ final class PgBackRestScratchFixture implements AutoCloseable {
     this.scratch = new DrillScratchActivitiesImpl(config, "pg1", Map.of());
     this.pgbackrest = new PgBackRestActivitiesImpl(config, "pg1", Map.of());
     this.full = full;
+    this.repo = repo;
   }
 
   static PgBackRestScratchFixture start(String tempPrefix) throws Exception {
-    return start(tempPrefix, false);
+    return start(tempPrefix, List.of());
+  }
+
+  /** As {@link #start(String)}, with streaming replicas of pg1 named {@code replicas} (their nodes in the config). */
+  static PgBackRestScratchFixture start(String tempPrefix, List<String> replicas) throws Exception {
+    return start(tempPrefix, replicas, false);
   }
 
   /**
-   * With {@code standby}: a streaming replica {@code pg2} too, config {@code backupStandby: true} with the stack's
-   * socket directory, and the full backup taken on pg2's agent from the standby.
+   * As {@link #start(String, List)}; with {@code fromStandby} the config says {@code backupStandby: true} (with the
+   * stack's socket directory) and the full backup is taken on the first replica's agent, from that standby.
    */
-  static PgBackRestScratchFixture start(String tempPrefix, boolean standby) throws Exception {
+  static PgBackRestScratchFixture start(String tempPrefix, List<String> replicas, boolean fromStandby)
+      throws Exception {
     Path dir = Files.createTempDirectory(tempPrefix);
-    PgBackRestStack.writeArchiveSettings(dir, standby ? List.of("pg1", "pg2") : List.of("pg1"), "main");
+    List<String> names = new java.util.ArrayList<>(List.of("pg1"));
+    names.addAll(replicas);
+    PgBackRestStack.writeArchiveSettings(dir, names, "main");
     S3Store s3 = S3Store.start(new S3StoreOptions(0, dir.resolve("s3"), LocalStack.BUCKET, "ak", "sk-secret",
         dir.resolve("tls"), 0));
-    PostgresCluster cluster = PostgresCluster.start(standby ? PostgresClusterOptions.primaryAndOneReplica(dir, null)
-        : new PostgresClusterOptions(dir, "pg1", 0, List.of(), List.of(), null, false));
+    PostgresCluster cluster = PostgresCluster.start(new PostgresClusterOptions(dir, "pg1", 0, replicas, List.of(),
+        null, false));
     PgBackRestStack stack = PgBackRestStack.configure(dir, cluster, s3, "main", "/pgbackrest/main", null);
-    String replica = !standby ? "" : """
-              - name: pg2
-                host: 127.0.0.1
-                port: %d
-                dataDir: %s
-        """.formatted(cluster.node("pg2").port(), cluster.node("pg2").dataDir());
-    String fromStandby = !standby ? "" : """
-              backupStandby: true
-              socketPath: %s
-        """.formatted(cluster.primary().socketDir());
+    StringBuilder more = new StringBuilder();
+    for (String r : replicas) {
+      more.append("      - {name: %s, host: 127.0.0.1, port: %d, dataDir: %s}\n".formatted(r,
+          cluster.node(r).port(), cluster.node(r).dataDir()));
+    }
     RunbooksConfig config = ConfigLoader.parse("""
         clusters:
           %s:
@@ -81,20 +87,26 @@ final class PgBackRestScratchFixture implements AutoCloseable {
                 host: 127.0.0.1
                 port: %d
                 dataDir: %s
-        %s    pgbackrest:
+        %s
+            rebuild:
+              stopTimeout: 20s
+            pgbackrest:
               stanza: main
               configFile: %s
               repoPath: /pgbackrest/main
               rtoObjective: 10m
-        %s""".formatted(CLUSTER, cluster.primary().port(), cluster.primary().dataDir(), replica, stack.configFile(),
-        fromStandby), Map.of(), "drill-test");
+        %s""".formatted(CLUSTER, cluster.primary().port(), cluster.primary().dataDir(), more.toString().stripTrailing(),
+        stack.configFile(), !fromStandby ? "" : "      backupStandby: true\n      socketPath: %s\n"
+            .formatted(cluster.primary().socketDir())),
+        Map.of(), "drill-test");
     cluster.primary().psql("postgres", "CREATE DATABASE app");
     cluster.primary().psql("app", "CREATE TABLE quiet(id int PRIMARY KEY, v text); "
         + "INSERT INTO quiet SELECT g, md5(g::text) FROM generate_series(1, 20000) g; "
         + "CREATE TABLE busy(id int PRIMARY KEY)");
-    PgBackRestBackup full = new PgBackRestActivitiesImpl(config, standby ? "pg2" : "pg1", Map.of())
-        .pgbackrestBackup(new PgBackRestCall(CLUSTER, "full", "drill-test-full", List.of(), standby ? "pg1" : null));
-    return new PgBackRestScratchFixture(dir, cluster, s3, config, full);
+    String agent = fromStandby ? replicas.get(0) : "pg1";
+    PgBackRestBackup full = new PgBackRestActivitiesImpl(config, agent, Map.of())
+        .pgbackrestBackup(new PgBackRestCall(CLUSTER, "full", "drill-test-full", List.of(), fromStandby ? "pg1" : null));
+    return new PgBackRestScratchFixture(dir, cluster, s3, config, full, stack);
   }
 
   /** Removes the named scratch instances (a test that failed half-way leaves them running), then stops the stack. */

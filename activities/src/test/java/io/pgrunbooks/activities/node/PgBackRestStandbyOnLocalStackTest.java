@@ -39,7 +39,7 @@ class PgBackRestStandbyOnLocalStackTest {
 
   @BeforeAll
   static void start() throws Exception {
-    stack = PgBackRestScratchFixture.start("runbooks-standby-backup-", true);
+    stack = PgBackRestScratchFixture.start("runbooks-standby-backup-", List.of("pg2"), true);
   }
 
   @AfterAll

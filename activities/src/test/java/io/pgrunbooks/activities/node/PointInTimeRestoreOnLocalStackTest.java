@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
+import io.pgrunbooks.ops.stack.PitrMarkers;
 import io.pgrunbooks.ops.stack.PostgresNode;
 import io.pgrunbooks.workflows.physicalbackup.PgBackRestCall;
 import io.pgrunbooks.workflows.pitr.PitrRules;
@@ -16,7 +17,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -49,14 +49,9 @@ class PointInTimeRestoreOnLocalStackTest {
 
   @Test
   void aTimeTargetToTheSecondKeepsTheRowCommittedBeforeItAndNotTheOneAfter() throws Exception {
-    primary.psql("app", "INSERT INTO marker(name) VALUES ('before')");
     // The target is the next whole second after 'before' committed; 'after' commits within that second.
-    Instant target = Instant.parse(primary.psql("app", "SELECT to_char(date_trunc('second', clock_timestamp()) "
-        + "+ interval '1 second', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM (SELECT set_config('TimeZone', 'UTC', "
-        + "false)) s").strip());
-    awaitServerTimePast(target);
-    primary.psql("app", "INSERT INTO marker(name) VALUES ('after')");
-    archiveCurrentSegment();
+    Instant target = PitrMarkers.aroundATarget(primary, "app");
+    PitrMarkers.archiveCurrentSegment(primary);
 
     PitrTarget t = PitrRules.target(PointInTimeRestoreInput.toTime(CLUSTER, target.toString()));
     assertThat(PitrRules.chooseBackup(stack.pgbackrest.pgbackrestInfo(PgBackRestCall.info(CLUSTER)), t, CLUSTER)
@@ -78,7 +73,7 @@ class PointInTimeRestoreOnLocalStackTest {
     primary.psql("app", "INSERT INTO marker(name) VALUES ('before-point')");
     primary.psql("app", "SELECT pg_create_restore_point('pitr-test-point')");
     primary.psql("app", "INSERT INTO marker(name) VALUES ('after-point')");
-    archiveCurrentSegment();
+    PitrMarkers.archiveCurrentSegment(primary);
 
     PitrTarget t = PitrRules.target(new PointInTimeRestoreInput(CLUSTER, null, null, "pitr-test-point", null, null,
         null, false, null, null));
@@ -108,25 +103,5 @@ class PointInTimeRestoreOnLocalStackTest {
       }
     }
     return names;
-  }
-
-  private static void awaitServerTimePast(Instant target) throws InterruptedException {
-    while (!"t".equals(primary.psql("app", "SELECT clock_timestamp() > '" + target + "'::timestamptz").strip())) {
-      Thread.sleep(50);
-    }
-  }
-
-  /** Switches WAL and waits until the segment holding everything so far is in the repository. */
-  private static void archiveCurrentSegment() throws InterruptedException {
-    String segment = primary.psql("app", "SELECT pg_walfile_name(pg_switch_wal())").strip();
-    Instant deadline = Instant.now().plus(2, ChronoUnit.MINUTES);
-    while (true) {
-      String archived = primary.psql("app", "SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver").strip();
-      if (archived.compareTo(segment) >= 0) {
-        return;
-      }
-      assertThat(Instant.now()).as("segment " + segment + " archived within 2 minutes").isBefore(deadline);
-      Thread.sleep(200);
-    }
   }
 }

@@ -5,6 +5,7 @@ import io.pgrunbooks.config.ArchiveConfig;
 import io.pgrunbooks.workflows.activities.ReportLayout;
 import io.pgrunbooks.workflows.activities.ReportListing;
 import io.pgrunbooks.workflows.common.DataConverters;
+import io.pgrunbooks.workflows.restoredrill.DrillHistory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -32,11 +33,13 @@ public final class ReportStore implements AutoCloseable {
   private final S3Client s3;
   private final String bucket;
   private final String root;
+  private final String prefix;
 
-  private ReportStore(S3Client s3, String bucket, String root) {
+  private ReportStore(S3Client s3, String bucket, String prefix) {
     this.s3 = s3;
     this.bucket = bucket;
-    this.root = root;
+    this.root = ReportLayout.root(prefix);
+    this.prefix = prefix;
   }
 
   /** The store of the configured bucket, or empty when no bucket is configured. */
@@ -53,7 +56,7 @@ public final class ReportStore implements AutoCloseable {
     if (archive.endpoint() != null) {
       builder.endpointOverride(URI.create(archive.endpoint()));
     }
-    return Optional.of(new ReportStore(builder.build(), archive.bucket(), ReportLayout.root(archive.prefix())));
+    return Optional.of(new ReportStore(builder.build(), archive.bucket(), archive.prefix()));
   }
 
   /** A page of reports, newest first. */
@@ -74,6 +77,33 @@ public final class ReportStore implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("report " + id + " is not JSON", e);
     }
+  }
+
+  /**
+   * The newest {@code limit} restore drill records of {@code cluster} ({@link DrillHistory}), newest first; objects
+   * of another format are skipped.
+   */
+  public List<JsonNode> drillRecords(String cluster, int limit) {
+    List<String> keys = keys(DrillHistory.folder(prefix, cluster));
+    keys.sort(java.util.Comparator.reverseOrder());
+    List<JsonNode> out = new ArrayList<>();
+    for (String key : keys) {
+      if (out.size() == limit) {
+        break;
+      }
+      try {
+        JsonNode doc = DataConverters.objectMapper().readTree(
+            s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
+        if (DrillHistory.FORMAT.equals(doc.path("format").asText())) {
+          out.add(doc);
+        }
+      } catch (NoSuchKeyException e) {
+        // Deleted between LIST and GET: not part of the history any more.
+      } catch (IOException e) {
+        // Not JSON: not a record this API wrote; skipped like another format.
+      }
+    }
+    return out;
   }
 
   private List<String> keys(String prefix) {

@@ -94,7 +94,7 @@ final class DevCommand implements Callable<Integer> {
     }
     LocalStackOptions options = stackOptions(cfg, cluster, devDir, env.get("RUNBOOKS_PG_PASSWORD"));
     // BackupVerification's separate instance, when the config points at one on this machine.
-    BackupConfig.VerificationTarget target = cfg.backup().verification();
+    BackupConfig.VerificationTarget target = cfg.backup().verificationFor(cfg.clusters().keySet().iterator().next());
     boolean localVerify = target != null && List.of("127.0.0.1", "localhost").contains(target.host());
     java.util.Optional<Long> owner = LeftoverServers.claim(devDir);
     if (owner.isPresent()) {

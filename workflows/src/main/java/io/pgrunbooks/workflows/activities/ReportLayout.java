@@ -116,7 +116,7 @@ public final class ReportLayout {
    * Keeps {@code A-Z a-z 0-9 _ -} and writes every other UTF-8 byte as {@code ~XX}: ids are safe in a URL
    * path as they are (no percent sign a server would decode) and the dots between the parts stay unambiguous.
    */
-  static String enc(String s) {
+  public static String enc(String s) {
     StringBuilder b = new StringBuilder();
     for (byte c : s.getBytes(StandardCharsets.UTF_8)) {
       if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-') {

@@ -263,6 +263,18 @@ public final class ApprovalGate {
     }
   }
 
+  /**
+   * How many distinct approvers each approval of this run needs (the policy's {@code twoPersonRunbooks}), and
+   * whether {@code step} is pre-approved for {@code target}: -1 when it is (no person decides), else the count.
+   * Loads the policy if no approval was asked yet.
+   */
+  public int approvalsNeeded(String step, String target) {
+    ApprovalPolicy p = policy();
+    boolean pre = p.preApprovals().stream().anyMatch(a -> a.step().equals(step)
+        && ("*".equals(a.target()) || Objects.equals(a.target(), target)));
+    return pre ? -1 : p.approvalsNeeded();
+  }
+
   private ApprovalPolicy policy() {
     if (policy == null) {
       ApprovalPolicy p = policyLoader.get();

@@ -116,14 +116,15 @@ public class BackupVerificationWorkflowImpl extends RunbookWorkflowBase implemen
               manifest.database(), manifest.dumpKey(), manifest.sha256(), manifest.dumpBytes(), scratch,
               policy.restoreJobs())),
           r -> "SHA-256 matches; restored into " + scratch + " on " + r.target() + " in "
-              + Math.round(r.restoreSeconds()) + " s, " + r.restoredBytes() + " bytes");
+              + Math.round(r.restoreSeconds()) + " s, " + r.restoredBytes() + " bytes"
+              + (r.streamed() ? " (dump streamed into pg_restore, one job)" : ""));
       List<TableCount> restored = run.step("count rows", () -> postgres.countRows(
-          new CountRowsInput(scratch, manifest.tables())), c -> c.size() + " tables counted");
+          new CountRowsInput(scratch, manifest.tables(), manifest.cluster())), c -> c.size() + " tables counted");
       differences = CountComparison.differences(manifest.tables(), restored);
       List<String> diffs = differences;
       run.record("compare counts", diffs.isEmpty() ? StepRecord.DONE : StepRecord.FAILED, run.now(),
           diffs.isEmpty() ? "every exact count matches the manifest" : String.join("; ", diffs));
-      amcheck = run.step("pg_amcheck", () -> postgres.amcheck(new ScratchInput(scratch)), AmcheckResult::detail);
+      amcheck = run.step("pg_amcheck", () -> postgres.amcheck(new ScratchInput(scratch, manifest.cluster())), AmcheckResult::detail);
       if (!diffs.isEmpty()) {
         reason = "row counts differ from the manifest: " + String.join("; ", diffs);
       } else if (!amcheck.passed()) {
@@ -137,7 +138,7 @@ public class BackupVerificationWorkflowImpl extends RunbookWorkflowBase implemen
       }
       reason = Failures.describe(e);
     } finally {
-      dropScratch(run, scratch);
+      dropScratch(run, scratch, manifest.cluster());
     }
     if (failure != null) {
       run.log("verification stopped: " + Failures.describe(failure) + "; scratch database " + scratch + " dropped");
@@ -155,10 +156,10 @@ public class BackupVerificationWorkflowImpl extends RunbookWorkflowBase implemen
     return result;
   }
 
-  private void dropScratch(RunRecorder run, String scratch) {
+  private void dropScratch(RunRecorder run, String scratch, String cluster) {
     // Detached: a cancelled run still drops what it created.
     Workflow.newDetachedCancellationScope(() -> run.step("drop scratch database",
-        () -> postgres.dropScratch(new ScratchInput(scratch)),
+        () -> postgres.dropScratch(new ScratchInput(scratch, cluster)),
         existed -> existed ? "dropped " + scratch : scratch + " did not exist (nothing to drop)")).run();
     run.change("created and dropped scratch database " + scratch);
   }

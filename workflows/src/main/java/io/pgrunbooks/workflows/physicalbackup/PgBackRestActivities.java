@@ -29,4 +29,12 @@ public interface PgBackRestActivities {
    */
   @ActivityMethod
   List<String> pgbackrestExpire(PgBackRestCall call);
+
+  /**
+   * {@code pgbackrest annotate --set=<label> --annotation=pg-runbooks-drill=<proof>}: records that a restore drill
+   * restored this backup. Idempotent (the same value again changes nothing); a label that is gone fails
+   * non-retryably.
+   */
+  @ActivityMethod
+  void pgbackrestAnnotate(PgBackRestAnnotateCall call);
 }

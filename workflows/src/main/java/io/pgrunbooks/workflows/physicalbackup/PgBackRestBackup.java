@@ -15,11 +15,20 @@ import java.util.List;
  * @param walStop last WAL segment needed to make it consistent
  * @param references labels of the backups it depends on (empty for a full backup)
  * @param runKey the {@code pg-runbooks-run} annotation: the workflow id of the run that took it, or null
+ * @param drillProof the {@code pg-runbooks-drill} annotation: {@code <workflowId>/<runId>@<time>} of the last restore
+ *     drill that restored this backup and passed, or null when none did
  */
 public record PgBackRestBackup(String label, String type, long startEpoch, long stopEpoch, long size, long repoSize,
-                               String walStart, String walStop, List<String> references, String runKey) {
+                               String walStart, String walStop, List<String> references, String runKey,
+                               String drillProof) {
   public PgBackRestBackup {
     references = references == null ? List.of() : List.copyOf(references);
+  }
+
+  /** A backup no drill has proven (yet). */
+  public PgBackRestBackup(String label, String type, long startEpoch, long stopEpoch, long size, long repoSize,
+                          String walStart, String walStop, List<String> references, String runKey) {
+    this(label, type, startEpoch, stopEpoch, size, repoSize, walStart, walStop, references, runKey, null);
   }
 
   public boolean full() {

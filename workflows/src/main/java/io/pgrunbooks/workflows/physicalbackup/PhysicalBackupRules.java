@@ -45,19 +45,45 @@ public final class PhysicalBackupRules {
    * @param expire full backup labels to pass to {@code expire --set}, oldest first
    * @param dependents every label that goes with them (the fulls included)
    * @param needsApproval reasons an approval is required; empty when the expire may run unattended
+   * @param provenBy for each full in {@code expire} that a drill proved: the proof ({@code <label>: <drill>})
    */
-  public record ExpirePlan(List<String> expire, List<String> dependents, int fullsLeft, List<String> needsApproval) {
+  public record ExpirePlan(List<String> expire, List<String> dependents, int fullsLeft, List<String> needsApproval,
+                           List<String> provenBy) {
+    public ExpirePlan {
+      provenBy = provenBy == null ? List.of() : List.copyOf(provenBy);
+    }
+
     public boolean empty() {
       return expire.isEmpty();
     }
   }
 
   /**
-   * Retention of {@code retentionFull} full backups. Deleting below {@code minFull} full backups, or deleting a
-   * backup that no restore drill has proven restorable ({@code drillProven} labels), needs an approval.
+   * Retention with the proofs restore drills left on the backups ({@link PgBackRestBackup#drillProof}). A full backup
+   * counts as proven when a passed drill restored it or any backup of its chain (a restore of an incremental reads
+   * the full and the backups it references). Deleting below {@code minFull} full backups, or deleting a full backup
+   * no drill has proven, needs an approval.
+   */
+  public static ExpirePlan expirePlan(List<PgBackRestBackup> backups, int retentionFull, int minFull) {
+    Map<String, String> proofs = new LinkedHashMap<>();
+    backups.stream().filter(b -> b.drillProof() != null && !b.drillProof().isBlank())
+        .forEach(b -> proofs.put(b.label(), b.drillProof()));
+    return plan(backups, retentionFull, minFull, proofs);
+  }
+
+  /**
+   * Retention with proofs given as labels ({@code drillProven}): what runs recorded before drills left proofs use
+   * with an empty set, so that every expire asks for approval.
    */
   public static ExpirePlan expirePlan(List<PgBackRestBackup> backups, int retentionFull, int minFull,
                                       Set<String> drillProven) {
+    Map<String, String> proofs = new LinkedHashMap<>();
+    drillProven.forEach(l -> proofs.put(l, "a restore drill"));
+    return plan(backups, retentionFull, minFull, proofs);
+  }
+
+  private static ExpirePlan plan(List<PgBackRestBackup> backups, int retentionFull, int minFull,
+                                 Map<String, String> proofs) {
     List<PgBackRestBackup> fulls = new ArrayList<>(backups.stream().filter(PgBackRestBackup::full).toList());
     fulls.sort(Comparator.comparingLong(PgBackRestBackup::startEpoch).reversed());
     List<String> expire = new ArrayList<>();
@@ -73,15 +99,36 @@ public final class PhysicalBackupRules {
     List<String> dependents = List.copyOf(goes.keySet());
     int fullsLeft = fulls.size() - expire.size();
     List<String> reasons = new ArrayList<>();
+    List<String> provenBy = new ArrayList<>();
+    List<String> unproven = new ArrayList<>();
+    for (String full : expire) {
+      String proof = proofOfChain(backups, full, proofs);
+      if (proof == null) {
+        unproven.add(full);
+      } else {
+        provenBy.add(proof);
+      }
+    }
     if (!expire.isEmpty()) {
       if (fullsLeft < minFull) {
         reasons.add(fullsLeft + " full backups would remain, fewer than the minimum " + minFull);
       }
-      List<String> unproven = dependents.stream().filter(l -> !drillProven.contains(l)).toList();
       if (!unproven.isEmpty()) {
-        reasons.add("no restore drill has proven " + String.join(", ", unproven));
+        reasons.add("no restore drill has proven " + String.join(", ", unproven)
+            + " (nor any backup depending on " + (unproven.size() == 1 ? "it" : "them") + ")");
       }
     }
-    return new ExpirePlan(List.copyOf(expire), dependents, fullsLeft, List.copyOf(reasons));
+    return new ExpirePlan(List.copyOf(expire), dependents, fullsLeft, List.copyOf(reasons), provenBy);
+  }
+
+  /** {@code <label>: <proof>} of the full backup or of the newest proven backup of its chain; null when none. */
+  private static String proofOfChain(List<PgBackRestBackup> backups, String full, Map<String, String> proofs) {
+    String found = proofs.containsKey(full) ? full + ": " + proofs.get(full) : null;
+    for (PgBackRestBackup b : backups) {
+      if (b.references().contains(full) && proofs.containsKey(b.label())) {
+        found = b.label() + ": " + proofs.get(b.label());
+      }
+    }
+    return found;
   }
 }

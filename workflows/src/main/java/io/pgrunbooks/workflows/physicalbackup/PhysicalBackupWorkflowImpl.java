@@ -22,6 +22,8 @@ import java.util.Set;
 public class PhysicalBackupWorkflowImpl extends RunbookWorkflowBase implements PhysicalBackupWorkflow {
   /** Approval step name of retention's {@code expire}; pre-approvals name it. */
   public static final String EXPIRE_STEP = "expire-backups";
+  /** Version marker: restore drills' proofs ({@code pg-runbooks-drill} annotations) let an expire skip approval. */
+  static final String DRILL_PROOFS = "drill-proofs";
 
   /** getVersion change id of the backup from a standby. */
   static final String STANDBY_CHANGE = "backup-standby";
@@ -51,6 +53,8 @@ public class PhysicalBackupWorkflowImpl extends RunbookWorkflowBase implements P
       PgBackRestActivities agent = PhysicalBackupStubs.agent(target, on);
       List<PgBackRestBackup> before = run.step("list backups", () -> agent.pgbackrestInfo(PgBackRestCall.info(cluster)),
           l -> l.size() + " backups, " + l.stream().filter(PgBackRestBackup::full).count() + " full");
+      // Runs recorded before drills left proofs counted every backup as unproven.
+      boolean proofs = Workflow.getVersion(DRILL_PROOFS, Workflow.DEFAULT_VERSION, 1) >= 1;
       String type = PhysicalBackupRules.typeToTake(requested, before);
       if (!type.equals(requested)) {
         run.log("the repository holds no full backup: taking a full backup instead of " + requested);
@@ -58,7 +62,7 @@ public class PhysicalBackupWorkflowImpl extends RunbookWorkflowBase implements P
       if (input.dryRun()) {
         run.plan("on " + where + ": pgbackrest --stanza=" + target.stanza() + " --type=" + type
             + (standby == null ? "" : " --backup-standby") + " backup");
-        ExpirePlan plan = PhysicalBackupRules.expirePlan(before, target.retentionFull(), target.minFull(), Set.of());
+        ExpirePlan plan = expirePlan(before, target, proofs);
         plan.expire().forEach(l -> run.plan("pgbackrest --stanza=" + target.stanza() + " expire --set=" + l
             + (plan.needsApproval().isEmpty() ? "" : " (needs approval " + EXPIRE_STEP + ")")));
         RunReport report = finish(RunbookState.COMPLETED, "dry run: would take a " + type + " backup of " + cluster
@@ -72,7 +76,7 @@ public class PhysicalBackupWorkflowImpl extends RunbookWorkflowBase implements P
       run.change("took " + describe(backup) + (standby == null ? "" : ", files copied from standby " + standby.node()));
 
       ApprovalOutcome[] refused = {null};
-      List<String> expired = retention(run, cluster, target, agent, refused);
+      List<String> expired = retention(run, cluster, target, agent, refused, proofs);
       String summary = backup.type() + " backup " + backup.label() + " of " + cluster + " on " + where + " ("
           + backup.size() + " bytes, " + backup.repoSize() + " in the repository, WAL " + backup.walStart() + " to "
           + backup.walStop() + ")";
@@ -112,8 +116,8 @@ public class PhysicalBackupWorkflowImpl extends RunbookWorkflowBase implements P
   }
 
   private List<String> retention(RunRecorder run, String cluster, PhysicalBackupTarget target,
-                                 PgBackRestActivities agent, ApprovalOutcome[] refused) {
-    ExpirePlan first = run.step("plan retention", () -> plan(cluster, target, agent),
+                                 PgBackRestActivities agent, ApprovalOutcome[] refused, boolean proofs) {
+    ExpirePlan first = run.step("plan retention", () -> plan(cluster, target, agent, proofs),
         p -> p.empty() ? "nothing to expire" : "expire " + String.join(", ", p.expire()) + " with "
             + p.dependents().size() + " backups in all; " + p.fullsLeft() + " full backups remain");
     if (first.empty()) {
@@ -123,7 +127,7 @@ public class PhysicalBackupWorkflowImpl extends RunbookWorkflowBase implements P
     ExpirePlan[] last = {null};
     if (!first.needsApproval().isEmpty()) {
       ApprovalOutcome outcome = gate().approveUntilStable(EXPIRE_STEP, () -> {
-        last[0] = last[0] == null ? first : plan(cluster, target, agent);
+        last[0] = last[0] == null ? first : plan(cluster, target, agent, proofs);
         return request(last[0], cluster, target);
       });
       if (!outcome.approved()) {
@@ -132,6 +136,10 @@ public class PhysicalBackupWorkflowImpl extends RunbookWorkflowBase implements P
         return List.of();
       }
     }
+    if (first.needsApproval().isEmpty()) {
+      run.log("expire needs no approval: " + first.fullsLeft() + " full backups remain (minimum " + target.minFull()
+          + ") and restore drills proved every full backup it deletes: " + String.join("; ", first.provenBy()));
+    }
     List<String> labels = (last[0] == null ? first : last[0]).expire();
     List<String> expired = run.step("expire", () -> agent.pgbackrestExpire(
         new PgBackRestCall(cluster, null, null, labels)), e -> "expired " + String.join(", ", e));
@@ -139,10 +147,14 @@ public class PhysicalBackupWorkflowImpl extends RunbookWorkflowBase implements P
     return expired;
   }
 
-  private static ExpirePlan plan(String cluster, PhysicalBackupTarget target, PgBackRestActivities agent) {
-    // No restore drill records proofs yet, so every backup counts as unproven.
-    return PhysicalBackupRules.expirePlan(agent.pgbackrestInfo(PgBackRestCall.info(cluster)), target.retentionFull(),
-        target.minFull(), Set.of());
+  private static ExpirePlan plan(String cluster, PhysicalBackupTarget target, PgBackRestActivities agent,
+                                 boolean proofs) {
+    return expirePlan(agent.pgbackrestInfo(PgBackRestCall.info(cluster)), target, proofs);
+  }
+
+  private static ExpirePlan expirePlan(List<PgBackRestBackup> backups, PhysicalBackupTarget target, boolean proofs) {
+    return proofs ? PhysicalBackupRules.expirePlan(backups, target.retentionFull(), target.minFull())
+        : PhysicalBackupRules.expirePlan(backups, target.retentionFull(), target.minFull(), Set.of());
   }
 
   private static ApprovalRequest request(ExpirePlan plan, String cluster, PhysicalBackupTarget target) {
@@ -151,6 +163,9 @@ public class PhysicalBackupWorkflowImpl extends RunbookWorkflowBase implements P
     evidence.put("deleted with them", String.join(", ", plan.dependents()));
     evidence.put("full backups left", String.valueOf(plan.fullsLeft()));
     evidence.put("why approval", String.join("; ", plan.needsApproval()));
+    if (!plan.provenBy().isEmpty()) {
+      evidence.put("proven by restore drills", String.join("; ", plan.provenBy()));
+    }
     return new ApprovalRequest(EXPIRE_STEP, "expire " + plan.dependents().size() + " physical backups of " + cluster
         + " (stanza " + target.stanza() + ")", cluster, evidence, PlanDigest.of(plan.dependents()), null);
   }

@@ -1,5 +1,7 @@
 package io.pgrunbooks.workflows.pitr;
 
+import io.pgrunbooks.workflows.activities.NodeActivities.NodePlan;
+import io.pgrunbooks.workflows.pitr.PitrNodeActivities.NodeRestore;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities.NodeRole;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities.Topology;
 import io.pgrunbooks.workflows.physicalbackup.PgBackRestBackup;
@@ -34,7 +36,7 @@ public final class PitrRules {
   /**
    * Every problem of the input that needs no server, as sentences (empty when it is fine): cluster missing, not
    * exactly one target kind, an unparseable target, a time target in the future, an unknown {@code into}, the node
-   * missing or given without {@code into: node}, {@code inPlace} (not supported yet), a bad {@code keepFor}.
+   * missing or given without {@code into: node}, a bad {@code keepFor}.
    */
   public static List<String> problems(PointInTimeRestoreInput in, long nowMicros) {
     List<String> out = new ArrayList<>();
@@ -74,8 +76,11 @@ public final class PitrRules {
           out.add("into: node needs node, the replica whose data directory the restore replaces");
         }
       }
-      case IN_PLACE -> out.add("into: inPlace (taking the whole cluster back to the target) is not supported yet; "
-          + "use into: scratch and copy the rows back, or into: node for a replica");
+      case IN_PLACE -> {
+        if (!blank(in.node())) {
+          out.add("node is only for into: node; into: inPlace restores the primary (leave node out)");
+        }
+      }
       default -> out.add("into must be scratch, node or inPlace, not '" + in.into() + "'");
     }
     try {
@@ -200,6 +205,108 @@ public final class PitrRules {
     }
     if (t.primary() == null) {
       return "cluster " + t.cluster() + " has no single primary now (" + t.problem() + "); refusing to replace a node";
+    }
+    return null;
+  }
+
+  /**
+   * The commands of {@code into: node} on the replica, in order, for the approval and the dry run: stop, move the
+   * data directory aside, restore into a partial directory renamed into place, start paused at the target, and what
+   * happens to the old directory.
+   */
+  public static List<String> nodePlan(NodePlan n, String node, String stanza, String backupLabel, PitrTarget t,
+                                      boolean keepOld) {
+    String partial = n.dataDir() + ".partial-<runId>";
+    List<String> out = new ArrayList<>();
+    out.add("on " + node + ": " + String.join(" ", n.stop()) + " (refused if " + node + " is not in recovery)");
+    out.add("on " + node + ": " + String.join("; ", n.moveAside()));
+    out.add("on " + node + ": pgbackrest --stanza=" + stanza + " --pg1-path=" + partial + " --set=" + backupLabel
+        + " --type=" + t.type() + " --target=" + t.value() + " --target-action=pause --archive-mode=off restore; mv "
+        + partial + " " + n.dataDir());
+    out.add("on " + node + ": " + String.join("; ", n.start()) + ", then wait until recovery is paused at the target");
+    out.add("verify: PostgreSQL's log names the recovery stop point of " + t.type() + " " + t.value());
+    out.add(keepOld ? "keep " + n.oldCopy() + " (keepOldDataDir: true)" : "after the verify: "
+        + String.join("; ", n.removeOld()));
+    out.add("on failure before the verify: " + String.join("; ", n.restore()) + "; start " + node + " on it again");
+    return out;
+  }
+
+  /**
+   * What {@code into: inPlace} loses, for its approval: everything the primary wrote after the target, from the
+   * target to its current WAL position and time (as far as a time/LSN target tells; a restore point's position is
+   * in no catalog).
+   */
+  public static String loss(PitrTarget t, String primary, String currentLsn, String currentTime, String timeline) {
+    String from = switch (t.type()) {
+      case DrillRestoreCall.LSN -> "WAL after " + t.value();
+      case DrillRestoreCall.NAME -> "WAL after restore point " + t.value();
+      default -> "every transaction committed after " + t.value();
+    };
+    return from + " up to " + primary + "'s current position " + currentLsn + " (timeline " + timeline + ", "
+        + currentTime + "): those commits disappear from the cluster (they stay in the repository on timeline "
+        + timeline + ")";
+  }
+
+  /** The commands of {@code into: inPlace}, in order, for the approval and the dry run. */
+  public static List<String> inPlacePlan(NodePlan n, String primary, String stanza, String backupLabel, PitrTarget t,
+                                         String bouncerNode, List<String> replicas, boolean keepOld) {
+    String partial = n.dataDir() + ".partial-<runId>";
+    List<String> out = new ArrayList<>();
+    out.add(bouncerNode == null ? "no PgBouncer configured: writers are not fenced by this run"
+        : "on " + bouncerNode + ": PAUSE in PgBouncer's admin console (clients wait)");
+    out.add("on " + primary + ": pg_ctl stop -m fast (clean shutdown of the primary)");
+    out.add("on " + primary + ": " + String.join("; ", n.moveAside()));
+    out.add("on " + primary + ": pgbackrest --stanza=" + stanza + " --pg1-path=" + partial + " --set=" + backupLabel
+        + " --type=" + t.type() + " --target=" + t.value() + " --target-action=promote --archive-mode=preserve "
+        + "restore; mv " + partial + " " + n.dataDir());
+    out.add("on " + primary + ": " + String.join("; ", n.start()) + ", wait until promoted; SELECT txid_current(), "
+        + "pg_switch_wal() and wait until that segment is archived");
+    out.add("verify: the recovery stop point of " + t.type() + " " + t.value() + " in the log, a new timeline, the "
+        + "write archived");
+    out.add(bouncerNode == null ? "(no PgBouncer to resume)" : "on " + bouncerNode + ": RESUME");
+    out.add(keepOld ? "keep " + n.oldCopy() + " (keepOldDataDir: true)" : "after the verify: "
+        + String.join("; ", n.removeOld()));
+    out.add("on failure before the verify: " + String.join("; ", n.restore()) + "; start " + primary + " on it; "
+        + "RESUME PgBouncer");
+    out.add(replicas.isEmpty() ? "no replicas to rebuild" : "not done by this run: ReplicaRebuild of "
+        + String.join(", ", replicas));
+    return out;
+  }
+
+  /** Why a promoted in-place restore does not count as verified, or null when it does. */
+  public static String inPlaceNotVerified(PitrTarget t, NodeRestore r, String oldTimeline) {
+    String why = notReached(t, r.recoveryStop());
+    if (why != null) {
+      return why;
+    }
+    if (r.timeline() == null || oldTimeline == null || r.timeline().compareTo(oldTimeline) <= 0) {
+      return "the restored primary is on timeline " + r.timeline() + ", not on a new one after " + oldTimeline;
+    }
+    if (r.archivedWal() == null) {
+      return "the restored primary's test write was not archived";
+    }
+    return null;
+  }
+
+  /** The report's sentence on replicas: each needs a ReplicaRebuild, with its input. */
+  public static String rebuildAdvice(String cluster, List<String> replicas) {
+    if (replicas.isEmpty()) {
+      return "";
+    }
+    return ". On the lost timeline, to rebuild: " + String.join(", ", replicas) + "; run "
+        + String.join(" and ", replicas.stream().map(r -> "ReplicaRebuild {\"cluster\": \"" + cluster
+            + "\", \"replica\": \"" + r + "\"}").toList());
+  }
+
+  /** Refusal of {@code into: inPlace} for an approval policy that does not need two people; null when it does. */
+  public static String inPlaceApprovalRefusal(int approvalsNeeded) {
+    if (approvalsNeeded < 0) {
+      return "into: inPlace is pre-approved in approvals.preApprovals: taking the whole cluster back needs two "
+          + "people deciding; remove that pre-approval";
+    }
+    if (approvalsNeeded < 2) {
+      return "into: inPlace needs two approvers: add PointInTimeRestore to approvals.twoPersonRunbooks (with two "
+          + "approvers holding its role); the approvals config asks " + approvalsNeeded + " now";
     }
     return null;
   }

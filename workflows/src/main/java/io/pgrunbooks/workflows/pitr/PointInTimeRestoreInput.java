@@ -11,7 +11,7 @@ import io.pgrunbooks.workflows.common.RunbookInput;
  * @param targetLsn WAL location to recover to, e.g. {@code 0/5000060}
  * @param targetName restore point made with {@code pg_create_restore_point('before-migration')}
  * @param into {@code scratch} (default): a new instance beside the primary; {@code node}: replace a replica's data
- *     directory; {@code inPlace}: refused for now
+ *     directory, left paused at the target; {@code inPlace}: the whole cluster back to the target (two approvers)
  * @param node the replica to replace, only with {@code into: node}
  * @param keepFor how long a scratch instance stays up ({@code 24h} default; {@code 30m}, {@code 2d}, ISO {@code PT8H});
  *     the {@code release} signal removes it earlier

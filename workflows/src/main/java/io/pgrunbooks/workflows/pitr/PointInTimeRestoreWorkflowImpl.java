@@ -32,11 +32,17 @@ import java.util.concurrent.TimeUnit;
 
 /** See {@link PointInTimeRestoreWorkflow}. */
 public class PointInTimeRestoreWorkflowImpl extends RunbookWorkflowBase implements PointInTimeRestoreWorkflow {
+  /** Change id: {@code into: node} for a replica is carried out instead of refused. */
+  static final String INTO_NODE = "pitr-into-node";
+  /** Change id: {@code into: inPlace} is carried out instead of refused. */
+  static final String IN_PLACE = "pitr-in-place";
   private final RestoreDrillActivities central = RestoreDrillStubs.central();
   private final PostgresReplicationActivities replication = ActivityStubs.stub(PostgresReplicationActivities.class,
       ActivityStubs.central(Duration.ofMinutes(2)).retry(ActivityStubs.retry(5, Duration.ofSeconds(1),
           Duration.ofSeconds(10))).build());
   private String releasedBy;
+  /** The into: node or inPlace path once it started: what is on the node's disk. */
+  private java.util.function.Supplier<String> stage;
   /** When the kept scratch instance is due for removal; 0 while none is kept. */
   private long keepUntilMillis;
 
@@ -44,6 +50,12 @@ public class PointInTimeRestoreWorkflowImpl extends RunbookWorkflowBase implemen
   public PointInTimeRestoreResult run(PointInTimeRestoreInput input) {
     List<String> problems = PitrRules.problems(input,
         TimeUnit.MILLISECONDS.toMicros(Workflow.currentTimeMillis()));
+    // Runs started before into: inPlace was built refused it with the input checks; they must replay that way.
+    if (problems.isEmpty() && PitrRules.IN_PLACE.equals(PitrRules.into(input))
+        && Workflow.getVersion(IN_PLACE, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      problems = List.of("into: inPlace (taking the whole cluster back to the target) is not supported yet; use "
+          + "into: scratch and copy the rows back, or into: node for a replica");
+    }
     if (!problems.isEmpty()) {
       throw badInput("PointInTimeRestore refused, nothing was changed: " + String.join("; ", problems));
     }
@@ -54,23 +66,12 @@ public class PointInTimeRestoreWorkflowImpl extends RunbookWorkflowBase implemen
       DrillTarget where = run.step("read target", () -> central.restoreDrillTarget(cluster, null),
           t -> "stanza " + t.stanza() + ", primary " + t.node() + " (" + t.host() + ")");
       if (PitrRules.NODE.equals(PitrRules.into(input))) {
-        String node = input.node().strip();
-        Topology topology = run.step("discover roles", () -> replication.topology(new TopologyInput(cluster, node)),
-            t -> "primary " + t.primary());
-        String refusal = PitrRules.nodeRefusal(topology, node);
-        // Replacing a replica's data directory is not built yet (ops/docs/point-in-time-restore.md): refuse
-        // after the checks, so a wrong node still gets its own sentence. Nothing was changed.
-        throw badInput(refusal != null ? refusal : "into: node (replacing the data directory of " + node + ") is not "
-            + "supported yet; use into: scratch and copy the rows back, then ReplicaRebuild if " + node + " needs it");
+        return intoNode(run, input, cluster, where, target);
       }
-      List<PgBackRestBackup> backups = run.step("list backups", () -> RestoreDrillStubs.pgbackrest(where)
-          .pgbackrestInfo(PgBackRestCall.info(cluster)), l -> l.size() + " backups");
-      PgBackRestBackup backup;
-      try {
-        backup = PitrRules.chooseBackup(backups, target, cluster);
-      } catch (IllegalArgumentException e) {
-        throw badInput(e.getMessage());
+      if (PitrRules.IN_PLACE.equals(PitrRules.into(input))) {
+        return inPlace(run, input, cluster, where, target);
       }
+      PgBackRestBackup backup = backup(run, cluster, where, target);
       String scratch = RestoreDrillRules.scratchName(Workflow.getInfo().getWorkflowId());
       Duration keep = PitrRules.keepFor(input);
       if (input.dryRun()) {
@@ -81,13 +82,61 @@ public class PointInTimeRestoreWorkflowImpl extends RunbookWorkflowBase implemen
             + cluster + " to " + target.type() + " " + target.value() + " into scratch instance " + scratch + " on "
             + where.node());
         return new PointInTimeRestoreResult(report, where.node(), where.host(), 0, null, backup.label(),
-            target.type(), target.value(), null, null, null);
+            target.type(), target.value(), null, null, null, null);
       }
       return scratch(run, cluster, where, backup, target, scratch, keep);
     } catch (RuntimeException e) {
-      fail("PointInTimeRestore of " + cluster + " failed: " + Failures.describe(e));
+      fail("PointInTimeRestore of " + cluster + " failed: " + Failures.describe(e)
+          + (stage == null ? "" : ". On disk: " + stage.get()));
       throw e;
     }
+  }
+
+  /** {@code pgbackrest info} and the backup that reaches the target; BadInput when none does. */
+  private PgBackRestBackup backup(RunRecorder run, String cluster, DrillTarget where, PitrTarget target) {
+    List<PgBackRestBackup> backups = run.step("list backups", () -> RestoreDrillStubs.pgbackrest(where)
+        .pgbackrestInfo(PgBackRestCall.info(cluster)), l -> l.size() + " backups");
+    try {
+      return PitrRules.chooseBackup(backups, target, cluster);
+    } catch (IllegalArgumentException e) {
+      throw badInput(e.getMessage());
+    }
+  }
+
+  /** {@code into: inPlace}: checks first (nothing changed), then {@link PitrInPlace}. */
+  private PointInTimeRestoreResult inPlace(RunRecorder run, PointInTimeRestoreInput input, String cluster,
+                                           DrillTarget where, PitrTarget target) {
+    PgBackRestBackup backup = backup(run, cluster, where, target);
+    PitrInPlace path = new PitrInPlace(run, gate(), lockInbox, replication);
+    stage = path::stage;
+    PitrIntoNode.Outcome done = path.run(input, cluster, where, backup, target);
+    RunReport report = finish(done.state(), done.summary());
+    return new PointInTimeRestoreResult(report, where.node(), done.host(), done.port(), done.dataDir(),
+        backup.label(), target.type(), target.value(), done.reached(), null, null, done.oldDataDir());
+  }
+
+  /** {@code into: node}: checks first (nothing changed), then {@link PitrIntoNode}. */
+  private PointInTimeRestoreResult intoNode(RunRecorder run, PointInTimeRestoreInput input, String cluster,
+                                            DrillTarget where, PitrTarget target) {
+    String node = input.node().strip();
+    Topology topology = run.step("discover roles", () -> replication.topology(new TopologyInput(cluster, node)),
+        t -> "primary " + t.primary());
+    String refusal = PitrRules.nodeRefusal(topology, node);
+    // Runs started before into: node was built were refused here for a replica; they must replay that way.
+    if (refusal == null && Workflow.getVersion(INTO_NODE, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      refusal = "into: node (replacing the data directory of " + node + ") is not supported yet; use into: scratch "
+          + "and copy the rows back, then ReplicaRebuild if " + node + " needs it";
+    }
+    if (refusal != null) {
+      throw badInput(refusal);
+    }
+    PgBackRestBackup backup = backup(run, cluster, where, target);
+    PitrIntoNode nodePath = new PitrIntoNode(run, gate(), lockInbox, replication);
+    stage = nodePath::stage;
+    PitrIntoNode.Outcome done = nodePath.run(input, cluster, node, topology, where, backup, target);
+    RunReport report = finish(done.state(), done.summary());
+    return new PointInTimeRestoreResult(report, node, done.host(), done.port(), done.dataDir(), backup.label(),
+        target.type(), target.value(), done.reached(), null, null, done.oldDataDir());
   }
 
   private PointInTimeRestoreResult scratch(RunRecorder run, String cluster, DrillTarget where,
@@ -102,13 +151,7 @@ public class PointInTimeRestoreWorkflowImpl extends RunbookWorkflowBase implemen
           + ", listening on " + where.host() + ":" + i.port());
       run.change("scratch instance " + scratch + " on " + where.node() + " (" + where.host() + ":" + instance.port()
           + ", " + instance.dataDir() + ")");
-      run.step("verify", () -> {
-        String why = PitrRules.notReached(target, instance.recoveryStop());
-        if (why != null) {
-          throw ApplicationFailure.newNonRetryableFailure(why, FailureTypes.SAFETY_REFUSED);
-        }
-        return instance.recoveryStop();
-      }, stop -> stop);
+      PitrIntoNode.verify(run, PitrRules.notReached(target, instance.recoveryStop()), instance.recoveryStop());
       keepUntilMillis = Workflow.currentTimeMillis() + keep.toMillis();
       keptUntil = Instant.ofEpochMilli(keepUntilMillis).toString();
       // A durable timer: the instance outlives worker restarts and is removed by this run, not by a person.
@@ -134,7 +177,7 @@ public class PointInTimeRestoreWorkflowImpl extends RunbookWorkflowBase implemen
         : "released by " + releasedBy + " and removed");
     RunReport report = finish(RunbookState.COMPLETED, summary);
     return new PointInTimeRestoreResult(report, where.node(), where.host(), instance.port(), instance.dataDir(),
-        backup.label(), target.type(), target.value(), instance.recoveryStop(), keptUntil, releasedBy);
+        backup.label(), target.type(), target.value(), instance.recoveryStop(), keptUntil, releasedBy, null);
   }
 
   @Override

@@ -298,7 +298,9 @@ public final class Runbooks {
           PointInTimeRestoreWorkflow.class, PointInTimeRestoreWorkflowImpl.class, PointInTimeRestoreInput.class,
           PointInTimeRestoreResult.class,
           "Restore the physical backup + WAL to a time, LSN or restore point into a scratch instance beside the "
-              + "primary, verify the target was reached, keep it for keepFor (release signal ends it), remove it.",
+              + "primary, verify the target was reached, keep it for keepFor (release signal ends it), remove it; "
+              + "or (into: node, approval, topology lock) into a replica's data directory, left paused at the target; "
+              + "or (into: inPlace, two approvers) the whole cluster back to the target.",
           "point-in-time-restore:{cluster}", "cluster")
       .withDefaults("into", "scratch", "keepFor", "24h")
       .withDocs("ops/docs/point-in-time-restore.md");

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** The decisions of {@code ReplicaRebuild}, on facts activities returned. Pure, so workflow code may call it. */
-final class RebuildChecks {
+public final class RebuildChecks {
   private RebuildChecks() {}
 
   /** The primary to copy from; SafetyRefused when there is none, or when it is the replica itself (invariant 5). */
@@ -31,7 +31,7 @@ final class RebuildChecks {
   }
 
   /** The node's own view right before the stop: a running server that is not in recovery is a primary. */
-  static void notPrimaryOnNode(NodeState s, Topology t) {
+  public static void notPrimaryOnNode(NodeState s, Topology t) {
     if (s.running() && !Boolean.TRUE.equals(s.inRecovery())) {
       throw ApplicationFailure.newNonRetryableFailure(s.node() + " runs and is not in recovery"
           + (s.inRecovery() == null ? " (it did not answer pg_is_in_recovery())" : " (it is a primary)")
@@ -88,7 +88,7 @@ final class RebuildChecks {
     return plan;
   }
 
-  static String bytes(long b) {
+  public static String bytes(long b) {
     if (b < 1024 * 1024) {
       return b + " B";
     }

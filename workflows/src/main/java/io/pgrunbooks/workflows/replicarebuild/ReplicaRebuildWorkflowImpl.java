@@ -43,8 +43,7 @@ import java.util.Map;
 public class ReplicaRebuildWorkflowImpl extends RunbookWorkflowBase implements ReplicaRebuildWorkflow {
   static final String STEP = "rebuild-replica";
   static final String RESTORE_STEP = "restore-old-data-dir";
-  /** After the stop, a killed agent must have time to come back before its tasks time out unclaimed. */
-  static final Duration AGENT_RETURN_TIMEOUT = Duration.ofMinutes(10);
+  static final Duration AGENT_RETURN_TIMEOUT = NodeStubs.AGENT_RETURN_TIMEOUT;
 
   private static final RetryOptions RETRY = ActivityStubs.retry(5, Duration.ofSeconds(1), Duration.ofSeconds(10));
 
@@ -88,7 +87,7 @@ public class ReplicaRebuildWorkflowImpl extends RunbookWorkflowBase implements R
       Topology topology = run.step("discover roles", () -> replication.topology(topologyInput),
           t -> "primary " + t.primary() + "; " + replica + ": " + (t.replicaState() == null ? "not connected" : t.replicaState()));
       String primary = RebuildChecks.sourcePrimary(topology, replica);
-      NodeActivities agent = agentOf(replica, spec.agentStartTimeout());
+      NodeActivities agent = NodeStubs.agent(replica, spec.agentStartTimeout());
       RebuildStep step = new RebuildStep(cluster, replica, Workflow.getInfo().getRunId());
       NodeState state = run.step("inspect node", () -> agent.nodeState(step),
           s -> "running " + s.running() + ", in recovery " + s.inRecovery() + ", control state " + s.controlState());
@@ -137,7 +136,7 @@ public class ReplicaRebuildWorkflowImpl extends RunbookWorkflowBase implements R
     }
     NodeState onNode = run.step("re-check node", () -> agent.nodeState(step), s -> "in recovery " + s.inRecovery());
     RebuildChecks.notPrimaryOnNode(onNode, now);
-    NodeActivities longAgent = longAgentOf(replica);
+    NodeActivities longAgent = NodeStubs.longAgent(replica);
     CommandOutcome copied;
     CatchUp caughtUp;
     try {
@@ -226,23 +225,6 @@ public class ReplicaRebuildWorkflowImpl extends RunbookWorkflowBase implements R
     String digest = PlanDigest.of(replica, primary, nodePlan.dataDir(), PlanDigest.of(plan));
     return new ApprovalRequest(STEP, "rebuild replica " + replica + " from " + primary + ": stop it, move "
         + nodePlan.dataDir() + " aside, copy the primary with pg_basebackup", replica, evidence, digest, null);
-  }
-
-  private NodeActivities agentOf(String node, Duration startTimeout) {
-    return Workflow.newActivityStub(NodeActivities.class, ActivityStubs.onNode(node, Duration.ofMinutes(2))
-        // An agent that is not running leaves the task unclaimed: fail the preflight, nothing is touched yet.
-        .scheduleToStart(startTimeout)
-        .retry(RETRY)
-        .build());
-  }
-
-  private NodeActivities longAgentOf(String node) {
-    return Workflow.newActivityStub(NodeActivities.class, ActivityStubs.onNode(node, Duration.ofHours(6))
-        .scheduleToStart(AGENT_RETURN_TIMEOUT)
-        // A killed agent is noticed within this, and the copy restarts on the agent that comes back.
-        .heartbeat(Duration.ofSeconds(20))
-        .retry(RETRY)
-        .build());
   }
 
   private static boolean blank(String s) {

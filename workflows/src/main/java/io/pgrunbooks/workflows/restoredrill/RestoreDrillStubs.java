@@ -24,6 +24,13 @@ public final class RestoreDrillStubs {
             .retry(RETRY).build()));
   }
 
+  /** The drill history in the bucket: small writes, retried like the run reports for up to 10 minutes. */
+  public static DrillHistoryActivities history() {
+    return ActivityStubs.stub(DrillHistoryActivities.class, ActivityStubs.central(Duration.ofSeconds(30))
+        .scheduleToClose(Duration.ofMinutes(10)).retry(ActivityStubs.retry(0, Duration.ofSeconds(1),
+            Duration.ofSeconds(30))).build());
+  }
+
   /** On the primary's agent; the restore runs for hours on a big database and heartbeats every 2 s. */
   public static DrillScratchActivities agent(DrillTarget target) {
     Duration toStart = Duration.ofSeconds(Math.max(1, target.agentStartTimeoutSeconds()));

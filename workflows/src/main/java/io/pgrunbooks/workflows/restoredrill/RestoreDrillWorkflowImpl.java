@@ -12,6 +12,7 @@ import io.pgrunbooks.workflows.runbook.RunbookWorkflowBase;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /** See {@link RestoreDrillWorkflow}. */
 public class RestoreDrillWorkflowImpl extends RunbookWorkflowBase implements RestoreDrillWorkflow {
+  /** Version marker: drills keep a history in the bucket and a passed one marks its backup as proven. */
+  static final String DRILL_HISTORY = "drill-history";
   private final RestoreDrillActivities central = RestoreDrillStubs.central();
 
   @Override
@@ -108,12 +111,21 @@ public class RestoreDrillWorkflowImpl extends RunbookWorkflowBase implements Res
           new DrillRemoveCall(cluster, scratch)), removed -> removed ? "stopped and deleted " + scratch
           : "nothing left under " + scratch)).run();
     }
+    // Proven restorable: restored and every data check passed (a missed objective is slow, not broken).
+    boolean restored = rto >= 0 && checks.stream().allMatch(DrillCheck::ok);
     checks.addAll(RestoreDrillRules.objectives(rto, sentinels.rpoSeconds(), target));
     String severity = RestoreDrillRules.severity(checks);
     String summary = String.format(Locale.ROOT, "restore drill of %s: backup %s to %s, RTO %.1f s, RPO %d s; %s",
         cluster, backup.label(), sentinels.target(), rto, sentinels.rpoSeconds(),
         severity == null ? "every check passed" : "FAILED " + String.join(", ", checks.stream().filter(c -> !c.ok())
             .map(DrillCheck::name).toList()));
+    if (Workflow.getVersion(DRILL_HISTORY, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      DrillRecord record = new DrillRecord(cluster, Instant.ofEpochMilli(Workflow.getInfo()
+          .getRunStartedTimestampMillis()).toString(), backup.label(), sentinels.target(), rto, sentinels.rpoSeconds(),
+          severity == null, checks.stream().filter(c -> !c.ok()).map(DrillCheck::name).toList(),
+          Workflow.getInfo().getWorkflowId(), Workflow.getInfo().getRunId());
+      DrillProofs.keep(run, target, record, restored);
+    }
     RunReport report;
     if (severity == null) {
       report = finish(RunbookState.COMPLETED, summary);

@@ -161,7 +161,7 @@ public final class BackupFakes {
         }
         default -> {
           scratchExisting.add(input.scratchDatabase());
-          return new RestoreResult("verify:5432", input.expectedBytes(), input.expectedSha256(), 0.5, 12.0, 1 << 20);
+          return new RestoreResult("verify:5432", input.expectedBytes(), input.expectedSha256(), 0.5, 12.0, 1 << 20, false);
         }
       }
     }

@@ -178,6 +178,11 @@ final class FakeActivities {
     public List<String> pgbackrestExpire(PgBackRestCall call) {
       throw new UnsupportedOperationException("HealthCheck never expires");
     }
+
+    @Override
+    public void pgbackrestAnnotate(io.pgrunbooks.workflows.physicalbackup.PgBackRestAnnotateCall call) {
+      throw new UnsupportedOperationException("HealthCheck never annotates");
+    }
   }
 
   static final class Notify implements NotifyActivities {

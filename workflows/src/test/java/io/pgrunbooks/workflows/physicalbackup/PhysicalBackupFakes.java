@@ -81,6 +81,18 @@ public final class PhysicalBackupFakes {
     }
 
     @Override
+    public void pgbackrestAnnotate(PgBackRestAnnotateCall call) {
+      calls.add("annotate " + call.label());
+      prove(call.label(), call.proof());
+    }
+
+    /** Marks {@code label} as a passed drill would. */
+    public void prove(String label, String proof) {
+      repo.replaceAll(b -> b.label().equals(label) ? new PgBackRestBackup(b.label(), b.type(), b.startEpoch(),
+          b.stopEpoch(), b.size(), b.repoSize(), b.walStart(), b.walStop(), b.references(), b.runKey(), proof) : b);
+    }
+
+    @Override
     public List<String> pgbackrestExpire(PgBackRestCall call) {
       calls.add("expire " + String.join(",", call.labels()));
       repo.removeIf(b -> call.labels().contains(b.label()) || b.references().stream().anyMatch(call.labels()::contains));

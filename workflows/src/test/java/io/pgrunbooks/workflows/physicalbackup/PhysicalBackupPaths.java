@@ -35,6 +35,14 @@ public final class PhysicalBackupPaths {
     return PhysicalBackupRuns.ID;
   }
 
+  /** The expired full backup's chain was restored by a passed drill: no approval. */
+  public static String expireProven(TestWorkflowEnvironment env) {
+    PhysicalBackupRuns runs = withTwoFulls(env);
+    runs.agent.prove(runs.agent.repo.get(1).label(), "restore-drill:main/run-1@2026-12-06T05:00:00Z");
+    runs.start().run(PhysicalBackupInput.of("main", "full"));
+    return PhysicalBackupRuns.ID;
+  }
+
   public static String dryRun(TestWorkflowEnvironment env) {
     withTwoFulls(env).start().run(new PhysicalBackupInput("main", "incr", true, "alice", "plan"));
     return PhysicalBackupRuns.ID;

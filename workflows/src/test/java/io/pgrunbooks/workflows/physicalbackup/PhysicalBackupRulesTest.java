@@ -42,8 +42,43 @@ class PhysicalBackupRulesTest {
   @Test
   void unprovenBackupsNeedApprovalAndProvenOnesWithinTheMinimumDoNot() {
     assertThat(PhysicalBackupRules.expirePlan(REPO, 2, 1, Set.of()).needsApproval())
-        .singleElement().asString().contains("no restore drill has proven 1F, 1F_2I, 1F_3D");
+        .singleElement().asString().isEqualTo("no restore drill has proven 1F (nor any backup depending on it)");
     assertThat(PhysicalBackupRules.expirePlan(REPO, 2, 1, Set.of("1F", "1F_2I", "1F_3D")).needsApproval()).isEmpty();
+  }
+
+  @Test
+  void aDrillProofOnAnyBackupOfTheChainProvesTheFullItDependsOn() {
+    List<PgBackRestBackup> repo = REPO.stream().map(b -> b.label().equals("1F_2I") ? proven(b, "restore-drill:main/r1@t")
+        : b).toList();
+
+    ExpirePlan p = PhysicalBackupRules.expirePlan(repo, 2, 1);
+
+    assertThat(p.expire()).containsExactly("1F");
+    assertThat(p.needsApproval()).isEmpty();
+    assertThat(p.provenBy()).containsExactly("1F_2I: restore-drill:main/r1@t");
+  }
+
+  @Test
+  void aProofOnAnotherChainDoesNotProveTheOneToDelete() {
+    List<PgBackRestBackup> repo = REPO.stream().map(b -> b.label().equals("4F_5I") ? proven(b, "restore-drill:main/r2@t")
+        : b).toList();
+
+    ExpirePlan p = PhysicalBackupRules.expirePlan(repo, 1, 1);
+
+    assertThat(p.expire()).containsExactly("1F", "4F");
+    assertThat(p.provenBy()).containsExactly("4F_5I: restore-drill:main/r2@t");
+    assertThat(p.needsApproval()).containsExactly("no restore drill has proven 1F (nor any backup depending on it)");
+  }
+
+  @Test
+  void withoutAnyProofEveryExpireAsks() {
+    assertThat(PhysicalBackupRules.expirePlan(REPO, 1, 1).needsApproval())
+        .containsExactly("no restore drill has proven 1F, 4F (nor any backup depending on them)");
+  }
+
+  private static PgBackRestBackup proven(PgBackRestBackup b, String proof) {
+    return new PgBackRestBackup(b.label(), b.type(), b.startEpoch(), b.stopEpoch(), b.size(), b.repoSize(), b.walStart(),
+        b.walStop(), b.references(), b.runKey(), proof);
   }
 
   @Test

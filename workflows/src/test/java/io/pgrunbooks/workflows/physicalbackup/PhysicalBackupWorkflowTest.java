@@ -118,6 +118,39 @@ class PhysicalBackupWorkflowTest {
   }
 
   @Test
+  void expiringAFullBackupADrillProvedNeedsNoApprovalAndTheReportNamesTheDrill() {
+    PhysicalBackupPaths.seedTwoFulls(runs);
+    String oldest = runs.agent.repo.get(0).label();
+    String incr = runs.agent.repo.get(1).label();
+    runs.agent.prove(incr, "restore-drill:main/run-1@2026-12-06T05:00:00Z");
+
+    PhysicalBackupResult r = runs.start().run(PhysicalBackupInput.of("main", "full"));
+
+    assertThat(runs.agent.calls).containsExactly("backup full", "expire " + oldest);
+    assertThat(r.expired()).containsExactly(oldest);
+    assertThat(r.report().approvals()).isEmpty();
+    assertThat(r.report().log()).anyMatch(l -> l.contains("expire needs no approval")
+        && l.contains(incr + ": restore-drill:main/run-1@2026-12-06T05:00:00Z"));
+    assertThat(r.report().outcome()).isEqualTo(RunbookState.COMPLETED);
+  }
+
+  @Test
+  void aProvenExpireStillAsksWhenItWouldLeaveFewerFullsThanTheMinimum() {
+    runs.central.minFull = 3;
+    PhysicalBackupPaths.seedTwoFulls(runs);
+    runs.agent.prove(runs.agent.repo.get(0).label(), "restore-drill:main/run-1@2026-12-06T05:00:00Z");
+    PhysicalBackupWorkflow run = runs.start();
+    CompletableFuture<PhysicalBackupResult> done = WorkflowClient.execute(run::run, PhysicalBackupInput.of("main", "full"));
+
+    TestEnvironments.awaitPendingApproval(run);
+    var pending = run.progress().pendingApprovals().get(0);
+    assertThat(pending.evidence().get("why approval")).isEqualTo("2 full backups would remain, fewer than the minimum 3");
+    assertThat(pending.evidence().get("proven by restore drills")).contains("restore-drill:main/run-1");
+    run.reject(new ApprovalSignal(null, "bob", "keep three", null));
+    assertThat(done.join().expired()).isEmpty();
+  }
+
+  @Test
   void aRejectedExpireKeepsEveryBackupAndTheNewBackupStands() {
     PhysicalBackupPaths.seedTwoFulls(runs);
     PhysicalBackupWorkflow run = runs.start();

@@ -67,14 +67,14 @@ class PitrRulesTest {
   }
 
   @Test
-  void intoNodeNeedsANodeScratchTakesNoneAndInPlaceIsNotSupportedYet() {
+  void intoNodeNeedsANodeScratchAndInPlaceTakeNone() {
     assertThat(PitrRules.problems(in(null, "0/5000060", null, "node", null, null), NOW))
         .containsExactly("into: node needs node, the replica whose data directory the restore replaces");
     assertThat(PitrRules.problems(in(null, "0/5000060", null, null, "pg2", null), NOW))
         .containsExactly("node is only for into: node; into: scratch restores beside the primary (leave node out)");
-    assertThat(PitrRules.problems(in(null, "0/5000060", null, "inPlace", null, null), NOW)).containsExactly(
-        "into: inPlace (taking the whole cluster back to the target) is not supported yet; use into: scratch and "
-            + "copy the rows back, or into: node for a replica");
+    assertThat(PitrRules.problems(in(null, "0/5000060", null, "inPlace", null, null), NOW)).isEmpty();
+    assertThat(PitrRules.problems(in(null, "0/5000060", null, "inPlace", "pg2", null), NOW))
+        .containsExactly("node is only for into: node; into: inPlace restores the primary (leave node out)");
     assertThat(PitrRules.problems(in(null, "0/5000060", null, null, null, "0m"), NOW))
         .containsExactly("keepFor must be positive, got '0m'");
   }
@@ -141,5 +141,31 @@ class PitrRulesTest {
     assertThat(PitrRules.left(0, Duration.ofHours(23).plusMinutes(5).toMillis())).isEqualTo("23h 05m");
     assertThat(PitrRules.left(0, 250_000)).isEqualTo("4m 10s");
     assertThat(PitrRules.left(10, 0)).isEqualTo("0m 00s");
+  }
+
+  @Test
+  void inPlaceNeedsTwoPeopleAndNoPreApproval() {
+    assertThat(PitrRules.inPlaceApprovalRefusal(2)).isNull();
+    assertThat(PitrRules.inPlaceApprovalRefusal(1)).contains("add PointInTimeRestore to approvals.twoPersonRunbooks");
+    assertThat(PitrRules.inPlaceApprovalRefusal(-1)).contains("pre-approved");
+  }
+
+  @Test
+  void theLossNamesTheTargetAndThePrimarysCurrentPosition() {
+    PitrTarget time = PitrRules.target(in("2025-12-07T12:00:00Z", null, null, null, null, null));
+    assertThat(PitrRules.loss(time, "pg1", "0/9000060", "2025-12-07T13:00:00Z", "00000001")).isEqualTo(
+        "every transaction committed after 2025-12-07 12:00:00.000000+00 up to pg1's current position 0/9000060 "
+            + "(timeline 00000001, 2025-12-07T13:00:00Z): those commits disappear from the cluster (they stay in the "
+            + "repository on timeline 00000001)");
+  }
+
+  @Test
+  void anInPlaceRestoreOnTheOldTimelineIsNotVerified() {
+    PitrTarget lsn = PitrRules.target(in(null, "0/5000060", null, null, null, null));
+    String stop = "LOG:  recovery stopping after WAL location (LSN) \"0/5000060\"";
+    assertThat(PitrRules.inPlaceNotVerified(lsn, new PitrNodeActivities.NodeRestore("/d", 1, 1, stop, "0/6000000",
+        "00000002", "000000020000000000000006"), "00000001")).isNull();
+    assertThat(PitrRules.inPlaceNotVerified(lsn, new PitrNodeActivities.NodeRestore("/d", 1, 1, stop, "0/6000000",
+        "00000001", "000000010000000000000006"), "00000001")).contains("not on a new one after 00000001");
   }
 }

@@ -44,4 +44,63 @@ public final class PointInTimeRestorePaths {
         null, null, null, true, "alice", "plan"));
     return PointInTimeRestoreRuns.ID;
   }
+
+  /** into: node for replica pg2, approved: stopped, moved aside, restored paused at the target, old dir removed. */
+  public static String intoNodeApproved(TestWorkflowEnvironment env) {
+    PointInTimeRestoreRuns runs = new PointInTimeRestoreRuns(env);
+    PointInTimeRestoreWorkflow stub = runs.start(intoPg2());
+    PointInTimeRestoreRuns.approve(stub, "alice");
+    env.getWorkflowClient().newUntypedWorkflowStub(PointInTimeRestoreRuns.ID)
+        .getResult(PointInTimeRestoreResult.class);
+    return PointInTimeRestoreRuns.ID;
+  }
+
+  /** into: node whose restore failed after the move: the old data dir is put back and started; the run fails. */
+  public static String intoNodePutBack(TestWorkflowEnvironment env) {
+    PointInTimeRestoreRuns runs = new PointInTimeRestoreRuns(env);
+    runs.restorer.failure = "the restored instance stopped before recovery reached the target";
+    PointInTimeRestoreWorkflow stub = runs.start(intoPg2());
+    PointInTimeRestoreRuns.approve(stub, "alice");
+    try {
+      env.getWorkflowClient().newUntypedWorkflowStub(PointInTimeRestoreRuns.ID)
+          .getResult(PointInTimeRestoreResult.class);
+    } catch (RuntimeException expected) {
+      // the failed run is the path
+    }
+    return PointInTimeRestoreRuns.ID;
+  }
+
+  /** into: inPlace approved by alice and bob: PgBouncer paused, pg1 restored and promoted, resumed. */
+  public static String inPlaceApproved(TestWorkflowEnvironment env) {
+    PointInTimeRestoreRuns runs = new PointInTimeRestoreRuns(env);
+    return inPlace(runs);
+  }
+
+  /** into: inPlace whose restore failed: the old primary put back and started, PgBouncer resumed; the run fails. */
+  public static String inPlacePutBack(TestWorkflowEnvironment env) {
+    PointInTimeRestoreRuns runs = new PointInTimeRestoreRuns(env);
+    runs.primaryRestorer.failure = "pgbackrest restore failed";
+    return inPlace(runs);
+  }
+
+  private static String inPlace(PointInTimeRestoreRuns runs) {
+    runs.approvals.approvalsNeeded = 2;
+    PointInTimeRestoreWorkflow stub = runs.start(new PointInTimeRestoreInput("main", "2025-12-07T12:00:00Z", null,
+        null, "inPlace", null, null, false, "carol", "undo the bad migration"));
+    String id = io.pgrunbooks.workflows.replay.TestEnvironments.awaitPendingApproval(stub);
+    stub.approve(new io.pgrunbooks.workflows.approval.ApprovalSignal(id, "alice", "ok", null));
+    stub.approve(new io.pgrunbooks.workflows.approval.ApprovalSignal(id, "bob", "ok", null));
+    try {
+      runs.env.getWorkflowClient().newUntypedWorkflowStub(PointInTimeRestoreRuns.ID)
+          .getResult(PointInTimeRestoreResult.class);
+    } catch (RuntimeException expected) {
+      // the put-back path fails on purpose
+    }
+    return PointInTimeRestoreRuns.ID;
+  }
+
+  private static PointInTimeRestoreInput intoPg2() {
+    return new PointInTimeRestoreInput("main", "2025-12-07T12:00:00Z", null, null, "node", "pg2", null, false,
+        "carol", "copy back orders");
+  }
 }

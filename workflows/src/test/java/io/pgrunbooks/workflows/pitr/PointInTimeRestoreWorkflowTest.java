@@ -137,13 +137,6 @@ class PointInTimeRestoreWorkflowTest {
   }
 
   @Test
-  void inPlaceIsRefusedAsNotSupportedYet() {
-    assertRefused(new PointInTimeRestoreInput("main", "2025-12-07T12:00:00Z", null, null, "inPlace", null, null,
-        false, null, null), "into: inPlace (taking the whole cluster back to the target) is not supported yet");
-    assertThat(fakes.calls).isEmpty();
-  }
-
-  @Test
   void aTargetBeforeTheOldestBackupEndedIsRefusedBeforeAnyRestore() {
     assertRefused(PointInTimeRestoreInput.toTime("main", "2025-12-01T00:00:00Z"), "is before the oldest backup "
         + "20251206-054000F of cluster main ended");
@@ -161,13 +154,6 @@ class PointInTimeRestoreWorkflowTest {
   void anUnknownNodeIsRefused() {
     assertRefused(new PointInTimeRestoreInput("main", "2025-12-07T12:00:00Z", null, null, "node", "pg9", null,
         false, null, null), "unknown node 'pg9'");
-  }
-
-  @Test
-  void intoNodeForAReplicaIsRefusedAsNotSupportedYetWithNothingChanged() {
-    assertRefused(new PointInTimeRestoreInput("main", "2025-12-07T12:00:00Z", null, null, "node", "pg2", null,
-        false, null, null), "into: node (replacing the data directory of pg2) is not supported yet");
-    assertThat(fakes.calls).containsExactly("target main null");
   }
 
   private void assertRefused(PointInTimeRestoreInput input, String sentence) {

@@ -194,6 +194,11 @@ public final class HealthCheckPaths {
     public List<String> pgbackrestExpire(PgBackRestCall call) {
       throw new UnsupportedOperationException();
     }
+
+    @Override
+    public void pgbackrestAnnotate(io.pgrunbooks.workflows.physicalbackup.PgBackRestAnnotateCall call) {
+      throw new UnsupportedOperationException();
+    }
   }
 
   private static ClusterSpec spec(int agentStartTimeoutSeconds) {

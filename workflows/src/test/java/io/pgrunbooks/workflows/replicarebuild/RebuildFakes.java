@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Stand-ins for the activities of a replica rebuild: pg1 primary, pg2 the replica, a journal of node calls. */
-final class RebuildFakes {
+public final class RebuildFakes {
   private RebuildFakes() {}
 
   static final class Config implements ConfigActivities {
@@ -67,31 +67,43 @@ final class RebuildFakes {
     }
   }
 
-  /** The node agent of pg2: remembers every mutating call; {@code freeBytes} and {@code running} are settable. */
-  static final class Node implements NodeActivities {
-    final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+  /**
+   * The node agent of pg2 (or {@code name}): remembers every mutating call; {@code freeBytes} and {@code running} are
+   * settable.
+   */
+  public static final class Node implements NodeActivities {
+    private final String name;
+    public final List<String> calls = Collections.synchronizedList(new ArrayList<>());
     volatile long freeBytes = 10L * 1024 * 1024 * 1024;
-    volatile Boolean inRecovery = true;
-    volatile boolean moved;
+    public volatile Boolean inRecovery = true;
+    public volatile boolean moved;
+
+    public Node() {
+      this("pg2");
+    }
+
+    public Node(String name) {
+      this.name = name;
+    }
 
     @Override
     public DiskUsage diskUsage(DiskUsageInput input) {
-      return new DiskUsage("pg2", "/data/pg2", 1, 2, 1, "host");
+      return new DiskUsage(name, "/data/" + name, 1, 2, 1, "host");
     }
 
     @Override
     public NodeState nodeState(RebuildStep input) {
-      return new NodeState("pg2", "/data/pg2", true, true, inRecovery, "in archive recovery", null, moved, false,
+      return new NodeState(name, "/data/" + name, true, true, inRecovery, "in archive recovery", null, moved, false,
           freeBytes, "host");
     }
 
     @Override
     public NodePlan rebuildPlan(BaseBackupInput in) {
-      return new NodePlan("/data/pg2", "/data/pg2.rebuild-" + in.runId(), List.of("pg_ctl stop -m fast"),
-          List.of("mv /data/pg2 /data/pg2.rebuild-" + in.runId()),
-          List.of("pg_basebackup -D /data/pg2.partial-" + in.runId() + " -R -S " + in.slot() + " -d host="
+      return new NodePlan("/data/" + name, "/data/" + name + ".rebuild-" + in.runId(), List.of("pg_ctl stop -m fast"),
+          List.of("mv /data/" + name + " /data/" + name + ".rebuild-" + in.runId()),
+          List.of("pg_basebackup -D /data/" + name + ".partial-" + in.runId() + " -R -S " + in.slot() + " -d host="
               + in.primaryHost() + " port=" + in.primaryPort()),
-          List.of("pg_ctl start"), List.of("rm -rf /data/pg2.rebuild-" + in.runId()), List.of("mv back"));
+          List.of("pg_ctl start"), List.of("rm -rf /data/" + name + ".rebuild-" + in.runId()), List.of("mv back"));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.pgrunbooks.workflows.restoredrill;
 import io.pgrunbooks.workflows.activities.Notification;
 import io.pgrunbooks.workflows.activities.NotifyActivities;
 import io.pgrunbooks.workflows.physicalbackup.PgBackRestActivities;
+import io.pgrunbooks.workflows.physicalbackup.PgBackRestAnnotateCall;
 import io.pgrunbooks.workflows.physicalbackup.PgBackRestBackup;
 import io.pgrunbooks.workflows.physicalbackup.PgBackRestCall;
 import io.temporal.failure.ApplicationFailure;
@@ -30,6 +31,10 @@ public final class RestoreDrillFakes {
   public volatile String recoveryStop = "LOG:  recovery stopping before commit of transaction 730";
   /** Non-null: the restore fails with this non-retryable message. */
   public volatile String restoreFailure;
+  /** Non-null: annotating the backup fails with this non-retryable message. */
+  public volatile String annotateFailure;
+  /** The drill history records written. */
+  public final List<DrillRecord> records = new CopyOnWriteArrayList<>();
   /** Non-null: the check step fails with this non-retryable message. */
   public volatile String checkFailure;
 
@@ -100,6 +105,24 @@ public final class RestoreDrillFakes {
     @Override
     public List<String> pgbackrestExpire(PgBackRestCall call) {
       throw new UnsupportedOperationException("a drill expires nothing");
+    }
+
+    @Override
+    public void pgbackrestAnnotate(PgBackRestAnnotateCall call) {
+      calls.add("annotate " + call.label() + " " + call.proof());
+      if (annotateFailure != null) {
+        throw ApplicationFailure.newNonRetryableFailure(annotateFailure, "PgBackRestFailed");
+      }
+    }
+  };
+
+  public final DrillHistoryActivities history = new DrillHistoryActivities() {
+    @Override
+    public String recordDrill(DrillRecord record) {
+      String key = DrillHistory.key("archive", record);
+      calls.add("history " + key);
+      records.add(record);
+      return key;
     }
   };
 

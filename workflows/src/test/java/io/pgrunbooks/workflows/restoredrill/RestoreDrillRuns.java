@@ -20,7 +20,7 @@ public final class RestoreDrillRuns {
     this.env = env;
     Worker worker = env.newWorker(TaskQueues.CENTRAL);
     worker.registerWorkflowImplementationTypes(RestoreDrillWorkflowImpl.class);
-    worker.registerActivitiesImplementations(fakes.central, new FixedApprovals(), fakes.notifier, reports);
+    worker.registerActivitiesImplementations(fakes.central, fakes.history, new FixedApprovals(), fakes.notifier, reports);
     env.newWorker(TaskQueues.node("pg1")).registerActivitiesImplementations(fakes.agent, fakes.pgbackrest);
   }
 

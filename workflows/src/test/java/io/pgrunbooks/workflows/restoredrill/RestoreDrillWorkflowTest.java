@@ -35,8 +35,10 @@ class RestoreDrillWorkflowTest {
     RestoreDrillResult r = runs.run(RestoreDrillInput.of("main", null, null));
 
     String scratch = RestoreDrillRules.scratchName(RestoreDrillRuns.ID);
-    assertThat(fakes.calls).containsExactly("target main null", "sentinels app 0",
+    assertThat(fakes.calls).hasSize(7).startsWith("target main null", "sentinels app 0",
         "restore 20251207-054000F " + r.target() + " into " + scratch, "check 10.0.0.1:54321", "remove " + scratch);
+    assertThat(fakes.calls.get(5)).startsWith("annotate 20251207-054000F " + RestoreDrillRuns.ID + "/");
+    assertThat(fakes.calls.get(6)).startsWith("history archive/.pg-runbooks/restore-drills/main/");
     assertThat(r.passed()).isTrue();
     assertThat(r.backupLabel()).isEqualTo("20251207-054000F");
     assertThat(r.rtoSeconds()).isEqualTo(42.5);
@@ -47,6 +49,65 @@ class RestoreDrillWorkflowTest {
     assertThat(r.report().summary()).contains("RTO 42.5 s").contains("RPO 12 s").contains("every check passed");
     assertThat(fakes.notifications).extracting(Notification::event).containsExactly("completed");
     assertThat(runs.reports.written).hasSize(1);
+  }
+
+  @Test
+  void aPassedDrillMarksItsBackupProvenAndKeepsARecordInTheHistory() {
+    RestoreDrillResult r = runs.run(RestoreDrillInput.of("main", null, null));
+
+    DrillRecord record = fakes.records.get(0);
+    assertThat(fakes.records).hasSize(1);
+    assertThat(record.cluster()).isEqualTo("main");
+    assertThat(record.backupLabel()).isEqualTo("20251207-054000F");
+    assertThat(record.passed()).isTrue();
+    assertThat(record.failedChecks()).isEmpty();
+    assertThat(record.rtoSeconds()).isEqualTo(42.5);
+    assertThat(record.rpoSeconds()).isEqualTo(12);
+    assertThat(record.target()).isEqualTo(r.target());
+    assertThat(record.workflowId()).isEqualTo(RestoreDrillRuns.ID);
+    assertThat(java.time.Instant.parse(record.startedAt())).isNotNull();
+    assertThat(r.report().changes()).anyMatch(c -> c.startsWith("marked backup 20251207-054000F as proven by this drill"))
+        .anyMatch(c -> c.startsWith("drill history record archive/.pg-runbooks/restore-drills/main/"));
+  }
+
+  @Test
+  void aFailedRestoreIsRecordedInTheHistoryButProvesNothing() {
+    fakes.restoreFailure = "FATAL:  recovery ended before configured recovery target was reached";
+
+    runs.run(RestoreDrillInput.of("main", null, null));
+
+    assertThat(fakes.calls).noneMatch(c -> c.startsWith("annotate"));
+    assertThat(fakes.records).singleElement().satisfies(d -> {
+      assertThat(d.passed()).isFalse();
+      assertThat(d.rtoSeconds()).isEqualTo(-1);
+      assertThat(d.failedChecks()).containsExactly("restore");
+    });
+  }
+
+  @Test
+  void aDrillThatOnlyMissedAnObjectiveStillProvesTheBackup() {
+    fakes.rtoObjective = 30;
+
+    runs.run(RestoreDrillInput.of("main", null, null));
+
+    assertThat(fakes.calls).anyMatch(c -> c.startsWith("annotate 20251207-054000F"));
+    assertThat(fakes.records).singleElement().satisfies(d -> {
+      assertThat(d.passed()).isFalse();
+      assertThat(d.failedChecks()).containsExactly("RTO objective");
+    });
+  }
+
+  @Test
+  void aBackupThatCannotBeAnnotatedLeavesTheVerdictStandingAndSaysSo() {
+    fakes.annotateFailure = "ERROR: [055]: unable to load info file";
+
+    RestoreDrillResult r = runs.run(RestoreDrillInput.of("main", null, null));
+
+    assertThat(r.passed()).isTrue();
+    assertThat(r.report().outcome()).isEqualTo(RunbookState.COMPLETED);
+    assertThat(r.report().log()).anyMatch(l -> l.startsWith("backup 20251207-054000F not marked as proven")
+        && l.contains("unable to load info file"));
+    assertThat(fakes.records).hasSize(1);
   }
 
   @Test
@@ -66,7 +127,7 @@ class RestoreDrillWorkflowTest {
     RestoreDrillResult r = runs.run(RestoreDrillInput.of("main", null, null));
 
     assertThat(r.passed()).isFalse();
-    assertThat(fakes.calls).last().asString().startsWith("remove drill-");
+    assertThat(fakes.calls).filteredOn(c -> !c.startsWith("history")).last().asString().startsWith("remove drill-");
     assertThat(fakes.notifications).singleElement().satisfies(n -> {
       assertThat(n.event()).isEqualTo(Notification.FINDINGS);
       assertThat(n.severity()).isEqualTo(Notification.CRITICAL);
@@ -82,7 +143,8 @@ class RestoreDrillWorkflowTest {
 
     assertThat(r.passed()).isFalse();
     assertThat(r.rtoSeconds()).isEqualTo(-1);
-    assertThat(fakes.calls).noneMatch(c -> c.startsWith("check")).last().asString().startsWith("remove drill-");
+    assertThat(fakes.calls).noneMatch(c -> c.startsWith("check")).filteredOn(c -> !c.startsWith("history")).last()
+        .asString().startsWith("remove drill-");
     assertThat(r.checks()).filteredOn(c -> c.name().equals("restore")).singleElement()
         .satisfies(c -> assertThat(c.detail()).contains("recovery ended before configured recovery target"));
     assertThat(fakes.notifications).singleElement().extracting(Notification::severity).isEqualTo(Notification.CRITICAL);

@@ -1,0 +1,137 @@
+package io.pgrunbooks.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgrunbooks.ops.stack.LocalStack;
+import io.pgrunbooks.ops.stack.LocalStackOptions;
+import io.pgrunbooks.ops.stack.PgBackRestStack;
+import io.pgrunbooks.ops.stack.PitrMarkers;
+import io.pgrunbooks.ops.stack.PostgresNode;
+import io.pgrunbooks.ops.stack.SharedStack;
+import io.pgrunbooks.workflows.common.DataConverters;
+import io.pgrunbooks.workflows.common.TaskQueues;
+import io.pgrunbooks.workflows.pitr.PointInTimeRestoreWorkflow;
+import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildWorkflow;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * PointInTimeRestore {@code into: inPlace} through the public contract on a stack of its own (pg1 primary archiving to
+ * pgBackRest over HTTPS, pg2 streaming, PgBouncer in front of pg1), the worker and both node agents as processes:
+ * approved by alice and bob, the cluster goes back to a whole-second target (the row before it stays, the one after
+ * is gone), PgBouncer serves the restored primary, and the ReplicaRebuild the summary names makes pg2 a replica of
+ * the new timeline.
+ */
+class PointInTimeRestoreEndToEndTest {
+  private static final ObjectMapper JSON = DataConverters.objectMapper();
+  private static LocalStack stack;
+  private static PgBackRestStack pgbackrest;
+  private static WorkerFixture fixture;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path base = Files.createTempDirectory("runbooks-pitr-e2e-");
+    PgBackRestStack.writeArchiveSettings(base, List.of("pg1", "pg2"), "main");
+    stack = LocalStack.start(LocalStackOptions.defaults(base).withPassword(SharedStack.PASSWORD));
+    pgbackrest = PgBackRestStack.configure(stack, "main", "/pgbackrest/pitr-e2e", null);
+    fixture = new WorkerFixture(stack);
+    String cluster = FailoverFixture.bouncerAndRebuildYaml(stack) + """
+            pgbackrest:
+              stanza: main
+              configFile: %s
+              repoPath: /pgbackrest/pitr-e2e
+            credentials:
+        """.formatted(pgbackrest.configFile());
+    Files.writeString(fixture.config, WorkerFixture.configYaml(stack, fixture.metricsPort)
+        .replace("    credentials:\n", cluster) + """
+        approvals:
+          defaultTimeout: 1h
+          approvers:
+            - {name: alice, roles: [approver]}
+            - {name: bob, roles: [approver]}
+          twoPersonRunbooks: [PointInTimeRestore]
+        """);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (fixture != null) {
+      fixture.close();
+    }
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void twoApproversTakeTheClusterBackPgBouncerServesItAndTheNamedReplicaRebuildFollowsIt() throws Exception {
+    PostgresNode pg1 = stack.postgres().node("pg1");
+    pgbackrest.run(Duration.ofMinutes(5), "--type=full", "--repo1-path=/pgbackrest/pitr-e2e", "backup");
+    Instant target = PitrMarkers.aroundATarget(pg1, "postgres");
+    PitrMarkers.archiveCurrentSegment(pg1);
+    fixture.startWorker();
+    fixture.startAgent("pg1");
+    fixture.startAgent("pg2");
+
+    WorkflowOptions options = WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.CENTRAL)
+        .setWorkflowId("point-in-time-restore:main").build();
+    WorkflowStub run = fixture.client.newUntypedWorkflowStub("PointInTimeRestore", options);
+    run.start(Map.of("cluster", "main", "targetTime", target.toString(), "into", "inPlace", "requestedBy", "carol"));
+    PointInTimeRestoreWorkflow typed = fixture.client.newWorkflowStub(PointInTimeRestoreWorkflow.class,
+        "point-in-time-restore:main");
+    FailoverFixture.approveAsAliceAndBob(typed);
+
+    JsonNode result = JSON.valueToTree(run.getResult(5, TimeUnit.MINUTES, Map.class));
+    String summary = result.at("/report/summary").asText();
+    System.out.println("point-in-time restore in place end to end: " + summary);
+    assertThat(result.at("/report/outcome").asText()).as(summary).isEqualTo("COMPLETED");
+    assertThat(result.at("/report/approvals").findValuesAsText("approver")).contains("alice", "bob");
+    assertThat(summary).contains("PgBouncer resumed").contains("ReplicaRebuild {\"cluster\": \"main\", \"replica\": "
+        + "\"pg2\"}");
+    assertThat(markers(pg1)).isEqualTo("before");
+    try (Connection c = stack.pgbouncer().connect("postgres"); Statement s = c.createStatement()) {
+      s.executeUpdate("INSERT INTO marker(name) VALUES ('new-timeline')");
+    }
+
+    WorkflowStub rebuild = fixture.client.newUntypedWorkflowStub("ReplicaRebuild", WorkflowOptions.newBuilder()
+        .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId("replica-rebuild:main:pg2").build());
+    rebuild.start(Map.of("cluster", "main", "replica", "pg2", "requestedBy", "carol"));
+    ReplicaRebuildWorkflow rebuildTyped = fixture.client.newWorkflowStub(ReplicaRebuildWorkflow.class,
+        "replica-rebuild:main:pg2");
+    String requestId = FailoverFixture.awaitPending(rebuildTyped).pendingApprovals().get(0).requestId();
+    rebuildTyped.approve(new io.pgrunbooks.workflows.approval.ApprovalSignal(requestId, "alice", "go", null));
+    JsonNode rebuilt = JSON.valueToTree(rebuild.getResult(5, TimeUnit.MINUTES, Map.class));
+    assertThat(rebuilt.at("/report/outcome").asText()).as(rebuilt.at("/report/summary").asText())
+        .isEqualTo("COMPLETED");
+    PostgresNode pg2 = stack.postgres().node("pg2");
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (!"before,new-timeline".equals(markers(pg2)) && Instant.now().isBefore(deadline)) {
+      Thread.sleep(200);
+    }
+    assertThat(markers(pg2)).isEqualTo("before,new-timeline");
+    assertThat(pg2.psql("postgres", "SELECT pg_is_in_recovery()").strip()).isEqualTo("t");
+  }
+
+  private static String markers(PostgresNode node) throws Exception {
+    try (Connection c = node.connect("postgres"); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT string_agg(name, ',' ORDER BY at) FROM marker")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+}
