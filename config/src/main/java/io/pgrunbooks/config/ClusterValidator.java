@@ -29,7 +29,8 @@ final class ClusterValidator {
     rebuild(c.rebuild(), path + ".rebuild", p);
     failover(c.failover(), path + ".failover", p);
     if (c.pgbackrest() != null) {
-      PgBackRestValidator.validate(c.pgbackrest(), path + ".pgbackrest", p);
+      int nodeCount = c.nodes() == null ? 0 : c.nodes().size();
+      PgBackRestValidator.validate(c.pgbackrest(), path + ".pgbackrest", nodeCount, p);
     }
     PatroniValidator.validate(c, path, p);
     c.databases().forEach(

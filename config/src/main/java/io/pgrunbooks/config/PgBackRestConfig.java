@@ -27,6 +27,11 @@ import java.util.Map;
  * @param backupAgeUnhealthyHours ... makes it unhealthy (50)
  * @param rtoObjective RestoreDrill reports a finding when restore to queryable takes longer; null = no objective
  * @param rpoObjective RestoreDrill reports a finding when the newest archived WAL is older at its start; null = none
+ * @param backupStandby PhysicalBackup copies the data files from a streaming replica ({@code --backup-standby}) on
+ *     that replica's node agent, the primary as pg1 and the replica as pg2 (false); the cluster needs a replica
+ * @param socketPath unix socket directory pgBackRest connects to PostgreSQL through ({@code pgN-socket-path}),
+ *     passed for the standby's pg2 and the primary's pg1 of a standby backup; null = the config file's or
+ *     pgBackRest's default ({@code /var/run/postgresql})
  */
 public record PgBackRestConfig(
     String stanza,
@@ -42,7 +47,9 @@ public record PgBackRestConfig(
     long backupAgeDegradedHours,
     long backupAgeUnhealthyHours,
     Duration rtoObjective,
-    Duration rpoObjective) {
+    Duration rpoObjective,
+    boolean backupStandby,
+    String socketPath) {
 
   public static final String DEFAULT_CONFIG_FILE = "/etc/pgbackrest/pgbackrest.conf";
   public static final String DEFAULT_COMMAND = "/usr/bin/pgbackrest";
@@ -62,11 +69,14 @@ public record PgBackRestConfig(
       @JsonProperty("backupAgeDegradedHours") Long backupAgeDegradedHours,
       @JsonProperty("backupAgeUnhealthyHours") Long backupAgeUnhealthyHours,
       @JsonProperty("rtoObjective") Duration rtoObjective,
-      @JsonProperty("rpoObjective") Duration rpoObjective) {
+      @JsonProperty("rpoObjective") Duration rpoObjective,
+      @JsonProperty("backupStandby") Boolean backupStandby,
+      @JsonProperty("socketPath") String socketPath) {
     return new PgBackRestConfig(stanza, Copies.or(configFile, DEFAULT_CONFIG_FILE), Copies.or(repoPath, "/pgbackrest"),
         Copies.or(command, DEFAULT_COMMAND), Copies.or(retentionFull, 2), Copies.or(minFull, 1), cipherPassEnv,
         cipherPassFile, Copies.or(archiveLagDegradedSeconds, 300L), Copies.or(archiveLagUnhealthySeconds, 1800L),
-        Copies.or(backupAgeDegradedHours, 26L), Copies.or(backupAgeUnhealthyHours, 50L), rtoObjective, rpoObjective);
+        Copies.or(backupAgeDegradedHours, 26L), Copies.or(backupAgeUnhealthyHours, 50L), rtoObjective, rpoObjective,
+        Copies.or(backupStandby, false), socketPath);
   }
 
   /** Whether the repository is encrypted with a passphrase the runbooks pass. */

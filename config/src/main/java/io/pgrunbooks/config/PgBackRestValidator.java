@@ -9,7 +9,7 @@ final class PgBackRestValidator {
 
   private PgBackRestValidator() {}
 
-  static void validate(PgBackRestConfig b, String path, Problems p) {
+  static void validate(PgBackRestConfig b, String path, int nodes, Problems p) {
     if (Checks.required(p, path + ".stanza", b.stanza()) && !STANZA.matcher(b.stanza()).matches()) {
       p.add(path + ".stanza", "\"" + b.stanza() + "\" may only use A-Z a-z 0-9 _ - (at most 64)");
     }
@@ -34,6 +34,13 @@ final class PgBackRestValidator {
     Checks.notBoth(p, path, b.cipherPassEnv(), "cipherPassEnv", b.cipherPassFile(), "cipherPassFile");
     objective(p, path + ".rtoObjective", b.rtoObjective());
     objective(p, path + ".rpoObjective", b.rpoObjective());
+    if (b.backupStandby() && nodes < 2) {
+      p.add(path + ".backupStandby", "needs a replica to back up from, but the cluster has " + nodes
+          + (nodes == 1 ? " node" : " nodes") + "; add a replica node or set backupStandby: false");
+    }
+    if (b.socketPath() != null && b.socketPath().isBlank()) {
+      p.add(path + ".socketPath", "must name a directory (leave it out for pgBackRest's default)");
+    }
   }
 
   private static void objective(Problems p, String path, java.time.Duration d) {

@@ -73,6 +73,38 @@ class PgBackRestConfigTest {
   }
 
   @Test
+  void backupStandbyIsOffByDefaultAndOnWhenTheClusterHasAReplica() {
+    assertThat(parse("\n    pgbackrest:\n      stanza: main").cluster("main").pgbackrest().backupStandby()).isFalse();
+
+    PgBackRestConfig b = parse("\n    pgbackrest:\n      stanza: main\n      backupStandby: true"
+        + "\n      socketPath: /run/pg").cluster("main").pgbackrest();
+
+    assertThat(b.backupStandby()).isTrue();
+    assertThat(b.socketPath()).isEqualTo("/run/pg");
+  }
+
+  @Test
+  void backupStandbyOnAClusterWithoutReplicaAndABlankSocketPathAreRefused() {
+    String oneNode = """
+        clusters:
+          solo:
+            nodes:
+              - name: pg1
+                host: 127.0.0.1
+                dataDir: /d
+            pgbackrest:
+              stanza: main
+              backupStandby: true
+              socketPath: " "
+        """;
+
+    assertThatThrownBy(() -> ConfigLoader.parse(oneNode, Map.of(), "t"))
+        .hasMessageContaining("clusters.solo.pgbackrest.backupStandby: needs a replica to back up from, but the "
+            + "cluster has 1 node; add a replica node or set backupStandby: false")
+        .hasMessageContaining("clusters.solo.pgbackrest.socketPath: must name a directory");
+  }
+
+  @Test
   void aMissingStanzaAndAZeroMinimumAreRefused() {
     assertThatThrownBy(() -> parse("\n    pgbackrest:\n      minFull: 0"))
         .hasMessageContaining("clusters.main.pgbackrest.stanza")

@@ -55,7 +55,8 @@ public class PgBackRestActivitiesImpl implements PgBackRestActivities {
       return earlier.get();
     }
     List<String> cmd = s.command();
-    cmd.addAll(List.of("--pg1-path=" + s.dataDir(), "--pg1-port=" + s.node().port(), "--type=" + call.type(),
+    cmd.addAll(pgOptions(s, call.cluster(), call.primary()));
+    cmd.addAll(List.of("--type=" + call.type(),
         "--annotation=" + PgBackRestInfo.RUN_ANNOTATION + "=" + call.runKey(), "--no-expire-auto",
         "--log-level-console=info", "backup"));
     HostCommands.Result r = HostCommands.run(HostCommands.as(s.node().runAs(), cmd), s.env(),
@@ -91,6 +92,35 @@ public class PgBackRestActivitiesImpl implements PgBackRestActivities {
       expired.add(label);
     }
     return expired;
+  }
+
+  /**
+   * Where pgBackRest finds PostgreSQL: this node as pg1, or for a backup from this standby the primary as pg1 (with
+   * {@code pg1-host} when it runs on another host; the config file then says how to reach it) and this node as pg2.
+   */
+  private List<String> pgOptions(Setup s, String clusterName, String primaryName) {
+    List<String> opts = new ArrayList<>();
+    // Relative like the dev config's other host paths: resolved against the agent's working directory.
+    String socket = s.config().socketPath() == null ? null
+        : Path.of(s.config().socketPath()).toAbsolutePath().normalize().toString();
+    if (primaryName == null) {
+      opts.addAll(List.of("--pg1-path=" + s.dataDir(), "--pg1-port=" + s.node().port()));
+      return opts;
+    }
+    NodeConfig primary = Lookups.node(Lookups.cluster(config, clusterName), clusterName, primaryName);
+    if (primary.name().equals(nodeName)) {
+      throw Lookups.badInput("a backup from a standby was sent to the primary " + nodeName + "'s own agent");
+    }
+    opts.addAll(List.of("--pg1-path=" + Path.of(primary.dataDir()).toAbsolutePath().normalize(),
+        "--pg1-port=" + primary.port()));
+    if (!primary.host().equals(s.node().host())) {
+      opts.add("--pg1-host=" + primary.host());
+    }
+    opts.addAll(List.of("--pg2-path=" + s.dataDir(), "--pg2-port=" + s.node().port(), "--backup-standby"));
+    if (socket != null) {
+      opts.addAll(List.of("--pg1-socket-path=" + socket, "--pg2-socket-path=" + socket));
+    }
+    return opts;
   }
 
   @Override

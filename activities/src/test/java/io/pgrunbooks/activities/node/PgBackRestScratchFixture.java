@@ -56,6 +56,15 @@ final class PgBackRestScratchFixture implements AutoCloseable {
 
   /** As {@link #start(String)}, with streaming replicas of pg1 named {@code replicas} (their nodes in the config). */
   static PgBackRestScratchFixture start(String tempPrefix, List<String> replicas) throws Exception {
+    return start(tempPrefix, replicas, false);
+  }
+
+  /**
+   * As {@link #start(String, List)}; with {@code fromStandby} the config says {@code backupStandby: true} (with the
+   * stack's socket directory) and the full backup is taken on the first replica's agent, from that standby.
+   */
+  static PgBackRestScratchFixture start(String tempPrefix, List<String> replicas, boolean fromStandby)
+      throws Exception {
     Path dir = Files.createTempDirectory(tempPrefix);
     List<String> names = new java.util.ArrayList<>(List.of("pg1"));
     names.addAll(replicas);
@@ -86,15 +95,17 @@ final class PgBackRestScratchFixture implements AutoCloseable {
               configFile: %s
               repoPath: /pgbackrest/main
               rtoObjective: 10m
-        """.formatted(CLUSTER, cluster.primary().port(), cluster.primary().dataDir(), more.toString().stripTrailing(),
-        stack.configFile()),
+        %s""".formatted(CLUSTER, cluster.primary().port(), cluster.primary().dataDir(), more.toString().stripTrailing(),
+        stack.configFile(), !fromStandby ? "" : "      backupStandby: true\n      socketPath: %s\n"
+            .formatted(cluster.primary().socketDir())),
         Map.of(), "drill-test");
     cluster.primary().psql("postgres", "CREATE DATABASE app");
     cluster.primary().psql("app", "CREATE TABLE quiet(id int PRIMARY KEY, v text); "
         + "INSERT INTO quiet SELECT g, md5(g::text) FROM generate_series(1, 20000) g; "
         + "CREATE TABLE busy(id int PRIMARY KEY)");
-    PgBackRestBackup full = new PgBackRestActivitiesImpl(config, "pg1", Map.of())
-        .pgbackrestBackup(new PgBackRestCall(CLUSTER, "full", "drill-test-full", List.of()));
+    String agent = fromStandby ? replicas.get(0) : "pg1";
+    PgBackRestBackup full = new PgBackRestActivitiesImpl(config, agent, Map.of())
+        .pgbackrestBackup(new PgBackRestCall(CLUSTER, "full", "drill-test-full", List.of(), fromStandby ? "pg1" : null));
     return new PgBackRestScratchFixture(dir, cluster, s3, config, full, stack);
   }
 

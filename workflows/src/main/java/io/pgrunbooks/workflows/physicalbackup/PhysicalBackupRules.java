@@ -30,6 +30,15 @@ public final class PhysicalBackupRules {
   }
 
   /**
+   * The replica to back up from with {@code --backup-standby}: the streaming one with the least replay lag (pgBackRest
+   * waits for the standby to replay up to the backup's start, so less lag is a shorter wait); null when none streams.
+   */
+  public static StandbyCandidate standby(List<StandbyCandidate> replicas) {
+    return replicas.stream().filter(StandbyCandidate::streaming)
+        .min(Comparator.comparingLong(StandbyCandidate::lagBytes).thenComparing(StandbyCandidate::node)).orElse(null);
+  }
+
+  /**
    * What retention would expire: the full backups older than the newest {@code retentionFull}, each with the
    * backups that depend on it, and why an approval is needed ({@code needsApproval} empty = none).
    *

@@ -18,11 +18,11 @@ final class PhysicalBackupStubs {
         ActivityStubs.central(Duration.ofMinutes(2)).retry(RETRY).build());
   }
 
-  /** On the agent of the target node; the backup runs for hours and heartbeats every 2 s (a dead agent shows in 30 s). */
-  static PgBackRestActivities agent(PhysicalBackupTarget target) {
+  /** On the agent of node {@code on}; the backup runs for hours and heartbeats every 2 s (a dead agent shows in 30 s). */
+  static PgBackRestActivities agent(PhysicalBackupTarget target, String on) {
     Duration toStart = Duration.ofSeconds(Math.max(1, target.agentStartTimeoutSeconds()));
     return ActivityStubs.stub(PgBackRestActivities.class,
-        ActivityStubs.onNode(target.node(), Duration.ofMinutes(10)).scheduleToStart(toStart).retry(RETRY).build(),
+        ActivityStubs.onNode(on, Duration.ofMinutes(10)).scheduleToStart(toStart).retry(RETRY).build(),
         Map.of("PgbackrestBackup", ActivityStubs.override(Duration.ofHours(12)).heartbeat(Duration.ofSeconds(30))
             .scheduleToStart(toStart).retry(BACKUP_RETRY).build(),
             "PgbackrestExpire", ActivityStubs.override(Duration.ofHours(1)).heartbeat(Duration.ofMinutes(1))

@@ -25,6 +25,9 @@ public class PhysicalBackupWorkflowImpl extends RunbookWorkflowBase implements P
   /** Version marker: restore drills' proofs ({@code pg-runbooks-drill} annotations) let an expire skip approval. */
   static final String DRILL_PROOFS = "drill-proofs";
 
+  /** getVersion change id of the backup from a standby. */
+  static final String STANDBY_CHANGE = "backup-standby";
+
   private final PhysicalBackupActivities central = PhysicalBackupStubs.central();
 
   @Override
@@ -44,7 +47,10 @@ public class PhysicalBackupWorkflowImpl extends RunbookWorkflowBase implements P
       PhysicalBackupTarget target = run.step("read target", () -> central.physicalBackupTarget(cluster),
           t -> "stanza " + t.stanza() + " on " + t.node() + " (primary now); keep " + t.retentionFull()
               + " full backups, at least " + t.minFull());
-      PgBackRestActivities agent = PhysicalBackupStubs.agent(target);
+      StandbyCandidate standby = standby(run, target);
+      String on = standby == null ? target.node() : standby.node();
+      String where = standby == null ? target.node() : standby.node() + " (standby; primary " + target.node() + ")";
+      PgBackRestActivities agent = PhysicalBackupStubs.agent(target, on);
       List<PgBackRestBackup> before = run.step("list backups", () -> agent.pgbackrestInfo(PgBackRestCall.info(cluster)),
           l -> l.size() + " backups, " + l.stream().filter(PgBackRestBackup::full).count() + " full");
       // Runs recorded before drills left proofs counted every backup as unproven.
@@ -54,35 +60,59 @@ public class PhysicalBackupWorkflowImpl extends RunbookWorkflowBase implements P
         run.log("the repository holds no full backup: taking a full backup instead of " + requested);
       }
       if (input.dryRun()) {
-        run.plan("on " + target.node() + ": pgbackrest --stanza=" + target.stanza() + " --type=" + type + " backup");
+        run.plan("on " + where + ": pgbackrest --stanza=" + target.stanza() + " --type=" + type
+            + (standby == null ? "" : " --backup-standby") + " backup");
         ExpirePlan plan = expirePlan(before, target, proofs);
         plan.expire().forEach(l -> run.plan("pgbackrest --stanza=" + target.stanza() + " expire --set=" + l
             + (plan.needsApproval().isEmpty() ? "" : " (needs approval " + EXPIRE_STEP + ")")));
         RunReport report = finish(RunbookState.COMPLETED, "dry run: would take a " + type + " backup of " + cluster
-            + " on " + target.node());
-        return new PhysicalBackupResult(report, target.node(), null, List.of());
+            + " on " + where);
+        return new PhysicalBackupResult(report, on, null, List.of(), standby == null ? null : standby.node());
       }
       // The run's identity as an annotation: a retried attempt recognises the backup its predecessor took.
       String runKey = Workflow.getInfo().getWorkflowId() + "/" + Workflow.getInfo().getRunId();
-      PgBackRestBackup backup = run.step("backup", () -> agent.pgbackrestBackup(
-          new PgBackRestCall(cluster, type, runKey, List.of())), PhysicalBackupWorkflowImpl::describe);
-      run.change("took " + describe(backup));
+      PgBackRestBackup backup = run.step("backup", () -> agent.pgbackrestBackup(new PgBackRestCall(cluster, type,
+          runKey, List.of(), standby == null ? null : target.node())), PhysicalBackupWorkflowImpl::describe);
+      run.change("took " + describe(backup) + (standby == null ? "" : ", files copied from standby " + standby.node()));
 
       ApprovalOutcome[] refused = {null};
       List<String> expired = retention(run, cluster, target, agent, refused, proofs);
-      String summary = backup.type() + " backup " + backup.label() + " of " + cluster + " on " + target.node() + " ("
+      String summary = backup.type() + " backup " + backup.label() + " of " + cluster + " on " + where + " ("
           + backup.size() + " bytes, " + backup.repoSize() + " in the repository, WAL " + backup.walStart() + " to "
           + backup.walStop() + ")";
+      String from = standby == null ? null : standby.node();
       if (refused[0] != null) {
         return new PhysicalBackupResult(finish(refused[0].endState(), summary + "; expire " + refused[0].describe()
-            + ", nothing expired"), target.node(), backup, List.of());
+            + ", nothing expired"), on, backup, List.of(), from);
       }
       return new PhysicalBackupResult(finish(RunbookState.COMPLETED, summary + "; expired " + expired.size()
-          + " full backups"), target.node(), backup, expired);
+          + " full backups"), on, backup, expired, from);
     } catch (RuntimeException e) {
       fail("PhysicalBackup of " + cluster + " failed: " + Failures.describe(e));
       throw e;
     }
+  }
+
+  /**
+   * With {@code backupStandby}: the streaming replica with the least lag, or null (and a report line) when none
+   * streams. A backup from the primary is worth more than no backup, so the run falls back rather than fail.
+   */
+  private static StandbyCandidate standby(RunRecorder run, PhysicalBackupTarget target) {
+    // Histories from before backupStandby have it false and take the same path as before.
+    if (!target.backupStandby() || Workflow.getVersion(STANDBY_CHANGE, Workflow.DEFAULT_VERSION, 1) < 1) {
+      return null;
+    }
+    StandbyCandidate chosen = PhysicalBackupRules.standby(target.replicas());
+    if (chosen == null) {
+      run.log("backupStandby is set but no replica is streaming from " + target.node() + " ("
+          + (target.replicas().isEmpty() ? "none connected" : target.replicas().stream()
+              .map(r -> r.node() + ": " + (r.state() == null ? "not connected" : r.state())).toList())
+          + "): backing up from the primary " + target.node() + " instead");
+    } else {
+      run.log("backing up from standby " + chosen.node() + " (replay " + chosen.lagBytes() + " bytes behind "
+          + target.node() + "); pgBackRest copies the replicated files from it and the rest from the primary");
+    }
+    return chosen;
   }
 
   private List<String> retention(RunRecorder run, String cluster, PhysicalBackupTarget target,

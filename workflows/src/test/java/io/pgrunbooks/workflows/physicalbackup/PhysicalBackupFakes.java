@@ -12,6 +12,8 @@ public final class PhysicalBackupFakes {
   public static final class Central implements PhysicalBackupActivities {
     public volatile int retentionFull = 2;
     public volatile int minFull = 1;
+    public volatile boolean backupStandby;
+    public volatile List<StandbyCandidate> replicas = List.of();
 
     @Override
     public PhysicalBackupTarget physicalBackupTarget(String cluster) {
@@ -19,15 +21,33 @@ public final class PhysicalBackupFakes {
         throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure("unknown cluster '" + cluster + "'",
             "BadInput");
       }
-      return new PhysicalBackupTarget("pg1", "main", retentionFull, minFull, 5);
+      return backupStandby ? new PhysicalBackupTarget("pg1", "main", retentionFull, minFull, 5, true, replicas)
+          : new PhysicalBackupTarget("pg1", "main", retentionFull, minFull, 5);
     }
   }
 
-  /** pg1's agent: the repository as a list, oldest first; every call is logged. */
+  /**
+   * A node's agent (pg1's by default): the repository as a list, oldest first; every call is logged, a backup from a
+   * standby as {@code backup <type> on <node> standby of <primary>}. Agents made from another share its repository.
+   */
   public static final class Agent implements PgBackRestActivities {
-    public final List<PgBackRestBackup> repo = new CopyOnWriteArrayList<>();
-    public final List<String> calls = new CopyOnWriteArrayList<>();
+    public final String node;
+    public final List<PgBackRestBackup> repo;
+    public final List<String> calls;
     private long clock = 1_765_000_000L;
+
+    public Agent() {
+      this.node = "pg1";
+      this.repo = new CopyOnWriteArrayList<>();
+      this.calls = new CopyOnWriteArrayList<>();
+    }
+
+    /** Node {@code node}'s agent on the same repository (and call log) as {@code shared}. */
+    public Agent(String node, Agent shared) {
+      this.node = node;
+      this.repo = shared.repo;
+      this.calls = shared.calls;
+    }
 
     /** Adds a backup as if taken earlier; returns its label. */
     public String add(String type) {
@@ -50,7 +70,8 @@ public final class PhysicalBackupFakes {
 
     @Override
     public PgBackRestBackup pgbackrestBackup(PgBackRestCall call) {
-      calls.add("backup " + call.type());
+      calls.add("backup " + call.type() + (call.primary() == null ? "" : " on " + node + " standby of "
+          + call.primary()));
       add(call.type());
       PgBackRestBackup b = repo.remove(repo.size() - 1);
       PgBackRestBackup annotated = new PgBackRestBackup(b.label(), b.type(), b.startEpoch(), b.stopEpoch(), b.size(),

@@ -4,6 +4,7 @@ import io.pgrunbooks.workflows.approval.ApprovalSignal;
 import io.pgrunbooks.workflows.replay.TestEnvironments;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestWorkflowEnvironment;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** Recorded paths of {@code PhysicalBackup} for the replay registry. */
@@ -44,6 +45,15 @@ public final class PhysicalBackupPaths {
 
   public static String dryRun(TestWorkflowEnvironment env) {
     withTwoFulls(env).start().run(new PhysicalBackupInput("main", "incr", true, "alice", "plan"));
+    return PhysicalBackupRuns.ID;
+  }
+
+  /** backupStandby with pg2 streaming: the full backup runs on pg2's agent with pg1 as the primary. */
+  public static String fromStandby(TestWorkflowEnvironment env) {
+    PhysicalBackupRuns runs = new PhysicalBackupRuns(env);
+    runs.central.backupStandby = true;
+    runs.central.replicas = List.of(new StandbyCandidate("pg2", "streaming", 4096));
+    runs.start().run(PhysicalBackupInput.of("main", null));
     return PhysicalBackupRuns.ID;
   }
 

@@ -95,4 +95,16 @@ class PhysicalBackupRulesTest {
     assertThat(p.empty()).isTrue();
     assertThat(p.needsApproval()).isEmpty();
   }
+
+  @Test
+  void theStandbyIsTheStreamingReplicaWithTheLeastLagAndNoneWhenNoneStreams() {
+    assertThat(PhysicalBackupRules.standby(List.of(new StandbyCandidate("pg2", "streaming", 800),
+        new StandbyCandidate("pg3", "catchup", 0), new StandbyCandidate("pg4", "streaming", 20)))).extracting(
+        StandbyCandidate::node).isEqualTo("pg4");
+    assertThat(PhysicalBackupRules.standby(List.of(new StandbyCandidate("pg3", "streaming", 5),
+        new StandbyCandidate("pg2", "streaming", 5)))).extracting(StandbyCandidate::node).isEqualTo("pg2");
+    assertThat(PhysicalBackupRules.standby(List.of(new StandbyCandidate("pg2", null, -1),
+        new StandbyCandidate("pg3", "startup", 0)))).isNull();
+    assertThat(PhysicalBackupRules.standby(List.of())).isNull();
+  }
 }

@@ -15,6 +15,9 @@ public final class PhysicalBackupRuns {
   public final TestWorkflowEnvironment env;
   public final PhysicalBackupFakes.Central central = new PhysicalBackupFakes.Central();
   public final PhysicalBackupFakes.Agent agent = new PhysicalBackupFakes.Agent();
+  /** The replicas' agents, for backups from a standby. */
+  public final PhysicalBackupFakes.Agent pg2 = new PhysicalBackupFakes.Agent("pg2", agent);
+  public final PhysicalBackupFakes.Agent pg3 = new PhysicalBackupFakes.Agent("pg3", agent);
   public final FixedApprovals approvals = new FixedApprovals();
 
   public PhysicalBackupRuns(TestWorkflowEnvironment env) {
@@ -23,6 +26,8 @@ public final class PhysicalBackupRuns {
     worker.registerWorkflowImplementationTypes(PhysicalBackupWorkflowImpl.class);
     worker.registerActivitiesImplementations(central, approvals, new DroppedNotifications(), new io.pgrunbooks.workflows.replay.KeptReports());
     env.newWorker(TaskQueues.node("pg1")).registerActivitiesImplementations(agent);
+    env.newWorker(TaskQueues.node("pg2")).registerActivitiesImplementations(pg2);
+    env.newWorker(TaskQueues.node("pg3")).registerActivitiesImplementations(pg3);
   }
 
   public PhysicalBackupWorkflow start() {

@@ -43,6 +43,49 @@ class PhysicalBackupWorkflowTest {
   }
 
   @Test
+  void withBackupStandbyTheBackupRunsOnTheStreamingReplicaWithTheLeastLag() {
+    runs.central.backupStandby = true;
+    runs.central.replicas = List.of(new StandbyCandidate("pg2", "streaming", 90_000),
+        new StandbyCandidate("pg3", "streaming", 512), new StandbyCandidate("pg4", "catchup", 0));
+
+    PhysicalBackupResult r = runs.start().run(PhysicalBackupInput.of("main", null));
+
+    assertThat(r.report().outcome()).isEqualTo(RunbookState.COMPLETED);
+    assertThat(runs.agent.calls).containsExactly("backup full on pg3 standby of pg1");
+    assertThat(r.node()).isEqualTo("pg3");
+    assertThat(r.standby()).isEqualTo("pg3");
+    assertThat(r.report().summary()).contains("on pg3 (standby; primary pg1)");
+    assertThat(r.report().changes()).singleElement().asString().endsWith("files copied from standby pg3");
+  }
+
+  @Test
+  void withBackupStandbyButNoStreamingReplicaTheBackupFallsBackToThePrimaryAndSaysSo() {
+    runs.central.backupStandby = true;
+    runs.central.replicas = List.of(new StandbyCandidate("pg2", null, -1), new StandbyCandidate("pg3", "catchup", 10));
+
+    PhysicalBackupResult r = runs.start().run(PhysicalBackupInput.of("main", null));
+
+    assertThat(r.report().outcome()).isEqualTo(RunbookState.COMPLETED);
+    assertThat(runs.agent.calls).containsExactly("backup full");
+    assertThat(r.node()).isEqualTo("pg1");
+    assertThat(r.standby()).isNull();
+    assertThat(r.report().log()).anyMatch(l -> l.equals("backupStandby is set but no replica is streaming "
+        + "from pg1 ([pg2: not connected, pg3: catchup]): backing up from the primary pg1 instead"));
+  }
+
+  @Test
+  void aDryRunWithBackupStandbyNamesTheStandbyAndTakesNothing() {
+    runs.central.backupStandby = true;
+    runs.central.replicas = List.of(new StandbyCandidate("pg2", "streaming", 0));
+
+    PhysicalBackupResult r = runs.start().run(new PhysicalBackupInput("main", "full", true, "alice", "plan"));
+
+    assertThat(runs.agent.calls).isEmpty();
+    assertThat(r.standby()).isEqualTo("pg2");
+    assertThat(r.report().summary()).contains("on pg2 (standby; primary pg1)");
+  }
+
+  @Test
   void anIncrementalIsTakenOnTopOfAnExistingFull() {
     String full = runs.agent.add("full");
     PhysicalBackupResult r = runs.start().run(PhysicalBackupInput.of("main", " INCR "));

@@ -59,6 +59,8 @@ public final class HistoryScenarios {
       new HistoryScenario("PhysicalBackup", "dry-run", io.pgrunbooks.workflows.physicalbackup.PhysicalBackupPaths::dryRun),
       new HistoryScenario("PhysicalBackup", "expire-proven",
           io.pgrunbooks.workflows.physicalbackup.PhysicalBackupPaths::expireProven),
+      new HistoryScenario("PhysicalBackup", "from-standby",
+          io.pgrunbooks.workflows.physicalbackup.PhysicalBackupPaths::fromStandby),
       new HistoryScenario("CreateIndex", "built", io.pgrunbooks.workflows.createindex.CreateIndexPaths::built),
       new HistoryScenario("CreateIndex", "rejected", io.pgrunbooks.workflows.createindex.CreateIndexPaths::rejected),
       new HistoryScenario("CreateIndex", "build-failed", io.pgrunbooks.workflows.createindex.CreateIndexPaths::buildFailed),
