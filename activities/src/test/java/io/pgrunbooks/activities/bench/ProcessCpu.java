@@ -1,0 +1,98 @@
+package io.pgrunbooks.activities.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * CPU seconds from {@code /proc} (Linux): of a process tree (PostgreSQL: the postmaster, its live backends and
+ * the backends it has reaped) and of this JVM's threads by name, for the benchmark's "where the time goes".
+ */
+final class ProcessCpu {
+  /** USER_HZ; 100 on every Linux this runs on (the kernel's ABI, not CONFIG_HZ). */
+  private static final double TICKS = 100.0;
+
+  private ProcessCpu() {}
+
+  /** utime + stime of {@code pid} and its live descendants, plus the CPU of children {@code pid} has waited for. */
+  static double treeSeconds(long pid) throws IOException {
+    Map<Long, long[]> all = new HashMap<>();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+        String[] f = fields(p.resolve("stat"));
+        if (f != null) {
+          all.put(Long.parseLong(p.getFileName().toString()), new long[] {Long.parseLong(f[1]),
+              Long.parseLong(f[11]) + Long.parseLong(f[12]), Long.parseLong(f[13]) + Long.parseLong(f[14])});
+        }
+      }
+    }
+    long[] root = all.get(pid);
+    if (root == null) {
+      return 0;
+    }
+    long ticks = root[1] + root[2];
+    for (var e : all.entrySet()) {
+      if (e.getKey() != pid && descends(all, e.getKey(), pid)) {
+        ticks += e.getValue()[1];
+      }
+    }
+    return ticks / TICKS;
+  }
+
+  /** CPU seconds of this JVM's live threads, by thread id: {@code [name, seconds]}. */
+  static Map<String, Double> threads() throws IOException {
+    Map<String, Double> out = new HashMap<>();
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path t : tasks.toList()) {
+        String comm = Files.exists(t.resolve("comm")) ? Files.readString(t.resolve("comm")).strip() : "?";
+        String[] f = fields(t.resolve("stat"));
+        if (f != null) {
+          out.put(t.getFileName() + " " + comm, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** CPU seconds per thread name since {@code before} (threads that ended meanwhile are not listed), largest first. */
+  static String threadsSince(Map<String, Double> before) throws IOException {
+    Map<String, Double> byName = new HashMap<>();
+    for (var e : threads().entrySet()) {
+      double d = e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+      String name = e.getKey().substring(e.getKey().indexOf(' ') + 1).replaceAll("[#-]?\\d+$", "");
+      byName.merge(name, d, Double::sum);
+    }
+    Map<String, Double> sorted = new LinkedHashMap<>();
+    byName.entrySet().stream().filter(e -> e.getValue() >= 0.05).sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .forEach(e -> sorted.put(e.getKey(), Math.round(e.getValue() * 100) / 100.0));
+    return sorted.toString();
+  }
+
+  private static boolean descends(Map<Long, long[]> all, long pid, long root) {
+    for (int depth = 0; depth < 64; depth++) {
+      long[] p = all.get(pid);
+      if (p == null || p[0] <= 1) {
+        return false;
+      }
+      if (p[0] == root) {
+        return true;
+      }
+      pid = p[0];
+    }
+    return false;
+  }
+
+  /** The fields after the command name (which may hold spaces): [0] state, [1] ppid, ... [11] utime, [12] stime. */
+  private static String[] fields(Path stat) {
+    try {
+      String s = Files.readString(stat);
+      return s.substring(s.lastIndexOf(')') + 2).split(" ");
+    } catch (IOException e) {
+      return null;
+    }
+  }
+}

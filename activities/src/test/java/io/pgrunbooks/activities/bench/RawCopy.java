@@ -1,0 +1,63 @@
+package io.pgrunbooks.activities.bench;
+
+import io.pgrunbooks.activities.postgres.ContentHash;
+import java.io.OutputStream;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.Map;
+import org.postgresql.PGConnection;
+
+/**
+ * The reference the export is measured against: the export's own COPY (same statement, same REPEATABLE READ
+ * snapshot, SHARE lock and canonical settings, same PgJDBC CopyManager) into a sink that counts the bytes and
+ * drops them. Usage: {@code ArchiveBenchmark rawcopy <host> <port> <password> <table>}; prints
+ * {@code seconds bytes rows peakRssMb cpuSeconds}.
+ */
+final class RawCopy {
+  private RawCopy() {}
+
+  static void main(String[] a) throws Exception {
+    String url = "jdbc:postgresql://" + a[1] + ":" + a[2] + "/postgres";
+    try (Connection c = DriverManager.getConnection(url, "postgres", a[3])) {
+      // A worker is a long-running JVM: the warm-up keeps class loading and JIT out of the timed copy.
+      copy(c, "bench.warmup");
+      var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      Map<String, Double> threads0 = ProcessCpu.threads();
+      long cpu0 = os.getProcessCpuTime();
+      long t0 = System.nanoTime();
+      long[] r = copy(c, "bench." + a[4]);
+      double secs = (System.nanoTime() - t0) / 1e9;
+      double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+      if (System.getenv("BENCH_PROFILE") != null) {
+        System.err.println("PROFILE threads of the raw COPY of " + a[4] + ": " + ProcessCpu.threadsSince(threads0));
+      }
+      System.out.printf("%.2f %d %d %d %.2f%n", secs, r[0], r[1], ArchiveBenchmark.peakRssMb("self"), cpu);
+    }
+  }
+
+  /** {bytes, rows} of the canonical CSV of {@code table}, in the export's transaction shape. */
+  private static long[] copy(Connection c, String table) throws Exception {
+    c.setAutoCommit(false);
+    try (Statement st = c.createStatement()) {
+      st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+      ContentHash.canonicalSettings(c);
+      st.execute("LOCK TABLE " + table + " IN SHARE MODE");
+    }
+    long[] bytes = {0};
+    OutputStream sink = new OutputStream() {
+      @Override
+      public void write(int b) {
+        bytes[0]++;
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        bytes[0] += len;
+      }
+    };
+    long rows = c.unwrap(PGConnection.class).getCopyAPI().copyOut(ContentHash.copySql(table), sink);
+    c.commit();
+    return new long[] {bytes[0], rows};
+  }
+}
