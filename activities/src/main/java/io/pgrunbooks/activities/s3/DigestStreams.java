@@ -59,6 +59,34 @@ public final class DigestStreams {
     }
   }
 
+  /** Counting output stream that reports progress (bytes so far) after each write, on the writing thread. */
+  public static final class Counted extends FilterOutputStream {
+    private final LongConsumer progress;
+    private long bytes;
+
+    public Counted(OutputStream out, LongConsumer progress) {
+      super(out);
+      this.progress = progress;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      progress.accept(++bytes);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      bytes += len;
+      progress.accept(bytes);
+    }
+
+    public long bytes() {
+      return bytes;
+    }
+  }
+
   /** Counting, hashing input stream; also counts CSV records (newlines outside double quotes). */
   public static final class In extends FilterInputStream {
     private final MessageDigest digest = sha256();

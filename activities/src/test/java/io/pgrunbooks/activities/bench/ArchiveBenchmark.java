@@ -336,7 +336,7 @@ public final class ArchiveBenchmark {
     act.exportPartition(new ExportInput(new PartitionRef("bench", "postgres", "bench", "warmup", warmupOid(cfg, env),
         "bench", "events"), "bench-" + System.nanoTime()));
     var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-    Map<String, Double> threads0 = ProcessCpu.threads();
+    ProcessCpu.Sampler threads = new ProcessCpu.Sampler();
     long cpu0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
     ExportResult r = act.exportPartition(new ExportInput(new PartitionRef("bench", "postgres", "bench", a[2],
@@ -344,7 +344,7 @@ public final class ArchiveBenchmark {
     double secs = (System.nanoTime() - t0) / 1e9;
     double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
     if (System.getenv("BENCH_PROFILE") != null) {
-      System.err.println("PROFILE threads of the " + a[4] + " export of " + a[2] + ": " + ProcessCpu.threadsSince(threads0));
+      System.err.println("PROFILE threads of the " + a[4] + " export of " + a[2] + ": " + threads.stop());
     }
     testEnv.close();
     System.out.printf("%.2f %d %d %d %.2f%n", secs, r.uncompressedBytes(), r.compressedBytes(), peakRssMb("self"), cpu);

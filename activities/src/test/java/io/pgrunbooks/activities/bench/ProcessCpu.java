@@ -58,18 +58,49 @@ final class ProcessCpu {
     return out;
   }
 
-  /** CPU seconds per thread name since {@code before} (threads that ended meanwhile are not listed), largest first. */
-  static String threadsSince(Map<String, Double> before) throws IOException {
-    Map<String, Double> byName = new HashMap<>();
-    for (var e : threads().entrySet()) {
-      double d = e.getValue() - before.getOrDefault(e.getKey(), 0.0);
-      String name = e.getKey().substring(e.getKey().indexOf(' ') + 1).replaceAll("[#-]?\\d+$", "");
-      byName.merge(name, d, Double::sum);
+  /**
+   * Samples this JVM's threads every 100 ms until {@link #stop}, so threads that end before the measurement does
+   * (zstd workers, upload pools) are counted with the CPU they had at their last sample.
+   */
+  static final class Sampler {
+    private final Map<String, Double> before;
+    private final Map<String, Double> last = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    Sampler() throws IOException {
+      before = threads();
+      thread = new Thread(() -> {
+        while (running) {
+          try {
+            last.putAll(threads());
+            Thread.sleep(100);
+          } catch (IOException | InterruptedException e) {
+            return;
+          }
+        }
+      }, "bench-cpu-sampler");
+      thread.setDaemon(true);
+      thread.start();
     }
-    Map<String, Double> sorted = new LinkedHashMap<>();
-    byName.entrySet().stream().filter(e -> e.getValue() >= 0.05).sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-        .forEach(e -> sorted.put(e.getKey(), Math.round(e.getValue() * 100) / 100.0));
-    return sorted.toString();
+
+    /** CPU seconds per thread name since the start, largest first (threads under 0.05 s left out). */
+    String stop() throws IOException, InterruptedException {
+      running = false;
+      thread.join();
+      last.putAll(threads());
+      Map<String, Double> byName = new HashMap<>();
+      for (var e : last.entrySet()) {
+        double d = e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+        String name = e.getKey().substring(e.getKey().indexOf(' ') + 1).replaceAll("[#-]?\\d+$", "");
+        byName.merge(name, d, Double::sum);
+      }
+      Map<String, Double> sorted = new LinkedHashMap<>();
+      byName.entrySet().stream().filter(e -> e.getValue() >= 0.05)
+          .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+          .forEach(e -> sorted.put(e.getKey(), Math.round(e.getValue() * 100) / 100.0));
+      return sorted.toString();
+    }
   }
 
   private static boolean descends(Map<Long, long[]> all, long pid, long root) {

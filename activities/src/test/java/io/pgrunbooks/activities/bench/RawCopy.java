@@ -23,14 +23,14 @@ final class RawCopy {
       // A worker is a long-running JVM: the warm-up keeps class loading and JIT out of the timed copy.
       copy(c, "bench.warmup");
       var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-      Map<String, Double> threads0 = ProcessCpu.threads();
+      ProcessCpu.Sampler threads = new ProcessCpu.Sampler();
       long cpu0 = os.getProcessCpuTime();
       long t0 = System.nanoTime();
       long[] r = copy(c, "bench." + a[4]);
       double secs = (System.nanoTime() - t0) / 1e9;
       double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
       if (System.getenv("BENCH_PROFILE") != null) {
-        System.err.println("PROFILE threads of the raw COPY of " + a[4] + ": " + ProcessCpu.threadsSince(threads0));
+        System.err.println("PROFILE threads of the raw COPY of " + a[4] + ": " + threads.stop());
       }
       System.out.printf("%.2f %d %d %d %.2f%n", secs, r[0], r[1], ArchiveBenchmark.peakRssMb("self"), cpu);
     }
