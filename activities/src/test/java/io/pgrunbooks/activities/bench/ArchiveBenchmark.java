@@ -48,7 +48,10 @@ public final class ArchiveBenchmark {
   // SDK's wire log included, which costs the export more than its compression does.
   private static final String LOGGING = "-Dlogback.configurationFile="
       + Path.of("worker/src/main/resources/logback.xml").toAbsolutePath();
-  /** Every method, in the order of an odd repeat; {@code BENCH_METHODS=raw,zstd} runs a subset. */
+  /**
+   * Every method, in the order of an odd repeat; {@code BENCH_METHODS=raw,zstd} runs a subset, {@code gzip:1} or
+   * {@code zstd:3} an export at that level instead of the configured default.
+   */
   private static final List<String> ALL_METHODS = List.of("pipeline", "raw", "gzip", "zstd");
 
   /**
@@ -91,7 +94,8 @@ public final class ArchiveBenchmark {
       PostgresNode pg = cluster.primary();
       Path config = dir.resolve("bench.yml");
       Files.writeString(config, yaml(pg, store.port));
-      prepare(pg, "warmup", 50_000);
+      // 400k rows (31 MB of CSV, four parts): enough for the JIT to compile the whole export path before the timed run.
+      prepare(pg, "warmup", 400_000);
       Map<String, Long> csv = new TreeMap<>();
       for (var t : Map.of("small", small, "large", large).entrySet()) {
         prepare(pg, t.getKey(), t.getValue());
@@ -149,7 +153,7 @@ public final class ArchiveBenchmark {
     }
     List<String> chosen = List.of(env.strip().split("\\s*,\\s*"));
     for (String m : chosen) {
-      if (!ALL_METHODS.contains(m)) {
+      if (!ALL_METHODS.contains(m.replaceAll(":\\d+$", ""))) {
         throw new IllegalArgumentException("BENCH_METHODS: unknown method '" + m + "'; known: " + ALL_METHODS);
       }
     }
@@ -174,10 +178,8 @@ public final class ArchiveBenchmark {
     for (String table : List.of("small", "large")) {
       double raw = median(runs, table, "raw", Run::secs);
       double p = median(runs, table, "pipeline", Run::secs);
-      for (String method : ALL_METHODS) {
-        if (!methods.contains(method)) {
-          continue;
-        }
+      for (String method : methods.stream().sorted(java.util.Comparator.comparing(m -> ALL_METHODS.indexOf(
+          m.replaceAll(":\\d+$", "")))).toList()) {
         double secs = median(runs, table, method, Run::secs);
         if (Double.isNaN(secs)) {
           continue;
@@ -200,7 +202,8 @@ public final class ArchiveBenchmark {
     return switch (method) {
       case "pipeline" -> "pipeline psql\\|gzip>file + aws s3 cp";
       case "raw" -> "raw COPY (CopyManager, bytes dropped)";
-      default -> "runbook " + method;
+      default -> method.contains(":") ? "runbook " + method.replace(":", " level ") : "runbook " + method
+          + " (default level)";
     };
   }
 
@@ -324,7 +327,9 @@ public final class ArchiveBenchmark {
   /** Child mode: one exportPartition call through Temporal's activity test environment. */
   private static void export(String[] a) throws Exception {
     Map<String, String> env = Map.of("BENCH_PG_PASSWORD", PASSWORD, "BENCH_S3_ACCESS", ACCESS, "BENCH_S3_SECRET", SECRET);
-    String yaml = Files.readString(Path.of(a[1])).replace("compression: gzip", "compression: " + a[4]);
+    String[] method = a[4].split(":");
+    String yaml = Files.readString(Path.of(a[1])).replace("compression: gzip", "compression: " + method[0]
+        + (method.length > 1 ? "\n  compressionLevel: " + method[1] : ""));
     RunbooksConfig cfg = ConfigLoader.parse(yaml, env, "bench");
     ConnectionFactory connections = new ConnectionFactory(cfg, () -> env, Duration.ofSeconds(5), Duration.ofSeconds(60));
     TestActivityEnvironment testEnv = TestActivityEnvironment.newInstance();

@@ -59,7 +59,7 @@ final class ProcessCpu {
   }
 
   /**
-   * Samples this JVM's threads every 100 ms until {@link #stop}, so threads that end before the measurement does
+   * Samples this JVM's threads every 250 ms until {@link #stop}, so threads that end before the measurement does
    * (zstd workers, upload pools) are counted with the CPU they had at their last sample.
    */
   static final class Sampler {
@@ -74,7 +74,7 @@ final class ProcessCpu {
         while (running) {
           try {
             last.putAll(threads());
-            Thread.sleep(100);
+            Thread.sleep(250);
           } catch (IOException | InterruptedException e) {
             return;
           }

@@ -6,6 +6,7 @@ import io.pgrunbooks.activities.postgres.CsvExport;
 import io.pgrunbooks.activities.s3.Compression;
 import io.pgrunbooks.activities.s3.DigestStreams;
 import io.pgrunbooks.activities.s3.PipelinedOutputStream;
+import io.pgrunbooks.config.ArchiveConfig;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,7 +24,7 @@ import org.postgresql.PGConnection;
  * export's chain, writing into a null stream instead of S3, each stage {@code repeats} times interleaved,
  * median reported with the CPU seconds of this JVM per stage. Stages: the raw COPY; + SHA-256 of the CSV;
  * the previous one-thread chain (SHA-256, zstd level 3 with 2 zstd workers, SHA-256 of the object); the
- * current two-thread chain ({@link CsvExport}); variants of the two-thread chain by zstd level and workers;
+ * current two-thread chain ({@link CsvExport}, default level); variants of the two-thread chain by zstd level and workers;
  * gzip with {@code BENCH_PROFILE_GZIP=1}. Usage: {@code ArchiveBenchmark profile <host> <port> <password> <table> [repeats]}.
  */
 final class StageProfile {
@@ -42,7 +43,7 @@ final class StageProfile {
     stages.put("COPY + SHA-256 of the CSV (one thread)", sink -> new DigestStreams.Out(sink, null));
     stages.put("one thread: SHA + zstd 3 (2 workers) + SHA, as before", sink -> buffered(
         new DigestStreams.Out(Compression.compress("zstd", 3, new DigestStreams.Out(sink, null)), null)));
-    stages.put("two threads: CsvExport zstd 3 (the export now)", null);
+    stages.put("two threads: CsvExport zstd " + ArchiveConfig.DEFAULT_ZSTD_LEVEL + " (the export now, default level)", null);
     for (int level : new int[] {1, 3}) {
       for (int workers : new int[] {0, 2}) {
         stages.put("two threads: SHA + zstd " + level + " (" + workers + " workers) + SHA", sink -> staged(
@@ -90,7 +91,8 @@ final class StageProfile {
       st.execute("LOCK TABLE " + table + " IN SHARE MODE");
     }
     if (stage == null) {
-      CsvExport.copy(c, table, name.contains("gzip") ? "gzip" : "zstd", name.contains("gzip") ? 6 : 3,
+      CsvExport.copy(c, table, name.contains("gzip") ? "gzip" : "zstd", name.contains("gzip") ? ArchiveConfig.DEFAULT_GZIP_LEVEL
+          : ArchiveConfig.DEFAULT_ZSTD_LEVEL,
           OutputStream.nullOutputStream(), b -> {});
     } else {
       try (OutputStream out = stage.chain(OutputStream.nullOutputStream())) {
