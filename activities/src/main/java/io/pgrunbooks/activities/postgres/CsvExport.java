@@ -31,7 +31,7 @@ public final class CsvExport {
    * COPYs {@code quotedTable} in the caller's transaction (snapshot, lock and {@link ContentHash#canonicalSettings}
    * already set) into {@code object}, which is closed at the end.
    *
-   * @param progress CSV bytes read so far, called on the caller's thread (heartbeats; may throw to stop)
+   * @param progress CSV bytes read so far, called on the caller's thread about every MiB (heartbeats; may throw to stop)
    */
   public static Written copy(Connection c, String quotedTable, String compression, int level, OutputStream object,
                              LongConsumer progress) throws SQLException, IOException {
@@ -39,7 +39,7 @@ public final class CsvExport {
     DigestStreams.Out csv = new DigestStreams.Out(Compression.compress(compression, level, compressed), null);
     long rows;
     try (OutputStream staged = new DigestStreams.Counted(new PipelinedOutputStream(csv, "archive-compress", CHUNK,
-        CHUNKS), progress)) {
+        CHUNKS), CHUNK, progress)) {
       rows = c.unwrap(PGConnection.class).getCopyAPI().copyOut(ContentHash.copySql(quotedTable), staged);
     }
     // close() returned: the compressing thread has finished, its counts and digests are final and visible here.

@@ -59,27 +59,40 @@ public final class DigestStreams {
     }
   }
 
-  /** Counting output stream that reports progress (bytes so far) after each write, on the writing thread. */
+  /**
+   * Counting output stream that reports progress (bytes so far) on the writing thread, about every {@code every}
+   * bytes (a COPY writes one row at a time: a call per row cost more than the rest of this stream).
+   */
   public static final class Counted extends FilterOutputStream {
     private final LongConsumer progress;
+    private final long every;
     private long bytes;
+    private long reported;
 
-    public Counted(OutputStream out, LongConsumer progress) {
+    public Counted(OutputStream out, long every, LongConsumer progress) {
       super(out);
+      this.every = every;
       this.progress = progress;
     }
 
     @Override
     public void write(int b) throws IOException {
       out.write(b);
-      progress.accept(++bytes);
+      counted(1);
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
       out.write(b, off, len);
-      bytes += len;
-      progress.accept(bytes);
+      counted(len);
+    }
+
+    private void counted(int n) {
+      bytes += n;
+      if (bytes - reported >= every) {
+        reported = bytes;
+        progress.accept(bytes);
+      }
     }
 
     public long bytes() {

@@ -21,7 +21,9 @@ final class RawCopy {
     String url = "jdbc:postgresql://" + a[1] + ":" + a[2] + "/postgres";
     try (Connection c = DriverManager.getConnection(url, "postgres", a[3])) {
       // A worker is a long-running JVM: the warm-up keeps class loading and JIT out of the timed copy.
-      copy(c, "bench.warmup");
+      for (int i = 0; i < ArchiveBenchmark.WARMUPS; i++) {
+        copy(c, "bench.warmup");
+      }
       var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
       ProcessCpu.Sampler threads = new ProcessCpu.Sampler();
       long cpu0 = os.getProcessCpuTime();

@@ -25,6 +25,21 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 class ArchiveStreamsTest {
 
   @Test
+  void progressIsReportedAboutEveryStepWhileEveryByteIsCounted() throws IOException {
+    List<Long> reports = new java.util.ArrayList<>();
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    DigestStreams.Counted counted = new DigestStreams.Counted(sink, 1000, reports::add);
+    for (int row = 0; row < 500; row++) {
+      counted.write(new byte[79], 0, 79);
+      counted.write('\n');
+    }
+    assertThat(counted.bytes()).isEqualTo(40_000).isEqualTo(sink.size());
+    // About one report per 1000 bytes (the first once 1000 are passed: 1039), never one per row.
+    assertThat(reports).hasSize(38).isSorted();
+    assertThat(reports.get(0)).isEqualTo(1039);
+  }
+
+  @Test
   void parallelGzipOfManyBlocksIsOneGzipStreamOfTheSameBytes() throws IOException {
     byte[] csv = csv(9 * 1024 * 1024 + 12345);
     ByteArrayOutputStream gz = new ByteArrayOutputStream();
