@@ -38,8 +38,8 @@ public final class CsvExport {
     DigestStreams.Out compressed = new DigestStreams.Out(object, null);
     DigestStreams.Out csv = new DigestStreams.Out(Compression.compress(compression, level, compressed), null);
     long rows;
-    try (OutputStream staged = new DigestStreams.Counted(new PipelinedOutputStream(csv, "archive-compress", CHUNK,
-        CHUNKS), CHUNK, progress)) {
+    try (OutputStream staged = new DigestStreams.Out(new PipelinedOutputStream(csv, "archive-compress", CHUNK, CHUNKS),
+        false, CHUNK, progress)) {
       rows = c.unwrap(PGConnection.class).getCopyAPI().copyOut(ContentHash.copySql(quotedTable), staged);
     }
     // close() returned: the compressing thread has finished, its counts and digests are final and visible here.

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * downstream failure also surfaces on the next write. Every byte written reaches {@code out} exactly
  * once and in order, or the stream fails.
  */
-public final class PipelinedOutputStream extends OutputStream {
+public final class PipelinedOutputStream extends BlockOutputStream {
   private static final byte[] END = new byte[0];
   private static final long POLL_MS = 100;
 
@@ -30,11 +30,8 @@ public final class PipelinedOutputStream extends OutputStream {
   private final BlockingQueue<byte[]> free;
   private final Thread writer;
   private volatile Throwable failure;
-  private byte[] filling;
-  private int pos;
   private int allocated;
   private final int maxChunks;
-  private boolean closed;
 
   /**
    * @param threadName the downstream thread's name (shown in thread dumps and profiles)
@@ -42,43 +39,18 @@ public final class PipelinedOutputStream extends OutputStream {
    * @param chunks chunks queued at most before the writer waits
    */
   public PipelinedOutputStream(OutputStream out, String threadName, int chunkSize, int chunks) {
-    if (chunkSize < 1 || chunks < 1) {
-      throw new IllegalArgumentException("chunkSize and chunks must be at least 1, not " + chunkSize + " and " + chunks);
-    }
+    super(checked(chunkSize, chunks));
     this.out = out;
     this.chunkSize = chunkSize;
     this.maxChunks = chunks + 2;
     // Never full (there are only maxChunks chunks, plus END): the chunk count bounds the memory.
     this.queued = new ArrayBlockingQueue<>(maxChunks + 1);
     this.free = new ArrayBlockingQueue<>(maxChunks);
-    this.filling = new byte[chunkSize];
     this.allocated = 1;
     this.writer = new Thread(this::drain, threadName);
     // A writer that died without closing (an exception the caller swallowed) must not keep the JVM alive.
     writer.setDaemon(true);
     writer.start();
-  }
-
-  @Override
-  public void write(int b) throws IOException {
-    if (pos == chunkSize) {
-      handOff();
-    }
-    filling[pos++] = (byte) b;
-  }
-
-  @Override
-  public void write(byte[] b, int off, int len) throws IOException {
-    while (len > 0) {
-      if (pos == chunkSize) {
-        handOff();
-      }
-      int n = Math.min(len, chunkSize - pos);
-      System.arraycopy(b, off, filling, pos, n);
-      pos += n;
-      off += n;
-      len -= n;
-    }
   }
 
   /** Does not wait for the downstream thread (the chunk boundaries are this stream's business). */
@@ -90,13 +62,12 @@ public final class PipelinedOutputStream extends OutputStream {
   /** Hands over what is left, lets the downstream thread close {@code out}, waits for it and rethrows its failure. */
   @Override
   public void close() throws IOException {
-    if (closed) {
+    if (!firstClose()) {
       return;
     }
-    closed = true;
     try {
       if (pos > 0) {
-        enqueue(new Chunk(filling, pos));
+        enqueue(new Chunk(block, pos));
         pos = 0;
       }
       enqueue(new Chunk(END, 0));
@@ -111,9 +82,10 @@ public final class PipelinedOutputStream extends OutputStream {
     rethrow();
   }
 
-  private void handOff() throws IOException {
+  @Override
+  protected void full() throws IOException {
     try {
-      enqueue(new Chunk(filling, pos));
+      enqueue(new Chunk(block, pos));
       pos = 0;
       byte[] next = free.poll();
       if (next == null && allocated < maxChunks) {
@@ -124,7 +96,7 @@ public final class PipelinedOutputStream extends OutputStream {
         rethrow();
         next = free.poll(POLL_MS, TimeUnit.MILLISECONDS);
       }
-      filling = next;
+      block = next;
     } catch (InterruptedException e) {
       writer.interrupt();
       Thread.currentThread().interrupt();
@@ -153,6 +125,13 @@ public final class PipelinedOutputStream extends OutputStream {
     } catch (Throwable t) {
       failure = t;
     }
+  }
+
+  private static int checked(int chunkSize, int chunks) {
+    if (chunkSize < 1 || chunks < 1) {
+      throw new IllegalArgumentException("chunkSize and chunks must be at least 1, not " + chunkSize + " and " + chunks);
+    }
+    return chunkSize;
   }
 
   private void rethrow() throws IOException {

@@ -26,18 +26,7 @@ class PipelinedOutputStreamTest {
     new Random(7).nextBytes(data);
     Recording down = new Recording(3);
     try (OutputStream out = new PipelinedOutputStream(down, "test-stage", 64 * 1024, 2)) {
-      int i = 0;
-      int step = 1;
-      while (i < data.length) {
-        int n = Math.min(step, data.length - i);
-        if (n == 1) {
-          out.write(data[i]);
-        } else {
-          out.write(data, i, n);
-        }
-        i += n;
-        step = step * 7 % 200_003 + 1;
-      }
+      ArchiveStreamsTest.writeInMixedSizes(out, data, 200_003);
     }
     assertThat(down.bytes.toByteArray()).isEqualTo(data);
     assertThat(down.closes.get()).isEqualTo(1);
