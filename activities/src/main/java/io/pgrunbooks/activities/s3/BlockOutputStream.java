@@ -31,6 +31,11 @@ abstract class BlockOutputStream extends OutputStream {
     return true;
   }
 
+  /** Whether {@link #firstClose} was called. */
+  protected final boolean isClosed() {
+    return closed;
+  }
+
   @Override
   public void write(int b) throws IOException {
     if (pos == block.length) {

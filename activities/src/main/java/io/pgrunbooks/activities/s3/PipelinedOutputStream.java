@@ -84,6 +84,10 @@ public final class PipelinedOutputStream extends BlockOutputStream {
 
   @Override
   protected void full() throws IOException {
+    if (isClosed()) {
+      // The downstream thread has ended: nothing would ever take this chunk.
+      throw new IOException("write after close of the stream to " + writer.getName());
+    }
     try {
       enqueue(new Chunk(block, pos));
       pos = 0;

@@ -111,7 +111,7 @@ public final class ArchiveBenchmark {
       // The store is a fresh JVM too: one unrecorded export first, so the first recorded export does not pay for
       // its JIT (about 2 s of store CPU) while the raw COPY never touches it.
       if (methods.stream().anyMatch(m -> m.startsWith("zstd") || m.startsWith("gzip"))) {
-        child(config, pg, "warmup", "zstd", 0, "warm-up");
+        child(config, pg, store, "warmup", "zstd", 0, "warm-up");
       }
       for (String table : List.of("small", "large")) {
         int repeats = table.equals("small") ? smallRuns : largeRuns;
@@ -123,15 +123,17 @@ public final class ArchiveBenchmark {
           }
           for (String method : order) {
             String orderName = order.get(0) + " first";
-            double pg0 = ProcessCpu.treeSeconds(postmasterPid(pg));
-            double store0 = ProcessCpu.treeSeconds(store.process.pid());
-            Run r = switch (method) {
-              case "pipeline" -> pipeline(store, pg, dir, table, csv.get(table), i + 1, orderName);
-              case "raw" -> rawCopy(pg, table, i + 1, orderName);
-              default -> child(config, pg, table, method, i + 1, orderName);
-            };
-            r = r.withServers(ProcessCpu.treeSeconds(postmasterPid(pg)) - pg0,
-                ProcessCpu.treeSeconds(store.process.pid()) - store0);
+            Run r;
+            if (method.equals("pipeline")) {
+              double pg0 = ProcessCpu.treeSeconds(postmasterPid(pg));
+              double store0 = ProcessCpu.treeSeconds(store.process.pid());
+              r = pipeline(store, pg, dir, table, csv.get(table), i + 1, orderName).withServers(
+                  ProcessCpu.treeSeconds(postmasterPid(pg)) - pg0, ProcessCpu.treeSeconds(store.process.pid()) - store0);
+            } else {
+              // The child JVMs read PostgreSQL's and the store's CPU around their measured call (not their warm-ups).
+              r = method.equals("raw") ? rawCopy(pg, store, table, i + 1, orderName)
+                  : child(config, pg, store, table, method, i + 1, orderName);
+            }
             runs.add(r);
             System.err.println(row(r));
           }
@@ -180,9 +182,9 @@ public final class ArchiveBenchmark {
     lines.add("Medians (seconds, MB/s of CSV; export vs raw COPY = raw seconds / export seconds, goal >= 0.80;"
         + " pipeline ratio = pipeline seconds / runbook seconds):");
     lines.add("");
-    lines.add("| partition | method | runs | median s | median MB/s of CSV | vs raw COPY | vs pipeline | client CPU s"
-        + " | PostgreSQL CPU s | store CPU s | worker peak RSS MB |");
-    lines.add("|---|---|---|---|---|---|---|---|---|---|---|");
+    lines.add("| partition | method | runs | median s | median MB/s of CSV | vs raw COPY | vs raw COPY, same repeat (median)"
+        + " | vs pipeline | client CPU s | PostgreSQL CPU s | store CPU s | worker peak RSS MB |");
+    lines.add("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (String table : List.of("small", "large")) {
       double raw = median(runs, table, "raw", Run::secs);
       double p = median(runs, table, "pipeline", Run::secs);
@@ -194,8 +196,10 @@ public final class ArchiveBenchmark {
         }
         long csv = runs.stream().filter(r -> r.table.equals(table)).mapToLong(Run::csvBytes).findFirst().orElse(0);
         long n = runs.stream().filter(r -> r.table.equals(table) && r.method.equals(method)).count();
-        lines.add("| %s | %s | %d | %.2f | %.1f | %s | %s | %.1f | %.1f | %.1f | %s |".formatted(table, label(method), n, secs,
-            csv / 1e6 / secs, Double.isNaN(raw) ? "-" : "%.2f".formatted(raw / secs),
+        double paired = pairedRatio(runs, table, method);
+        lines.add("| %s | %s | %d | %.2f | %.1f | %s | %s | %s | %.1f | %.1f | %.1f | %s |".formatted(table, label(method), n,
+            secs, csv / 1e6 / secs, Double.isNaN(raw) ? "-" : "%.2f".formatted(raw / secs),
+            Double.isNaN(paired) ? "-" : "%.2f".formatted(paired),
             Double.isNaN(p) || method.equals("pipeline") ? "-" : "%.2fx".formatted(p / secs),
             median(runs, table, method, Run::cpu), median(runs, table, method, Run::pgCpu),
             median(runs, table, method, Run::storeCpu), maxRss(runs, table, method)));
@@ -204,6 +208,20 @@ public final class ArchiveBenchmark {
     lines.add("");
     lines.add("S3 store process (S3Proxy) peak RSS: " + storeRss + " MB.");
     return String.join("\n", lines);
+  }
+
+  /**
+   * Median over the repeats of (raw COPY seconds / {@code method} seconds) within one repeat: the two ran minutes
+   * apart at most, so a load swing between repeats moves both.
+   */
+  private static double pairedRatio(List<Run> runs, String table, String method) {
+    double[] ratios = runs.stream().filter(r -> r.table.equals(table) && r.method.equals(method)).mapToDouble(r ->
+        runs.stream().filter(x -> x.table.equals(table) && x.method.equals("raw") && x.repeat == r.repeat).findFirst()
+            .map(x -> x.secs / r.secs).orElse(Double.NaN)).filter(d -> !Double.isNaN(d)).sorted().toArray();
+    if (ratios.length == 0) {
+      return Double.NaN;
+    }
+    return ratios.length % 2 == 1 ? ratios[ratios.length / 2] : (ratios[ratios.length / 2 - 1] + ratios[ratios.length / 2]) / 2;
   }
 
   private static String label(String method) {
@@ -294,20 +312,22 @@ public final class ArchiveBenchmark {
   }
 
   /** The runbook's export activity in its own JVM with the dev worker's heap. */
-  private static Run child(Path config, PostgresNode pg, String table, String compression, int repeat, String order)
-      throws Exception {
+  private static Run child(Path config, PostgresNode pg, StoreProcess store, String table, String compression, int repeat,
+                           String order) throws Exception {
     String load = load();
-    String[] f = childJvm("export", config.toString(), table, Long.toString(oid(pg, table)), compression);
+    String[] f = childJvm("export", config.toString(), table, Long.toString(oid(pg, table)), compression,
+        Long.toString(postmasterPid(pg)), Long.toString(store.process.pid()));
     return new Run(table, compression, repeat, order, Long.parseLong(f[1]), Long.parseLong(f[2]), Double.parseDouble(f[0]),
-        Double.parseDouble(f[4]), f[3], load, "", 0, 0);
+        Double.parseDouble(f[4]), f[3], load, "", Double.parseDouble(f[5]), Double.parseDouble(f[6]));
   }
 
   /** Raw COPY of the same partition through the same CopyManager path into a counting sink, in a worker-sized JVM. */
-  private static Run rawCopy(PostgresNode pg, String table, int repeat, String order) throws Exception {
+  private static Run rawCopy(PostgresNode pg, StoreProcess store, String table, int repeat, String order) throws Exception {
     String load = load();
-    String[] f = childJvm("rawcopy", pg.host(), Integer.toString(pg.port()), PASSWORD, table);
+    String[] f = childJvm("rawcopy", pg.host(), Integer.toString(pg.port()), PASSWORD, table,
+        Long.toString(postmasterPid(pg)), Long.toString(store.process.pid()));
     return new Run(table, "raw", repeat, order, Long.parseLong(f[1]), 0, Double.parseDouble(f[0]),
-        Double.parseDouble(f[4]), f[3], load, "", 0, 0);
+        Double.parseDouble(f[4]), f[3], load, "", Double.parseDouble(f[5]), Double.parseDouble(f[6]));
   }
 
   /** Runs this class in a child JVM with the worker's heap and logging; its last stdout line, split on spaces. */
@@ -356,6 +376,8 @@ public final class ArchiveBenchmark {
           "bench", "events"), "bench-" + System.nanoTime()));
     }
     var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    ProcessCpu.Servers servers = ProcessCpu.Servers.fromArgs(a);
+    double[] servers0 = servers.now();
     ProcessCpu.Sampler threads = new ProcessCpu.Sampler();
     long cpu0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
@@ -363,11 +385,13 @@ public final class ArchiveBenchmark {
         Long.parseLong(a[3]), "bench", "events"), "bench-" + System.nanoTime()));
     double secs = (System.nanoTime() - t0) / 1e9;
     double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+    String serverCpu = servers.since(servers0);
     if (System.getenv("BENCH_PROFILE") != null) {
       System.err.println("PROFILE threads of the " + a[4] + " export of " + a[2] + ": " + threads.stop());
     }
     testEnv.close();
-    System.out.printf("%.2f %d %d %d %.2f%n", secs, r.uncompressedBytes(), r.compressedBytes(), peakRssMb("self"), cpu);
+    System.out.printf("%.2f %d %d %d %.2f%s%n", secs, r.uncompressedBytes(), r.compressedBytes(), peakRssMb("self"), cpu,
+        serverCpu);
     System.out.flush();
     // The test environment leaves a non-daemon timer thread behind.
     System.exit(0);

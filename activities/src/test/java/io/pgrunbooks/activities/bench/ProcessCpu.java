@@ -18,6 +18,27 @@ final class ProcessCpu {
 
   private ProcessCpu() {}
 
+  /**
+   * CPU seconds of PostgreSQL (the postmaster's tree) and of the S3 store process, read by a child JVM right around
+   * its measured call, so its warm-ups are not counted. The pids come from the harness as the child's last two
+   * arguments.
+   */
+  record Servers(long postmaster, long store) {
+    static Servers fromArgs(String[] a) {
+      return new Servers(Long.parseLong(a[a.length - 2]), Long.parseLong(a[a.length - 1]));
+    }
+
+    double[] now() throws IOException {
+      return new double[] {treeSeconds(postmaster), store > 0 ? treeSeconds(store) : 0};
+    }
+
+    /** " pgSeconds storeSeconds" since {@code before}, for the child's result line. */
+    String since(double[] before) throws IOException {
+      double[] now = now();
+      return " %.2f %.2f".formatted(now[0] - before[0], now[1] - before[1]);
+    }
+  }
+
   /** utime + stime of {@code pid} and its live descendants, plus the CPU of children {@code pid} has waited for. */
   static double treeSeconds(long pid) throws IOException {
     Map<Long, long[]> all = new HashMap<>();

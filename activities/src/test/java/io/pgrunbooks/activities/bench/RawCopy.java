@@ -11,8 +11,8 @@ import org.postgresql.PGConnection;
 /**
  * The reference the export is measured against: the export's own COPY (same statement, same REPEATABLE READ
  * snapshot, SHARE lock and canonical settings, same PgJDBC CopyManager) into a sink that counts the bytes and
- * drops them. Usage: {@code ArchiveBenchmark rawcopy <host> <port> <password> <table>}; prints
- * {@code seconds bytes rows peakRssMb cpuSeconds}.
+ * drops them. Usage: {@code ArchiveBenchmark rawcopy <host> <port> <password> <table> <postmaster pid> <store pid>}; prints
+ * {@code seconds bytes rows peakRssMb cpuSeconds pgCpuSeconds storeCpuSeconds}.
  */
 final class RawCopy {
   private RawCopy() {}
@@ -26,16 +26,19 @@ final class RawCopy {
       }
       copy(c, "bench." + a[4]);
       var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      ProcessCpu.Servers servers = ProcessCpu.Servers.fromArgs(a);
+      double[] servers0 = servers.now();
       ProcessCpu.Sampler threads = new ProcessCpu.Sampler();
       long cpu0 = os.getProcessCpuTime();
       long t0 = System.nanoTime();
       long[] r = copy(c, "bench." + a[4]);
       double secs = (System.nanoTime() - t0) / 1e9;
       double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+      String serverCpu = servers.since(servers0);
       if (System.getenv("BENCH_PROFILE") != null) {
         System.err.println("PROFILE threads of the raw COPY of " + a[4] + ": " + threads.stop());
       }
-      System.out.printf("%.2f %d %d %d %.2f%n", secs, r[0], r[1], ArchiveBenchmark.peakRssMb("self"), cpu);
+      System.out.printf("%.2f %d %d %d %.2f%s%n", secs, r[0], r[1], ArchiveBenchmark.peakRssMb("self"), cpu, serverCpu);
     }
   }
 

@@ -137,6 +137,15 @@ class PipelinedOutputStreamTest {
   }
 
   @Test
+  void aWriteAfterCloseFailsInsteadOfWaitingForAThreadThatHasEnded() throws IOException {
+    OutputStream out = new PipelinedOutputStream(OutputStream.nullOutputStream(), "test-stage", 16, 1);
+    out.write(new byte[10]);
+    out.close();
+    assertThatThrownBy(() -> out.write(new byte[100])).isInstanceOf(IOException.class)
+        .hasMessageContaining("write after close");
+  }
+
+  @Test
   void nonsenseSizesAreRefusedWithTheirValues() {
     assertThatThrownBy(() -> new PipelinedOutputStream(OutputStream.nullOutputStream(), "x", 0, 8))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 and 8");
