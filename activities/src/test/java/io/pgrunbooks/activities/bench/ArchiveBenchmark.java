@@ -375,23 +375,13 @@ public final class ArchiveBenchmark {
       act.exportPartition(new ExportInput(new PartitionRef("bench", "postgres", "bench", a[2], Long.parseLong(a[3]),
           "bench", "events"), "bench-" + System.nanoTime()));
     }
-    var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-    ProcessCpu.Servers servers = ProcessCpu.Servers.fromArgs(a);
-    double[] servers0 = servers.now();
-    ProcessCpu.Sampler threads = new ProcessCpu.Sampler();
-    long cpu0 = os.getProcessCpuTime();
-    long t0 = System.nanoTime();
+    Measurement m = new Measurement(a);
     ExportResult r = act.exportPartition(new ExportInput(new PartitionRef("bench", "postgres", "bench", a[2],
         Long.parseLong(a[3]), "bench", "events"), "bench-" + System.nanoTime()));
-    double secs = (System.nanoTime() - t0) / 1e9;
-    double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
-    String serverCpu = servers.since(servers0);
-    if (System.getenv("BENCH_PROFILE") != null) {
-      System.err.println("PROFILE threads of the " + a[4] + " export of " + a[2] + ": " + threads.stop());
-    }
+    Measurement.Result done = m.end("the " + a[4] + " export of " + a[2]);
     testEnv.close();
-    System.out.printf("%.2f %d %d %d %.2f%s%n", secs, r.uncompressedBytes(), r.compressedBytes(), peakRssMb("self"), cpu,
-        serverCpu);
+    System.out.printf("%.2f %d %d %d %.2f%s%n", done.secs(), r.uncompressedBytes(), r.compressedBytes(), peakRssMb("self"),
+        done.cpu(), done.servers());
     System.out.flush();
     // The test environment leaves a non-daemon timer thread behind.
     System.exit(0);

@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.util.Map;
 import org.postgresql.PGConnection;
 
 /**
@@ -25,20 +24,11 @@ final class RawCopy {
         copy(c, "bench.warmup");
       }
       copy(c, "bench." + a[4]);
-      var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-      ProcessCpu.Servers servers = ProcessCpu.Servers.fromArgs(a);
-      double[] servers0 = servers.now();
-      ProcessCpu.Sampler threads = new ProcessCpu.Sampler();
-      long cpu0 = os.getProcessCpuTime();
-      long t0 = System.nanoTime();
+      Measurement m = new Measurement(a);
       long[] r = copy(c, "bench." + a[4]);
-      double secs = (System.nanoTime() - t0) / 1e9;
-      double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
-      String serverCpu = servers.since(servers0);
-      if (System.getenv("BENCH_PROFILE") != null) {
-        System.err.println("PROFILE threads of the raw COPY of " + a[4] + ": " + threads.stop());
-      }
-      System.out.printf("%.2f %d %d %d %.2f%s%n", secs, r[0], r[1], ArchiveBenchmark.peakRssMb("self"), cpu, serverCpu);
+      Measurement.Result done = m.end("the raw COPY of " + a[4]);
+      System.out.printf("%.2f %d %d %d %.2f%s%n", done.secs(), r[0], r[1], ArchiveBenchmark.peakRssMb("self"), done.cpu(),
+          done.servers());
     }
   }
 
