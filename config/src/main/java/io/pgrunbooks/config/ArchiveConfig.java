@@ -10,8 +10,10 @@ import java.util.Map;
  * @param endpoint endpoint URL of an S3-compatible store; null means AWS
  * @param region signing region (default us-east-1)
  * @param compression {@code gzip} or {@code zstd} (default gzip)
- * @param compressionLevel gzip 1-9 (default 6, as the {@code gzip} command) or zstd 1-19 (default 3); a
- *     lower level trades a somewhat larger archive for much less CPU
+ * @param compressionLevel gzip 1-9 (default 6, as the {@code gzip} command) or zstd 1-19 (default 1: level 3
+ *     took 2.5x the CPU of level 1 for a larger archive on the benchmark's CSV, and kept the export from
+ *     keeping up with PostgreSQL's COPY on two cores; bench/archive/README.md); a lower level trades a somewhat
+ *     larger archive for much less CPU
  * @param sse server-side encryption: null, {@code AES256} or {@code aws:kms}
  * @param kmsKeyId KMS key for {@code aws:kms}; null uses the bucket's default key
  * @param forcePathStyle path-style addressing, needed by most S3-compatible stores
@@ -37,8 +39,14 @@ public record ArchiveConfig(
     prefix = Copies.or(prefix, "pg-runbooks");
     region = Copies.or(region, "us-east-1");
     compression = Copies.or(compression, "gzip");
-    compressionLevel = compressionLevel != null ? compressionLevel : "zstd".equals(compression) ? 3 : 6;
+    compressionLevel = compressionLevel != null ? compressionLevel
+        : "zstd".equals(compression) ? DEFAULT_ZSTD_LEVEL : DEFAULT_GZIP_LEVEL;
   }
+
+  /** gzip's own default. */
+  public static final int DEFAULT_GZIP_LEVEL = 6;
+  /** zstd's fastest regular level (was 3 until issue 22; archives of any level restore alike). */
+  public static final int DEFAULT_ZSTD_LEVEL = 1;
 
   /** The section as it is when the file has none: no bucket. */
   public static ArchiveConfig none() {

@@ -30,7 +30,6 @@ import io.pgrunbooks.workflows.common.FailureTypes;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -43,7 +42,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -236,19 +234,12 @@ public class PostgresArchiveActivitiesImpl implements PostgresArchiveActivities 
         // SHARE blocks every write to the detached table for the whole COPY; LOCK before the first query, so the
         // snapshot is taken after it.
         exec(c, "LOCK TABLE " + Identifiers.quote(ref.schema(), ref.name()) + " IN SHARE MODE");
-        DigestStreams.Out compressed = new DigestStreams.Out(upload.stream(), null);
-        OutputStream z = Compression.compress(archive.compression(), archive.compressionLevel(), compressed);
-        DigestStreams.Out csv = new DigestStreams.Out(z, beat::bytes);
-        long rows;
-        try (OutputStream buffered = new BufferedOutputStream(csv, 1 << 20)) {
-          CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-          // The COPY's own row count is exact and belongs to the same snapshot as the data it wrote.
-          rows = copy.copyOut(ContentHash.copySql(Identifiers.quote(ref.schema(), ref.name())), buffered);
-        }
+        CsvExport.Written w = CsvExport.copy(c, Identifiers.quote(ref.schema(), ref.name()), archive.compression(),
+            archive.compressionLevel(), upload.stream(), beat::bytes);
         c.commit();
         String s3Checksum = upload.complete().checksumSHA256();
-        return new ExportResult(bucket, key, ArchiveKeys.manifest(folder), archive.compression(), rows, csv.bytes(),
-            compressed.bytes(), csv.hex(), compressed.hex(), upload.abortedStale(), s3Checksum, false);
+        return new ExportResult(bucket, key, ArchiveKeys.manifest(folder), archive.compression(), w.rows(), w.csvBytes(),
+            w.objectBytes(), w.csvSha256(), w.objectSha256(), upload.abortedStale(), s3Checksum, false);
       }
     } catch (SQLException e) {
       throw sql("export " + ref.qualified(), e);

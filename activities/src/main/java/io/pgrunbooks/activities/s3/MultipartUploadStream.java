@@ -2,7 +2,6 @@ package io.pgrunbooks.activities.s3;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +25,7 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * upload (each with an explicit SHA-256 part checksum); buffers are recycled. {@link #complete}
  * finishes the upload; on any failure the caller aborts it by its upload id.
  */
-final class MultipartUploadStream extends OutputStream {
+final class MultipartUploadStream extends BlockOutputStream {
   /** The smallest part size of an archive; larger when the expected size needs it ({@link PartSizes}). */
   static final int PART_SIZE = 8 * 1024 * 1024;
   /**
@@ -48,8 +47,6 @@ final class MultipartUploadStream extends OutputStream {
   private final ArrayDeque<Future<CompletedPart>> inFlight = new ArrayDeque<>();
   private final ArrayDeque<Long> sizes = new ArrayDeque<>();
   private final BlockingQueue<byte[]> free;
-  private byte[] filling;
-  private int pos;
   private long uploaded;
   private boolean finished;
 
@@ -67,6 +64,7 @@ final class MultipartUploadStream extends OutputStream {
    */
   MultipartUploadStream(S3Client s3, String bucket, String key, String uploadId, int partSize, int partsInFlight,
                         boolean createOnly, LongConsumer progress) {
+    super(partSize);
     this.s3 = s3;
     this.bucket = bucket;
     this.key = key;
@@ -76,7 +74,6 @@ final class MultipartUploadStream extends OutputStream {
     this.createOnly = createOnly;
     this.progress = progress;
     this.free = new ArrayBlockingQueue<>(partsInFlight + 1);
-    this.filling = new byte[partSize];
     this.uploader = Executors.newFixedThreadPool(partsInFlight, r -> {
       Thread t = new Thread(r, "s3-part-upload");
       t.setDaemon(true);
@@ -84,32 +81,10 @@ final class MultipartUploadStream extends OutputStream {
     });
   }
 
-  @Override
-  public void write(int b) throws IOException {
-    if (pos == filling.length) {
-      ship();
-    }
-    filling[pos++] = (byte) b;
-  }
-
-  @Override
-  public void write(byte[] b, int off, int len) throws IOException {
-    while (len > 0) {
-      if (pos == filling.length) {
-        ship();
-      }
-      int n = Math.min(len, filling.length - pos);
-      System.arraycopy(b, off, filling, pos, n);
-      pos += n;
-      off += n;
-      len -= n;
-    }
-  }
-
   /** Uploads what is left as the last part and completes the upload. */
   CompleteMultipartUploadResponse complete() throws IOException {
     if (pos > 0 || parts.isEmpty() && inFlight.isEmpty()) {
-      ship();
+      full();
     }
     while (!inFlight.isEmpty()) {
       awaitOldest();
@@ -137,17 +112,18 @@ final class MultipartUploadStream extends OutputStream {
     }
   }
 
-  private void ship() throws IOException {
+  @Override
+  protected void full() throws IOException {
     while (inFlight.size() >= partsInFlight) {
       awaitOldest();
     }
-    byte[] data = filling;
+    byte[] data = block;
     int len = pos;
     int partNumber = parts.size() + inFlight.size() + 1;
     PartSizes.checkPartNumber(partNumber, partSize, key);
     long bytes = len;
     byte[] next = free.poll();
-    filling = next != null ? next : new byte[partSize];
+    block = next != null ? next : new byte[partSize];
     pos = 0;
     sizes.add(bytes);
     inFlight.add(uploader.submit(() -> {

@@ -19,7 +19,7 @@ import java.util.zip.GZIPOutputStream;
  * valid gzip file ({@code gunzip} and {@code GZIPInputStream} read it whole). Memory stays bounded:
  * at most {@code BLOCKS_PER_THREAD * threads} blocks are in flight (16 MiB of input on two cores).
  */
-final class ParallelGzipOutputStream extends OutputStream {
+final class ParallelGzipOutputStream extends BlockOutputStream {
   private static final int BLOCK = 1 << 20;
   // A deep queue keeps the compressors busy while the writing thread waits for the CPU on a loaded
   // host: with two blocks per thread every wake-up delay of the writer left a compressor idle
@@ -30,13 +30,11 @@ final class ParallelGzipOutputStream extends OutputStream {
   private final ExecutorService pool;
   private final int maxInFlight;
   private final ArrayDeque<Future<byte[]>> inFlight = new ArrayDeque<>();
-  private byte[] block = new byte[BLOCK];
-  private int pos;
-  private boolean closed;
   private final int level;
 
   /** {@code level} 1-9 as gzip's -1 .. -9 (6 is gzip's default). */
   ParallelGzipOutputStream(OutputStream out, int threads, int level) {
+    super(BLOCK);
     this.out = out;
     this.level = level;
     this.maxInFlight = BLOCKS_PER_THREAD * threads;
@@ -51,36 +49,13 @@ final class ParallelGzipOutputStream extends OutputStream {
   }
 
   @Override
-  public void write(int b) throws IOException {
-    if (pos == block.length) {
-      submit();
-    }
-    block[pos++] = (byte) b;
-  }
-
-  @Override
-  public void write(byte[] b, int off, int len) throws IOException {
-    while (len > 0) {
-      if (pos == block.length) {
-        submit();
-      }
-      int n = Math.min(len, block.length - pos);
-      System.arraycopy(b, off, block, pos, n);
-      pos += n;
-      off += n;
-      len -= n;
-    }
-  }
-
-  @Override
   public void close() throws IOException {
-    if (closed) {
+    if (!firstClose()) {
       return;
     }
-    closed = true;
     try {
       if (pos > 0 || inFlight.isEmpty()) {
-        submit();
+        full();
       }
       while (!inFlight.isEmpty()) {
         drainOne();
@@ -91,7 +66,8 @@ final class ParallelGzipOutputStream extends OutputStream {
     }
   }
 
-  private void submit() throws IOException {
+  @Override
+  protected void full() throws IOException {
     while (inFlight.size() >= maxInFlight) {
       drainOne();
     }

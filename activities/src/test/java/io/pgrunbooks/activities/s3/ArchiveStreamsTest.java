@@ -1,6 +1,7 @@
 package io.pgrunbooks.activities.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,23 +26,27 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 class ArchiveStreamsTest {
 
   @Test
+  void progressIsReportedAboutEveryStepWhileEveryByteIsCounted() throws IOException {
+    List<Long> reports = new java.util.ArrayList<>();
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    DigestStreams.Out counted = new DigestStreams.Out(sink, false, 1000, reports::add);
+    for (int row = 0; row < 500; row++) {
+      counted.write(new byte[79], 0, 79);
+      counted.write('\n');
+    }
+    assertThat(counted.bytes()).isEqualTo(40_000).isEqualTo(sink.size());
+    // About one report per 1000 bytes (the first once 1000 are passed: 1039), never one per row.
+    assertThat(reports).hasSize(38).isSorted();
+    assertThat(reports.get(0)).isEqualTo(1039);
+    assertThatThrownBy(counted::hex).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void parallelGzipOfManyBlocksIsOneGzipStreamOfTheSameBytes() throws IOException {
     byte[] csv = csv(9 * 1024 * 1024 + 12345);
     ByteArrayOutputStream gz = new ByteArrayOutputStream();
     try (OutputStream out = new ParallelGzipOutputStream(gz, 2, 6)) {
-      // Mixed write sizes, single bytes included, across block boundaries.
-      int i = 0;
-      int step = 1;
-      while (i < csv.length) {
-        int n = Math.min(step, csv.length - i);
-        if (n == 1) {
-          out.write(csv[i]);
-        } else {
-          out.write(csv, i, n);
-        }
-        i += n;
-        step = step * 7 % 300_001 + 1;
-      }
+      writeInMixedSizes(out, csv, 300_001);
     }
     try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(gz.toByteArray()))) {
       assertThat(in.readAllBytes()).isEqualTo(csv);
@@ -195,5 +200,21 @@ class ArchiveStreamsTest {
 
     @Override
     public void close() {}
+  }
+
+  /** Writes {@code data} in writes of varying sizes up to {@code maxStep}, single bytes included. */
+  static void writeInMixedSizes(OutputStream out, byte[] data, int maxStep) throws IOException {
+    int i = 0;
+    int step = 1;
+    while (i < data.length) {
+      int n = Math.min(step, data.length - i);
+      if (n == 1) {
+        out.write(data[i]);
+      } else {
+        out.write(data, i, n);
+      }
+      i += n;
+      step = step * 7 % maxStep + 1;
+    }
   }
 }
