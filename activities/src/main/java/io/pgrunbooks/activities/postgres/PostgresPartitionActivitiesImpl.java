@@ -70,6 +70,11 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
         });
   }
 
+  @Override
+  public List<String> validatePartitionedTables(InspectTablesInput input) {
+    return inspectPartitionedTables(input).stream().map(TableFacts::table).toList();
+  }
+
   @FunctionalInterface
   private interface TableRead<T, R> {
     R run(Connection c, PartitionPolicyConfig policy, T table) throws SQLException;

@@ -89,7 +89,8 @@ class PartitionMaintenanceBenchmark {
     // The workflow schedules its activities on the central queue: the bench worker polls it (own dev server per JVM).
     String queue = TaskQueues.CENTRAL;
     Worker worker = factory.newWorker(queue);
-    worker.registerWorkflowImplementationTypes(PartitionMaintenanceWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(PartitionMaintenanceWorkflowImpl.class,
+        io.pgrunbooks.workflows.partitionmaintenance.PartitionBatchWorkflowImpl.class);
     ConnectionFactory connections = new ConnectionFactory(config, TestStack::env, java.time.Duration.ofSeconds(5),
         java.time.Duration.ofSeconds(120));
     worker.registerActivitiesImplementations(new PostgresPartitionActivitiesImpl(config, connections),

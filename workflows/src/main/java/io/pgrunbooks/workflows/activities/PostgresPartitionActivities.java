@@ -50,6 +50,13 @@ public interface PostgresPartitionActivities {
   List<TableFacts> inspectPartitionedTables(InspectTablesInput input);
 
   /**
+   * {@link #inspectPartitionedTables} that answers only the validated tables' names, in input order: a large run
+   * validates every table before any batch changes one, without carrying every partition's facts in its history.
+   */
+  @ActivityMethod
+  List<String> validatePartitionedTables(InspectTablesInput input);
+
+  /**
    * {@link #createMissingPartitions} for several tables over one connection: each table's partitions, then one
    * ANALYZE of that table's new partitions. A table that fails (lock never granted, refused, SQL error) reports its
    * error and the others go on; a lost connection fails the activity (retried: creation is idempotent).

@@ -62,6 +62,42 @@ public final class PartitionMaintenancePaths {
     return id;
   }
 
+  /**
+   * 60 monthly tables with a 3-month retention, {@code parallel} 2: more than one activity takes, so the run starts
+   * two {@link PartitionBatchWorkflow} children ({@code <id>/batch-1}, {@code -2}), each creating its tables' future
+   * months and dropping their old partitions under the pre-approval. Returns the parent's id.
+   */
+  public static String batchChildren(TestWorkflowEnvironment env) {
+    startBatchChildren(env);
+    return WorkflowIds.partitionMaintenance("main", "app");
+  }
+
+  /** The first batch child of {@link #batchChildren}: its own history (plan, create, approval, drop). */
+  public static String batchChild(TestWorkflowEnvironment env) {
+    startBatchChildren(env);
+    return WorkflowIds.partitionMaintenance("main", "app") + PartitionBatchWorkflow.ID_INFIX + 1;
+  }
+
+  private static void startBatchChildren(TestWorkflowEnvironment env) {
+    ManyTables catalog = new ManyTables(60);
+    catalog.retention = "P3M";
+    FixedApprovals approvals = new FixedApprovals();
+    approvals.preApprovals = List.of(new PreApproval("drop-partitions", "main/app", "approvals.preApprovals[0]"));
+    Worker worker = env.newWorker(TaskQueues.CENTRAL);
+    worker.registerWorkflowImplementationTypes(PartitionMaintenanceWorkflowImpl.class, PartitionBatchWorkflowImpl.class);
+    worker.registerActivitiesImplementations(catalog, approvals, new DroppedNotifications(),
+        new io.pgrunbooks.workflows.replay.KeptReports());
+    env.start();
+    PartitionMaintenanceResult r = env.getWorkflowClient().newWorkflowStub(PartitionMaintenanceWorkflow.class,
+            WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.CENTRAL)
+                .setWorkflowId(WorkflowIds.partitionMaintenance("main", "app")).build())
+        .run(new PartitionMaintenanceInput("main", "app", null, 2, false, "alice", "monthly", 2));
+    if (r.batches().size() != 2 || catalog.dropped.size() != 60) {
+      throw new IllegalStateException("the path ran " + r.batches().size() + " batches and dropped "
+          + catalog.dropped.size() + " partitions; expected 2 and 60");
+    }
+  }
+
   /** A catalog with one partition for the month the test clock starts in (and an old one when retention is set). */
   static final class Catalog implements PostgresPartitionActivities {
     final List<String> created = new ArrayList<>();
@@ -102,6 +138,11 @@ public final class PartitionMaintenancePaths {
     public List<TableFacts> inspectPartitionedTables(InspectTablesInput input) {
       return input.policies().stream().map(p -> inspectPartitionedTable(
           new InspectTableInput(input.cluster(), input.database(), p))).toList();
+    }
+
+    @Override
+    public List<String> validatePartitionedTables(InspectTablesInput input) {
+      return inspectPartitionedTables(input).stream().map(TableFacts::table).toList();
     }
 
     @Override
