@@ -63,11 +63,25 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
 
   @Override
   public List<TableFacts> inspectPartitionedTables(InspectTablesInput input) {
-    return allTables(input.cluster(), input.database(), input.policies(), PartitionPolicy::table,
-        "reading the partitions of ", (c, policy, p) -> {
-          heartbeat("reading " + policy.table());
-          return PartitionCatalog.facts(c, PartitionCatalog.parent(c, policy.table()), policy.interval());
-        });
+    List<PartitionPolicyConfig> policies = input.policies().stream()
+        .map(p -> policy(input.cluster(), input.database(), p.table())).toList();
+    if (policies.isEmpty()) {
+      return List.of();
+    }
+    String at = policies.get(0).table();
+    // Each parent validated (one query each, the first bad one named), then every partition of all in one query.
+    try (Connection c = primary(input.cluster(), input.database())) {
+      List<Parent> parents = new ArrayList<>();
+      for (PartitionPolicyConfig policy : policies) {
+        at = policy.table();
+        parents.add(PartitionCatalog.parent(c, at));
+      }
+      at = policies.size() + " tables";
+      heartbeat("reading the partitions of " + at);
+      return PartitionCatalog.facts(c, parents, policies.stream().map(PartitionPolicyConfig::interval).toList());
+    } catch (SQLException e) {
+      throw sqlFailure("reading the partitions of " + at, e);
+    }
   }
 
   @Override
