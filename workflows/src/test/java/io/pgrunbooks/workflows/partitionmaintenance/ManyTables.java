@@ -10,14 +10,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 
 /**
- * A catalog of {@code tables} monthly tables {@code public.t1 ...}, each with one partition of January 2000 (expired
+ * A catalog of monthly tables ({@code public.t1 ...} when counted), each with one partition of January 2000 (expired
  * when {@code retention} is set). Thread-safe: batch children call it in parallel. Knobs for the failure paths.
  */
 final class ManyTables implements PostgresPartitionActivities {
   static final String OLD_FROM = "2000-01-01T00:00:00Z";
   static final String OLD_TO = "2000-02-01T00:00:00Z";
 
-  final int tables;
+  final List<String> tables;
   String retention;
   /** A table the catalog refuses (not partitioned), or null. */
   String bad;
@@ -28,7 +28,11 @@ final class ManyTables implements PostgresPartitionActivities {
   final Set<String> validated = ConcurrentHashMap.newKeySet();
 
   ManyTables(int tables) {
-    this.tables = tables;
+    this(IntStream.rangeClosed(1, tables).mapToObj(ManyTables::table).toList());
+  }
+
+  ManyTables(List<String> tables) {
+    this.tables = List.copyOf(tables);
   }
 
   static String table(int i) {
@@ -41,8 +45,8 @@ final class ManyTables implements PostgresPartitionActivities {
 
   @Override
   public List<PartitionPolicy> partitionPolicies(PartitionPoliciesInput input) {
-    return IntStream.rangeClosed(1, tables).mapToObj(i -> new PartitionPolicy(table(i), "month",
-        "{parent}_{yyyy}_{mm}", 2, retention, null, false)).toList();
+    return tables.stream().map(t -> new PartitionPolicy(t, "month", "{parent}_{yyyy}_{mm}", 2, retention, null,
+        false)).toList();
   }
 
   @Override
