@@ -46,7 +46,8 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
 
   @Override
   public List<PartitionPolicy> partitionPolicies(PartitionPoliciesInput input) {
-    return database(input.cluster(), input.database()).partitions().stream().map(p -> new PartitionPolicy(p.table(),
+    return database(input.cluster(), input.database()).partitions().stream()
+        .filter(p -> input.tables() == null || input.tables().contains(p.table())).map(p -> new PartitionPolicy(p.table(),
         p.interval(), p.naming(), p.premake(), period(p.retentionSpec()), period(p.minRetentionSpec()),
         p.archive())).toList();
   }
@@ -86,7 +87,9 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
 
   @Override
   public List<String> validatePartitionedTables(InspectTablesInput input) {
-    return inspectPartitionedTables(input).stream().map(TableFacts::table).toList();
+    // The parents only: their partitions are read by the batch that plans them.
+    return allTables(input.cluster(), input.database(), input.policies(), PartitionPolicy::table, "validating ",
+        (c, policy, p) -> PartitionCatalog.parent(c, policy.table()).table());
   }
 
   @FunctionalInterface

@@ -105,7 +105,15 @@ public interface PostgresPartitionActivities {
   record PartitionPolicy(String table, String interval, String naming, int premake, String retention,
                          String minRetention, boolean archive) {}
 
-  record PartitionPoliciesInput(String cluster, String database) {}
+  /**
+   * @param tables only these tables' policies ({@code schema.name}; a name without a policy is left out), or null for
+   *     all: a batch child reads its own tables', so its history does not grow with the database's table count
+   */
+  record PartitionPoliciesInput(String cluster, String database, List<String> tables) {
+    public PartitionPoliciesInput(String cluster, String database) {
+      this(cluster, database, null);
+    }
+  }
 
   record InspectTableInput(String cluster, String database, PartitionPolicy policy) {}
 

@@ -3,19 +3,23 @@ package io.pgrunbooks.workflows.partitionmaintenance;
 import io.pgrunbooks.workflows.activities.PostgresPartitionActivities;
 import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.InspectTablesInput;
 import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.PartitionPolicy;
+import io.pgrunbooks.workflows.common.FailureTypes;
 import io.pgrunbooks.workflows.common.Failures;
 import io.pgrunbooks.workflows.common.RunRecorder;
 import io.pgrunbooks.workflows.common.RunbookState;
 import io.pgrunbooks.workflows.common.TaskQueues;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
+import java.time.Instant;
 import java.util.List;
 
 /**
  * A large run (more tables than one activity takes) as one {@link PartitionBatchWorkflow} child per batch of tables,
- * {@code parallel} children at once. Every table is validated first (one compact answer per table), so one bad
- * table still changes nothing; the parent then holds only the children's compact summaries.
+ * {@code parallel} children at once. Every table is validated first (its parent in the catalog, one compact answer
+ * per table, and its retention against its floor), so one bad table still changes nothing; the parent then holds
+ * only the children's compact summaries.
  */
 final class BatchChildren {
   /** What the batches did, with the parent's outcome and one-line summary. */
@@ -39,6 +43,14 @@ final class BatchChildren {
     run.step("validate tables", () -> Waves.inBatches(policies, parallel, b -> Async.function(
             pg::validatePartitionedTables, new InspectTablesInput(cluster, database, b))),
         t -> t.size() + " range-partitioned tables validated");
+    Instant now = run.now();
+    for (PartitionPolicy p : policies) {
+      try {
+        PartitionPlanner.checkFloor(p, now);
+      } catch (IllegalArgumentException e) {
+        throw ApplicationFailure.newNonRetryableFailure(e.getMessage() + "; nothing was changed", FailureTypes.BAD_INPUT);
+      }
+    }
     List<List<PartitionPolicy>> batches = TableBatches.split(policies, parallel);
     String parentId = Workflow.getInfo().getWorkflowId();
     List<PartitionBatchResult> results = run.step("run " + batches.size() + " batches",

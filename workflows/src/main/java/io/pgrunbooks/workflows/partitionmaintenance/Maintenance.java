@@ -66,10 +66,14 @@ final class Maintenance {
         ActivityStubs.central(Duration.ofMinutes(30)).heartbeat(Duration.ofMinutes(1)).retry(RETRY).build());
   }
 
-  /** The requested tables' policies, read from config (an activity); an unknown name is refused. */
-  List<PartitionPolicy> policies() {
-    return run.step("read policies",
-        () -> selected(pg.partitionPolicies(new PartitionPoliciesInput(cluster, database)), input.tables()),
+  /**
+   * The requested tables' policies, read from config (an activity); an unknown name is refused.
+   *
+   * @param onlyRequested ask the activity for the requested tables' policies only (a batch child), not all of them
+   */
+  List<PartitionPolicy> policies(boolean onlyRequested) {
+    PartitionPoliciesInput in = new PartitionPoliciesInput(cluster, database, onlyRequested ? input.tables() : null);
+    return run.step("read policies", () -> selected(pg.partitionPolicies(in), input.tables()),
         p -> p.size() + " tables: " + String.join(", ", p.stream().map(PartitionPolicy::table).toList()));
   }
 

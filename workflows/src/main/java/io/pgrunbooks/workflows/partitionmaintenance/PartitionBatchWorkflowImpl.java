@@ -18,7 +18,7 @@ public class PartitionBatchWorkflowImpl extends RunbookWorkflowBase implements P
     RunRecorder run = begin(WorkflowTypes.PARTITION_MAINTENANCE, input.cluster().strip(), target, input);
     try {
       Maintenance m = new Maintenance(run, gate(), pg, input);
-      Maintenance.Done done = m.maintain(m.policies(), run.now(), 1);
+      Maintenance.Done done = m.maintain(m.policies(true), run.now(), 1);
       finish(done.outcome(), done.summary());
       return PartitionBatchResult.of(Workflow.getInfo().getWorkflowId(), done.outcome(), done.summary(), done.work());
     } catch (RuntimeException e) {

@@ -35,7 +35,7 @@ public class PartitionMaintenanceWorkflowImpl extends RunbookWorkflowBase implem
     RunRecorder run = begin(WorkflowTypes.PARTITION_MAINTENANCE, cluster, cluster + "/" + database, input);
     try {
       Maintenance m = new Maintenance(run, gate(), pg, input);
-      List<PartitionPolicy> policies = m.policies();
+      List<PartitionPolicy> policies = m.policies(false);
       Instant now = run.now();
       boolean batched = Workflow.getVersion(BATCHED, Workflow.DEFAULT_VERSION, BATCHED_V1) >= BATCHED_V1;
       int parallel = TableBatches.parallel(input.parallel());

@@ -21,6 +21,8 @@ final class ManyTables implements PostgresPartitionActivities {
   String retention;
   /** A table the catalog refuses (not partitioned), or null. */
   String bad;
+  /** A table whose policy keeps less than its compliance floor (as a stale or forged config would), or null. */
+  String belowFloor;
   /** The drop activity commits its tables' drops and then fails as a whole (a lost connection after COMMIT). */
   boolean dropFailsAfterCommit;
   final Set<String> created = ConcurrentHashMap.newKeySet();
@@ -45,8 +47,9 @@ final class ManyTables implements PostgresPartitionActivities {
 
   @Override
   public List<PartitionPolicy> partitionPolicies(PartitionPoliciesInput input) {
-    return tables.stream().map(t -> new PartitionPolicy(t, "month", "{parent}_{yyyy}_{mm}", 2, retention, null,
-        false)).toList();
+    return tables.stream().filter(t -> input.tables() == null || input.tables().contains(t)).map(t -> t.equals(belowFloor)
+        ? new PartitionPolicy(t, "month", "{parent}_{yyyy}_{mm}", 2, "P1M", "P6M", false)
+        : new PartitionPolicy(t, "month", "{parent}_{yyyy}_{mm}", 2, retention, null, false)).toList();
   }
 
   @Override

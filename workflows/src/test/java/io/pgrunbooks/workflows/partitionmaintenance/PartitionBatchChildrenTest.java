@@ -83,6 +83,17 @@ class PartitionBatchChildrenTest {
   }
 
   @Test
+  void aRetentionBelowItsFloorInTheLastBatchFailsTheRunBeforeAnyBatchChangesAnything() {
+    ManyTables catalog = new ManyTables(120);
+    catalog.belowFloor = ManyTables.table(118);
+
+    TestEnvironments.assertApplicationFailure(() -> run(catalog, 4), FailureTypes.BAD_INPUT,
+        "public.t118: retention P1M is below the compliance floor minRetention P6M; nothing was changed");
+
+    assertThat(catalog.created).isEmpty();
+  }
+
+  @Test
   void aTableWhoseDropsCommittedBeforeItsBatchActivityFailedIsReportedRetiredNotFailed() {
     ManyTables catalog = new ManyTables(2);
     catalog.retention = "P3M";
