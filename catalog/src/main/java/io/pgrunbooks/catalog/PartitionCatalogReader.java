@@ -14,7 +14,9 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -88,13 +90,25 @@ public final class PartitionCatalogReader {
 
   /** The parent's range partitions (by lower bound, MINVALUE first) and its default partition's rows per interval. */
   public static TableFacts facts(Connection c, Parent p, String interval) throws SQLException {
-    List<PartitionFacts> partitions = new ArrayList<>();
+    return facts(c, List.of(p), List.of(interval)).get(0);
+  }
+
+  /**
+   * {@link #facts(Connection, Parent, String)} of several validated parents, in their order: every partition of all
+   * of them (bounds, estimated rows, sizes) in one query, plus one exact count per default partition.
+   *
+   * @param intervals each parent's interval (day, week, month), for its default partition's rows
+   */
+  public static List<TableFacts> facts(Connection c, List<Parent> parents, List<String> intervals) throws SQLException {
+    Map<Long, List<PartitionFacts>> byParent = new HashMap<>();
+    parents.forEach(p -> byParent.put(p.oid(), new ArrayList<>()));
     try (PreparedStatement ps = c.prepareStatement("""
-        SELECT n.nspname || '.' || c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound,
+        SELECT i.inhparent::bigint AS parent, n.nspname || '.' || c.relname AS name,
+               pg_get_expr(c.relpartbound, c.oid) AS bound,
                c.reltuples::bigint AS tuples, pg_table_size(c.oid) AS tbytes, pg_indexes_size(c.oid) AS ibytes
         FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE i.inhparent = ? ORDER BY 1""")) {
-      ps.setLong(1, p.oid());
+        WHERE i.inhparent::bigint = ANY (?) ORDER BY 2""")) {
+      ps.setArray(1, c.createArrayOf("bigint", parents.stream().map(Parent::oid).toArray()));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           String bound = rs.getString("bound");
@@ -102,14 +116,20 @@ public final class PartitionCatalogReader {
             continue;
           }
           String[] b = bounds(bound);
-          partitions.add(new PartitionFacts(rs.getString("name"), b[0], b[1], bound, rs.getLong("tuples"),
-              rs.getLong("tbytes"), rs.getLong("ibytes")));
+          byParent.get(rs.getLong("parent")).add(new PartitionFacts(rs.getString("name"), b[0], b[1], bound,
+              rs.getLong("tuples"), rs.getLong("tbytes"), rs.getLong("ibytes")));
         }
       }
     }
-    partitions.sort(Comparator.comparing(PartitionFacts::from, Comparator.nullsFirst(Comparator.naturalOrder())));
-    return new TableFacts(p.table(), p.keyColumn(), p.keyType(), partitions, p.defaultPartition(),
-        p.defaultPartition() == null ? List.of() : defaultRows(c, p, interval));
+    List<TableFacts> out = new ArrayList<>();
+    for (int i = 0; i < parents.size(); i++) {
+      Parent p = parents.get(i);
+      List<PartitionFacts> partitions = byParent.get(p.oid());
+      partitions.sort(Comparator.comparing(PartitionFacts::from, Comparator.nullsFirst(Comparator.naturalOrder())));
+      out.add(new TableFacts(p.table(), p.keyColumn(), p.keyType(), List.copyOf(partitions), p.defaultPartition(),
+          p.defaultPartition() == null ? List.of() : defaultRows(c, p, intervals.get(i))));
+    }
+    return out;
   }
 
   /** Exact rows of the default partition per interval start (UTC). */

@@ -2,6 +2,7 @@ package io.pgrunbooks.client;
 
 import io.pgrunbooks.workflows.common.RunbookState;
 import io.pgrunbooks.workflows.common.SearchAttributes;
+import io.pgrunbooks.workflows.partitionmaintenance.PartitionBatchWorkflow;
 import io.pgrunbooks.workflows.registry.Runbooks;
 import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.common.SearchAttributeKey;
@@ -47,7 +48,9 @@ public final class RunFilters {
     if (type != null) {
       terms.add(SearchAttributes.TYPE.getName() + " = '" + type + "'");
     } else {
-      terms.add("WorkflowType IN (" + Runbooks.types().stream().map(t -> "'" + t + "'")
+      // PartitionMaintenance's batch children are listed too: each may wait for its own drop approval.
+      terms.add("WorkflowType IN (" + java.util.stream.Stream.concat(Runbooks.types().stream(),
+              java.util.stream.Stream.of(PartitionBatchWorkflow.TYPE)).map(t -> "'" + t + "'")
           .collect(Collectors.joining(", ")) + ")");
     }
     if (cluster != null) {

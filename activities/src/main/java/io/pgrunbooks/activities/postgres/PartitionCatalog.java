@@ -36,6 +36,11 @@ final class PartitionCatalog {
     return PartitionCatalogReader.facts(c, p, interval);
   }
 
+  /** The facts of several validated parents, their partitions read in one query. */
+  static List<TableFacts> facts(Connection c, List<Parent> parents, List<String> intervals) throws SQLException {
+    return PartitionCatalogReader.facts(c, parents, intervals);
+  }
+
   /** A relation by {@code schema.name}, or null when there is none. */
   static Relation relation(Connection c, String schema, String name) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("""

@@ -46,7 +46,8 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
 
   @Override
   public List<PartitionPolicy> partitionPolicies(PartitionPoliciesInput input) {
-    return database(input.cluster(), input.database()).partitions().stream().map(p -> new PartitionPolicy(p.table(),
+    return database(input.cluster(), input.database()).partitions().stream()
+        .filter(p -> input.tables() == null || input.tables().contains(p.table())).map(p -> new PartitionPolicy(p.table(),
         p.interval(), p.naming(), p.premake(), period(p.retentionSpec()), period(p.minRetentionSpec()),
         p.archive())).toList();
   }
@@ -63,11 +64,32 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
 
   @Override
   public List<TableFacts> inspectPartitionedTables(InspectTablesInput input) {
-    return allTables(input.cluster(), input.database(), input.policies(), PartitionPolicy::table,
-        "reading the partitions of ", (c, policy, p) -> {
-          heartbeat("reading " + policy.table());
-          return PartitionCatalog.facts(c, PartitionCatalog.parent(c, policy.table()), policy.interval());
-        });
+    List<PartitionPolicyConfig> policies = input.policies().stream()
+        .map(p -> policy(input.cluster(), input.database(), p.table())).toList();
+    if (policies.isEmpty()) {
+      return List.of();
+    }
+    String at = policies.get(0).table();
+    // Each parent validated (one query each, the first bad one named), then every partition of all in one query.
+    try (Connection c = primary(input.cluster(), input.database())) {
+      List<Parent> parents = new ArrayList<>();
+      for (PartitionPolicyConfig policy : policies) {
+        at = policy.table();
+        parents.add(PartitionCatalog.parent(c, at));
+      }
+      at = policies.size() + " tables";
+      heartbeat("reading the partitions of " + at);
+      return PartitionCatalog.facts(c, parents, policies.stream().map(PartitionPolicyConfig::interval).toList());
+    } catch (SQLException e) {
+      throw sqlFailure("reading the partitions of " + at, e);
+    }
+  }
+
+  @Override
+  public List<String> validatePartitionedTables(InspectTablesInput input) {
+    // The parents only: their partitions are read by the batch that plans them.
+    return allTables(input.cluster(), input.database(), input.policies(), PartitionPolicy::table, "validating ",
+        (c, policy, p) -> PartitionCatalog.parent(c, policy.table()).table());
   }
 
   @FunctionalInterface

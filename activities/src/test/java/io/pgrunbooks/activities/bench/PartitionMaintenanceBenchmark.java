@@ -15,6 +15,7 @@ import io.pgrunbooks.workflows.activities.NotifyActivities;
 import io.pgrunbooks.workflows.activities.VerifySignatureInput;
 import io.pgrunbooks.workflows.common.DataConverters;
 import io.pgrunbooks.workflows.common.TaskQueues;
+import io.pgrunbooks.workflows.partitionmaintenance.PartitionBatchResult;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceInput;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceResult;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceWorkflow;
@@ -89,7 +90,8 @@ class PartitionMaintenanceBenchmark {
     // The workflow schedules its activities on the central queue: the bench worker polls it (own dev server per JVM).
     String queue = TaskQueues.CENTRAL;
     Worker worker = factory.newWorker(queue);
-    worker.registerWorkflowImplementationTypes(PartitionMaintenanceWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(PartitionMaintenanceWorkflowImpl.class,
+        io.pgrunbooks.workflows.partitionmaintenance.PartitionBatchWorkflowImpl.class);
     ConnectionFactory connections = new ConnectionFactory(config, TestStack::env, java.time.Duration.ofSeconds(5),
         java.time.Duration.ofSeconds(120));
     worker.registerActivitiesImplementations(new PostgresPartitionActivitiesImpl(config, connections),
@@ -106,11 +108,31 @@ class PartitionMaintenanceBenchmark {
       double seconds = (System.nanoTime() - start) / 1e9;
       History h = client.fetchHistory(id).getHistory();
       long bytes = h.getSerializedSize();
-      System.out.printf("  runbook: %s; %d tables, %d created, %d dropped; history %d events, %.1f MB%n",
-          r.report().outcome(), r.tables().size(), r.tables().stream().mapToInt(t -> t.created().size()).sum(),
-          r.tables().stream().mapToInt(t -> t.retired().size()).sum(), h.getEventsCount(), bytes / 1e6);
-      profile(h);
-      if (r.tables().stream().map(TableReport::status).anyMatch("FAILED"::equals)) {
+      List<PartitionBatchResult.TableSummary> batched = r.batches().stream().flatMap(b -> b.tables().stream()).toList();
+      int created = r.tables().stream().mapToInt(t -> t.created().size()).sum()
+          + batched.stream().mapToInt(PartitionBatchResult.TableSummary::created).sum();
+      int dropped = r.tables().stream().mapToInt(t -> t.retired().size()).sum()
+          + batched.stream().mapToInt(PartitionBatchResult.TableSummary::retired).sum();
+      System.out.printf("  runbook: %s; %d tables, %d created, %d dropped; history %d events, %.2f MB%n",
+          r.report().outcome(), r.tables().size() + batched.size(), created, dropped, h.getEventsCount(), bytes / 1e6);
+      profile(List.of(h));
+      // A run in batch children: each child's history (the largest one named), the activities are in those.
+      List<History> all = new ArrayList<>();
+      long largest = 0;
+      for (PartitionBatchResult b : r.batches()) {
+        History c = client.fetchHistory(b.workflowId()).getHistory();
+        largest = Math.max(largest, c.getSerializedSize());
+        System.out.printf("  runbook: child %s: %d events, %.2f MB%n", b.workflowId(), c.getEventsCount(),
+            c.getSerializedSize() / 1e6);
+        all.add(c);
+      }
+      if (!r.batches().isEmpty()) {
+        System.out.printf("  runbook: %d children, largest child history %.2f MB; activities of all children:%n",
+            r.batches().size(), largest / 1e6);
+        profile(all);
+      }
+      if (r.tables().stream().map(TableReport::status).anyMatch("FAILED"::equals)
+          || batched.stream().map(PartitionBatchResult.TableSummary::status).anyMatch("FAILED"::equals)) {
         throw new AssertionError("a table failed: " + r.report().summary());
       }
       return seconds;
@@ -121,11 +143,22 @@ class PartitionMaintenanceBenchmark {
   }
 
   /** Where the run's time went, from its history: per activity type, calls, time running and time queued. */
-  static void profile(History h) {
+  static void profile(List<History> histories) {
+    Map<String, long[]> byType = new java.util.TreeMap<>();
+    int tasks = 0;
+    for (History h : histories) {
+      tasks += (int) h.getEventsList().stream().filter(e -> e.hasWorkflowTaskCompletedEventAttributes()).count();
+      profile(h, byType);
+    }
+    System.out.printf("  PROFILE %d workflow tasks%n", tasks);
+    byType.forEach((k, a) -> System.out.printf("  PROFILE %-28s %5d calls, %8.1f s running (max %.2f s), %6.1f s queued%n",
+        k, a[0], a[1] / 1e3, a[3] / 1e3, a[2] / 1e3));
+  }
+
+  private static void profile(History h, Map<String, long[]> byType) {
     Map<Long, String> type = new java.util.HashMap<>();
     Map<Long, Long> scheduled = new java.util.HashMap<>();
     Map<Long, Long> started = new java.util.HashMap<>();
-    Map<String, long[]> byType = new java.util.TreeMap<>();
     for (var e : h.getEventsList()) {
       long t = e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000;
       if (e.hasActivityTaskScheduledEventAttributes()) {
@@ -142,10 +175,6 @@ class PartitionMaintenanceBenchmark {
         a[3] = Math.max(a[3], t - started.getOrDefault(id, t));
       }
     }
-    int tasks = (int) h.getEventsList().stream().filter(e -> e.hasWorkflowTaskCompletedEventAttributes()).count();
-    System.out.printf("  PROFILE %d workflow tasks%n", tasks);
-    byType.forEach((k, a) -> System.out.printf("  PROFILE %-28s %5d calls, %8.1f s running (max %.2f s), %6.1f s queued%n",
-        k, a[0], a[1] / 1e3, a[3] / 1e3, a[2] / 1e3));
   }
 
   private double partman(PostgresNode primary, String database) throws Exception {

@@ -57,6 +57,7 @@ final class MaintenanceRuns implements AutoCloseable {
     Worker worker = env.newWorker(TaskQueues.CENTRAL);
     worker.registerWorkflowImplementationTypes(WorkflowImplementationOptions.newBuilder()
         .setFailWorkflowExceptionTypes(DataConverterException.class).build(), PartitionMaintenanceWorkflowImpl.class,
+        io.pgrunbooks.workflows.partitionmaintenance.PartitionBatchWorkflowImpl.class,
         FakeArchivePartitionImpl.class);
     ConnectionFactory connections = new ConnectionFactory(config, TestStack::env, Duration.ofSeconds(5),
         Duration.ofSeconds(60));

@@ -9,6 +9,7 @@ import io.pgrunbooks.workflows.common.StepRecord;
 import io.pgrunbooks.workflows.terminatesessions.TerminateSessionsResult;
 import java.time.Instant;
 import io.pgrunbooks.workflows.failoverdrill.FailoverDrillResult;
+import io.pgrunbooks.workflows.partitionmaintenance.PartitionBatchResult;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceResult;
 import io.pgrunbooks.workflows.partitionmaintenance.TableReport;
 import java.lang.reflect.RecordComponent;
@@ -125,6 +126,17 @@ public final class RunMetrics {
         }
         if (!t.retired().isEmpty()) {
           counts.add(new Count(PARTITIONS_DROPPED, tags("cluster", cluster, "table", t.table()), t.retired().size()));
+        }
+      }
+      // A run in batch children: the counts of each table's compact summary.
+      for (PartitionBatchResult b : p.batches()) {
+        for (PartitionBatchResult.TableSummary t : b.tables()) {
+          if (t.created() > 0) {
+            counts.add(new Count(PARTITIONS_CREATED, tags("cluster", cluster, "table", t.table()), t.created()));
+          }
+          if (t.retired() > 0) {
+            counts.add(new Count(PARTITIONS_DROPPED, tags("cluster", cluster, "table", t.table()), t.retired()));
+          }
         }
       }
     }

@@ -6,6 +6,8 @@ import io.pgrunbooks.workflows.common.ApprovalRecord;
 import io.pgrunbooks.workflows.common.RunReport;
 import io.pgrunbooks.workflows.common.RunbookState;
 import io.pgrunbooks.workflows.common.StepRecord;
+import io.pgrunbooks.workflows.partitionmaintenance.PartitionBatchResult;
+import io.pgrunbooks.workflows.partitionmaintenance.PartitionMaintenanceResult;
 import io.pgrunbooks.workflows.terminatesessions.TerminateSessionsResult;
 import io.temporal.common.reporter.MicrometerClientStatsReporter;
 import com.uber.m3.tally.RootScopeBuilder;
@@ -68,5 +70,19 @@ class RunMetricsDecisionsTest {
     assertThat(scrape).contains("runbooks_sessions_terminated_total{cluster=\"main\"} 3.0")
         .contains("runbooks_approval_wait_seconds_count{decision=\"REJECTED\",runbook=\"Failover\"} 1")
         .contains("runbooks_approval_wait_seconds_sum{decision=\"REJECTED\",runbook=\"Failover\"} 90.0");
+  }
+
+  @Test
+  void partitionCountsOfARunInBatchChildrenComeFromTheBatchSummaries() {
+    PartitionMaintenanceResult r = new PartitionMaintenanceResult(report("PartitionMaintenance", false, List.of(),
+        List.of()), List.of(), List.of(new PartitionBatchResult("pm/batch-1", RunbookState.COMPLETED, "s", List.of(
+            new PartitionBatchResult.TableSummary("public.a", "OK", 2, 2, 10, 10, List.of()),
+            new PartitionBatchResult.TableSummary("public.b", "OK", 0, 0, 0, 0, List.of())), null)));
+
+    RunMetrics.Emission e = RunMetrics.finished("PartitionMaintenance", r, 1);
+
+    assertThat(e.counts()).containsExactly(
+        new RunMetrics.Count(RunMetrics.PARTITIONS_CREATED, Map.of("cluster", "main", "table", "public.a"), 2),
+        new RunMetrics.Count(RunMetrics.PARTITIONS_DROPPED, Map.of("cluster", "main", "table", "public.a"), 10));
   }
 }

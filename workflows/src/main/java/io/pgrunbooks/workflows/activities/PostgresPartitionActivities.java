@@ -50,6 +50,13 @@ public interface PostgresPartitionActivities {
   List<TableFacts> inspectPartitionedTables(InspectTablesInput input);
 
   /**
+   * {@link #inspectPartitionedTables} that answers only the validated tables' names, in input order: a large run
+   * validates every table before any batch changes one, without carrying every partition's facts in its history.
+   */
+  @ActivityMethod
+  List<String> validatePartitionedTables(InspectTablesInput input);
+
+  /**
    * {@link #createMissingPartitions} for several tables over one connection: each table's partitions, then one
    * ANALYZE of that table's new partitions. A table that fails (lock never granted, refused, SQL error) reports its
    * error and the others go on; a lost connection fails the activity (retried: creation is idempotent).
@@ -98,7 +105,15 @@ public interface PostgresPartitionActivities {
   record PartitionPolicy(String table, String interval, String naming, int premake, String retention,
                          String minRetention, boolean archive) {}
 
-  record PartitionPoliciesInput(String cluster, String database) {}
+  /**
+   * @param tables only these tables' policies ({@code schema.name}; a name without a policy is left out), or null for
+   *     all: a batch child reads its own tables', so its history does not grow with the database's table count
+   */
+  record PartitionPoliciesInput(String cluster, String database, List<String> tables) {
+    public PartitionPoliciesInput(String cluster, String database) {
+      this(cluster, database, null);
+    }
+  }
 
   record InspectTableInput(String cluster, String database, PartitionPolicy policy) {}
 

@@ -29,16 +29,27 @@ public final class PartitionPlanner {
   }
 
   /**
+   * The retention cutoff at {@code now} (null when kept forever), checked against the compliance floor.
+   *
    * @throws IllegalArgumentException when the retention is below the compliance floor
    */
-  public static TablePlan plan(PartitionPolicy policy, TableFacts facts, Instant now, int premake) {
-    String interval = policy.interval();
+  public static Instant checkFloor(PartitionPolicy policy, Instant now) {
     Instant retentionCutoff = before(now, policy.retention());
     Instant floorCutoff = before(now, policy.minRetention());
     if (retentionCutoff != null && floorCutoff != null && retentionCutoff.isAfter(floorCutoff)) {
       throw new IllegalArgumentException(policy.table() + ": retention " + policy.retention()
           + " is below the compliance floor minRetention " + policy.minRetention());
     }
+    return retentionCutoff;
+  }
+
+  /**
+   * @throws IllegalArgumentException when the retention is below the compliance floor
+   */
+  public static TablePlan plan(PartitionPolicy policy, TableFacts facts, Instant now, int premake) {
+    String interval = policy.interval();
+    Instant retentionCutoff = checkFloor(policy, now);
+    Instant floorCutoff = before(now, policy.minRetention());
     LocalDate current = Intervals.floor(interval, now);
     LocalDate end = Intervals.plus(interval, current, premake + 1L);
     List<Span> spans = facts.partitions().stream().map(Span::of)

@@ -23,7 +23,11 @@ import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.ChildWorkflowStub;
 import io.temporal.workflow.Workflow;
+import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.InspectTablesInput;
+import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.TableFacts;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +39,8 @@ import java.util.Map;
  */
 final class Retirement {
   static final String DROP_STEP = "drop-partitions";
+  /** Change id of the catalog re-read after a drop activity failed as a whole (its committed drops are reported). */
+  static final String DROP_RECHECK = "partition-maintenance-drop-recheck";
 
   private final RunRecorder run;
   private final ApprovalGate gate;
@@ -87,7 +93,7 @@ final class Retirement {
       try {
         DropPartitionsResult r = run.step("drop expired partitions of " + w.table(),
             () -> pg.dropExpiredPartitions(new DropPartitionsInput(cluster, database, w.table(), approved,
-                PartitionMaintenanceWorkflowImpl.LOCK_TIMEOUT_MILLIS, PartitionMaintenanceWorkflowImpl.LOCK_ATTEMPTS)),
+                Maintenance.LOCK_TIMEOUT_MILLIS, Maintenance.LOCK_ATTEMPTS)),
             d -> d.dropped().size() + " dropped" + (d.alreadyGone().isEmpty() ? "" : ", " + d.alreadyGone().size() + " already gone"));
         for (String name : r.dropped()) {
           w.retired.add(name);
@@ -106,10 +112,11 @@ final class Retirement {
     if (todo.isEmpty()) {
       return;
     }
-    long lockTimeout = PartitionMaintenanceWorkflowImpl.LOCK_TIMEOUT_MILLIS;
-    int attempts = PartitionMaintenanceWorkflowImpl.LOCK_ATTEMPTS;
+    long lockTimeout = Maintenance.LOCK_TIMEOUT_MILLIS;
+    int attempts = Maintenance.LOCK_ATTEMPTS;
+    Set<String> batchFailed = new HashSet<>();
     List<TableDropped> results = run.step("drop expired partitions of " + todo.size() + " tables",
-        () -> PartitionMaintenanceWorkflowImpl.inBatches(todo, parallel, b -> Async.function(pg::dropPartitionsOfTables,
+        () -> Waves.inBatches(todo, parallel, b -> Async.function(pg::dropPartitionsOfTables,
             new TablesInput<>(cluster, database, b.stream().map(w -> new DropPartitionsInput(cluster, database,
                 w.table(), lastPlan.get(w), lockTimeout, attempts)).toList()))
             .handle((r, e) -> {
@@ -117,11 +124,15 @@ final class Retirement {
                 return r;
               }
               String why = Failures.describe(e);
+              b.forEach(w -> batchFailed.add(w.table()));
               return b.stream().map(w -> new TableDropped(w.table(), List.of(), List.of(), why)).toList();
             })),
         r -> r.stream().mapToInt(d -> d.dropped().size()).sum() + " dropped, "
             + r.stream().mapToInt(d -> d.alreadyGone().size()).sum() + " already gone, "
             + r.stream().filter(d -> d.error() != null).count() + " tables failed");
+    if (!batchFailed.isEmpty() && Workflow.getVersion(DROP_RECHECK, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      results = recheck(todo, results, batchFailed);
+    }
     for (int i = 0; i < todo.size(); i++) {
       TableWork w = todo.get(i);
       TableDropped d = results.get(i);
@@ -135,13 +146,39 @@ final class Retirement {
     }
   }
 
+  /**
+   * After a drop activity failed as a whole (its tables' drops may have committed before it failed), reads the
+   * catalog of those tables: an approved partition that is gone was dropped by this run, and a table whose approved
+   * partitions are all gone is no failure. When the catalog cannot be read, the failure stands as it was.
+   */
+  private List<TableDropped> recheck(List<TableWork> todo, List<TableDropped> results, Set<String> batchFailed) {
+    List<TableWork> unsure = todo.stream().filter(w -> batchFailed.contains(w.table())).toList();
+    List<TableFacts> facts;
+    try {
+      facts = run.step("re-read tables of failed drop batches", () -> Waves.inBatches(unsure, parallel,
+          b -> Async.function(pg::inspectPartitionedTables, new InspectTablesInput(cluster, database,
+              b.stream().map(w -> w.plan.policy()).toList()))), f -> f.size() + " tables re-read");
+    } catch (RuntimeException e) {
+      run.log("could not re-read the tables of failed drop batches (" + Failures.describe(e)
+          + "); their drops are reported as failed, some may have committed");
+      return results;
+    }
+    List<TableDropped> out = new ArrayList<>(results);
+    for (int i = 0; i < unsure.size(); i++) {
+      TableWork w = unsure.get(i);
+      int at = todo.indexOf(w);
+      out.set(at, DropRecheck.of(lastPlan.get(w), facts.get(i), results.get(at)));
+    }
+    return out;
+  }
+
   /** Exact evidence of every table: one activity per table, or per batch of tables in the batched shape. */
   private List<List<PartitionCount>> counts(List<TableWork> drops) {
     if (parallel == 0) {
       return drops.stream().map(w -> pg.countPartitionRows(new CountRowsInput(cluster, database, w.table(),
           expiredNames(w)))).toList();
     }
-    return PartitionMaintenanceWorkflowImpl.inBatches(drops, parallel, b -> Async.function(pg::countRowsOfTables,
+    return Waves.inBatches(drops, parallel, b -> Async.function(pg::countRowsOfTables,
         new TablesInput<>(cluster, database, b.stream().map(w -> new CountRowsInput(cluster, database, w.table(),
             expiredNames(w))).toList()))).stream().map(TableCounts::counts).toList();
   }

@@ -369,12 +369,13 @@ public final class Runbooks {
 
   /**
    * What the central worker registers: every runbook's implementation plus the workflows runbooks
-   * use internally (the topology lock).
+   * use internally (the topology lock, PartitionMaintenance's batch children).
    */
   public static List<Class<?>> workflowImplementations() {
     List<Class<?>> out = new ArrayList<>();
     ALL.forEach(s -> out.add(s.implementation()));
     out.add(TopologyLockWorkflowImpl.class);
+    out.add(io.pgrunbooks.workflows.partitionmaintenance.PartitionBatchWorkflowImpl.class);
     return List.copyOf(out);
   }
 

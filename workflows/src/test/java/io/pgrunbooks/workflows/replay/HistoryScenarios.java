@@ -120,6 +120,8 @@ public final class HistoryScenarios {
       new HistoryScenario("ReplicaRebuild", "patroni-reinitialized", ReplicaRebuildPaths::patroniReinitialized),
       new HistoryScenario("PartitionMaintenance", "created-ahead", PartitionMaintenancePaths::createdAhead),
       new HistoryScenario("PartitionMaintenance", "retired", PartitionMaintenancePaths::retired),
+      new HistoryScenario("PartitionMaintenance", "batch-children", PartitionMaintenancePaths::batchChildren),
+      new HistoryScenario("PartitionMaintenanceBatch", "retired", PartitionMaintenancePaths::batchChild),
       new HistoryScenario("ArchivePartition", "approved-drop", ArchivePartitionPaths::approvedDrop),
       new HistoryScenario("ArchivePartition", "rejected", ArchivePartitionPaths::rejected),
       new HistoryScenario("ArchivePartition", "verify-mismatch", ArchivePartitionPaths::verifyMismatch),
