@@ -41,7 +41,7 @@ final class PitrRebuilds {
     List<String> rebuilt = new ArrayList<>();
     Map<String, String> failed = new LinkedHashMap<>();
     for (String replica : replicas) {
-      String childId = PitrRules.rebuildChildId(info.getWorkflowId(), replica);
+      String childId = PitrRules.rebuildChildId(cluster, replica);
       ReplicaRebuildWorkflow child = Workflow.newChildWorkflowStub(ReplicaRebuildWorkflow.class,
           ChildWorkflowOptions.newBuilder().setWorkflowId(childId).build());
       try {

@@ -4,6 +4,7 @@ import io.pgrunbooks.workflows.activities.NodeActivities.NodePlan;
 import io.pgrunbooks.workflows.pitr.PitrNodeActivities.NodeRestore;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities.NodeRole;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities.Topology;
+import io.pgrunbooks.workflows.common.WorkflowIds;
 import io.pgrunbooks.workflows.physicalbackup.PgBackRestBackup;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildInput;
 import io.pgrunbooks.workflows.restoredrill.DrillRestoreCall;
@@ -291,9 +292,13 @@ public final class PitrRules {
     return replicas.stream().map(r -> ReplicaRebuildInput.scopeItem(cluster, r)).toList();
   }
 
-  /** The deterministic id of the child run that rebuilds {@code replica}: {@code <parentId>/rebuild-<replica>}. */
-  public static String rebuildChildId(String parentWorkflowId, String replica) {
-    return parentWorkflowId + "/rebuild-" + replica;
+  /**
+   * The id of the child run that rebuilds {@code replica}: {@code point-in-time-restore:<cluster>/rebuild-<replica>},
+   * the parent's id as started by hand. Built from the cluster, not read from the run: a replay runs under another
+   * id, and the child's id is part of the recorded command.
+   */
+  public static String rebuildChildId(String cluster, String replica) {
+    return WorkflowIds.pointInTimeRestore(cluster) + "/rebuild-" + replica;
   }
 
   /**

@@ -70,7 +70,10 @@ public final class PointInTimeRestorePaths {
     return PointInTimeRestoreRuns.ID;
   }
 
-  /** into: inPlace approved by alice and bob: PgBouncer paused, pg1 restored and promoted, resumed. */
+  /**
+   * into: inPlace approved by alice and bob: PgBouncer paused, pg1 restored and promoted, resumed, then pg2 rebuilt
+   * by the child ReplicaRebuild on that approval.
+   */
   public static String inPlaceApproved(TestWorkflowEnvironment env) {
     PointInTimeRestoreRuns runs = new PointInTimeRestoreRuns(env);
     return inPlace(runs);
