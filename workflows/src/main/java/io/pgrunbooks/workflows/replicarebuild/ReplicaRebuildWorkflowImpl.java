@@ -48,6 +48,8 @@ public class ReplicaRebuildWorkflowImpl extends RunbookWorkflowBase implements R
   static final Duration AGENT_RETURN_TIMEOUT = NodeStubs.AGENT_RETURN_TIMEOUT;
   /** getVersion change id: clusters with topology patroni are rebuilt through Patroni's POST /reinitialize. */
   static final String PATRONI_CHANGE = "rebuild-through-patroni";
+  /** getVersion change id: a delegated approval (PointInTimeRestore inPlace's children) counts instead of a vote. */
+  static final String DELEGATION_CHANGE = "rebuild-delegated-approval";
 
   private static final RetryOptions RETRY = ActivityStubs.retry(5, Duration.ofSeconds(1), Duration.ofSeconds(10));
 
@@ -127,6 +129,7 @@ public class ReplicaRebuildWorkflowImpl extends RunbookWorkflowBase implements R
         // Only runs carrying a delegation (new since PointInTimeRestore inPlace rebuilds) take this path: runs
         // recorded before it have none and replay unchanged. The roles are checked again after it, as after a vote.
         ApprovalOutcome approval = input.delegatedApproval() != null
+            && Workflow.getVersion(DELEGATION_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1
             ? gate().request(request.get(), input.delegatedApproval(),
                 List.of(ReplicaRebuildInput.scopeItem(cluster, replica)))
             : gate().approveUntilStable(STEP, request);
