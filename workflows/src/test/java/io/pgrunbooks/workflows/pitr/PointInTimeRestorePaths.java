@@ -79,6 +79,12 @@ public final class PointInTimeRestorePaths {
     return inPlace(runs);
   }
 
+  /** The child ReplicaRebuild of pg2 that {@link #inPlaceApproved} starts: approved by delegation, no vote. */
+  public static String inPlaceRebuildChild(TestWorkflowEnvironment env) {
+    inPlaceApproved(env);
+    return PitrRules.rebuildChildId("main", "pg2");
+  }
+
   /** into: inPlace whose restore failed: the old primary put back and started, PgBouncer resumed; the run fails. */
   public static String inPlacePutBack(TestWorkflowEnvironment env) {
     PointInTimeRestoreRuns runs = new PointInTimeRestoreRuns(env);
