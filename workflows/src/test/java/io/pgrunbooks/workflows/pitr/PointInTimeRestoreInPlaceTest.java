@@ -78,10 +78,7 @@ class PointInTimeRestoreInPlaceTest {
   @Test
   void aFailedRebuildLeavesThePrimaryRestoredAndNamesTheReplicaToRebuildByHand() {
     runs.replication.catchUpFailure = "pg2 did not catch up within 60 s";
-    PointInTimeRestoreWorkflow run = runs.start(IN_PLACE);
-    String id = TestEnvironments.awaitPendingApproval(run);
-    run.approve(new ApprovalSignal(id, "alice", "ok", null));
-    run.approve(new ApprovalSignal(id, "bob", "ok", null));
+    PointInTimeRestoreWorkflow run = startApprovedByAliceAndBob();
     // The child offers to put pg2's old data dir back (its own approval); nobody answers, it expires, the child fails.
     PointInTimeRestoreResult r = WorkflowStub.fromTyped(run).getResult(PointInTimeRestoreResult.class);
 
@@ -107,10 +104,7 @@ class PointInTimeRestoreInPlaceTest {
   @Test
   void aFailedRestorePutsTheOldPrimaryBackAndResumesPgBouncer() {
     runs.primaryRestorer.failure = "pgbackrest restore failed";
-    PointInTimeRestoreWorkflow run = runs.start(IN_PLACE);
-    String id = TestEnvironments.awaitPendingApproval(run);
-    run.approve(new ApprovalSignal(id, "alice", "ok", null));
-    run.approve(new ApprovalSignal(id, "bob", "ok", null));
+    PointInTimeRestoreWorkflow run = startApprovedByAliceAndBob();
 
     TestEnvironments.assertApplicationFailure(() -> WorkflowStub.fromTyped(run)
         .getResult(PointInTimeRestoreResult.class), "RestoreDrillFailed", "pgbackrest restore failed");
@@ -121,10 +115,7 @@ class PointInTimeRestoreInPlaceTest {
   @Test
   void aRestoreWhoseTargetIsNotProvenGoesBackToTheOldPrimary() {
     runs.primaryRestorer.recoveryStop = null;
-    PointInTimeRestoreWorkflow run = runs.start(IN_PLACE);
-    String id = TestEnvironments.awaitPendingApproval(run);
-    run.approve(new ApprovalSignal(id, "alice", "ok", null));
-    run.approve(new ApprovalSignal(id, "bob", "ok", null));
+    PointInTimeRestoreWorkflow run = startApprovedByAliceAndBob();
 
     TestEnvironments.assertApplicationFailure(() -> WorkflowStub.fromTyped(run)
         .getResult(PointInTimeRestoreResult.class), "SafetyRefused", "names no recovery stop point");
@@ -150,5 +141,13 @@ class PointInTimeRestoreInPlaceTest {
     assertThat(String.join("\n", r.report().plan())).contains("PAUSE").contains("pg_ctl stop -m fast")
         .contains("--target-action=promote").contains("RESUME").contains("ReplicaRebuild main/pg2");
     assertThat(runs.primary.calls).isEmpty();
+  }
+
+  private PointInTimeRestoreWorkflow startApprovedByAliceAndBob() {
+    PointInTimeRestoreWorkflow run = runs.start(IN_PLACE);
+    String id = TestEnvironments.awaitPendingApproval(run);
+    run.approve(new ApprovalSignal(id, "alice", "ok", null));
+    run.approve(new ApprovalSignal(id, "bob", "ok", null));
+    return run;
   }
 }
