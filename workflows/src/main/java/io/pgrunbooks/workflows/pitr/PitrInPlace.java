@@ -128,7 +128,7 @@ final class PitrInPlace {
       }
       NodeRestore restored = replace(name, primary, step, nodePlan, backup, target, facts);
       PitrIntoNode.removeOrKeepOld(run, step, nodePlan, settings.keepOldDataDir());
-      stage = primary + " restored and verified; PgBouncer resumed";
+      stage = primary + " restored and verified";
       // Still under the lease: the children share the lock of their parent, nobody else moves roles meanwhile.
       String replicasDone = rebuilds ? PitrRebuilds.rebuild(run, name, replicas, approval, input.requestedBy())
           : PitrRules.rebuildAdvice(name, replicas);

@@ -11,6 +11,7 @@ import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildInput;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildResult;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildWorkflow;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildWorkflowImpl;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInfo;
@@ -54,6 +55,9 @@ final class PitrRebuilds {
           failed.put(replica, "child " + childId + " " + r.report().outcome() + ": " + r.report().summary());
         }
       } catch (RuntimeException e) {
+        if (CancellationScope.current().isCancelRequested()) {
+          throw e; // the run itself is being cancelled: no further children
+        }
         // The primary is restored and verified; a rebuild that failed is reported, never a reason to undo that.
         failed.put(replica, "child " + childId + " failed: " + Failures.describe(e));
       }
