@@ -103,6 +103,9 @@ class PointInTimeRestoreEndToEndTest {
     assertThat(summary).contains("PgBouncer resumed").contains("replicas rebuilt on the new timeline: pg2")
         .doesNotContain("NOT rebuilt");
     assertThat(markers(pg1)).isEqualTo("before");
+    // pg_basebackup copies postgresql.auto.conf: a recovery target left there would stop pg2 and promote it.
+    assertThat(pg1.psql("postgres", "SELECT setting FROM pg_file_settings WHERE name LIKE 'recovery_target%'")
+        .strip()).isEmpty();
     try (Connection c = stack.pgbouncer().connect("postgres"); Statement s = c.createStatement()) {
       s.executeUpdate("INSERT INTO marker(name) VALUES ('new-timeline')");
     }
