@@ -13,7 +13,6 @@ import io.pgrunbooks.ops.stack.SharedStack;
 import io.pgrunbooks.workflows.common.DataConverters;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.pitr.PointInTimeRestoreWorkflow;
-import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildWorkflow;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.nio.file.Files;
@@ -34,8 +33,8 @@ import org.junit.jupiter.api.Test;
  * PointInTimeRestore {@code into: inPlace} through the public contract on a stack of its own (pg1 primary archiving to
  * pgBackRest over HTTPS, pg2 streaming, PgBouncer in front of pg1), the worker and both node agents as processes:
  * approved by alice and bob, the cluster goes back to a whole-second target (the row before it stays, the one after
- * is gone), PgBouncer serves the restored primary, and the ReplicaRebuild the summary names makes pg2 a replica of
- * the new timeline.
+ * is gone), PgBouncer serves the restored primary, and the run's child ReplicaRebuild (on the same approval, no
+ * further vote) makes pg2 a replica of the new timeline.
  */
 class PointInTimeRestoreEndToEndTest {
   private static final ObjectMapper JSON = DataConverters.objectMapper();
@@ -79,7 +78,7 @@ class PointInTimeRestoreEndToEndTest {
   }
 
   @Test
-  void twoApproversTakeTheClusterBackPgBouncerServesItAndTheNamedReplicaRebuildFollowsIt() throws Exception {
+  void twoApproversTakeTheClusterBackPgBouncerServesItAndTheRunRebuildsTheReplicaOnTheNewTimeline() throws Exception {
     PostgresNode pg1 = stack.postgres().node("pg1");
     pgbackrest.run(Duration.ofMinutes(5), "--type=full", "--repo1-path=/pgbackrest/pitr-e2e", "backup");
     Instant target = PitrMarkers.aroundATarget(pg1, "postgres");
@@ -96,28 +95,26 @@ class PointInTimeRestoreEndToEndTest {
         "point-in-time-restore:main");
     FailoverFixture.approveAsAliceAndBob(typed);
 
-    JsonNode result = JSON.valueToTree(run.getResult(5, TimeUnit.MINUTES, Map.class));
+    JsonNode result = JSON.valueToTree(run.getResult(10, TimeUnit.MINUTES, Map.class));
     String summary = result.at("/report/summary").asText();
     System.out.println("point-in-time restore in place end to end: " + summary);
     assertThat(result.at("/report/outcome").asText()).as(summary).isEqualTo("COMPLETED");
     assertThat(result.at("/report/approvals").findValuesAsText("approver")).contains("alice", "bob");
-    assertThat(summary).contains("PgBouncer resumed").contains("ReplicaRebuild {\"cluster\": \"main\", \"replica\": "
-        + "\"pg2\"}");
+    assertThat(summary).contains("PgBouncer resumed").contains("replicas rebuilt on the new timeline: pg2")
+        .doesNotContain("NOT rebuilt");
     assertThat(markers(pg1)).isEqualTo("before");
+    // pg_basebackup copies postgresql.auto.conf: a recovery target left there would stop pg2 and promote it.
+    assertThat(pg1.psql("postgres", "SELECT setting FROM pg_file_settings WHERE name LIKE 'recovery_target%'")
+        .strip()).isEmpty();
     try (Connection c = stack.pgbouncer().connect("postgres"); Statement s = c.createStatement()) {
       s.executeUpdate("INSERT INTO marker(name) VALUES ('new-timeline')");
     }
 
-    WorkflowStub rebuild = fixture.client.newUntypedWorkflowStub("ReplicaRebuild", WorkflowOptions.newBuilder()
-        .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId("replica-rebuild:main:pg2").build());
-    rebuild.start(Map.of("cluster", "main", "replica", "pg2", "requestedBy", "carol"));
-    ReplicaRebuildWorkflow rebuildTyped = fixture.client.newWorkflowStub(ReplicaRebuildWorkflow.class,
-        "replica-rebuild:main:pg2");
-    String requestId = FailoverFixture.awaitPending(rebuildTyped).pendingApprovals().get(0).requestId();
-    rebuildTyped.approve(new io.pgrunbooks.workflows.approval.ApprovalSignal(requestId, "alice", "go", null));
-    JsonNode rebuilt = JSON.valueToTree(rebuild.getResult(5, TimeUnit.MINUTES, Map.class));
+    JsonNode rebuilt = JSON.valueToTree(fixture.client.newUntypedWorkflowStub("point-in-time-restore:main/rebuild-pg2")
+        .getResult(1, TimeUnit.MINUTES, Map.class));
     assertThat(rebuilt.at("/report/outcome").asText()).as(rebuilt.at("/report/summary").asText())
         .isEqualTo("COMPLETED");
+    assertThat(rebuilt.at("/report/approvals").findValuesAsText("decision")).containsExactly("DELEGATED", "DELEGATED");
     PostgresNode pg2 = stack.postgres().node("pg2");
     Instant deadline = Instant.now().plusSeconds(30);
     while (!"before,new-timeline".equals(markers(pg2)) && Instant.now().isBefore(deadline)) {

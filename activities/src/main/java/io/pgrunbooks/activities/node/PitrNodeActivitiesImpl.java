@@ -143,6 +143,12 @@ public class PitrNodeActivitiesImpl implements PitrNodeActivities {
     }
   }
 
+  /** Every recovery target setting pgBackRest may write, reset once the restored primary has promoted. */
+  static final List<String> RECOVERY_TARGET_RESETS = java.util.stream.Stream.of("recovery_target",
+      "recovery_target_lsn", "recovery_target_name", "recovery_target_time", "recovery_target_xid",
+      "recovery_target_inclusive", "recovery_target_action", "recovery_target_timeline")
+      .map(g -> "ALTER SYSTEM RESET " + g).toList();
+
   /**
    * into: inPlace: waits until recovery ended (promoted at the target), then writes ({@code txid_current()}, a WAL
    * switch) and waits until that segment of the new timeline is archived: the restored primary writes and archives.
@@ -162,6 +168,19 @@ public class PitrNodeActivitiesImpl implements PitrNodeActivities {
           }
         }
         if (segment == null) {
+          // pgBackRest's recovery target stays in postgresql.auto.conf after the promotion; a replica copied from
+          // this primary (pg_basebackup copies the file) would stop at that past target on its first new commit and
+          // promote itself. Inert here (no signal file), so reset it before anyone copies the primary.
+          try {
+            for (String q : RECOVERY_TARGET_RESETS) {
+              s.execute(q);
+            }
+          } catch (java.sql.SQLException e) {
+            throw ApplicationFailure.newNonRetryableFailure("the restored primary " + call.node() + " promoted, but "
+                + "resetting pgBackRest's recovery target in postgresql.auto.conf failed (" + e.getMessage()
+                + "): a replica copied from it would stop at that target and promote itself",
+                DrillScratchActivitiesImpl.FAILED);
+          }
           try (ResultSet rs = s.executeQuery("SELECT txid_current(), pg_walfile_name(pg_switch_wal())")) {
             rs.next();
             segment = rs.getString(2);

@@ -2,11 +2,13 @@ package io.pgrunbooks.workflows.approval;
 
 import io.pgrunbooks.workflows.common.WorkflowTypes;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * When a child run may act on its parent's approval (a {@link DelegatedApproval}) instead of asking its own. Pure, so
@@ -19,7 +21,10 @@ import java.util.Set;
  */
 public final class Delegation {
   /** Runbooks allowed to delegate, with the prefix of their workflow ids (by hand and scheduled). */
-  public static final Map<String, String> DELEGATORS = Map.of(WorkflowTypes.POOL_EXHAUSTED, "pool-exhausted:");
+  // Sorted: the refusal text lists them, and workflow code must not depend on Map.of's per-JVM order.
+  public static final Map<String, String> DELEGATORS = Collections.unmodifiableMap(new TreeMap<>(Map.of(
+      WorkflowTypes.POOL_EXHAUSTED, "pool-exhausted:",
+      WorkflowTypes.POINT_IN_TIME_RESTORE, "point-in-time-restore:")));
 
   private Delegation() {}
 

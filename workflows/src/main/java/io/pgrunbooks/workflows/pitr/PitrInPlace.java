@@ -18,6 +18,7 @@ import io.pgrunbooks.workflows.activities.PostgresReplicationActivities.Topology
 import io.pgrunbooks.workflows.approval.ApprovalGate;
 import io.pgrunbooks.workflows.approval.ApprovalOutcome;
 import io.pgrunbooks.workflows.approval.ApprovalRequest;
+import io.pgrunbooks.workflows.approval.Delegation;
 import io.pgrunbooks.workflows.approval.PlanDigest;
 import io.pgrunbooks.workflows.common.ActivityStubs;
 import io.pgrunbooks.workflows.common.FailureTypes;
@@ -34,6 +35,7 @@ import io.pgrunbooks.workflows.pitr.PitrClusterActivities.InPlaceFactsCall;
 import io.pgrunbooks.workflows.pitr.PitrNodeActivities.NodeRestore;
 import io.pgrunbooks.workflows.pitr.PitrNodeActivities.NodeRestoreCall;
 import io.pgrunbooks.workflows.replicarebuild.NodeStubs;
+import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildWorkflowImpl;
 import io.pgrunbooks.workflows.restoredrill.DrillTarget;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
@@ -47,10 +49,13 @@ import java.util.Map;
  * PgBouncer paused, the primary stopped and its data directory moved aside, the backup restored to the target and
  * promoted there, verified (target reached, a write archived on a new timeline), PgBouncer resumed. Until the
  * restored primary is verified every failure puts the old data directory back, starts it and resumes PgBouncer.
- * Replicas are not rebuilt by this run: each needs {@code ReplicaRebuild} (listed in the result).
+ * Then each replica is rebuilt from it by a child {@code ReplicaRebuild} on the same approval ({@link PitrRebuilds});
+ * runs recorded before change {@link #REBUILDS} only listed the ReplicaRebuild inputs to run by hand.
  */
 final class PitrInPlace {
   static final String STEP = "restore-cluster-in-place";
+  /** Change id: the run rebuilds the replicas itself (child runs on its approval) instead of listing them. */
+  static final String REBUILDS = "pitr-in-place-rebuilds";
 
   private final RunRecorder run;
   private final ApprovalGate gate;
@@ -97,8 +102,9 @@ final class PitrInPlace {
     NodePlan nodePlan = agent.rebuildPlan(new BaseBackupInput(name, primary, step.runId(), primary, role.host(),
         role.port(), primary));
     RebuildSettings settings = replication.rebuildSettings(topologyInput);
+    boolean rebuilds = Workflow.getVersion(REBUILDS, Workflow.DEFAULT_VERSION, 1) >= 1;
     List<String> plan = PitrRules.inPlacePlan(nodePlan, primary, where.stanza(), backup.label(), target,
-        facts.bouncerNode(), replicas, settings.keepOldDataDir());
+        facts.bouncerNode(), replicas, settings.keepOldDataDir(), rebuilds ? name : null);
     plan.forEach(run::plan);
     if (input.dryRun()) {
       return new PitrIntoNode.Outcome(RunbookState.COMPLETED, "dry run: would take cluster " + name + " back to "
@@ -108,7 +114,7 @@ final class PitrInPlace {
     try (LockLease lease = TopologyLock.acquire(name, WorkflowTypes.POINT_IN_TIME_RESTORE, "restore cluster " + name
         + " in place to " + target.type() + " " + target.value(), inbox)) {
       ApprovalOutcome approval = gate.request(approvalRequest(nodePlan, plan, primary, backup, target, facts,
-          replicas));
+          replicas, rebuilds ? PitrRules.rebuildScope(name, replicas) : null));
       if (!approval.approved()) {
         return new PitrIntoNode.Outcome(approval.endState(), "in-place restore of " + name + " "
             + approval.describe() + "; nothing was changed", role.host(), role.port(), nodePlan.dataDir(), null,
@@ -122,6 +128,10 @@ final class PitrInPlace {
       }
       NodeRestore restored = replace(name, primary, step, nodePlan, backup, target, facts);
       PitrIntoNode.removeOrKeepOld(run, step, nodePlan, settings.keepOldDataDir());
+      stage = primary + " restored and verified";
+      // Still under the lease: the children share the lock of their parent, nobody else moves roles meanwhile.
+      String replicasDone = rebuilds ? PitrRebuilds.rebuild(run, name, replicas, approval, input.requestedBy())
+          : PitrRules.rebuildAdvice(name, replicas);
       lease.release();
       String summary = "cluster " + name + " taken back to " + target.type() + " " + target.value() + " from backup "
           + backup.label() + ": " + primary + " promoted on timeline " + restored.timeline() + " at "
@@ -129,7 +139,7 @@ final class PitrInPlace {
           + ")" + (facts.bouncerNode() == null ? "" : ", PgBouncer resumed") + "; lost: what timeline "
           + facts.timeline() + " wrote after the target, up to " + facts.lsn() + "; "
           + (settings.keepOldDataDir() ? "old data dir kept at " + nodePlan.oldCopy() : "old data dir removed")
-          + PitrRules.rebuildAdvice(name, replicas);
+          + replicasDone;
       return new PitrIntoNode.Outcome(RunbookState.COMPLETED, summary, role.host(), role.port(), restored.dataDir(),
           settings.keepOldDataDir() ? nodePlan.oldCopy() : null, restored.recoveryStop());
     }
@@ -195,7 +205,7 @@ final class PitrInPlace {
 
   private ApprovalRequest approvalRequest(NodePlan nodePlan, List<String> plan, String primary,
                                           PgBackRestBackup backup, PitrTarget target, InPlaceFacts facts,
-                                          List<String> replicas) {
+                                          List<String> replicas, List<String> rebuildScope) {
     Map<String, String> evidence = new LinkedHashMap<>();
     evidence.put("primary", primary + " (" + nodePlan.dataDir() + ", moved to " + nodePlan.oldCopy()
         + ", kept until the restored primary is verified)");
@@ -205,10 +215,18 @@ final class PitrInPlace {
     evidence.put("writers", facts.bouncerNode() == null ? "no PgBouncer configured: stop the applications first"
         : "PgBouncer paused (on " + facts.bouncerNode() + ") from before the stop until the restored primary writes");
     evidence.put("replicas", replicas.isEmpty() ? "none" : String.join(", ", replicas) + ": on the lost timeline "
-        + "afterwards; each needs ReplicaRebuild");
+        + "afterwards; " + (rebuildScope == null ? "each needs ReplicaRebuild" : "this run rebuilds each from the "
+        + "restored primary (child ReplicaRebuild runs, no further approval)"));
+    if (rebuildScope != null && !rebuildScope.isEmpty()) {
+      evidence.put("this approval also covers", String.join("\n", rebuildScope));
+    }
     evidence.put("plan", String.join("\n", plan));
     String digest = PlanDigest.of(primary, nodePlan.dataDir(), backup.label(), target.type(), target.value(),
         PlanDigest.of(plan));
+    if (rebuildScope != null) {
+      // Bound to the delegated scope too: the children act on exactly the replicas approved here.
+      digest = PlanDigest.of(digest, Delegation.digest(ReplicaRebuildWorkflowImpl.STEP, rebuildScope));
+    }
     return new ApprovalRequest(STEP, "take the whole cluster back to " + target.type() + " " + target.value() + " from backup " + backup.label() + ": pause PgBouncer, "
         + "stop primary " + primary + ", move " + nodePlan.dataDir() + " aside, restore and promote; everything "
         + "written after the target is lost", primary, evidence, digest, null);

@@ -4,7 +4,9 @@ import io.pgrunbooks.workflows.activities.NodeActivities.NodePlan;
 import io.pgrunbooks.workflows.pitr.PitrNodeActivities.NodeRestore;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities.NodeRole;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities.Topology;
+import io.pgrunbooks.workflows.common.WorkflowIds;
 import io.pgrunbooks.workflows.physicalbackup.PgBackRestBackup;
+import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildInput;
 import io.pgrunbooks.workflows.restoredrill.DrillRestoreCall;
 import io.pgrunbooks.workflows.restoredrill.RestoreDrillRules;
 import io.pgrunbooks.workflows.terminatesessions.TerminateRules;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -250,6 +253,16 @@ public final class PitrRules {
   /** The commands of {@code into: inPlace}, in order, for the approval and the dry run. */
   public static List<String> inPlacePlan(NodePlan n, String primary, String stanza, String backupLabel, PitrTarget t,
                                          String bouncerNode, List<String> replicas, boolean keepOld) {
+    return inPlacePlan(n, primary, stanza, backupLabel, t, bouncerNode, replicas, keepOld, null);
+  }
+
+  /**
+   * {@link #inPlacePlan(NodePlan, String, String, String, PitrTarget, String, List, boolean)}; with {@code cluster}
+   * set, the run rebuilds the replicas itself (change {@code pitr-in-place-rebuilds}): its last line names each
+   * {@link #rebuildScope} item.
+   */
+  public static List<String> inPlacePlan(NodePlan n, String primary, String stanza, String backupLabel, PitrTarget t,
+                                         String bouncerNode, List<String> replicas, boolean keepOld, String cluster) {
     String partial = n.dataDir() + ".partial-<runId>";
     List<String> out = new ArrayList<>();
     out.add(bouncerNode == null ? "no PgBouncer configured: writers are not fenced by this run"
@@ -268,9 +281,46 @@ public final class PitrRules {
         + String.join("; ", n.removeOld()));
     out.add("on failure before the verify: " + String.join("; ", n.restore()) + "; start " + primary + " on it; "
         + "RESUME PgBouncer");
-    out.add(replicas.isEmpty() ? "no replicas to rebuild" : "not done by this run: ReplicaRebuild of "
-        + String.join(", ", replicas));
+    out.add(replicas.isEmpty() ? "no replicas to rebuild" : cluster == null ? "not done by this run: ReplicaRebuild of "
+        + String.join(", ", replicas) : "after the verify, one after another, as child runs on this approval: "
+        + String.join("; ", rebuildScope(cluster, replicas)));
     return out;
+  }
+
+  /** What the inPlace approval lets its child runs do: one {@code ReplicaRebuild <cluster>/<replica>} per replica. */
+  public static List<String> rebuildScope(String cluster, List<String> replicas) {
+    return replicas.stream().map(r -> ReplicaRebuildInput.scopeItem(cluster, r)).toList();
+  }
+
+  /**
+   * The id of the child run that rebuilds {@code replica}: {@code point-in-time-restore:<cluster>/rebuild-<replica>},
+   * the parent's id as started by hand. Built from the cluster, not read from the run: a replay runs under another
+   * id, and the child's id is part of the recorded command.
+   */
+  public static String rebuildChildId(String cluster, String replica) {
+    return WorkflowIds.pointInTimeRestore(cluster) + "/rebuild-" + replica;
+  }
+
+  /**
+   * The end of an inPlace summary once the child rebuilds ran: which replicas were rebuilt, and for the others why
+   * and the input to run by hand. {@code failed} maps a replica to what its child run said.
+   */
+  public static String rebuildOutcome(String cluster, List<String> rebuilt, Map<String, String> failed) {
+    if (rebuilt.isEmpty() && failed.isEmpty()) {
+      return "; no replicas to rebuild";
+    }
+    StringBuilder out = new StringBuilder();
+    if (!rebuilt.isEmpty()) {
+      out.append("; replicas rebuilt on the new timeline: ").append(String.join(", ", rebuilt));
+    }
+    if (!failed.isEmpty()) {
+      out.append("; NOT rebuilt (the restored primary stays, this is no rollback): ");
+      out.append(String.join("; ", failed.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
+          .toList()));
+      out.append(". Still on the lost timeline, to rebuild by hand: run ").append(rebuildInputs(cluster,
+          List.copyOf(failed.keySet())));
+    }
+    return out.toString();
   }
 
   /** Why a promoted in-place restore does not count as verified, or null when it does. */
@@ -294,8 +344,12 @@ public final class PitrRules {
       return "";
     }
     return ". On the lost timeline, to rebuild: " + String.join(", ", replicas) + "; run "
-        + String.join(" and ", replicas.stream().map(r -> "ReplicaRebuild {\"cluster\": \"" + cluster
-            + "\", \"replica\": \"" + r + "\"}").toList());
+        + rebuildInputs(cluster, replicas);
+  }
+
+  private static String rebuildInputs(String cluster, List<String> replicas) {
+    return String.join(" and ", replicas.stream().map(r -> "ReplicaRebuild {\"cluster\": \"" + cluster
+        + "\", \"replica\": \"" + r + "\"}").toList());
   }
 
   /** Refusal of {@code into: inPlace} for an approval policy that does not need two people; null when it does. */

@@ -39,14 +39,17 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** See {@link ReplicaRebuildWorkflow}. Checks live in {@link RebuildChecks}; every side effect is an activity. */
 public class ReplicaRebuildWorkflowImpl extends RunbookWorkflowBase implements ReplicaRebuildWorkflow {
-  static final String STEP = "rebuild-replica";
+  public static final String STEP = "rebuild-replica";
   static final String RESTORE_STEP = "restore-old-data-dir";
   static final Duration AGENT_RETURN_TIMEOUT = NodeStubs.AGENT_RETURN_TIMEOUT;
   /** getVersion change id: clusters with topology patroni are rebuilt through Patroni's POST /reinitialize. */
   static final String PATRONI_CHANGE = "rebuild-through-patroni";
+  /** getVersion change id: a delegated approval (PointInTimeRestore inPlace's children) counts instead of a vote. */
+  static final String DELEGATION_CHANGE = "rebuild-delegated-approval";
 
   private static final RetryOptions RETRY = ActivityStubs.retry(5, Duration.ofSeconds(1), Duration.ofSeconds(10));
 
@@ -118,11 +121,18 @@ public class ReplicaRebuildWorkflowImpl extends RunbookWorkflowBase implements R
       }
       try (LockLease lease = TopologyLock.acquire(cluster, WorkflowTypes.REPLICA_REBUILD,
           "rebuild " + replica + (blank(input.reason()) ? "" : ": " + input.reason()), lockInbox)) {
-        ApprovalOutcome approval = gate().approveUntilStable(STEP, () -> {
+        Supplier<ApprovalRequest> request = () -> {
           Topology t = replication.topology(topologyInput);
           NodeState s = agent.nodeState(step);
           return approvalRequest(nodePlan, plan, t, s, RebuildChecks.sourcePrimary(t, replica));
-        });
+        };
+        // Only runs carrying a delegation (new since PointInTimeRestore inPlace rebuilds) take this path: runs
+        // recorded before it have none and replay unchanged. The roles are checked again after it, as after a vote.
+        ApprovalOutcome approval = input.delegatedApproval() != null
+            && Workflow.getVersion(DELEGATION_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1
+            ? gate().request(request.get(), input.delegatedApproval(),
+                List.of(ReplicaRebuildInput.scopeItem(cluster, replica)))
+            : gate().approveUntilStable(STEP, request);
         if (!approval.approved()) {
           RunReport report = finish(approval.endState(), "rebuild of " + replica + " " + approval.describe()
               + "; nothing was changed");

@@ -65,4 +65,23 @@ class DelegationTest {
     assertThat(Delegation.refusal(nobody, PARENT, "run-1", STEP, SCOPE)).contains("no approver");
     assertThat(Delegation.refusal(OK, PARENT, "run-1", STEP, List.of())).contains("nothing to act on");
   }
+
+  @Test
+  void anInPlaceRestoreMayDelegateTheRebuildOfTheReplicasItApprovedButNoOther() {
+    List<String> scope = List.of("ReplicaRebuild main/pg2", "ReplicaRebuild main/pg3");
+    DelegatedApproval pitr = new DelegatedApproval("point-in-time-restore:main", "run-1",
+        WorkflowTypes.POINT_IN_TIME_RESTORE, "restore-cluster-in-place-1", "rebuild-replica", scope,
+        Delegation.digest("rebuild-replica", scope), List.of("alice", "bob"));
+
+    assertThat(Delegation.refusal(pitr, "point-in-time-restore:main", "run-1", "rebuild-replica",
+        List.of("ReplicaRebuild main/pg3"))).isNull();
+    assertThat(Delegation.refusal(pitr, "point-in-time-restore:main", "run-1", "rebuild-replica",
+        List.of("ReplicaRebuild main/pg4"))).contains("not in the plan approved on the parent", "main/pg4");
+    assertThat(Delegation.refusal(pitr, null, null, "rebuild-replica", List.of("ReplicaRebuild main/pg2")))
+        .contains("not started by a parent workflow");
+    assertThat(Delegation.refusal(OK, PARENT, "run-1", "nope", SCOPE)).contains(
+        "covers step terminate-sessions");
+    assertThat(Delegation.DELEGATORS.keySet()).containsExactly(WorkflowTypes.POINT_IN_TIME_RESTORE,
+        WorkflowTypes.POOL_EXHAUSTED);
+  }
 }

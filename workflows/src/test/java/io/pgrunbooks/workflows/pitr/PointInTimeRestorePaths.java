@@ -70,10 +70,19 @@ public final class PointInTimeRestorePaths {
     return PointInTimeRestoreRuns.ID;
   }
 
-  /** into: inPlace approved by alice and bob: PgBouncer paused, pg1 restored and promoted, resumed. */
+  /**
+   * into: inPlace approved by alice and bob: PgBouncer paused, pg1 restored and promoted, resumed, then pg2 rebuilt
+   * by the child ReplicaRebuild on that approval.
+   */
   public static String inPlaceApproved(TestWorkflowEnvironment env) {
     PointInTimeRestoreRuns runs = new PointInTimeRestoreRuns(env);
     return inPlace(runs);
+  }
+
+  /** The child ReplicaRebuild of pg2 that {@link #inPlaceApproved} starts: approved by delegation, no vote. */
+  public static String inPlaceRebuildChild(TestWorkflowEnvironment env) {
+    inPlaceApproved(env);
+    return PitrRules.rebuildChildId("main", "pg2");
   }
 
   /** into: inPlace whose restore failed: the old primary put back and started, PgBouncer resumed; the run fails. */

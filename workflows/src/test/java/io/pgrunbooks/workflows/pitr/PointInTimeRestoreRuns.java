@@ -8,6 +8,7 @@ import io.pgrunbooks.workflows.lock.ClientLockActivities;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
 import io.pgrunbooks.workflows.replay.TestEnvironments;
 import io.pgrunbooks.workflows.replicarebuild.RebuildFakes;
+import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildWorkflowImpl;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.common.WorkflowIds;
@@ -23,7 +24,7 @@ import java.util.List;
 
 /**
  * PointInTimeRestore of cluster main on RestoreDrill's fakes (pg1 primary at 10.0.0.1, pg2 a replica whose agent is
- * ReplicaRebuild's fake plus {@link NodeRestorer}); shared by the
+ * ReplicaRebuild's fake plus {@link NodeRestorer}, rebuilt by inPlace's child ReplicaRebuild); shared by the
  * workflow test and the replay paths.
  */
 public final class PointInTimeRestoreRuns {
@@ -45,9 +46,10 @@ public final class PointInTimeRestoreRuns {
   public PointInTimeRestoreRuns(TestWorkflowEnvironment env) {
     this.env = env;
     Worker worker = env.newWorker(TaskQueues.CENTRAL);
-    worker.registerWorkflowImplementationTypes(PointInTimeRestoreWorkflowImpl.class, TopologyLockWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(PointInTimeRestoreWorkflowImpl.class, TopologyLockWorkflowImpl.class,
+        ReplicaRebuildWorkflowImpl.class);
     worker.registerActivitiesImplementations(fakes.central, replication, approvals, fakes.notifier, reports,
-        new ClientLockActivities(env.getWorkflowClient()), primaryAgent);
+        new ClientLockActivities(env.getWorkflowClient()), primaryAgent, new RebuildFakes.Config());
     env.newWorker(TaskQueues.node("pg1")).registerActivitiesImplementations(fakes.agent, fakes.pgbackrest, primary,
         primaryRestorer, primaryAgent.failover, primaryAgent.bouncer);
     env.newWorker(TaskQueues.node("pg2")).registerActivitiesImplementations(node, restorer);
@@ -172,6 +174,10 @@ public final class PointInTimeRestoreRuns {
     public volatile String movedPrimary;
     public volatile int primaryMovesAfter = Integer.MAX_VALUE;
     public volatile boolean keepOld;
+    /** inPlace's child rebuild of pg2: the slot re-created and the catch-up awaited, in order. */
+    public final List<String> rebuildCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** When set, pg2 never catches up after its rebuild (the child run fails). */
+    public volatile String catchUpFailure;
     private int calls;
 
     @Override
@@ -193,12 +199,17 @@ public final class PointInTimeRestoreRuns {
 
     @Override
     public String recreateSlot(SlotInput input) {
-      throw new UnsupportedOperationException("PointInTimeRestore touches no slot");
+      rebuildCalls.add("recreateSlot " + input.slot() + " on " + input.primary());
+      return "slot re-created";
     }
 
     @Override
     public CatchUp awaitCatchUp(CatchUpInput input) {
-      throw new UnsupportedOperationException("PointInTimeRestore waits for no replica");
+      rebuildCalls.add("awaitCatchUp " + input.replica());
+      if (catchUpFailure != null) {
+        throw ApplicationFailure.newNonRetryableFailure(catchUpFailure, "Test");
+      }
+      return new CatchUp("streaming", 0.1, 0, 800);
     }
   }
 }

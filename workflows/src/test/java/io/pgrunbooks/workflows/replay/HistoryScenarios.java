@@ -118,6 +118,8 @@ public final class HistoryScenarios {
       new HistoryScenario("ReplicaRebuild", "dry-run", ReplicaRebuildPaths::dryRun),
       new HistoryScenario("ReplicaRebuild", "restored-after-failure", ReplicaRebuildPaths::restoredAfterFailure),
       new HistoryScenario("ReplicaRebuild", "patroni-reinitialized", ReplicaRebuildPaths::patroniReinitialized),
+      new HistoryScenario("ReplicaRebuild", "delegated-by-in-place-restore",
+          io.pgrunbooks.workflows.pitr.PointInTimeRestorePaths::inPlaceRebuildChild),
       new HistoryScenario("PartitionMaintenance", "created-ahead", PartitionMaintenancePaths::createdAhead),
       new HistoryScenario("PartitionMaintenance", "retired", PartitionMaintenancePaths::retired),
       new HistoryScenario("PartitionMaintenance", "batch-children", PartitionMaintenancePaths::batchChildren),

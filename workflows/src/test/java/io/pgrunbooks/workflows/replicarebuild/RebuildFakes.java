@@ -21,10 +21,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class RebuildFakes {
   private RebuildFakes() {}
 
-  static final class Config implements ConfigActivities {
+  public static final class Config implements ConfigActivities {
     private final String topology;
 
-    Config() {
+    public Config() {
       this(null);
     }
 

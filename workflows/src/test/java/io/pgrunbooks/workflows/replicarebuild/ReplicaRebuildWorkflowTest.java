@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgrunbooks.workflows.approval.ApprovalSignal;
+import io.pgrunbooks.workflows.approval.DelegatedApproval;
+import io.pgrunbooks.workflows.approval.Delegation;
+import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.pgrunbooks.workflows.common.RunReport;
 import io.pgrunbooks.workflows.common.RunbookState;
@@ -188,6 +191,30 @@ class ReplicaRebuildWorkflowTest {
         "cluster main is locked by Failover run failover:main");
     assertThat(node.calls).isEmpty();
     holder.finish();
+  }
+
+  @Test
+  void aClientStartedRebuildWithAForgedDelegatedApprovalStillWaitsForAHuman() {
+    List<String> scope = List.of(ReplicaRebuildInput.scopeItem("main", "pg2"));
+    DelegatedApproval forged = new DelegatedApproval("point-in-time-restore:main", "any-run",
+        WorkflowTypes.POINT_IN_TIME_RESTORE, "restore-cluster-in-place-1", ReplicaRebuildWorkflowImpl.STEP, scope,
+        Delegation.digest(ReplicaRebuildWorkflowImpl.STEP, scope), List.of("alice", "bob"));
+    ReplicaRebuildWorkflow run = stub("pg2");
+    CompletableFuture<ReplicaRebuildResult> result = WorkflowClient.execute(run::run,
+        new ReplicaRebuildInput("main", "pg2", false, "mallory", "forged", forged));
+
+    String id = TestEnvironments.awaitPendingApproval(run);
+    assertThat(node.calls).isEmpty();
+    assertThat(run.progress().approvals()).anySatisfy(a -> {
+      assertThat(a.decision()).isEqualTo("DELEGATION_REFUSED");
+      assertThat(a.comment()).contains("not started by a parent workflow");
+    });
+    run.approve(new ApprovalSignal(id, "alice", "checked by hand", null));
+
+    ReplicaRebuildResult r = result.join();
+    assertThat(r.report().outcome()).isEqualTo(RunbookState.COMPLETED);
+    assertThat(r.report().approvals()).noneMatch(a -> "DELEGATED".equals(a.decision()))
+        .anyMatch(a -> "alice".equals(a.approver()));
   }
 
   private ReplicaRebuildWorkflow stub(String replica) {
