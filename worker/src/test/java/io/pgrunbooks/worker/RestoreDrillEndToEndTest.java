@@ -135,6 +135,45 @@ class RestoreDrillEndToEndTest {
     assertThat(rejected.at("/report/outcome").asText()).isEqualTo("REJECTED");
   }
 
+  @Test
+  void anAgentKilledMidRestoreIsReplacedAndTheDrillStillPassesLeavingNothingBehind() throws Exception {
+    stack.postgres().primary().psql("postgres", "CREATE TABLE IF NOT EXISTS crash AS SELECT g AS id, md5(g::text) AS v "
+        + "FROM generate_series(1, 1500000) g");
+    pgbackrest.run(Duration.ofMinutes(5), "--type=full", "--repo1-path=/pgbackrest/drill-e2e", "backup");
+    startProcesses();
+    WorkflowStub run = start("RestoreDrill", "restore-drill:main:crash", Map.of("cluster", "main", "database",
+        "postgres"));
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!restoreRunning()) {
+      assertThat(System.nanoTime()).as("pgbackrest restore started").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    for (var agent : List.copyOf(fixture.processes)) {
+      if (agent.name().contains("pg1") && agent.isAlive()) {
+        agent.kill();
+      }
+    }
+    fixture.startAgent("pg1");
+
+    JsonNode result = JSON.valueToTree(run.getResult(5, TimeUnit.MINUTES, Map.class));
+    assertThat(result.at("/report/outcome").asText()).isEqualTo("COMPLETED");
+    assertThat(result.at("/passed").asBoolean()).as(result.at("/checks").toString()).isTrue();
+    assertThat(result.at("/checks").findValuesAsText("name")).contains("sentinel before the target present",
+        "sentinel after the target absent");
+    assertThat(restoreRunning()).as("no pgbackrest restore left running").isFalse();
+    Path drills = stack.postgres().primary().dataDir().resolveSibling("pg-runbooks-drills");
+    try (var left = Files.exists(drills) ? Files.list(drills) : java.util.stream.Stream.<Path>empty()) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  private static boolean restoreRunning() {
+    return ProcessHandle.allProcesses().anyMatch(h -> h.info().commandLine()
+        .map(c -> c.contains("pgbackrest") && c.contains(pgbackrest.configFile().toString()) && c.endsWith(" restore"))
+        .orElse(false));
+  }
+
   private static synchronized void startProcesses() {
     if (fixture.processes.isEmpty()) {
       fixture.startWorker();

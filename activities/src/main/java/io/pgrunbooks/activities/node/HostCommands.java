@@ -131,16 +131,19 @@ final class HostCommands {
   }
 
   /**
-   * Kills every process whose command line mentions {@code path} (a copy left running by an agent that was
-   * killed), then waits for them to go; returns how many there were.
+   * Kills every process whose command line mentions {@code path}, as an argument of its own or as an option's value
+   * ({@code --pg1-path=<path>}: a pgbackrest restore left running by an agent that was killed), then waits for them
+   * to go; returns how many there were.
    */
   static int killProcessesUsing(String path) {
     heartbeat(new LocalWork("kill processes using " + path, 0));
     long self = ProcessHandle.current().pid();
     List<ProcessHandle> found = ProcessHandle.allProcesses()
         .filter(h -> h.pid() != self)
-        .filter(h -> h.info().arguments().map(a -> List.of(a).contains(path)).orElse(false)
-            || h.info().commandLine().map(c -> c.contains(" " + path + " ") || c.endsWith(" " + path)).orElse(false))
+        .filter(h -> h.info().arguments().map(a -> List.of(a).stream()
+                .anyMatch(arg -> arg.equals(path) || arg.endsWith("=" + path))).orElse(false)
+            || h.info().commandLine().map(c -> c.contains(" " + path + " ") || c.endsWith(" " + path)
+                || c.contains("=" + path + " ") || c.endsWith("=" + path)).orElse(false))
         .toList();
     found.forEach(ProcessHandle::destroyForcibly);
     int waited = 0;

@@ -74,8 +74,11 @@ public class HostCommandsTest {
     Path used = Files.createDirectories(tmp.resolve("data.partial-run1"));
     // A copy left running by a killed agent: its command line names the directory.
     Process leftover = new ProcessBuilder("sh", "-c", "sleep 300; true", used.toString()).start();
+    // A pgbackrest restore left running names it as an option's value.
+    Process restore = new ProcessBuilder("sh", "-c", "sleep 300; true", "--pg1-path=" + used).start();
     long visible = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!leftover.info().commandLine().orElse("").endsWith(" " + used) && System.nanoTime() < visible) {
+    while ((!leftover.info().commandLine().orElse("").endsWith(" " + used)
+        || !restore.info().commandLine().orElse("").endsWith("=" + used)) && System.nanoTime() < visible) {
       Thread.sleep(20);
     }
     List<HostCommands.LocalWork> beats = new CopyOnWriteArrayList<>();
@@ -88,8 +91,9 @@ public class HostCommandsTest {
         .deleteAndKill(data.toString(), used.toString());
 
     assertThat(data).doesNotExist();
-    assertThat(killed).isEqualTo(1);
+    assertThat(killed).isEqualTo(2);
     assertThat(leftover.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(restore.waitFor(10, TimeUnit.SECONDS)).isTrue();
     String delete = "delete " + data;
     assertThat(beats).first().isEqualTo(new HostCommands.LocalWork(delete, 0));
     assertThat(beats).filteredOn(b -> b.what().equals(delete) && b.done() > 0 && b.done() < 40_000).isNotEmpty();
