@@ -16,15 +16,22 @@ import java.util.List;
  * @param delegatedApproval set only by a parent PartitionMaintenance for its batch child: the parent's one approval
  *     of the expired set, scoped to this batch's partitions ({@link RetireOnce#item}); ignored (a human decides)
  *     when this run has no such parent or its fresh evidence differs
+ * @param evidenceOnly set only by a parent PartitionMaintenance for the first round of its batch children: validate,
+ *     plan, create, and count the expired partitions for the parent's one approval instead of retiring them
  */
 public record PartitionMaintenanceInput(String cluster, String database, List<String> tables, Integer premake,
                                         boolean dryRun, String requestedBy, String reason, Integer parallel,
-                                        DelegatedApproval delegatedApproval)
+                                        DelegatedApproval delegatedApproval, Boolean evidenceOnly)
     implements RunbookInput {
 
   public PartitionMaintenanceInput(String cluster, String database, List<String> tables, Integer premake,
                                    boolean dryRun, String requestedBy, String reason, Integer parallel) {
-    this(cluster, database, tables, premake, dryRun, requestedBy, reason, parallel, null);
+    this(cluster, database, tables, premake, dryRun, requestedBy, reason, parallel, null, null);
+  }
+
+  /** Whether this run only collects evidence for its parent ({@code evidenceOnly}). */
+  public boolean collectsEvidence() {
+    return evidenceOnly != null && evidenceOnly;
   }
 
   public PartitionMaintenanceInput(String cluster, String database, List<String> tables, Integer premake,

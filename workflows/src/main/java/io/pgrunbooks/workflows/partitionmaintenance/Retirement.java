@@ -113,7 +113,7 @@ final class Retirement {
       for (int i = 0; i < retiring.size(); i++) {
         lastPlan.put(retiring.get(i), all.get(i));
       }
-      List<RetirementPlan.TableCounts> tables = tableCounts();
+      List<ExpiredEvidence> tables = tableCounts();
       RetirementPlan.fullList(tables).forEach(run::log);
       return RetirementPlan.request(cluster, database, tables, parallelArchives);
     };
@@ -124,13 +124,13 @@ final class Retirement {
       // The delegation was refused and a human approved here: the plan may have moved while they decided.
       if (outcome.status() == ApprovalOutcome.Status.APPROVED
           && !Objects.equals(plan.get().planDigest(), asked.planDigest())) {
-        outcome = gate.approveUntilStable(RetirementPlan.STEP, plan);
+        outcome = gate.approveUntilStable(asked.step(), plan);
       }
     } else {
-      outcome = gate.approveUntilStable(RetirementPlan.STEP, plan);
+      outcome = gate.approveUntilStable(archives.isEmpty() ? DROP_STEP : RetirementPlan.STEP, plan);
     }
     if (!outcome.approved()) {
-      String why = "expired partitions kept: " + RetirementPlan.STEP + " " + outcome.describe();
+      String why = "expired partitions kept: " + outcome.step() + " " + outcome.describe();
       retiring.forEach(w -> w.skipped.add(why));
       return outcome.endState();
     }
@@ -141,8 +141,26 @@ final class Retirement {
     return RunbookState.COMPLETED;
   }
 
-  private List<RetirementPlan.TableCounts> tableCounts() {
-    return lastPlan.entrySet().stream().map(e -> new RetirementPlan.TableCounts(e.getKey().table(),
+  /**
+   * The exact evidence of every expired partition of {@code work} (tables that did not fail), for a parent's one
+   * approval: what a batch child collects instead of retiring.
+   */
+  List<ExpiredEvidence> evidence(List<TableWork> work) {
+    List<TableWork> expired = work.stream().filter(w -> !w.plan.expired().isEmpty() && !w.failed).toList();
+    if (expired.isEmpty()) {
+      return List.of();
+    }
+    List<List<PartitionCount>> all = run.step("count expired partitions", () -> counts(expired),
+        c -> c.stream().mapToInt(List::size).sum() + " expired partitions counted for the parent's approval");
+    List<ExpiredEvidence> out = new ArrayList<>();
+    for (int i = 0; i < expired.size(); i++) {
+      out.add(new ExpiredEvidence(expired.get(i).table(), expired.get(i).plan.policy().archive(), all.get(i)));
+    }
+    return out;
+  }
+
+  private List<ExpiredEvidence> tableCounts() {
+    return lastPlan.entrySet().stream().map(e -> new ExpiredEvidence(e.getKey().table(),
         e.getKey().plan.policy().archive(), e.getValue())).toList();
   }
 

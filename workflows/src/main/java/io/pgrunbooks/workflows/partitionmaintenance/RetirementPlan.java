@@ -17,15 +17,15 @@ import java.util.Map;
  * the evidence is outside that scope and its child asks again.
  */
 final class RetirementPlan {
-  /** Approval step of the whole set; {@code approvals.preApprovals} name it with target {@code cluster/database}. */
+  /**
+   * Approval step of a set with archives; {@code approvals.preApprovals} name it with target
+   * {@code cluster/database}. A set of drops only keeps {@link Retirement#DROP_STEP}, so its pre-approvals hold.
+   */
   static final String STEP = "retire-partitions";
   /** Change id of the one approval per run for archives and drops, archive children in parallel. */
   static final String VERSION = "partition-maintenance-one-approval";
   /** Partitions the approval page lists one by one; above it, the rest as one summary line (the log has all). */
   static final int SHOWN = 40;
-
-  /** One table's expired partitions with their exact evidence; {@code archive}: through ArchivePartition. */
-  record TableCounts(String table, boolean archive, List<PartitionCount> counts) {}
 
   private RetirementPlan() {}
 
@@ -35,7 +35,7 @@ final class RetirementPlan {
         + c.sha256();
   }
 
-  static List<String> items(List<TableCounts> tables) {
+  static List<String> items(List<ExpiredEvidence> tables) {
     List<String> out = new ArrayList<>();
     tables.forEach(t -> t.counts().forEach(c -> out.add(item(t.archive(), c))));
     return out;
@@ -54,14 +54,14 @@ final class RetirementPlan {
    *
    * @param parallel ArchivePartition children at once, named in the action
    */
-  static ApprovalRequest request(String cluster, String database, List<TableCounts> tables, int parallel) {
+  static ApprovalRequest request(String cluster, String database, List<ExpiredEvidence> tables, int parallel) {
     Map<String, String> evidence = new LinkedHashMap<>();
     int archives = 0;
     int drops = 0;
     int hidden = 0;
     long hiddenRows = 0;
     long hiddenBytes = 0;
-    for (TableCounts t : tables) {
+    for (ExpiredEvidence t : tables) {
       for (PartitionCount c : t.counts()) {
         if (t.archive()) {
           archives++;
@@ -90,12 +90,18 @@ final class RetirementPlan {
       what.add("DROP TABLE " + drops + " expired partitions (no archive)");
     }
     String action = String.join("; ", what) + " of " + tables.size() + " tables";
-    return new ApprovalRequest(STEP, action, cluster + "/" + database, evidence,
-        Delegation.digest(STEP, items(tables)), null);
+    String step = step(tables);
+    return new ApprovalRequest(step, action, cluster + "/" + database, evidence, Delegation.digest(step, items(tables)),
+        null);
+  }
+
+  /** {@link #STEP} when anything is archived, else {@link Retirement#DROP_STEP} (drops only, as before). */
+  static String step(List<ExpiredEvidence> tables) {
+    return tables.stream().anyMatch(t -> t.archive() && !t.counts().isEmpty()) ? STEP : Retirement.DROP_STEP;
   }
 
   /** The lines the run's log keeps when the approval page shows only the first {@link #SHOWN}. */
-  static List<String> fullList(List<TableCounts> tables) {
+  static List<String> fullList(List<ExpiredEvidence> tables) {
     List<String> out = new ArrayList<>();
     tables.forEach(t -> t.counts().forEach(c -> out.add("evidence " + c.name() + " " + line(t.archive(), c))));
     return out.size() > SHOWN ? out : List.of();

@@ -35,6 +35,8 @@ final class ManyTables implements PostgresPartitionActivities {
   /** Exact rows per partition where not 10; rows written later are added here. */
   final Map<String, Long> rows = new ConcurrentHashMap<>();
   final Set<String> created = ConcurrentHashMap.newKeySet();
+  /** The partitions created per table, which the catalog then lists (a second round plans nothing to create). */
+  private final Map<String, List<PartitionFacts>> made = new ConcurrentHashMap<>();
   final Set<String> dropped = ConcurrentHashMap.newKeySet();
   final Set<String> validated = ConcurrentHashMap.newKeySet();
 
@@ -94,6 +96,7 @@ final class ManyTables implements PostgresPartitionActivities {
             + from(m + 1) + "')", 10, 8192, 8192));
       }
     }
+    parts.addAll(made.getOrDefault(t, List.of()));
     return new TableFacts(t, "created_at", "timestamptz", parts, null, List.of());
   }
 
@@ -101,6 +104,9 @@ final class ManyTables implements PostgresPartitionActivities {
   public CreatePartitionsResult createMissingPartitions(CreatePartitionsInput input) {
     List<String> names = input.partitions().stream().map(NewPartition::name).toList();
     created.addAll(names);
+    made.computeIfAbsent(input.table(), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).addAll(
+        input.partitions().stream().map(n -> new PartitionFacts(n.name(), n.from(), n.to(), "FOR VALUES FROM ('"
+            + n.from() + "') TO ('" + n.to() + "')", 0, 8192, 8192)).toList());
     return new CreatePartitionsResult(names, List.of());
   }
 

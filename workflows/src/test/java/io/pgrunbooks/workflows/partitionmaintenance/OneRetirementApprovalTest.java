@@ -117,6 +117,49 @@ class OneRetirementApprovalTest {
   }
 
   @Test
+  void sixtyTablesInBatchesAskOneApprovalInTheParentAndTheirBatchesAndArchivesCarryIt() {
+    ManyTables many = new ManyTables(60);
+    many.retention = "P3M";
+    many.archived.addAll(List.of(ManyTables.table(1), ManyTables.table(2), ManyTables.table(59)));
+    ArchivingTables archives = new ArchivingTables(many);
+    env = TestEnvironments.newEnvironment();
+    Worker worker = env.newWorker(TaskQueues.CENTRAL);
+    worker.registerWorkflowImplementationTypes(PartitionMaintenanceWorkflowImpl.class,
+        PartitionBatchWorkflowImpl.class, ArchivePartitionWorkflowImpl.class);
+    worker.registerActivitiesImplementations(many, archives, approvals, new DroppedNotifications(), new KeptReports());
+    env.newWorker(TaskQueues.HEAVY).registerActivitiesImplementations(archives);
+    env.start();
+    WorkflowClient client = env.getWorkflowClient();
+    PartitionMaintenanceWorkflow run = maintenance(client);
+    CompletableFuture<PartitionMaintenanceResult> result = WorkflowClient.execute(run::run, input());
+
+    String requestId = TestEnvironments.awaitPendingApproval(run);
+    var pending = run.progress().pendingApprovals().get(0);
+    assertThat(pending.action()).contains("ARCHIVE to S3, verify and DROP 3 expired partitions",
+        "DROP TABLE 57 expired partitions (no archive)", "of 60 tables");
+    assertThat(pending.evidence()).hasSize(RetirementPlan.SHOWN + 1)
+        .containsEntry("and 20 more partitions", "200 rows (exact), 327680 bytes in total; each one with its bounds,"
+            + " rows and CSV SHA-256 is in this run's log (details)");
+    run.approve(new ApprovalSignal(requestId, "alice", "the month's set", null));
+    PartitionMaintenanceResult r = result.join();
+
+    assertThat(r.report().outcome()).isEqualTo(RunbookState.COMPLETED);
+    assertThat(many.dropped).hasSize(60);
+    assertThat(r.report().approvals()).extracting(ApprovalRecord::decision).containsExactly("APPROVED");
+    assertThat(r.report().log()).anyMatch(l -> l.contains("evidence public.t60_2000_01 [2000-01-01T00:00:00Z"));
+    assertThat(r.batches()).flatExtracting(PartitionBatchResult::tables).hasSize(60)
+        .allSatisfy(t -> assertThat(t.retired()).isEqualTo(1));
+    PartitionBatchWorkflow retire1 = client.newWorkflowStub(PartitionBatchWorkflow.class,
+        ID + BatchApproval.RETIRE_INFIX + 1);
+    assertThat(retire1.progress().approvals()).extracting(ApprovalRecord::decision).containsOnly("DELEGATED");
+    ArchivePartitionResult archived = child(client, ManyTables.old(ManyTables.table(59)));
+    assertThat(archived.report().approvals()).singleElement().satisfies(a -> {
+      assertThat(a.decision()).isEqualTo("DELEGATED");
+      assertThat(a.approver()).isEqualTo("alice");
+    });
+  }
+
+  @Test
   void aPartitionThatGainedRowsAfterTheEvidenceIsReaskedInItsChildAndKeptWhenRejected() {
     String grown = ManyTables.old("public.b", 1);
     archive.growBeforeExport.add(grown);
