@@ -39,6 +39,30 @@ final class ArchiveChildren {
         .orElse(DEFAULT_PARALLEL);
   }
 
+  /** The untyped input of one ArchivePartition child; {@code delegated} null leaves it out (runs before it). */
+  static Map<String, Object> input(PartitionMaintenanceInput input, String partition, String upperBound, Object cutoff,
+                                   DelegatedApproval delegated) {
+    Map<String, Object> in = new LinkedHashMap<>();
+    in.put("cluster", input.cluster().strip());
+    in.put("database", input.database().strip());
+    in.put("partition", partition);
+    in.put("drop", true);
+    in.put("dryRun", false);
+    in.put("requestedBy", input.requestedBy());
+    in.put("reason", "PartitionMaintenance: expired (upper bound " + upperBound + " at or before " + cutoff + ")");
+    if (delegated != null) {
+      in.put("delegatedApproval", delegated);
+    }
+    return in;
+  }
+
+  /** The child stub of {@code partition}'s ArchivePartition run, with its usual id. */
+  static ChildWorkflowStub stub(String cluster, String database, String partition) {
+    return Workflow.newUntypedChildWorkflowStub(WorkflowTypes.ARCHIVE_PARTITION, ChildWorkflowOptions.newBuilder()
+        .setWorkflowId(WorkflowIds.archivePartition(cluster, database, partition)).setTaskQueue(TaskQueues.CENTRAL)
+        .build());
+  }
+
   /** Runs the archives of {@code approved} (table to its approved counts); returns how many were archived and dropped. */
   static int run(RunRecorder run, PartitionMaintenanceInput input, Map<TableWork, List<PartitionCount>> approved,
                  ApprovalOutcome outcome, int parallel) {
@@ -59,19 +83,8 @@ final class ArchiveChildren {
           DelegatedApproval delegated = new DelegatedApproval(info.getWorkflowId(), info.getRunId(),
               WorkflowTypes.PARTITION_MAINTENANCE, outcome.requestId(), ArchivePartitionWorkflowImpl.DROP_STEP, scope,
               Delegation.digest(ArchivePartitionWorkflowImpl.DROP_STEP, scope), approvers);
-          Map<String, Object> in = new LinkedHashMap<>();
-          in.put("cluster", cluster);
-          in.put("database", database);
-          in.put("partition", c.name());
-          in.put("drop", true);
-          in.put("dryRun", false);
-          in.put("requestedBy", input.requestedBy());
-          in.put("reason", "PartitionMaintenance: expired (upper bound " + c.to() + " at or before "
-              + job.work().plan.cutoff() + ")");
-          in.put("delegatedApproval", delegated);
-          ChildWorkflowStub child = Workflow.newUntypedChildWorkflowStub(WorkflowTypes.ARCHIVE_PARTITION,
-              ChildWorkflowOptions.newBuilder().setWorkflowId(WorkflowIds.archivePartition(cluster, database, c.name()))
-                  .setTaskQueue(TaskQueues.CENTRAL).build());
+          Map<String, Object> in = input(input, c.name(), c.to(), job.work().plan.cutoff(), delegated);
+          ChildWorkflowStub child = stub(cluster, database, c.name());
           return child.executeAsync(Map.class, in).handle((r, e) -> e == null ? Retirement.outcome(r)
               : "FAILED: " + Failures.describe(e));
         }), o -> o.stream().filter(RunbookState.COMPLETED.name()::equals).count() + " archived and dropped");

@@ -16,11 +16,7 @@ import io.pgrunbooks.workflows.approval.PlanDigest;
 import io.pgrunbooks.workflows.common.Failures;
 import io.pgrunbooks.workflows.common.RunRecorder;
 import io.pgrunbooks.workflows.common.RunbookState;
-import io.pgrunbooks.workflows.common.TaskQueues;
-import io.pgrunbooks.workflows.common.WorkflowIds;
-import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.temporal.workflow.Async;
-import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.ChildWorkflowStub;
 import io.temporal.workflow.Workflow;
 import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.InspectTablesInput;
@@ -301,19 +297,8 @@ final class Retirement {
   private int archive(TableWork w) {
     int done = 0;
     for (PartitionFacts p : w.plan.expired()) {
-      Map<String, Object> in = new LinkedHashMap<>();
-      in.put("cluster", cluster);
-      in.put("database", database);
-      in.put("partition", p.name());
-      in.put("drop", true);
-      in.put("dryRun", false);
-      in.put("requestedBy", input.requestedBy());
-      in.put("reason", "PartitionMaintenance: expired (upper bound " + p.to() + " at or before " + w.plan.cutoff() + ")");
-      ChildWorkflowStub child = Workflow.newUntypedChildWorkflowStub(WorkflowTypes.ARCHIVE_PARTITION,
-          ChildWorkflowOptions.newBuilder()
-              .setWorkflowId(WorkflowIds.archivePartition(cluster, database, p.name()))
-              .setTaskQueue(TaskQueues.CENTRAL)
-              .build());
+      Map<String, Object> in = ArchiveChildren.input(input, p.name(), p.to(), w.plan.cutoff(), null);
+      ChildWorkflowStub child = ArchiveChildren.stub(cluster, database, p.name());
       try {
         String outcome = outcome(child.execute(Map.class, in));
         if (RunbookState.COMPLETED.name().equals(outcome)) {

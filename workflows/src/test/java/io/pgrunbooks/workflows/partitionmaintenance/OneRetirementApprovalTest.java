@@ -54,12 +54,16 @@ class OneRetirementApprovalTest {
   }
 
   private WorkflowClient start() {
+    return start(catalog, archive);
+  }
+
+  private WorkflowClient start(ManyTables tables, ArchivingTables archives) {
     env = TestEnvironments.newEnvironment();
     Worker worker = env.newWorker(TaskQueues.CENTRAL);
     worker.registerWorkflowImplementationTypes(PartitionMaintenanceWorkflowImpl.class,
         PartitionBatchWorkflowImpl.class, ArchivePartitionWorkflowImpl.class);
-    worker.registerActivitiesImplementations(catalog, archive, approvals, new DroppedNotifications(), new KeptReports());
-    env.newWorker(TaskQueues.HEAVY).registerActivitiesImplementations(archive);
+    worker.registerActivitiesImplementations(tables, archives, approvals, new DroppedNotifications(), new KeptReports());
+    env.newWorker(TaskQueues.HEAVY).registerActivitiesImplementations(archives);
     env.start();
     return env.getWorkflowClient();
   }
@@ -121,15 +125,7 @@ class OneRetirementApprovalTest {
     ManyTables many = new ManyTables(60);
     many.retention = "P3M";
     many.archived.addAll(List.of(ManyTables.table(1), ManyTables.table(2), ManyTables.table(59)));
-    ArchivingTables archives = new ArchivingTables(many);
-    env = TestEnvironments.newEnvironment();
-    Worker worker = env.newWorker(TaskQueues.CENTRAL);
-    worker.registerWorkflowImplementationTypes(PartitionMaintenanceWorkflowImpl.class,
-        PartitionBatchWorkflowImpl.class, ArchivePartitionWorkflowImpl.class);
-    worker.registerActivitiesImplementations(many, archives, approvals, new DroppedNotifications(), new KeptReports());
-    env.newWorker(TaskQueues.HEAVY).registerActivitiesImplementations(archives);
-    env.start();
-    WorkflowClient client = env.getWorkflowClient();
+    WorkflowClient client = start(many, new ArchivingTables(many));
     PartitionMaintenanceWorkflow run = maintenance(client);
     CompletableFuture<PartitionMaintenanceResult> result = WorkflowClient.execute(run::run, input());
 
