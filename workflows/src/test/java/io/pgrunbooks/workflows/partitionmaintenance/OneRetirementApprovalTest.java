@@ -156,6 +156,38 @@ class OneRetirementApprovalTest {
   }
 
   @Test
+  void aBatchWhosePartitionGainedRowsAfterTheParentsApprovalAsksItsOwnApprovalWithTheNewCount() {
+    ManyTables many = new ManyTables(60);
+    many.retention = "P3M";
+    String grown = ManyTables.old(ManyTables.table(7));
+    many.growAfterFirstCount.add(grown);
+    WorkflowClient client = start(many, new ArchivingTables(many));
+    PartitionMaintenanceWorkflow run = maintenance(client);
+    CompletableFuture<PartitionMaintenanceResult> result = WorkflowClient.execute(run::run, input());
+    String parentRequest = TestEnvironments.awaitPendingApproval(run);
+    assertThat(run.progress().pendingApprovals().get(0).evidence().get(grown)).contains("10 rows (exact)");
+    run.approve(new ApprovalSignal(parentRequest, "bob", "the month's drops", null));
+
+    // 15 rows are not the 10 the parent's approval showed: batch 1 asks a human, batch 2 goes on.
+    PartitionBatchWorkflow retire1 = client.newWorkflowStub(PartitionBatchWorkflow.class,
+        ID + BatchApproval.RETIRE_INFIX + 1);
+    String requestId = TestEnvironments.awaitPendingApproval(retire1);
+    assertThat(retire1.progress().pendingApprovals().get(0).evidence().get(grown)).contains("15 rows (exact)");
+    assertThat(retire1.progress().approvals()).extracting(ApprovalRecord::decision).contains("DELEGATION_REFUSED");
+    assertThat(many.dropped).doesNotContain(grown);
+    retire1.approve(new ApprovalSignal(requestId, "alice", "15 rows are fine", null));
+    PartitionMaintenanceResult r = result.join();
+
+    assertThat(r.report().outcome()).isEqualTo(RunbookState.COMPLETED);
+    assertThat(many.dropped).hasSize(60).contains(grown);
+    assertThat(retire1.progress().approvals()).extracting(ApprovalRecord::decision)
+        .containsExactly("DELEGATION_REFUSED", "APPROVED");
+    PartitionBatchWorkflow retire2 = client.newWorkflowStub(PartitionBatchWorkflow.class,
+        ID + BatchApproval.RETIRE_INFIX + 2);
+    assertThat(retire2.progress().approvals()).extracting(ApprovalRecord::decision).containsOnly("DELEGATED");
+  }
+
+  @Test
   void aPartitionThatGainedRowsAfterTheEvidenceIsReaskedInItsChildAndKeptWhenRejected() {
     String grown = ManyTables.old("public.b", 1);
     archive.growBeforeExport.add(grown);
