@@ -103,6 +103,7 @@ final class Retirement {
       return RunbookState.COMPLETED;
     }
     int parallelArchives = ArchiveChildren.parallel(archives);
+    Set<String> logged = new HashSet<>();
     Supplier<ApprovalRequest> plan = () -> {
       lastPlan = new LinkedHashMap<>();
       List<List<PartitionCount>> all = counts(retiring);
@@ -110,7 +111,8 @@ final class Retirement {
         lastPlan.put(retiring.get(i), all.get(i));
       }
       List<ExpiredEvidence> tables = tableCounts();
-      RetirementPlan.fullList(tables).forEach(run::log);
+      // The approval page shows the first partitions only; the log keeps every one (once, when it changes).
+      RetirementPlan.fullList(tables).stream().filter(logged::add).forEach(run::log);
       return RetirementPlan.request(cluster, database, tables, parallelArchives);
     };
     ApprovalOutcome outcome;
