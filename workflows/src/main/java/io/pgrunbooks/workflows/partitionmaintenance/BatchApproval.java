@@ -38,6 +38,23 @@ final class BatchApproval {
     this.children = children;
   }
 
+  /**
+   * Whether config pre-approves every step the batches could ask ({@code drop-partitions}, and
+   * {@code retire-partitions} when a table archives) on {@code target}: then no person decides, the evidence round
+   * would only cost a second pass over every table, and the run keeps one round of children that take the
+   * pre-approval themselves.
+   */
+  static boolean preApproved(ApprovalGate gate, List<PartitionPolicy> policies, String target, RunRecorder run) {
+    List<String> steps = policies.stream().anyMatch(PartitionPolicy::archive)
+        ? List.of(RetirementPlan.STEP, Retirement.DROP_STEP) : List.of(Retirement.DROP_STEP);
+    boolean all = steps.stream().allMatch(s -> gate.preApproves(s, target));
+    if (all) {
+      run.log("config pre-approves " + String.join(" and ", steps) + " on " + target
+          + ": one round of batch children, each taking the pre-approval");
+    }
+    return all;
+  }
+
   List<PartitionBatchResult> run(List<List<PartitionPolicy>> batches) {
     List<Integer> all = java.util.stream.IntStream.rangeClosed(1, batches.size()).boxed().toList();
     List<PartitionBatchResult> first = run.step("create and count expired in " + batches.size() + " batches",

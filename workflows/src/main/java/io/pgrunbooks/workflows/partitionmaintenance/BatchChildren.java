@@ -63,7 +63,8 @@ final class BatchChildren {
     }
     List<List<PartitionPolicy>> batches = TableBatches.split(policies, parallel);
     List<PartitionBatchResult> results;
-    if (!input.dryRun() && Workflow.getVersion(ONE_APPROVAL, Workflow.DEFAULT_VERSION, 1) >= 1) {
+    if (!input.dryRun() && Workflow.getVersion(ONE_APPROVAL, Workflow.DEFAULT_VERSION, 1) >= 1
+        && !BatchApproval.preApproved(gate, policies, cluster + "/" + database, run)) {
       results = new BatchApproval(run, gate, input, this).run(batches);
     } else {
       results = run.step("run " + batches.size() + " batches", () -> children(batches,

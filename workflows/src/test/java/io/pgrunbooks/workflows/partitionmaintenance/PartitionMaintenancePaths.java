@@ -67,16 +67,52 @@ public final class PartitionMaintenancePaths {
     return WorkflowIds.partitionMaintenance("main", "app");
   }
 
-  /** The first batch child of {@link #batchChildren}: its own history (plan, create, count the expired partitions). */
+  /** The first batch child of {@link #batchChildren}: its own history (plan, create, approval, drop). */
   public static String batchChild(TestWorkflowEnvironment env) {
     startBatchChildren(env);
     return WorkflowIds.partitionMaintenance("main", "app") + PartitionBatchWorkflow.ID_INFIX + 1;
   }
 
-  /** The first retire child of {@link #batchChildren}: plan again, count again, drop on the parent's delegation. */
+  /**
+   * 60 tables, nothing pre-approved: the {@code batch-<n>} children create and count, the parent asks one approval
+   * (approved by alice), the {@code retire-<n>} children drop on it. Returns the parent's id.
+   */
+  public static String batchApproval(TestWorkflowEnvironment env) {
+    startBatchApproval(env);
+    return WorkflowIds.partitionMaintenance("main", "app");
+  }
+
+  /** The first evidence child of {@link #batchApproval}: plan, create, count the expired partitions. */
+  public static String evidenceChild(TestWorkflowEnvironment env) {
+    startBatchApproval(env);
+    return WorkflowIds.partitionMaintenance("main", "app") + PartitionBatchWorkflow.ID_INFIX + 1;
+  }
+
+  /** The first retire child of {@link #batchApproval}: plan again, count again, drop on the parent's delegation. */
   public static String retireChild(TestWorkflowEnvironment env) {
-    startBatchChildren(env);
+    startBatchApproval(env);
     return WorkflowIds.partitionMaintenance("main", "app") + BatchApproval.RETIRE_INFIX + 1;
+  }
+
+  private static void startBatchApproval(TestWorkflowEnvironment env) {
+    ManyTables catalog = new ManyTables(60);
+    catalog.retention = "P3M";
+    Worker worker = env.newWorker(TaskQueues.CENTRAL);
+    worker.registerWorkflowImplementationTypes(PartitionMaintenanceWorkflowImpl.class, PartitionBatchWorkflowImpl.class);
+    worker.registerActivitiesImplementations(catalog, new FixedApprovals(), new DroppedNotifications(),
+        new io.pgrunbooks.workflows.replay.KeptReports());
+    env.start();
+    PartitionMaintenanceWorkflow run = env.getWorkflowClient().newWorkflowStub(PartitionMaintenanceWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.CENTRAL)
+            .setWorkflowId(WorkflowIds.partitionMaintenance("main", "app")).build());
+    java.util.concurrent.CompletableFuture<PartitionMaintenanceResult> result = io.temporal.client.WorkflowClient
+        .execute(run::run, new PartitionMaintenanceInput("main", "app", null, 2, false, "carol", "monthly", 2));
+    String requestId = io.pgrunbooks.workflows.replay.TestEnvironments.awaitPendingApproval(run);
+    run.approve(new io.pgrunbooks.workflows.approval.ApprovalSignal(requestId, "alice", "the month's drops", null));
+    result.join();
+    if (catalog.dropped.size() != 60) {
+      throw new IllegalStateException("the path dropped " + catalog.dropped.size() + " partitions; expected 60");
+    }
   }
 
   /**
