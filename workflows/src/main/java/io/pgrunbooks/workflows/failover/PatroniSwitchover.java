@@ -4,7 +4,6 @@ import io.pgrunbooks.workflows.activities.ClusterSpec;
 import io.pgrunbooks.workflows.activities.ClusterSpec.NodeSpec;
 import io.pgrunbooks.workflows.activities.FailoverActivities.FailoverSettings;
 import io.pgrunbooks.workflows.activities.FailoverActivities.PromoteCheckInput;
-import io.pgrunbooks.workflows.activities.FailoverActivities.PromotedPrimary;
 import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniFacts;
 import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniFactsInput;
 import io.pgrunbooks.workflows.activities.PatroniActivities.SwitchoverAnswer;
@@ -131,7 +130,7 @@ public final class PatroniSwitchover {
     Judgement promoted = await(label + "await " + candidate + " as Patroni's leader",
         f -> PatroniSwitchoverChecks.promoted(f, candidate, oldTimeline), "Patroni did not make " + candidate
             + " the leader on timeline " + (oldTimeline + 1) + " after its answer HTTP " + answer.status());
-    PromotedPrimary p = run.step(label + "await writable " + candidate, () -> stubs.sql().awaitWritablePrimary(
+    run.step(label + "await writable " + candidate, () -> stubs.sql().awaitWritablePrimary(
         new PromoteCheckInput(cluster, candidate, settings.promoteTimeoutSeconds())),
         x -> x.node() + " writable on timeline " + x.timeline() + " after " + x.waitedMillis() + " ms");
     long promoteMillis = Workflow.currentTimeMillis() - postAt;
@@ -148,7 +147,8 @@ public final class PatroniSwitchover {
     Judgement rejoined = await(label + "await " + leader + " as a running replica",
         f -> PatroniSwitchoverChecks.rejoined(f, leader), leader + " did not run again as a replica");
     stage = stage + "; " + leader + " rejoined as a replica";
-    return new Switchover.Outcome(candidate, p.timeline(), -1, true, "Patroni stopped " + leader + " cleanly",
+    // Patroni's timeline, judged above (PostgreSQL's own is in the "await writable" step).
+    return new Switchover.Outcome(candidate, (int) (oldTimeline + 1), -1, true, "Patroni stopped " + leader + " cleanly",
         promoteMillis, List.of(rejoined.detail() + " (rejoined by Patroni)",
             bouncer == null ? "no PgBouncer" : "writes through PgBouncer paused " + unavailable + " ms"));
   }
