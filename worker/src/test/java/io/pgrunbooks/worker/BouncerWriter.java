@@ -1,6 +1,5 @@
 package io.pgrunbooks.worker;
 
-import io.pgrunbooks.ops.stack.PgBouncerServer;
 import io.pgrunbooks.ops.stack.PostgresNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,11 +10,17 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * An application stand-in: one thread inserting numbered rows through PgBouncer as fast as it is served, reconnecting
- * after each error. Counts acknowledged writes (a committed INSERT) and the longest gap between two of them.
+ * An application stand-in: one thread inserting numbered rows as fast as they are served (through PgBouncer, or
+ * straight to the primary), reconnecting after each error. Counts acknowledged writes (a committed INSERT) and the longest gap between two of them.
  */
 final class BouncerWriter implements AutoCloseable {
-  private final PgBouncerServer bouncer;
+  /** Where the writer connects. */
+  @FunctionalInterface
+  interface Source {
+    Connection connect() throws SQLException;
+  }
+
+  private final Source source;
   private final String table;
   private final List<Long> acknowledged = new CopyOnWriteArrayList<>();
   private final Thread thread;
@@ -23,17 +28,17 @@ final class BouncerWriter implements AutoCloseable {
   private volatile int errors;
   private volatile long longestGapNanos;
 
-  private BouncerWriter(PgBouncerServer bouncer, String table) {
-    this.bouncer = bouncer;
+  private BouncerWriter(Source source, String table) {
+    this.source = source;
     this.table = table;
     this.thread = new Thread(this::loop, "bouncer-writer");
   }
 
-  static BouncerWriter start(PgBouncerServer bouncer, String table) throws SQLException {
-    try (Connection c = bouncer.connect("postgres"); Statement s = c.createStatement()) {
+  static BouncerWriter start(Source source, String table) throws SQLException {
+    try (Connection c = source.connect(); Statement s = c.createStatement()) {
       s.execute("CREATE TABLE IF NOT EXISTS " + table + " (id bigint PRIMARY KEY, at timestamptz DEFAULT now())");
     }
-    BouncerWriter w = new BouncerWriter(bouncer, table);
+    BouncerWriter w = new BouncerWriter(source, table);
     w.thread.start();
     return w;
   }
@@ -45,7 +50,7 @@ final class BouncerWriter implements AutoCloseable {
     while (running) {
       try {
         if (c == null) {
-          c = bouncer.connect("postgres");
+          c = source.connect();
         }
         try (PreparedStatement p = c.prepareStatement("INSERT INTO " + table + " (id) VALUES (?)")) {
           p.setLong(1, ++id);

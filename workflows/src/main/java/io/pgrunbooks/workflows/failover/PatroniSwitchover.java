@@ -4,6 +4,7 @@ import io.pgrunbooks.workflows.activities.ClusterSpec;
 import io.pgrunbooks.workflows.activities.ClusterSpec.NodeSpec;
 import io.pgrunbooks.workflows.activities.FailoverActivities.FailoverSettings;
 import io.pgrunbooks.workflows.activities.FailoverActivities.PromoteCheckInput;
+import io.pgrunbooks.workflows.activities.FailoverActivities.PromotedPrimary;
 import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniFacts;
 import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniFactsInput;
 import io.pgrunbooks.workflows.activities.PatroniActivities.SwitchoverAnswer;
@@ -128,11 +129,12 @@ public final class PatroniSwitchover {
       default -> { } // accepted or unknown: GET /cluster decides
     }
     Judgement promoted = await(label + "await " + candidate + " as Patroni's leader",
-        f -> PatroniSwitchoverChecks.promoted(f, candidate, oldTimeline), "Patroni did not make " + candidate
-            + " the leader on timeline " + (oldTimeline + 1) + " after its answer HTTP " + answer.status());
-    run.step(label + "await writable " + candidate, () -> stubs.sql().awaitWritablePrimary(
+        f -> PatroniSwitchoverChecks.promoted(f, candidate), "Patroni did not make " + candidate
+            + " the leader after its answer HTTP " + answer.status());
+    PromotedPrimary written = run.step(label + "await writable " + candidate, () -> stubs.sql().awaitWritablePrimary(
         new PromoteCheckInput(cluster, candidate, settings.promoteTimeoutSeconds())),
         x -> x.node() + " writable on timeline " + x.timeline() + " after " + x.waitedMillis() + " ms");
+    PatroniSwitchoverChecks.requireNextTimeline(candidate, written.timeline(), oldTimeline);
     long promoteMillis = Workflow.currentTimeMillis() - postAt;
     run.change("Patroni switched over: " + promoted.detail());
     stage = stage + "; " + candidate + " is Patroni's leader and writable";
@@ -145,10 +147,10 @@ public final class PatroniSwitchover {
       stage = stage + "; PgBouncer resumed on " + candidate;
     }
     Judgement rejoined = await(label + "await " + leader + " as a running replica",
-        f -> PatroniSwitchoverChecks.rejoined(f, leader), leader + " did not run again as a replica");
+        f -> PatroniSwitchoverChecks.completed(f, leader, candidate, oldTimeline), "Patroni did not show " + candidate
+            + " leading on timeline " + (oldTimeline + 1) + " with " + leader + " running as a replica");
     stage = stage + "; " + leader + " rejoined as a replica";
-    // Patroni's timeline, judged above (PostgreSQL's own is in the "await writable" step).
-    return new Switchover.Outcome(candidate, (int) (oldTimeline + 1), -1, true, "Patroni stopped " + leader + " cleanly",
+    return new Switchover.Outcome(candidate, written.timeline(), -1, true, "Patroni stopped " + leader + " cleanly",
         promoteMillis, List.of(rejoined.detail() + " (rejoined by Patroni)",
             bouncer == null ? "no PgBouncer" : "writes through PgBouncer paused " + unavailable + " ms"));
   }

@@ -79,25 +79,50 @@ public final class PatroniSwitchoverChecks {
     return Answer.UNKNOWN;
   }
 
-  /** The candidate holds the leader lock on the timeline after {@code oldTimeline} and PostgreSQL there is writable. */
-  public static Judgement promoted(PatroniFacts f, String candidate, long oldTimeline) {
+  /**
+   * The candidate holds the leader lock and its PostgreSQL is out of recovery: writes may resume once a real write
+   * succeeded there. Patroni's member timeline in {@code GET /cluster} may lag by one {@code loop_wait}: the next
+   * timeline is checked on PostgreSQL's write ({@link #requireNextTimeline}), Patroni's after the RESUME
+   * ({@link #completed}).
+   */
+  public static Judgement promoted(PatroniFacts f, String candidate) {
     PatroniMember c = onNode(f, candidate);
     PatroniMember l = f.leader() == null ? null : f.member(f.leader());
     String seen = "leader " + (l == null ? "none" : l.name() + " on timeline " + l.timeline());
     if (c == null || !c.isLeader()) {
       return new Judgement(false, seen);
     }
-    if (c.timeline() != oldTimeline + 1) {
-      return new Judgement(false, seen + ", waiting for timeline " + (oldTimeline + 1));
-    }
     if (!Boolean.FALSE.equals(c.inRecovery())) {
       return new Judgement(false, seen + ", PostgreSQL there still in recovery (" + c.inRecovery() + ")");
     }
-    return new Judgement(true, c.name() + " is the leader on timeline " + c.timeline() + ", PostgreSQL writable");
+    return new Judgement(true, c.name() + " holds the leader lock, PostgreSQL out of recovery");
+  }
+
+  /** Fails unless the write on the new leader ran on the timeline after {@code oldTimeline}. */
+  public static void requireNextTimeline(String candidate, int writeTimeline, long oldTimeline) {
+    if (writeTimeline != oldTimeline + 1) {
+      throw ApplicationFailure.newNonRetryableFailure(candidate + " took a write on timeline " + writeTimeline
+          + ", not on " + (oldTimeline + 1) + " after the leader's " + oldTimeline + ": not the switchover asked for",
+          FailureTypes.SAFETY_REFUSED);
+    }
+  }
+
+  /**
+   * The switchover is complete in Patroni's eyes: the candidate leads on the timeline after {@code oldTimeline} and
+   * the old leader runs again as a replica (state running or streaming, in recovery).
+   */
+  public static Judgement completed(PatroniFacts f, String oldLeader, String candidate, long oldTimeline) {
+    PatroniMember c = onNode(f, candidate);
+    if (c == null || !c.isLeader() || c.timeline() != oldTimeline + 1) {
+      return new Judgement(false, candidate + (c == null ? " is not listed" : " is " + c.role() + " on timeline "
+          + c.timeline()) + " (waiting for the leader on timeline " + (oldTimeline + 1) + ")");
+    }
+    Judgement old = rejoined(f, oldLeader);
+    return new Judgement(old.done(), c.name() + " leads on timeline " + c.timeline() + "; " + old.detail());
   }
 
   /** The old leader runs again as a replica (state running or streaming, in recovery). */
-  public static Judgement rejoined(PatroniFacts f, String oldLeader) {
+  static Judgement rejoined(PatroniFacts f, String oldLeader) {
     PatroniMember o = onNode(f, oldLeader);
     if (o == null) {
       return new Judgement(false, oldLeader + " is not listed by Patroni");

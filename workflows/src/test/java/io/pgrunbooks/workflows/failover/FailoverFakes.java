@@ -145,7 +145,7 @@ public final class FailoverFakes {
     @Override
     public PromotedPrimary awaitWritablePrimary(PromoteCheckInput input) {
       call("awaitWritable " + input.node());
-      return new PromotedPrimary(input.node(), 2, 6000, 10);
+      return new PromotedPrimary(input.node(), "patroni".equals(topology) ? patroni.postgresTimeline() : 2, 6000, 10);
     }
 
     @Override

@@ -53,7 +53,8 @@ class FailoverOnPatroniTest {
     assertThat(fakes.calls).containsExactly("pause", "POST /switchover pg1 -> pg2", "awaitWritable pg2", "repoint pg2",
         "resume", "checkThroughBouncer");
     assertThat(r.report().summary()).startsWith("switchover through Patroni: pg2 is the leader on timeline 2")
-        .contains("pg1: role replica, state streaming, in recovery true (rejoined by Patroni)",
+        .contains("pg2 leads on timeline 2; pg1: role replica, state streaming, in recovery true (rejoined by "
+            + "Patroni)",
             "writes through PgBouncer paused");
   }
 
@@ -102,7 +103,7 @@ class FailoverOnPatroniTest {
     CompletableFuture<FailoverResult> result = WorkflowClient.execute(run::run, FailoverInput.of("main", "pg2", "test"));
     approveTwice(run);
     TestEnvironments.assertApplicationFailure(result::join, PatroniSwitchover.TIMED_OUT,
-        "Patroni did not make pg2 the leader on timeline 2 after its answer HTTP 503 within 10 s");
+        "Patroni did not make pg2 the leader after its answer HTTP 503 within 10 s");
     assertThat(fakes.calls).containsExactly("pause", "POST /switchover pg1 -> pg2", "resume");
   }
 

@@ -59,6 +59,11 @@ public final class PatroniFakes implements PatroniActivities {
     return facts(leader, timeline, paused, scheduled, null);
   }
 
+  /** The timeline PostgreSQL of the leader writes on: the next one once Patroni shows the switch. */
+  public synchronized int postgresTimeline() {
+    return (int) (sinceSwitch >= 2 ? timeline + 1 : timeline);
+  }
+
   @Override
   public String reinitialize(ReinitializeInput input) {
     throw new UnsupportedOperationException();

@@ -53,20 +53,30 @@ class PatroniSwitchoverChecksTest {
   }
 
   @Test
-  void promotedNeedsTheCandidateLeadingOnTheNextTimelineAndWritable() {
-    assertThat(PatroniSwitchoverChecks.promoted(HEALTHY, "pg2", 4).done()).isFalse();
-    assertThat(PatroniSwitchoverChecks.promoted(facts("pg2", 4, false, null, "pg1"), "pg2", 4).detail())
-        .isEqualTo("leader pg2 on timeline 4, waiting for timeline 5");
-    assertThat(PatroniSwitchoverChecks.promoted(facts("pg2", 5, false, null, "pg1"), "pg2", 4).done()).isTrue();
+  void promotedNeedsTheCandidateHoldingTheLockWithPostgresOutOfRecovery() {
+    assertThat(PatroniSwitchoverChecks.promoted(HEALTHY, "pg2").done()).isFalse();
+    // Patroni's member timeline may still be the old one: PostgreSQL's write proves the new timeline.
+    assertThat(PatroniSwitchoverChecks.promoted(facts("pg2", 4, false, null, "pg1"), "pg2").done()).isTrue();
     PatroniFacts stillInRecovery = with(facts("pg2", 5, false, null, "pg1"), "pg2", true);
-    assertThat(PatroniSwitchoverChecks.promoted(stillInRecovery, "pg2", 4).done()).isFalse();
+    assertThat(PatroniSwitchoverChecks.promoted(stillInRecovery, "pg2").detail())
+        .isEqualTo("leader pg2 on timeline 5, PostgreSQL there still in recovery (true)");
   }
 
   @Test
-  void rejoinedNeedsTheOldLeaderRunningAsAReplica() {
-    assertThat(PatroniSwitchoverChecks.rejoined(facts("pg2", 5, false, null, "pg1"), "pg1").done()).isFalse();
-    assertThat(PatroniSwitchoverChecks.rejoined(facts("pg2", 5, false, null, null), "pg1").detail())
-        .isEqualTo("pg1: role replica, state streaming, in recovery true");
+  void aWriteOnAnyButTheNextTimelineIsRefused() {
+    PatroniSwitchoverChecks.requireNextTimeline("pg2", 5, 4);
+    TestEnvironments.assertApplicationFailure(() -> PatroniSwitchoverChecks.requireNextTimeline("pg2", 6, 4),
+        FailureTypes.SAFETY_REFUSED, "pg2 took a write on timeline 6, not on 5 after the leader's 4");
+  }
+
+  @Test
+  void completedNeedsTheNextTimelineInPatroniAndTheOldLeaderRunningAsAReplica() {
+    assertThat(PatroniSwitchoverChecks.completed(facts("pg2", 4, false, null, null), "pg1", "pg2", 4).detail())
+        .isEqualTo("pg2 is primary on timeline 4 (waiting for the leader on timeline 5)");
+    assertThat(PatroniSwitchoverChecks.completed(facts("pg2", 5, false, null, "pg1"), "pg1", "pg2", 4).done())
+        .isFalse();
+    assertThat(PatroniSwitchoverChecks.completed(facts("pg2", 5, false, null, null), "pg1", "pg2", 4).detail())
+        .isEqualTo("pg2 leads on timeline 5; pg1: role replica, state streaming, in recovery true");
   }
 
   @Test
