@@ -16,7 +16,7 @@ import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -30,18 +30,12 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FailoverOnPatroniEndToEndTest {
+  @AutoClose
   private static PatroniSwitchoverFixture f;
 
   @BeforeAll
   static void start() throws Exception {
     f = new PatroniSwitchoverFixture();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (f != null) {
-      f.close();
-    }
   }
 
   @Test

@@ -56,14 +56,8 @@ final class PatroniSwitchoverFixture implements AutoCloseable {
             credentials:
         """);
     Files.writeString(workers.config, WorkerFixture.configYaml(stack, workers.metricsPort)
-        .replace("    credentials:\n", section.toString()) + WorkerFixture.archiveYaml(stack, "patroni-e2e") + """
-        approvals:
-          defaultTimeout: 1h
-          approvers:
-            - {name: alice, roles: [approver]}
-            - {name: bob, roles: [approver]}
-          twoPersonRunbooks: [Failover]
-        """);
+        .replace("    credentials:\n", section.toString()) + WorkerFixture.archiveYaml(stack, "patroni-e2e")
+        + FailoverFixture.TWO_APPROVERS_YAML);
     workers.startAll();
   }
 
