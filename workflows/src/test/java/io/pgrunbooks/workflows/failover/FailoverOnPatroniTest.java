@@ -77,20 +77,13 @@ class FailoverOnPatroniTest {
   @Test
   void aRefusalByPatroniResumesPgBouncerOnTheLeaderItNeverLeft() {
     fakes.patroni.answerStatus = 412;
-    FailoverWorkflow run = stub();
-    CompletableFuture<FailoverResult> result = WorkflowClient.execute(run::run, FailoverInput.of("main", "pg2", "test"));
-    approveTwice(run);
-    TestEnvironments.assertApplicationFailure(result::join, FailureTypes.SAFETY_REFUSED,
-        "Patroni refused the switchover from pg1 to pg2 (HTTP 412");
-    assertThat(fakes.calls).containsExactly("pause", "POST /switchover pg1 -> pg2", "resume");
+    failsAndResumesOnPg1(FailureTypes.SAFETY_REFUSED, "Patroni refused the switchover from pg1 to pg2 (HTTP 412");
   }
 
   @Test
   void aStatusUnknownAnswerIsJudgedFromTheClusterAndFinishes() {
     fakes.patroni.answerStatus = 503;
-    FailoverWorkflow run = stub();
-    CompletableFuture<FailoverResult> result = WorkflowClient.execute(run::run, FailoverInput.of("main", "pg2", "test"));
-    approveTwice(run);
+    CompletableFuture<FailoverResult> result = startApproved();
     assertThat(result.join().primaryNow()).isEqualTo("pg2");
     assertThat(fakes.calls).contains("repoint pg2", "resume");
   }
@@ -99,12 +92,8 @@ class FailoverOnPatroniTest {
   void aSwitchoverPatroniNeverRunsTimesOutAndResumesPgBouncerOnTheOldLeader() {
     fakes.patroni.answerStatus = 503;
     fakes.patroni.ignore = true;
-    FailoverWorkflow run = stub();
-    CompletableFuture<FailoverResult> result = WorkflowClient.execute(run::run, FailoverInput.of("main", "pg2", "test"));
-    approveTwice(run);
-    TestEnvironments.assertApplicationFailure(result::join, PatroniSwitchover.TIMED_OUT,
+    failsAndResumesOnPg1(PatroniSwitchover.TIMED_OUT,
         "Patroni did not make pg2 the leader after its answer HTTP 503 within 10 s");
-    assertThat(fakes.calls).containsExactly("pause", "POST /switchover pg1 -> pg2", "resume");
   }
 
   @Test
@@ -122,6 +111,20 @@ class FailoverOnPatroniTest {
     assertThat(fakes.calls).contains("POST /switchover pg1 -> pg2", "POST /switchover pg2 -> pg1",
         "catchUp pg1 from pg2", "catchUp pg2 from pg1").noneMatch(c -> c.startsWith("rewind") || c.startsWith("stop pg")
         || c.startsWith("promote") || c.startsWith("slot"));
+  }
+
+  /** An approved Failover to pg2 fails so; PgBouncer is resumed where it pointed (pg1), nothing else is done. */
+  private void failsAndResumesOnPg1(String type, String message) {
+    TestEnvironments.assertApplicationFailure(startApproved()::join, type, message);
+    assertThat(fakes.calls).containsExactly("pause", "POST /switchover pg1 -> pg2", "resume");
+  }
+
+  /** A Failover to pg2, approved by alice and bob. */
+  private CompletableFuture<FailoverResult> startApproved() {
+    FailoverWorkflow run = stub();
+    CompletableFuture<FailoverResult> result = WorkflowClient.execute(run::run, FailoverInput.of("main", "pg2", "test"));
+    approveTwice(run);
+    return result;
   }
 
   private FailoverWorkflow stub() {

@@ -88,21 +88,20 @@ public final class FailoverPaths {
 
   /** topology patroni: POST /switchover, judged from GET /cluster and a write, repoint, RESUME, rejoin seen. */
   public static String patroniSwitchover(TestWorkflowEnvironment env) {
-    FailoverFakes fakes = new FailoverFakes();
-    fakes.topology = "patroni";
-    FailoverWorkflow run = start(env, fakes);
-    approveTwice(run);
-    return finished(env, ID);
+    return approvedOnPatroni(env, new FailoverFakes());
   }
 
   /** topology patroni: Patroni answers 503 and never switches over; PgBouncer is resumed on the old leader. */
   public static String patroniTimedOut(TestWorkflowEnvironment env) {
     FailoverFakes fakes = new FailoverFakes();
-    fakes.topology = "patroni";
     fakes.patroni.answerStatus = 503;
     fakes.patroni.ignore = true;
-    FailoverWorkflow run = start(env, fakes);
-    approveTwice(run);
+    return approvedOnPatroni(env, fakes);
+  }
+
+  private static String approvedOnPatroni(TestWorkflowEnvironment env, FailoverFakes fakes) {
+    fakes.topology = "patroni";
+    approveTwice(start(env, fakes));
     return finished(env, ID);
   }
 
