@@ -20,6 +20,8 @@ import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniFacts;
 import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniFactsInput;
 import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniMember;
 import io.pgrunbooks.workflows.activities.PatroniActivities.ReinitializeInput;
+import io.pgrunbooks.workflows.activities.PatroniActivities.SwitchoverAnswer;
+import io.pgrunbooks.workflows.activities.PatroniActivities.SwitchoverInput;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities.Topology;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities.TopologyInput;
 import java.nio.file.Files;
@@ -114,6 +116,15 @@ class PatroniOnLocalStackTest {
       assertThat(stack.postgres().node("pg2").pid().orElseThrow()).isNotEqualTo(pg2Before);
       stack.postgres().awaitStreaming("pg2", Duration.ofSeconds(60));
       assertThat(stack.postgres().node("pg2").psql("postgres", "SELECT v FROM before_reinit")).isEqualTo("1");
+
+      // Failover's Patroni step: a POST naming the wrong leader is refused by Patroni, the right one switches over.
+      SwitchoverAnswer refused = activities.switchover(new SwitchoverInput("main", "pg2", "pg1"));
+      assertThat(refused.status()).as(refused.body()).isIn(400, 412);
+      assertThat(activities.facts(new PatroniFactsInput("main")).leader()).isEqualTo("pg1");
+      SwitchoverAnswer done = activities.switchover(new SwitchoverInput("main", "pg1", "pg2"));
+      assertThat(done.status()).as(done.body()).isEqualTo(200);
+      awaitFacts(activities, f -> "pg2".equals(f.leader()) && Boolean.FALSE.equals(f.member("pg2").inRecovery())
+          && f.member("pg2").timeline() == 2);
     }
     assertThat(processes).noneMatch(Processes::isLive);
     assertThat(dir).doesNotExist();

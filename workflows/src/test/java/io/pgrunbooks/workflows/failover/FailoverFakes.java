@@ -47,6 +47,9 @@ public final class FailoverFakes {
   public volatile CountDownLatch holdReplay;
   /** What an agent that answers says of its fence: false means PostgreSQL still runs there. */
   public volatile boolean fenceConfirms = true;
+  /** The cluster's topology ({@code patroni} runs through {@link #patroni}); null as in specs before Patroni. */
+  public volatile String topology;
+  public final PatroniFakes patroni = new PatroniFakes(calls);
   private int factCalls;
   private boolean promoted;
 
@@ -85,7 +88,7 @@ public final class FailoverFakes {
     Worker central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(impls);
     central.registerWorkflowImplementationTypes(TopologyLockWorkflowImpl.class);
-    central.registerActivitiesImplementations(new Config(), new Sql(), new Replication(), approvals, new DroppedNotifications(),
+    central.registerActivitiesImplementations(new Config(), new Sql(), new Replication(), patroni, approvals, new DroppedNotifications(),
         new ClientLockActivities(env.getWorkflowClient()), new io.pgrunbooks.workflows.replay.KeptReports());
     for (String node : List.of("pg1", "pg2", "pg3")) {
       env.newWorker(TaskQueues.node(node))
@@ -106,7 +109,7 @@ public final class FailoverFakes {
     public ClusterSpec describeCluster(DescribeClusterInput input) {
       return new ClusterSpec("main", List.of(new NodeSpec("pg1", "127.0.0.1", 15431, "pg1"),
           new NodeSpec("pg2", "127.0.0.1", 15432, "pg2"), new NodeSpec("pg3", "127.0.0.1", 15433, "pg3")),
-          (HealthThresholds) null, 2);
+          (HealthThresholds) null, 2, topology);
     }
   }
 
@@ -142,7 +145,7 @@ public final class FailoverFakes {
     @Override
     public PromotedPrimary awaitWritablePrimary(PromoteCheckInput input) {
       call("awaitWritable " + input.node());
-      return new PromotedPrimary(input.node(), 2, 6000, 10);
+      return new PromotedPrimary(input.node(), "patroni".equals(topology) ? patroni.postgresTimeline() : 2, 6000, 10);
     }
 
     @Override

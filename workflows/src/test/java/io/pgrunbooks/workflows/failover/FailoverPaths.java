@@ -86,8 +86,37 @@ public final class FailoverPaths {
     }
   }
 
-  public static String drillPassed(TestWorkflowEnvironment env) {
+  /** topology patroni: POST /switchover, judged from GET /cluster and a write, repoint, RESUME, rejoin seen. */
+  public static String patroniSwitchover(TestWorkflowEnvironment env) {
+    return approvedOnPatroni(env, new FailoverFakes());
+  }
+
+  /** topology patroni: Patroni answers 503 and never switches over; PgBouncer is resumed on the old leader. */
+  public static String patroniTimedOut(TestWorkflowEnvironment env) {
     FailoverFakes fakes = new FailoverFakes();
+    fakes.patroni.answerStatus = 503;
+    fakes.patroni.ignore = true;
+    return approvedOnPatroni(env, fakes);
+  }
+
+  private static String approvedOnPatroni(TestWorkflowEnvironment env, FailoverFakes fakes) {
+    fakes.topology = "patroni";
+    approveTwice(start(env, fakes));
+    return finished(env, ID);
+  }
+
+  /** topology patroni: switchover and switch back through Patroni, no pg_rewind. */
+  public static String drillPassedOnPatroni(TestWorkflowEnvironment env) {
+    FailoverFakes fakes = new FailoverFakes();
+    fakes.topology = "patroni";
+    return drillPassed(env, fakes);
+  }
+
+  public static String drillPassed(TestWorkflowEnvironment env) {
+    return drillPassed(env, new FailoverFakes());
+  }
+
+  private static String drillPassed(TestWorkflowEnvironment env, FailoverFakes fakes) {
     fakes.approvals.approvalsNeeded = 1;
     FailoverDrillWorkflow run = drill(env, fakes);
     WorkflowClient.execute(run::run, FailoverDrillInput.of("main")).exceptionally(e -> null);

@@ -178,5 +178,10 @@ public final class RebuildFakes {
       calls.add("reinitialize " + input.node());
       return "reinitialize started";
     }
+
+    @Override
+    public SwitchoverAnswer switchover(SwitchoverInput input) {
+      throw new UnsupportedOperationException();
+    }
   }
 }
