@@ -25,7 +25,7 @@ class InputErrorsTest {
     assertThat(messages("ArchivePartition", """
         {"cluster": "main", "database": "app", "partition": "public.t_2025_01", "dryrun": true}"""))
         .containsExactly("unknown input field \"dryrun\" for ArchivePartition; did you mean \"dryRun\"? Its fields: "
-            + "cluster, database, partition, drop, force, deepVerify, dryRun, requestedBy, reason");
+            + "cluster, database, partition, drop, force, deepVerify, dryRun, requestedBy, reason, delegatedApproval");
   }
 
   @Test
