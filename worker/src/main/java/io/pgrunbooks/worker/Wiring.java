@@ -98,6 +98,7 @@ final class Wiring {
         new io.pgrunbooks.activities.backup.RestoreDatabaseActivitiesImpl(cfg, env),
         new io.pgrunbooks.activities.postgres.RestoreDrillActivitiesImpl(cfg, connections),
         new io.pgrunbooks.activities.postgres.PitrClusterActivitiesImpl(cfg, connections),
+        new io.pgrunbooks.activities.postgres.ParameterActivitiesImpl(cfg, connections),
         new io.pgrunbooks.activities.postgres.PostgresRepackActivitiesImpl(cfg, connections, () -> env),
         new io.pgrunbooks.activities.postgres.PostgresIntegrityActivitiesImpl(cfg, connections)};
     // The heavy queue: the interfaces whose long streams (export, verify, restore, S3 transfer, dump,

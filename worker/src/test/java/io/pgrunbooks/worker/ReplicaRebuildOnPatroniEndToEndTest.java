@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrunbooks.ops.stack.LocalStack;
 import io.pgrunbooks.ops.stack.LocalStackOptions;
-import io.pgrunbooks.ops.stack.PatroniServers;
 import io.pgrunbooks.ops.stack.PostgresClusterOptions;
 import io.pgrunbooks.ops.stack.PostgresNode;
 import io.pgrunbooks.ops.stack.SharedStack;
@@ -37,22 +36,10 @@ class ReplicaRebuildOnPatroniEndToEndTest {
     LocalStackOptions options = LocalStackOptions.defaults(dir).withPassword(SharedStack.PASSWORD)
         .withPatroni(new PostgresClusterOptions.Patroni(List.of(), 0));
     try (LocalStack stack = LocalStack.start(options); WorkerFixture fixture = new WorkerFixture(stack)) {
-      PatroniServers patroni = stack.postgres().patroni();
       PostgresNode primary = stack.postgres().node("pg1");
       PostgresNode replica = stack.postgres().node("pg2");
       stack.postgres().awaitStreaming("pg2", Duration.ofSeconds(60));
-      StringBuilder section = new StringBuilder("    topology: patroni\n    patroni:\n      restApi:\n");
-      patroni.restUrls().forEach((node, url) -> section.append("        ").append(node).append(": ").append(url)
-          .append('\n'));
-      section.append("      credentials: {user: patroni, passwordFile: \"").append(patroni.passwordFile())
-          .append("\"}\n    credentials:\n");
-      Files.writeString(fixture.config, WorkerFixture.configYaml(stack, fixture.metricsPort)
-          .replace("    credentials:\n", section.toString()) + """
-          approvals:
-            defaultTimeout: 1h
-            approvers:
-              - {name: alice, roles: [approver]}
-          """);
+      Files.writeString(fixture.config, PatroniConfigYaml.of(stack, fixture.metricsPort));
       fixture.startAll();
       primary.psql("postgres", "CREATE TABLE e2e_patroni AS SELECT generate_series(1, 1000) AS id");
       Path marker = replica.dataDir().resolve("runbooks-e2e-marker");

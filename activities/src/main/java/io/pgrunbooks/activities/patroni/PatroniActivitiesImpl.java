@@ -104,6 +104,21 @@ public class PatroniActivitiesImpl implements PatroniActivities {
             + " (members: " + String.join(", ", facts.members().stream().map(PatroniMember::name).toList()) + ")"));
   }
 
+  @Override
+  public String patchParameters(PatchParametersInput input) {
+    return restartCalls(input.cluster()).patchParameters(input.parameters());
+  }
+
+  @Override
+  public String restartReplica(ReinitializeInput input) {
+    return restartCalls(input.cluster()).restartReplica(input.node());
+  }
+
+  private PatroniRestartCalls restartCalls(String name) {
+    ClusterConfig cluster = patroniCluster(config, name);
+    return new PatroniRestartCalls(name, cluster, new PatroniRestClient(cluster.patroni(), env), connections);
+  }
+
   /** The cluster, refused (BadInput) when it is unknown or not managed by Patroni. */
   static ClusterConfig patroniCluster(RunbooksConfig config, String name) {
     ClusterConfig cluster = Lookups.cluster(config, name);

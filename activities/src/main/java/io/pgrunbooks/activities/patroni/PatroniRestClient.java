@@ -75,8 +75,17 @@ final class PatroniRestClient {
    * whatever its status: Patroni's 503 on {@code /switchover} means "status unknown", not "failed".
    */
   Answer post(String node, String path, String json) throws IOException {
+    return withBody(node, path, "POST", json);
+  }
+
+  /** {@code PATCH <node's URL><path>} with a JSON body and the configured Basic auth. */
+  Answer patch(String node, String path, String json) throws IOException {
+    return withBody(node, path, "PATCH", json);
+  }
+
+  private Answer withBody(String node, String path, String method, String json) throws IOException {
     HttpRequest.Builder r = HttpRequest.newBuilder(uri(node, path)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+        .method(method, HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
     String password = config.credentials() == null ? null : config.credentials().resolvePassword(env.get());
     if (password != null) {
       r.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Patroni's view of a cluster with {@code topology: patroni}, read by the central worker over Patroni's REST
@@ -47,6 +48,24 @@ public interface PatroniActivities {
 
   /** @param status Patroni's HTTP status, -1 when it did not answer; {@code body} its text (or why no answer) */
   record SwitchoverAnswer(int status, String body) {}
+
+  /**
+   * RollingRestart: {@code PATCH /config {"postgresql": {"parameters": {...}}}} to the first REST API that answers;
+   * Patroni writes the values into every member's configuration and reloads it. Setting the same values again is
+   * harmless. Answers a summary of Patroni's answer.
+   */
+  @ActivityMethod
+  String patchParameters(PatchParametersInput input);
+
+  /**
+   * RollingRestart: {@code POST /restart {"restart_pending": true, "role": "replica"}} to the Patroni of {@code node}:
+   * Patroni restarts that replica only while it has a pending restart, and never a leader. A retry that finds nothing
+   * pending or the restart in progress succeeds; the caller waits for streaming.
+   */
+  @ActivityMethod
+  String restartReplica(ReinitializeInput input);
+
+  record PatchParametersInput(String cluster, Map<String, String> parameters) {}
 
   /** @param node the configured node whose Patroni member to reinitialize */
   record ReinitializeInput(String cluster, String node) {}

@@ -99,4 +99,8 @@ public final class WorkflowIds {
   public static String pointInTimeRestore(String cluster) {
     return "point-in-time-restore:" + cluster;
   }
+
+  public static String rollingRestart(String cluster) {
+    return "rolling-restart:" + cluster;
+  }
 }

@@ -30,6 +30,7 @@ public final class WorkflowTypes {
   public static final String REPACK = "Repack";
   public static final String INTEGRITY_CHECK = "IntegrityCheck";
   public static final String RESTORE_DATABASE = "RestoreDatabase";
+  public static final String ROLLING_RESTART = "RollingRestart";
 
   private WorkflowTypes() {}
 }

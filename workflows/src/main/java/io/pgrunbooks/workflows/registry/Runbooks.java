@@ -97,6 +97,10 @@ import io.pgrunbooks.workflows.vacuumanalyze.VacuumAnalyzeInput;
 import io.pgrunbooks.workflows.vacuumanalyze.VacuumAnalyzeResult;
 import io.pgrunbooks.workflows.vacuumanalyze.VacuumAnalyzeWorkflow;
 import io.pgrunbooks.workflows.vacuumanalyze.VacuumAnalyzeWorkflowImpl;
+import io.pgrunbooks.workflows.rollingrestart.RollingRestartInput;
+import io.pgrunbooks.workflows.rollingrestart.RollingRestartResult;
+import io.pgrunbooks.workflows.rollingrestart.RollingRestartWorkflow;
+import io.pgrunbooks.workflows.rollingrestart.RollingRestartWorkflowImpl;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -342,13 +346,23 @@ public final class Runbooks {
       .withScheduleNeeds(CLUSTER, DATABASE)
       .withDocs("ops/docs/query-report.md");
 
+  public static final RunbookSpec ROLLING_RESTART = RunbookSpec.of(
+          RollingRestartWorkflow.class, RollingRestartWorkflowImpl.class, RollingRestartInput.class,
+          RollingRestartResult.class,
+          "Change server parameters on every node (ALTER SYSTEM, or Patroni's config) after one approval with the diff,"
+              + " restart the replicas one at a time, switch over, restart the old primary; verify every value is live.",
+          "rolling-restart:{cluster}", "cluster")
+      .markDestructive()
+      .markTopologyLocked()
+      .withDocs("ops/docs/rolling-restart.md");
+
   /** Every runbook, in contract order. */
   public static final List<RunbookSpec> ALL = List.of(
       PARTITION_MAINTENANCE, ARCHIVE_PARTITION, RESTORE_PARTITION, REPLICA_REBUILD, FAILOVER, FAILOVER_DRILL,
       BACKUP, BACKUP_VERIFICATION, HEALTH_CHECK,
       TERMINATE_SESSIONS, POOL_RESIZE, POOL_EXHAUSTED, CREATE_INDEX, DROP_INDEX, REINDEX, QUERY_REPORT,
       VACUUM_ANALYZE, REPACK, INTEGRITY_CHECK, PHYSICAL_BACKUP, RESTORE_DRILL, POINT_IN_TIME_RESTORE,
-      RESTORE_DATABASE);
+      RESTORE_DATABASE, ROLLING_RESTART);
 
   private static final Map<String, RunbookSpec> BY_TYPE =
       ALL.stream().collect(Collectors.toMap(RunbookSpec::type, s -> s, (a, b) -> {
@@ -378,22 +392,4 @@ public final class Runbooks {
     out.add(io.pgrunbooks.workflows.partitionmaintenance.PartitionBatchWorkflowImpl.class);
     return List.copyOf(out);
   }
-
-  /**
-   * The lines the config module reads to check runbook names and schedules without depending on
-   * workflow code: {@code <type>: <need>,<need>[,PARTITIONS_ONLY]}; shipped as {@link #CONFIG_RESOURCE}.
-   */
-  public static String configVocabulary() {
-    StringBuilder s = new StringBuilder("# Generated from io.pgrunbooks.workflows.registry.Runbooks.ALL by "
-        + "RunbooksConsistencyTest (-Dregenerate.runbooks=true); do not edit.\n");
-    for (RunbookSpec spec : ALL) {
-      s.append(spec.type()).append(": ")
-          .append(spec.scheduleNeeds().stream().map(Enum::name).collect(Collectors.joining(",")))
-          .append(spec.partitionsOnly() ? ",PARTITIONS_ONLY" : "").append('\n');
-    }
-    return s.toString();
-  }
-
-  /** Classpath resource the config module reads the runbook names and schedule needs from. */
-  public static final String CONFIG_RESOURCE = "META-INF/pg-runbooks/runbooks.txt";
 }

@@ -70,6 +70,16 @@ public final class PatroniFakes implements PatroniActivities {
   }
 
   @Override
+  public String patchParameters(PatchParametersInput input) {
+    throw new UnsupportedOperationException("RollingRestart only");
+  }
+
+  @Override
+  public String restartReplica(ReinitializeInput input) {
+    throw new UnsupportedOperationException("RollingRestart only");
+  }
+
+  @Override
   public synchronized SwitchoverAnswer switchover(SwitchoverInput input) {
     calls.add("POST /switchover " + input.leader() + " -> " + input.candidate());
     if (!ignore && (answerStatus < 300 || answerStatus >= 500 || answerStatus == -1)) {

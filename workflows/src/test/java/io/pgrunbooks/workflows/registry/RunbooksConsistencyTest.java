@@ -167,10 +167,10 @@ class RunbooksConsistencyTest {
 
   @Test
   void theConfigModuleReadsTheSameList() throws IOException {
-    String expected = Runbooks.configVocabulary();
+    String expected = ConfigVocabulary.configVocabulary();
     List<Path> copies = List.of(
-        ROOT.resolve("workflows/src/main/resources").resolve(Runbooks.CONFIG_RESOURCE),
-        ROOT.resolve("config/src/test/resources").resolve(Runbooks.CONFIG_RESOURCE));
+        ROOT.resolve("workflows/src/main/resources").resolve(ConfigVocabulary.CONFIG_RESOURCE),
+        ROOT.resolve("config/src/test/resources").resolve(ConfigVocabulary.CONFIG_RESOURCE));
     if (Boolean.getBoolean("regenerate.runbooks")) {
       for (Path copy : copies) {
         Files.createDirectories(copy.getParent());

@@ -180,6 +180,16 @@ public final class RebuildFakes {
     }
 
     @Override
+    public String patchParameters(PatchParametersInput input) {
+      throw new UnsupportedOperationException("RollingRestart only");
+    }
+
+    @Override
+    public String restartReplica(ReinitializeInput input) {
+      throw new UnsupportedOperationException("RollingRestart only");
+    }
+
+    @Override
     public SwitchoverAnswer switchover(SwitchoverInput input) {
       throw new UnsupportedOperationException();
     }

@@ -1,0 +1,24 @@
+package io.pgrunbooks.worker;
+
+import io.pgrunbooks.ops.stack.LocalStack;
+import io.pgrunbooks.ops.stack.PatroniServers;
+
+/** The worker config of a Patroni-mode local stack: {@code topology: patroni}, its REST URLs and credentials, alice. */
+final class PatroniConfigYaml {
+  private PatroniConfigYaml() {}
+
+  static String of(LocalStack stack, int metricsPort) {
+    PatroniServers patroni = stack.postgres().patroni();
+    StringBuilder section = new StringBuilder("    topology: patroni\n    patroni:\n      restApi:\n");
+    patroni.restUrls().forEach((node, url) -> section.append("        ").append(node).append(": ").append(url)
+        .append('\n'));
+    section.append("      credentials: {user: patroni, passwordFile: \"").append(patroni.passwordFile())
+        .append("\"}\n    credentials:\n");
+    return WorkerFixture.configYaml(stack, metricsPort).replace("    credentials:\n", section.toString()) + """
+        approvals:
+          defaultTimeout: 1h
+          approvers:
+            - {name: alice, roles: [approver]}
+        """;
+  }
+}
