@@ -33,12 +33,12 @@ final class PartitionCreates {
   private PartitionCreates() {}
 
   /**
-   * Creates the missing partitions of one table, all in one transaction (all or none of them), and returns the
-   * parent. One that exists already with the same bounds is left alone (idempotent: a retry after a crash finds
-   * either nothing or all of them); a relation of that name that is not that partition is refused.
+   * Creates the missing partitions of one table, all in one transaction (all or none of them). One that exists
+   * already with the same bounds is left alone (idempotent: a retry after a crash finds either nothing or all of
+   * them); a relation of that name that is not that partition is refused.
    */
-  static Parent create(Connection c, PartitionPolicyConfig policy, CreatePartitionsInput input,
-                       List<String> created, List<String> existed) throws SQLException {
+  static void create(Connection c, PartitionPolicyConfig policy, CreatePartitionsInput input,
+                     List<String> created, List<String> existed) throws SQLException {
     Parent parent = PartitionCatalog.parent(c, policy.table());
     for (NewPartition p : input.partitions()) {
       if (!NAME.matcher(p.name()).matches()) {
@@ -46,7 +46,7 @@ final class PartitionCreates {
       }
     }
     if (input.partitions().isEmpty()) {
-      return parent;
+      return;
     }
     heartbeat("creating " + input.partitions().size() + " partitions of " + policy.table());
     PartitionDrops.withLockRetry(c, input.lockTimeoutMillis(), input.lockAttempts(),
@@ -79,7 +79,6 @@ final class PartitionCreates {
           existed.addAll(had);
           return null;
         });
-    return parent;
   }
 
   private static boolean isThePartition(Relation r, Parent parent, NewPartition p) {

@@ -4,6 +4,7 @@ import static io.pgrunbooks.activities.ActivitySupport.firstLine;
 import static io.pgrunbooks.activities.ActivitySupport.heartbeat;
 
 import io.pgrunbooks.activities.Lookups;
+import io.pgrunbooks.catalog.PartitionCatalogReader;
 import io.pgrunbooks.catalog.PartitionCatalogReader.Parent;
 import io.pgrunbooks.config.ClusterConfig;
 import io.pgrunbooks.config.DatabaseConfig;
@@ -12,16 +13,16 @@ import io.pgrunbooks.config.RetentionSpec;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.workflows.activities.PostgresPartitionActivities;
 import io.pgrunbooks.workflows.common.FailureTypes;
-import io.pgrunbooks.workflows.partitionmaintenance.PartitionSql;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** {@link PostgresPartitionActivities} over PgJDBC on the cluster's current primary. */
 public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivities {
@@ -121,35 +122,32 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
 
   @Override
   public List<TableCreated> createPartitionsOfTables(TablesInput<CreatePartitionsInput> input) {
-    Map<String, Parent> withNew = new LinkedHashMap<>();
-    Map<String, String> intervals = new LinkedHashMap<>();
     List<TableCreated> out = eachTable(input, CreatePartitionsInput::table, "creating partitions",
         (c, policy, t, created, existed) -> {
-          Parent parent = PartitionCreates.create(c, policy, t, created, existed);
-          if (!created.isEmpty()) {
-            withNew.put(t.table(), parent);
-            intervals.put(t.table(), policy.interval());
-          }
+          PartitionCreates.create(c, policy, t, created, existed);
           return new TableCreated(t.table(), created, existed, List.of(), null);
         }, (t, policy, created, existed, e) -> new TableCreated(t.table(), created, existed, List.of(),
             message(e instanceof SQLException sql ? createFailure(policy, created, sql) : e)));
-    if (withNew.isEmpty()) {
+    List<String> fresh = out.stream().flatMap(t -> t.created().stream().map(n -> schemaOf(t.table()) + "." + n))
+        .toList();
+    if (fresh.isEmpty()) {
       return out;
     }
-    // The new partitions' facts for the report: every table with new ones read in one catalog query. They are only
-    // the report's: a failure here leaves them out rather than fail (and retry) an activity whose creates committed.
-    List<TableFacts> facts;
+    // The new partitions' facts for the report, all of them in one catalog query. They are only the report's: a
+    // failure here leaves them out rather than fail (and retry) an activity whose creates committed.
+    Map<String, PartitionFacts> facts = new HashMap<>();
     try (Connection c = primary(input.cluster(), input.database())) {
-      facts = PartitionCatalog.facts(c, List.copyOf(withNew.values()), List.copyOf(intervals.values()));
+      PartitionCatalogReader.partitions(c, fresh).forEach(f -> facts.put(f.name(), f));
     } catch (SQLException e) {
-      heartbeat("reading the new partitions of " + withNew.size() + " tables failed: " + firstLine(e.getMessage()));
+      heartbeat("reading the " + fresh.size() + " new partitions failed: " + firstLine(e.getMessage()));
       return out;
     }
-    Map<String, TableFacts> byTable = new LinkedHashMap<>();
-    facts.forEach(f -> byTable.put(f.table(), f));
-    return out.stream().map(t -> byTable.containsKey(t.table()) ? new TableCreated(t.table(), t.created(),
-        t.alreadyExisted(), byTable.get(t.table()).partitions().stream()
-        .filter(f -> t.created().contains(PartitionCatalog.split(f.name())[1])).toList(), t.error()) : t).toList();
+    return out.stream().map(t -> new TableCreated(t.table(), t.created(), t.alreadyExisted(), t.created().stream()
+        .map(n -> facts.get(schemaOf(t.table()) + "." + n)).filter(Objects::nonNull).toList(), t.error())).toList();
+  }
+
+  private static String schemaOf(String table) {
+    return PartitionCatalog.split(table)[0];
   }
 
   @FunctionalInterface
