@@ -6,4 +6,4 @@ cd "$(dirname "$0")/../.."
 mvn -B -o -q -pl activities -am test -Dtest=PartitionMaintenanceBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
   -Dbench.tables="${TABLES:-200}" -Dbench.runs="${RUNS:-3}" \
   -Dlogback.configurationFile="$PWD/bench/partition-maintenance/logback.xml"
-grep -E '^(source|run |  runbook|  PROFILE|MEDIAN)' activities/target/surefire-reports/io.pgrunbooks.activities.bench.PartitionMaintenanceBenchmark-output.txt
+grep -E '^(source|run |  runbook|  PROFILE|  STATEMENTS|MEDIAN)' activities/target/surefire-reports/io.pgrunbooks.activities.bench.PartitionMaintenanceBenchmark-output.txt

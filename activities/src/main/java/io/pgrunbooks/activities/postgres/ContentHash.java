@@ -22,12 +22,10 @@ public final class ContentHash {
   /** {@code SET LOCAL}s that fix the text form of every type; call inside the transaction, before the COPY. */
   public static void canonicalSettings(Connection c) throws SQLException {
     try (Statement st = c.createStatement()) {
-      // synchronize_seqscans off: a scan joining another one mid-table would start the CSV at another row.
-      for (String s : new String[] {"SET LOCAL TimeZone = 'UTC'", "SET LOCAL DateStyle = 'ISO, MDY'",
-          "SET LOCAL IntervalStyle = 'postgres'", "SET LOCAL extra_float_digits = 1", "SET LOCAL bytea_output = 'hex'",
-          "SET LOCAL synchronize_seqscans = off"}) {
-        st.execute(s);
-      }
+      // One round trip for all of them. synchronize_seqscans off: a scan joining another one mid-table would start
+      // the CSV at another row.
+      st.execute("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, MDY'; SET LOCAL IntervalStyle = 'postgres';"
+          + " SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'; SET LOCAL synchronize_seqscans = off");
     }
   }
 
@@ -39,6 +37,14 @@ public final class ContentHash {
   /** Rows and CSV SHA-256 of {@code quotedTable}, in the caller's open transaction (settings applied here). */
   public static Result of(Connection c, String quotedTable) throws SQLException {
     canonicalSettings(c);
+    return ofCanonical(c, quotedTable);
+  }
+
+  /**
+   * Rows and CSV SHA-256 of {@code quotedTable} in the caller's open transaction, whose {@link #canonicalSettings}
+   * are already applied (several tables hashed in one transaction set them once).
+   */
+  public static Result ofCanonical(Connection c, String quotedTable) throws SQLException {
     DigestStreams.Out csv = new DigestStreams.Out(OutputStream.nullOutputStream(), null);
     try {
       long rows = c.unwrap(PGConnection.class).getCopyAPI().copyOut(copySql(quotedTable), csv);

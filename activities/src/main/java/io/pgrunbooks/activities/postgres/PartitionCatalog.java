@@ -8,7 +8,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The activities' side of the shared {@link PartitionCatalogReader} (module {@code catalog}, also read by
@@ -27,6 +29,15 @@ final class PartitionCatalog {
   static Parent parent(Connection c, String table) throws SQLException {
     try {
       return PartitionCatalogReader.parent(c, table);
+    } catch (IllegalArgumentException e) {
+      throw Lookups.badInput(e.getMessage());
+    }
+  }
+
+  /** Validates several configured parents in one query; BadInput naming the first bad table and the reason. */
+  static List<Parent> parents(Connection c, List<String> tables) throws SQLException {
+    try {
+      return PartitionCatalogReader.parents(c, tables);
     } catch (IllegalArgumentException e) {
       throw Lookups.badInput(e.getMessage());
     }
@@ -55,6 +66,38 @@ final class PartitionCatalog {
       }
     }
   }
+
+  /**
+   * The relations of several {@code schema.name}s in one query, by name (absent names are not in the map), each with
+   * its total size (table, indexes, TOAST) for the evidence.
+   */
+  static Map<String, Sized> relations(Connection c, List<String> names) throws SQLException {
+    String[][] split;
+    try {
+      split = PartitionCatalogReader.splitAll(names);
+    } catch (IllegalArgumentException e) {
+      throw Lookups.badInput(e.getMessage());
+    }
+    Map<String, Sized> out = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement("""
+        SELECT w.s || '.' || w.t, c.oid, coalesce(i.inhparent, 0), pg_get_expr(c.relpartbound, c.oid),
+               pg_total_relation_size(c.oid)
+        FROM unnest(?::text[], ?::text[]) AS w(s, t)
+        JOIN pg_namespace n ON n.nspname = w.s JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = w.t
+        LEFT JOIN pg_inherits i ON i.inhrelid = c.oid""")) {
+      ps.setArray(1, c.createArrayOf("text", split[0]));
+      ps.setArray(2, c.createArrayOf("text", split[1]));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), new Sized(new Relation(rs.getLong(2), rs.getLong(3), rs.getString(4)), rs.getLong(5)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A relation and its total size in bytes. */
+  record Sized(Relation relation, long totalBytes) {}
 
   /** {@code [from, to]} as ISO instants of a range bound expression; null for MINVALUE/MAXVALUE. */
   static String[] bounds(String expr) {

@@ -4,8 +4,8 @@ import static io.pgrunbooks.activities.ActivitySupport.firstLine;
 import static io.pgrunbooks.activities.ActivitySupport.heartbeat;
 
 import io.pgrunbooks.activities.Lookups;
+import io.pgrunbooks.catalog.PartitionCatalogReader;
 import io.pgrunbooks.catalog.PartitionCatalogReader.Parent;
-import io.pgrunbooks.activities.postgres.PartitionCatalog.Relation;
 import io.pgrunbooks.config.ClusterConfig;
 import io.pgrunbooks.config.DatabaseConfig;
 import io.pgrunbooks.config.PartitionPolicyConfig;
@@ -13,22 +13,21 @@ import io.pgrunbooks.config.RetentionSpec;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.workflows.activities.PostgresPartitionActivities;
 import io.pgrunbooks.workflows.common.FailureTypes;
-import io.pgrunbooks.workflows.partitionmaintenance.PartitionSql;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.regex.Pattern;
+import java.util.Map;
+import java.util.Objects;
 
 /** {@link PostgresPartitionActivities} over PgJDBC on the cluster's current primary. */
 public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivities {
   /** Failure type of a lock that was not granted within lock_timeout on any attempt; retryable. */
   public static final String LOCK_TIMEOUT = "LockTimeout";
-  private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_$]{0,62}");
 
   private final RunbooksConfig config;
   private final ConnectionFactory connections;
@@ -69,15 +68,10 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
     if (policies.isEmpty()) {
       return List.of();
     }
-    String at = policies.get(0).table();
-    // Each parent validated (one query each, the first bad one named), then every partition of all in one query.
+    // Every parent validated in one query (the first bad one named), then every partition of all in one query.
+    String at = policies.size() + " tables";
     try (Connection c = primary(input.cluster(), input.database())) {
-      List<Parent> parents = new ArrayList<>();
-      for (PartitionPolicyConfig policy : policies) {
-        at = policy.table();
-        parents.add(PartitionCatalog.parent(c, at));
-      }
-      at = policies.size() + " tables";
+      List<Parent> parents = PartitionCatalog.parents(c, policies.stream().map(PartitionPolicyConfig::table).toList());
       heartbeat("reading the partitions of " + at);
       return PartitionCatalog.facts(c, parents, policies.stream().map(PartitionPolicyConfig::interval).toList());
     } catch (SQLException e) {
@@ -87,9 +81,17 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
 
   @Override
   public List<String> validatePartitionedTables(InspectTablesInput input) {
-    // The parents only: their partitions are read by the batch that plans them.
-    return allTables(input.cluster(), input.database(), input.policies(), PartitionPolicy::table, "validating ",
-        (c, policy, p) -> PartitionCatalog.parent(c, policy.table()).table());
+    // The parents only (one catalog query for all): their partitions are read by the batch that plans them.
+    List<String> tables = input.policies().stream().map(p -> policy(input.cluster(), input.database(), p.table()))
+        .map(PartitionPolicyConfig::table).toList();
+    if (tables.isEmpty()) {
+      return List.of();
+    }
+    try (Connection c = primary(input.cluster(), input.database())) {
+      return PartitionCatalog.parents(c, tables).stream().map(Parent::table).toList();
+    } catch (SQLException e) {
+      throw sqlFailure("validating " + tables.size() + " tables", e);
+    }
   }
 
   @FunctionalInterface
@@ -120,14 +122,32 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
 
   @Override
   public List<TableCreated> createPartitionsOfTables(TablesInput<CreatePartitionsInput> input) {
-    return eachTable(input, CreatePartitionsInput::table, "creating partitions", (c, policy, t, created, existed) -> {
-      create(c, policy, t, created, existed);
-      List<PartitionFacts> fresh = PartitionCatalog.facts(c, PartitionCatalog.parent(c, policy.table()),
-          policy.interval()).partitions().stream()
-          .filter(f -> created.contains(PartitionCatalog.split(f.name())[1])).toList();
-      return new TableCreated(t.table(), created, existed, fresh, null);
-    }, (t, policy, created, existed, e) -> new TableCreated(t.table(), created, existed, List.of(),
-        message(e instanceof SQLException sql ? createFailure(policy, created, sql) : e)));
+    List<TableCreated> out = eachTable(input, CreatePartitionsInput::table, "creating partitions",
+        (c, policy, t, created, existed) -> {
+          PartitionCreates.create(c, policy, t, created, existed);
+          return new TableCreated(t.table(), created, existed, List.of(), null);
+        }, (t, policy, created, existed, e) -> new TableCreated(t.table(), created, existed, List.of(),
+            message(e instanceof SQLException sql ? createFailure(policy, created, sql) : e)));
+    List<String> fresh = out.stream().flatMap(t -> t.created().stream().map(n -> schemaOf(t.table()) + "." + n))
+        .toList();
+    if (fresh.isEmpty()) {
+      return out;
+    }
+    // The new partitions' facts for the report, all of them in one catalog query. They are only the report's: a
+    // failure here leaves them out rather than fail (and retry) an activity whose creates committed.
+    Map<String, PartitionFacts> facts = new HashMap<>();
+    try (Connection c = primary(input.cluster(), input.database())) {
+      PartitionCatalogReader.partitions(c, fresh).forEach(f -> facts.put(f.name(), f));
+    } catch (SQLException e) {
+      heartbeat("reading the " + fresh.size() + " new partitions failed: " + firstLine(e.getMessage()));
+      return out;
+    }
+    return out.stream().map(t -> new TableCreated(t.table(), t.created(), t.alreadyExisted(), t.created().stream()
+        .map(n -> facts.get(schemaOf(t.table()) + "." + n)).filter(Objects::nonNull).toList(), t.error())).toList();
+  }
+
+  private static String schemaOf(String table) {
+    return PartitionCatalog.split(table)[0];
   }
 
   @FunctionalInterface
@@ -169,7 +189,7 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
   @Override
   public List<TableCounts> countRowsOfTables(TablesInput<CountRowsInput> input) {
     return allTables(input.cluster(), input.database(), input.tables(), CountRowsInput::table,
-        "counting rows of partitions of ", (c, policy, t) -> new TableCounts(t.table(), count(c, policy, t.partitions())));
+        "counting rows of partitions of ", (c, policy, t) -> new TableCounts(t.table(), PartitionEvidence.of(c, policy, t.partitions())));
   }
 
   @Override
@@ -205,41 +225,10 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
     List<String> created = new ArrayList<>();
     List<String> existed = new ArrayList<>();
     try (Connection c = primary(input.cluster(), input.database())) {
-      create(c, policy, input, created, existed);
+      PartitionCreates.create(c, policy, input, created, existed);
       return new CreatePartitionsResult(created, existed);
     } catch (SQLException e) {
       throw createFailure(policy, created, e);
-    }
-  }
-
-  /** Creates the missing partitions of one table, each its own transaction, then ANALYZEs the new ones at once. */
-  private static void create(Connection c, PartitionPolicyConfig policy, CreatePartitionsInput input,
-                             List<String> created, List<String> existed) throws SQLException {
-    Parent parent = PartitionCatalog.parent(c, policy.table());
-    for (NewPartition p : input.partitions()) {
-      if (!NAME.matcher(p.name()).matches()) {
-        throw Lookups.badInput(p.name() + " is not a plain lower-case identifier; refused");
-      }
-      heartbeat("creating " + p.name());
-      Relation r = PartitionCatalog.relation(c, policy.schema(), p.name());
-      if (r != null) {
-        if (r.parentOid() == parent.oid() && r.bound() != null && !"DEFAULT".equals(r.bound())
-            && List.of(p.from(), p.to()).equals(List.of(PartitionCatalog.bounds(r.bound())))) {
-          existed.add(p.name());
-          continue;
-        }
-        throw refused(policy.schema() + "." + p.name() + " exists but is not the partition of " + policy.table()
-            + " for [" + p.from() + ", " + p.to() + "); nothing created for it");
-      }
-      String sql = PartitionSql.create(policy.table(), parent.keyType(), p.name(), p.from(), p.to());
-      PartitionDrops.withLockRetry(c, input.lockTimeoutMillis(), input.lockAttempts(), "create " + p.name(), st -> st.execute(sql));
-      created.add(p.name());
-    }
-    if (!created.isEmpty()) {
-      // One ANALYZE statement for the table's new (empty) partitions instead of one per partition.
-      String analyze = PartitionSql.analyze(created.stream().map(n -> policy.schema() + "." + n).toList());
-      PartitionDrops.withLockRetry(c, input.lockTimeoutMillis(), input.lockAttempts(), "analyze " + created,
-          st -> st.execute(analyze));
     }
   }
 
@@ -255,40 +244,10 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
   public List<PartitionCount> countPartitionRows(CountRowsInput input) {
     PartitionPolicyConfig policy = policy(input.cluster(), input.database(), input.table());
     try (Connection c = primary(input.cluster(), input.database())) {
-      return count(c, policy, input.partitions());
+      return PartitionEvidence.of(c, policy, input.partitions());
     } catch (SQLException e) {
       throw sqlFailure("counting rows of partitions of " + policy.table(), e);
     }
-  }
-
-  /** Exact rows, total size and the canonical CSV SHA-256 of the named partitions of one table. */
-  private static List<PartitionCount> count(Connection c, PartitionPolicyConfig policy, List<String> partitions)
-      throws SQLException {
-    List<PartitionCount> counts = new ArrayList<>();
-    Parent parent = PartitionCatalog.parent(c, policy.table());
-    for (String name : partitions) {
-      String[] parts = PartitionCatalog.split(name);
-      Relation r = PartitionCatalog.relation(c, parts[0], parts[1]);
-      if (r == null) {
-        continue;
-      }
-      PartitionDrops.requirePartitionOf(r, parent, name);
-      heartbeat("counting " + name);
-      String[] b = PartitionCatalog.bounds(r.bound());
-      // Exact rows and the canonical CSV SHA-256: the drop re-checks both under its lock (content, not just count).
-      c.setAutoCommit(false);
-      try (Statement st = c.createStatement()) {
-        ContentHash.Result content = ContentHash.of(c, PartitionSql.qualified(name));
-        try (ResultSet rs = st.executeQuery("SELECT pg_total_relation_size(" + r.oid() + "::oid)")) {
-          rs.next();
-          counts.add(new PartitionCount(name, b[0], b[1], content.rows(), rs.getLong(1), content.sha256()));
-        }
-        c.commit();
-      } finally {
-        c.setAutoCommit(true);
-      }
-    }
-    return counts;
   }
 
   @Override

@@ -67,8 +67,12 @@ class PartitionMaintenanceBenchmark {
       String b = "bench_pm_partman_" + run;
       copy(primary, a);
       copy(primary, b);
+      statementsReset(primary);
       ours.add(runbook(stack, a, run));
+      statements(primary, a, "runbook");
+      statementsReset(primary);
       theirs.add(partman(primary, b));
+      statements(primary, b, "pg_partman");
       System.out.printf("run %d: runbook %.2f s, pg_partman %.2f s; partitions after: runbook %d, partman %d (of which %d default)%n",
           run, ours.get(run - 1), theirs.get(run - 1), partitions(primary, a), partitions(primary, b), TABLES);
       drop(primary, a);
@@ -173,6 +177,31 @@ class PartitionMaintenanceBenchmark {
         a[1] += t - started.getOrDefault(id, t);
         a[2] += started.getOrDefault(id, t) - scheduled.get(id);
         a[3] = Math.max(a[3], t - started.getOrDefault(id, t));
+      }
+    }
+  }
+
+  private static void statementsReset(PostgresNode primary) throws Exception {
+    try (Connection c = primary.connect("postgres"); Statement st = c.createStatement()) {
+      st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+      st.execute("SELECT pg_stat_statements_reset()");
+    }
+  }
+
+  /**
+   * Where the database time of a run went: pg_stat_statements of its database, statements grouped by their shape
+   * (table and partition names replaced by T), the largest first.
+   */
+  private static void statements(PostgresNode primary, String database, String who) throws Exception {
+    String shape = "left(regexp_replace(regexp_replace(query, '(\"?public\"?\\.)?\"?bench_t[0-9]+(_p[0-9_]+)?\"?', 'T', 'g'),"
+        + " '\\s+', ' ', 'g'), 90)";
+    try (Connection c = primary.connect("postgres"); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT " + shape + " AS q, sum(calls), sum(total_exec_time) / 1000,"
+             + " sum(sum(total_exec_time)) OVER () / 1000 FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid"
+             + " WHERE d.datname = '" + database + "' GROUP BY 1 ORDER BY 3 DESC LIMIT 14")) {
+      while (rs.next()) {
+        System.out.printf("  STATEMENTS %-10s %7d calls %7.2f s (of %.2f s) %s%n", who, rs.getLong(2), rs.getDouble(3),
+            rs.getDouble(4), rs.getString(1));
       }
     }
   }

@@ -167,6 +167,24 @@ class PartitionDropSafetyTest {
     assertThat(partitions(clean)).doesNotContain(name(-8), name(-7)).hasSize(8);
   }
 
+  @Test
+  void batchedDropReportsAPartitionDroppedByOthersSinceTheApprovalAsGoneAndDropsTheRest() throws Exception {
+    String t = table("3mo");
+    RunbooksConfig config = PartitionFixture.config("{table: " + t + ", retention: 3mo}");
+    PostgresPartitionActivitiesImpl a = activities(config);
+    List<TableCounts> evidence = a.countRowsOfTables(new TablesInput<>(TestStack.CLUSTER, PartitionFixture.DB,
+        List.of(new CountRowsInput(TestStack.CLUSTER, PartitionFixture.DB, t, expired(t)))));
+    exec("DROP TABLE " + expired(t).get(0));
+
+    List<TableDropped> r = a.dropPartitionsOfTables(new TablesInput<>(TestStack.CLUSTER, PartitionFixture.DB,
+        List.of(new DropPartitionsInput(TestStack.CLUSTER, PartitionFixture.DB, t, evidence.get(0).counts(), 1000, 1))));
+
+    assertThat(r.get(0).error()).isNull();
+    assertThat(r.get(0).alreadyGone()).containsExactly(expired(t).get(0));
+    assertThat(r.get(0).dropped()).containsExactly(expired(t).get(1));
+    assertThat(partitions(t)).doesNotContain(name(-8), name(-7)).hasSize(8);
+  }
+
   private List<String> expired(String table) {
     String schema = table.substring(0, table.indexOf('.'));
     return List.of(schema + "." + name(-8), schema + "." + name(-7));

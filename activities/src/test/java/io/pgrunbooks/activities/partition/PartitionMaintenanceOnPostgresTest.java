@@ -69,8 +69,9 @@ class PartitionMaintenanceOnPostgresTest {
           .mapToObj(i -> s + ".events_" + month.plusMonths(i).format(Y_M)).toList());
       assertThat(table(first, s + ".metrics").stats()).hasSize(6)
           .allSatisfy(p -> assertThat(p.bound()).startsWith("FOR VALUES FROM ("));
+      // New partitions are empty: not analyzed (reltuples stays -1, "never analyzed"; see PartitionCreates).
       assertThat(count("SELECT count(*) FROM pg_stat_user_tables WHERE schemaname = '" + s
-          + "' AND relname LIKE 'metrics_%' AND last_analyze IS NOT NULL")).isEqualTo(3);
+          + "' AND relname LIKE 'metrics_%' AND last_analyze IS NOT NULL")).isZero();
 
       List<String> before = snapshot(s);
       PartitionMaintenanceResult second = runs.run(MaintenanceRuns.input(null, false));
@@ -97,9 +98,8 @@ class PartitionMaintenanceOnPostgresTest {
       assertThat(r.report().plan()).contains(
           "CREATE TABLE \"" + s + "\".\"" + m("metrics", 1) + "\" PARTITION OF \"" + s + "\".\"metrics\" FOR VALUES FROM ('"
               + month.plusMonths(1) + " 00:00:00+00') TO ('" + month.plusMonths(2) + " 00:00:00+00')",
-          "ANALYZE \"" + s + "\".\"" + m("metrics", 1) + "\", \"" + s + "\".\"" + m("metrics", 2) + "\"",
           "DROP TABLE \"" + s + "\".\"" + m("metrics", -8) + "\" -- after one approval of the drop batch");
-      assertThat(r.report().plan()).hasSize(2 + 1 + 5);
+      assertThat(r.report().plan()).hasSize(2 + 5);
     }
   }
 

@@ -24,8 +24,8 @@ public interface PostgresPartitionActivities {
   TableFacts inspectPartitionedTable(InspectTableInput input);
 
   /**
-   * Creates the given partitions (each its own transaction, {@code lock_timeout} and retry), then
-   * ANALYZEs them. One that exists already with the same bounds is left alone (idempotent).
+   * Creates the given partitions (all of a table in one transaction, {@code lock_timeout} and retry of the table). One
+   * that exists already with the same bounds is left alone (idempotent). No ANALYZE: a new partition is empty.
    */
   @ActivityMethod
   CreatePartitionsResult createMissingPartitions(CreatePartitionsInput input);
@@ -57,8 +57,8 @@ public interface PostgresPartitionActivities {
   List<String> validatePartitionedTables(InspectTablesInput input);
 
   /**
-   * {@link #createMissingPartitions} for several tables over one connection: each table's partitions, then one
-   * ANALYZE of that table's new partitions. A table that fails (lock never granted, refused, SQL error) reports its
+   * {@link #createMissingPartitions} for several tables over one connection, then the new partitions' facts of all
+   * of them in one catalog query. A table that fails (lock never granted, refused, SQL error) reports its
    * error and the others go on; a lost connection fails the activity (retried: creation is idempotent).
    */
   @ActivityMethod
@@ -82,7 +82,7 @@ public interface PostgresPartitionActivities {
   record InspectTablesInput(String cluster, String database, List<PartitionPolicy> policies) {}
 
   /**
-   * @param created the new partitions as the catalog describes them after their ANALYZE
+   * @param created the new partitions as the catalog describes them after their creation (never analyzed: rows estimate -1)
    * @param error why this table failed, or null
    */
   record TableCreated(String table, List<String> created, List<String> alreadyExisted, List<PartitionFacts> facts,

@@ -12,12 +12,8 @@ final class DryRunPlan {
 
   static void record(RunRecorder run, Iterable<TableWork> work, String cluster, String database) {
     for (TableWork w : work) {
-      String schema = w.table().substring(0, w.table().indexOf('.'));
       for (NewPartition p : w.plan.create()) {
         run.plan(PartitionSql.create(w.table(), w.plan.keyType(), p.name(), p.from(), p.to()));
-      }
-      if (!w.plan.create().isEmpty()) {
-        run.plan(PartitionSql.analyze(w.plan.create().stream().map(p -> schema + "." + p.name()).toList()));
       }
     }
     for (TableWork w : work) {

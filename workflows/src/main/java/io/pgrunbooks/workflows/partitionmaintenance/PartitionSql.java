@@ -46,18 +46,6 @@ public final class PartitionSql {
         + " FOR VALUES FROM (" + bound(keyType, from) + ") TO (" + bound(keyType, to) + ")";
   }
 
-  public static String analyze(String partition) {
-    return analyze(java.util.List.of(partition));
-  }
-
-  /** One ANALYZE of several tables ({@code schema.name} each). */
-  public static String analyze(java.util.List<String> partitions) {
-    if (partitions.isEmpty()) {
-      throw new IllegalArgumentException("ANALYZE needs at least one table");
-    }
-    return "ANALYZE " + String.join(", ", partitions.stream().map(PartitionSql::qualified).toList());
-  }
-
   public static String drop(String partition) {
     return "DROP TABLE " + qualified(partition);
   }
