@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrunbooks.ops.stack.LocalStack;
 import io.pgrunbooks.ops.stack.LocalStackOptions;
-import io.pgrunbooks.ops.stack.PatroniServers;
 import io.pgrunbooks.ops.stack.PostgresClusterOptions;
 import io.pgrunbooks.ops.stack.PostgresNode;
 import io.pgrunbooks.ops.stack.SharedStack;
@@ -41,13 +40,9 @@ class ReplicaRebuildOnPatroniEndToEndTest {
       PostgresNode primary = stack.postgres().node("pg1");
       PostgresNode replica = stack.postgres().node("pg2");
       stack.postgres().awaitStreaming("pg2", Duration.ofSeconds(60));
-      StringBuilder section = new StringBuilder("    topology: patroni\n    patroni:\n      restApi:\n");
-      patroni.restUrls().forEach((node, url) -> section.append("        ").append(node).append(": ").append(url)
-          .append('\n'));
-      section.append("      credentials: {user: patroni, passwordFile: \"").append(patroni.passwordFile())
-          .append("\"}\n    credentials:\n");
+      String section = PgBackRestEndToEnd.patroniYaml(stack) + "    credentials:\n";
       Files.writeString(fixture.config, WorkerFixture.configYaml(stack, fixture.metricsPort)
-          .replace("    credentials:\n", section.toString()) + """
+          .replace("    credentials:\n", section) + """
           approvals:
             defaultTimeout: 1h
             approvers:

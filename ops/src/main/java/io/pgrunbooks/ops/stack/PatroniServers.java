@@ -302,10 +302,61 @@ public final class PatroniServers {
             unix_socket_directories: %13$s
             shared_preload_libraries: pg_stat_statements
             wal_retrieve_retry_interval: 1s
-        """.formatted(SCOPE, node.name(), restPorts.get(node.name()), restAuth, etcdPort, LOOP_WAIT_SECONDS,
+        %14$s""".formatted(SCOPE, node.name(), restPorts.get(node.name()), restAuth, etcdPort, LOOP_WAIT_SECONDS,
         node.port(), quoted(node.dataDir().toString()), quoted(binDir.toString()),
-        quoted(dir.resolve(node.name() + ".pgpass").toString()), pw, auth, quoted(socketDir.toString()));
+        quoted(dir.resolve(node.name() + ".pgpass").toString()), pw, auth, quoted(socketDir.toString()), archiveParameters(node));
     PostgresCluster.writePrivate(configFile(node.name()), yaml);
+  }
+
+  /**
+   * The node's WAL archiving settings ({@link PgBackRestStack#writeArchiveSettings}) as more lines of
+   * {@code postgresql.parameters}: local to each node, since each archive_command names its own data dir.
+   */
+  private static String archiveParameters(PostgresNode node) {
+    StringBuilder lines = new StringBuilder();
+    PgBackRestStack.readArchiveSettings(node.archiveConfFile()).forEach((name, value) ->
+        lines.append("    ").append(name).append(": ").append(quoted(value)).append('\n'));
+    return lines.toString();
+  }
+
+  /**
+   * Rewrites every node's YAML (picking up settings written since the start), has each Patroni reload it
+   * ({@code POST /reload}) and restarts the PostgreSQL of {@code restart} through Patroni ({@code POST /restart}),
+   * for settings that change only at server start. The leader keeps its lock: a restart is no switchover.
+   */
+  void reconfigure(List<PostgresNode> nodes, List<PostgresNode> restart, Path socketDir, Path binDir) {
+    for (PostgresNode node : nodes) {
+      writeConfig(node, socketDir, binDir);
+      post(node.name(), "/reload", "{}");
+    }
+    for (PostgresNode node : restart) {
+      post(node.name(), "/restart", "{}");
+      awaitRunning(node.name());
+    }
+  }
+
+  /** {@code POST <node's REST API><path>} with the REST API's Basic auth; a non-2xx answer throws with its body. */
+  public String post(String node, String path, String body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(restUrl(node) + path))
+        .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (password != null) {
+      request.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+          (REST_USER + ":" + password).getBytes(StandardCharsets.UTF_8)));
+    }
+    try {
+      HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() / 100 != 2) {
+        throw new IllegalStateException("POST " + restUrl(node) + path + " answered " + r.statusCode() + ": "
+            + r.body());
+      }
+      return r.body();
+    } catch (IOException e) {
+      throw new UncheckedIOException("POST " + restUrl(node) + path + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
   }
 
   /** A YAML double-quoted scalar. */

@@ -1,0 +1,106 @@
+package io.pgrunbooks.worker;
+
+import io.pgrunbooks.ops.stack.LocalStack;
+import io.pgrunbooks.ops.stack.LocalStackOptions;
+import io.pgrunbooks.ops.stack.PatroniServers;
+import io.pgrunbooks.ops.stack.PgBackRestStack;
+import io.pgrunbooks.ops.stack.SharedStack;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * The pgBackRest end-to-end tests' common setup: a stack of their own whose nodes archive to stanza {@code main}
+ * (repository {@code /pgbackrest/<name>} in the stack's bucket over HTTPS), a {@link WorkerFixture} on it, and the
+ * cluster's {@code pgbackrest} section for its config. The archiving settings are written before the nodes start,
+ * so no node restarts for them (direct and Patroni mode alike).
+ */
+final class PgBackRestEndToEnd implements AutoCloseable {
+  static final String STANZA = "main";
+
+  final LocalStack stack;
+  final PgBackRestStack pgbackrest;
+  final WorkerFixture fixture;
+  final String repoPath;
+
+  private PgBackRestEndToEnd(LocalStack stack, PgBackRestStack pgbackrest, WorkerFixture fixture, String repoPath) {
+    this.stack = stack;
+    this.pgbackrest = pgbackrest;
+    this.fixture = fixture;
+    this.repoPath = repoPath;
+  }
+
+  /**
+   * Starts the stack ({@code options} applied to the password-protected defaults: pg1 primary, pg2 replica), its
+   * archiving, stanza and check, and the worker fixture (no processes yet).
+   */
+  static PgBackRestEndToEnd start(String name, UnaryOperator<LocalStackOptions> options) throws IOException {
+    Path base = Files.createTempDirectory("runbooks-" + name + "-e2e-");
+    LocalStackOptions o = options.apply(LocalStackOptions.defaults(base).withPassword(SharedStack.PASSWORD));
+    List<String> nodes = new ArrayList<>(List.of(o.primaryName()));
+    nodes.addAll(o.replicaNames());
+    PgBackRestStack.writeArchiveSettings(base, nodes, STANZA);
+    LocalStack stack = LocalStack.start(o);
+    try {
+      String repoPath = "/pgbackrest/" + name;
+      PgBackRestStack pgbackrest = PgBackRestStack.configure(stack, STANZA, repoPath, null);
+      return new PgBackRestEndToEnd(stack, pgbackrest, new WorkerFixture(stack), repoPath);
+    } catch (IOException | RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Writes the fixture's config: {@link WorkerFixture#configYaml}, the cluster's {@code pgbackrest} section (plus
+   * {@code pgbackrestExtra}, lines such as {@code "rtoObjective: 10m\n"}) and {@code clusterExtra} (whole cluster-level
+   * sections, indented 4), then {@code topLevel} (e.g. archive and approvals sections).
+   */
+  void writeConfig(String pgbackrestExtra, String clusterExtra, String topLevel) throws IOException {
+    StringBuilder section = new StringBuilder(clusterExtra).append("""
+            pgbackrest:
+              stanza: %s
+              configFile: %s
+              repoPath: %s
+        """.formatted(STANZA, pgbackrest.configFile(), repoPath));
+    pgbackrestExtra.lines().forEach(l -> section.append("      ").append(l).append('\n'));
+    section.append("    credentials:\n");
+    Files.writeString(fixture.config, WorkerFixture.configYaml(stack, fixture.metricsPort)
+        .replace("    credentials:\n", section.toString()) + topLevel);
+  }
+
+  /** The cluster-level {@code topology: patroni} and {@code patroni} sections of a stack in the Patroni mode. */
+  static String patroniYaml(LocalStack stack) {
+    PatroniServers patroni = stack.postgres().patroni();
+    StringBuilder section = new StringBuilder("    topology: patroni\n    patroni:\n      restApi:\n");
+    patroni.restUrls().forEach((node, url) -> section.append("        ").append(node).append(": ").append(url)
+        .append('\n'));
+    return section.append("      credentials: {user: ").append(PatroniServers.REST_USER).append(", passwordFile: \"")
+        .append(patroni.passwordFile()).append("\"}\n").toString();
+  }
+
+  /** A full backup taken by hand (not through a runbook), as the drill and restore tests need one first. */
+  void fullBackup() {
+    pgbackrest.run(Duration.ofMinutes(5), "--type=full", "--repo1-path=" + repoPath, "backup");
+  }
+
+  /** Whether a {@code pgbackrest <command>} of this stack's config is running now (its command line ends so). */
+  boolean running(String command) {
+    String config = pgbackrest.configFile().toString();
+    return ProcessHandle.allProcesses().anyMatch(h -> h.info().commandLine()
+        .map(c -> c.contains("pgbackrest") && c.contains(config) && c.endsWith(" " + command)).orElse(false));
+  }
+
+  @Override
+  public void close() {
+    try {
+      fixture.close();
+    } finally {
+      stack.close();
+    }
+  }
+}
