@@ -31,6 +31,7 @@ class PgBackRestOnPatroniEndToEndTest {
 
   @Test
   void backupSwitchoverArchivingOnTheNewLeaderAndADrillThatLeavesPatronisMembersAlone() throws Exception {
+    long t0 = System.nanoTime();
     try (PgBackRestEndToEnd e2e = PgBackRestEndToEnd.start("patroni",
         o -> o.withPatroni(new PostgresClusterOptions.Patroni(List.of(), 0)))) {
       LocalStack stack = e2e.stack;
@@ -44,6 +45,7 @@ class PgBackRestOnPatroniEndToEndTest {
       stack.postgres().awaitStreaming("pg2", Duration.ofSeconds(60));
       pg1.psql("postgres", "CREATE TABLE before_switchover AS SELECT generate_series(1, 1000) AS id");
       e2e.fixture.startAll();
+      System.out.printf("patroni pgbackrest e2e: stack, stanza and processes up after %d s%n", seconds(t0));
 
       JsonNode backup = run(e2e, "PhysicalBackup", "physical-backup:main", Map.of("cluster", "main", "type", "full"));
       assertThat(backup.at("/report/outcome").asText()).as(backup.at("/report/summary").asText())
@@ -56,10 +58,12 @@ class PgBackRestOnPatroniEndToEndTest {
       e2e.pgbackrest.run(Duration.ofMinutes(2), "--pg1-path=" + pg2.dataDir(), "--pg1-port=" + pg2.port(), "check");
       pg2.psql("postgres", "CREATE TABLE after_switchover AS SELECT generate_series(1, 10) AS id");
 
+      System.out.printf("patroni pgbackrest e2e: backup, switchover and check done after %d s%n", seconds(t0));
       long pid1 = pg1.pid().orElseThrow();
       long pid2 = pg2.pid().orElseThrow();
       JsonNode drill = run(e2e, "RestoreDrill", "restore-drill:main", Map.of("cluster", "main", "database",
           "postgres"));
+      System.out.printf("patroni pgbackrest e2e: drill done after %d s%n", seconds(t0));
       System.out.println("restore drill on Patroni end to end: " + drill.at("/report/summary").asText());
       assertThat(drill.at("/report/outcome").asText()).isEqualTo("COMPLETED");
       assertThat(drill.at("/passed").asBoolean()).as(drill.at("/checks").toString()).isTrue();
@@ -74,6 +78,10 @@ class PgBackRestOnPatroniEndToEndTest {
         assertThat(left).isEmpty();
       }
     }
+  }
+
+  private static long seconds(long since) {
+    return (System.nanoTime() - since) / 1_000_000_000L;
   }
 
   private static JsonNode run(PgBackRestEndToEnd e2e, String type, String id, Map<String, String> input) {

@@ -36,7 +36,6 @@ class ReplicaRebuildOnPatroniEndToEndTest {
     LocalStackOptions options = LocalStackOptions.defaults(dir).withPassword(SharedStack.PASSWORD)
         .withPatroni(new PostgresClusterOptions.Patroni(List.of(), 0));
     try (LocalStack stack = LocalStack.start(options); WorkerFixture fixture = new WorkerFixture(stack)) {
-      PatroniServers patroni = stack.postgres().patroni();
       PostgresNode primary = stack.postgres().node("pg1");
       PostgresNode replica = stack.postgres().node("pg2");
       stack.postgres().awaitStreaming("pg2", Duration.ofSeconds(60));

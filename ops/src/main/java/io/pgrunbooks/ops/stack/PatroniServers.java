@@ -125,7 +125,7 @@ public final class PatroniServers {
     // Replicas first: a leader stopping first would hand its lock to a replica that is about to stop too.
     java.util.Collections.reverse(all);
     for (Process p : all) {
-      Processes.killTree(p.toHandle(), Duration.ofSeconds(30));
+      Processes.terminateSupervisor(p.toHandle(), Duration.ofSeconds(30));
     }
     patronis.clear();
     if (etcd != null) {
