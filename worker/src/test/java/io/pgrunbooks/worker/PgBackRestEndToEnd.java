@@ -44,10 +44,14 @@ final class PgBackRestEndToEnd implements AutoCloseable {
     List<String> nodes = new ArrayList<>(List.of(o.primaryName()));
     nodes.addAll(o.replicaNames());
     PgBackRestStack.writeArchiveSettings(base, nodes, STANZA);
+    long t0 = System.nanoTime();
     LocalStack stack = LocalStack.start(o);
     try {
       String repoPath = "/pgbackrest/" + name;
+      long t1 = System.nanoTime();
       PgBackRestStack pgbackrest = PgBackRestStack.configure(stack, STANZA, repoPath, null);
+      System.out.printf("%s e2e: stack started in %d ms, stanza created and checked in %d ms%n", name,
+          (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
       return new PgBackRestEndToEnd(stack, pgbackrest, new WorkerFixture(stack), repoPath);
     } catch (IOException | RuntimeException e) {
       stack.close();

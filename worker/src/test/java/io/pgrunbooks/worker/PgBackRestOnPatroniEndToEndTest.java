@@ -78,6 +78,7 @@ class PgBackRestOnPatroniEndToEndTest {
         assertThat(left).isEmpty();
       }
     }
+    System.out.printf("patroni pgbackrest e2e: stack stopped after %d s%n", seconds(t0));
   }
 
   private static long seconds(long since) {

@@ -121,9 +121,11 @@ public final class PatroniServers {
 
   /** Stops every Patroni (SIGTERM: it stops its PostgreSQL first), then etcd. Idempotent. */
   void stop() {
-    List<Process> all = new ArrayList<>(patronis.values());
-    // Replicas first: a leader stopping first would hand its lock to a replica that is about to stop too.
-    java.util.Collections.reverse(all);
+    // Replicas first: a leader stopping first would hand its lock to a replica that is about to stop too. The
+    // leader now, not the first node: after a switchover it may be any.
+    List<String> order = new ArrayList<>(patronis.keySet());
+    order.sort(java.util.Comparator.comparing(this::leadsNow));
+    List<Process> all = order.stream().map(patronis::get).toList();
     for (Process p : all) {
       Processes.terminateSupervisor(p.toHandle(), Duration.ofSeconds(30));
     }
@@ -131,6 +133,15 @@ public final class PatroniServers {
     if (etcd != null) {
       Processes.killTree(etcd.toHandle(), Duration.ofSeconds(10));
       etcd = null;
+    }
+  }
+
+  /** Whether the node's Patroni answers that it is the leader; false when it does not answer. */
+  private boolean leadsNow(String node) {
+    try {
+      return List.of("master", "primary").contains(get(node, "/patroni").path("role").asText());
+    } catch (RuntimeException noAnswer) {
+      return false;
     }
   }
 
