@@ -16,8 +16,8 @@ import java.util.function.UnaryOperator;
 /**
  * The pgBackRest end-to-end tests' common setup: a stack of their own whose nodes archive to stanza {@code main}
  * (repository {@code /pgbackrest/<name>} in the stack's bucket over HTTPS), a {@link WorkerFixture} on it, and the
- * cluster's {@code pgbackrest} section for its config. The archiving settings are written before the nodes start,
- * so no node restarts for them (direct and Patroni mode alike).
+ * cluster's {@code pgbackrest} section for its config. In the direct mode the archiving settings are written before
+ * the nodes start, so no node restarts for them.
  */
 final class PgBackRestEndToEnd implements AutoCloseable {
   static final String STANZA = "main";
@@ -43,7 +43,11 @@ final class PgBackRestEndToEnd implements AutoCloseable {
     LocalStackOptions o = options.apply(LocalStackOptions.defaults(base).withPassword(SharedStack.PASSWORD));
     List<String> nodes = new ArrayList<>(List.of(o.primaryName()));
     nodes.addAll(o.replicaNames());
-    PgBackRestStack.writeArchiveSettings(base, nodes, STANZA);
+    if (o.patroni() == null) {
+      PgBackRestStack.writeArchiveSettings(base, nodes, STANZA);
+    }
+    // The Patroni mode gets them after stanza-create instead, as a fresh `runbooks dev --topology patroni` does:
+    // configure() rewrites each Patroni's YAML and restarts PostgreSQL through Patroni's REST API.
     long t0 = System.nanoTime();
     LocalStack stack = LocalStack.start(o);
     try {

@@ -40,8 +40,13 @@ class PgBackRestOnPatroniEndToEndTest {
       PostgresNode pg2 = stack.postgres().node("pg2");
       e2e.writeConfig("rtoObjective: 10m\n", PgBackRestEndToEnd.patroniYaml(stack),
           WorkerFixture.archiveYaml(stack, "patroni-drill-e2e"));
-      assertThat(pg2.psql("postgres", "SHOW archive_command")).as("each member archives from its own data dir")
-          .contains("--pg1-path=" + pg2.dataDir());
+      // Set after stanza-create and restarted through Patroni (no pg_ctl): the leader stays where it was.
+      assertThat(patroni.get("pg1", "/patroni").path("role").asText()).isIn("master", "primary");
+      for (PostgresNode n : List.of(pg1, pg2)) {
+        assertThat(n.psql("postgres", "SHOW archive_mode")).isEqualTo("on");
+        assertThat(n.psql("postgres", "SHOW archive_command")).as("each member archives from its own data dir")
+            .contains("--pg1-path=" + n.dataDir());
+      }
       stack.postgres().awaitStreaming("pg2", Duration.ofSeconds(60));
       pg1.psql("postgres", "CREATE TABLE before_switchover AS SELECT generate_series(1, 1000) AS id");
       e2e.fixture.startAll();
