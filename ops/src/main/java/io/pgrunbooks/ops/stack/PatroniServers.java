@@ -43,6 +43,8 @@ public final class PatroniServers {
   private final Map<String, Process> patronis = new LinkedHashMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private Process etcd;
+  private Path socketDir;
+  private Path binDir;
 
   /**
    * @param restPorts REST API port per node name (0 = a free port)
@@ -101,6 +103,8 @@ public final class PatroniServers {
   void start(Prerequisites prerequisites, List<PostgresNode> nodes, Path socketDir) {
     Path patroni = prerequisites.patroni();
     Path etcdBin = prerequisites.etcd();
+    this.socketDir = socketDir;
+    this.binDir = prerequisites.pgBinDir();
     prepare();
     startEtcd(etcdBin);
     boolean fresh = !Files.exists(nodes.get(0).dataDir().resolve("PG_VERSION"));
@@ -335,7 +339,7 @@ public final class PatroniServers {
    * ({@code POST /reload}) and restarts the PostgreSQL of {@code restart} through Patroni ({@code POST /restart}),
    * for settings that change only at server start. The leader keeps its lock: a restart is no switchover.
    */
-  void reconfigure(List<PostgresNode> nodes, List<PostgresNode> restart, Path socketDir, Path binDir) {
+  void reconfigure(List<PostgresNode> nodes, List<PostgresNode> restart) {
     for (PostgresNode node : nodes) {
       writeConfig(node, socketDir, binDir);
       post(node.name(), "/reload", "{}");

@@ -139,7 +139,15 @@ public final class PgBackRestStack {
     // the first check wait for a backlog (measured: ~35 s on a fresh runbooks dev).
     pgbackrest.run(Duration.ofMinutes(2), "stanza-create");
     // archive_mode only changes at server start; a replica needs it on before it may be promoted.
-    cluster.restartForSettings(restart);
+    if (cluster.patroni() != null) {
+      // Patroni owns the settings and the restart: its YAML rewritten, then POST /restart; never pg_ctl.
+      cluster.patroni().reconfigure(cluster.nodes(), restart);
+    } else {
+      Parallel.run("pg-archive-restart", restart.stream().<Runnable>map(n -> () -> {
+        n.stop();
+        n.start();
+      }).toList());
+    }
     pgbackrest.run(Duration.ofMinutes(2), "check");
     return pgbackrest;
   }

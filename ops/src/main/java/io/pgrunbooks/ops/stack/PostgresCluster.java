@@ -125,21 +125,6 @@ public final class PostgresCluster implements AutoCloseable {
     throw new IllegalStateException("no running primary: " + seen);
   }
 
-  /**
-   * Restarts the given nodes so that settings which change only at server start (archive_mode) take effect: with
-   * pg_ctl in the direct mode, through Patroni's REST API (its YAML rewritten first) in the Patroni mode.
-   */
-  public void restartForSettings(List<PostgresNode> restart) {
-    if (patroni != null) {
-      patroni.reconfigure(nodes, restart, socketDir, prerequisites.pgBinDir());
-      return;
-    }
-    Parallel.run("pg-settings-restart", restart.stream().<Runnable>map(n -> () -> {
-      n.stop();
-      n.start();
-    }).toList());
-  }
-
   public String jdbcUrl(String node, String database) {
     return node(node).jdbcUrl(database);
   }
