@@ -67,15 +67,17 @@ final class Wiring {
     PostgresArchiveActivitiesImpl archive = new PostgresArchiveActivitiesImpl(cfg, connections, s3);
     S3ActivitiesImpl objects = new S3ActivitiesImpl(s3);
     PostgresBackupActivitiesImpl backup = new PostgresBackupActivitiesImpl(cfg, env);
+    // Who is primary, per clusters.<name>.topology: the topology runbooks and those that back up from the primary.
+    List<io.pgrunbooks.activities.postgres.TopologyBackend> topology = List.of(
+        new io.pgrunbooks.activities.postgres.DirectBackend(connections),
+        new io.pgrunbooks.activities.patroni.PatroniBackend(connections, () -> env));
     Object[] central = {
         new ConfigActivitiesImpl(cfg),
         new PostgresActivitiesImpl(cfg, connections),
         new SessionActivitiesImpl(cfg, connections),
         new io.pgrunbooks.activities.postgres.HealthDetailActivitiesImpl(cfg, connections, env),
         new io.pgrunbooks.activities.pgbouncer.PgBouncerStatsActivitiesImpl(cfg, env),
-        new PostgresReplicationActivitiesImpl(cfg, connections, List.of(
-            new io.pgrunbooks.activities.postgres.DirectBackend(connections),
-            new io.pgrunbooks.activities.patroni.PatroniBackend(connections, () -> env))),
+        new PostgresReplicationActivitiesImpl(cfg, connections, topology),
         new io.pgrunbooks.activities.patroni.PatroniActivitiesImpl(cfg, connections, () -> env),
         new PostgresPartitionActivitiesImpl(cfg, connections),
         new io.pgrunbooks.activities.postgres.PostgresIndexActivitiesImpl(cfg, connections),
@@ -93,10 +95,10 @@ final class Wiring {
         new io.pgrunbooks.activities.s3.DrillHistoryActivitiesImpl(s3),
         new LockActivitiesImpl(client),
         new FailoverActivitiesImpl(cfg, connections, env, s3),
-        new io.pgrunbooks.activities.postgres.PhysicalBackupActivitiesImpl(cfg, connections),
+        new io.pgrunbooks.activities.postgres.PhysicalBackupActivitiesImpl(cfg, connections, topology),
         new io.pgrunbooks.activities.postgres.ArchiveHealthActivitiesImpl(cfg, connections),
         new io.pgrunbooks.activities.backup.RestoreDatabaseActivitiesImpl(cfg, env),
-        new io.pgrunbooks.activities.postgres.RestoreDrillActivitiesImpl(cfg, connections),
+        new io.pgrunbooks.activities.postgres.RestoreDrillActivitiesImpl(cfg, connections, topology),
         new io.pgrunbooks.activities.postgres.PitrClusterActivitiesImpl(cfg, connections),
         new io.pgrunbooks.activities.postgres.ParameterActivitiesImpl(cfg, connections),
         new io.pgrunbooks.activities.postgres.PostgresRepackActivitiesImpl(cfg, connections, () -> env),

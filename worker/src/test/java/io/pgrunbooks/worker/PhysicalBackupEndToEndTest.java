@@ -6,16 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgrunbooks.ops.dev.ChildProcess;
 import io.pgrunbooks.ops.stack.LocalStack;
-import io.pgrunbooks.ops.stack.LocalStackOptions;
 import io.pgrunbooks.ops.stack.PgBackRestStack;
-import io.pgrunbooks.ops.stack.SharedStack;
 import io.pgrunbooks.workflows.common.DataConverters;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,32 +26,24 @@ import org.junit.jupiter.api.Test;
  */
 class PhysicalBackupEndToEndTest {
   private static final ObjectMapper JSON = DataConverters.objectMapper();
+  private static PgBackRestEndToEnd e2e;
   private static LocalStack stack;
   private static PgBackRestStack pgbackrest;
   private static WorkerFixture fixture;
 
   @BeforeAll
   static void start() throws Exception {
-    Path base = Files.createTempDirectory("runbooks-pitr-e2e-");
-    PgBackRestStack.writeArchiveSettings(base, List.of("pg1"), "main");
-    stack = LocalStack.start(LocalStackOptions.defaults(base).withPassword(SharedStack.PASSWORD).withReplicas(List.of()));
-    pgbackrest = PgBackRestStack.configure(stack, "main", "/pgbackrest/e2e", null);
-    fixture = new WorkerFixture(stack);
-    Files.writeString(fixture.config, WorkerFixture.configYaml(stack, fixture.metricsPort) + """
-            pgbackrest:
-              stanza: main
-              configFile: %s
-              repoPath: /pgbackrest/e2e
-        """.formatted(pgbackrest.configFile()));
+    e2e = PgBackRestEndToEnd.start("backup", o -> o.withReplicas(List.of()));
+    stack = e2e.stack;
+    pgbackrest = e2e.pgbackrest;
+    fixture = e2e.fixture;
+    e2e.writeConfig("", "", "");
   }
 
   @AfterAll
   static void stop() {
-    if (fixture != null) {
-      fixture.close();
-    }
-    if (stack != null) {
-      stack.close();
+    if (e2e != null) {
+      e2e.close();
     }
   }
 
@@ -70,7 +58,7 @@ class PhysicalBackupEndToEndTest {
     run.start(Map.of("cluster", "main", "type", "incr"));
 
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!backupRunning()) {
+    while (!e2e.running("backup")) {
       assertThat(System.nanoTime()).as("pgbackrest backup started").isLessThan(deadline);
       Thread.sleep(50);
     }
@@ -100,11 +88,5 @@ class PhysicalBackupEndToEndTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> run.getResult(1, TimeUnit.MINUTES, Map.class))
         .isInstanceOf(WorkflowFailedException.class)
         .rootCause().hasMessageContaining("unknown cluster 'nope'");
-  }
-
-  private static boolean backupRunning() {
-    return ProcessHandle.allProcesses().anyMatch(h -> h.info().commandLine()
-        .map(c -> c.contains("pgbackrest") && c.contains(pgbackrest.configFile().toString()) && c.endsWith(" backup"))
-        .orElse(false));
   }
 }

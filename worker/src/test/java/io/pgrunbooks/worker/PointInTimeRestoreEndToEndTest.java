@@ -5,24 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgrunbooks.ops.stack.LocalStack;
-import io.pgrunbooks.ops.stack.LocalStackOptions;
-import io.pgrunbooks.ops.stack.PgBackRestStack;
 import io.pgrunbooks.ops.stack.PitrMarkers;
 import io.pgrunbooks.ops.stack.PostgresNode;
-import io.pgrunbooks.ops.stack.SharedStack;
 import io.pgrunbooks.workflows.common.DataConverters;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.pitr.PointInTimeRestoreWorkflow;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -38,26 +31,16 @@ import org.junit.jupiter.api.Test;
  */
 class PointInTimeRestoreEndToEndTest {
   private static final ObjectMapper JSON = DataConverters.objectMapper();
+  private static PgBackRestEndToEnd e2e;
   private static LocalStack stack;
-  private static PgBackRestStack pgbackrest;
   private static WorkerFixture fixture;
 
   @BeforeAll
   static void start() throws Exception {
-    Path base = Files.createTempDirectory("runbooks-pitr-e2e-");
-    PgBackRestStack.writeArchiveSettings(base, List.of("pg1", "pg2"), "main");
-    stack = LocalStack.start(LocalStackOptions.defaults(base).withPassword(SharedStack.PASSWORD));
-    pgbackrest = PgBackRestStack.configure(stack, "main", "/pgbackrest/pitr-e2e", null);
-    fixture = new WorkerFixture(stack);
-    String cluster = FailoverFixture.bouncerAndRebuildYaml(stack) + """
-            pgbackrest:
-              stanza: main
-              configFile: %s
-              repoPath: /pgbackrest/pitr-e2e
-            credentials:
-        """.formatted(pgbackrest.configFile());
-    Files.writeString(fixture.config, WorkerFixture.configYaml(stack, fixture.metricsPort)
-        .replace("    credentials:\n", cluster) + """
+    e2e = PgBackRestEndToEnd.start("pitr", o -> o);
+    stack = e2e.stack;
+    fixture = e2e.fixture;
+    e2e.writeConfig("", FailoverFixture.bouncerAndRebuildYaml(stack), """
         approvals:
           defaultTimeout: 1h
           approvers:
@@ -69,18 +52,15 @@ class PointInTimeRestoreEndToEndTest {
 
   @AfterAll
   static void stop() {
-    if (fixture != null) {
-      fixture.close();
-    }
-    if (stack != null) {
-      stack.close();
+    if (e2e != null) {
+      e2e.close();
     }
   }
 
   @Test
   void twoApproversTakeTheClusterBackPgBouncerServesItAndTheRunRebuildsTheReplicaOnTheNewTimeline() throws Exception {
     PostgresNode pg1 = stack.postgres().node("pg1");
-    pgbackrest.run(Duration.ofMinutes(5), "--type=full", "--repo1-path=/pgbackrest/pitr-e2e", "backup");
+    e2e.fullBackup();
     Instant target = PitrMarkers.aroundATarget(pg1, "postgres");
     PitrMarkers.archiveCurrentSegment(pg1);
     fixture.startWorker();

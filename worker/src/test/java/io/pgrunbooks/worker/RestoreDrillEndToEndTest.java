@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgrunbooks.ops.stack.LocalStack;
-import io.pgrunbooks.ops.stack.LocalStackOptions;
 import io.pgrunbooks.ops.stack.PgBackRestStack;
-import io.pgrunbooks.ops.stack.SharedStack;
 import io.pgrunbooks.workflows.common.DataConverters;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +30,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class RestoreDrillEndToEndTest {
   private static final ObjectMapper JSON = DataConverters.objectMapper();
+  private static PgBackRestEndToEnd e2e;
   private static LocalStack stack;
   private static PgBackRestStack pgbackrest;
   private static WorkerFixture fixture;
@@ -40,20 +38,15 @@ class RestoreDrillEndToEndTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Path base = Files.createTempDirectory("runbooks-drill-e2e-");
-    PgBackRestStack.writeArchiveSettings(base, List.of("pg1"), "main");
-    stack = LocalStack.start(LocalStackOptions.defaults(base).withPassword(SharedStack.PASSWORD).withReplicas(List.of()));
-    pgbackrest = PgBackRestStack.configure(stack, "main", "/pgbackrest/drill-e2e", null);
-    fixture = new WorkerFixture(stack);
-    Files.writeString(fixture.config, WorkerFixture.configYaml(stack, fixture.metricsPort) + """
-            pgbackrest:
-              stanza: main
-              configFile: %s
-              repoPath: /pgbackrest/drill-e2e
-              rtoObjective: 10m
-              retentionFull: 1
-              minFull: 1
-        """.formatted(pgbackrest.configFile()) + WorkerFixture.archiveYaml(stack, PREFIX) + """
+    e2e = PgBackRestEndToEnd.start("drill", o -> o.withReplicas(List.of()));
+    stack = e2e.stack;
+    pgbackrest = e2e.pgbackrest;
+    fixture = e2e.fixture;
+    e2e.writeConfig("""
+        rtoObjective: 10m
+        retentionFull: 1
+        minFull: 1
+        """, "", WorkerFixture.archiveYaml(stack, PREFIX) + """
         approvals:
           approvers:
             - {name: bob, roles: [approver]}
@@ -62,18 +55,15 @@ class RestoreDrillEndToEndTest {
 
   @AfterAll
   static void stop() {
-    if (fixture != null) {
-      fixture.close();
-    }
-    if (stack != null) {
-      stack.close();
+    if (e2e != null) {
+      e2e.close();
     }
   }
 
   @Test
   void aScheduledStyleDrillRestoresToItsSentinelsAndRemovesTheScratchInstance() throws Exception {
     stack.postgres().primary().psql("postgres", "CREATE TABLE quiet AS SELECT g AS id FROM generate_series(1, 5000) g");
-    pgbackrest.run(Duration.ofMinutes(5), "--type=full", "--repo1-path=/pgbackrest/drill-e2e", "backup");
+    e2e.fullBackup();
     startProcesses();
     WorkflowStub run = fixture.client.newUntypedWorkflowStub("RestoreDrill", WorkflowOptions.newBuilder()
         .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId("restore-drill:main").build());
@@ -96,7 +86,7 @@ class RestoreDrillEndToEndTest {
   void aPassedDrillProvesItsBackupSoItsExpireNeedsNoApprovalWhileAnUnprovenOneDoes() throws Exception {
     stack.postgres().primary().psql("postgres", "CREATE TABLE IF NOT EXISTS proof AS SELECT g AS id "
         + "FROM generate_series(1, 1000) g");
-    pgbackrest.run(Duration.ofMinutes(5), "--type=full", "--repo1-path=/pgbackrest/drill-e2e", "backup");
+    e2e.fullBackup();
     startProcesses();
 
     JsonNode drill = run("RestoreDrill", "restore-drill:main:proof", Map.of("cluster", "main", "database", "postgres"));
@@ -139,13 +129,13 @@ class RestoreDrillEndToEndTest {
   void anAgentKilledMidRestoreIsReplacedAndTheDrillStillPassesLeavingNothingBehind() throws Exception {
     stack.postgres().primary().psql("postgres", "CREATE TABLE IF NOT EXISTS crash AS SELECT g AS id, md5(g::text) AS v "
         + "FROM generate_series(1, 1500000) g");
-    pgbackrest.run(Duration.ofMinutes(5), "--type=full", "--repo1-path=/pgbackrest/drill-e2e", "backup");
+    e2e.fullBackup();
     startProcesses();
     WorkflowStub run = start("RestoreDrill", "restore-drill:main:crash", Map.of("cluster", "main", "database",
         "postgres"));
 
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!restoreRunning()) {
+    while (!e2e.running("restore")) {
       assertThat(System.nanoTime()).as("pgbackrest restore started").isLessThan(deadline);
       Thread.sleep(20);
     }
@@ -161,17 +151,11 @@ class RestoreDrillEndToEndTest {
     assertThat(result.at("/passed").asBoolean()).as(result.at("/checks").toString()).isTrue();
     assertThat(result.at("/checks").findValuesAsText("name")).contains("sentinel before the target present",
         "sentinel after the target absent");
-    assertThat(restoreRunning()).as("no pgbackrest restore left running").isFalse();
+    assertThat(e2e.running("restore")).as("no pgbackrest restore left running").isFalse();
     Path drills = stack.postgres().primary().dataDir().resolveSibling("pg-runbooks-drills");
     try (var left = Files.exists(drills) ? Files.list(drills) : java.util.stream.Stream.<Path>empty()) {
       assertThat(left).isEmpty();
     }
-  }
-
-  private static boolean restoreRunning() {
-    return ProcessHandle.allProcesses().anyMatch(h -> h.info().commandLine()
-        .map(c -> c.contains("pgbackrest") && c.contains(pgbackrest.configFile().toString()) && c.endsWith(" restore"))
-        .orElse(false));
   }
 
   private static synchronized void startProcesses() {

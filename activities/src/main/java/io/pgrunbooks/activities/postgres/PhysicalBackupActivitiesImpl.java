@@ -22,10 +22,18 @@ import io.pgrunbooks.workflows.physicalbackup.PhysicalBackupTarget;
 public class PhysicalBackupActivitiesImpl implements PhysicalBackupActivities {
   private final RunbooksConfig config;
   private final ConnectionFactory connections;
+  private final Map<String, TopologyBackend> backends;
 
+  /** Direct clusters only: a Patroni cluster's primary is then the one writable node, as on direct. */
   public PhysicalBackupActivitiesImpl(RunbooksConfig config, ConnectionFactory connections) {
+    this(config, connections, List.of());
+  }
+
+  /** @param backends one per {@code clusters.<name>.topology} this worker serves: the primary is theirs */
+  public PhysicalBackupActivitiesImpl(RunbooksConfig config, ConnectionFactory connections, List<TopologyBackend> backends) {
     this.config = config;
     this.connections = connections;
+    this.backends = TopologyBackend.byName(backends);
   }
 
   @Override
@@ -36,7 +44,7 @@ public class PhysicalBackupActivitiesImpl implements PhysicalBackupActivities {
       throw Lookups.badInput("cluster " + cluster + " has no pgbackrest section: physical backups are not set up "
           + "(see ops/docs/physical-backup.md)");
     }
-    try (Primary primary = Primary.open(config, connections, cluster, "postgres")) {
+    try (Primary primary = Primary.open(config, connections, backends, cluster, "postgres")) {
       List<StandbyCandidate> replicas = b.backupStandby() ? replicas(c, primary) : List.of();
       return new PhysicalBackupTarget(primary.node(), b.stanza(), b.retentionFull(), b.minFull(),
           (int) Math.min(Integer.MAX_VALUE, config.worker().agentStartTimeout().toSeconds()), b.backupStandby(),

@@ -40,7 +40,7 @@ public class PostgresReplicationActivitiesImpl implements PostgresReplicationAct
       List<TopologyBackend> backends) {
     this.config = config;
     this.connections = connections;
-    this.backends = backends.stream().collect(java.util.stream.Collectors.toMap(TopologyBackend::name, b -> b));
+    this.backends = TopologyBackend.byName(backends);
   }
 
   @Override

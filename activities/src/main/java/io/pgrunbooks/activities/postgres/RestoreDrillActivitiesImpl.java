@@ -42,10 +42,18 @@ public class RestoreDrillActivitiesImpl implements RestoreDrillActivities {
 
   private final RunbooksConfig config;
   private final ConnectionFactory connections;
+  private final Map<String, TopologyBackend> backends;
 
+  /** Direct clusters only: a Patroni cluster's primary is then the one writable node, as on direct. */
   public RestoreDrillActivitiesImpl(RunbooksConfig config, ConnectionFactory connections) {
+    this(config, connections, List.of());
+  }
+
+  /** @param backends one per {@code clusters.<name>.topology} this worker serves: the primary is theirs */
+  public RestoreDrillActivitiesImpl(RunbooksConfig config, ConnectionFactory connections, List<TopologyBackend> backends) {
     this.config = config;
     this.connections = connections;
+    this.backends = TopologyBackend.byName(backends);
   }
 
   @Override
@@ -57,7 +65,7 @@ public class RestoreDrillActivitiesImpl implements RestoreDrillActivities {
           + "there is nothing to drill (see ops/docs/physical-backup.md)");
     }
     String db = database != null ? database : c.databases().keySet().stream().findFirst().orElse("postgres");
-    try (Primary primary = Primary.open(config, connections, cluster, db)) {
+    try (Primary primary = Primary.open(config, connections, backends, cluster, db)) {
       return new DrillTarget(primary.node(), c.node(primary.node()).host(), b.stanza(), db,
           b.rtoObjective() == null ? 0 : b.rtoObjective().toSeconds(),
           b.rpoObjective() == null ? 0 : b.rpoObjective().toSeconds(),
@@ -67,7 +75,7 @@ public class RestoreDrillActivitiesImpl implements RestoreDrillActivities {
 
   @Override
   public SentinelFacts drillSentinels(SentinelCall call) {
-    try (Primary primary = Primary.open(config, connections, call.cluster(), call.database())) {
+    try (Primary primary = Primary.open(config, connections, backends, call.cluster(), call.database())) {
       Connection c = primary.connection();
       c.setAutoCommit(true);
       long rpo;
@@ -153,7 +161,7 @@ public class RestoreDrillActivitiesImpl implements RestoreDrillActivities {
       List<TableCheck> tables = new ArrayList<>();
       int written = 0;
       if (!s.tableWrites().isEmpty()) {
-        try (Primary primary = Primary.open(config, connections, call.cluster(), call.database())) {
+        try (Primary primary = Primary.open(config, connections, backends, call.cluster(), call.database())) {
           Map<String, Long> now = tableWrites(primary.connection());
           List<String> unwritten = RestoreDrillRules.unwrittenTables(s.tableWrites(), now);
           written = s.tableWrites().size() - unwritten.size();

@@ -16,6 +16,11 @@ public interface TopologyBackend {
   /** The current primary of the cluster, or why there is none. */
   Roles roles(String clusterName, ClusterConfig cluster);
 
+  /** The backends by {@link #name()}, as the activities that take the primary from them look them up. */
+  static Map<String, TopologyBackend> byName(java.util.List<TopologyBackend> backends) {
+    return backends.stream().collect(java.util.stream.Collectors.toUnmodifiableMap(TopologyBackend::name, b -> b));
+  }
+
   /**
    * @param primary the node that is primary now, null when {@code problem} says why there is none
    * @param inRecovery {@code pg_is_in_recovery()} per node that answered

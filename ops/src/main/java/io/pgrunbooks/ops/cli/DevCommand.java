@@ -18,6 +18,7 @@ import io.pgrunbooks.ops.stack.LeftoverServers;
 import io.pgrunbooks.ops.stack.LocalStack;
 import io.pgrunbooks.ops.stack.LocalStackOptions;
 import io.pgrunbooks.ops.stack.PatroniServers;
+import io.pgrunbooks.ops.stack.PgBackRestStack;
 import io.pgrunbooks.ops.stack.PostgresNode;
 import io.pgrunbooks.ops.stack.Processes;
 import io.pgrunbooks.ops.stack.VerificationInstance;
@@ -159,7 +160,8 @@ final class DevCommand implements Callable<Integer> {
       stopped.countDown();
     }, "runbooks-dev-stop"));
 
-    if (DevPgBackRest.afterStart(cluster, stack, env) != null) {
+    PgBackRestStack pgbackrest = DevPgBackRest.afterStart(cluster, stack, env);
+    if (pgbackrest != null) {
       System.out.println("  WAL archiving to pgBackRest stanza " + cluster.pgbackrest().stanza() + " checked ("
           + stack.s3().secureEndpoint() + ", CA " + stack.s3().caFile() + ")");
     }
@@ -189,6 +191,9 @@ final class DevCommand implements Callable<Integer> {
     if (verify != null) {
       description.put("verify", Map.of("host", verify.node().host(), "port", verify.node().port(),
           "dataDir", verify.node().dataDir().toString()));
+    }
+    if (pgbackrest != null) {
+      description.put("pgbackrest", DevPgBackRest.describe(cluster, pgbackrest));
     }
     description.put("api", DevApi.describe(cfg));
     description.put("config", configFile.toString());

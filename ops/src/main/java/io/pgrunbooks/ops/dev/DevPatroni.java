@@ -35,7 +35,8 @@ public final class DevPatroni {
   /**
    * The config to run: {@code configFile} itself when its cluster already has {@code topology: patroni},
    * else a copy with {@code topology: patroni}, a {@code patroni} section for the local ports and the REST API
-   * password file, and without the {@code pgbackrest} section (the Patroni mode does not set up archiving yet).
+   * password file. A {@code pgbackrest} section stays: Patroni runs archive_command as {@code postgresql.parameters}
+   * of each node, and the stanza is created once the leader runs ({@link DevPgBackRest}).
    */
   public static Path config(Path configFile, String clusterName, ClusterConfig cluster, Path devDir) {
     if (cluster.onPatroni()) {
@@ -46,7 +47,6 @@ public final class DevPatroni {
       JsonNode root = yaml.readTree(configFile.toFile());
       ObjectNode c = (ObjectNode) root.path("clusters").path(clusterName);
       c.put("topology", ClusterConfig.PATRONI);
-      c.remove("pgbackrest");
       ObjectNode patroni = c.putObject("patroni");
       ObjectNode rest = patroni.putObject("restApi");
       for (int i = 0; i < cluster.nodes().size(); i++) {

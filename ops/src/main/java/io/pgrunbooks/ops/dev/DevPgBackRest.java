@@ -53,6 +53,15 @@ public final class DevPgBackRest {
     }
   }
 
+  /** The {@code pgbackrest} section of {@code stack.json}: the stanza, the config file every node's archive_command reads. */
+  public static Map<String, Object> describe(ClusterConfig cluster, PgBackRestStack pgbackrest) {
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    out.put("stanza", pgbackrest.stanza());
+    out.put("configFile", pgbackrest.configFile().toString());
+    out.put("repoPath", cluster.pgbackrest().repoPath());
+    return out;
+  }
+
   /** Once the stack runs: the pgBackRest config, the stanza and a check; null without a pgbackrest section. */
   public static PgBackRestStack afterStart(ClusterConfig cluster, LocalStack stack, Map<String, String> env) {
     PgBackRestConfig b = cluster.pgbackrest();

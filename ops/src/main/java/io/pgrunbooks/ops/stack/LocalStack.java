@@ -196,8 +196,10 @@ public final class LocalStack implements AutoCloseable {
     RuntimeException failure = null;
     try {
       failure = attempt(failure, pgbouncer::close);
-      failure = attempt(failure, () -> Parallel.run("stack-stop", List.of(temporal::close, s3::close,
-          postgres::stopServers)));
+      failure = attempt(failure, () -> Parallel.run("stack-stop", List.of(temporal::close, postgres::stopServers)));
+      // After PostgreSQL: a shutting-down archiver pushes its last segments to pgBackRest's repository in the store
+      // (measured on the Patroni mode with the store gone first: ~100 s until Patroni's grace ran out).
+      failure = attempt(failure, s3::close);
       // Last, with its nodes already stopped: it deletes the base dir, which holds the Temporal log.
       failure = attempt(failure, postgres::close);
     } finally {

@@ -43,6 +43,8 @@ public final class PatroniServers {
   private final Map<String, Process> patronis = new LinkedHashMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private Process etcd;
+  private Path socketDir;
+  private Path binDir;
 
   /**
    * @param restPorts REST API port per node name (0 = a free port)
@@ -101,6 +103,8 @@ public final class PatroniServers {
   void start(Prerequisites prerequisites, List<PostgresNode> nodes, Path socketDir) {
     Path patroni = prerequisites.patroni();
     Path etcdBin = prerequisites.etcd();
+    this.socketDir = socketDir;
+    this.binDir = prerequisites.pgBinDir();
     prepare();
     startEtcd(etcdBin);
     boolean fresh = !Files.exists(nodes.get(0).dataDir().resolve("PG_VERSION"));
@@ -121,16 +125,27 @@ public final class PatroniServers {
 
   /** Stops every Patroni (SIGTERM: it stops its PostgreSQL first), then etcd. Idempotent. */
   void stop() {
-    List<Process> all = new ArrayList<>(patronis.values());
-    // Replicas first: a leader stopping first would hand its lock to a replica that is about to stop too.
-    java.util.Collections.reverse(all);
+    // Replicas first: a leader stopping first would hand its lock to a replica that is about to stop too. The
+    // leader now, not the first node: after a switchover it may be any.
+    List<String> order = new ArrayList<>(patronis.keySet());
+    order.sort(java.util.Comparator.comparing(this::leadsNow));
+    List<Process> all = order.stream().map(patronis::get).toList();
     for (Process p : all) {
-      Processes.killTree(p.toHandle(), Duration.ofSeconds(30));
+      Processes.terminateSupervisor(p.toHandle(), Duration.ofSeconds(30));
     }
     patronis.clear();
     if (etcd != null) {
       Processes.killTree(etcd.toHandle(), Duration.ofSeconds(10));
       etcd = null;
+    }
+  }
+
+  /** Whether the node's Patroni answers that it is the leader; false when it does not answer. */
+  private boolean leadsNow(String node) {
+    try {
+      return List.of("master", "primary").contains(get(node, "/patroni").path("role").asText());
+    } catch (RuntimeException noAnswer) {
+      return false;
     }
   }
 
@@ -302,10 +317,61 @@ public final class PatroniServers {
             unix_socket_directories: %13$s
             shared_preload_libraries: pg_stat_statements
             wal_retrieve_retry_interval: 1s
-        """.formatted(SCOPE, node.name(), restPorts.get(node.name()), restAuth, etcdPort, LOOP_WAIT_SECONDS,
+        %14$s""".formatted(SCOPE, node.name(), restPorts.get(node.name()), restAuth, etcdPort, LOOP_WAIT_SECONDS,
         node.port(), quoted(node.dataDir().toString()), quoted(binDir.toString()),
-        quoted(dir.resolve(node.name() + ".pgpass").toString()), pw, auth, quoted(socketDir.toString()));
+        quoted(dir.resolve(node.name() + ".pgpass").toString()), pw, auth, quoted(socketDir.toString()), archiveParameters(node));
     PostgresCluster.writePrivate(configFile(node.name()), yaml);
+  }
+
+  /**
+   * The node's WAL archiving settings ({@link PgBackRestStack#writeArchiveSettings}) as more lines of
+   * {@code postgresql.parameters}: local to each node, since each archive_command names its own data dir.
+   */
+  private static String archiveParameters(PostgresNode node) {
+    StringBuilder lines = new StringBuilder();
+    PgBackRestStack.readArchiveSettings(node.archiveConfFile()).forEach((name, value) ->
+        lines.append("    ").append(name).append(": ").append(quoted(value)).append('\n'));
+    return lines.toString();
+  }
+
+  /**
+   * Rewrites every node's YAML (picking up settings written since the start), has each Patroni reload it
+   * ({@code POST /reload}) and restarts the PostgreSQL of {@code restart} through Patroni ({@code POST /restart}),
+   * for settings that change only at server start. The leader keeps its lock: a restart is no switchover.
+   */
+  void reconfigure(List<PostgresNode> nodes, List<PostgresNode> restart) {
+    for (PostgresNode node : nodes) {
+      writeConfig(node, socketDir, binDir);
+      post(node.name(), "/reload", "{}");
+    }
+    for (PostgresNode node : restart) {
+      post(node.name(), "/restart", "{}");
+      awaitRunning(node.name());
+    }
+  }
+
+  /** {@code POST <node's REST API><path>} with the REST API's Basic auth; a non-2xx answer throws with its body. */
+  public String post(String node, String path, String body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(restUrl(node) + path))
+        .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (password != null) {
+      request.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+          (REST_USER + ":" + password).getBytes(StandardCharsets.UTF_8)));
+    }
+    try {
+      HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() / 100 != 2) {
+        throw new IllegalStateException("POST " + restUrl(node) + path + " answered " + r.statusCode() + ": "
+            + r.body());
+      }
+      return r.body();
+    } catch (IOException e) {
+      throw new UncheckedIOException("POST " + restUrl(node) + path + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
   }
 
   /** A YAML double-quoted scalar. */

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -138,10 +139,15 @@ public final class PgBackRestStack {
     // the first check wait for a backlog (measured: ~35 s on a fresh runbooks dev).
     pgbackrest.run(Duration.ofMinutes(2), "stanza-create");
     // archive_mode only changes at server start; a replica needs it on before it may be promoted.
-    Parallel.run("pg-archive-restart", restart.stream().<Runnable>map(n -> () -> {
-      n.stop();
-      n.start();
-    }).toList());
+    if (cluster.patroni() != null) {
+      // Patroni owns the settings and the restart: its YAML rewritten, then POST /restart; never pg_ctl.
+      cluster.patroni().reconfigure(cluster.nodes(), restart);
+    } else {
+      Parallel.run("pg-archive-restart", restart.stream().<Runnable>map(n -> () -> {
+        n.stop();
+        n.start();
+      }).toList());
+    }
     pgbackrest.run(Duration.ofMinutes(2), "check");
     return pgbackrest;
   }
@@ -184,16 +190,55 @@ public final class PgBackRestStack {
     }
   }
 
-  private static void writeArchiveConf(Path file, Path dataDir, Path config, String stanza) {
+  /**
+   * The archiving settings of a node whose data dir is {@code dataDir}: {@code archive_mode} and an
+   * {@code archive_command} that pushes to {@code stanza} through {@code config}.
+   */
+  static Map<String, String> archiveSettings(Path dataDir, Path config, String stanza) {
     // PostgreSQL hands %p relative to the data dir: pgBackRest needs that node's pg1-path to resolve it.
     String command = BINARY + " --config=" + config + " --stanza=" + stanza + " --pg1-path=" + dataDir
         + " archive-push %p";
-    String text = "# Written by the pg-runbooks local stack: WAL archiving to the pgBackRest repository.\n"
-        + "archive_mode = on\n"
-        + "archive_command = '" + command.replace("'", "''") + "'\n";
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("archive_mode", "on");
+    settings.put("archive_command", command);
+    return settings;
+  }
+
+  /**
+   * The settings a node's {@code <node>.archive.conf} holds (as {@link #writeArchiveSettings} wrote them), or none
+   * when it has no such file. The Patroni mode hands them to Patroni as {@code postgresql.parameters}.
+   */
+  public static Map<String, String> readArchiveSettings(Path file) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    if (!Files.exists(file)) {
+      return settings;
+    }
+    try {
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        int eq = line.indexOf('=');
+        if (line.startsWith("#") || eq < 0) {
+          continue;
+        }
+        String value = line.substring(eq + 1).strip();
+        if (value.length() >= 2 && value.startsWith("'") && value.endsWith("'")) {
+          value = value.substring(1, value.length() - 1).replace("''", "'");
+        }
+        settings.put(line.substring(0, eq).strip(), value);
+      }
+      return settings;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  private static void writeArchiveConf(Path file, Path dataDir, Path config, String stanza) {
+    StringBuilder text = new StringBuilder(
+        "# Written by the pg-runbooks local stack: WAL archiving to the pgBackRest repository.\n");
+    archiveSettings(dataDir, config, stanza).forEach((name, value) -> text.append(name).append(" = ")
+        .append(name.equals("archive_mode") ? value : "'" + value.replace("'", "''") + "'").append('\n'));
     try {
       Files.createDirectories(file.getParent());
-      Files.writeString(file, text, StandardCharsets.UTF_8);
+      Files.writeString(file, text.toString(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }

@@ -135,6 +135,21 @@ public final class Processes {
     }
   }
 
+  /**
+   * SIGTERM to the root only, for a supervisor that stops its own children (Patroni stops its PostgreSQL, fast),
+   * then SIGKILL to whatever of the tree is left after {@code grace}. {@link #killTree}'s leaves first would put
+   * PostgreSQL into a smart shutdown under a Patroni that never exits by itself: the whole grace, every time.
+   */
+  static void terminateSupervisor(ProcessHandle root, Duration grace) {
+    List<ProcessHandle> all = new ArrayList<>(root.descendants().toList());
+    all.add(root);
+    root.destroy();
+    if (!awaitExit(all, grace)) {
+      all.forEach(ProcessHandle::destroyForcibly);
+      awaitExit(all, Duration.ofSeconds(5));
+    }
+  }
+
   /** SIGKILL to the process and its descendants at once, as a crash would. */
   static void killTreeForcibly(ProcessHandle root) {
     List<ProcessHandle> all = new ArrayList<>(root.descendants().toList());

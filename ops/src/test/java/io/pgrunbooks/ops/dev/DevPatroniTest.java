@@ -25,7 +25,7 @@ class DevPatroniTest {
   }
 
   @Test
-  void theDevConfigBecomesAPatroniClusterWithLocalRestApisAndNoArchiving() throws Exception {
+  void theDevConfigBecomesAPatroniClusterWithLocalRestApisKeepingItsArchiving() throws Exception {
     ClusterConfig direct = load(DEV_YML).cluster("main");
 
     Path derived = DevPatroni.config(DEV_YML, "main", direct, devDir);
@@ -39,7 +39,8 @@ class DevPatroniTest {
         .containsEntry("pg2", "http://127.0.0.1:18009");
     assertThat(c.patroni().credentials().user()).isEqualTo("patroni");
     assertThat(c.patroni().credentials().passwordFile()).isEqualTo(devDir.resolve("patroni/rest-password").toString());
-    assertThat(c.pgbackrest()).isNull();
+    // Archiving stays: Patroni runs each node's archive_command (ops/docs/patroni.md).
+    assertThat(c.pgbackrest()).isEqualTo(direct.pgbackrest());
     // Everything else is the dev config's: nodes, PgBouncer, schedules, API.
     assertThat(c.nodes()).isEqualTo(direct.nodes());
     assertThat(c.pgbouncer()).isEqualTo(direct.pgbouncer());

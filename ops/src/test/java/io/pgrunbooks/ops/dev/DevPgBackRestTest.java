@@ -46,4 +46,20 @@ class DevPgBackRestTest {
     assertThat(Files.readString(devDir.resolve("pg/pg2.archive.conf")))
         .contains("--pg1-path=" + devDir.resolve("pg/pg2") + " archive-push %p");
   }
+
+  @Test
+  void thePatroniModeReadsBackEachNodesArchiveSettingsAsParametersQuotesAndAll() throws Exception {
+    Path quirky = devDir.resolve("it's here");
+    io.pgrunbooks.ops.stack.PgBackRestStack.writeArchiveSettings(quirky, java.util.List.of("pg1"), "main");
+
+    Map<String, String> settings = io.pgrunbooks.ops.stack.PgBackRestStack.readArchiveSettings(
+        quirky.resolve("pg/pg1.archive.conf"));
+
+    assertThat(settings).containsOnlyKeys("archive_mode", "archive_command").containsEntry("archive_mode", "on");
+    assertThat(settings.get("archive_command")).isEqualTo("/usr/bin/pgbackrest --config="
+        + quirky.resolve("pgbackrest/pgbackrest.conf") + " --stanza=main --pg1-path=" + quirky.resolve("pg/pg1")
+        + " archive-push %p");
+    assertThat(io.pgrunbooks.ops.stack.PgBackRestStack.readArchiveSettings(quirky.resolve("pg/pg9.archive.conf")))
+        .isEmpty();
+  }
 }
