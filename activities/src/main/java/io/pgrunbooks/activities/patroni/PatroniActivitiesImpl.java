@@ -77,6 +77,31 @@ public class PatroniActivitiesImpl implements PatroniActivities {
         + answer.status() + ": " + body, FailureTypes.UNREACHABLE);
   }
 
+  @Override
+  public PatroniView view(PatroniFactsInput input) {
+    return ops(input.cluster()).view();
+  }
+
+  @Override
+  public LeaderWait awaitLeader(AwaitLeaderInput input) {
+    try {
+      return ops(input.cluster()).awaitLeader(input.notNode(), input.timeoutSeconds());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApplicationFailure.newFailure("interrupted while waiting for Patroni's leader", FailureTypes.UNREACHABLE);
+    }
+  }
+
+  @Override
+  public String failover(PatroniFailoverInput input) {
+    return ops(input.cluster()).failover(input.candidate());
+  }
+
+  private PatroniFailoverOps ops(String name) {
+    ClusterConfig cluster = patroniCluster(config, name);
+    return new PatroniFailoverOps(name, cluster, new PatroniRestClient(cluster.patroni(), env), connections);
+  }
+
   /** The cluster, refused (BadInput) when it is unknown or not managed by Patroni. */
   static ClusterConfig patroniCluster(RunbooksConfig config, String name) {
     ClusterConfig cluster = Lookups.cluster(config, name);

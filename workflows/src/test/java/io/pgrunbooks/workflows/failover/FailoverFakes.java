@@ -47,6 +47,10 @@ public final class FailoverFakes {
   public volatile CountDownLatch holdReplay;
   /** What an agent that answers says of its fence: false means PostgreSQL still runs there. */
   public volatile boolean fenceConfirms = true;
+  /** The cluster's topology in describeCluster: null (direct, as before the Patroni backend) or "patroni". */
+  public volatile String topology;
+  /** More central activities registered beside these fakes (a Patroni fake). */
+  public volatile Object[] moreCentral = new Object[0];
   private int factCalls;
   private boolean promoted;
 
@@ -87,6 +91,9 @@ public final class FailoverFakes {
     central.registerWorkflowImplementationTypes(TopologyLockWorkflowImpl.class);
     central.registerActivitiesImplementations(new Config(), new Sql(), new Replication(), approvals, new DroppedNotifications(),
         new ClientLockActivities(env.getWorkflowClient()), new io.pgrunbooks.workflows.replay.KeptReports());
+    if (moreCentral.length > 0) {
+      central.registerActivitiesImplementations(moreCentral);
+    }
     for (String node : List.of("pg1", "pg2", "pg3")) {
       env.newWorker(TaskQueues.node(node))
           .registerActivitiesImplementations(new Agent(node), new RebuildAgent(node));
@@ -106,7 +113,7 @@ public final class FailoverFakes {
     public ClusterSpec describeCluster(DescribeClusterInput input) {
       return new ClusterSpec("main", List.of(new NodeSpec("pg1", "127.0.0.1", 15431, "pg1"),
           new NodeSpec("pg2", "127.0.0.1", 15432, "pg2"), new NodeSpec("pg3", "127.0.0.1", 15433, "pg3")),
-          (HealthThresholds) null, 2);
+          (HealthThresholds) null, 2, topology);
     }
   }
 
@@ -234,6 +241,13 @@ public final class FailoverFakes {
       return fenceConfirms ? new FenceResult(true, "not running", "pg_ctl stop -m immediate")
           : new FenceResult(false, "PostgreSQL on " + node + " STILL RUNS after pg_ctl stop -m immediate (exit 1)",
               "pg_ctl stop -m immediate");
+    }
+
+    @Override
+    public FenceResult fencePatroniNode(FailoverNodeInput input) {
+      call("fencePatroni " + node);
+      return new FenceResult(true, "PostgreSQL on " + node + " is not running after pg_ctl stop -m immediate (exit 0)",
+          "pg_ctl stop -m immediate");
     }
 
     @Override
