@@ -41,13 +41,8 @@ class ReplicaRebuildOnPatroniEndToEndTest {
       PostgresNode primary = stack.postgres().node("pg1");
       PostgresNode replica = stack.postgres().node("pg2");
       stack.postgres().awaitStreaming("pg2", Duration.ofSeconds(60));
-      StringBuilder section = new StringBuilder("    topology: patroni\n    patroni:\n      restApi:\n");
-      patroni.restUrls().forEach((node, url) -> section.append("        ").append(node).append(": ").append(url)
-          .append('\n'));
-      section.append("      credentials: {user: patroni, passwordFile: \"").append(patroni.passwordFile())
-          .append("\"}\n    credentials:\n");
       Files.writeString(fixture.config, WorkerFixture.configYaml(stack, fixture.metricsPort)
-          .replace("    credentials:\n", section.toString()) + """
+          .replace("    credentials:\n", PatroniConfigYaml.beforeCredentials(patroni)) + """
           approvals:
             defaultTimeout: 1h
             approvers:

@@ -1,8 +1,10 @@
 package io.pgrunbooks.workflows.failover;
 
+import static io.pgrunbooks.workflows.failover.PatroniFailoverFakes.fenced;
 import static io.pgrunbooks.workflows.failover.PatroniFailoverFakes.found;
 import static io.pgrunbooks.workflows.failover.PatroniFailoverFakes.node;
 import static io.pgrunbooks.workflows.failover.PatroniFailoverFakes.notFound;
+import static io.pgrunbooks.workflows.failover.PatroniFailoverFakes.twoWritable;
 import static io.pgrunbooks.workflows.failover.PatroniFailoverFakes.view;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,17 +30,6 @@ class FailoverOnPatroniTest {
   private WorkflowClient client;
   private final FailoverFakes fakes = new FailoverFakes();
   private final PatroniFailoverFakes patroni = new PatroniFailoverFakes(fakes.calls);
-
-  /** Patroni killed on pg1: pg2 promoted on timeline 2, pg1's PostgreSQL still takes writes. */
-  static PatroniView twoWritable() {
-    return view("pg2", false, node("pg1", true, false, 9000, 1), node("pg2", true, true, 8800, 2),
-        node("pg3", false, true, 8800, 2));
-  }
-
-  static PatroniView fenced() {
-    return view("pg2", false, node("pg1", null, false, 0, 0), node("pg2", true, true, 9100, 2),
-        node("pg3", false, true, 9100, 2));
-  }
 
   @BeforeEach
   void setUp() {

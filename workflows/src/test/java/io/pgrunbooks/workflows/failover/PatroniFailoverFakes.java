@@ -38,6 +38,17 @@ public final class PatroniFailoverFakes implements PatroniActivities {
     return new PatroniView(new PatroniFacts("main", leader, paused, null, members, "pg2", List.of()), List.of(nodes));
   }
 
+  /** Patroni killed on pg1: pg2 promoted on timeline 2, pg1's PostgreSQL still takes writes. */
+  public static PatroniView twoWritable() {
+    return view("pg2", false, node("pg1", true, false, 9000, 1), node("pg2", true, true, 8800, 2),
+        node("pg3", false, true, 8800, 2));
+  }
+
+  public static PatroniView fenced() {
+    return view("pg2", false, node("pg1", null, false, 0, 0), node("pg2", true, true, 9100, 2),
+        node("pg3", false, true, 9100, 2));
+  }
+
   public static LeaderWait found(String node, long timeline) {
     return new LeaderWait(true, node, node, timeline, 31000, "2026-12-07T03:00:00Z");
   }

@@ -136,6 +136,7 @@ public final class HistoryScenarios {
       new HistoryScenario("Failover", "fence-refused", FailoverPaths::fenceRefused),
       new HistoryScenario("Failover", "candidate-fenced", FailoverPaths::candidateFenced),
       new HistoryScenario("Failover", "cancelled", FailoverPaths::cancelled),
+      new HistoryScenario("Failover", "patroni-fenced", FailoverPaths::patroniFenced),
       new HistoryScenario("FailoverDrill", "passed", FailoverPaths::drillPassed),
       new HistoryScenario("FailoverDrill", "skipped", FailoverPaths::drillSkipped),
       new HistoryScenario("FailoverDrill", "window-too-far", FailoverPaths::drillWindowTooFar),
