@@ -84,12 +84,7 @@ public class PatroniActivitiesImpl implements PatroniActivities {
 
   @Override
   public LeaderWait awaitLeader(AwaitLeaderInput input) {
-    try {
-      return ops(input.cluster()).awaitLeader(input.notNode(), input.timeoutSeconds());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ApplicationFailure.newFailure("interrupted while waiting for Patroni's leader", FailureTypes.UNREACHABLE);
-    }
+    return ops(input.cluster()).awaitLeader(input.notNode(), input.timeoutSeconds());
   }
 
   @Override

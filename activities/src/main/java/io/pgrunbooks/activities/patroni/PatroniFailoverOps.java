@@ -3,6 +3,7 @@ package io.pgrunbooks.activities.patroni;
 import static io.pgrunbooks.activities.ActivitySupport.firstLine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgrunbooks.activities.ActivitySupport;
 import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.activities.patroni.PatroniStatus.ClusterStatus;
 import io.pgrunbooks.activities.patroni.PatroniStatus.MemberStatus;
@@ -16,7 +17,6 @@ import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniFacts;
 import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniMember;
 import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniView;
 import io.pgrunbooks.workflows.common.FailureTypes;
-import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.sql.Connection;
@@ -32,10 +32,17 @@ import java.util.Map;
 final class PatroniFailoverOps {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long POLL_MILLIS = 500;
+  /**
+   * The timeline a node is on now: a writable node's current WAL file names it (pg_control's checkpoint and Patroni's
+   * /cluster still say the old one for a while after a promotion), a replica's WAL receiver or else its checkpoint.
+   */
+  private static final String TIMELINE = "CASE WHEN pg_is_in_recovery() THEN COALESCE((SELECT received_tli FROM "
+      + "pg_stat_wal_receiver), (SELECT timeline_id FROM pg_control_checkpoint())) "
+      + "ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END";
   private static final String VIEW_SQL = "SELECT pg_is_in_recovery(), CASE WHEN pg_is_in_recovery() THEN "
       + "COALESCE(pg_wal_lsn_diff(COALESCE(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), '0/0')::bigint, -1) "
       + "ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint END, "
-      + "(SELECT timeline_id FROM pg_control_checkpoint()), "
+      + TIMELINE + ", "
       + "(SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()), "
       + "(SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() "
       + "AND backend_xid IS NOT NULL)";
@@ -79,7 +86,7 @@ final class PatroniFailoverOps {
     }
   }
 
-  LeaderWait awaitLeader(String notNode, long timeoutSeconds) throws InterruptedException {
+  LeaderWait awaitLeader(String notNode, long timeoutSeconds) {
     long start = System.nanoTime();
     long deadline = start + timeoutSeconds * 1_000_000_000L;
     String last = "no answer yet";
@@ -88,8 +95,9 @@ final class PatroniFailoverOps {
       MemberStatus leader = status == null ? null : status.members().stream()
           .filter(m -> "primary".equals(m.role())).findFirst().orElse(null);
       String node = leader == null ? null : PatroniFactsBuilder.nodeOf(cluster, leader);
-      if (node != null && !node.equals(notNode) && writable(node)) {
-        return new LeaderWait(true, leader.name(), node, leader.timeline(), (System.nanoTime() - start) / 1_000_000,
+      long timeline = node == null || node.equals(notNode) ? -1 : writableTimeline(node);
+      if (timeline >= 0) {
+        return new LeaderWait(true, leader.name(), node, timeline, (System.nanoTime() - start) / 1_000_000,
             Instant.now().toString());
       }
       last = status == null ? "no Patroni REST API answered GET /cluster" : leader == null ? "no leader"
@@ -98,8 +106,8 @@ final class PatroniFailoverOps {
       if (System.nanoTime() > deadline) {
         return new LeaderWait(false, null, null, -1, (System.nanoTime() - start) / 1_000_000, null);
       }
-      Activity.getExecutionContext().heartbeat(last);
-      Thread.sleep(POLL_MILLIS);
+      ActivitySupport.heartbeat(last);
+      ActivitySupport.pause(POLL_MILLIS, FailureTypes.UNREACHABLE);
     }
   }
 
@@ -159,13 +167,14 @@ final class PatroniFailoverOps {
     return null;
   }
 
-  private boolean writable(String node) {
+  /** The node's timeline when it accepts writes, else -1. */
+  private long writableTimeline(String node) {
     try (Connection c = connections.open(name, node, "postgres"); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT NOT pg_is_in_recovery()")) {
+         ResultSet rs = s.executeQuery("SELECT NOT pg_is_in_recovery(), " + TIMELINE)) {
       rs.next();
-      return rs.getBoolean(1);
+      return rs.getBoolean(1) ? rs.getLong(2) : -1;
     } catch (NodeConnectException | SQLException e) {
-      return false;
+      return -1;
     }
   }
 }

@@ -16,7 +16,11 @@ import io.pgrunbooks.ops.stack.PostgresClusterOptions;
 import io.pgrunbooks.ops.stack.PostgresNode;
 import io.pgrunbooks.ops.stack.Processes;
 import io.pgrunbooks.workflows.activities.NodeActivities.RebuildStep;
+import io.pgrunbooks.workflows.activities.PatroniActivities.AwaitLeaderInput;
+import io.pgrunbooks.workflows.activities.PatroniActivities.LeaderWait;
 import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniFacts;
+import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniFailoverInput;
+import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniView;
 import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniFactsInput;
 import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniMember;
 import io.pgrunbooks.workflows.activities.PatroniActivities.ReinitializeInput;
@@ -114,6 +118,23 @@ class PatroniOnLocalStackTest {
       assertThat(stack.postgres().node("pg2").pid().orElseThrow()).isNotEqualTo(pg2Before);
       stack.postgres().awaitStreaming("pg2", Duration.ofSeconds(60));
       assertThat(stack.postgres().node("pg2").psql("postgres", "SELECT v FROM before_reinit")).isEqualTo("1");
+
+      // Failover's Patroni steps: the view of every node, a manual POST /failover, the wait for the new leader.
+      PatroniView view = activities.view(new PatroniFactsInput("main"));
+      assertThat(view.leaderNode()).isEqualTo("pg1");
+      assertThat(view.node("pg1").restAnswers()).isTrue();
+      assertThat(view.node("pg1").writable()).isTrue();
+      assertThat(view.node("pg2").writable()).isFalse();
+      assertThat(view.node("pg1").timeline()).isEqualTo(1);
+      assertThat(activities.failover(new PatroniFailoverInput("main", "pg1"))).contains("already Patroni's leader");
+      assertThat(activities.failover(new PatroniFailoverInput("main", "pg2"))).containsIgnoringCase("failed over");
+      LeaderWait wait = activities.awaitLeader(new AwaitLeaderInput("main", "pg1", 60));
+      assertThat(wait.found()).as("%s", wait).isTrue();
+      assertThat(wait.node()).isEqualTo("pg2");
+      assertThat(wait.timeline()).isEqualTo(2);
+      assertThat(activities.view(new PatroniFactsInput("main")).node("pg2").timeline()).isEqualTo(2);
+      assertThat(activities.awaitLeader(new AwaitLeaderInput("main", "pg2", 1)).found())
+          .as("the old leader does not count as a new one").isFalse();
     }
     assertThat(processes).noneMatch(Processes::isLive);
     assertThat(dir).doesNotExist();

@@ -59,7 +59,7 @@ public interface PatroniActivities {
    * @param restAnswers its Patroni's {@code GET /patroni} answered
    * @param writable {@code pg_is_in_recovery() = false}, null when PostgreSQL did not answer
    * @param lsn the current WAL LSN (writable) or the last received or replayed one (replica), bytes since 0/0; -1
-   * @param timeline from {@code pg_control_checkpoint()}, -1 when unknown
+   * @param timeline a writable node's current WAL timeline, a replica's received one; -1 when unknown
    * @param clientSessions client backends connected (other than the probe), -1 when unknown
    * @param writingSessions of those, sessions holding a transaction id (writing now), -1 when unknown
    */
@@ -86,6 +86,7 @@ public interface PatroniActivities {
 
   /**
    * @param found false when no such leader appeared in time (then the other fields are null / -1)
+   * @param timeline the leader's timeline from its PostgreSQL (Patroni's /cluster lags right after a promotion)
    * @param at when the leader was first seen (ISO-8601)
    */
   record LeaderWait(boolean found, String member, String node, long timeline, long waitedMillis, String at) {}

@@ -142,7 +142,7 @@ final class PatroniFailover {
       if (old == null || old.equals(leader)) {
         old = PatroniFailoverChecks.oldPrimary(v, Situation.LEADER_ELECTED);
       }
-      long timeline = v.facts().member(v.facts().leader()).timeline();
+      long timeline = v.node(leader).timeline();
       String promoted = "Patroni's leader is " + leader + " (member " + v.facts().leader() + ") on timeline "
           + timeline + (wait == null ? "" : ", seen at " + wait.at() + " after " + wait.waitedMillis() + " ms")
           + "; promoted by " + promotedBy + (leader.equals(candidate) ? "" : "; NOT the requested " + candidate
