@@ -3,11 +3,8 @@ package io.pgrunbooks.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrunbooks.ops.stack.LocalStack;
-import io.pgrunbooks.ops.stack.LocalStackOptions;
 import io.pgrunbooks.ops.stack.PatroniServers;
-import io.pgrunbooks.ops.stack.PostgresClusterOptions;
 import io.pgrunbooks.ops.stack.PostgresNode;
-import io.pgrunbooks.ops.stack.SharedStack;
 import io.pgrunbooks.workflows.approval.ApprovalSignal;
 import io.pgrunbooks.workflows.common.PendingApproval;
 import io.pgrunbooks.workflows.common.RunbookState;
@@ -17,10 +14,7 @@ import io.pgrunbooks.workflows.failover.FailoverResult;
 import io.pgrunbooks.workflows.failover.FailoverWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -35,22 +29,12 @@ class FailoverOnPatroniEndToEndTest {
 
   @Test
   void patroniKilledOnThePrimaryLeavesTwoWritableNodesAndTheRunFencesTheOldOneAfterApproval() throws Exception {
-    Path dir = Files.createTempDirectory("runbooks-patroni-fence-e2e-");
-    LocalStackOptions options = LocalStackOptions.defaults(dir).withPassword(SharedStack.PASSWORD)
-        .withPatroni(new PostgresClusterOptions.Patroni(List.of(), 0));
-    try (LocalStack stack = LocalStack.start(options); WorkerFixture fixture = new WorkerFixture(stack)) {
+    try (LocalStack stack = PatroniE2e.start("runbooks-patroni-fence-e2e-");
+         WorkerFixture fixture = new WorkerFixture(stack)) {
       PatroniServers patroni = stack.postgres().patroni();
       PostgresNode pg1 = stack.postgres().node("pg1");
       PostgresNode pg2 = stack.postgres().node("pg2");
-      stack.postgres().awaitStreaming("pg2", Duration.ofSeconds(60));
-      Files.writeString(fixture.config, WorkerFixture.configYaml(stack, fixture.metricsPort)
-          .replace("    credentials:\n", FailoverFixture.bouncerAndRebuildYaml(stack)
-              + PatroniConfigYaml.beforeCredentials(patroni)) + """
-          approvals:
-            defaultTimeout: 1h
-            approvers:
-              - {name: alice, roles: [approver]}
-          """);
+      PatroniE2e.writeConfig(fixture, stack, FailoverFixture.bouncerAndRebuildYaml(stack));
       fixture.startAll();
       pg1.psql("postgres", "CREATE TABLE e2e_fence AS SELECT generate_series(1, 100) AS id");
       stack.postgres().awaitStreaming("pg2", Duration.ofSeconds(60));

@@ -84,6 +84,25 @@ public final class FailoverFakes {
     return facts(primary("pg1"), replica("pg2", 5000, "streaming"), replica("pg3", 5000, "streaming"));
   }
 
+  /** A new Failover run on the central queue, with a workflow id of its own. */
+  public static FailoverWorkflow newRun(io.temporal.client.WorkflowClient client) {
+    return client.newWorkflowStub(FailoverWorkflow.class, io.temporal.client.WorkflowOptions.newBuilder()
+        .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId("failover:main:" + java.util.UUID.randomUUID()).build());
+  }
+
+  /** The first pending approval of {@code run}, once there is one. */
+  public static io.pgrunbooks.workflows.common.PendingApproval awaitPending(FailoverWorkflow run) {
+    io.pgrunbooks.workflows.replay.TestEnvironments.awaitTrue(() -> !run.progress().pendingApprovals().isEmpty(),
+        "an approval is pending");
+    return run.progress().pendingApprovals().get(0);
+  }
+
+  /** Approves {@code p} as alice, then bob. */
+  public static void approveTwice(FailoverWorkflow run, io.pgrunbooks.workflows.common.PendingApproval p) {
+    run.approve(new io.pgrunbooks.workflows.approval.ApprovalSignal(p.requestId(), "alice", "go", null));
+    run.approve(new io.pgrunbooks.workflows.approval.ApprovalSignal(p.requestId(), "bob", "go", null));
+  }
+
   /** Registers {@code impls}, the lock workflow and these fakes (pg1..pg3 agents) on {@code env}, and starts it. */
   public void register(TestWorkflowEnvironment env, Class<?>... impls) {
     Worker central = env.newWorker(TaskQueues.CENTRAL);

@@ -6,6 +6,8 @@ import static io.pgrunbooks.workflows.failover.PatroniFailoverFakes.node;
 import static io.pgrunbooks.workflows.failover.PatroniFailoverFakes.notFound;
 import static io.pgrunbooks.workflows.failover.PatroniFailoverFakes.twoWritable;
 import static io.pgrunbooks.workflows.failover.PatroniFailoverFakes.view;
+import static io.pgrunbooks.workflows.failover.FailoverFakes.approveTwice;
+import static io.pgrunbooks.workflows.failover.FailoverFakes.awaitPending;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniView;
@@ -13,10 +15,8 @@ import io.pgrunbooks.workflows.approval.ApprovalSignal;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.pgrunbooks.workflows.common.PendingApproval;
 import io.pgrunbooks.workflows.common.RunbookState;
-import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.replay.TestEnvironments;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -166,17 +166,6 @@ class FailoverOnPatroniTest {
   }
 
   private FailoverWorkflow stub() {
-    return client.newWorkflowStub(FailoverWorkflow.class, WorkflowOptions.newBuilder()
-        .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId("failover:main:" + java.util.UUID.randomUUID()).build());
-  }
-
-  private static PendingApproval awaitPending(FailoverWorkflow run) {
-    TestEnvironments.awaitTrue(() -> !run.progress().pendingApprovals().isEmpty(), "an approval is pending");
-    return run.progress().pendingApprovals().get(0);
-  }
-
-  private static void approveTwice(FailoverWorkflow run, PendingApproval p) {
-    run.approve(new ApprovalSignal(p.requestId(), "alice", "go", null));
-    run.approve(new ApprovalSignal(p.requestId(), "bob", "go", null));
+    return FailoverFakes.newRun(client);
   }
 }
