@@ -214,10 +214,7 @@ final class PatroniFailover {
       }
       PatroniView after = view("confirm only Patroni's leader accepts writes");
       List<String> still = PatroniFailoverChecks.writableOthers(after, leader);
-      if (!still.isEmpty()) {
-        throw ApplicationFailure.newNonRetryableFailure("still writable besides Patroni's leader " + leader + ": "
-            + String.join(", ", still), FailureTypes.SAFETY_REFUSED);
-      }
+      // Repointed even when a fence did not hold: Patroni's leader is the one primary PgBouncer may serve.
       if (repoint) {
         NodeSpec from = node(old);
         NodeSpec to = node(leader);
@@ -226,15 +223,21 @@ final class PatroniFailover {
         run.change("PgBouncer points at " + leader + " (was " + old + ")");
         stage = stage + "; PgBouncer repointed to " + leader;
       }
+      if (!still.isEmpty()) {
+        throw ApplicationFailure.newNonRetryableFailure("still writable besides Patroni's leader " + leader + ": "
+            + String.join(", ", still), FailureTypes.SAFETY_REFUSED);
+      }
     } finally {
       if (paused) {
-        // Whatever failed, clients must not stay queued: PgBouncer points at the leader or still at a fenced node.
-        try {
-          run.step("resume pgbouncer", () -> bouncer.resumeBouncer(new BouncerInput(cluster)), s -> s);
-          stage = stage + "; PgBouncer resumed";
-        } catch (RuntimeException e) {
-          run.log("could not resume PgBouncer: " + Failures.describe(e));
-        }
+        // Whatever failed (a cancellation too), clients must not stay queued behind a paused PgBouncer.
+        Workflow.newDetachedCancellationScope(() -> {
+          try {
+            run.step("resume pgbouncer", () -> bouncer.resumeBouncer(new BouncerInput(cluster)), s -> s);
+            stage = stage + "; PgBouncer resumed";
+          } catch (RuntimeException e) {
+            run.log("could not resume PgBouncer: " + Failures.describe(e));
+          }
+        }).run();
       }
     }
     return new Fenced(null, true, (done.isEmpty() ? "no other node accepted writes" : "fenced "

@@ -9,6 +9,7 @@ import static io.pgrunbooks.workflows.failover.PatroniFailoverFakes.view;
 import static io.pgrunbooks.workflows.failover.FailoverFakes.approveTwice;
 import static io.pgrunbooks.workflows.failover.FailoverFakes.awaitPending;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniView;
 import io.pgrunbooks.workflows.approval.ApprovalSignal;
@@ -69,6 +70,16 @@ class FailoverOnPatroniTest {
         "checkThroughBouncer");
     assertThat(r.report().summary()).contains("Patroni's leader is pg2").contains("fenced pg1")
         .contains("PgBouncer repointed from pg1 to pg2");
+  }
+
+  @Test
+  void aFenceThatDoesNotHoldStillLeavesPgBouncerOnTheLeaderResumedAndFailsTheRun() {
+    patroni.views = List.of(twoWritable());
+    FailoverWorkflow run = stub();
+    CompletableFuture<FailoverResult> result = WorkflowClient.execute(run::run, FailoverInput.of("main", "pg2", "x"));
+    approveTwice(run, awaitPending(run));
+    assertThat(catchThrowable(result::join)).hasStackTraceContaining("still writable besides Patroni's leader pg2: pg1");
+    assertThat(fakes.calls).containsExactly("pause", "fencePatroni pg1", "repoint pg2", "resume");
   }
 
   @Test
