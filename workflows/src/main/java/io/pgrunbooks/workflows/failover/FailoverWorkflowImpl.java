@@ -70,7 +70,11 @@ public class FailoverWorkflowImpl extends RunbookWorkflowBase implements Failove
       // Runs recorded before the Patroni backend have no topology in the spec and never reach this version check.
       if (spec.onPatroni() && Workflow.getVersion(PatroniFailover.CHANGE, Workflow.DEFAULT_VERSION, 1) == 1) {
         patroniFailover = new PatroniFailover(run, gate(), this::finish, lockInbox, stubs, spec);
-        return patroniFailover.run(input);
+        FailoverResult unplanned = patroniFailover.run(input);
+        if (unplanned != null) {
+          return unplanned;
+        }
+        patroniFailover = null;   // Patroni's leader is healthy: a planned switchover, below
       }
       FailoverSettings settings = stubs.sql().failoverSettings(new FailoverFactsInput(cluster));
       FailoverFacts facts = facts(run, "discover roles and WAL positions");

@@ -50,7 +50,8 @@ import java.util.function.BiFunction;
  * the runbook waits (bounded) for its new leader and reports it; only when Patroni will not promote does it ask two
  * people for a manual {@code POST /failover}. Then it fences: an old primary whose Patroni is dead but whose
  * PostgreSQL still accepts writes is stopped by its node agent, after an approval that also covers repointing
- * PgBouncer to Patroni's leader. The planned switchover (healthy leader) is not handled here.
+ * PgBouncer to Patroni's leader. The planned switchover (healthy leader) is not handled here: {@link #run} answers
+ * null and the workflow goes on with its switchover path.
  */
 final class PatroniFailover {
   /** getVersion change id: Failover on clusters with topology patroni goes through this class. */
@@ -87,6 +88,7 @@ final class PatroniFailover {
     return stage;
   }
 
+  /** The run's result, or null when Patroni's leader is healthy: a planned switchover, which is not this class's. */
   FailoverResult run(FailoverInput input) {
     cluster = input.cluster().strip();
     candidate = input.promote().strip();
@@ -94,9 +96,9 @@ final class PatroniFailover {
     PatroniView v = view("read Patroni and PostgreSQL");
     Situation situation = PatroniFailoverChecks.situation(v, candidate);
     if (situation == Situation.PLANNED) {
-      throw ApplicationFailure.newNonRetryableFailure("Patroni's leader " + v.leaderNode() + " is healthy (its Patroni"
-          + " and PostgreSQL answer, no other node is writable): that is a planned switchover to " + candidate
-          + ", not an unplanned failover; nothing was changed", FailureTypes.SAFETY_REFUSED);
+      run.log("Patroni's leader " + v.leaderNode() + " is healthy (its Patroni and PostgreSQL answer, no other node is"
+          + " writable): a planned switchover to " + candidate + ", not an unplanned failover");
+      return null;
     }
     String old = PatroniFailoverChecks.oldPrimary(v, situation);
     long oldLsn = old == null || v.node(old) == null ? -1 : v.node(old).lsn();

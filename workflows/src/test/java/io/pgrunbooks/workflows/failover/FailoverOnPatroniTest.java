@@ -138,12 +138,16 @@ class FailoverOnPatroniTest {
   }
 
   @Test
-  void aHealthyLeaderIsAPlannedSwitchoverNotThisPath() {
+  void aHealthyLeaderGoesOnToThePlannedSwitchoverPath() {
     patroni.views = List.of(view("pg1", false, node("pg1", true, true, 9000, 1), node("pg2", false, true, 9000, 1),
         node("pg3", false, true, 9000, 1)));
-    TestEnvironments.assertApplicationFailure(() -> stub().run(FailoverInput.of("main", "pg2", "drill")),
-        FailureTypes.SAFETY_REFUSED, "planned switchover");
+    FailoverWorkflow run = stub();
+    WorkflowClient.execute(run::run, FailoverInput.of("main", "pg2", "drill"));
+    PendingApproval p = awaitPending(run);
+    assertThat(p.requestId()).startsWith("failover-");
+    assertThat(run.progress().log()).anyMatch(l -> l.contains("a planned switchover to pg2, not an unplanned failover"));
     assertThat(fakes.calls).isEmpty();
+    run.reject(new ApprovalSignal(p.requestId(), "bob", "not now", null));
   }
 
   @Test
