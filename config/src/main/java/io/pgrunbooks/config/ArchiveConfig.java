@@ -20,6 +20,8 @@ import java.util.Map;
  * @param accessKeyEnv environment variable with the access key id; null uses the AWS default chain
  * @param secretKeyEnv environment variable with the secret access key
  * @param secretKeyFile file with the secret access key (instead of {@code secretKeyEnv})
+ * @param parallel ArchivePartition children a PartitionMaintenance run (or one of its batches) runs at once after
+ *     its one approval of the expired set (1-32, default {@link #DEFAULT_PARALLEL})
  */
 public record ArchiveConfig(
     String bucket,
@@ -33,14 +35,29 @@ public record ArchiveConfig(
     boolean forcePathStyle,
     String accessKeyEnv,
     String secretKeyEnv,
-    String secretKeyFile) {
+    String secretKeyFile,
+    Integer parallel) {
+
+  /** Archive children at once when {@code parallel} is not set. */
+  public static final int DEFAULT_PARALLEL = 4;
+  /** Most archive children at once: each holds a connection to the primary and an upload. */
+  public static final int MAX_PARALLEL = 32;
 
   public ArchiveConfig {
+    parallel = parallel != null ? parallel : DEFAULT_PARALLEL;
     prefix = Copies.or(prefix, "pg-runbooks");
     region = Copies.or(region, "us-east-1");
     compression = Copies.or(compression, "gzip");
     compressionLevel = compressionLevel != null ? compressionLevel
         : "zstd".equals(compression) ? DEFAULT_ZSTD_LEVEL : DEFAULT_GZIP_LEVEL;
+  }
+
+  /** The section without {@code parallel} (its default). */
+  public ArchiveConfig(String bucket, String prefix, String endpoint, String region, String compression,
+                       Integer compressionLevel, String sse, String kmsKeyId, boolean forcePathStyle,
+                       String accessKeyEnv, String secretKeyEnv, String secretKeyFile) {
+    this(bucket, prefix, endpoint, region, compression, compressionLevel, sse, kmsKeyId, forcePathStyle, accessKeyEnv,
+        secretKeyEnv, secretKeyFile, null);
   }
 
   /** gzip's own default. */

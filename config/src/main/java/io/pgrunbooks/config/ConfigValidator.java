@@ -167,6 +167,9 @@ final class ConfigValidator {
     if (a.compressionLevel() < 1 || a.compressionLevel() > maxLevel) {
       p.add("archive.compressionLevel", a.compressionLevel() + " is not a " + a.compression() + " level (1-" + maxLevel + ")");
     }
+    if (a.parallel() < 1 || a.parallel() > ArchiveConfig.MAX_PARALLEL) {
+      p.add("archive.parallel", a.parallel() + " archive runs at once is not 1-" + ArchiveConfig.MAX_PARALLEL);
+    }
     Checks.oneOf(p, "archive.sse", a.sse(), List.of("AES256", "aws:kms"), "server-side encryption");
     if (a.kmsKeyId() != null && !"aws:kms".equals(a.sse())) {
       p.add("archive.kmsKeyId", "only used with sse: aws:kms");

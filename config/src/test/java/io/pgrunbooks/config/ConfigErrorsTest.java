@@ -336,6 +336,20 @@ class ConfigErrorsTest {
   }
 
   @Test
+  void archiveParallelOutsideOneToThirtyTwoIsRefusedAndDefaultsToFour() {
+    String cluster = withNode2("dataDir: /d");
+    assertThat(errors(cluster + "archive:\n  bucket: b-1\n  parallel: 0\n  compressionLevel: 12\n"))
+        .containsExactly("archive.compressionLevel: 12 is not a gzip level (1-9)",
+            "archive.parallel: 0 archive runs at once is not 1-32");
+    assertThat(errors(cluster + "archive:\n  bucket: b-1\n  parallel: 33\n"))
+        .containsExactly("archive.parallel: 33 archive runs at once is not 1-32");
+    assertThat(ConfigLoader.parse(cluster + "archive:\n  bucket: b-1\n", Map.of(), "t.yml").archive().parallel())
+        .isEqualTo(4);
+    assertThat(ConfigLoader.parse(cluster + "archive:\n  bucket: b-1\n  parallel: 8\n", Map.of(), "t.yml").archive()
+        .parallel()).isEqualTo(8);
+  }
+
+  @Test
   void yamlSyntaxErrorGivesTheLine() {
     assertThat(errors("clusters:\n  main: [\n")).singleElement().asString().startsWith("line ");
   }

@@ -188,15 +188,19 @@ public final class FailoverFixture implements AutoCloseable {
                 baselineTables: [public.e2e_baseline]
             credentials:
         """;
-    return base.replace("    credentials:\n", cluster) + WorkerFixture.archiveYaml(stack, "failover-e2e") + """
-        approvals:
-          defaultTimeout: 1h
-          approvers:
-            - {name: alice, roles: [approver]}
-            - {name: bob, roles: [approver]}
-          twoPersonRunbooks: [Failover]
-        """;
+    return base.replace("    credentials:\n", cluster) + WorkerFixture.archiveYaml(stack, "failover-e2e")
+        + TWO_APPROVERS_YAML;
   }
+
+  /** The {@code approvals} section of the failover stacks: alice and bob, two of them for a Failover. */
+  static final String TWO_APPROVERS_YAML = """
+      approvals:
+        defaultTimeout: 1h
+        approvers:
+          - {name: alice, roles: [approver]}
+          - {name: bob, roles: [approver]}
+        twoPersonRunbooks: [Failover]
+      """;
 
   @Override
   public void close() {

@@ -33,18 +33,22 @@ final class PatroniE2e {
    * section and {@code clusterYaml} (indented for cluster main) in cluster main, and alice as the one approver.
    */
   static void writeConfig(WorkerFixture fixture, LocalStack stack, String clusterYaml) throws IOException {
-    PatroniServers patroni = stack.postgres().patroni();
-    StringBuilder section = new StringBuilder(clusterYaml).append("    topology: patroni\n    patroni:\n      restApi:\n");
-    patroni.restUrls().forEach((node, url) -> section.append("        ").append(node).append(": ").append(url)
-        .append('\n'));
-    section.append("      credentials: {user: patroni, passwordFile: \"").append(patroni.passwordFile())
-        .append("\"}\n    credentials:\n");
     Files.writeString(fixture.config, WorkerFixture.configYaml(stack, fixture.metricsPort)
-        .replace("    credentials:\n", section.toString()) + """
+        .replace("    credentials:\n", clusterYaml + patroniSection(stack) + "    credentials:\n") + """
         approvals:
           defaultTimeout: 1h
           approvers:
             - {name: alice, roles: [approver]}
         """);
+  }
+
+  /** {@code topology: patroni} and the {@code patroni} section (REST API per node, credentials) of cluster main. */
+  static String patroniSection(LocalStack stack) {
+    PatroniServers patroni = stack.postgres().patroni();
+    StringBuilder section = new StringBuilder("    topology: patroni\n    patroni:\n      restApi:\n");
+    patroni.restUrls().forEach((node, url) -> section.append("        ").append(node).append(": ").append(url)
+        .append('\n'));
+    return section.append("      credentials: {user: patroni, passwordFile: \"").append(patroni.passwordFile())
+        .append("\"}\n").toString();
   }
 }

@@ -2,6 +2,8 @@ package io.pgrunbooks.activities.patroni;
 
 import static io.pgrunbooks.activities.ActivitySupport.firstLine;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgrunbooks.activities.Lookups;
 import io.pgrunbooks.activities.patroni.PatroniFactsBuilder.Observed;
 import io.pgrunbooks.activities.patroni.PatroniStatus.ClusterStatus;
@@ -24,6 +26,7 @@ import java.util.function.Supplier;
 
 /** {@link PatroniActivities} over Patroni's REST API and PgJDBC, with credentials from the worker's config. */
 public class PatroniActivitiesImpl implements PatroniActivities {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final RunbooksConfig config;
   private final ConnectionFactory connections;
   private final Supplier<Map<String, String>> env;
@@ -95,6 +98,30 @@ public class PatroniActivitiesImpl implements PatroniActivities {
   private PatroniFailoverOps ops(String name) {
     ClusterConfig cluster = patroniCluster(config, name);
     return new PatroniFailoverOps(name, cluster, new PatroniRestClient(cluster.patroni(), env), connections);
+  }
+
+  @Override
+  public SwitchoverAnswer switchover(SwitchoverInput input) {
+    ClusterConfig cluster = patroniCluster(config, input.cluster());
+    Lookups.node(cluster, input.cluster(), input.leader());
+    Lookups.node(cluster, input.cluster(), input.candidate());
+    PatroniRestClient rest = new PatroniRestClient(cluster.patroni(), env);
+    PatroniFacts facts = read(input.cluster(), cluster, rest, connections);
+    ObjectNode body = JSON.createObjectNode()
+        .put("leader", memberOf(facts, input.leader()).name())
+        .put("candidate", memberOf(facts, input.candidate()).name());
+    try {
+      PatroniRestClient.Answer a = rest.post(input.leader(), "/switchover", body.toString());
+      return new SwitchoverAnswer(a.status(), a.body() == null ? "" : a.body().strip());
+    } catch (IOException e) {
+      return new SwitchoverAnswer(-1, "no answer from Patroni of " + input.leader() + ": " + firstLine(e.getMessage()));
+    }
+  }
+
+  private static PatroniMember memberOf(PatroniFacts facts, String node) {
+    return facts.members().stream().filter(m -> node.equals(m.node())).findFirst()
+        .orElseThrow(() -> Lookups.badInput("node " + node + " is no member of the Patroni cluster " + facts.cluster()
+            + " (members: " + String.join(", ", facts.members().stream().map(PatroniMember::name).toList()) + ")"));
   }
 
   /** The cluster, refused (BadInput) when it is unknown or not managed by Patroni. */

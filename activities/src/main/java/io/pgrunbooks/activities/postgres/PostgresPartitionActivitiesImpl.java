@@ -49,7 +49,7 @@ public class PostgresPartitionActivitiesImpl implements PostgresPartitionActivit
     return database(input.cluster(), input.database()).partitions().stream()
         .filter(p -> input.tables() == null || input.tables().contains(p.table())).map(p -> new PartitionPolicy(p.table(),
         p.interval(), p.naming(), p.premake(), period(p.retentionSpec()), period(p.minRetentionSpec()),
-        p.archive())).toList();
+        p.archive(), config.archive().parallel())).toList();
   }
 
   @Override

@@ -137,8 +137,9 @@ final class MaintenanceRuns implements AutoCloseable {
   public static class FakeArchivePartitionImpl implements FakeArchivePartition {
     @Override
     public Map<String, Object> run(Map<String, Object> input) {
+      Object delegated = input.get("delegatedApproval") instanceof Map<?, ?> d ? d.get("scope") : null;
       ARCHIVED.add(String.valueOf(input.get("partition")) + " drop=" + input.get("drop") + " requestedBy="
-          + input.get("requestedBy"));
+          + input.get("requestedBy") + " delegated=" + delegated);
       return Map.of("runbook", "ArchivePartition", "outcome", "COMPLETED");
     }
   }

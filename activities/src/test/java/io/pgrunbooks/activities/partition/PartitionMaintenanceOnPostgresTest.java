@@ -252,20 +252,30 @@ class PartitionMaintenanceOnPostgresTest {
   }
 
   @Test
-  void archiveTrueRetiresEachExpiredPartitionThroughAnArchivePartitionChild() throws Exception {
+  void archiveTrueRetiresEveryExpiredPartitionThroughArchivePartitionChildrenUnderOneApproval() throws Exception {
     String s = PartitionFixture.newSchema();
     parent(s + ".metrics", "timestamptz");
     months(s + ".metrics", -5, 3);
     MaintenanceRuns.ARCHIVED.clear();
     var config = PartitionFixture.config(policy(s + ".metrics", "retention: 3mo, archive: true"));
     try (MaintenanceRuns runs = new MaintenanceRuns(config)) {
-      PartitionMaintenanceResult r = runs.run(MaintenanceRuns.input(null, false));
+      var pending = runs.startAndAwaitApproval(MaintenanceRuns.input(null, false));
+      String old1 = s + "." + m("metrics", -5);
+      String old2 = s + "." + m("metrics", -4);
+      assertThat(pending.pending().requestId()).isEqualTo("retire-partitions-1");
+      assertThat(pending.pending().evidence()).containsOnlyKeys(old1, old2);
+      assertThat(pending.pending().evidence().get(old1)).contains("rows (exact)", "CSV SHA-256 ",
+          "archive to S3, verify, then drop");
+      PartitionMaintenanceResult r = pending.decide(true);
 
-      // The children carry the parent's requester (dave), who therefore cannot approve their drops either.
-      assertThat(MaintenanceRuns.ARCHIVED).containsExactly(s + "." + m("metrics", -5) + " drop=true requestedBy=dave",
-          s + "." + m("metrics", -4) + " drop=true requestedBy=dave");
+      // One approval in the parent; the children carry it, scoped to each partition's exact rows and CSV hash, and
+      // the parent's requester (dave), who therefore cannot approve their drops either.
+      assertThat(MaintenanceRuns.ARCHIVED).extracting(a -> a.replaceAll(" rows=.*", ""))
+          .containsExactlyInAnyOrder(old1 + " drop=true requestedBy=dave delegated=[drop " + old1,
+              old2 + " drop=true requestedBy=dave delegated=[drop " + old2);
+      assertThat(MaintenanceRuns.ARCHIVED).allMatch(a -> a.matches(".* rows=\\d+ csv-sha256=[0-9a-f]{64}]"));
       assertThat(table(r, s + ".metrics").retired()).hasSize(2);
-      assertThat(r.report().approvals()).isEmpty();
+      assertThat(r.report().approvals()).extracting(a -> a.decision()).containsExactly("APPROVED");
     }
   }
 

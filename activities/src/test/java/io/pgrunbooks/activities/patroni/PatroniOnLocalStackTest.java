@@ -24,6 +24,8 @@ import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniView;
 import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniFactsInput;
 import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniMember;
 import io.pgrunbooks.workflows.activities.PatroniActivities.ReinitializeInput;
+import io.pgrunbooks.workflows.activities.PatroniActivities.SwitchoverAnswer;
+import io.pgrunbooks.workflows.activities.PatroniActivities.SwitchoverInput;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities.Topology;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities.TopologyInput;
 import java.nio.file.Files;
@@ -119,21 +121,32 @@ class PatroniOnLocalStackTest {
       stack.postgres().awaitStreaming("pg2", Duration.ofSeconds(60));
       assertThat(stack.postgres().node("pg2").psql("postgres", "SELECT v FROM before_reinit")).isEqualTo("1");
 
-      // Failover's Patroni steps: the view of every node, a manual POST /failover, the wait for the new leader.
+      // Failover's Patroni step: a POST naming the wrong leader is refused by Patroni, the right one switches over.
+      SwitchoverAnswer refused = activities.switchover(new SwitchoverInput("main", "pg2", "pg1"));
+      assertThat(refused.status()).as(refused.body()).isIn(400, 412);
+      assertThat(activities.facts(new PatroniFactsInput("main")).leader()).isEqualTo("pg1");
+      SwitchoverAnswer done = activities.switchover(new SwitchoverInput("main", "pg1", "pg2"));
+      assertThat(done.status()).as(done.body()).isEqualTo(200);
+      awaitFacts(activities, f -> "pg2".equals(f.leader()) && Boolean.FALSE.equals(f.member("pg2").inRecovery())
+          && f.member("pg2").timeline() == 2);
+
+      // Failover's Patroni steps, back to pg1: the view of every node, a manual POST /failover, the wait for the
+      // new leader.
+      stack.postgres().awaitStreaming("pg1", Duration.ofSeconds(60));
       PatroniView view = activities.view(new PatroniFactsInput("main"));
-      assertThat(view.leaderNode()).isEqualTo("pg1");
-      assertThat(view.node("pg1").restAnswers()).isTrue();
-      assertThat(view.node("pg1").writable()).isTrue();
-      assertThat(view.node("pg2").writable()).isFalse();
-      assertThat(view.node("pg1").timeline()).isEqualTo(1);
-      assertThat(activities.failover(new PatroniFailoverInput("main", "pg1"))).contains("already Patroni's leader");
-      assertThat(activities.failover(new PatroniFailoverInput("main", "pg2"))).containsIgnoringCase("failed over");
-      LeaderWait wait = activities.awaitLeader(new AwaitLeaderInput("main", "pg1", 60));
+      assertThat(view.leaderNode()).isEqualTo("pg2");
+      assertThat(view.node("pg2").restAnswers()).isTrue();
+      assertThat(view.node("pg2").writable()).isTrue();
+      assertThat(view.node("pg1").writable()).isFalse();
+      assertThat(view.node("pg2").timeline()).isEqualTo(2);
+      assertThat(activities.failover(new PatroniFailoverInput("main", "pg2"))).contains("already Patroni's leader");
+      assertThat(activities.failover(new PatroniFailoverInput("main", "pg1"))).containsIgnoringCase("failed over");
+      LeaderWait wait = activities.awaitLeader(new AwaitLeaderInput("main", "pg2", 60));
       assertThat(wait.found()).as("%s", wait).isTrue();
-      assertThat(wait.node()).isEqualTo("pg2");
-      assertThat(wait.timeline()).isEqualTo(2);
-      assertThat(activities.view(new PatroniFactsInput("main")).node("pg2").timeline()).isEqualTo(2);
-      assertThat(activities.awaitLeader(new AwaitLeaderInput("main", "pg2", 1)).found())
+      assertThat(wait.node()).isEqualTo("pg1");
+      assertThat(wait.timeline()).isEqualTo(3);
+      assertThat(activities.view(new PatroniFactsInput("main")).node("pg1").timeline()).isEqualTo(3);
+      assertThat(activities.awaitLeader(new AwaitLeaderInput("main", "pg1", 1)).found())
           .as("the old leader does not count as a new one").isFalse();
     }
     assertThat(processes).noneMatch(Processes::isLive);

@@ -30,6 +30,16 @@ public interface PatroniActivities {
   @ActivityMethod
   String reinitialize(ReinitializeInput input);
 
+  /**
+   * {@code POST /switchover {"leader", "candidate"}} (member names of the two nodes, Basic auth) to the Patroni of
+   * {@code leader}. Answers Patroni's HTTP status and text whatever they are, status -1 when no answer came: the
+   * workflow judges the outcome from {@code GET /cluster}, never from this answer alone (a 503 "status unknown" may
+   * still finish). Unknown cluster, node or member: BadInput. Not retried: a second POST after a lost answer would
+   * be refused by a switchover already done.
+   */
+  @ActivityMethod
+  SwitchoverAnswer switchover(SwitchoverInput input);
+
   // --- unplanned failover and fencing (PatroniFailover) ---
 
   /**
@@ -95,6 +105,12 @@ public interface PatroniActivities {
   record PatroniFailoverInput(String cluster, String candidate) {}
 
   record PatroniFactsInput(String cluster) {}
+
+  /** @param leader the node whose member holds the leader lock; {@code candidate} the replica's node */
+  record SwitchoverInput(String cluster, String leader, String candidate) {}
+
+  /** @param status Patroni's HTTP status, -1 when it did not answer; {@code body} its text (or why no answer) */
+  record SwitchoverAnswer(int status, String body) {}
 
   /** @param node the configured node whose Patroni member to reinitialize */
   record ReinitializeInput(String cluster, String node) {}

@@ -101,9 +101,16 @@ public interface PostgresPartitionActivities {
    * @param naming name pattern ({@code {parent}}, {@code {yyyy}}, {@code {mm}}, {@code {dd}}, {@code {ww}})
    * @param retention ISO-8601 period ({@code P90D}, {@code P24M}), null to keep forever
    * @param minRetention ISO-8601 period of the compliance floor, or null
+   * @param archiveParallel ArchivePartition children run at once for {@code archive: true} tables (config
+   *     {@code archive.parallel}); null in policies recorded before it (the run then uses 4)
    */
   record PartitionPolicy(String table, String interval, String naming, int premake, String retention,
-                         String minRetention, boolean archive) {}
+                         String minRetention, boolean archive, Integer archiveParallel) {
+    public PartitionPolicy(String table, String interval, String naming, int premake, String retention,
+                           String minRetention, boolean archive) {
+      this(table, interval, naming, premake, retention, minRetention, archive, null);
+    }
+  }
 
   /**
    * @param tables only these tables' policies ({@code schema.name}; a name without a policy is left out), or null for

@@ -89,17 +89,32 @@ public final class ApprovalGate {
     }
     ApprovalPolicy p = policy();
     String id = request.step() + "-" + (++issued);
-    for (PreApproval pre : p.preApprovals()) {
-      if (pre.step().equals(request.step())
-          && ("*".equals(pre.target()) || Objects.equals(pre.target(), request.target()))) {
-        return preApproved(id, request, pre);
-      }
+    PreApproval pre = preApproval(request.step(), request.target());
+    if (pre != null) {
+      return preApproved(id, request, pre);
     }
     requireEnoughApprovers(request);
     Duration timeout = request.timeoutOverride() != null ? request.timeoutOverride()
         : p.timeoutSeconds() > 0 ? Duration.ofSeconds(p.timeoutSeconds()) : DEFAULT_TIMEOUT;
     Ballot ballot = ballots.open(id, request, p.approvalsNeeded(), run.now().plus(timeout));
     return run.step("approval " + id, () -> await(ballot), ApprovalOutcome::describe);
+  }
+
+  /**
+   * Whether config pre-approves {@code step} on {@code target} (loads the policy once, as a request would): lets a
+   * run skip work that only an approval by a person needs.
+   */
+  public boolean preApproves(String step, String target) {
+    return preApproval(step, target) != null;
+  }
+
+  private PreApproval preApproval(String step, String target) {
+    for (PreApproval pre : policy().preApprovals()) {
+      if (pre.step().equals(step) && ("*".equals(pre.target()) || Objects.equals(pre.target(), target))) {
+        return pre;
+      }
+    }
+    return null;
   }
 
   /**

@@ -22,8 +22,12 @@ import java.util.TreeMap;
 public final class Delegation {
   /** Runbooks allowed to delegate, with the prefix of their workflow ids (by hand and scheduled). */
   // Sorted: the refusal text lists them, and workflow code must not depend on Map.of's per-JVM order.
+  // PartitionMaintenance delegates its one approval of the expired set to its batch children (ids
+  // <parent id>/batch-<n>, so the same prefix) and to ArchivePartition children; a batch child passes on only
+  // what its own gate accepted.
   public static final Map<String, String> DELEGATORS = Collections.unmodifiableMap(new TreeMap<>(Map.of(
       WorkflowTypes.POOL_EXHAUSTED, "pool-exhausted:",
+      WorkflowTypes.PARTITION_MAINTENANCE, "partition-maintenance:",
       WorkflowTypes.POINT_IN_TIME_RESTORE, "point-in-time-restore:")));
 
   private Delegation() {}

@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.archivepartition;
 
+import io.pgrunbooks.workflows.approval.DelegatedApproval;
 import io.pgrunbooks.workflows.common.RunbookInput;
 
 /**
@@ -13,10 +14,26 @@ import io.pgrunbooks.workflows.common.RunbookInput;
  *     reaches inside the parent's {@code minRetention}, the current or a future partition
  * @param deepVerify stream the object back and re-hash it (default true); false checks size and checksum only
  *     and then never drops: the partition is archived and attached again (a size check is no proof to drop on)
+ * @param delegatedApproval set by a parent PartitionMaintenance whose one approval of the expired set covers this
+ *     partition's drop (scope item {@link #scopeItem}); the drop goes ahead on it only when the verified archive holds
+ *     exactly the approved rows and hash, else this run asks its own approval. Null when started by hand
  */
 public record ArchivePartitionInput(String cluster, String database, String partition, Boolean drop,
                                     boolean force, Boolean deepVerify, boolean dryRun, String requestedBy,
-                                    String reason) implements RunbookInput {
+                                    String reason, DelegatedApproval delegatedApproval) implements RunbookInput {
+
+  public ArchivePartitionInput(String cluster, String database, String partition, Boolean drop, boolean force,
+                               Boolean deepVerify, boolean dryRun, String requestedBy, String reason) {
+    this(cluster, database, partition, drop, force, deepVerify, dryRun, requestedBy, reason, null);
+  }
+
+  /**
+   * The line a delegation's scope holds for dropping {@code partition} ({@code schema.name}) with exactly {@code rows}
+   * rows whose canonical CSV hashes to {@code sha256}: what the parent's approval showed and the export proves.
+   */
+  public static String scopeItem(String partition, long rows, String sha256) {
+    return "drop " + partition + " rows=" + rows + " csv-sha256=" + sha256;
+  }
 
   public static ArchivePartitionInput of(String cluster, String database, String partition) {
     return new ArchivePartitionInput(cluster, database, partition, null, false, null, false, null, null);

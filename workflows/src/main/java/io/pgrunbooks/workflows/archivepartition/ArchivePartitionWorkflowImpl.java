@@ -28,6 +28,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** See {@link ArchivePartitionWorkflow}. */
@@ -110,8 +111,11 @@ public class ArchivePartitionWorkflowImpl extends RunbookWorkflowBase implements
         return result(finish(RunbookState.COMPLETED, "archived " + name + " to " + export.uri() + " (" + export.rows()
             + " rows); " + noDrop + ", so it was attached again"), export);
       }
+      // A parent's delegated approval counts only for exactly the rows and hash it showed; else a human decides here.
       ApprovalOutcome outcome = gate().request(ApprovalRequest.of(DROP_STEP, "drop partition " + name
-          + " (archived to " + export.uri() + ")", facts.ref().parentQualified(), evidence(export, verify)));
+          + " (archived to " + export.uri() + ")", facts.ref().parentQualified(), evidence(export, verify)),
+          input.delegatedApproval(), List.of(ArchivePartitionInput.scopeItem(name, export.rows(),
+              export.sha256Uncompressed())));
       if (!outcome.approved()) {
         reattach();
         return result(finish(outcome.endState(), "drop of " + name + " " + outcome.describe() + "; " + name

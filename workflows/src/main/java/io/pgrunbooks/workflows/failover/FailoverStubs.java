@@ -4,6 +4,7 @@ import io.pgrunbooks.workflows.common.ActivityStubs;
 import io.pgrunbooks.workflows.activities.FailoverActivities;
 import io.pgrunbooks.workflows.activities.FailoverNodeActivities;
 import io.pgrunbooks.workflows.activities.NodeActivities;
+import io.pgrunbooks.workflows.activities.PatroniActivities;
 import io.pgrunbooks.workflows.activities.PgBouncerActivities;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildWorkflowImpl;
@@ -20,6 +21,7 @@ public final class FailoverStubs {
   private final Duration agentStartTimeout;
   private final FailoverActivities sql;
   private final PostgresReplicationActivities replication;
+  private final PatroniActivities patroni;
 
   public FailoverStubs(Duration agentStartTimeout) {
     this.agentStartTimeout = agentStartTimeout;
@@ -30,6 +32,16 @@ public final class FailoverStubs {
         "AwaitReplayedLsn", waits, "AwaitWritablePrimary", waits, "RunDrillProbe", waits));
     replication = Workflow.newActivityStub(PostgresReplicationActivities.class, central, Map.of(
         "AwaitCatchUp", ReplicaRebuildWorkflowImpl.CATCH_UP));
+    // One POST /switchover only: a retry after a lost answer would be refused by the switchover it started; the
+    // outcome is judged from GET /cluster either way.
+    patroni = Workflow.newActivityStub(PatroniActivities.class, central, Map.of("Switchover",
+        ActivityStubs.override(Duration.ofMinutes(1)).retry(ActivityStubs.retry(1, Duration.ofSeconds(1),
+            Duration.ofSeconds(1))).build()));
+  }
+
+  /** Patroni's REST API of clusters with {@code topology: patroni}. */
+  public PatroniActivities patroni() {
+    return patroni;
   }
 
   public FailoverActivities sql() {

@@ -11,6 +11,7 @@ import io.pgrunbooks.workflows.activities.FailoverActivities.FailoverSettings;
 import io.pgrunbooks.workflows.activities.FailoverActivities.DrillTableInput;
 import io.pgrunbooks.workflows.activities.FailoverActivities.BouncerCheck;
 import io.pgrunbooks.workflows.activities.FailoverActivities.NodeWal;
+import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniFacts;
 import io.pgrunbooks.workflows.approval.ApprovalOutcome;
 import io.pgrunbooks.workflows.approval.ApprovalRequest;
 import io.pgrunbooks.workflows.approval.PlanDigest;
@@ -34,6 +35,8 @@ import java.util.Map;
 /** See {@link FailoverWorkflow}. Decisions in {@link FailoverChecks}, the switch itself in {@link Switchover}. */
 public class FailoverWorkflowImpl extends RunbookWorkflowBase implements FailoverWorkflow {
   static final String STEP = "failover";
+  /** getVersion id: a switchover on a cluster with topology patroni goes through Patroni's POST /switchover. */
+  static final String PATRONI_CHANGE = "switchover-through-patroni";
 
   private final ConfigActivities config = Workflow.newActivityStub(ConfigActivities.class,
       ActivityStubs.central(Duration.ofSeconds(10)).retry(FailoverStubs.RETRY).build());
@@ -46,6 +49,8 @@ public class FailoverWorkflowImpl extends RunbookWorkflowBase implements Failove
   private Loss approvedLoss;
   private String approvedMode;
   private int rounds;
+  /** Patroni's view before the approval; null on the direct backend. */
+  private PatroniFacts patroniFacts;
 
   @Override
   public FailoverResult run(FailoverInput input) {
@@ -58,6 +63,7 @@ public class FailoverWorkflowImpl extends RunbookWorkflowBase implements Failove
     RunRecorder run = begin(WorkflowTypes.FAILOVER, cluster, candidate, input);
     Switchover switchover = null;
     PatroniFailover patroniFailover = null;
+    PatroniSwitchover patroni = null;
     try {
       ClusterSpec spec = run.step("describe cluster", () -> config.describeCluster(new DescribeClusterInput(cluster)),
           s -> s.nodes().size() + " nodes");
@@ -82,7 +88,13 @@ public class FailoverWorkflowImpl extends RunbookWorkflowBase implements Failove
       String oldPrimary = oldPrimary(facts, spec);
       Loss loss = FailoverChecks.loss(facts, candidate, rememberedPrimaryLsn);
       String mode = FailoverChecks.mode(facts);
-      planOf(mode, oldPrimary, settings).forEach(run::plan);
+      // Runs recorded before the Patroni backend have no topology in the spec and never reach this version check.
+      if (SWITCHOVER_MODE.equals(mode) && spec.onPatroni()
+          && Workflow.getVersion(PATRONI_CHANGE, Workflow.DEFAULT_VERSION, 1) == 1) {
+        patroni = new PatroniSwitchover(run, stubs, spec, settings, "");
+        patroniFacts = patroni.check(oldPrimary, candidate);
+      }
+      (patroni == null ? planOf(mode, oldPrimary, settings) : patroni.plan(oldPrimary, candidate)).forEach(run::plan);
       if (input.dryRun()) {
         RunReport report = finish(RunbookState.COMPLETED, "dry run: " + mode + " from " + oldPrimary + " to " + candidate
             + ", possible data loss " + loss.describe() + "; nothing was changed");
@@ -104,9 +116,14 @@ public class FailoverWorkflowImpl extends RunbookWorkflowBase implements Failove
               + FailoverChecks.mode(now) + " (" + (now.primary() == null ? "no primary answers" : now.primary()
               + " answers") + "); nothing was changed, start a new run", FailureTypes.SAFETY_REFUSED);
         }
-        switchover = new Switchover(run, stubs, spec, settings, "").requestedBy(input.requestedBy());
-        Switchover.Outcome out = switchover.execute(oldPrimary, candidate, SWITCHOVER_MODE.equals(mode),
-            () -> reapproveIfLossGrew(oldPrimary, input));
+        Switchover.Outcome out;
+        if (patroni != null) {
+          out = patroni.execute(oldPrimary, candidate, () -> reapproveIfLossGrew(oldPrimary, input));
+        } else {
+          switchover = new Switchover(run, stubs, spec, settings, "").requestedBy(input.requestedBy());
+          out = switchover.execute(oldPrimary, candidate, SWITCHOVER_MODE.equals(mode),
+              () -> reapproveIfLossGrew(oldPrimary, input));
+        }
         BouncerCheck check = settings.bouncerNode() == null ? null : run.step("write and read through pgbouncer",
             () -> stubs.sql().checkThroughBouncer(new DrillTableInput(cluster, "postgres", null, null, null)),
             c -> "served by " + c.node() + " (in recovery " + c.inRecovery() + ", timeline " + c.timeline() + ")");
@@ -114,7 +131,9 @@ public class FailoverWorkflowImpl extends RunbookWorkflowBase implements Failove
           run.log("PgBouncer served the check from " + check.node() + ", not " + candidate);
         }
         lease.release();
-        String summary = mode + ": " + candidate + " is the primary on timeline " + out.timeline() + ", promoted "
+        String summary = patroni != null ? "switchover through Patroni: " + candidate + " is the leader on timeline "
+            + out.timeline() + ", writable " + out.timeToPromoteMillis() + " ms after the POST /switchover; "
+            + String.join("; ", out.followers()) : mode + ": " + candidate + " is the primary on timeline " + out.timeline() + ", promoted "
             + out.timeToPromoteMillis() + " ms after the " + (SWITCHOVER_MODE.equals(mode) ? "stop" : "fence") + " of "
             + oldPrimary + "; possible data loss approved: " + approvedLoss.describe()
             + (SWITCHOVER_MODE.equals(mode) ? "" : "; fence of " + oldPrimary + (out.fenceConfirmed() ? " confirmed"
@@ -127,8 +146,8 @@ public class FailoverWorkflowImpl extends RunbookWorkflowBase implements Failove
       }
     } catch (RuntimeException e) {
       fail("Failover to " + candidate + " failed: " + Failures.describe(e) + ". State: "
-          + (patroniFailover != null ? patroniFailover.stage() : switchover == null ? "nothing changed"
-          : switchover.stage()));
+          + (patroniFailover != null ? patroniFailover.stage() : patroni != null ? patroni.stage()
+          : switchover == null ? "nothing changed" : switchover.stage()));
       throw e;
     }
   }
@@ -193,7 +212,8 @@ public class FailoverWorkflowImpl extends RunbookWorkflowBase implements Failove
     NodeWal c = f.node(candidate);
     Map<String, String> evidence = new LinkedHashMap<>();
     evidence.put("possible data loss", loss.describe());
-    evidence.put("mode", mode + (SWITCHOVER_MODE.equals(mode) ? " (old primary answers: PAUSE, clean stop, replay "
+    evidence.put("mode", mode + (patroniFacts != null ? " through Patroni (PAUSE, POST /switchover: Patroni stops the"
+        + " leader cleanly and promotes the candidate)" : SWITCHOVER_MODE.equals(mode) ? " (old primary answers: PAUSE, clean stop, replay "
         + "of its final LSN, zero loss)" : " (old primary does not answer: fence it, then promote)"));
     evidence.put("old primary", oldPrimary + (f.primary() == null ? " (does not answer)" : " at "
         + FailoverChecks.lsn(f.primaryLsn())));
@@ -202,6 +222,9 @@ public class FailoverWorkflowImpl extends RunbookWorkflowBase implements Failove
         + (c.replayLagSeconds() >= 0 ? ", replay lag " + c.replayLagSeconds() + " s" : ""));
     evidence.put("last primary LSN known", FailoverChecks.lsn(loss.lastKnownLsn()) + " (from " + loss.source() + ")");
     evidence.put("reason", input.reason());
+    if (patroniFacts != null) {
+      evidence.putAll(PatroniSwitchoverChecks.evidence(patroniFacts, candidate));
+    }
     if (input.force()) {
       evidence.put("force", "true: candidate health checks overridden");
     }

@@ -12,7 +12,8 @@ import java.util.Map;
  * @param writeUnavailableMillis as the probe saw it (see ProbeReport.unavailableMillis)
  * @param rowsExpected acknowledged sentinel and probe rows; {@code missing} those not found on the new primary
  * @param countsBefore baseline table counts before, {@code countsAfter} on the new primary after
- * @param rejoin how {@code from} came back as a replica: "pg_rewind" or "ReplicaRebuild: ..."
+ * @param rejoin how {@code from} came back as a replica: "pg_rewind", "ReplicaRebuild: ..." or "Patroni" (Patroni
+ *     rejoined it by itself)
  * @param replicationMillis from the PAUSE until {@code from} streamed from {@code to} again
  */
 public record DrillPhase(String name, String from, String to, int timeline, long timeToPromoteMillis,

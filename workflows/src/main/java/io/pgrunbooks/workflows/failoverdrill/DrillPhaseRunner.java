@@ -21,6 +21,7 @@ import io.pgrunbooks.workflows.activities.PostgresReplicationActivities.Topology
 import io.pgrunbooks.workflows.common.Failures;
 import io.pgrunbooks.workflows.common.RunRecorder;
 import io.pgrunbooks.workflows.failover.FailoverStubs;
+import io.pgrunbooks.workflows.failover.PatroniSwitchover;
 import io.pgrunbooks.workflows.failover.Switchover;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
@@ -39,10 +40,13 @@ final class DrillPhaseRunner {
   private final String drillId;
   private final List<String> issues;
   private final String requestedBy;
+  private final boolean onPatroni;
 
+  /** @param onPatroni switch over through Patroni's REST API; Patroni rejoins the old leader itself */
   DrillPhaseRunner(RunRecorder run, FailoverStubs stubs, ClusterSpec spec, FailoverSettings settings, String drillId,
-                   List<String> issues, String requestedBy) {
+                   List<String> issues, String requestedBy, boolean onPatroni) {
     this.requestedBy = requestedBy;
+    this.onPatroni = onPatroni;
     this.run = run;
     this.stubs = stubs;
     this.spec = spec;
@@ -71,7 +75,8 @@ final class DrillPhaseRunner {
     long pausedAt = Workflow.currentTimeMillis();
     Switchover.Outcome out;
     try {
-      out = new Switchover(run, stubs, spec, settings, p).requestedBy(requestedBy).execute(from, to, true, () -> { });
+      out = onPatroni ? new PatroniSwitchover(run, stubs, spec, settings, p).execute(from, to, () -> { })
+          : new Switchover(run, stubs, spec, settings, p).requestedBy(requestedBy).execute(from, to, true, () -> { });
     } catch (RuntimeException e) {
       stopProbe(table, probeScope);
       throw e;
@@ -88,7 +93,7 @@ final class DrillPhaseRunner {
     Map<String, Long> after = d.baselineTables().isEmpty() ? Map.of() : run.step(p + "row counts on " + to,
         () -> stubs.sql().countBaselineRows(new BaselineInput(cluster, to, d.database(), d.baselineTables())),
         Object::toString);
-    String rejoin = rejoin(p, from, to);
+    String rejoin = onPatroni ? "Patroni" : rejoin(p, from, to);
     boolean streaming;
     try {
       long timeout = stubs.replication().rebuildSettings(new TopologyInput(cluster, from)).catchUpTimeoutSeconds();

@@ -23,6 +23,7 @@ import io.pgrunbooks.workflows.common.RunbookState;
 import io.pgrunbooks.workflows.runbook.RunbookWorkflowBase;
 import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.pgrunbooks.workflows.failover.FailoverStubs;
+import io.pgrunbooks.workflows.failover.PatroniSwitchover;
 import io.pgrunbooks.workflows.lock.LockLease;
 import io.pgrunbooks.workflows.lock.TopologyLock;
 import io.temporal.failure.ApplicationFailure;
@@ -41,6 +42,8 @@ public class FailoverDrillWorkflowImpl extends RunbookWorkflowBase implements Fa
   static final String STEP = "failover-drill";
   /** getVersion id: a window more than DrillChecks.MAX_WINDOW_AHEAD away is refused (before: waited for it). */
   static final String WINDOW_BOUND_CHANGE = "drill-window-bounded";
+  /** getVersion id: on a cluster with topology patroni each switchover goes through Patroni's POST /switchover. */
+  static final String PATRONI_CHANGE = "drill-through-patroni";
 
   private FailoverStubs stubs;
   private DrillSettings drill;
@@ -68,6 +71,8 @@ public class FailoverDrillWorkflowImpl extends RunbookWorkflowBase implements Fa
     try {
       ClusterSpec spec = run.step("describe cluster", () -> config.describeCluster(new DescribeClusterInput(cluster)),
           s -> s.nodes().size() + " nodes");
+      // Runs recorded before the Patroni backend have no topology in the spec and never reach this version check.
+      boolean onPatroni = spec.onPatroni() && Workflow.getVersion(PATRONI_CHANGE, Workflow.DEFAULT_VERSION, 1) == 1;
       FailoverStubs stubs = new FailoverStubs(spec.agentStartTimeout());
       this.stubs = stubs;
       FailoverSettings settings = stubs.sql().failoverSettings(new FailoverFactsInput(cluster));
@@ -81,14 +86,20 @@ public class FailoverDrillWorkflowImpl extends RunbookWorkflowBase implements Fa
           f -> "primary " + f.primary());
       String primary = DrillChecks.requirePrimary(facts);
       String replica = DrillChecks.chooseReplica(facts, input.replica(), d.maxLagSeconds());
+      if (onPatroni) {
+        new PatroniSwitchover(run, stubs, spec, settings, "").check(primary, replica);
+      }
       if (d.requireVerifiedBackup()) {
         List<VerifiedBackupAge> ages = backups.verifiedAges(new ListBackupsInput(cluster, null));
         run.step("verified backup", () -> DrillChecks.requireVerifiedBackup(ages, d.maxBackupAgeSeconds(), started),
             s -> s);
       }
-      run.plan("switchover " + primary + " → " + replica + " (PAUSE, clean stop, replay, promote, repoint, RESUME), "
-          + "proven by " + d.sentinelRows() + " sentinel rows and a probe write every " + d.probeIntervalMillis() + " ms");
-      run.plan("rejoin " + primary + " with pg_rewind (ReplicaRebuild if that fails)");
+      run.plan("switchover " + primary + " → " + replica + (onPatroni ? " through Patroni (PAUSE, POST /switchover, "
+          + "GET /cluster and a test write, repoint, RESUME), " : " (PAUSE, clean stop, replay, promote, repoint, "
+          + "RESUME), ") + "proven by " + d.sentinelRows() + " sentinel rows and a probe write every "
+          + d.probeIntervalMillis() + " ms");
+      run.plan(onPatroni ? "Patroni rejoins " + primary + " as a replica; the drill waits until it streams"
+          : "rejoin " + primary + " with pg_rewind (ReplicaRebuild if that fails)");
       if (input.switchesBack()) {
         run.plan("switch back " + replica + " → " + primary + " with the same proof; rejoin " + replica);
       }
@@ -122,7 +133,8 @@ public class FailoverDrillWorkflowImpl extends RunbookWorkflowBase implements Fa
         }
         DrillChecks.chooseReplica(now, replica, d.maxLagSeconds());
         acting = true;
-        DrillPhaseRunner phase = new DrillPhaseRunner(run, stubs, spec, settings, drillId, issues, input.requestedBy());
+        DrillPhaseRunner phase = new DrillPhaseRunner(run, stubs, spec, settings, drillId, issues, input.requestedBy(),
+            onPatroni);
         phases.add(phase.run("switchover", primary, replica));
         if (input.switchesBack()) {
           phases.add(phase.run("switch back", replica, primary));

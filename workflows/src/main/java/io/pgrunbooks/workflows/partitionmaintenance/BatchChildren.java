@@ -3,6 +3,8 @@ package io.pgrunbooks.workflows.partitionmaintenance;
 import io.pgrunbooks.workflows.activities.PostgresPartitionActivities;
 import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.InspectTablesInput;
 import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.PartitionPolicy;
+import io.pgrunbooks.workflows.approval.ApprovalGate;
+import io.pgrunbooks.workflows.approval.DelegatedApproval;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.pgrunbooks.workflows.common.Failures;
 import io.pgrunbooks.workflows.common.RunRecorder;
@@ -25,13 +27,21 @@ final class BatchChildren {
   /** What the batches did, with the parent's outcome and one-line summary. */
   record Done(List<PartitionBatchResult> batches, RunbookState outcome, String summary) {}
 
+  /** Change id of the one approval of a large run's whole expired set (two rounds of children, see {@link BatchApproval}). */
+  static final String ONE_APPROVAL = "partition-maintenance-batch-approval";
+  /** Id infix of the children that create and collect evidence (and of every child of runs before it). */
+  static final String ID_BATCH = PartitionBatchWorkflow.ID_INFIX;
+
   private final RunRecorder run;
+  private final ApprovalGate gate;
   private final PostgresPartitionActivities pg;
   private final PartitionMaintenanceInput input;
   private final int parallel;
 
-  BatchChildren(RunRecorder run, PostgresPartitionActivities pg, PartitionMaintenanceInput input, int parallel) {
+  BatchChildren(RunRecorder run, ApprovalGate gate, PostgresPartitionActivities pg, PartitionMaintenanceInput input,
+                int parallel) {
     this.run = run;
+    this.gate = gate;
     this.pg = pg;
     this.input = input;
     this.parallel = parallel;
@@ -52,19 +62,15 @@ final class BatchChildren {
       }
     }
     List<List<PartitionPolicy>> batches = TableBatches.split(policies, parallel);
-    String parentId = Workflow.getInfo().getWorkflowId();
-    List<PartitionBatchResult> results = run.step("run " + batches.size() + " batches",
-        () -> Waves.sliding(batches, parallel, (i, b) -> {
-          String id = parentId + PartitionBatchWorkflow.ID_INFIX + (i + 1);
-          List<String> tables = b.stream().map(PartitionPolicy::table).toList();
-          PartitionBatchWorkflow child = Workflow.newChildWorkflowStub(PartitionBatchWorkflow.class,
-              ChildWorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.CENTRAL).build());
-          PartitionMaintenanceInput in = new PartitionMaintenanceInput(cluster, database, tables, input.premake(),
-              input.dryRun(), input.requestedBy(), "batch " + (i + 1) + " of " + parentId
-              + (input.reason() == null ? "" : ": " + input.reason()), 1);
-          return Async.function(child::run, in).handle((r, e) -> e == null ? r
-              : PartitionBatchResult.failed(id, tables, Failures.describe(e)));
-        }), BatchChildren::describe);
+    List<PartitionBatchResult> results;
+    if (!input.dryRun() && Workflow.getVersion(ONE_APPROVAL, Workflow.DEFAULT_VERSION, 1) >= 1
+        && !BatchApproval.preApproved(gate, policies, cluster + "/" + database, run)) {
+      results = new BatchApproval(run, gate, input, this).run(batches);
+    } else {
+      results = run.step("run " + batches.size() + " batches", () -> children(batches,
+          java.util.stream.IntStream.rangeClosed(1, batches.size()).boxed().toList(), ID_BATCH, false, null),
+          BatchChildren::describe);
+    }
     for (PartitionBatchResult r : results) {
       String line = r.workflowId() + ": " + r.outcome() + ", " + r.summary();
       if (input.dryRun()) {
@@ -75,6 +81,31 @@ final class BatchChildren {
     }
     return new Done(results, outcome(results), (input.dryRun() ? "dry run: " : "") + describe(results)
         + (input.dryRun() ? "; nothing was changed" : ""));
+  }
+
+  /**
+   * Runs one child per batch, {@code parallel} at once, with ids {@code <parent id><infix><n>} ({@code n} from
+   * {@code numbers}); a child that failed is a FAILED result. {@code delegation} gives batch {@code n}'s delegated
+   * approval, or is null.
+   */
+  List<PartitionBatchResult> children(List<List<PartitionPolicy>> batches, List<Integer> numbers, String infix,
+                                      boolean evidenceOnly, java.util.function.IntFunction<DelegatedApproval> delegation) {
+    String cluster = input.cluster().strip();
+    String database = input.database().strip();
+    String parentId = Workflow.getInfo().getWorkflowId();
+    return Waves.sliding(batches, parallel, (at, b) -> {
+      int i = numbers.get(at) - 1;
+      String id = parentId + infix + (i + 1);
+      List<String> tables = b.stream().map(PartitionPolicy::table).toList();
+      PartitionBatchWorkflow child = Workflow.newChildWorkflowStub(PartitionBatchWorkflow.class,
+          ChildWorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.CENTRAL).build());
+      PartitionMaintenanceInput in = new PartitionMaintenanceInput(cluster, database, tables, input.premake(),
+          input.dryRun(), input.requestedBy(), "batch " + (i + 1) + " of " + parentId
+          + (input.reason() == null ? "" : ": " + input.reason()), 1, delegation == null ? null : delegation.apply(i + 1),
+          evidenceOnly ? Boolean.TRUE : null);
+      return Async.function(child::run, in).handle((r, e) -> e == null ? r
+          : PartitionBatchResult.failed(id, tables, Failures.describe(e)));
+    });
   }
 
   /** REJECTED or TIMED_OUT when a batch's drops were not approved (its expired partitions kept), else COMPLETED. */

@@ -41,7 +41,11 @@ final class Maintenance {
   private static final RetryOptions RETRY = ActivityStubs.retry(3, Duration.ofSeconds(1), Duration.ofSeconds(20));
 
   /** What a run did: the tables' state and the outcome of the drop batch, with the run's one-line summary. */
-  record Done(List<TableWork> work, RunbookState outcome, String summary) {}
+  record Done(List<TableWork> work, RunbookState outcome, String summary, List<ExpiredEvidence> evidence) {
+    Done(List<TableWork> work, RunbookState outcome, String summary) {
+      this(work, outcome, summary, List.of());
+    }
+  }
 
   private final RunRecorder run;
   private final ApprovalGate gate;
@@ -100,7 +104,14 @@ final class Maintenance {
       run.step("create partitions", () -> create(work), n -> n + " partitions created");
       run.step("collect stats", () -> refreshStats(work), n -> n + " tables re-read");
     }
-    RunbookState outcome = new Retirement(run, gate, pg, cluster, database, input, parallel).retire(work);
+    Retirement retirement = new Retirement(run, gate, pg, cluster, database, input, parallel);
+    if (input.collectsEvidence()) {
+      List<ExpiredEvidence> evidence = retirement.evidence(work);
+      return new Done(work, RunbookState.COMPLETED, summary(work, RunbookState.COMPLETED) + "; "
+          + evidence.stream().mapToInt(e -> e.counts().size()).sum() + " expired partitions counted for the parent's"
+          + " approval", evidence);
+    }
+    RunbookState outcome = retirement.retire(work);
     return new Done(work, outcome, summary(work, outcome));
   }
 

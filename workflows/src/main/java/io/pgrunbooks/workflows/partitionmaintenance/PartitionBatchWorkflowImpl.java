@@ -20,7 +20,8 @@ public class PartitionBatchWorkflowImpl extends RunbookWorkflowBase implements P
       Maintenance m = new Maintenance(run, gate(), pg, input);
       Maintenance.Done done = m.maintain(m.policies(true), run.now(), 1);
       finish(done.outcome(), done.summary());
-      return PartitionBatchResult.of(Workflow.getInfo().getWorkflowId(), done.outcome(), done.summary(), done.work());
+      return PartitionBatchResult.of(Workflow.getInfo().getWorkflowId(), done.outcome(), done.summary(), done.work(),
+          done.evidence());
     } catch (RuntimeException e) {
       fail("PartitionMaintenance batch of " + target + " failed: " + Failures.describe(e));
       throw e;

@@ -42,7 +42,7 @@ public class PartitionMaintenanceWorkflowImpl extends RunbookWorkflowBase implem
       // Asked only for large runs, so the histories of small runs (and of runs before it) stay as they were.
       if (batched && policies.size() > TableBatches.MAX_TABLES_PER_ACTIVITY
           && Workflow.getVersion(CHILDREN, Workflow.DEFAULT_VERSION, CHILDREN_V1) >= CHILDREN_V1) {
-        BatchChildren.Done done = new BatchChildren(run, pg, input, parallel).run(policies);
+        BatchChildren.Done done = new BatchChildren(run, gate(), pg, input, parallel).run(policies);
         return new PartitionMaintenanceResult(finish(done.outcome(), done.summary()), List.of(), done.batches());
       }
       Maintenance.Done done = m.maintain(policies, now, batched ? parallel : 0);

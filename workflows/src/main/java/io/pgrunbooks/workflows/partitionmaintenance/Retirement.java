@@ -16,11 +16,7 @@ import io.pgrunbooks.workflows.approval.PlanDigest;
 import io.pgrunbooks.workflows.common.Failures;
 import io.pgrunbooks.workflows.common.RunRecorder;
 import io.pgrunbooks.workflows.common.RunbookState;
-import io.pgrunbooks.workflows.common.TaskQueues;
-import io.pgrunbooks.workflows.common.WorkflowIds;
-import io.pgrunbooks.workflows.common.WorkflowTypes;
 import io.temporal.workflow.Async;
-import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.ChildWorkflowStub;
 import io.temporal.workflow.Workflow;
 import io.pgrunbooks.workflows.activities.PostgresPartitionActivities.InspectTablesInput;
@@ -31,11 +27,15 @@ import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
- * Retires expired partitions: {@code archive: true} through one {@code ArchivePartition} child each
- * (which asks its own approval), {@code archive: false} through one approval for the whole batch, bound
- * to the exact list (names, bounds, exact row counts) and recomputed just before the drops.
+ * Retires expired partitions: {@code archive: true} through one {@code ArchivePartition} child each,
+ * {@code archive: false} through one approval for the whole batch, bound to the exact list (names, bounds, exact row
+ * counts) and recomputed just before the drops. Since {@link RetirementPlan#VERSION} that one approval covers the
+ * archives too and the children carry it ({@link ArchiveChildren}, in parallel); runs before it asked one approval
+ * per archived partition in its child, one child after another.
  */
 final class Retirement {
   static final String DROP_STEP = "drop-partitions";
@@ -64,15 +64,23 @@ final class Retirement {
     this.input = input;
   }
 
-  /** COMPLETED, or REJECTED / TIMED_OUT when the drop batch was not approved (every partition kept). */
+  /**
+   * COMPLETED, or REJECTED / TIMED_OUT when the drop batch was not approved (every partition kept). Since
+   * {@link RetirementPlan#VERSION}, a run with partitions to archive (or a batch child carrying its parent's
+   * approval) asks one approval for archives and drops together ({@link #retireOnce}).
+   */
   RunbookState retire(List<TableWork> work) {
-    for (TableWork w : work) {
-      if (w.plan.policy().archive() && !w.plan.expired().isEmpty() && !w.failed) {
-        run.step("archive expired partitions of " + w.table(), () -> archive(w), n -> n + " archived and dropped");
-      }
-    }
+    List<TableWork> archives = work.stream()
+        .filter(w -> w.plan.policy().archive() && !w.plan.expired().isEmpty() && !w.failed).toList();
     List<TableWork> drops = work.stream()
         .filter(w -> !w.plan.policy().archive() && !w.plan.expired().isEmpty() && !w.failed).toList();
+    if ((!archives.isEmpty() || input.delegatedApproval() != null)
+        && Workflow.getVersion(RetirementPlan.VERSION, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      return retireOnce(work.stream().filter(w -> archives.contains(w) || drops.contains(w)).toList(), archives);
+    }
+    for (TableWork w : archives) {
+      run.step("archive expired partitions of " + w.table(), () -> archive(w), n -> n + " archived and dropped");
+    }
     if (drops.isEmpty()) {
       return RunbookState.COMPLETED;
     }
@@ -81,9 +89,87 @@ final class Retirement {
       drops.forEach(w -> w.skipped.add("expired partitions kept: drop batch " + outcome.describe()));
       return outcome.endState();
     }
+    dropApproved(drops);
+    return RunbookState.COMPLETED;
+  }
+
+  /**
+   * One approval of every expired partition of {@code retiring} (archives and drops), carried by a batch child as
+   * its parent's delegation when its fresh evidence is within the parent's; then the drops as before and the
+   * archives as parallel children carrying the approval.
+   */
+  private RunbookState retireOnce(List<TableWork> retiring, List<TableWork> archives) {
+    if (retiring.isEmpty()) {
+      return RunbookState.COMPLETED;
+    }
+    int parallelArchives = ArchiveChildren.parallel(archives);
+    Set<String> logged = new HashSet<>();
+    Supplier<ApprovalRequest> plan = () -> {
+      lastPlan = new LinkedHashMap<>();
+      List<List<PartitionCount>> all = counts(retiring);
+      for (int i = 0; i < retiring.size(); i++) {
+        lastPlan.put(retiring.get(i), all.get(i));
+      }
+      List<ExpiredEvidence> tables = tableCounts();
+      // The approval page shows the first partitions only; the log keeps every one (once, when it changes).
+      RetirementPlan.fullList(tables).stream().filter(logged::add).forEach(run::log);
+      return RetirementPlan.request(cluster, database, tables, parallelArchives);
+    };
+    ApprovalOutcome outcome;
+    if (input.delegatedApproval() != null) {
+      ApprovalRequest asked = plan.get();
+      outcome = gate.request(asked, input.delegatedApproval(), RetirementPlan.items(tableCounts()));
+      // The delegation was refused and a human approved here: the plan may have moved while they decided.
+      if (outcome.status() == ApprovalOutcome.Status.APPROVED
+          && !Objects.equals(plan.get().planDigest(), asked.planDigest())) {
+        outcome = gate.approveUntilStable(asked.step(), plan);
+      }
+    } else {
+      outcome = gate.approveUntilStable(archives.isEmpty() ? DROP_STEP : RetirementPlan.STEP, plan);
+    }
+    if (!outcome.approved()) {
+      String why = "expired partitions kept: " + outcome.step() + " " + outcome.describe();
+      retiring.forEach(w -> w.skipped.add(why));
+      return outcome.endState();
+    }
+    dropApproved(retiring.stream().filter(w -> !archives.contains(w)).toList());
+    Map<TableWork, List<PartitionCount>> toArchive = new LinkedHashMap<>();
+    archives.forEach(w -> toArchive.put(w, lastPlan.getOrDefault(w, List.of())));
+    ArchiveChildren.run(run, input, toArchive, outcome, parallelArchives);
+    return RunbookState.COMPLETED;
+  }
+
+  /**
+   * The exact evidence of every expired partition of {@code work} (tables that did not fail), for a parent's one
+   * approval: what a batch child collects instead of retiring.
+   */
+  List<ExpiredEvidence> evidence(List<TableWork> work) {
+    List<TableWork> expired = work.stream().filter(w -> !w.plan.expired().isEmpty() && !w.failed).toList();
+    if (expired.isEmpty()) {
+      return List.of();
+    }
+    List<List<PartitionCount>> all = run.step("count expired partitions", () -> counts(expired),
+        c -> c.stream().mapToInt(List::size).sum() + " expired partitions counted for the parent's approval");
+    List<ExpiredEvidence> out = new ArrayList<>();
+    for (int i = 0; i < expired.size(); i++) {
+      out.add(new ExpiredEvidence(expired.get(i).table(), expired.get(i).plan.policy().archive(), all.get(i)));
+    }
+    return out;
+  }
+
+  private List<ExpiredEvidence> tableCounts() {
+    return lastPlan.entrySet().stream().map(e -> new ExpiredEvidence(e.getKey().table(),
+        e.getKey().plan.policy().archive(), e.getValue())).toList();
+  }
+
+  /** The approved drops ({@link #lastPlan}): batched, or one activity per table in the shape of older runs. */
+  private void dropApproved(List<TableWork> drops) {
+    if (drops.isEmpty()) {
+      return;
+    }
     if (parallel > 0) {
       dropInBatches(drops);
-      return RunbookState.COMPLETED;
+      return;
     }
     for (TableWork w : drops) {
       List<PartitionCount> approved = lastPlan.getOrDefault(w, List.of());
@@ -103,7 +189,6 @@ final class Retirement {
         w.failed("dropping expired partitions failed: " + Failures.describe(e));
       }
     }
-    return RunbookState.COMPLETED;
   }
 
   /** The approved drops, a batch of tables per activity, {@link #parallel} activities at once. */
@@ -214,19 +299,8 @@ final class Retirement {
   private int archive(TableWork w) {
     int done = 0;
     for (PartitionFacts p : w.plan.expired()) {
-      Map<String, Object> in = new LinkedHashMap<>();
-      in.put("cluster", cluster);
-      in.put("database", database);
-      in.put("partition", p.name());
-      in.put("drop", true);
-      in.put("dryRun", false);
-      in.put("requestedBy", input.requestedBy());
-      in.put("reason", "PartitionMaintenance: expired (upper bound " + p.to() + " at or before " + w.plan.cutoff() + ")");
-      ChildWorkflowStub child = Workflow.newUntypedChildWorkflowStub(WorkflowTypes.ARCHIVE_PARTITION,
-          ChildWorkflowOptions.newBuilder()
-              .setWorkflowId(WorkflowIds.archivePartition(cluster, database, p.name()))
-              .setTaskQueue(TaskQueues.CENTRAL)
-              .build());
+      Map<String, Object> in = ArchiveChildren.input(input, p.name(), p.to(), w.plan.cutoff(), null);
+      ChildWorkflowStub child = ArchiveChildren.stub(cluster, database, p.name());
       try {
         String outcome = outcome(child.execute(Map.class, in));
         if (RunbookState.COMPLETED.name().equals(outcome)) {

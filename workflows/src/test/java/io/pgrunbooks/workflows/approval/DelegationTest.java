@@ -81,7 +81,7 @@ class DelegationTest {
         .contains("not started by a parent workflow");
     assertThat(Delegation.refusal(OK, PARENT, "run-1", "nope", SCOPE)).contains(
         "covers step terminate-sessions");
-    assertThat(Delegation.DELEGATORS.keySet()).containsExactly(WorkflowTypes.POINT_IN_TIME_RESTORE,
-        WorkflowTypes.POOL_EXHAUSTED);
+    assertThat(Delegation.DELEGATORS.keySet()).containsExactly(WorkflowTypes.PARTITION_MAINTENANCE,
+        WorkflowTypes.POINT_IN_TIME_RESTORE, WorkflowTypes.POOL_EXHAUSTED);
   }
 }

@@ -47,10 +47,11 @@ public final class FailoverFakes {
   public volatile CountDownLatch holdReplay;
   /** What an agent that answers says of its fence: false means PostgreSQL still runs there. */
   public volatile boolean fenceConfirms = true;
-  /** The cluster's topology in describeCluster: null (direct, as before the Patroni backend) or "patroni". */
+  /** The cluster's topology ({@code patroni} runs through {@link #patroni}); null as in specs before Patroni. */
   public volatile String topology;
-  /** More central activities registered beside these fakes (a Patroni fake). */
-  public volatile Object[] moreCentral = new Object[0];
+  public final PatroniFakes patroni = new PatroniFakes(calls);
+  /** A scripted Patroni registered instead of {@link #patroni} (unplanned failover tests); null: {@link #patroni}. */
+  public volatile io.pgrunbooks.workflows.activities.PatroniActivities scriptedPatroni;
   private int factCalls;
   private boolean promoted;
 
@@ -108,11 +109,9 @@ public final class FailoverFakes {
     Worker central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(impls);
     central.registerWorkflowImplementationTypes(TopologyLockWorkflowImpl.class);
-    central.registerActivitiesImplementations(new Config(), new Sql(), new Replication(), approvals, new DroppedNotifications(),
+    central.registerActivitiesImplementations(new Config(), new Sql(), new Replication(),
+        scriptedPatroni != null ? scriptedPatroni : patroni, approvals, new DroppedNotifications(),
         new ClientLockActivities(env.getWorkflowClient()), new io.pgrunbooks.workflows.replay.KeptReports());
-    if (moreCentral.length > 0) {
-      central.registerActivitiesImplementations(moreCentral);
-    }
     for (String node : List.of("pg1", "pg2", "pg3")) {
       env.newWorker(TaskQueues.node(node))
           .registerActivitiesImplementations(new Agent(node), new RebuildAgent(node));
@@ -168,7 +167,7 @@ public final class FailoverFakes {
     @Override
     public PromotedPrimary awaitWritablePrimary(PromoteCheckInput input) {
       call("awaitWritable " + input.node());
-      return new PromotedPrimary(input.node(), 2, 6000, 10);
+      return new PromotedPrimary(input.node(), "patroni".equals(topology) ? patroni.postgresTimeline() : 2, 6000, 10);
     }
 
     @Override

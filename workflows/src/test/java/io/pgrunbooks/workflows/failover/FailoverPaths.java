@@ -69,14 +69,11 @@ public final class FailoverPaths {
   /** Patroni killed on pg1 and pg2 promoted by Patroni: pg1 fenced by its agent after approval, PgBouncer repointed. */
   public static String patroniFenced(TestWorkflowEnvironment env) {
     FailoverFakes fakes = new FailoverFakes();
-    fakes.topology = "patroni";
     PatroniFailoverFakes patroni = new PatroniFailoverFakes(fakes.calls);
     patroni.views = List.of(PatroniFailoverFakes.twoWritable(), PatroniFailoverFakes.twoWritable(),
         PatroniFailoverFakes.fenced());
-    fakes.moreCentral = new Object[] {patroni};
-    FailoverWorkflow run = start(env, fakes);
-    approveTwice(run);
-    return finished(env, ID);
+    fakes.scriptedPatroni = patroni;
+    return approvedOnPatroni(env, fakes);
   }
 
   /** Cancelled while waiting for the final LSN: the compensation still runs, in a detached scope. */
@@ -99,8 +96,37 @@ public final class FailoverPaths {
     }
   }
 
-  public static String drillPassed(TestWorkflowEnvironment env) {
+  /** topology patroni: POST /switchover, judged from GET /cluster and a write, repoint, RESUME, rejoin seen. */
+  public static String patroniSwitchover(TestWorkflowEnvironment env) {
+    return approvedOnPatroni(env, new FailoverFakes());
+  }
+
+  /** topology patroni: Patroni answers 503 and never switches over; PgBouncer is resumed on the old leader. */
+  public static String patroniTimedOut(TestWorkflowEnvironment env) {
     FailoverFakes fakes = new FailoverFakes();
+    fakes.patroni.answerStatus = 503;
+    fakes.patroni.ignore = true;
+    return approvedOnPatroni(env, fakes);
+  }
+
+  private static String approvedOnPatroni(TestWorkflowEnvironment env, FailoverFakes fakes) {
+    fakes.topology = "patroni";
+    approveTwice(start(env, fakes));
+    return finished(env, ID);
+  }
+
+  /** topology patroni: switchover and switch back through Patroni, no pg_rewind. */
+  public static String drillPassedOnPatroni(TestWorkflowEnvironment env) {
+    FailoverFakes fakes = new FailoverFakes();
+    fakes.topology = "patroni";
+    return drillPassed(env, fakes);
+  }
+
+  public static String drillPassed(TestWorkflowEnvironment env) {
+    return drillPassed(env, new FailoverFakes());
+  }
+
+  private static String drillPassed(TestWorkflowEnvironment env, FailoverFakes fakes) {
     fakes.approvals.approvalsNeeded = 1;
     FailoverDrillWorkflow run = drill(env, fakes);
     WorkflowClient.execute(run::run, FailoverDrillInput.of("main")).exceptionally(e -> null);

@@ -74,9 +74,16 @@ public final class PatroniFailoverFakes implements PatroniActivities {
     return "Successfully failed over to \"" + input.candidate() + "\"";
   }
 
+  /** The facts of the last view read (a healthy leader goes on to Failover's switchover path, which reads them). */
   @Override
-  public PatroniFacts facts(PatroniFactsInput input) {
-    throw new UnsupportedOperationException();
+  public synchronized PatroniFacts facts(PatroniFactsInput input) {
+    return views.get(Math.min(Math.max(viewCalls - 1, 0), views.size() - 1)).facts();
+  }
+
+  @Override
+  public SwitchoverAnswer switchover(SwitchoverInput input) {
+    calls.add("POST /switchover " + input.leader() + " -> " + input.candidate());
+    throw new UnsupportedOperationException("the unplanned failover tests never switch over");
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.pgrunbooks.workflows.common.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
@@ -25,7 +26,19 @@ final class ManyTables implements PostgresPartitionActivities {
   String belowFloor;
   /** The drop activity commits its tables' drops and then fails as a whole (a lost connection after COMMIT). */
   boolean dropFailsAfterCommit;
+  /** Tables whose policy archives ({@code archive: true}) instead of dropping. */
+  final Set<String> archived = ConcurrentHashMap.newKeySet();
+  /** {@code archive.parallel} as the policies carry it, or null. */
+  Integer archiveParallel;
+  /** Expired partitions per table (January, February 2000, ...), when {@code retention} is set. */
+  int expiredPerTable = 1;
+  /** Exact rows per partition where not 10; rows written later are added here. */
+  final Map<String, Long> rows = new ConcurrentHashMap<>();
+  /** Partitions that gain 5 rows right after their first count (written between the evidence and the act). */
+  final Set<String> growAfterFirstCount = ConcurrentHashMap.newKeySet();
   final Set<String> created = ConcurrentHashMap.newKeySet();
+  /** The partitions created per table, which the catalog then lists (a second round plans nothing to create). */
+  private final Map<String, List<PartitionFacts>> made = new ConcurrentHashMap<>();
   final Set<String> dropped = ConcurrentHashMap.newKeySet();
   final Set<String> validated = ConcurrentHashMap.newKeySet();
 
@@ -45,11 +58,30 @@ final class ManyTables implements PostgresPartitionActivities {
     return table + "_2000_01";
   }
 
+  /** The {@code month}th expired partition of {@code table} (1: January 2000). */
+  static String old(String table, int month) {
+    return table + "_2000_" + String.format("%02d", month);
+  }
+
+  static String from(int month) {
+    return String.format("2000-%02d-01T00:00:00Z", month);
+  }
+
+  long rows(String partition) {
+    return rows.getOrDefault(partition, 10L);
+  }
+
+  /** The stand-in for a partition's CSV SHA-256: the same for the same rows, another when rows change. */
+  static String sha(String partition, long rows) {
+    return String.format("%064x", (partition + "/" + rows).hashCode() & 0xffffffffL);
+  }
+
   @Override
   public List<PartitionPolicy> partitionPolicies(PartitionPoliciesInput input) {
     return tables.stream().filter(t -> input.tables() == null || input.tables().contains(t)).map(t -> t.equals(belowFloor)
         ? new PartitionPolicy(t, "month", "{parent}_{yyyy}_{mm}", 2, "P1M", "P6M", false)
-        : new PartitionPolicy(t, "month", "{parent}_{yyyy}_{mm}", 2, retention, null, false)).toList();
+        : new PartitionPolicy(t, "month", "{parent}_{yyyy}_{mm}", 2, retention, null, archived.contains(t),
+            archiveParallel)).toList();
   }
 
   @Override
@@ -58,9 +90,15 @@ final class ManyTables implements PostgresPartitionActivities {
     if (t.equals(bad)) {
       throw ApplicationFailure.newNonRetryableFailure(t + " is not partitioned", FailureTypes.BAD_INPUT);
     }
-    List<PartitionFacts> parts = retention == null || dropped.contains(old(t)) ? List.of()
-        : List.of(new PartitionFacts(old(t), OLD_FROM, OLD_TO, "FOR VALUES FROM ('" + OLD_FROM + "') TO ('" + OLD_TO
-            + "')", 10, 8192, 8192));
+    List<PartitionFacts> parts = new ArrayList<>();
+    for (int m = 1; retention != null && m <= expiredPerTable; m++) {
+      String name = old(t, m);
+      if (!dropped.contains(name)) {
+        parts.add(new PartitionFacts(name, from(m), from(m + 1), "FOR VALUES FROM ('" + from(m) + "') TO ('"
+            + from(m + 1) + "')", 10, 8192, 8192));
+      }
+    }
+    parts.addAll(made.getOrDefault(t, List.of()));
     return new TableFacts(t, "created_at", "timestamptz", parts, null, List.of());
   }
 
@@ -68,13 +106,22 @@ final class ManyTables implements PostgresPartitionActivities {
   public CreatePartitionsResult createMissingPartitions(CreatePartitionsInput input) {
     List<String> names = input.partitions().stream().map(NewPartition::name).toList();
     created.addAll(names);
+    made.computeIfAbsent(input.table(), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).addAll(
+        input.partitions().stream().map(n -> new PartitionFacts(n.name(), n.from(), n.to(), "FOR VALUES FROM ('"
+            + n.from() + "') TO ('" + n.to() + "')", 0, 8192, 8192)).toList());
     return new CreatePartitionsResult(names, List.of());
   }
 
   @Override
   public List<PartitionCount> countPartitionRows(CountRowsInput input) {
-    return input.partitions().stream().map(n -> new PartitionCount(n, OLD_FROM, OLD_TO, 10, 16384, "0".repeat(64)))
-        .toList();
+    return input.partitions().stream().map(n -> {
+      int m = Integer.parseInt(n.substring(n.length() - 2));
+      PartitionCount c = new PartitionCount(n, from(m), from(m + 1), rows(n), 16384, sha(n, rows(n)));
+      if (growAfterFirstCount.remove(n)) {
+        rows.put(n, rows(n) + 5);
+      }
+      return c;
+    }).toList();
   }
 
   @Override

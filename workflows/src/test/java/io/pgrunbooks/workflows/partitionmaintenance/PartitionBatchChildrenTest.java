@@ -67,8 +67,11 @@ class PartitionBatchChildrenTest {
     // The parent holds summaries only: no partition facts of any table in its history.
     String parent = env.getWorkflowClient().fetchHistory(ID).toJson(false);
     assertThat(parent).doesNotContain(ManyTables.OLD_FROM).hasSizeLessThan(200_000);
+    // drop-partitions is pre-approved: one round of children, each taking the pre-approval (no evidence round).
     assertThat(env.getWorkflowClient().fetchHistory(ID).getEvents()).filteredOn(
         e -> e.getEventType() == EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED).hasSize(3);
+    assertThat(r.report().log()).contains("config pre-approves drop-partitions on main/app: one round of batch"
+        + " children, each taking the pre-approval");
   }
 
   @Test

@@ -73,6 +73,88 @@ public final class PartitionMaintenancePaths {
     return WorkflowIds.partitionMaintenance("main", "app") + PartitionBatchWorkflow.ID_INFIX + 1;
   }
 
+  /**
+   * 60 tables, nothing pre-approved: the {@code batch-<n>} children create and count, the parent asks one approval
+   * (approved by alice), the {@code retire-<n>} children drop on it. Returns the parent's id.
+   */
+  public static String batchApproval(TestWorkflowEnvironment env) {
+    startBatchApproval(env);
+    return WorkflowIds.partitionMaintenance("main", "app");
+  }
+
+  /** The first evidence child of {@link #batchApproval}: plan, create, count the expired partitions. */
+  public static String evidenceChild(TestWorkflowEnvironment env) {
+    startBatchApproval(env);
+    return WorkflowIds.partitionMaintenance("main", "app") + PartitionBatchWorkflow.ID_INFIX + 1;
+  }
+
+  /** The first retire child of {@link #batchApproval}: plan again, count again, drop on the parent's delegation. */
+  public static String retireChild(TestWorkflowEnvironment env) {
+    startBatchApproval(env);
+    return WorkflowIds.partitionMaintenance("main", "app") + BatchApproval.RETIRE_INFIX + 1;
+  }
+
+  private static void startBatchApproval(TestWorkflowEnvironment env) {
+    ManyTables catalog = new ManyTables(60);
+    catalog.retention = "P3M";
+    Worker worker = env.newWorker(TaskQueues.CENTRAL);
+    worker.registerWorkflowImplementationTypes(PartitionMaintenanceWorkflowImpl.class, PartitionBatchWorkflowImpl.class);
+    worker.registerActivitiesImplementations(catalog, new FixedApprovals(), new DroppedNotifications(),
+        new io.pgrunbooks.workflows.replay.KeptReports());
+    env.start();
+    PartitionMaintenanceWorkflow run = env.getWorkflowClient().newWorkflowStub(PartitionMaintenanceWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.CENTRAL)
+            .setWorkflowId(WorkflowIds.partitionMaintenance("main", "app")).build());
+    java.util.concurrent.CompletableFuture<PartitionMaintenanceResult> result = io.temporal.client.WorkflowClient
+        .execute(run::run, new PartitionMaintenanceInput("main", "app", null, 2, false, "carol", "monthly", 2));
+    String requestId = io.pgrunbooks.workflows.replay.TestEnvironments.awaitPendingApproval(run);
+    run.approve(new io.pgrunbooks.workflows.approval.ApprovalSignal(requestId, "alice", "the month's drops", null));
+    result.join();
+    if (catalog.dropped.size() != 60) {
+      throw new IllegalStateException("the path dropped " + catalog.dropped.size() + " partitions; expected 60");
+    }
+  }
+
+  /**
+   * Two archived tables and one dropped, two expired partitions each, under one pre-approved {@code
+   * retire-partitions} approval: the drops, then four ArchivePartition children two at once carrying the approval.
+   */
+  public static String archivedUnderOneApproval(TestWorkflowEnvironment env) {
+    startArchived(env);
+    return WorkflowIds.partitionMaintenance("main", "app");
+  }
+
+  /** One ArchivePartition child of {@link #archivedUnderOneApproval}: its drop on the delegated approval. */
+  public static String delegatedArchive(TestWorkflowEnvironment env) {
+    startArchived(env);
+    return WorkflowIds.archivePartition("main", "app", ManyTables.old("public.a", 1));
+  }
+
+  private static void startArchived(TestWorkflowEnvironment env) {
+    ManyTables catalog = new ManyTables(List.of("public.a", "public.b", "public.c"));
+    catalog.retention = "P3M";
+    catalog.expiredPerTable = 2;
+    catalog.archiveParallel = 2;
+    catalog.archived.addAll(List.of("public.a", "public.b"));
+    ArchivingTables archive = new ArchivingTables(catalog);
+    FixedApprovals approvals = new FixedApprovals();
+    approvals.preApprovals = List.of(new PreApproval(RetirementPlan.STEP, "main/app", "approvals.preApprovals[0]"));
+    Worker worker = env.newWorker(TaskQueues.CENTRAL);
+    worker.registerWorkflowImplementationTypes(PartitionMaintenanceWorkflowImpl.class, PartitionBatchWorkflowImpl.class,
+        io.pgrunbooks.workflows.archivepartition.ArchivePartitionWorkflowImpl.class);
+    worker.registerActivitiesImplementations(catalog, archive, approvals, new DroppedNotifications(),
+        new io.pgrunbooks.workflows.replay.KeptReports());
+    env.newWorker(TaskQueues.HEAVY).registerActivitiesImplementations(archive);
+    env.start();
+    env.getWorkflowClient().newWorkflowStub(PartitionMaintenanceWorkflow.class,
+            WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.CENTRAL)
+                .setWorkflowId(WorkflowIds.partitionMaintenance("main", "app")).build())
+        .run(new PartitionMaintenanceInput("main", "app", null, 2, false, "alice", "monthly", 2));
+    if (catalog.dropped.size() != 6) {
+      throw new IllegalStateException("the path retired " + catalog.dropped + "; expected 6 partitions");
+    }
+  }
+
   private static void startBatchChildren(TestWorkflowEnvironment env) {
     ManyTables catalog = new ManyTables(60);
     catalog.retention = "P3M";

@@ -193,5 +193,10 @@ public final class RebuildFakes {
       calls.add("reinitialize " + input.node());
       return "reinitialize started";
     }
+
+    @Override
+    public SwitchoverAnswer switchover(SwitchoverInput input) {
+      throw new UnsupportedOperationException();
+    }
   }
 }

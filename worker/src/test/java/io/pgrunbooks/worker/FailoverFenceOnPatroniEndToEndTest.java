@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * nodes take writes; the Failover run fences the old primary through its node agent after the approval and PgBouncer
  * ends on Patroni's leader.
  */
-class FailoverOnPatroniEndToEndTest {
+class FailoverFenceOnPatroniEndToEndTest {
 
   @Test
   void patroniKilledOnThePrimaryLeavesTwoWritableNodesAndTheRunFencesTheOldOneAfterApproval() throws Exception {

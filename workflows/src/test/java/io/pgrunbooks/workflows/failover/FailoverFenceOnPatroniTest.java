@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Failover on a cluster with {@code topology: patroni} whose primary is gone: Patroni promotes, the run fences. */
-class FailoverOnPatroniTest {
+class FailoverFenceOnPatroniTest {
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
   private final FailoverFakes fakes = new FailoverFakes();
@@ -37,7 +37,7 @@ class FailoverOnPatroniTest {
     env = TestEnvironments.newEnvironment();
     client = env.getWorkflowClient();
     fakes.topology = "patroni";
-    fakes.moreCentral = new Object[] {patroni};
+    fakes.scriptedPatroni = patroni;
     fakes.register(env, FailoverWorkflowImpl.class);
   }
 
