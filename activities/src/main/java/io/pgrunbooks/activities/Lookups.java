@@ -22,14 +22,16 @@ public final class Lookups {
 
   /**
    * The configured cluster, refused (SafetyRefused) when Patroni manages it: Patroni would fight a node agent
-   * that runs pg_ctl, pg_basebackup or pg_rewind under it, so the direct topology steps never touch its nodes.
+   * that runs pg_ctl, pg_basebackup or pg_rewind under it, so the direct topology steps never touch its nodes
+   * ({@code FailoverNodeActivities.fencePatroniNode}, which makes its own checks, does not come here).
    */
   public static ClusterConfig directCluster(RunbooksConfig config, String name) {
     ClusterConfig cluster = cluster(config, name);
     if (cluster.onPatroni()) {
       throw ApplicationFailure.newNonRetryableFailure("cluster " + name + " is managed by Patroni (topology: patroni):"
           + " the node agent never runs pg_ctl, pg_basebackup or pg_rewind on its nodes; topology changes go through"
-          + " Patroni's REST API (ops/docs/patroni.md)", FailureTypes.SAFETY_REFUSED);
+          + " Patroni's REST API; the one exception is fencePatroniNode, for a node whose Patroni is dead"
+          + " (ops/docs/patroni.md)", FailureTypes.SAFETY_REFUSED);
     }
     return cluster;
   }

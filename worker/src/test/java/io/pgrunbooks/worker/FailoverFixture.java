@@ -102,6 +102,11 @@ public final class FailoverFixture implements AutoCloseable {
 
   /** Inserts a row through PgBouncer and says which port served it. */
   public int writeThroughBouncer() throws SQLException {
+    return writeThroughBouncer(stack);
+  }
+
+  /** Inserts a row through the stack's PgBouncer and says which port served it. */
+  static int writeThroughBouncer(LocalStack stack) throws SQLException {
     try (Connection c = stack.pgbouncer().connect("postgres"); Statement s = c.createStatement()) {
       s.execute("CREATE TABLE IF NOT EXISTS e2e_failover_writes (id serial PRIMARY KEY, at timestamptz DEFAULT now())");
       s.execute("INSERT INTO e2e_failover_writes DEFAULT VALUES");

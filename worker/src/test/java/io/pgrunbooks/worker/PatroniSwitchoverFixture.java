@@ -1,9 +1,7 @@
 package io.pgrunbooks.worker;
 
 import io.pgrunbooks.ops.stack.LocalStack;
-import io.pgrunbooks.ops.stack.LocalStackOptions;
 import io.pgrunbooks.ops.stack.PatroniServers;
-import io.pgrunbooks.ops.stack.PostgresClusterOptions;
 import io.pgrunbooks.ops.stack.PostgresNode;
 import io.pgrunbooks.ops.stack.SharedStack;
 import io.pgrunbooks.workflows.common.TaskQueues;
@@ -22,7 +20,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.Properties;
 import java.util.stream.Collectors;
 
@@ -37,17 +34,11 @@ final class PatroniSwitchoverFixture implements AutoCloseable {
   final PatroniServers patroni;
 
   PatroniSwitchoverFixture() throws IOException {
-    Path dir = Files.createTempDirectory("runbooks-patroni-switchover-");
-    stack = LocalStack.start(LocalStackOptions.defaults(dir).withPassword(SharedStack.PASSWORD)
-        .withPatroni(new PostgresClusterOptions.Patroni(List.of(), 0)));
+    stack = PatroniE2e.start("runbooks-patroni-switchover-");
     workers = new WorkerFixture(stack);
     patroni = stack.postgres().patroni();
-    stack.postgres().awaitStreaming("pg2", Duration.ofSeconds(60));
-    StringBuilder section = new StringBuilder("    topology: patroni\n    patroni:\n      restApi:\n");
-    patroni.restUrls().forEach((node, url) -> section.append("        ").append(node).append(": ").append(url)
-        .append('\n'));
-    section.append("      credentials: {user: patroni, passwordFile: \"").append(patroni.passwordFile())
-        .append("\"}\n").append(FailoverFixture.bouncerAndRebuildYaml(stack)).append("""
+    StringBuilder section = new StringBuilder(PatroniE2e.patroniSection(stack))
+        .append(FailoverFixture.bouncerAndRebuildYaml(stack)).append("""
             failover:
               replayTimeout: 10s
               promoteTimeout: 30s

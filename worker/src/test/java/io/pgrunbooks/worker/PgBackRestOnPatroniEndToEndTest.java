@@ -38,7 +38,7 @@ class PgBackRestOnPatroniEndToEndTest {
       PatroniServers patroni = stack.postgres().patroni();
       PostgresNode pg1 = stack.postgres().node("pg1");
       PostgresNode pg2 = stack.postgres().node("pg2");
-      e2e.writeConfig("rtoObjective: 10m\n", PatroniConfigYaml.section(stack),
+      e2e.writeConfig("rtoObjective: 10m\n", PatroniE2e.patroniSection(stack),
           WorkerFixture.archiveYaml(stack, "patroni-drill-e2e"));
       // Set after stanza-create and restarted through Patroni (no pg_ctl): the leader stays where it was.
       assertThat(patroni.get("pg1", "/patroni").path("role").asText()).isIn("master", "primary");

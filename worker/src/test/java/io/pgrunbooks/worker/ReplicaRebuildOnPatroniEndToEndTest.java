@@ -3,10 +3,7 @@ package io.pgrunbooks.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrunbooks.ops.stack.LocalStack;
-import io.pgrunbooks.ops.stack.LocalStackOptions;
-import io.pgrunbooks.ops.stack.PostgresClusterOptions;
 import io.pgrunbooks.ops.stack.PostgresNode;
-import io.pgrunbooks.ops.stack.SharedStack;
 import io.pgrunbooks.workflows.approval.ApprovalSignal;
 import io.pgrunbooks.workflows.common.RunbookState;
 import io.pgrunbooks.workflows.common.TaskQueues;
@@ -18,7 +15,6 @@ import io.temporal.client.WorkflowOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -32,14 +28,11 @@ class ReplicaRebuildOnPatroniEndToEndTest {
 
   @Test
   void approvedRebuildReinitializesTheReplicaThroughPatroniAndItStreamsWithTheData() throws Exception {
-    Path dir = Files.createTempDirectory("runbooks-patroni-e2e-");
-    LocalStackOptions options = LocalStackOptions.defaults(dir).withPassword(SharedStack.PASSWORD)
-        .withPatroni(new PostgresClusterOptions.Patroni(List.of(), 0));
-    try (LocalStack stack = LocalStack.start(options); WorkerFixture fixture = new WorkerFixture(stack)) {
+    try (LocalStack stack = PatroniE2e.start("runbooks-patroni-e2e-");
+         WorkerFixture fixture = new WorkerFixture(stack)) {
       PostgresNode primary = stack.postgres().node("pg1");
       PostgresNode replica = stack.postgres().node("pg2");
-      stack.postgres().awaitStreaming("pg2", Duration.ofSeconds(60));
-      Files.writeString(fixture.config, PatroniConfigYaml.of(stack, fixture.metricsPort));
+      PatroniE2e.writeConfig(fixture, stack, "");
       fixture.startAll();
       primary.psql("postgres", "CREATE TABLE e2e_patroni AS SELECT generate_series(1, 1000) AS id");
       Path marker = replica.dataDir().resolve("runbooks-e2e-marker");

@@ -31,12 +31,9 @@ class RollingRestartOnPatroniEndToEndTest {
 
   @Test
   void maxConnectionsGoesLiveThroughPatroniWithOneSwitchover() throws Exception {
-    Path dir = Files.createTempDirectory("runbooks-patroni-rolling-");
-    LocalStackOptions options = LocalStackOptions.defaults(dir).withPassword(SharedStack.PASSWORD)
-        .withPatroni(new PostgresClusterOptions.Patroni(List.of(), 0));
-    try (LocalStack stack = LocalStack.start(options); WorkerFixture fixture = new WorkerFixture(stack)) {
-      stack.postgres().awaitStreaming("pg2", Duration.ofSeconds(60));
-      Files.writeString(fixture.config, PatroniConfigYaml.of(stack, fixture.metricsPort));
+    try (LocalStack stack = PatroniE2e.start("runbooks-patroni-rolling-");
+         WorkerFixture fixture = new WorkerFixture(stack)) {
+      PatroniE2e.writeConfig(fixture, stack, "");
       fixture.startAll();
       PostgresNode pg1 = stack.postgres().node("pg1");
       String wanted = Integer.toString(Integer.parseInt(pg1.psql("postgres", "SHOW max_connections").strip()) + 20);

@@ -1,12 +1,15 @@
 package io.pgrunbooks.activities.node;
 
 import io.pgrunbooks.activities.Lookups;
+import io.pgrunbooks.activities.patroni.PatroniFenceGuard;
 import io.pgrunbooks.activities.postgres.ConnectionFactory;
 import io.pgrunbooks.config.ClusterConfig;
 import io.pgrunbooks.config.NodeConfig;
 import io.pgrunbooks.config.RunbooksConfig;
 import io.pgrunbooks.workflows.activities.FailoverNodeActivities;
 import io.pgrunbooks.workflows.activities.NodeActivities.CommandOutcome;
+import io.pgrunbooks.workflows.common.FailureTypes;
+import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.Map;
 
@@ -36,6 +39,26 @@ public class FailoverNodeActivitiesImpl implements FailoverNodeActivities {
   public FenceResult fencePostgres(FailoverNodeInput input) {
     ClusterConfig c = Lookups.cluster(config, input.cluster());
     return failover(input.cluster(), input.node()).fence(c.failover().fenceCommand());
+  }
+
+  @Override
+  public FenceResult fencePatroniNode(FailoverNodeInput input) {
+    ClusterConfig c = Lookups.cluster(config, input.cluster());
+    NodeConfig n = ownNode(c, input.cluster(), input.node());
+    if (!c.onPatroni()) {
+      throw Lookups.badInput("cluster " + input.cluster() + " is not managed by Patroni: its old primary is fenced by"
+          + " fencePostgres");
+    }
+    if (n.dataDir() == null || n.dataDir().isBlank()) {
+      throw Lookups.config("node " + nodeName + " of cluster " + input.cluster() + " has no dataDir configured");
+    }
+    // The one case where an agent touches a Patroni node's PostgreSQL: its own checks, not the workflow's, decide.
+    String refusal = PatroniFenceGuard.check(c, nodeName, () -> env);
+    if (refusal != null) {
+      throw ApplicationFailure.newNonRetryableFailure(refusal, FailureTypes.SAFETY_REFUSED);
+    }
+    ReplicaRebuilder local = new ReplicaRebuilder(c, input.cluster(), n, connections, env);
+    return new NodeFailover(local, c, input.cluster(), n, connections).fence(null);
   }
 
   @Override

@@ -81,6 +81,26 @@ public class PatroniActivitiesImpl implements PatroniActivities {
   }
 
   @Override
+  public PatroniView view(PatroniFactsInput input) {
+    return ops(input.cluster()).view();
+  }
+
+  @Override
+  public LeaderWait awaitLeader(AwaitLeaderInput input) {
+    return ops(input.cluster()).awaitLeader(input.notNode(), input.timeoutSeconds());
+  }
+
+  @Override
+  public String failover(PatroniFailoverInput input) {
+    return ops(input.cluster()).failover(input.candidate());
+  }
+
+  private PatroniFailoverOps ops(String name) {
+    ClusterConfig cluster = patroniCluster(config, name);
+    return new PatroniFailoverOps(name, cluster, new PatroniRestClient(cluster.patroni(), env), connections);
+  }
+
+  @Override
   public SwitchoverAnswer switchover(SwitchoverInput input) {
     ClusterConfig cluster = patroniCluster(config, input.cluster());
     Lookups.node(cluster, input.cluster(), input.leader());

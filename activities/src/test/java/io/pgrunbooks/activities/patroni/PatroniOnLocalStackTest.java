@@ -16,7 +16,11 @@ import io.pgrunbooks.ops.stack.PostgresClusterOptions;
 import io.pgrunbooks.ops.stack.PostgresNode;
 import io.pgrunbooks.ops.stack.Processes;
 import io.pgrunbooks.workflows.activities.NodeActivities.RebuildStep;
+import io.pgrunbooks.workflows.activities.PatroniActivities.AwaitLeaderInput;
+import io.pgrunbooks.workflows.activities.PatroniActivities.LeaderWait;
 import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniFacts;
+import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniFailoverInput;
+import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniView;
 import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniFactsInput;
 import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniMember;
 import io.pgrunbooks.workflows.activities.PatroniActivities.ReinitializeInput;
@@ -125,6 +129,25 @@ class PatroniOnLocalStackTest {
       assertThat(done.status()).as(done.body()).isEqualTo(200);
       awaitFacts(activities, f -> "pg2".equals(f.leader()) && Boolean.FALSE.equals(f.member("pg2").inRecovery())
           && f.member("pg2").timeline() == 2);
+
+      // Failover's Patroni steps, back to pg1: the view of every node, a manual POST /failover, the wait for the
+      // new leader.
+      stack.postgres().awaitStreaming("pg1", Duration.ofSeconds(60));
+      PatroniView view = activities.view(new PatroniFactsInput("main"));
+      assertThat(view.leaderNode()).isEqualTo("pg2");
+      assertThat(view.node("pg2").restAnswers()).isTrue();
+      assertThat(view.node("pg2").writable()).isTrue();
+      assertThat(view.node("pg1").writable()).isFalse();
+      assertThat(view.node("pg2").timeline()).isEqualTo(2);
+      assertThat(activities.failover(new PatroniFailoverInput("main", "pg2"))).contains("already Patroni's leader");
+      assertThat(activities.failover(new PatroniFailoverInput("main", "pg1"))).containsIgnoringCase("failed over");
+      LeaderWait wait = activities.awaitLeader(new AwaitLeaderInput("main", "pg2", 60));
+      assertThat(wait.found()).as("%s", wait).isTrue();
+      assertThat(wait.node()).isEqualTo("pg1");
+      assertThat(wait.timeline()).isEqualTo(3);
+      assertThat(activities.view(new PatroniFactsInput("main")).node("pg1").timeline()).isEqualTo(3);
+      assertThat(activities.awaitLeader(new AwaitLeaderInput("main", "pg1", 1)).found())
+          .as("the old leader does not count as a new one").isFalse();
     }
     assertThat(processes).noneMatch(Processes::isLive);
     assertThat(dir).doesNotExist();

@@ -50,6 +50,15 @@ public interface FailoverNodeActivities {
   @ActivityMethod
   CommandOutcome followNewPrimary(StandbyInput input);
 
+  /**
+   * Fences a node of a Patroni cluster whose Patroni is dead: the only step in which a node agent touches the
+   * PostgreSQL of a Patroni node. The agent itself checks first that its local Patroni REST API does not answer and
+   * that another member's {@code GET /cluster} names a leader that is not this node (SafetyRefused otherwise, also
+   * when no member answers), then runs {@code pg_ctl stop -m immediate}. Not running: confirmed (idempotent).
+   */
+  @ActivityMethod
+  FenceResult fencePatroniNode(FailoverNodeInput input);
+
   record FailoverNodeInput(String cluster, String node) {}
 
   /** @param finalLsn the shutdown checkpoint's LSN (bytes since 0/0) */

@@ -41,6 +41,70 @@ public interface PatroniActivities {
   @ActivityMethod
   SwitchoverAnswer switchover(SwitchoverInput input);
 
+  // --- unplanned failover and fencing (PatroniFailover) ---
+
+  /**
+   * {@link #facts} plus, for every configured node, whether its Patroni REST API answers and what its PostgreSQL
+   * says (writable, LSN, timeline, client sessions): what fencing is judged by. A node that does not answer is a
+   * fact in its {@link NodeView}, not a failure.
+   */
+  @ActivityMethod
+  PatroniView view(PatroniFactsInput input);
+
+  /**
+   * Polls {@code GET /cluster} (heartbeating) until Patroni names a leader that runs on another node than
+   * {@code notNode} and whose PostgreSQL accepts writes, or until {@code timeoutSeconds}: then {@code found} is false.
+   */
+  @ActivityMethod
+  LeaderWait awaitLeader(AwaitLeaderInput input);
+
+  /**
+   * {@code POST /failover {"candidate": <member of node>}}: a manual failover, which Patroni runs even when it will not
+   * promote by itself (paused, no healthy candidate by its rules). Already the leader: done (a retry after a lost
+   * answer). Refused (SafetyRefused) when the node is no member.
+   */
+  @ActivityMethod
+  String failover(PatroniFailoverInput input);
+
+  /**
+   * @param restAnswers its Patroni's {@code GET /patroni} answered
+   * @param writable {@code pg_is_in_recovery() = false}, null when PostgreSQL did not answer
+   * @param lsn the current WAL LSN (writable) or the last received or replayed one (replica), bytes since 0/0; -1
+   * @param timeline a writable node's current WAL timeline, a replica's received one; -1 when unknown
+   * @param clientSessions client backends connected (other than the probe), -1 when unknown
+   * @param writingSessions of those, sessions holding a transaction id (writing now), -1 when unknown
+   */
+  record NodeView(String name, String host, int port, boolean restAnswers, String restError, Boolean writable,
+                  long lsn, long timeline, int clientSessions, int writingSessions, String pgError) {}
+
+  /** Patroni's facts and every configured node's view, read in one go. */
+  record PatroniView(PatroniFacts facts, List<NodeView> nodes) {
+    /** The view of this configured node, or null. */
+    public NodeView node(String name) {
+      return nodes.stream().filter(n -> n.name().equals(name)).findFirst().orElse(null);
+    }
+
+    /** The configured node Patroni's leader runs on, null when there is no leader or it matches no node. */
+    @JsonIgnore
+    public String leaderNode() {
+      PatroniMember m = facts.leader() == null ? null : facts.member(facts.leader());
+      return m == null ? null : m.node();
+    }
+  }
+
+  /** @param notNode the old primary, which does not count as a new leader; null: any leader counts */
+  record AwaitLeaderInput(String cluster, String notNode, long timeoutSeconds) {}
+
+  /**
+   * @param found false when no such leader appeared in time (then the other fields are null / -1)
+   * @param timeline the leader's timeline from its PostgreSQL (Patroni's /cluster lags right after a promotion)
+   * @param at when the leader was first seen (ISO-8601)
+   */
+  record LeaderWait(boolean found, String member, String node, long timeline, long waitedMillis, String at) {}
+
+  /** @param candidate the configured node to promote */
+  record PatroniFailoverInput(String cluster, String candidate) {}
+
   record PatroniFactsInput(String cluster) {}
 
   /** @param leader the node whose member holds the leader lock; {@code candidate} the replica's node */

@@ -62,6 +62,7 @@ public class FailoverWorkflowImpl extends RunbookWorkflowBase implements Failove
     candidate = input.promote().strip();
     RunRecorder run = begin(WorkflowTypes.FAILOVER, cluster, candidate, input);
     Switchover switchover = null;
+    PatroniFailover patroniFailover = null;
     PatroniSwitchover patroni = null;
     try {
       ClusterSpec spec = run.step("describe cluster", () -> config.describeCluster(new DescribeClusterInput(cluster)),
@@ -72,6 +73,15 @@ public class FailoverWorkflowImpl extends RunbookWorkflowBase implements Failove
             FailureTypes.BAD_INPUT);
       }
       stubs = new FailoverStubs(spec.agentStartTimeout());
+      // Runs recorded before the Patroni backend have no topology in the spec and never reach this version check.
+      if (spec.onPatroni() && Workflow.getVersion(PatroniFailover.CHANGE, Workflow.DEFAULT_VERSION, 1) == 1) {
+        patroniFailover = new PatroniFailover(run, gate(), this::finish, lockInbox, stubs, spec);
+        FailoverResult unplanned = patroniFailover.run(input);
+        if (unplanned != null) {
+          return unplanned;
+        }
+        patroniFailover = null;   // Patroni's leader is healthy: a planned switchover, below
+      }
       FailoverSettings settings = stubs.sql().failoverSettings(new FailoverFactsInput(cluster));
       FailoverFacts facts = facts(run, "discover roles and WAL positions");
       FailoverChecks.requireCandidate(facts, candidate, input.force(), settings.maxReplayGapBytes());
@@ -136,7 +146,8 @@ public class FailoverWorkflowImpl extends RunbookWorkflowBase implements Failove
       }
     } catch (RuntimeException e) {
       fail("Failover to " + candidate + " failed: " + Failures.describe(e) + ". State: "
-          + (patroni != null ? patroni.stage() : switchover == null ? "nothing changed" : switchover.stage()));
+          + (patroniFailover != null ? patroniFailover.stage() : patroni != null ? patroni.stage()
+          : switchover == null ? "nothing changed" : switchover.stage()));
       throw e;
     }
   }

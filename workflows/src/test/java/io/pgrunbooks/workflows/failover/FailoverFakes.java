@@ -50,6 +50,8 @@ public final class FailoverFakes {
   /** The cluster's topology ({@code patroni} runs through {@link #patroni}); null as in specs before Patroni. */
   public volatile String topology;
   public final PatroniFakes patroni = new PatroniFakes(calls);
+  /** A scripted Patroni registered instead of {@link #patroni} (unplanned failover tests); null: {@link #patroni}. */
+  public volatile io.pgrunbooks.workflows.activities.PatroniActivities scriptedPatroni;
   private int factCalls;
   private boolean promoted;
 
@@ -83,12 +85,32 @@ public final class FailoverFakes {
     return facts(primary("pg1"), replica("pg2", 5000, "streaming"), replica("pg3", 5000, "streaming"));
   }
 
+  /** A new Failover run on the central queue, with a workflow id of its own. */
+  public static FailoverWorkflow newRun(io.temporal.client.WorkflowClient client) {
+    return client.newWorkflowStub(FailoverWorkflow.class, io.temporal.client.WorkflowOptions.newBuilder()
+        .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId("failover:main:" + java.util.UUID.randomUUID()).build());
+  }
+
+  /** The first pending approval of {@code run}, once there is one. */
+  public static io.pgrunbooks.workflows.common.PendingApproval awaitPending(FailoverWorkflow run) {
+    io.pgrunbooks.workflows.replay.TestEnvironments.awaitTrue(() -> !run.progress().pendingApprovals().isEmpty(),
+        "an approval is pending");
+    return run.progress().pendingApprovals().get(0);
+  }
+
+  /** Approves {@code p} as alice, then bob. */
+  public static void approveTwice(FailoverWorkflow run, io.pgrunbooks.workflows.common.PendingApproval p) {
+    run.approve(new io.pgrunbooks.workflows.approval.ApprovalSignal(p.requestId(), "alice", "go", null));
+    run.approve(new io.pgrunbooks.workflows.approval.ApprovalSignal(p.requestId(), "bob", "go", null));
+  }
+
   /** Registers {@code impls}, the lock workflow and these fakes (pg1..pg3 agents) on {@code env}, and starts it. */
   public void register(TestWorkflowEnvironment env, Class<?>... impls) {
     Worker central = env.newWorker(TaskQueues.CENTRAL);
     central.registerWorkflowImplementationTypes(impls);
     central.registerWorkflowImplementationTypes(TopologyLockWorkflowImpl.class);
-    central.registerActivitiesImplementations(new Config(), new Sql(), new Replication(), patroni, approvals, new DroppedNotifications(),
+    central.registerActivitiesImplementations(new Config(), new Sql(), new Replication(),
+        scriptedPatroni != null ? scriptedPatroni : patroni, approvals, new DroppedNotifications(),
         new ClientLockActivities(env.getWorkflowClient()), new io.pgrunbooks.workflows.replay.KeptReports());
     for (String node : List.of("pg1", "pg2", "pg3")) {
       env.newWorker(TaskQueues.node(node))
@@ -237,6 +259,13 @@ public final class FailoverFakes {
       return fenceConfirms ? new FenceResult(true, "not running", "pg_ctl stop -m immediate")
           : new FenceResult(false, "PostgreSQL on " + node + " STILL RUNS after pg_ctl stop -m immediate (exit 1)",
               "pg_ctl stop -m immediate");
+    }
+
+    @Override
+    public FenceResult fencePatroniNode(FailoverNodeInput input) {
+      call("fencePatroni " + node);
+      return new FenceResult(true, "PostgreSQL on " + node + " is not running after pg_ctl stop -m immediate (exit 0)",
+          "pg_ctl stop -m immediate");
     }
 
     @Override

@@ -66,6 +66,16 @@ public final class FailoverPaths {
     return finished(env, ID);
   }
 
+  /** Patroni killed on pg1 and pg2 promoted by Patroni: pg1 fenced by its agent after approval, PgBouncer repointed. */
+  public static String patroniFenced(TestWorkflowEnvironment env) {
+    FailoverFakes fakes = new FailoverFakes();
+    PatroniFailoverFakes patroni = new PatroniFailoverFakes(fakes.calls);
+    patroni.views = List.of(PatroniFailoverFakes.twoWritable(), PatroniFailoverFakes.twoWritable(),
+        PatroniFailoverFakes.fenced());
+    fakes.scriptedPatroni = patroni;
+    return approvedOnPatroni(env, fakes);
+  }
+
   /** Cancelled while waiting for the final LSN: the compensation still runs, in a detached scope. */
   public static String cancelled(TestWorkflowEnvironment env) {
     FailoverFakes fakes = new FailoverFakes();

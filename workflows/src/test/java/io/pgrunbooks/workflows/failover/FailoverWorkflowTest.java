@@ -5,6 +5,8 @@ import static io.pgrunbooks.workflows.failover.FailoverFakes.facts;
 import static io.pgrunbooks.workflows.failover.FailoverFakes.primary;
 import static io.pgrunbooks.workflows.failover.FailoverFakes.replica;
 import static io.pgrunbooks.workflows.failover.FailoverFakes.switchoverFacts;
+import static io.pgrunbooks.workflows.failover.FailoverFakes.approveTwice;
+import static io.pgrunbooks.workflows.failover.FailoverFakes.awaitPending;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -240,18 +242,6 @@ class FailoverWorkflowTest {
   }
 
   private FailoverWorkflow stub() {
-    return client.newWorkflowStub(FailoverWorkflow.class, WorkflowOptions.newBuilder()
-        .setTaskQueue(TaskQueues.CENTRAL).setWorkflowId("failover:main:" + java.util.UUID.randomUUID()).build());
+    return FailoverFakes.newRun(client);
   }
-
-  private static PendingApproval awaitPending(FailoverWorkflow run) {
-    TestEnvironments.awaitTrue(() -> !run.progress().pendingApprovals().isEmpty(), "an approval is pending");
-    return run.progress().pendingApprovals().get(0);
-  }
-
-  private static void approveTwice(FailoverWorkflow run, PendingApproval p) {
-    run.approve(new ApprovalSignal(p.requestId(), "alice", "go", null));
-    run.approve(new ApprovalSignal(p.requestId(), "bob", "go", null));
-  }
-
 }

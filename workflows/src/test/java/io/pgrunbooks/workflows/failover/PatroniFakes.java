@@ -69,6 +69,25 @@ public final class PatroniFakes implements PatroniActivities {
     throw new UnsupportedOperationException();
   }
 
+  /** A healthy leader (its Patroni and PostgreSQL answer, no other node writable): Failover's switchover path. */
+  @Override
+  public synchronized PatroniView view(PatroniFactsInput input) {
+    PatroniFacts f = facts(leader, timeline, paused, scheduled, null);
+    return new PatroniView(f, f.members().stream().map(m -> new NodeView(m.node(), "127.0.0.1",
+        15430 + Integer.parseInt(m.node().substring(2)), true, null, !m.inRecovery(), 5000, timeline, 3, 0, null))
+        .toList());
+  }
+
+  @Override
+  public LeaderWait awaitLeader(AwaitLeaderInput input) {
+    throw new UnsupportedOperationException("a healthy leader is never waited for");
+  }
+
+  @Override
+  public String failover(PatroniFailoverInput input) {
+    throw new UnsupportedOperationException("a healthy leader is switched over, never failed over");
+  }
+
   @Override
   public String patchParameters(PatchParametersInput input) {
     throw new UnsupportedOperationException("RollingRestart only");

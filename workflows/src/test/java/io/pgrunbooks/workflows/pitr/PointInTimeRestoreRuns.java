@@ -104,6 +104,11 @@ public final class PointInTimeRestoreRuns {
         }
 
         @Override
+        public FenceResult fencePatroniNode(FailoverNodeInput input) {
+          throw new UnsupportedOperationException("into: inPlace never fences");
+        }
+
+        @Override
         public io.pgrunbooks.workflows.activities.NodeActivities.CommandOutcome promotePostgres(
             FailoverNodeInput input) {
           throw new UnsupportedOperationException("pgBackRest promotes the restore");

@@ -149,7 +149,10 @@ public final class HistoryScenarios {
       new HistoryScenario("Failover", "candidate-fenced", FailoverPaths::candidateFenced),
       new HistoryScenario("Failover", "cancelled", FailoverPaths::cancelled),
       new HistoryScenario("Failover", "patroni-switchover", FailoverPaths::patroniSwitchover),
+      // The same path since failover-through-patroni: Patroni's view first, a healthy leader, then the switchover.
+      new HistoryScenario("Failover", "patroni-view-switchover", FailoverPaths::patroniSwitchover),
       new HistoryScenario("Failover", "patroni-timed-out", FailoverPaths::patroniTimedOut),
+      new HistoryScenario("Failover", "patroni-fenced", FailoverPaths::patroniFenced),
       new HistoryScenario("FailoverDrill", "passed", FailoverPaths::drillPassed),
       new HistoryScenario("FailoverDrill", "skipped", FailoverPaths::drillSkipped),
       new HistoryScenario("FailoverDrill", "window-too-far", FailoverPaths::drillWindowTooFar),

@@ -174,6 +174,21 @@ public final class RebuildFakes {
     }
 
     @Override
+    public PatroniView view(PatroniFactsInput input) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public LeaderWait awaitLeader(AwaitLeaderInput input) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public String failover(PatroniFailoverInput input) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public String reinitialize(ReinitializeInput input) {
       calls.add("reinitialize " + input.node());
       return "reinitialize started";

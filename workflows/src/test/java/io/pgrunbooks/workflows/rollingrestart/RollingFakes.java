@@ -178,6 +178,21 @@ final class RollingFakes {
     }
 
     @Override
+    public PatroniView view(PatroniFactsInput input) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public LeaderWait awaitLeader(AwaitLeaderInput input) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public String failover(PatroniFailoverInput input) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public synchronized String patchParameters(PatchParametersInput input) {
       call("patch " + input.parameters());
       for (Node n : nodes.values()) {
@@ -222,6 +237,11 @@ final class RollingFakes {
 
     @Override
     public FenceResult fencePostgres(FailoverNodeInput input) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public FenceResult fencePatroniNode(FailoverNodeInput input) {
       throw new UnsupportedOperationException();
     }
 

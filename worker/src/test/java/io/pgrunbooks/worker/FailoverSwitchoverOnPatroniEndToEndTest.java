@@ -29,7 +29,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * drill switches over and back through {@code POST /switchover} while an independent client writes through PgBouncer.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class FailoverOnPatroniEndToEndTest {
+class FailoverSwitchoverOnPatroniEndToEndTest {
   @AutoClose
   private static PatroniSwitchoverFixture f;
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Failover and FailoverDrill of a healthy primary on a cluster with {@code topology: patroni}. */
-class FailoverOnPatroniTest {
+class FailoverSwitchoverOnPatroniTest {
   private TestWorkflowEnvironment env;
   private final FailoverFakes fakes = new FailoverFakes();
 
