@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -34,6 +35,9 @@ class HealthCheckEndToEndTest {
   @BeforeAll
   static void start() throws Exception {
     fixture = new WorkerFixture();
+    // The stack's data dirs share this host's filesystem, whose fill level is not the test's to assert.
+    Files.writeString(fixture.config, WorkerFixture.configYaml(fixture.stack, fixture.metricsPort).replace(
+        "    credentials:\n", "    health: {diskDegradedPercent: 99, diskUnhealthyPercent: 100}\n    credentials:\n"));
     fixture.startAll();
   }
 

@@ -1,6 +1,7 @@
 package io.pgrunbooks.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgrunbooks.ops.stack.LocalStack;
 import io.pgrunbooks.ops.stack.PostgresNode;
@@ -11,6 +12,7 @@ import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildInput;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildResult;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildWorkflow;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /**
  * ReplicaRebuild of a cluster with {@code topology: patroni} end to end: the Patroni mode of the local stack (real
  * etcd, Patroni, PostgreSQL), the real worker and node agents as processes, the run started and approved through the
- * public contract. Patroni wipes and clones the replica; the node agent is never asked.
+ * public contract. The leader is refused; Patroni wipes and clones the replica; the node agent is never asked.
  */
 class ReplicaRebuildOnPatroniEndToEndTest {
 
@@ -38,6 +40,16 @@ class ReplicaRebuildOnPatroniEndToEndTest {
       Path marker = replica.dataDir().resolve("runbooks-e2e-marker");
       Files.writeString(marker, "Patroni wipes this");
       long pidBefore = replica.pid().orElseThrow();
+      long leaderPid = primary.pid().orElseThrow();
+
+      // The leader is refused before any approval, and nothing is asked of Patroni.
+      ReplicaRebuildWorkflow leader = fixture.client.newWorkflowStub(ReplicaRebuildWorkflow.class,
+          WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.CENTRAL).setWorkflowId("replica-rebuild:main:pg1")
+              .build());
+      assertThatThrownBy(() -> leader.run(new ReplicaRebuildInput("main", "pg1", false, "carol", "Patroni e2e")))
+          .isInstanceOf(WorkflowFailedException.class).rootCause()
+          .hasMessageContaining("pg1 is the primary of cluster main").hasMessageContaining("nothing was done");
+      assertThat(primary.pid().orElseThrow()).as("the leader's PostgreSQL untouched").isEqualTo(leaderPid);
 
       ReplicaRebuildWorkflow run = fixture.client.newWorkflowStub(ReplicaRebuildWorkflow.class,
           WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.CENTRAL).setWorkflowId("replica-rebuild:main:pg2")

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The Patroni mode of a {@link PostgresCluster}: one etcd and one Patroni per node, all as the postgres OS user
@@ -337,16 +338,27 @@ public final class PatroniServers {
   /**
    * Rewrites every node's YAML (picking up settings written since the start), has each Patroni reload it
    * ({@code POST /reload}) and restarts the PostgreSQL of {@code restart} through Patroni ({@code POST /restart}),
-   * for settings that change only at server start. The leader keeps its lock: a restart is no switchover.
+   * for settings that change only at server start, until {@code applied} holds for each (at most 3 restarts). The
+   * leader keeps its lock: a restart is no switchover.
    */
-  void reconfigure(List<PostgresNode> nodes, List<PostgresNode> restart) {
+  void reconfigure(List<PostgresNode> nodes, List<PostgresNode> restart, Predicate<PostgresNode> applied) {
     for (PostgresNode node : nodes) {
       writeConfig(node, socketDir, binDir);
       post(node.name(), "/reload", "{}");
     }
     for (PostgresNode node : restart) {
-      post(node.name(), "/restart", "{}");
-      awaitRunning(node.name());
+      // POST /reload only schedules the reload for Patroni's next loop: a restart before it keeps the old settings.
+      for (int attempt = 1; !applied.test(node); attempt++) {
+        if (attempt > 3) {
+          throw new IllegalStateException(node.name() + ": the new settings are not live after 3 restarts by Patroni");
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!get(node.name(), "/patroni").path("pending_restart").asBoolean(false) && System.nanoTime() < deadline) {
+          Processes.sleep(Duration.ofMillis(200));
+        }
+        post(node.name(), "/restart", "{}");
+        awaitRunning(node.name());
+      }
     }
   }
 

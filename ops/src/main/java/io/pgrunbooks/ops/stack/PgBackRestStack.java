@@ -141,7 +141,7 @@ public final class PgBackRestStack {
     // archive_mode only changes at server start; a replica needs it on before it may be promoted.
     if (cluster.patroni() != null) {
       // Patroni owns the settings and the restart: its YAML rewritten, then POST /restart; never pg_ctl.
-      cluster.patroni().reconfigure(cluster.nodes(), restart);
+      cluster.patroni().reconfigure(cluster.nodes(), restart, PgBackRestStack::archivingOn);
     } else {
       Parallel.run("pg-archive-restart", restart.stream().<Runnable>map(n -> () -> {
         n.stop();
