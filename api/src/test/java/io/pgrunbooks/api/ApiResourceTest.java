@@ -152,12 +152,11 @@ class ApiResourceTest extends StartsRuns {
         .isInstanceOf(io.temporal.client.WorkflowFailedException.class)
         .satisfies(e -> assertThat(((io.temporal.failure.ApplicationFailure) e.getCause()).getOriginalMessage())
             .isEqualTo("unknown input field \"dryrun\" for ArchivePartition; did you mean \"dryRun\"? Its fields: "
-                + "cluster, database, partition, drop, force, deepVerify, dryRun, requestedBy, reason, "
-                + "delegatedApproval"));
+                + "cluster, database, partition, drop, force, deepVerify, dryRun, requestedBy, reason"));
     JsonNode view = api.get("victor", "/api/v1/runs/" + id).json();
     assertThat(view.path("failure").asText()).isEqualTo("unknown input field \"dryrun\" for ArchivePartition; "
         + "did you mean \"dryRun\"? Its fields: cluster, database, partition, drop, force, deepVerify, dryRun, "
-        + "requestedBy, reason, delegatedApproval");
+        + "requestedBy, reason");
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The one place that says, as sentences, what is wrong with a runbook's input, read from the input
@@ -27,6 +28,12 @@ public final class InputErrors {
   public record Problem(String field, String message) {}
 
   private static final ObjectMapper JSON = DataConverters.objectMapper();
+
+  /**
+   * Input fields that only a parent runbook sets on its child (a delegation of its approval, the first round of a
+   * batch): accepted when given, never offered to a person in the list of fields or as a suggestion.
+   */
+  public static final Set<String> PARENT_ONLY = Set.of("delegatedApproval", "evidenceOnly");
 
   private InputErrors() {}
 
@@ -67,7 +74,7 @@ public final class InputErrors {
       Map.Entry<String, JsonNode> f = it.next();
       RecordComponent c = components.get(f.getKey());
       if (c == null) {
-        problems.add(new Problem(f.getKey(), unknownField(type, f.getKey(), components.keySet())));
+        problems.add(new Problem(f.getKey(), unknownField(type, f.getKey(), offered(components.keySet()))));
       } else if (!f.getValue().isNull() && !binds(c, f.getValue())) {
         problems.add(new Problem(f.getKey(), "field \"" + f.getKey() + "\" of " + type + " must be "
             + expected(c.getGenericType()) + ", got " + f.getValue()));
@@ -235,6 +242,11 @@ public final class InputErrors {
       return Double.class;
     }
     return c;
+  }
+
+  /** The fields a person may set: all but {@link #PARENT_ONLY}, in the record's order. */
+  private static List<String> offered(Collection<String> fields) {
+    return fields.stream().filter(f -> !PARENT_ONLY.contains(f)).toList();
   }
 
   private static Map<String, RecordComponent> components(RunbookSpec spec) {

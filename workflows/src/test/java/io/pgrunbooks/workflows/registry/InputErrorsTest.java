@@ -25,7 +25,18 @@ class InputErrorsTest {
     assertThat(messages("ArchivePartition", """
         {"cluster": "main", "database": "app", "partition": "public.t_2025_01", "dryrun": true}"""))
         .containsExactly("unknown input field \"dryrun\" for ArchivePartition; did you mean \"dryRun\"? Its fields: "
-            + "cluster, database, partition, drop, force, deepVerify, dryRun, requestedBy, reason, delegatedApproval");
+            + "cluster, database, partition, drop, force, deepVerify, dryRun, requestedBy, reason");
+  }
+
+  @Test
+  void parentOnlyFieldsBindButAreNeverOfferedToAPerson() throws Exception {
+    assertThat(messages("PartitionMaintenance", """
+        {"cluster": "main", "database": "app", "evidenceOnly": true, "delegatedApproval": null}""")).isEmpty();
+    List<String> misspelled = messages("PartitionMaintenance", """
+        {"cluster": "main", "database": "app", "evidenceOnli": true}""");
+    assertThat(misspelled).hasSize(1);
+    assertThat(misspelled.get(0)).startsWith("unknown input field \"evidenceOnli\" for PartitionMaintenance; its fields: ")
+        .contains("cluster", "dryRun").doesNotContain("evidenceOnly", "delegatedApproval");
   }
 
   @Test

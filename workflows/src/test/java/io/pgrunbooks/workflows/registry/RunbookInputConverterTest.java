@@ -62,7 +62,7 @@ class RunbookInputConverterTest {
           ApplicationFailure top = (ApplicationFailure) e.getCause();
           assertThat(top.getOriginalMessage()).isEqualTo("unknown input field \"dryrun\" for ArchivePartition; "
               + "did you mean \"dryRun\"? Its fields: cluster, database, partition, drop, force, deepVerify, dryRun, "
-              + "requestedBy, reason, delegatedApproval");
+              + "requestedBy, reason");
           ApplicationFailure reason = (ApplicationFailure) top.getCause();
           assertThat(reason.getType()).isEqualTo(FailureTypes.BAD_INPUT);
           assertThat(reason.isNonRetryable()).isTrue();
