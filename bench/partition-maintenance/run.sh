@@ -6,4 +6,9 @@ cd "$(dirname "$0")/../.."
 mvn -B -o -q -pl activities -am test -Dtest=PartitionMaintenanceBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
   -Dbench.tables="${TABLES:-200}" -Dbench.runs="${RUNS:-3}" \
   -Dlogback.configurationFile="$PWD/bench/partition-maintenance/logback.xml"
-grep -E '^(source|run |  runbook|  PROFILE|  STATEMENTS|MEDIAN)' activities/target/surefire-reports/io.pgrunbooks.activities.bench.PartitionMaintenanceBenchmark-output.txt
+# Surefire put the output into the report XML's <system-out> instead of the -output.txt file (left empty) in one
+# TABLES=2000 run: read whichever has it.
+reports=activities/target/surefire-reports/io.pgrunbooks.activities.bench.PartitionMaintenanceBenchmark
+out="$reports-output.txt"
+[ -s "$out" ] || out="$(dirname "$reports")/TEST-$(basename "$reports").xml"
+grep -E '^(source|run |  runbook|  PROFILE|  STATEMENTS|MEDIAN)' "$out"
