@@ -9,7 +9,9 @@ import io.pgrunbooks.workflows.activities.NodeActivities;
 import io.pgrunbooks.workflows.activities.NodeActivities.CommandOutcome;
 import io.pgrunbooks.workflows.activities.NodeActivities.RebuildStep;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities.SlotInput;
+import io.pgrunbooks.workflows.common.Failures;
 import io.pgrunbooks.workflows.common.RunRecorder;
+import io.pgrunbooks.workflows.common.RunbookState;
 import io.pgrunbooks.workflows.failover.FailoverStubs;
 import io.pgrunbooks.workflows.failover.Switchover;
 import io.pgrunbooks.workflows.replicarebuild.NodeStubs;
@@ -17,6 +19,8 @@ import io.pgrunbooks.workflows.rollingrestart.ParameterActivities.AlterSystemInp
 import io.pgrunbooks.workflows.rollingrestart.ParameterActivities.NodeSettings;
 import io.pgrunbooks.workflows.rollingrestart.ParameterActivities.ParameterFacts;
 import io.pgrunbooks.workflows.rollingrestart.ParameterRules.Change;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.util.List;
 import java.util.Set;
@@ -27,6 +31,11 @@ import java.util.Set;
  * RESUME) with the old primary rejoined by {@code pg_rewind}, as {@code FailoverDrill} does.
  */
 final class DirectRestarts implements Restarts {
+  /** A failed pg_rewind of the old primary falls back to a child ReplicaRebuild (before: the run failed). */
+  static final String REBUILD_FALLBACK = "rolling-restart-rebuild-fallback";
+  /** Failure type of a run whose old primary stays stopped: pg_rewind and the ReplicaRebuild after it both failed. */
+  static final String REBUILD_FAILED = "OldPrimaryNotRejoined";
+
   private final RunRecorder run;
   private final ParameterActivities params;
   private final ClusterSpec spec;
@@ -77,9 +86,38 @@ final class DirectRestarts implements Restarts {
     run.step("slot for " + primary + " on " + candidate, () -> stubs.replication().recreateSlot(
         new SlotInput(spec.name(), candidate, old.slot())), s -> s);
     // The old primary stopped cleanly and the candidate replayed its last WAL: pg_rewind finds nothing to undo.
-    run.step("rejoin " + primary + " as a replica of " + candidate, () -> stubs.agent(primary).rewindAsStandby(
-        new StandbyInput(spec.name(), primary, candidate, now.host(), now.port(), old.slot())), CommandOutcome::summary);
+    try {
+      run.step("rejoin " + primary + " as a replica of " + candidate, () -> stubs.agent(primary).rewindAsStandby(
+          new StandbyInput(spec.name(), primary, candidate, now.host(), now.port(), old.slot())),
+          CommandOutcome::summary);
+    } catch (ActivityFailure e) {
+      if (Workflow.getVersion(REBUILD_FALLBACK, Workflow.DEFAULT_VERSION, 1) < 1) {
+        throw e;
+      }
+      rebuildAfterFailedRewind(stubs, settings, primary, candidate, e);
+      return;
+    }
     run.change(primary + " restarted as a replica of " + candidate);
+  }
+
+  /**
+   * pg_rewind failed after the switchover: the old primary is stopped and the new one serves. A child ReplicaRebuild
+   * (which asks its own approval: it replaces the node's data directory) rebuilds it from the new primary, whose
+   * configuration already holds the new values. The run fails, naming the node, when the rebuild does not complete.
+   */
+  private void rebuildAfterFailedRewind(FailoverStubs stubs, FailoverSettings settings, String primary,
+                                        String candidate, RuntimeException cause) {
+    run.log("pg_rewind of " + primary + " failed (" + Failures.describe(cause) + "); " + candidate
+        + " is the primary; rebuilding " + primary + " with ReplicaRebuild (its own approval)");
+    String outcome = new Switchover(run, stubs, spec, settings, "switchover: ").requestedBy(requestedBy)
+        .rebuild(primary, "RollingRestart: pg_rewind of the old primary failed");
+    if (!RunbookState.COMPLETED.name().equals(outcome)) {
+      throw ApplicationFailure.newNonRetryableFailure(primary + " is stopped: pg_rewind failed ("
+          + Failures.describe(cause) + ") and its ReplicaRebuild ended " + outcome + "; " + candidate
+          + " is the primary. Rebuild " + primary + " with ReplicaRebuild, then run RollingRestart again to verify",
+          REBUILD_FAILED);
+    }
+    run.change(primary + " rebuilt as a replica of " + candidate + " (ReplicaRebuild after pg_rewind failed)");
   }
 
   private NodeSpec node(String name) {

@@ -4,6 +4,7 @@ import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.Worker;
+import io.pgrunbooks.workflows.common.WorkflowIds;
 import io.pgrunbooks.workflows.partitionmaintenance.PartitionBatchWorkflow;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -23,8 +24,9 @@ final class HistoryReplay {
   }
 
   /**
-   * The id a history ran under when its child ids derive from it (PartitionMaintenance's {@code <id>/batch-<n>}):
-   * replay must start those children under the same ids, and a stored history does not hold its own id. Null else.
+   * The id a history ran under when its child ids derive from it (PartitionMaintenance's {@code <id>/batch-<n>}, a
+   * topology runbook's {@code replica-rebuild:<cluster>:<node>:<id>}): replay must start those children under the same
+   * ids, and a stored history does not hold its own id. Null else.
    */
   private static String idFromChildren(WorkflowExecutionHistory history) {
     for (HistoryEvent e : history.getEvents()) {
@@ -33,6 +35,10 @@ final class HistoryReplay {
         int at = child.lastIndexOf(PartitionBatchWorkflow.ID_INFIX);
         if (at > 0) {
           return child.substring(0, at);
+        }
+        String[] rebuild = child.split(":", 4);
+        if (rebuild.length == 4 && child.startsWith(WorkflowIds.replicaRebuild(rebuild[1], rebuild[2]) + ":")) {
+          return rebuild[3];
         }
       }
     }

@@ -119,6 +119,8 @@ public final class HistoryScenarios {
           io.pgrunbooks.workflows.rollingrestart.RollingRestartPaths::patroni),
       new HistoryScenario("RollingRestart", "reload-only",
           io.pgrunbooks.workflows.rollingrestart.RollingRestartPaths::reloadOnly),
+      new HistoryScenario("RollingRestart", "rewind-failed-rebuilt",
+          io.pgrunbooks.workflows.rollingrestart.RollingRestartPaths::rewindFailedRebuilt),
       new HistoryScenario("ReplicaRebuild", "rebuilt", ReplicaRebuildPaths::rebuilt),
       new HistoryScenario("ReplicaRebuild", "rejected", ReplicaRebuildPaths::rejected),
       new HistoryScenario("ReplicaRebuild", "dry-run", ReplicaRebuildPaths::dryRun),

@@ -18,7 +18,19 @@ import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
 import io.pgrunbooks.workflows.replay.DroppedNotifications;
 import io.pgrunbooks.workflows.replay.FixedApprovals;
 import io.pgrunbooks.workflows.replay.KeptReports;
+import io.pgrunbooks.workflows.approval.ApprovalSignal;
+import io.pgrunbooks.workflows.approval.Decision;
+import io.pgrunbooks.workflows.approval.DecisionResult;
+import io.pgrunbooks.workflows.common.Progress;
+import io.pgrunbooks.workflows.common.RunReport;
+import io.pgrunbooks.workflows.common.RunbookState;
+import io.pgrunbooks.workflows.lock.LockResponse;
+import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildInput;
+import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildResult;
+import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildWorkflow;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.workflow.Workflow;
 import io.temporal.worker.Worker;
 import java.lang.reflect.Proxy;
 import java.time.Instant;
@@ -38,6 +50,12 @@ final class RollingFakes {
   final List<String> calls = failover.calls;
   final String topology;
   final Map<String, Node> nodes = new HashMap<>();
+  /** pg_rewind of the old primary fails (then a child ReplicaRebuild, {@link Rebuild}, rejoins it). */
+  volatile boolean rewindFails;
+  /** The fakes of the running test, for the child workflow {@link Rebuild} (Temporal instantiates it). */
+  private static volatile RollingFakes current;
+  /** What the child {@link Rebuild} ends with. */
+  volatile RunbookState rebuildOutcome = RunbookState.COMPLETED;
   /** Patroni's timeline: a switchover moves to the next one. */
   private int timeline = 1;
 
@@ -72,7 +90,9 @@ final class RollingFakes {
 
   void register(TestWorkflowEnvironment env) {
     Worker central = env.newWorker(TaskQueues.CENTRAL);
-    central.registerWorkflowImplementationTypes(RollingRestartWorkflowImpl.class, TopologyLockWorkflowImpl.class);
+    current = this;
+    central.registerWorkflowImplementationTypes(RollingRestartWorkflowImpl.class, TopologyLockWorkflowImpl.class,
+        Rebuild.class);
     central.registerActivitiesImplementations(new Config(), new Params(), failover.new Replication(), sql(), new Patroni(),
         new FixedApprovals(), new DroppedNotifications(), new ClientLockActivities(env.getWorkflowClient()),
         new KeptReports());
@@ -89,6 +109,54 @@ final class RollingFakes {
   private String primary() {
     return nodes.entrySet().stream().filter(e -> !e.getValue().inRecovery).map(Map.Entry::getKey).findFirst()
         .orElseThrow();
+  }
+
+  /**
+   * The child ReplicaRebuild: as pg_basebackup from the primary does, the node gets the primary's configuration files,
+   * starts as its replica and so runs with the values already written there.
+   */
+  public static final class Rebuild implements ReplicaRebuildWorkflow {
+    @Override
+    public ReplicaRebuildResult run(ReplicaRebuildInput input) {
+      RollingFakes f = current;
+      String primary;
+      synchronized (f) {
+        primary = f.primary();
+        f.call("rebuild " + input.replica() + " from " + primary + " (requested by " + input.requestedBy() + ")");
+        if (f.rebuildOutcome == RunbookState.COMPLETED) {
+          Node n = f.nodes.get(input.replica());
+          n.file.putAll(f.nodes.get(primary).file);
+          n.inRecovery = true;
+          n.restart();
+        }
+      }
+      Instant now = Instant.ofEpochMilli(Workflow.currentTimeMillis());
+      return new ReplicaRebuildResult(new RunReport("ReplicaRebuild", input.cluster(), input.replica(), false,
+          f.rebuildOutcome, "fake rebuild", List.of(), List.of(), List.of(), List.of(), List.of(), now, now, 0),
+          input.replica(), primary, "", false, 0, 0);
+    }
+
+    @Override
+    public Progress progress() {
+      return null;
+    }
+
+    @Override
+    public void approve(ApprovalSignal signal) {}
+
+    @Override
+    public void reject(ApprovalSignal signal) {}
+
+    @Override
+    public DecisionResult decide(Decision decision) {
+      return null;
+    }
+
+    @Override
+    public void validateDecide(Decision decision) {}
+
+    @Override
+    public void lockResponse(LockResponse response) {}
   }
 
   final class Config implements ConfigActivities {
@@ -255,6 +323,9 @@ final class RollingFakes {
     @Override
     public synchronized CommandOutcome rewindAsStandby(StandbyInput input) {
       call("rewind " + node + " from " + input.primary());
+      if (rewindFails) {
+        throw ApplicationFailure.newNonRetryableFailure("pg_rewind: could not find common ancestor", "RewindFailed");
+      }
       nodes.get(node).inRecovery = true;
       nodes.get(node).restart();
       return new CommandOutcome("rewound", List.of(), "", 0);

@@ -29,8 +29,19 @@ public final class RollingRestartPaths {
     return approved(env, "direct", Map.of("checkpoint_timeout", "10min"));
   }
 
+  /** Direct: pg_rewind of the old primary fails; a child ReplicaRebuild rejoins it. */
+  public static String rewindFailedRebuilt(TestWorkflowEnvironment env) {
+    RollingFakes fakes = new RollingFakes("direct");
+    fakes.rewindFails = true;
+    return approved(env, fakes, Map.of("max_connections", "150"));
+  }
+
   private static String approved(TestWorkflowEnvironment env, String topology, Map<String, String> parameters) {
-    new RollingFakes(topology).register(env);
+    return approved(env, new RollingFakes(topology), parameters);
+  }
+
+  private static String approved(TestWorkflowEnvironment env, RollingFakes fakes, Map<String, String> parameters) {
+    fakes.register(env);
     RollingRestartWorkflow run = env.getWorkflowClient().newWorkflowStub(RollingRestartWorkflow.class,
         WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.CENTRAL).setWorkflowId(ID).build());
     var done = WorkflowClient.execute(run::run, new RollingRestartInput("main", parameters, false, "carol", "replay"));

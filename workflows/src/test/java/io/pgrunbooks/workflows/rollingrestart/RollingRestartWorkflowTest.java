@@ -1,6 +1,7 @@
 package io.pgrunbooks.workflows.rollingrestart;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgrunbooks.workflows.approval.ApprovalSignal;
 import io.pgrunbooks.workflows.common.FailureTypes;
@@ -9,6 +10,7 @@ import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.replay.TestEnvironments;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 
 import java.util.Map;
@@ -140,6 +142,41 @@ class RollingRestartWorkflowTest {
     assertThat(r.primaryAfter()).isEqualTo("pg2");
     assertThat(fakes.calls).containsExactly("patch {max_connections=150}", "patroni restart pg2", "catchUp pg2 from pg1",
         "pause", "patroni switchover pg1 -> pg2", "awaitWritable pg2", "repoint pg2", "resume", "catchUp pg1 from pg2");
+  }
+
+  @Test
+  void aFailedRewindOfTheOldPrimaryFallsBackToAReplicaRebuildThatCarriesTheNewValue() {
+    RollingRestartWorkflow run = start("direct");
+    fakes.rewindFails = true;
+    CompletableFuture<RollingRestartResult> done = WorkflowClient.execute(run::run, input(Map.of("max_connections", "150")));
+    run.approve(new ApprovalSignal(awaitPending(run).requestId(), "alice", "go", null));
+
+    RollingRestartResult r = done.join();
+    assertThat(r.report().outcome()).isEqualTo(RunbookState.COMPLETED);
+    assertThat(r.primaryAfter()).isEqualTo("pg2");
+    assertThat(fakes.calls).containsSubsequence("promote pg2", "rewind pg1 from pg2",
+        "rebuild pg1 from pg2 (requested by carol)", "catchUp pg1 from pg2");
+    assertThat(r.report().log()).anySatisfy(l -> assertThat(l).contains("pg_rewind of pg1 failed")
+        .contains("could not find common ancestor"));
+    assertThat(r.report().changes()).anySatisfy(c -> assertThat(c).contains("pg1 rebuilt as a replica of pg2"));
+    assertThat(fakes.nodes.values()).allSatisfy(n -> assertThat(n.live.get("max_connections")).isEqualTo("150"));
+  }
+
+  @Test
+  void whenTheRebuildAfterAFailedRewindFailsTooTheRunFailsNamingTheStoppedNode() {
+    RollingRestartWorkflow run = start("direct");
+    fakes.rewindFails = true;
+    fakes.rebuildOutcome = RunbookState.FAILED;
+    CompletableFuture<RollingRestartResult> done = WorkflowClient.execute(run::run, input(Map.of("max_connections", "150")));
+    run.approve(new ApprovalSignal(awaitPending(run).requestId(), "alice", "go", null));
+
+    assertThatThrownBy(done::join).rootCause().isInstanceOf(ApplicationFailure.class)
+        .satisfies(e -> {
+          assertThat(((ApplicationFailure) e).getType()).isEqualTo(DirectRestarts.REBUILD_FAILED);
+          assertThat(((ApplicationFailure) e).getOriginalMessage()).startsWith("pg1 is stopped: pg_rewind failed")
+              .contains("ReplicaRebuild ended FAILED").contains("pg2 is the primary");
+        });
+    assertThat(fakes.nodes.get("pg2").inRecovery).isFalse();
   }
 
   private RollingRestartWorkflow start(String topology) {
