@@ -3,15 +3,12 @@ package io.pgrunbooks.workflows.failover;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrunbooks.workflows.approval.ApprovalSignal;
-import io.pgrunbooks.workflows.approval.Decision;
-import io.pgrunbooks.workflows.approval.DecisionResult;
 import io.pgrunbooks.workflows.common.PendingApproval;
-import io.pgrunbooks.workflows.common.Progress;
 import io.pgrunbooks.workflows.common.TaskQueues;
-import io.pgrunbooks.workflows.lock.LockResponse;
 import io.pgrunbooks.workflows.replay.TestEnvironments;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildInput;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildResult;
+import io.pgrunbooks.workflows.replicarebuild.FakeReplicaRebuild;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -30,34 +27,12 @@ class ChildRunRequesterTest {
   private final FailoverFakes fakes = new FailoverFakes();
 
   /** Records the input a parent gave its child rebuild, then fails (the parent logs and carries on). */
-  public static class RecordingRebuild implements ReplicaRebuildWorkflow {
+  public static class RecordingRebuild extends FakeReplicaRebuild implements ReplicaRebuildWorkflow {
     @Override
     public ReplicaRebuildResult run(ReplicaRebuildInput input) {
       CHILD_INPUTS.add(input);
       throw ApplicationFailure.newNonRetryableFailure("recorded", "Test");
     }
-
-    @Override
-    public Progress progress() {
-      return null;
-    }
-
-    @Override
-    public void approve(ApprovalSignal signal) {}
-
-    @Override
-    public void reject(ApprovalSignal signal) {}
-
-    @Override
-    public DecisionResult decide(Decision decision) {
-      return null;
-    }
-
-    @Override
-    public void validateDecide(Decision decision) {}
-
-    @Override
-    public void lockResponse(LockResponse response) {}
   }
 
   @BeforeEach

@@ -18,15 +18,11 @@ import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
 import io.pgrunbooks.workflows.replay.DroppedNotifications;
 import io.pgrunbooks.workflows.replay.FixedApprovals;
 import io.pgrunbooks.workflows.replay.KeptReports;
-import io.pgrunbooks.workflows.approval.ApprovalSignal;
-import io.pgrunbooks.workflows.approval.Decision;
-import io.pgrunbooks.workflows.approval.DecisionResult;
-import io.pgrunbooks.workflows.common.Progress;
 import io.pgrunbooks.workflows.common.RunReport;
 import io.pgrunbooks.workflows.common.RunbookState;
-import io.pgrunbooks.workflows.lock.LockResponse;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildInput;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildResult;
+import io.pgrunbooks.workflows.replicarebuild.FakeReplicaRebuild;
 import io.pgrunbooks.workflows.replicarebuild.ReplicaRebuildWorkflow;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -115,7 +111,7 @@ final class RollingFakes {
    * The child ReplicaRebuild: as pg_basebackup from the primary does, the node gets the primary's configuration files,
    * starts as its replica and so runs with the values already written there.
    */
-  public static final class Rebuild implements ReplicaRebuildWorkflow {
+  public static final class Rebuild extends FakeReplicaRebuild implements ReplicaRebuildWorkflow {
     @Override
     public ReplicaRebuildResult run(ReplicaRebuildInput input) {
       RollingFakes f = current;
@@ -135,28 +131,6 @@ final class RollingFakes {
           f.rebuildOutcome, "fake rebuild", List.of(), List.of(), List.of(), List.of(), List.of(), now, now, 0),
           input.replica(), primary, "", false, 0, 0);
     }
-
-    @Override
-    public Progress progress() {
-      return null;
-    }
-
-    @Override
-    public void approve(ApprovalSignal signal) {}
-
-    @Override
-    public void reject(ApprovalSignal signal) {}
-
-    @Override
-    public DecisionResult decide(Decision decision) {
-      return null;
-    }
-
-    @Override
-    public void validateDecide(Decision decision) {}
-
-    @Override
-    public void lockResponse(LockResponse response) {}
   }
 
   final class Config implements ConfigActivities {
