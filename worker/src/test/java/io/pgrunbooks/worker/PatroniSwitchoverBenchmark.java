@@ -67,6 +67,7 @@ public final class PatroniSwitchoverBenchmark {
       List<StepRecord> steps = r.report().steps();
       long millis = Duration.between(step(steps, "pause pgbouncer").start(), step(steps, "resume pgbouncer").end())
           .toMillis();
+      System.out.println("BENCH   " + profile(steps));
       return new Measured(w.longestGapMillis(), millis, w.errors(), w.missingOn(f.node(to)).size(), w.acknowledged());
     }
   }
@@ -99,6 +100,23 @@ public final class PatroniSwitchoverBenchmark {
       }
       Thread.sleep(100);
     }
+  }
+
+  /** Each step from PAUSE to RESUME: its time and, in brackets, the gap before it (scheduling, timers). */
+  private static String profile(List<StepRecord> steps) {
+    StringBuilder b = new StringBuilder("PAUSE→RESUME steps:");
+    StepRecord pause = step(steps, "pause pgbouncer");
+    StepRecord resume = step(steps, "resume pgbouncer");
+    java.time.Instant previousEnd = null;
+    for (StepRecord s : steps.subList(steps.indexOf(pause), steps.indexOf(resume) + 1)) {
+      b.append(' ').append(s.name()).append(' ').append(Duration.between(s.start(), s.end()).toMillis()).append(" ms");
+      if (previousEnd != null) {
+        b.append(" [+").append(Duration.between(previousEnd, s.start()).toMillis()).append("]");
+      }
+      b.append(';');
+      previousEnd = s.end();
+    }
+    return b.toString();
   }
 
   private static StepRecord step(List<StepRecord> steps, String name) {
