@@ -12,6 +12,7 @@ import io.pgrunbooks.workflows.activities.PatroniActivities.SwitchoverWatch;
 import io.pgrunbooks.workflows.activities.PatroniActivities.SwitchoverWatchInput;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.pgrunbooks.workflows.failover.PatroniSwitchoverChecks;
+import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,6 +20,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code POST /switchover} without waiting for Patroni's answer, which comes only on its next one-second poll of the
@@ -50,6 +53,8 @@ final class PatroniSwitchoverWatch {
     long deadline = start + in.timeoutSeconds() * 1_000_000_000L;
     CompletableFuture<PatroniRestClient.Answer> post = rest.postAsync(in.leader(), "/switchover", body);
     while (true) {
+      // A refusal comes within milliseconds: wait for it before looking at the candidate, then between polls.
+      waitForAnswer(post);
       PatroniRestClient.Answer answer = answerSoFar(post, in.leader());
       int status = answer == null ? 0 : answer.status();
       String text = answer == null ? "" : answer.body() == null ? "" : answer.body().strip();
@@ -68,7 +73,22 @@ final class PatroniSwitchoverWatch {
         return new SwitchoverWatch(status, text, false, seen, millisSince(start));
       }
       ActivitySupport.heartbeat(seen);
+    }
+  }
+
+  /** Up to {@link #POLL_MILLIS}: returns early when Patroni's answer comes; sleeps the full time once it came. */
+  private static void waitForAnswer(CompletableFuture<PatroniRestClient.Answer> post) {
+    if (post.isDone()) {
       ActivitySupport.pause(POLL_MILLIS, FailureTypes.UNREACHABLE);
+      return;
+    }
+    try {
+      post.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      // still outstanding, or failed: answerSoFar says which
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApplicationFailure.newFailure("interrupted while waiting", FailureTypes.UNREACHABLE);
     }
   }
 
