@@ -54,6 +54,7 @@ public final class PatroniSwitchoverBenchmark {
   /** Failover from {@code from} to {@code to}, approved at once; time = PgBouncer PAUSE to RESUME. */
   private static Measured runbook(PatroniSwitchoverFixture f, String from, String to) throws Exception {
     f.stack.postgres().awaitStreaming(to, Duration.ofSeconds(60));
+    awaitSettled(f, from);
     try (BouncerWriter w = BouncerWriter.start(() -> f.stack.pgbouncer().connect("postgres"),
         "bench_runbook_" + System.nanoTime())) {
       Thread.sleep(1000);
@@ -89,6 +90,33 @@ public final class PatroniSwitchoverBenchmark {
       Thread.sleep(500);
       w.stop();
       return new Measured(w.longestGapMillis(), millis, w.errors(), w.missingOn(f.node(to)).size(), w.acknowledged());
+    }
+  }
+
+  /**
+   * Until Patroni's {@code /cluster} names {@code leader} and shows every member running or streaming: right after
+   * patronictl's switch back PostgreSQL may stream while Patroni still reports the member starting, and the
+   * runbook's check would refuse the switchover.
+   */
+  private static void awaitSettled(PatroniSwitchoverFixture f, String leader) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      com.fasterxml.jackson.databind.JsonNode c = f.patroni.get(leader, "/cluster");
+      boolean settled = c.path("members").size() == 2;
+      for (com.fasterxml.jackson.databind.JsonNode m : c.path("members")) {
+        String state = m.path("state").asText();
+        boolean isLeader = "leader".equals(m.path("role").asText()) || "primary".equals(m.path("role").asText())
+            || "master".equals(m.path("role").asText());
+        settled &= ("running".equals(state) || "streaming".equals(state)) && isLeader == leader.equals(m.path("name")
+            .asText());
+      }
+      if (settled) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("Patroni did not settle with leader " + leader + " within 60 s: " + c);
+      }
+      Thread.sleep(100);
     }
   }
 
