@@ -54,6 +54,7 @@ public final class PatroniSwitchoverBenchmark {
   /** Failover from {@code from} to {@code to}, approved at once; time = PgBouncer PAUSE to RESUME. */
   private static Measured runbook(PatroniSwitchoverFixture f, String from, String to) throws Exception {
     f.stack.postgres().awaitStreaming(to, Duration.ofSeconds(60));
+    awaitSettled(f, from);
     try (BouncerWriter w = BouncerWriter.start(() -> f.stack.pgbouncer().connect("postgres"),
         "bench_runbook_" + System.nanoTime())) {
       Thread.sleep(1000);
@@ -67,6 +68,7 @@ public final class PatroniSwitchoverBenchmark {
       List<StepRecord> steps = r.report().steps();
       long millis = Duration.between(step(steps, "pause pgbouncer").start(), step(steps, "resume pgbouncer").end())
           .toMillis();
+      System.out.println("BENCH   " + profile(steps));
       return new Measured(w.longestGapMillis(), millis, w.errors(), w.missingOn(f.node(to)).size(), w.acknowledged());
     }
   }
@@ -91,6 +93,33 @@ public final class PatroniSwitchoverBenchmark {
     }
   }
 
+  /**
+   * Until Patroni's {@code /cluster} names {@code leader} and shows every member running or streaming: right after
+   * patronictl's switch back PostgreSQL may stream while Patroni still reports the member starting, and the
+   * runbook's check would refuse the switchover.
+   */
+  private static void awaitSettled(PatroniSwitchoverFixture f, String leader) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      com.fasterxml.jackson.databind.JsonNode c = f.patroni.get(leader, "/cluster");
+      boolean settled = c.path("members").size() == 2;
+      for (com.fasterxml.jackson.databind.JsonNode m : c.path("members")) {
+        String state = m.path("state").asText();
+        boolean isLeader = "leader".equals(m.path("role").asText()) || "primary".equals(m.path("role").asText())
+            || "master".equals(m.path("role").asText());
+        settled &= ("running".equals(state) || "streaming".equals(state)) && isLeader == leader.equals(m.path("name")
+            .asText());
+      }
+      if (settled) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("Patroni did not settle with leader " + leader + " within 60 s: " + c);
+      }
+      Thread.sleep(100);
+    }
+  }
+
   private static void awaitPrimary(PatroniSwitchoverFixture f, String node) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (FailoverFixture.inRecovery(f.node(node))) {
@@ -99,6 +128,23 @@ public final class PatroniSwitchoverBenchmark {
       }
       Thread.sleep(100);
     }
+  }
+
+  /** Each step from PAUSE to RESUME: its time and, in brackets, the gap before it (scheduling, timers). */
+  private static String profile(List<StepRecord> steps) {
+    StringBuilder b = new StringBuilder("PAUSE→RESUME steps:");
+    StepRecord pause = step(steps, "pause pgbouncer");
+    StepRecord resume = step(steps, "resume pgbouncer");
+    java.time.Instant previousEnd = null;
+    for (StepRecord s : steps.subList(steps.indexOf(pause), steps.indexOf(resume) + 1)) {
+      b.append(' ').append(s.name()).append(' ').append(Duration.between(s.start(), s.end()).toMillis()).append(" ms");
+      if (previousEnd != null) {
+        b.append(" [+").append(Duration.between(previousEnd, s.start()).toMillis()).append("]");
+      }
+      b.append(';');
+      previousEnd = s.end();
+    }
+    return b.toString();
   }
 
   private static StepRecord step(List<StepRecord> steps, String name) {

@@ -118,6 +118,13 @@ public class PatroniActivitiesImpl implements PatroniActivities {
     }
   }
 
+  @Override
+  public SwitchoverWatch switchoverAndWatch(SwitchoverWatchInput input) {
+    ClusterConfig cluster = patroniCluster(config, input.cluster());
+    return new PatroniSwitchoverWatch(input.cluster(), cluster, new PatroniRestClient(cluster.patroni(), env),
+        connections).watch(input);
+  }
+
   private static PatroniMember memberOf(PatroniFacts facts, String node) {
     return facts.members().stream().filter(m -> node.equals(m.node())).findFirst()
         .orElseThrow(() -> Lookups.badInput("node " + node + " is no member of the Patroni cluster " + facts.cluster()

@@ -16,6 +16,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -78,12 +79,26 @@ final class PatroniRestClient {
     return withBody(node, path, "POST", json);
   }
 
+  /**
+   * {@link #post} without waiting: the answer completes the future; a node that does not answer completes it
+   * exceptionally with an IOException.
+   */
+  CompletableFuture<Answer> postAsync(String node, String path, String json) {
+    return http.sendAsync(bodyRequest(node, path, "POST", json).timeout(config.requestTimeout())
+            .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+        .thenApply(r -> new Answer(r.statusCode(), r.body()));
+  }
+
   /** {@code PATCH <node's URL><path>} with a JSON body and the configured Basic auth. */
   Answer patch(String node, String path, String json) throws IOException {
     return withBody(node, path, "PATCH", json);
   }
 
   private Answer withBody(String node, String path, String method, String json) throws IOException {
+    return send(node, path, bodyRequest(node, path, method, json));
+  }
+
+  private HttpRequest.Builder bodyRequest(String node, String path, String method, String json) {
     HttpRequest.Builder r = HttpRequest.newBuilder(uri(node, path)).header("Content-Type", "application/json")
         .method(method, HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
     String password = config.credentials() == null ? null : config.credentials().resolvePassword(env.get());
@@ -91,7 +106,7 @@ final class PatroniRestClient {
       r.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
           (config.credentials().user() + ":" + password).getBytes(StandardCharsets.UTF_8)));
     }
-    return send(node, path, r);
+    return r;
   }
 
   private URI uri(String node, String path) {

@@ -26,6 +26,8 @@ import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniMember;
 import io.pgrunbooks.workflows.activities.PatroniActivities.ReinitializeInput;
 import io.pgrunbooks.workflows.activities.PatroniActivities.SwitchoverAnswer;
 import io.pgrunbooks.workflows.activities.PatroniActivities.SwitchoverInput;
+import io.pgrunbooks.workflows.activities.PatroniActivities.SwitchoverWatch;
+import io.pgrunbooks.workflows.activities.PatroniActivities.SwitchoverWatchInput;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities.Topology;
 import io.pgrunbooks.workflows.activities.PostgresReplicationActivities.TopologyInput;
 import java.nio.file.Files;
@@ -124,9 +126,17 @@ class PatroniOnLocalStackTest {
       // Failover's Patroni step: a POST naming the wrong leader is refused by Patroni, the right one switches over.
       SwitchoverAnswer refused = activities.switchover(new SwitchoverInput("main", "pg2", "pg1"));
       assertThat(refused.status()).as(refused.body()).isIn(400, 412);
+      SwitchoverWatch refusedWatch = activities.switchoverAndWatch(new SwitchoverWatchInput("main", "pg2", "pg1",
+          "pg2", "pg1", 30));
+      assertThat(refusedWatch.status()).as("%s", refusedWatch).isIn(400, 412);
+      assertThat(refusedWatch.candidateLeads()).isFalse();
       assertThat(activities.facts(new PatroniFactsInput("main")).leader()).isEqualTo("pg1");
-      SwitchoverAnswer done = activities.switchover(new SwitchoverInput("main", "pg1", "pg2"));
-      assertThat(done.status()).as(done.body()).isEqualTo(200);
+      // The runbook's path: the POST and the candidate polled in one call, which returns once pg2 leads.
+      SwitchoverWatch done = activities.switchoverAndWatch(new SwitchoverWatchInput("main", "pg1", "pg2", "pg1",
+          "pg2", 60));
+      assertThat(done.candidateLeads()).as("%s", done).isTrue();
+      assertThat(done.status()).as("%s", done).isIn(0, 200);
+      assertThat(stack.postgres().node("pg2").psql("postgres", "SELECT pg_is_in_recovery()")).isEqualTo("f");
       awaitFacts(activities, f -> "pg2".equals(f.leader()) && Boolean.FALSE.equals(f.member("pg2").inRecovery())
           && f.member("pg2").timeline() == 2);
 

@@ -41,6 +41,17 @@ public interface PatroniActivities {
   @ActivityMethod
   SwitchoverAnswer switchover(SwitchoverInput input);
 
+  /**
+   * {@code POST /switchover} like {@link #switchover}, with the member names given (nothing is read before the POST),
+   * and while Patroni works, polls the candidate only: its Patroni's {@code GET /primary} (200 once it holds the
+   * leader lock) and, once that answers 200, its PostgreSQL's {@code pg_is_in_recovery()}, every 100 ms, heartbeating.
+   * Returns when the candidate leads out of recovery (whether or not Patroni has answered the POST yet), when
+   * Patroni's answer ends the switchover (400, 412, 401, 403), or after {@code timeoutSeconds}. Unknown cluster or
+   * node: BadInput. Not retried, as {@link #switchover}.
+   */
+  @ActivityMethod
+  SwitchoverWatch switchoverAndWatch(SwitchoverWatchInput input);
+
   // --- unplanned failover and fencing (PatroniFailover) ---
 
   /**
@@ -112,6 +123,21 @@ public interface PatroniActivities {
 
   /** @param status Patroni's HTTP status, -1 when it did not answer; {@code body} its text (or why no answer) */
   record SwitchoverAnswer(int status, String body) {}
+
+  /**
+   * @param leader the node whose member holds the leader lock; {@code candidate} the replica's node
+   * @param leaderMember {@code candidateMember} their Patroni member names, as the check before the PAUSE read them
+   */
+  record SwitchoverWatchInput(String cluster, String leader, String candidate, String leaderMember,
+                              String candidateMember, long timeoutSeconds) {}
+
+  /**
+   * @param status Patroni's HTTP answer to the POST; 0 when none had come yet, -1 when the request failed
+   * @param body Patroni's text (or why no answer), empty when none had come yet
+   * @param candidateLeads the candidate's {@code GET /primary} answered 200 and its PostgreSQL is out of recovery
+   * @param detail what was seen last on the candidate, in words
+   */
+  record SwitchoverWatch(int status, String body, boolean candidateLeads, String detail, long waitedMillis) {}
 
   /**
    * RollingRestart: {@code PATCH /config {"postgresql": {"parameters": {...}}}} to the first REST API that answers;

@@ -34,9 +34,12 @@ public final class FailoverStubs {
         "AwaitCatchUp", ReplicaRebuildWorkflowImpl.CATCH_UP));
     // One POST /switchover only: a retry after a lost answer would be refused by the switchover it started; the
     // outcome is judged from GET /cluster either way.
-    patroni = Workflow.newActivityStub(PatroniActivities.class, central, Map.of("Switchover",
-        ActivityStubs.override(Duration.ofMinutes(1)).retry(ActivityStubs.retry(1, Duration.ofSeconds(1),
-            Duration.ofSeconds(1))).build()));
+    // SwitchoverAndWatch POSTs too; it polls within the promote timeout and heartbeats every poll.
+    RetryOptions once = ActivityStubs.retry(1, Duration.ofSeconds(1), Duration.ofSeconds(1));
+    patroni = Workflow.newActivityStub(PatroniActivities.class, central, Map.of(
+        "Switchover", ActivityStubs.override(Duration.ofMinutes(1)).retry(once).build(),
+        "SwitchoverAndWatch", ActivityStubs.override(Duration.ofMinutes(30)).retry(once)
+            .heartbeat(Duration.ofSeconds(20)).build()));
   }
 
   /** Patroni's REST API of clusters with {@code topology: patroni}. */

@@ -9,6 +9,8 @@ import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniFacts;
 import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniFactsInput;
 import io.pgrunbooks.workflows.activities.PatroniActivities.SwitchoverAnswer;
 import io.pgrunbooks.workflows.activities.PatroniActivities.SwitchoverInput;
+import io.pgrunbooks.workflows.activities.PatroniActivities.SwitchoverWatch;
+import io.pgrunbooks.workflows.activities.PatroniActivities.SwitchoverWatchInput;
 import io.pgrunbooks.workflows.activities.PgBouncerActivities;
 import io.pgrunbooks.workflows.activities.PgBouncerActivities.BouncerInput;
 import io.pgrunbooks.workflows.activities.PgBouncerActivities.RepointInput;
@@ -24,16 +26,22 @@ import java.util.function.Function;
 
 /**
  * A planned switchover on a cluster with {@code topology: patroni}, shared by {@code Failover} and
- * {@code FailoverDrill}: PgBouncer PAUSE, {@code POST /switchover} naming leader and candidate, completion judged from
- * {@code GET /cluster} (candidate leader on the next timeline) and a real write, repoint, RESUME, then the old leader
- * seen back as a running replica. Patroni stops and starts PostgreSQL itself: no node agent is asked. A failure while
- * PgBouncer is paused is judged again from {@code GET /cluster}: PgBouncer is pointed at whoever Patroni's single
- * writable leader is and resumed.
+ * {@code FailoverDrill}: PgBouncer PAUSE, {@code POST /switchover} naming leader and candidate while one activity
+ * polls the candidate alone until it leads out of recovery, a real write on the next timeline, repoint, RESUME, then
+ * {@code GET /cluster} showing the candidate leading on the next timeline and the old leader back as a running replica
+ * (runs from before {@link #CANDIDATE_POLL}: Patroni's answer, then {@code GET /cluster} polls while paused). Patroni
+ * stops and starts PostgreSQL itself: no node agent is asked. A failure while PgBouncer is paused is judged again
+ * from {@code GET /cluster}: PgBouncer is pointed at whoever Patroni's single writable leader is and resumed.
  */
 public final class PatroniSwitchover {
   private static final Duration POLL = Duration.ofMillis(500);
   /** Failure type when GET /cluster never showed the awaited state. */
   static final String TIMED_OUT = "PatroniSwitchoverTimedOut";
+  /**
+   * getVersion id: PgBouncer stays paused only until the candidate leads (polled alone, in the activity that POSTs,
+   * without waiting for Patroni's answer); before, until Patroni answered and {@code GET /cluster} showed it.
+   */
+  static final String CANDIDATE_POLL = "patroni-switchover-candidate-poll";
 
   private final RunRecorder run;
   private final FailoverStubs stubs;
@@ -44,6 +52,7 @@ public final class PatroniSwitchover {
   private boolean paused;
   private String bouncerTarget;
   private String stage = "nothing changed yet";
+  private Boolean candidatePoll;
 
   /** @param label step name prefix, e.g. "switch back: " for the drill's second switchover */
   public PatroniSwitchover(RunRecorder run, FailoverStubs stubs, ClusterSpec spec, FailoverSettings settings,
@@ -77,12 +86,14 @@ public final class PatroniSwitchover {
     }
     plan.add("POST /switchover {\"leader\": \"" + leader + "\", \"candidate\": \"" + candidate + "\"} to Patroni of "
         + leader + " (Patroni stops " + leader + " cleanly and promotes " + candidate + ")");
-    plan.add("poll GET /cluster until " + candidate + " leads on the next timeline, then a test write on " + candidate
-        + " (" + settings.promoteTimeoutSeconds() + " s)");
+    plan.add((candidatePoll() ? "poll " + candidate + "'s GET /primary and pg_is_in_recovery() every 0.1 s until it"
+        + " leads" : "poll GET /cluster until " + candidate + " leads on the next timeline") + ", then a test write on "
+        + candidate + " (" + settings.promoteTimeoutSeconds() + " s)");
     if (b != null) {
       plan.add("[" + b + "] rewrite [databases] to " + candidate + ", RELOAD, RESUME");
     }
-    plan.add("poll GET /cluster until " + leader + " runs again as a replica (Patroni rejoins it)");
+    plan.add("poll GET /cluster until " + candidate + " leads on the next timeline and " + leader
+        + " runs again as a replica (Patroni rejoins it)");
     return plan;
   }
 
@@ -91,10 +102,10 @@ public final class PatroniSwitchover {
    * throw to stop it.
    */
   public Switchover.Outcome execute(String leader, String candidate, Switchover.BeforePromote beforeSwitch) {
-    long oldTimeline = PatroniSwitchoverChecks.onNode(check(leader, candidate), leader).timeline();
+    PatroniFacts before = check(leader, candidate);
     bouncerTarget = leader;
     try {
-      return steps(leader, candidate, oldTimeline, beforeSwitch);
+      return steps(before, leader, candidate, beforeSwitch);
     } catch (RuntimeException e) {
       if (paused) {
         // Detached: a cancelled run must not leave PgBouncer paused (invariant 9).
@@ -106,9 +117,10 @@ public final class PatroniSwitchover {
     }
   }
 
-  private Switchover.Outcome steps(String leader, String candidate, long oldTimeline,
+  private Switchover.Outcome steps(PatroniFacts before, String leader, String candidate,
                                    Switchover.BeforePromote beforeSwitch) {
     String cluster = spec.name();
+    long oldTimeline = PatroniSwitchoverChecks.onNode(before, leader).timeline();
     if (bouncer != null) {
       paused = true; // compensation first: a PAUSE whose answer is lost still needs its RESUME
       run.step(label + "pause pgbouncer", () -> bouncer.pauseBouncer(new BouncerInput(cluster)), s -> s);
@@ -118,19 +130,8 @@ public final class PatroniSwitchover {
     beforeSwitch.check();
     long postAt = Workflow.currentTimeMillis();
     stage = stage + "; switchover asked of Patroni";
-    SwitchoverAnswer answer = run.step(label + "POST /switchover " + leader + " → " + candidate, () -> stubs.patroni()
-        .switchover(new SwitchoverInput(cluster, leader, candidate)), a -> "HTTP " + a.status() + ": " + a.body());
-    switch (PatroniSwitchoverChecks.answer(answer.status())) {
-      case REFUSED -> throw ApplicationFailure.newNonRetryableFailure("Patroni refused the switchover from " + leader
-          + " to " + candidate + " (HTTP " + answer.status() + ": " + answer.body() + ")", FailureTypes.SAFETY_REFUSED);
-      case CREDENTIALS -> throw ApplicationFailure.newNonRetryableFailure("Patroni of " + leader + " refused the"
-          + " credentials of clusters." + cluster + ".patroni.credentials (HTTP " + answer.status() + ")",
-          FailureTypes.CONFIG);
-      default -> { } // accepted or unknown: GET /cluster decides
-    }
-    Judgement promoted = await(label + "await " + candidate + " as Patroni's leader",
-        f -> PatroniSwitchoverChecks.promoted(f, candidate), "Patroni did not make " + candidate
-            + " the leader after its answer HTTP " + answer.status());
+    Judgement promoted = candidatePoll() ? switchAndWatch(before, leader, candidate)
+        : switchThenAwait(leader, candidate);
     PromotedPrimary written = run.step(label + "await writable " + candidate, () -> stubs.sql().awaitWritablePrimary(
         new PromoteCheckInput(cluster, candidate, settings.promoteTimeoutSeconds())),
         x -> x.node() + " writable on timeline " + x.timeline() + " after " + x.waitedMillis() + " ms");
@@ -153,6 +154,52 @@ public final class PatroniSwitchover {
     return new Switchover.Outcome(candidate, written.timeline(), -1, true, "Patroni stopped " + leader + " cleanly",
         promoteMillis, List.of(rejoined.detail() + " (rejoined by Patroni)",
             bouncer == null ? "no PgBouncer" : "writes through PgBouncer paused " + unavailable + " ms"));
+  }
+
+  /** Whether this run polls the candidate alone while PgBouncer is paused ({@link #CANDIDATE_POLL}). */
+  private boolean candidatePoll() {
+    if (candidatePoll == null) {
+      candidatePoll = Workflow.getVersion(CANDIDATE_POLL, Workflow.DEFAULT_VERSION, 1) >= 1;
+    }
+    return candidatePoll;
+  }
+
+  /** POST /switchover and, in the same activity, the candidate polled until it leads out of recovery. */
+  private Judgement switchAndWatch(PatroniFacts before, String leader, String candidate) {
+    long timeout = settings.promoteTimeoutSeconds();
+    SwitchoverWatch w = run.step(label + "POST /switchover " + leader + " → " + candidate + ", watch " + candidate,
+        () -> stubs.patroni().switchoverAndWatch(new SwitchoverWatchInput(spec.name(), leader, candidate,
+            PatroniSwitchoverChecks.onNode(before, leader).name(), PatroniSwitchoverChecks.onNode(before, candidate)
+            .name(), timeout)), PatroniSwitchoverChecks::describe);
+    requireAccepted(leader, candidate, w.status(), w.body());
+    if (!w.candidateLeads()) {
+      throw ApplicationFailure.newNonRetryableFailure("Patroni did not make " + candidate + " the leader ("
+          + PatroniSwitchoverChecks.describeAnswer(w.status(), w.body()) + ") within " + timeout + " s (last seen: "
+          + w.detail() + ")", TIMED_OUT);
+    }
+    return new Judgement(true, w.detail());
+  }
+
+  /** Before {@link #CANDIDATE_POLL}: POST /switchover, its answer awaited, then GET /cluster polled. */
+  private Judgement switchThenAwait(String leader, String candidate) {
+    SwitchoverAnswer answer = run.step(label + "POST /switchover " + leader + " → " + candidate, () -> stubs.patroni()
+        .switchover(new SwitchoverInput(spec.name(), leader, candidate)), a -> "HTTP " + a.status() + ": " + a.body());
+    requireAccepted(leader, candidate, answer.status(), answer.body());
+    return await(label + "await " + candidate + " as Patroni's leader",
+        f -> PatroniSwitchoverChecks.promoted(f, candidate), "Patroni did not make " + candidate
+            + " the leader after its answer HTTP " + answer.status());
+  }
+
+  /** Throws when Patroni's answer ends the run; accepted or unknown answers are judged by what follows. */
+  private void requireAccepted(String leader, String candidate, int status, String body) {
+    switch (PatroniSwitchoverChecks.answer(status)) {
+      case REFUSED -> throw ApplicationFailure.newNonRetryableFailure("Patroni refused the switchover from " + leader
+          + " to " + candidate + " (HTTP " + status + ": " + body + ")", FailureTypes.SAFETY_REFUSED);
+      case CREDENTIALS -> throw ApplicationFailure.newNonRetryableFailure("Patroni of " + leader + " refused the"
+          + " credentials of clusters." + spec.name() + ".patroni.credentials (HTTP " + status + ")",
+          FailureTypes.CONFIG);
+      default -> { }
+    }
   }
 
   /** Polls {@code GET /cluster} until {@code judge} is done; fails after the promote timeout. */

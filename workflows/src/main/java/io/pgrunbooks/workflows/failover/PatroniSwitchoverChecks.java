@@ -3,6 +3,7 @@ package io.pgrunbooks.workflows.failover;
 import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniFacts;
 import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniMember;
 import io.pgrunbooks.workflows.activities.PatroniActivities.ScheduledSwitchover;
+import io.pgrunbooks.workflows.activities.PatroniActivities.SwitchoverWatch;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import java.util.LinkedHashMap;
@@ -96,6 +97,16 @@ public final class PatroniSwitchoverChecks {
       return new Judgement(false, seen + ", PostgreSQL there still in recovery (" + c.inRecovery() + ")");
     }
     return new Judgement(true, c.name() + " holds the leader lock, PostgreSQL out of recovery");
+  }
+
+  /** Patroni's answer to the POST in words: "HTTP 200: ...", none yet (status 0) or why none came (-1). */
+  public static String describeAnswer(int status, String body) {
+    return status == 0 ? "Patroni had not answered the POST yet" : status == -1 ? body : "HTTP " + status + ": " + body;
+  }
+
+  /** The watch's report line: Patroni's answer, what was seen on the candidate, how long it took. */
+  public static String describe(SwitchoverWatch w) {
+    return describeAnswer(w.status(), w.body()) + "; " + w.detail() + " after " + w.waitedMillis() + " ms";
   }
 
   /** Fails unless the write on the new leader ran on the timeline after {@code oldTimeline}. */

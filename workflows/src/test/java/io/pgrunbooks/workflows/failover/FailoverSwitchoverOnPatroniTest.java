@@ -93,7 +93,8 @@ class FailoverSwitchoverOnPatroniTest {
     fakes.patroni.answerStatus = 503;
     fakes.patroni.ignore = true;
     failsAndResumesOnPg1(PatroniSwitchover.TIMED_OUT,
-        "Patroni did not make pg2 the leader after its answer HTTP 503 within 10 s");
+        "Patroni did not make pg2 the leader (HTTP 503: Successfully switched over to \"pg2\") within 10 s (last seen:"
+        + " pg2's Patroni answers GET /primary with 503 (not the leader yet))");
   }
 
   @Test

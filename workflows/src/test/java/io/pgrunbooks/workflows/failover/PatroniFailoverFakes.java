@@ -87,6 +87,12 @@ public final class PatroniFailoverFakes implements PatroniActivities {
   }
 
   @Override
+  public SwitchoverWatch switchoverAndWatch(SwitchoverWatchInput input) {
+    return new SwitchoverWatch(switchover(new SwitchoverInput(input.cluster(), input.leader(), input.candidate()))
+        .status(), "", false, "", 0);
+  }
+
+  @Override
   public String reinitialize(ReinitializeInput input) {
     throw new UnsupportedOperationException();
   }

@@ -10,6 +10,7 @@ import java.util.List;
  * Patroni of cluster main (members pg1..pg3 on the nodes of the same names) as {@link FailoverFakes} sees it. After
  * an answered {@code POST /switchover} the next {@code GET /cluster} still shows the old leader, the one after that
  * the candidate leading on the next timeline with the old leader stopped, then the old leader running as a replica.
+ * {@code switchoverAndWatch} returns once the candidate leads: the next {@code GET /cluster} shows the end state.
  */
 public final class PatroniFakes implements PatroniActivities {
   private final List<String> calls;
@@ -96,6 +97,22 @@ public final class PatroniFakes implements PatroniActivities {
   @Override
   public String restartReplica(ReinitializeInput input) {
     throw new UnsupportedOperationException("RollingRestart only");
+  }
+
+  @Override
+  public synchronized SwitchoverWatch switchoverAndWatch(SwitchoverWatchInput input) {
+    SwitchoverAnswer a = switchover(new SwitchoverInput(input.cluster(), input.leader(), input.candidate()));
+    PatroniSwitchoverChecks.Answer meaning = PatroniSwitchoverChecks.answer(a.status());
+    if (meaning == PatroniSwitchoverChecks.Answer.REFUSED || meaning == PatroniSwitchoverChecks.Answer.CREDENTIALS) {
+      return new SwitchoverWatch(a.status(), a.body(), false, "Patroni answered HTTP " + a.status(), 40);
+    }
+    if (sinceSwitch < 0) {
+      return new SwitchoverWatch(a.status(), a.body(), false, input.candidate() + "'s Patroni answers GET /primary"
+          + " with 503 (not the leader yet)", input.timeoutSeconds() * 1000);
+    }
+    sinceSwitch = 2;
+    return new SwitchoverWatch(a.status() == 200 ? 0 : a.status(), a.status() == 200 ? "" : a.body(), true,
+        input.candidateMember() + " answers GET /primary with 200, its PostgreSQL is out of recovery", 1400);
   }
 
   @Override

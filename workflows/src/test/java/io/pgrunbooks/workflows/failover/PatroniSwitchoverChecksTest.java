@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniFacts;
 import io.pgrunbooks.workflows.activities.PatroniActivities.PatroniMember;
 import io.pgrunbooks.workflows.activities.PatroniActivities.ScheduledSwitchover;
+import io.pgrunbooks.workflows.activities.PatroniActivities.SwitchoverWatch;
 import io.pgrunbooks.workflows.common.FailureTypes;
 import io.pgrunbooks.workflows.failover.PatroniSwitchoverChecks.Answer;
 import io.pgrunbooks.workflows.replay.TestEnvironments;
@@ -15,6 +16,16 @@ import org.junit.jupiter.api.Test;
 
 class PatroniSwitchoverChecksTest {
   private static final PatroniFacts HEALTHY = facts("pg1", 4, false, null, null);
+
+  @Test
+  void theWatchSaysWhetherPatroniHadAnsweredWhenTheCandidateLed() {
+    assertThat(PatroniSwitchoverChecks.describe(new SwitchoverWatch(0, "", true, "pg2 leads", 1200)))
+        .isEqualTo("Patroni had not answered the POST yet; pg2 leads after 1200 ms");
+    assertThat(PatroniSwitchoverChecks.describe(new SwitchoverWatch(200, "Successfully switched over", true,
+        "pg2 leads", 2300))).isEqualTo("HTTP 200: Successfully switched over; pg2 leads after 2300 ms");
+    assertThat(PatroniSwitchoverChecks.describeAnswer(-1, "no answer from Patroni of pg1: timed out"))
+        .isEqualTo("no answer from Patroni of pg1: timed out");
+  }
 
   @Test
   void aHealthyClusterMaySwitchOver() {

@@ -208,5 +208,10 @@ public final class RebuildFakes {
     public SwitchoverAnswer switchover(SwitchoverInput input) {
       throw new UnsupportedOperationException();
     }
+
+    @Override
+    public SwitchoverWatch switchoverAndWatch(SwitchoverWatchInput input) {
+      throw new UnsupportedOperationException();
+    }
   }
 }

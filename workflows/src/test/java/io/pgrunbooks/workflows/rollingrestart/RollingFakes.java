@@ -261,6 +261,12 @@ final class RollingFakes {
       timeline++;
       return new SwitchoverAnswer(200, "Successfully switched over to " + input.candidate());
     }
+
+    @Override
+    public SwitchoverWatch switchoverAndWatch(SwitchoverWatchInput input) {
+      SwitchoverAnswer a = switchover(new SwitchoverInput(input.cluster(), input.leader(), input.candidate()));
+      return new SwitchoverWatch(a.status(), a.body(), true, input.candidateMember() + " leads", 1200);
+    }
   }
 
   /** The failover agent of a node, and PgBouncer on pg1. */
