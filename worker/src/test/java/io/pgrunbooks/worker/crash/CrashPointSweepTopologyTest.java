@@ -5,6 +5,7 @@ import static io.pgrunbooks.worker.crash.CrashPointSweepArchiveTest.assertNoFail
 import io.pgrunbooks.ops.stack.PostgresNode;
 import io.pgrunbooks.worker.FailoverFixture;
 import io.pgrunbooks.worker.crash.CrashSweep.Scenario;
+import io.pgrunbooks.workflows.common.RunReport;
 import io.pgrunbooks.workflows.common.RunbookState;
 import io.pgrunbooks.workflows.common.TaskQueues;
 import io.pgrunbooks.workflows.common.WorkflowIds;
@@ -48,7 +49,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CrashPointSweepTopologyTest {
   /** Kill points known to break the end state (replayed only with -Dsweep=full); see ops/docs/crash-sweep.md. */
-  static final Set<String> KNOWN_FAILING = Set.of();
+  static final Set<String> KNOWN_FAILING = Set.of(
+      // RollingRestart: run failed SafetyRefused when RequestLock's retries outlived its 1-minute schedule-to-close.
+      "#03 completing RequestLock (worker)");
 
   private static FailoverFixture f;
   private static CrashSweep sweep;
@@ -243,15 +246,41 @@ class CrashPointSweepTopologyTest {
   }
 
   /**
+   * A runbook that hands the primary to the other node: each replay starts from the primary the previous one left
+   * ({@code from}), the other node ({@code to}) rejoined if stopped and streaming, and 100 new marker rows.
+   */
+  abstract static class SwitchoverScenario implements Scenario {
+    String from;
+    String to;
+
+    @Override
+    public void prepare() throws Exception {
+      from = primary();
+      to = other(from);
+      rejoinIfStopped(to);
+      replicaStreams(to);
+      mark(from);
+    }
+
+    /** The run's failure, and its report unless it completed with {@code to} the primary. */
+    List<String> ended(Throwable failure, RunReport report, String primaryNow) {
+      List<String> problems = failed(failure);
+      if (report.outcome() != RunbookState.COMPLETED || !to.equals(primaryNow)) {
+        problems.add("run ended " + report.outcome() + " with " + primaryNow + " primary (expected " + to + "): "
+            + report.summary());
+      }
+      return problems;
+    }
+  }
+
+  /**
    * RollingRestart of {@code max_connections} (a restart parameter) to one more than its current value, so every replay
    * restarts the replica and switches over: the primary alternates between replays, and each replay starts from
    * whichever node is primary now (a node a failed replay left stopped is rebuilt first). Approved by alice.
    */
-  static final class RollingRestartScenario implements Scenario {
+  static final class RollingRestartScenario extends SwitchoverScenario {
     private static final String SETTING = "SELECT setting || '|' || pending_restart FROM pg_settings"
         + " WHERE name = 'max_connections'";
-    private String from;
-    private String to;
     private String wanted;
 
     @Override
@@ -261,18 +290,12 @@ class CrashPointSweepTopologyTest {
 
     @Override
     public void prepare() throws Exception {
-      String p = primary();
-      String r = other(p);
-      rejoinIfStopped(r);
-      replicaStreams(r);
-      mark(p);
+      super.prepare();
       int now = 0;
-      for (String n : List.of(p, r)) {
+      for (String n : List.of(from, to)) {
         now = Math.max(now, Integer.parseInt(Sql.value(f.stack.postgres().node(n), "SHOW max_connections")));
       }
       wanted = Integer.toString(now + 1);
-      from = p;
-      to = r;
     }
 
     @Override
@@ -290,12 +313,8 @@ class CrashPointSweepTopologyTest {
 
     @Override
     public List<String> check(Object result, Throwable failure) throws Exception {
-      List<String> problems = failed(failure);
-      if (result instanceof RollingRestartResult r && (r.report().outcome() != RunbookState.COMPLETED
-          || !to.equals(r.primaryAfter()))) {
-        problems.add("run ended " + r.report().outcome() + " with " + r.primaryAfter() + " primary (expected " + to
-            + "): " + r.report().summary());
-      }
+      List<String> problems = result instanceof RollingRestartResult r ? ended(failure, r.report(), r.primaryAfter())
+          : failed(failure);
       problems.addAll(Topology.healthy(f, to, List.of(from), "sweep_topo"));
       problems.addAll(everyMark(to));
       for (String n : List.of(to, from)) {
@@ -317,24 +336,10 @@ class CrashPointSweepTopologyTest {
    * Failover to the current replica (a switchover: the primary is up), approved by alice and bob. The old primary
    * stays stopped by design; the next replay first rebuilds it (a clean, uncrashed ReplicaRebuild).
    */
-  static final class FailoverScenario implements Scenario {
-    private String from;
-    private String to;
-
+  static final class FailoverScenario extends SwitchoverScenario {
     @Override
     public String runbook() {
       return "Failover";
-    }
-
-    @Override
-    public void prepare() throws Exception {
-      String p = primary();
-      String r = other(p);
-      rejoinIfStopped(r);
-      replicaStreams(r);
-      mark(p);
-      from = p;
-      to = r;
     }
 
     @Override
@@ -351,11 +356,8 @@ class CrashPointSweepTopologyTest {
 
     @Override
     public List<String> check(Object result, Throwable failure) throws Exception {
-      List<String> problems = failed(failure);
-      if (result instanceof FailoverResult r && (r.report().outcome() != RunbookState.COMPLETED
-          || !to.equals(r.primaryNow()))) {
-        problems.add("run ended " + r.report().outcome() + " with " + r.primaryNow() + " primary: " + r.report().summary());
-      }
+      List<String> problems = result instanceof FailoverResult r ? ended(failure, r.report(), r.primaryNow())
+          : failed(failure);
       problems.addAll(Topology.healthy(f, to, List.of(), "sweep_topo"));
       problems.addAll(everyMark(to));
       return problems;
