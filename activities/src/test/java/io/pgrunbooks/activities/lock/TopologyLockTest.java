@@ -176,8 +176,14 @@ class TopologyLockTest {
     // State crossed the continue-as-new: the holder is still known and still excludes others.
     assertThat(lock(CLUSTER).holder().workflowId()).isEqualTo("failover:main");
     assertThatThrownBy(() -> holdingRun("replica-rebuild:main:pgx").run(RunInput.brief(CLUSTER, "ReplicaRebuild")))
-        .satisfies(e -> assertThat(applicationFailure(e).getType()).isEqualTo(FailureTypes.SAFETY_REFUSED));
+        .satisfies(e -> assertThat(applicationFailure(e).getOriginalMessage())
+            .startsWith("cluster main is locked by Failover run failover:main since"));
+    // The new run is still a runbooks' lock (memo kept), not a squatter: once free, it grants again.
+    assertThat(client.newUntypedWorkflowStub(TopologyLock.workflowId(CLUSTER)).describe()
+        .getMemo(TopologyLock.STARTED_BY_MEMO, String.class)).isEqualTo(TopologyLock.STARTED_BY_RUNBOOK);
     holder.finish();
+    WorkflowStub.fromTyped(holder).getResult(String.class);
+    holdingRun("replica-rebuild:main:pgy").run(RunInput.brief(CLUSTER, "ReplicaRebuild"));
   }
 
   // --- helpers ---

@@ -42,6 +42,8 @@ final class CrashSweep {
   /** {@code -Dsweep=full}: every kill point of every runbook, including the known failing ones. */
   static final boolean FULL = "full".equals(System.getProperty("sweep"));
   static final boolean REAL_TIMEOUTS = Boolean.getBoolean("sweep.realTimeouts");
+  /** {@code -Dsweep.from=N}: the full sweep starts at activity N (1-based), to resume a sweep cut short. */
+  static final int FROM = Integer.getInteger("sweep.from", 1);
   private static final String CLEAN = "clean run (no kill)";
 
   /** A runbook under sweep: how to put the system in its starting state, start a run, and judge the end state. */
@@ -94,7 +96,7 @@ final class CrashSweep {
       return rows;
     }
     for (KillPoint k : points(activities)) {
-      if (!select.test(k) && !FULL) {
+      if (!select.test(k) && !FULL || FULL && k.ordinal() + 1 < FROM) {
         continue;
       }
       if (known.contains(k.label()) && !FULL) {

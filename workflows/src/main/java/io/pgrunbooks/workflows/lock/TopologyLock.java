@@ -28,8 +28,8 @@ public final class TopologyLock {
   public static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(2);
 
   /**
-   * Memo key and value a lock run carries when a runbook's lock request started it (continue-as-new
-   * keeps the memo). A run under the lock's id without it was started some other way (by hand) and is
+   * Memo key and value a lock run carries when a runbook's lock request started it (the lock carries it
+   * across continue-as-new itself). A run under the lock's id without it was started some other way (by hand) and is
    * refused as a squatter, like a run of another type under that id.
    */
   public static final String STARTED_BY_MEMO = "startedBy";

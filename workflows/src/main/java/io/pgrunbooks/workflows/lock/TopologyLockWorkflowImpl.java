@@ -10,6 +10,7 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
+import io.temporal.workflow.ContinueAsNewOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -81,9 +83,23 @@ public class TopologyLockWorkflowImpl implements TopologyLockWorkflow {
         return;
       }
       if (operations >= OPERATIONS_PER_RUN || Workflow.getInfo().isContinueAsNewSuggested()) {
-        Workflow.continueAsNew(new TopologyLockInput(cluster, book.state()));
+        continueAsNew();
       }
     }
+  }
+
+  /**
+   * Continue-as-new with the state and the {@code startedBy} memo: Temporal does not carry a memo over by itself,
+   * and a lock run without it is refused as a squatter by every request (every topology runbook of the cluster
+   * refused until someone terminates the lock).
+   */
+  private void continueAsNew() {
+    Object startedBy = Workflow.getMemo(TopologyLock.STARTED_BY_MEMO, String.class);
+    ContinueAsNewOptions.Builder options = ContinueAsNewOptions.newBuilder();
+    if (startedBy != null) {
+      options.setMemo(Map.of(TopologyLock.STARTED_BY_MEMO, startedBy));
+    }
+    Workflow.continueAsNew(options.build(), new TopologyLockInput(cluster, book.state()));
   }
 
   @Override
