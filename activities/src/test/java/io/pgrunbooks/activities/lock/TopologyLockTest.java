@@ -18,6 +18,8 @@ import io.pgrunbooks.workflows.lock.LockHolder;
 import io.pgrunbooks.workflows.lock.TopologyLock;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflow;
 import io.pgrunbooks.workflows.lock.TopologyLockWorkflowImpl;
+import io.pgrunbooks.workflows.lock.LockActivityInput;
+import io.temporal.activity.Activity;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
@@ -28,6 +30,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +41,7 @@ class TopologyLockTest {
 
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
+  private FlakyLockActivities lockActivities;
 
   @BeforeEach
   void setUp() {
@@ -46,7 +50,7 @@ class TopologyLockTest {
     Worker worker = env.newWorker(TaskQueues.CENTRAL);
     worker.registerWorkflowImplementationTypes(TopologyLockWorkflowImpl.class, LockTestRuns.HoldingRunImpl.class,
         LockTestRuns.ParentRunImpl.class);
-    worker.registerActivitiesImplementations(new LockActivitiesImpl(client));
+    worker.registerActivitiesImplementations(lockActivities = new FlakyLockActivities(client));
     env.start();
   }
 
@@ -186,6 +190,32 @@ class TopologyLockTest {
     holdingRun("replica-rebuild:main:pgy").run(RunInput.brief(CLUSTER, "ReplicaRebuild"));
   }
 
+  @Test
+  void requestWhoseCompletionWasLostIsAnsweredWithTheSameGrant() {
+    // The worker delivered the request and died before reporting it: the retry delivers it again.
+    lockActivities.lostCompletions.set(1);
+
+    HoldingRun rebuild = startHolding("replica-rebuild:main:pg2", "ReplicaRebuild");
+
+    assertThat(lockActivities.requests.get()).isEqualTo(2);
+    assertThat(lock(CLUSTER).holders()).extracting(LockHolder::workflowId).containsExactly("replica-rebuild:main:pg2");
+    rebuild.finish();
+    WorkflowStub.fromTyped(rebuild).getResult(String.class);
+    assertThat(lock(CLUSTER).holder()).isNull();
+  }
+
+  @Test
+  void requestIsRetriedForLongerThanAMinuteBeforeTheRunbookRefusesToStart() {
+    // Ten failed attempts (backoff 1, 2, 4, 8 then 10 s) put the eleventh about 75 s after the first: a worker
+    // replaced after a minute still delivers the request (the crash sweep's "completing RequestLock").
+    lockActivities.unreachableAttempts.set(10);
+
+    assertThat(holdingRun("failover:main").run(RunInput.brief(CLUSTER, "Failover"))).startsWith("held ");
+
+    assertThat(lockActivities.requests.get()).isEqualTo(11);
+    assertThat(TopologyLock.REQUEST_BUDGET).isGreaterThan(Duration.ofSeconds(75));
+  }
+
   // --- helpers ---
 
   private HoldingRun startHolding(String workflowId, String runbook) {
@@ -228,5 +258,28 @@ class TopologyLockTest {
       }
     }
     throw new AssertionError("no ApplicationFailure in the cause chain of " + e, e);
+  }
+
+  /** The real lock activities, with a lock that is unreachable for the first attempts or a lost completion. */
+  static final class FlakyLockActivities extends LockActivitiesImpl {
+    final AtomicInteger requests = new AtomicInteger();
+    final AtomicInteger unreachableAttempts = new AtomicInteger();
+    final AtomicInteger lostCompletions = new AtomicInteger();
+
+    FlakyLockActivities(WorkflowClient client) {
+      super(client);
+    }
+
+    @Override
+    public void requestLock(LockActivityInput input) {
+      requests.incrementAndGet();
+      if (Activity.getExecutionContext().getInfo().getAttempt() <= unreachableAttempts.get()) {
+        throw new IllegalStateException("test: the lock's frontend is unreachable");
+      }
+      super.requestLock(input);
+      if (lostCompletions.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new IllegalStateException("test: the worker died before reporting the delivered request");
+      }
+    }
   }
 }

@@ -49,9 +49,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CrashPointSweepTopologyTest {
   /** Kill points known to break the end state (replayed only with -Dsweep=full); see ops/docs/crash-sweep.md. */
-  static final Set<String> KNOWN_FAILING = Set.of(
-      // RollingRestart: run failed SafetyRefused when RequestLock's retries outlived its 1-minute schedule-to-close.
-      "#03 completing RequestLock (worker)");
+  static final Set<String> KNOWN_FAILING = Set.of();
 
   private static FailoverFixture f;
   private static CrashSweep sweep;

@@ -8,6 +8,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInfo;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -108,11 +109,20 @@ public final class TopologyLock {
         + r.holderSince() + ": " + runbook + " refused";
   }
 
+  /**
+   * How long a runbook keeps retrying to deliver its lock request before it refuses to start. Longer than the other
+   * lock calls' minute: a worker that dies right after delivering a request (the lock granted it, the completion was
+   * lost) leaves the retries to its replacement, and the crash sweep measured 58 s before a replacement was served
+   * tasks again; a retried request with the same lock id is answered with the same grant.
+   */
+  public static final Duration REQUEST_BUDGET = Duration.ofMinutes(5);
+
   /** The lock's activity stub, used by acquirers and by the lock workflow itself. */
   static LockActivities activities() {
-    return Workflow.newActivityStub(LockActivities.class, ActivityStubs.central(Duration.ofSeconds(10))
+    return ActivityStubs.stub(LockActivities.class, ActivityStubs.central(Duration.ofSeconds(10))
         .scheduleToClose(Duration.ofMinutes(1))
         .retry(ActivityStubs.retry(0, Duration.ofSeconds(1), Duration.ofSeconds(10)))
-        .build());
+        .build(),
+        Map.of("RequestLock", ActivityStubs.override(Duration.ofSeconds(10)).scheduleToClose(REQUEST_BUDGET).build()));
   }
 }
