@@ -21,6 +21,13 @@ import org.junit.jupiter.api.Test;
 
 /** PointInTimeRestore on fakes: into scratch, the keepFor timer, release, cancel, refused inputs. */
 class PointInTimeRestoreWorkflowTest {
+  /**
+   * Where the tests signal or cancel a kept run: between two of its progress timers ({@link PitrRules#PROGRESS_TICK}),
+   * never on one. A cancel at the very instant a timer fired made the test server reject the run's workflow task
+   * ("invalid history builder state for action": the cancel of a timer it had just fired) and the run hung.
+   */
+  private static final Duration BETWEEN_TICKS = PitrRules.PROGRESS_TICK.dividedBy(2).plusSeconds(7);
+
   private static final String SCRATCH = RestoreDrillRules.scratchName(PointInTimeRestoreRuns.ID);
 
   private PointInTimeRestoreRuns runs;
@@ -60,7 +67,7 @@ class PointInTimeRestoreWorkflowTest {
   void theProgressQueryShowsWhereTheInstanceListensAndTheTimeLeftAndReleaseRemovesItEarly() {
     PointInTimeRestoreWorkflow stub = runs.start(new PointInTimeRestoreInput("main", "2025-12-07T12:00:00Z", null,
         null, "scratch", null, "2h", false, "alice", null));
-    runs.env.sleep(Duration.ofMinutes(30));
+    runs.env.sleep(BETWEEN_TICKS.plus(Duration.ofMinutes(20)));
 
     Progress p = stub.progress();
     assertThat(p.currentStep()).startsWith("keep 10.0.0.1:54321 until ");
@@ -80,7 +87,7 @@ class PointInTimeRestoreWorkflowTest {
   @Test
   void cancellingWhileKeptRemovesTheScratchInstance() {
     PointInTimeRestoreWorkflow stub = runs.start(PointInTimeRestoreInput.toTime("main", "2025-12-07T12:00:00Z"));
-    runs.env.sleep(Duration.ofMinutes(10));
+    runs.env.sleep(BETWEEN_TICKS);
 
     WorkflowStub.fromTyped(stub).cancel();
 
